@@ -1,0 +1,84 @@
+"""Settings: command-line flags > environment variables > defaults.
+
+Worker liveness has ONE source of truth, ``dead_after``: a worker whose heartbeat is
+older than that is dead in ``pm_pipeline.worker_heartbeats``, *and* procrastinate
+considers its jobs stalled after the same number of seconds (see
+:func:`leadscout.workers.app.worker_options`), so the two views can never disagree.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "POSTGRES_URL"),
+        description="PostgreSQL DSN. When unset, an embedded PostgreSQL is started.",
+    )
+    data_dir: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEADSCOUT_DATA_DIR"),
+        description="Where the embedded database and exports live.",
+    )
+    batch_size: int = Field(
+        default=10, ge=1, le=1000, validation_alias=AliasChoices("LEAD_LIST_BATCH_SIZE")
+    )
+    heartbeat_interval: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("WORKER_HEARTBEAT_INTERVAL", "LEADSCOUT_HEARTBEAT_INTERVAL"),
+    )
+    dead_after: float = Field(
+        default=300.0,
+        gt=0,
+        validation_alias=AliasChoices("WORKER_DEAD_AFTER", "LEADSCOUT_DEAD_AFTER"),
+        description="Seconds without a heartbeat before a worker is dead and its jobs stalled.",
+    )
+    retry_base_seconds: float = Field(
+        default=2.0, ge=0, validation_alias=AliasChoices("LEADSCOUT_RETRY_BASE_SECONDS")
+    )
+    job_timeout: float = Field(
+        default=900.0,
+        gt=0,
+        validation_alias=AliasChoices("LEADSCOUT_JOB_TIMEOUT"),
+        description="A job that hangs this long while its worker lives is failed (and retried).",
+    )
+    run_filter_id: str | None = Field(default=None, validation_alias=AliasChoices("RUN_FILTER_ID"))
+    worker_max_loops: int | None = Field(
+        default=None, ge=1, validation_alias=AliasChoices("WORKER_MAX_LOOPS")
+    )
+
+    @model_validator(mode="after")
+    def _heartbeat_fits_dead_after(self) -> Settings:
+        if self.heartbeat_interval * 2 > self.dead_after:
+            raise ValueError(
+                "WORKER_DEAD_AFTER must be at least twice WORKER_HEARTBEAT_INTERVAL "
+                f"(got {self.dead_after}s and {self.heartbeat_interval}s), or live workers "
+                "would be declared dead between two heartbeats"
+            )
+        return self
+
+    @cached_property
+    def sweep_interval(self) -> int:
+        """How often (s) the stalled-job sweeper runs: a quarter of dead_after, 1..30 s."""
+        return max(1, min(30, int(self.dead_after // 4)))
+
+
+def load_settings(**overrides: object) -> Settings:
+    from pydantic import ValidationError
+
+    from leadscout.errors import ConfigError
+
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = [f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()]
+        raise ConfigError("invalid settings: " + "; ".join(lines)) from None

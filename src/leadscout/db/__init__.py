@@ -1,0 +1,1 @@
+"""Database layer: schema and migrations, named queries, the Store, the embedded server."""

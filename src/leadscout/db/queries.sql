@@ -1,0 +1,278 @@
+-- Every SQL statement leadscout runs outside migrations. Format:
+--   -- name --
+--   -- one-line description
+--   SQL with %(param)s placeholders
+-- Loaded once by leadscout.db.queries; no other module holds SQL text.
+
+-- insert_run --
+-- Create a run in company_discovery/active
+INSERT INTO pm_pipeline.runs (criteria, target_quantity, contacts_min, contacts_max, batch_size, notes)
+VALUES (%(criteria)s, %(target_quantity)s, %(contacts_min)s, %(contacts_max)s, %(batch_size)s, %(notes)s)
+RETURNING *;
+
+-- get_run --
+-- One run by id
+SELECT * FROM pm_pipeline.runs WHERE id = %(run_id)s;
+
+-- lock_run --
+-- Lock a run row for the rest of the transaction (serialises stage finishers)
+SELECT * FROM pm_pipeline.runs WHERE id = %(run_id)s FOR UPDATE;
+
+-- list_runs --
+-- Runs, newest first, with their gap
+SELECT r.*, g.companies_ready, g.companies_gap, g.batches_done
+  FROM pm_pipeline.runs r, LATERAL pm_pipeline.get_pm_company_gap(r.id) g
+ WHERE (%(status)s::text IS NULL OR r.status = %(status)s)
+ ORDER BY r.created_at DESC, r.id
+ LIMIT %(limit)s OFFSET %(offset)s;
+
+-- delete_run --
+-- Delete a run and everything that belongs to it
+DELETE FROM pm_pipeline.runs WHERE id = %(run_id)s;
+
+-- transition_run --
+-- Guarded state transition; true when this caller won
+SELECT pm_pipeline.transition_run(%(run_id)s, %(from_stage)s, %(from_status)s,
+                                  %(to_stage)s, %(to_status)s, %(event)s, %(payload)s) AS moved;
+
+-- insert_event --
+-- Append to the run event log
+INSERT INTO pm_pipeline.run_events (run_id, event, entity_type, entity_id, payload)
+VALUES (%(run_id)s, %(event)s, %(entity_type)s, %(entity_id)s, %(payload)s)
+RETURNING id;
+
+-- events_since --
+-- Events of a run after a given id, oldest first
+SELECT * FROM pm_pipeline.run_events
+ WHERE run_id = %(run_id)s AND id > %(after_id)s
+ ORDER BY id LIMIT %(limit)s;
+
+-- company_gap --
+-- The seed's gap function
+SELECT * FROM pm_pipeline.get_pm_company_gap(%(run_id)s);
+
+-- list_batches --
+-- The checkpoint rows of a run
+SELECT * FROM pm_pipeline.run_batches WHERE run_id = %(run_id)s ORDER BY batch_no;
+
+-- next_batch_no --
+-- Number of the next batch: one more than the last committed batch
+SELECT coalesce(max(batch_no) FILTER (WHERE status = 'done'), 0) + 1 AS batch_no
+  FROM pm_pipeline.run_batches WHERE run_id = %(run_id)s;
+
+-- start_batch --
+-- Claim a batch row: insert it, or take over a batch a dead worker left running
+INSERT INTO pm_pipeline.run_batches AS b (run_id, batch_no, requested, worker_id)
+VALUES (%(run_id)s, %(batch_no)s, %(requested)s, %(worker_id)s)
+ON CONFLICT (run_id, batch_no) DO UPDATE
+   SET worker_id = excluded.worker_id, requested = excluded.requested,
+       attempts = b.attempts + 1, started_at = now()
+ WHERE b.status = 'running'
+RETURNING *;
+
+-- finish_batch --
+-- Mark a running batch done with its count (the checkpoint)
+UPDATE pm_pipeline.run_batches
+   SET status = 'done', found = %(found)s, finished_at = now()
+ WHERE run_id = %(run_id)s AND batch_no = %(batch_no)s AND status = 'running'
+RETURNING *;
+
+-- insert_company --
+-- Add a company to a run unless its domain is already there or blocked
+INSERT INTO pm_pipeline.company_candidates
+    (run_id, batch_no, name, domain, website, city, state, pms, units_estimate,
+     company_type, discovery_source, evidence, fit_score)
+SELECT %(run_id)s, %(batch_no)s, %(name)s, %(domain)s, %(website)s, %(city)s, %(state)s,
+       %(pms)s, %(units_estimate)s, %(company_type)s, %(discovery_source)s, %(evidence)s,
+       %(fit_score)s
+ WHERE NOT EXISTS (SELECT 1 FROM pm_pipeline.blocked_domains WHERE domain = %(domain)s)
+ON CONFLICT (run_id, lower(domain)) DO NOTHING
+RETURNING id;
+
+-- run_companies --
+-- Validated companies of a run in delivery order (best fit first, then discovery order)
+SELECT * FROM pm_pipeline.company_candidates
+ WHERE run_id = %(run_id)s AND status = 'validated'
+ ORDER BY fit_score DESC NULLS LAST, batch_no, created_at, id
+ LIMIT %(limit)s;
+
+-- get_company --
+-- One company candidate
+SELECT * FROM pm_pipeline.company_candidates WHERE id = %(company_id)s;
+
+-- count_companies_by_run --
+-- Companies per run (the seed's troubleshooting query)
+SELECT run_id, COUNT(*) AS companies FROM pm_pipeline.company_candidates GROUP BY run_id;
+
+-- upsert_research --
+-- Store the research of one company (idempotent)
+INSERT INTO pm_pipeline.company_research (run_id, company_id, facts, signals, status)
+VALUES (%(run_id)s, %(company_id)s, %(facts)s, %(signals)s, %(status)s)
+ON CONFLICT (run_id, company_id) DO UPDATE
+   SET facts = excluded.facts, signals = excluded.signals, status = excluded.status,
+       updated_at = now();
+
+-- get_research --
+-- Research rows of a run
+SELECT * FROM pm_pipeline.company_research WHERE run_id = %(run_id)s;
+
+-- set_research_status --
+-- Record the outcome of a company's research
+UPDATE pm_pipeline.company_candidates
+   SET research_status = %(status)s, updated_at = now()
+ WHERE id = %(company_id)s;
+
+-- set_contacts_status --
+-- Record the outcome of a company's contact search
+UPDATE pm_pipeline.company_candidates
+   SET contacts_status = %(status)s, updated_at = now()
+ WHERE id = %(company_id)s;
+
+-- stage_progress --
+-- Work left in the research and contact stages of a run
+SELECT count(*) FILTER (WHERE research_status = 'pending')::int AS research_pending,
+       count(*) FILTER (WHERE contacts_status = 'pending')::int AS contacts_pending,
+       count(*) FILTER (WHERE contacts_status = 'short')::int AS contacts_short,
+       count(*)::int AS companies
+  FROM pm_pipeline.company_candidates
+ WHERE run_id = %(run_id)s AND status = 'validated';
+
+-- insert_contact --
+-- Add a contact to a company (idempotent on name and email)
+INSERT INTO pm_pipeline.contact_candidates
+    (run_id, company_id, full_name, title, seniority, email, email_status, email_source,
+     linkedin_url, phone, evidence, source)
+VALUES (%(run_id)s, %(company_id)s, %(full_name)s, %(title)s, %(seniority)s, %(email)s,
+        %(email_status)s, %(email_source)s, %(linkedin_url)s, %(phone)s, %(evidence)s, %(source)s)
+ON CONFLICT DO NOTHING
+RETURNING id;
+
+-- count_contacts --
+-- Contacts of one company
+SELECT count(*)::int AS n FROM pm_pipeline.contact_candidates WHERE company_id = %(company_id)s;
+
+-- run_contacts --
+-- Contacts of a run with their company, in export order
+SELECT ct.*, c.name AS company_name, c.domain AS company_domain
+  FROM pm_pipeline.contact_candidates ct
+  JOIN pm_pipeline.company_candidates c ON c.id = ct.company_id
+ WHERE ct.run_id = %(run_id)s
+ ORDER BY c.batch_no, c.created_at, c.id, ct.seniority NULLS LAST, ct.full_name;
+
+-- upsert_directory_company --
+-- Load one company into the research directory
+INSERT INTO pm_pipeline.directory_companies (name, domain, website, city, state, pms, units, source)
+VALUES (%(name)s, %(domain)s, %(website)s, %(city)s, %(state)s, %(pms)s, %(units)s, %(source)s)
+ON CONFLICT (domain) DO UPDATE
+   SET name = excluded.name, website = excluded.website, city = excluded.city,
+       state = excluded.state, pms = excluded.pms, units = excluded.units,
+       source = excluded.source, imported_at = now()
+RETURNING (xmax = 0) AS inserted;
+
+-- upsert_directory_contact --
+-- Load one known contact into the research directory
+INSERT INTO pm_pipeline.directory_contacts (domain, full_name, title, email, source)
+VALUES (%(domain)s, %(full_name)s, %(title)s, %(email)s, %(source)s)
+ON CONFLICT (domain, lower(full_name)) DO UPDATE
+   SET title = excluded.title, email = excluded.email, source = excluded.source
+RETURNING (xmax = 0) AS inserted;
+
+-- directory_candidates --
+-- Directory companies that match criteria, are not blocked and not yet in the run
+SELECT d.* FROM pm_pipeline.directory_companies d
+ WHERE (%(state)s::text IS NULL OR d.state = %(state)s)
+   AND (%(cities)s::text[] IS NULL OR lower(d.city) = ANY(%(cities)s::text[]))
+   AND (%(pms)s::text[] IS NULL OR d.pms = ANY(%(pms)s::text[]))
+   AND (%(units_min)s::int IS NULL OR d.units >= %(units_min)s)
+   AND (%(units_max)s::int IS NULL OR d.units <= %(units_max)s)
+   AND NOT EXISTS (SELECT 1 FROM pm_pipeline.blocked_domains b WHERE b.domain = d.domain)
+   AND NOT EXISTS (SELECT 1 FROM pm_pipeline.company_candidates c
+                    WHERE c.run_id = %(run_id)s AND lower(c.domain) = d.domain)
+ ORDER BY d.units DESC NULLS LAST, d.domain
+ LIMIT %(limit)s;
+
+-- directory_contacts --
+-- Known contacts of one company domain
+SELECT * FROM pm_pipeline.directory_contacts WHERE domain = %(domain)s ORDER BY id;
+
+-- count_directory --
+-- Size of the research directory
+SELECT count(*)::int AS n FROM pm_pipeline.directory_companies;
+
+-- add_blocked_domain --
+-- Suppress a domain
+INSERT INTO pm_pipeline.blocked_domains (domain, reason, source)
+VALUES (%(domain)s, %(reason)s, %(source)s)
+ON CONFLICT (domain) DO UPDATE SET reason = excluded.reason, source = excluded.source
+RETURNING (xmax = 0) AS inserted;
+
+-- remove_blocked_domain --
+-- Lift a suppression
+DELETE FROM pm_pipeline.blocked_domains WHERE domain = %(domain)s RETURNING domain;
+
+-- list_blocked_domains --
+-- Suppressed domains
+SELECT * FROM pm_pipeline.blocked_domains ORDER BY domain LIMIT %(limit)s OFFSET %(offset)s;
+
+-- count_blocked_domains --
+-- The seed's troubleshooting count
+SELECT COUNT(*)::int AS n FROM pm_pipeline.blocked_domains;
+
+-- defer_job --
+-- Enqueue a procrastinate job inside the caller's transaction (no crash window after commit)
+SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(
+    %(queue)s, %(task_name)s, 0, %(lock)s, %(queueing_lock)s, %(args)s, NULL
+)::procrastinate_job_to_defer_v1])) AS id;
+
+-- live_jobs_for_run --
+-- Jobs of a run that are queued or running
+SELECT id, task_name, status, args, attempts FROM procrastinate_jobs
+ WHERE status IN ('todo', 'doing') AND args ->> 'run_id' = %(run_id)s;
+
+-- leftover_jobs --
+-- Jobs still queued or running for runs that are finished (should be none)
+SELECT j.id, j.task_name, j.status FROM procrastinate_jobs j
+  JOIN pm_pipeline.runs r ON r.id::text = j.args ->> 'run_id'
+ WHERE j.status IN ('todo', 'doing') AND r.status IN ('completed', 'failed', 'cancelled');
+
+-- active_runs_without_jobs --
+-- Active runs with nothing queued or running: the sweeper re-enqueues their next step
+SELECT r.* FROM pm_pipeline.runs r
+ WHERE r.status = 'active'
+   AND r.updated_at < now() - make_interval(secs => %(grace_seconds)s)
+   AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
+                    WHERE j.status IN ('todo', 'doing') AND j.args ->> 'run_id' = r.id::text);
+
+-- upsert_heartbeat --
+-- Register or refresh a worker; returns whether a stop was requested
+SELECT pm_pipeline.upsert_worker_heartbeat(%(worker_id)s, %(worker_type)s, %(status)s,
+    %(current_run_id)s, %(current_task)s, %(lease_expires_at)s, %(metadata)s,
+    %(host)s, %(pid)s) AS stop_requested;
+
+-- request_worker_stop --
+-- Ask a worker to stop after its current job
+SELECT pm_pipeline.request_worker_stop(%(worker_id)s) AS found;
+
+-- stop_worker --
+-- Mark a worker stopped
+SELECT pm_pipeline.stop_worker(%(worker_id)s) AS found;
+
+-- active_workers --
+-- Workers with a recent heartbeat
+SELECT * FROM pm_pipeline.v_active_workers;
+
+-- dead_workers --
+-- Workers whose heartbeat is older than the liveness window and that did not stop
+SELECT * FROM pm_pipeline.v_dead_workers;
+
+-- worker_stats --
+-- Counts per worker type
+SELECT * FROM pm_pipeline.get_worker_stats();
+
+-- get_worker --
+-- One worker row
+SELECT * FROM pm_pipeline.worker_heartbeats WHERE worker_id = %(worker_id)s;
+
+-- delete_worker --
+-- Remove a worker row
+DELETE FROM pm_pipeline.worker_heartbeats WHERE worker_id = %(worker_id)s;

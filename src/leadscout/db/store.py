@@ -1,0 +1,263 @@
+"""The Store: one method per named query. The only place that talks to PostgreSQL.
+
+Methods take an optional ``conn`` so that callers can group several of them in one
+transaction (``async with store.transaction() as conn``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+from uuid import UUID
+
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+from pydantic import BaseModel
+
+from leadscout import models as m
+from leadscout.db.queries import QUERIES
+
+T = TypeVar("T", bound=BaseModel)
+Conn = AsyncConnection[Any]
+
+
+def _params(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, BaseModel):
+            value = value.model_dump(mode="json")
+        if isinstance(value, dict) or (isinstance(value, list) and key in _JSON_LISTS):
+            value = Jsonb(value)
+        out[key] = value
+    return out
+
+
+_JSON_LISTS = frozenset({"evidence"})
+
+
+class Store:
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self.pool = pool
+
+    # -- plumbing ---------------------------------------------------------------
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Conn]:
+        async with self.pool.connection() as conn, conn.transaction():
+            yield conn
+
+    @asynccontextmanager
+    async def _conn(self, conn: Conn | None) -> AsyncIterator[Conn]:
+        if conn is not None:
+            yield conn
+        else:
+            async with self.pool.connection() as fresh:
+                yield fresh
+
+    async def _rows(self, name: str, conn: Conn | None = None, **params: Any) -> list[dict[str, Any]]:
+        async with self._conn(conn) as c, c.cursor(row_factory=dict_row) as cur:
+            await cur.execute(QUERIES[name], _params(params))
+            return await cur.fetchall() if cur.description else []
+
+    async def _one(self, name: str, conn: Conn | None = None, **params: Any) -> dict[str, Any] | None:
+        rows = await self._rows(name, conn, **params)
+        return rows[0] if rows else None
+
+    async def _models(self, model: type[T], name: str, conn: Conn | None = None, **params: Any) -> list[T]:
+        return [model.model_validate(row) for row in await self._rows(name, conn, **params)]
+
+    async def _model(self, model: type[T], name: str, conn: Conn | None = None, **params: Any) -> T | None:
+        row = await self._one(name, conn, **params)
+        return model.model_validate(row) if row else None
+
+    # -- runs -------------------------------------------------------------------
+    async def insert_run(self, conn: Conn | None = None, **values: Any) -> m.Run:
+        run = await self._model(m.Run, "insert_run", conn, **values)
+        assert run is not None
+        return run
+
+    async def get_run(self, run_id: UUID, conn: Conn | None = None) -> m.Run | None:
+        return await self._model(m.Run, "get_run", conn, run_id=run_id)
+
+    async def lock_run(self, run_id: UUID, conn: Conn) -> m.Run | None:
+        return await self._model(m.Run, "lock_run", conn, run_id=run_id)
+
+    async def list_runs(self, *, status: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        return await self._rows("list_runs", status=status, limit=limit, offset=offset)
+
+    async def delete_run(self, run_id: UUID) -> None:
+        await self._rows("delete_run", run_id=run_id)
+
+    async def transition_run(self, conn: Conn | None = None, **values: Any) -> bool:
+        row = await self._one("transition_run", conn, **values)
+        return bool(row and row["moved"])
+
+    async def insert_event(
+        self, run_id: UUID | None, event: str, payload: dict[str, Any] | None = None, *,
+        entity_type: str = "run", entity_id: str | None = None, conn: Conn | None = None,
+    ) -> int:
+        row = await self._one("insert_event", conn, run_id=run_id, event=event, entity_type=entity_type,
+                              entity_id=entity_id, payload=payload or {})
+        assert row is not None
+        return int(row["id"])
+
+    async def events_since(self, run_id: UUID, after_id: int = 0, limit: int = 500) -> list[m.RunEvent]:
+        return await self._models(m.RunEvent, "events_since", run_id=run_id, after_id=after_id, limit=limit)
+
+    async def company_gap(self, run_id: UUID, conn: Conn | None = None) -> m.Gap | None:
+        return await self._model(m.Gap, "company_gap", conn, run_id=run_id)
+
+    # -- batches (checkpoints) ----------------------------------------------------
+    async def list_batches(self, run_id: UUID) -> list[m.Batch]:
+        return await self._models(m.Batch, "list_batches", run_id=run_id)
+
+    async def next_batch_no(self, run_id: UUID) -> int:
+        row = await self._one("next_batch_no", run_id=run_id)
+        return int(row["batch_no"]) if row else 1
+
+    async def start_batch(self, run_id: UUID, batch_no: int, requested: int, worker_id: str) -> m.Batch | None:
+        return await self._model(m.Batch, "start_batch", run_id=run_id, batch_no=batch_no,
+                                 requested=requested, worker_id=worker_id)
+
+    async def finish_batch(self, run_id: UUID, batch_no: int, found: int, conn: Conn) -> m.Batch | None:
+        return await self._model(m.Batch, "finish_batch", conn, run_id=run_id, batch_no=batch_no, found=found)
+
+    # -- companies ----------------------------------------------------------------
+    async def insert_company(self, run_id: UUID, batch_no: int | None, company: m.NewCompany,
+                             conn: Conn) -> UUID | None:
+        row = await self._one("insert_company", conn, run_id=run_id, batch_no=batch_no,
+                              **company.model_dump(mode="json"))
+        return row["id"] if row else None
+
+    async def run_companies(self, run_id: UUID, limit: int = 100_000, conn: Conn | None = None) -> list[m.Company]:
+        return await self._models(m.Company, "run_companies", conn, run_id=run_id, limit=limit)
+
+    async def get_company(self, company_id: UUID, conn: Conn | None = None) -> m.Company | None:
+        return await self._model(m.Company, "get_company", conn, company_id=company_id)
+
+    async def count_companies_by_run(self) -> dict[UUID, int]:
+        return {row["run_id"]: int(row["companies"]) for row in await self._rows("count_companies_by_run")}
+
+    async def upsert_research(self, run_id: UUID, company_id: UUID, facts: dict[str, Any],
+                              signals: dict[str, Any], status: str, conn: Conn) -> None:
+        await self._rows("upsert_research", conn, run_id=run_id, company_id=company_id,
+                         facts=facts, signals=signals, status=status)
+
+    async def get_research(self, run_id: UUID) -> dict[UUID, dict[str, Any]]:
+        return {row["company_id"]: row for row in await self._rows("get_research", run_id=run_id)}
+
+    async def set_research_status(self, company_id: UUID, status: str, conn: Conn | None = None) -> None:
+        await self._rows("set_research_status", conn, company_id=company_id, status=status)
+
+    async def set_contacts_status(self, company_id: UUID, status: str, conn: Conn | None = None) -> None:
+        await self._rows("set_contacts_status", conn, company_id=company_id, status=status)
+
+    async def stage_progress(self, run_id: UUID, conn: Conn | None = None) -> m.StageProgress:
+        progress = await self._model(m.StageProgress, "stage_progress", conn, run_id=run_id)
+        assert progress is not None
+        return progress
+
+    # -- contacts -----------------------------------------------------------------
+    async def insert_contact(self, run_id: UUID, company_id: UUID, contact: m.NewContact,
+                             conn: Conn) -> UUID | None:
+        row = await self._one("insert_contact", conn, run_id=run_id, company_id=company_id,
+                              **contact.model_dump(mode="json"))
+        return row["id"] if row else None
+
+    async def count_contacts(self, company_id: UUID, conn: Conn | None = None) -> int:
+        row = await self._one("count_contacts", conn, company_id=company_id)
+        return int(row["n"]) if row else 0
+
+    async def run_contacts(self, run_id: UUID) -> list[m.Contact]:
+        return await self._models(m.Contact, "run_contacts", run_id=run_id)
+
+    # -- research directory --------------------------------------------------------
+    async def upsert_directory_company(self, company: m.DirectoryCompany, conn: Conn) -> bool:
+        row = await self._one("upsert_directory_company", conn, **company.model_dump())
+        return bool(row and row["inserted"])
+
+    async def upsert_directory_contact(self, contact: m.DirectoryContact, conn: Conn) -> bool:
+        row = await self._one("upsert_directory_contact", conn, **contact.model_dump())
+        return bool(row and row["inserted"])
+
+    async def directory_candidates(self, run_id: UUID, *, state: str | None, cities: list[str] | None,
+                                   pms: list[str] | None, units_min: int | None, units_max: int | None,
+                                   limit: int) -> list[m.DirectoryCompany]:
+        return await self._models(m.DirectoryCompany, "directory_candidates", run_id=run_id, state=state,
+                                  cities=cities, pms=pms, units_min=units_min, units_max=units_max,
+                                  limit=limit)
+
+    async def directory_contacts(self, domain: str) -> list[m.DirectoryContact]:
+        return await self._models(m.DirectoryContact, "directory_contacts", domain=domain)
+
+    async def count_directory(self) -> int:
+        row = await self._one("count_directory")
+        return int(row["n"]) if row else 0
+
+    # -- suppression ----------------------------------------------------------------
+    async def add_blocked_domain(self, domain: str, reason: str, source: str) -> bool:
+        row = await self._one("add_blocked_domain", domain=domain, reason=reason, source=source)
+        return bool(row and row["inserted"])
+
+    async def remove_blocked_domain(self, domain: str) -> bool:
+        return await self._one("remove_blocked_domain", domain=domain) is not None
+
+    async def list_blocked_domains(self, limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
+        return await self._rows("list_blocked_domains", limit=limit, offset=offset)
+
+    async def count_blocked_domains(self) -> int:
+        row = await self._one("count_blocked_domains")
+        return int(row["n"]) if row else 0
+
+    # -- jobs (procrastinate tables) -------------------------------------------------
+    async def defer_job(self, conn: Conn, *, queue: str, task_name: str, lock: str | None,
+                        queueing_lock: str | None, args: dict[str, Any]) -> int | None:
+        """Enqueue in the caller's transaction; None when an identical job is already queued."""
+        try:
+            async with conn.transaction():  # savepoint: a queueing-lock clash must not abort the caller
+                row = await self._one("defer_job", conn, queue=queue, task_name=task_name, lock=lock,
+                                      queueing_lock=queueing_lock, args=args)
+        except UniqueViolation:
+            return None
+        return int(row["id"]) if row else None
+
+    async def live_jobs_for_run(self, run_id: UUID) -> list[dict[str, Any]]:
+        return await self._rows("live_jobs_for_run", run_id=str(run_id))
+
+    async def leftover_jobs(self) -> list[dict[str, Any]]:
+        return await self._rows("leftover_jobs")
+
+    async def active_runs_without_jobs(self, grace_seconds: float) -> list[m.Run]:
+        return await self._models(m.Run, "active_runs_without_jobs", grace_seconds=grace_seconds)
+
+    # -- worker registry --------------------------------------------------------------
+    async def upsert_heartbeat(self, **values: Any) -> bool:
+        row = await self._one("upsert_heartbeat", **values)
+        return bool(row and row["stop_requested"])
+
+    async def request_worker_stop(self, worker_id: str) -> bool:
+        row = await self._one("request_worker_stop", worker_id=worker_id)
+        return bool(row and row["found"])
+
+    async def stop_worker(self, worker_id: str) -> bool:
+        row = await self._one("stop_worker", worker_id=worker_id)
+        return bool(row and row["found"])
+
+    async def active_workers(self) -> list[m.WorkerRow]:
+        return await self._models(m.WorkerRow, "active_workers")
+
+    async def dead_workers(self) -> list[m.WorkerRow]:
+        return await self._models(m.WorkerRow, "dead_workers")
+
+    async def worker_stats(self) -> list[m.WorkerStats]:
+        return await self._models(m.WorkerStats, "worker_stats")
+
+    async def get_worker(self, worker_id: str) -> m.WorkerRow | None:
+        return await self._model(m.WorkerRow, "get_worker", worker_id=worker_id)
+
+    async def delete_worker(self, worker_id: str) -> None:
+        await self._rows("delete_worker", worker_id=worker_id)
+
+
+from psycopg.errors import UniqueViolation  # noqa: E402

@@ -1,0 +1,196 @@
+"""Typed records shared by every layer: what the database stores and the API returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Stage(StrEnum):
+    COMPANY_DISCOVERY = "company_discovery"
+    COMPANY_RESEARCH = "company_research"
+    CONTACT_DISCOVERY = "contact_discovery"
+    DONE = "done"
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    NEEDS_USER_DECISION = "needs_user_decision"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+TERMINAL_STATUSES = frozenset({Status.COMPLETED, Status.FAILED, Status.CANCELLED})
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Evidence(Record):
+    """Proof for one claim: where it was seen and the words that say it."""
+
+    url: str | None = None
+    quote: str = Field(default="", max_length=300)
+    source: str
+    fetched_at: datetime | None = None
+    content_hash: str | None = None
+
+
+class Run(Record):
+    id: UUID
+    created_at: datetime
+    updated_at: datetime
+    criteria: dict[str, Any]
+    target_quantity: int
+    contacts_min: int
+    contacts_max: int
+    batch_size: int
+    stage: Stage
+    status: Status
+    decision_options: list[dict[str, Any]] | None = None
+    notes: str | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+
+class Gap(Record):
+    run_id: UUID
+    target_quantity: int
+    companies_ready: int
+    companies_gap: int
+    batches_done: int
+
+
+class Batch(Record):
+    run_id: UUID
+    batch_no: int
+    requested: int
+    found: int
+    status: str
+    worker_id: str | None
+    attempts: int
+    started_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return round((self.finished_at - self.started_at).total_seconds(), 3)
+
+
+class NewCompany(Record):
+    """A company a source proposes for a run, before it is stored."""
+
+    name: str
+    domain: str
+    website: str | None = None
+    city: str | None = None
+    state: str | None = None
+    pms: str | None = None
+    units_estimate: int | None = None
+    company_type: str | None = None
+    discovery_source: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    fit_score: float | None = None
+
+
+class Company(NewCompany):
+    id: UUID
+    run_id: UUID
+    batch_no: int | None
+    status: str
+    research_status: str
+    contacts_status: str
+    created_at: datetime
+
+
+class NewContact(Record):
+    full_name: str
+    title: str | None = None
+    seniority: int | None = None
+    email: str | None = None
+    email_status: str | None = None
+    email_source: str | None = None
+    linkedin_url: str | None = None
+    phone: str | None = None
+    source: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Contact(NewContact):
+    id: UUID
+    run_id: UUID
+    company_id: UUID
+    company_name: str | None = None
+    company_domain: str | None = None
+
+
+class StageProgress(Record):
+    research_pending: int
+    contacts_pending: int
+    contacts_short: int
+    companies: int
+
+
+class RunEvent(Record):
+    id: int
+    run_id: UUID | None
+    created_at: datetime
+    event: str
+    entity_type: str
+    entity_id: str | None
+    payload: dict[str, Any]
+
+
+class WorkerRow(Record):
+    worker_id: str
+    worker_type: str
+    host: str | None
+    pid: int | None
+    status: str
+    current_run_id: UUID | None
+    current_task: str | None
+    started_at: datetime
+    last_heartbeat: datetime
+    stop_requested: bool
+    metadata: dict[str, Any]
+    seconds_since_heartbeat: float | None = None
+
+
+class WorkerStats(Record):
+    worker_type: str
+    total_workers: int
+    active_workers: int
+    idle_workers: int
+    processing_workers: int
+    dead_workers: int
+    stopped_workers: int
+
+
+class DirectoryCompany(Record):
+    name: str
+    domain: str
+    website: str | None = None
+    city: str | None = None
+    state: str | None = None
+    pms: str | None = None
+    units: int | None = None
+    source: str
+
+
+class DirectoryContact(Record):
+    domain: str
+    full_name: str
+    title: str | None = None
+    email: str | None = None
+    source: str

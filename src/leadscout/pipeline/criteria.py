@@ -1,0 +1,102 @@
+"""Run criteria: the typed model every layer uses, and its validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from leadscout.errors import InvalidCriteria
+from leadscout.pipeline.geo import state_code
+from leadscout.research import vendors
+from leadscout.research.domains import InvalidDomain, registrable_domain
+
+MAX_QUANTITY = 1000
+
+
+class Criteria(BaseModel):
+    """What a run must find. Hard criteria: state, cities, PMS, unit bounds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    state: str | None = None
+    cities: list[str] = Field(default_factory=list)
+    pms: list[str] = Field(default_factory=list, description="any of these vendors; 'none' = no PMS")
+    units_min: int | None = Field(default=None, ge=0)
+    units_max: int | None = Field(default=None, ge=0)
+    contacts_min: int = Field(default=1, ge=0, le=10)
+    contacts_max: int = Field(default=3, ge=1, le=10)
+    exclude_domains: list[str] = Field(default_factory=list)
+    natural_request: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("state")
+    @classmethod
+    def _state(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        code = state_code(value)
+        if code is None:
+            raise ValueError(f"unknown US state {value!r}: use a USPS code such as TX or a name such as Texas")
+        return code
+
+    @field_validator("cities")
+    @classmethod
+    def _cities(cls, value: list[str]) -> list[str]:
+        cleaned = [" ".join(c.split()).title() for c in value if c and c.strip()]
+        return list(dict.fromkeys(cleaned))
+
+    @field_validator("pms")
+    @classmethod
+    def _pms(cls, value: list[str]) -> list[str]:
+        slugs = []
+        for name in value:
+            slug = vendors.resolve(name)
+            if slug is None:
+                known = ", ".join([*vendors.known_names(), "none"])
+                raise ValueError(f"unknown PMS {name!r}; known names: {known}")
+            slugs.append(slug)
+        return list(dict.fromkeys(slugs))
+
+    @field_validator("exclude_domains")
+    @classmethod
+    def _exclusions(cls, value: list[str]) -> list[str]:
+        try:
+            return sorted({registrable_domain(v) for v in value})
+        except InvalidDomain as exc:
+            raise ValueError(str(exc)) from None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Criteria:
+        if self.units_min is not None and self.units_max is not None and self.units_min > self.units_max:
+            raise ValueError(f"units_min ({self.units_min}) is above units_max ({self.units_max})")
+        if self.contacts_min > self.contacts_max:
+            raise ValueError(f"contacts_min ({self.contacts_min}) is above contacts_max ({self.contacts_max})")
+        if self.cities and self.state is None:
+            raise ValueError("cities need a state (for example --state TX)")
+        return self
+
+    def describe(self) -> str:
+        where = ", ".join(self.cities) + (f", {self.state}" if self.state else "") if self.cities else (self.state or "anywhere in the US")
+        parts = [f"{self.quantity} companies in {where}"]
+        if self.pms:
+            parts.append("using " + " or ".join(self.pms))
+        if self.units_min is not None:
+            parts.append(f"{self.units_min}+ units")
+        if self.units_max is not None:
+            parts.append(f"at most {self.units_max} units")
+        parts.append(f"{self.contacts_min}-{self.contacts_max} contacts each")
+        return ", ".join(parts)
+
+
+def parse_criteria(data: dict[str, Any]) -> Criteria:
+    """Validate criteria from any source; raise InvalidCriteria with every problem listed."""
+    try:
+        return Criteria.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "criteria"
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            problems.append(f"{field}: {msg}")
+        raise InvalidCriteria("invalid criteria: " + "; ".join(problems)) from None

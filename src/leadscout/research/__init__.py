@@ -1,0 +1,1 @@
+"""Research tools: domains, PMS vendors (and, later, search, fetch, extract, contacts)."""
