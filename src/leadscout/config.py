@@ -51,6 +51,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEADSCOUT_JOB_TIMEOUT"),
         description="A job that hangs this long while its worker lives is failed (and retried).",
     )
+    simulated_latency: float = Field(
+        default=0.0,
+        ge=0,
+        validation_alias=AliasChoices("LEADSCOUT_SIMULATED_LATENCY"),
+        description="Seconds of tool latency added to every unit of work (drills and benchmarks only).",
+    )
     run_filter_id: str | None = Field(default=None, validation_alias=AliasChoices("RUN_FILTER_ID"))
     worker_max_loops: int | None = Field(
         default=None, ge=1, validation_alias=AliasChoices("WORKER_MAX_LOOPS")

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from psycopg import AsyncConnection
+from psycopg.errors import UniqueViolation
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
@@ -55,19 +56,19 @@ class Store:
             async with self.pool.connection() as fresh:
                 yield fresh
 
-    async def _rows(self, name: str, conn: Conn | None = None, **params: Any) -> list[dict[str, Any]]:
+    async def _rows(self, name: str, conn: Conn | None = None, /, **params: Any) -> list[dict[str, Any]]:
         async with self._conn(conn) as c, c.cursor(row_factory=dict_row) as cur:
             await cur.execute(QUERIES[name], _params(params))
             return await cur.fetchall() if cur.description else []
 
-    async def _one(self, name: str, conn: Conn | None = None, **params: Any) -> dict[str, Any] | None:
+    async def _one(self, name: str, conn: Conn | None = None, /, **params: Any) -> dict[str, Any] | None:
         rows = await self._rows(name, conn, **params)
         return rows[0] if rows else None
 
-    async def _models(self, model: type[T], name: str, conn: Conn | None = None, **params: Any) -> list[T]:
+    async def _models(self, model: type[T], name: str, conn: Conn | None = None, /, **params: Any) -> list[T]:
         return [model.model_validate(row) for row in await self._rows(name, conn, **params)]
 
-    async def _model(self, model: type[T], name: str, conn: Conn | None = None, **params: Any) -> T | None:
+    async def _model(self, model: type[T], name: str, conn: Conn | None = None, /, **params: Any) -> T | None:
         row = await self._one(name, conn, **params)
         return model.model_validate(row) if row else None
 
@@ -259,5 +260,3 @@ class Store:
     async def delete_worker(self, worker_id: str) -> None:
         await self._rows("delete_worker", worker_id=worker_id)
 
-
-from psycopg.errors import UniqueViolation  # noqa: E402

@@ -1,0 +1,554 @@
+"""The ``leadscout`` command: parse flags, call the Python API, print. No SQL here.
+
+Every user mistake ends as one red line and exit code 2; ``-v`` shows tracebacks.
+``--json`` output is stable (documented in the README): scripts parse it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from leadscout.config import Settings, load_settings
+from leadscout.db import migrate
+from leadscout.db.connection import describe_dsn, open_pool, resolve_dsn
+from leadscout.db.store import Store
+from leadscout.errors import LeadscoutError, UserError
+from leadscout.models import Stage, Status
+from leadscout.pipeline import export as export_mod
+from leadscout.pipeline.criteria import parse_criteria
+from leadscout.pipeline.directory import import_file, read_rows
+from leadscout.pipeline.request import parse_request
+from leadscout.pipeline.runs import RunSummary, create_run, summarize
+from leadscout.research.domains import InvalidDomain, registrable_domain
+
+T = TypeVar("T")
+app = typer.Typer(help="Verified B2B lead lists of US property-management companies.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database: migrations, grants, the embedded server.", no_args_is_help=True)
+directory_app = typer.Typer(help="The research directory of known companies.", no_args_is_help=True)
+suppress_app = typer.Typer(help="Suppressed (blocked) domains: never delivered.", no_args_is_help=True)
+workers_app = typer.Typer(help="Worker health: active and dead workers, stats, stop.",
+                          invoke_without_command=True)
+app.add_typer(db_app, name="db")
+app.add_typer(directory_app, name="directory")
+app.add_typer(suppress_app, name="suppress")
+app.add_typer(workers_app, name="workers")
+
+out = Console()
+err = Console(stderr=True)
+STATE: dict[str, Any] = {"verbose": False}
+
+
+@app.callback()
+def _root(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show debug logs and tracebacks.")] = False) -> None:
+    STATE["verbose"] = verbose
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+# -- plumbing ----------------------------------------------------------------------------
+def _settings(**overrides: object) -> Settings:
+    return load_settings(**overrides)
+
+
+@asynccontextmanager
+async def _store(settings: Settings, *, upgrade: bool = True) -> AsyncIterator[tuple[Store, str]]:
+    dsn = resolve_dsn(settings)
+    if upgrade:
+        await asyncio.to_thread(migrate.upgrade, dsn)
+    pool = open_pool(dsn, settings, max_size=4)
+    try:
+        await pool.open(wait=True, timeout=30)
+    except Exception as exc:
+        raise LeadscoutError(f"cannot connect to the database at {describe_dsn(dsn)}: {exc}") from None
+    try:
+        yield Store(pool), dsn
+    finally:
+        await pool.close()
+
+
+def _run(coro_fn: Callable[[], Awaitable[T]]) -> T:
+    return asyncio.run(coro_fn())  # type: ignore[arg-type]
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, default=str) + "\n")
+
+
+# -- db ----------------------------------------------------------------------------------
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations (idempotent; safe from many processes at once)."""
+    settings = _settings()
+    dsn = resolve_dsn(settings)
+    applied = migrate.upgrade(dsn)
+    out.print(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """List migrations and whether each is applied."""
+    dsn = resolve_dsn(_settings())
+    out.print(f"database: {describe_dsn(dsn)}")
+    for name, done in migrate.status(dsn):
+        out.print(f"  {'[green]applied[/]' if done else '[yellow]pending[/]'}  {name}")
+
+
+@db_app.command("grant")
+def db_grant(role: Annotated[str, typer.Argument(help="An existing PostgreSQL role.")]) -> None:
+    """Grant a least-privilege role exactly what workers need (the seed's migration 004)."""
+    dsn = resolve_dsn(_settings())
+    migrate.upgrade(dsn)
+    migrate.grant(dsn, role)
+    out.print(f"granted worker privileges to {role}")
+
+
+@db_app.command("url")
+def db_url() -> None:
+    """Print the DSN leadscout uses (starting the embedded server if needed)."""
+    out.print(describe_dsn(resolve_dsn(_settings())), soft_wrap=True)
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded PostgreSQL server (no-op with DATABASE_URL)."""
+    from leadscout.db import embedded
+    from leadscout.db.connection import data_dir
+
+    settings = _settings()
+    if settings.database_url:
+        raise UserError("DATABASE_URL is set: leadscout does not manage that server")
+    out.print("stopped" if embedded.stop(data_dir(settings) / "pg") else "not running")
+
+
+# -- directory and suppression --------------------------------------------------------------
+@directory_app.command("import")
+def directory_import(
+    file: Annotated[Path, typer.Argument(help="CSV or JSON file of companies.")],
+    source: Annotated[str | None, typer.Option(help="Source label stored with each row.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Load known companies (name, domain/website, city, state, pms, units, optional contact)."""
+
+    async def go() -> Any:
+        async with _store(_settings()) as (store, _):
+            return await import_file(store, file, source=source)
+
+    report = _run(go)
+    if json_out:
+        _print_json(report.__dict__)
+        return
+    out.print(f"{report.rows} rows: {report.companies_added} companies added, "
+              f"{report.companies_updated} updated, {report.contacts_added} contacts added, "
+              f"{len(report.errors)} rejected")
+    for line in report.errors[:20]:
+        err.print(f"  [yellow]{line}[/]")
+    if len(report.errors) > 20:
+        err.print(f"  ... and {len(report.errors) - 20} more")
+
+
+def _domains(values: list[str]) -> list[str]:
+    try:
+        return [registrable_domain(v) for v in values]
+    except InvalidDomain as exc:
+        raise UserError(str(exc)) from None
+
+
+@suppress_app.command("add")
+def suppress_add(
+    domains: Annotated[list[str], typer.Argument(help="Domains or URLs to suppress.")],
+    reason: Annotated[str, typer.Option(help="Why (customer, recently_contacted, manual...).")] = "manual",
+) -> None:
+    """Suppress domains: they are never delivered."""
+    normalised = _domains(domains)
+
+    async def go() -> int:
+        async with _store(_settings()) as (store, _):
+            return sum([await store.add_blocked_domain(d, reason, "cli") for d in normalised])
+
+    added = _run(go)
+    out.print(f"{added} added, {len(normalised) - added} already suppressed")
+
+
+@suppress_app.command("import")
+def suppress_import(
+    file: Annotated[Path, typer.Argument(help="A text file (one domain per line) or a CSV with a domain/website column.")],
+    reason: Annotated[str, typer.Option()] = "import",
+) -> None:
+    """Suppress every domain in a file; bad lines are reported, not fatal."""
+    if not file.is_file():
+        raise UserError(f"no such file: {file}")
+    values: list[str] = []
+    if file.suffix.lower() == ".csv":
+        for row in read_rows(file) if _csv_has_name(file) else _plain_csv(file):
+            values.append(str(row.get("domain") or row.get("website") or ""))
+    else:
+        values = [line.strip() for line in file.read_text(encoding="utf-8").splitlines()]
+    good, bad = [], []
+    for number, value in enumerate(values, start=1):
+        if not value or value.startswith("#"):
+            continue
+        try:
+            good.append(registrable_domain(value))
+        except InvalidDomain as exc:
+            bad.append(f"line {number}: {exc}")
+
+    async def go() -> int:
+        async with _store(_settings()) as (store, _):
+            return sum([await store.add_blocked_domain(d, reason, f"import:{file.name}") for d in good])
+
+    added = _run(go)
+    out.print(f"{added} added, {len(good) - added} already suppressed, {len(bad)} rejected")
+    for line in bad[:20]:
+        err.print(f"  [yellow]{line}[/]")
+
+
+def _csv_has_name(file: Path) -> bool:
+    return "name" in file.open(encoding="utf-8-sig").readline().lower().split(",")
+
+
+def _plain_csv(file: Path) -> list[dict[str, str]]:
+    import csv
+
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+@suppress_app.command("list")
+def suppress_list(json_out: Annotated[bool, typer.Option("--json")] = False,
+                  limit: Annotated[int, typer.Option(min=1, max=100_000)] = 1000) -> None:
+    """List suppressed domains."""
+
+    async def go() -> list[dict[str, Any]]:
+        async with _store(_settings()) as (store, _):
+            return await store.list_blocked_domains(limit=limit)
+
+    rows = _run(go)
+    if json_out:
+        _print_json(rows)
+        return
+    for row in rows:
+        out.print(f"{row['domain']}  [dim]{row['reason']} ({row['source']})[/]")
+
+
+@suppress_app.command("remove")
+def suppress_remove(domains: Annotated[list[str], typer.Argument()]) -> None:
+    """Lift suppressions."""
+    normalised = _domains(domains)
+
+    async def go() -> int:
+        async with _store(_settings()) as (store, _):
+            return sum([await store.remove_blocked_domain(d) for d in normalised])
+
+    out.print(f"{_run(go)} removed")
+
+
+# -- runs ---------------------------------------------------------------------------------------
+def build_criteria(request: str | None, **flags: Any) -> Any:
+    data: dict[str, Any] = parse_request(request) if request else {}
+    for key, value in flags.items():
+        if value not in (None, [], ()):
+            data[key] = value
+    if "quantity" not in data:
+        raise UserError("how many companies? give -n/--quantity or a number in the request")
+    return parse_criteria(data)
+
+
+@app.command("run")
+def run_cmd(
+    request: Annotated[str | None, typer.Argument(help='e.g. "25 AppFolio property managers in Austin, TX with 100+ units"')] = None,
+    city: Annotated[list[str] | None, typer.Option("--city", help="City (repeat for several).")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="US state: TX or Texas.")] = None,
+    pms: Annotated[list[str] | None, typer.Option("--pms", help="PMS vendor (repeat: any of).")] = None,
+    units_min: Annotated[int | None, typer.Option("--units-min")] = None,
+    units_max: Annotated[int | None, typer.Option("--units-max")] = None,
+    quantity: Annotated[int | None, typer.Option("-n", "--quantity", help="Companies wanted (1-1000).")] = None,
+    contacts_min: Annotated[int | None, typer.Option("--contacts-min")] = None,
+    contacts_max: Annotated[int | None, typer.Option("--contacts-max")] = None,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", help="Companies per discovery batch (LEAD_LIST_BATCH_SIZE, default 10).")] = None,
+    no_wait: Annotated[bool, typer.Option("--no-wait", help="Create the run and return; workers do the rest.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object (stable fields).")] = False,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="In-process worker concurrency.")] = 4,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where exports go.")] = Path("exports"),
+) -> None:
+    """Create a lead-list run; unless --no-wait, work it to the end here and export it."""
+    criteria = build_criteria(request, cities=city or [], state=state, pms=pms or [], units_min=units_min,
+                              units_max=units_max, quantity=quantity, contacts_min=contacts_min,
+                              contacts_max=contacts_max)
+    settings = _settings(batch_size=batch_size)
+    summary = _run(lambda: _run_and_follow(settings, criteria, no_wait, json_out, concurrency, out_dir))
+    if json_out:
+        _print_json(summary.model_dump(mode="json"))
+    if summary.status == Status.FAILED.value:
+        raise typer.Exit(1)
+
+
+async def _run_and_follow(settings: Settings, criteria: Any, no_wait: bool, json_out: bool,
+                          concurrency: int, out_dir: Path) -> RunSummary:
+    from leadscout.workers.runner import WorkerConfig, run_worker
+
+    async with _store(settings) as (store, dsn):
+        run = await create_run(store, criteria, batch_size=settings.batch_size)
+        say = (lambda *a, **k: None) if json_out else out.print
+        say(f"[bold]Run {run.id}[/]: {criteria.describe()}")
+        if no_wait:
+            say("queued; start workers with `leadscout worker` and follow with `leadscout status`")
+            return await summarize(store, run.id)
+
+        async def finished() -> bool:
+            current = await store.get_run(run.id)
+            return current is None or current.status != Status.ACTIVE
+
+        progress = asyncio.create_task(_follow(store, run.id, say))
+        try:
+            await run_worker(settings, dsn, WorkerConfig(concurrency=concurrency, until=finished))
+        finally:
+            progress.cancel()
+        summary = await summarize(store, run.id)
+        if summary.status == Status.ACTIVE.value:
+            say("[yellow]stopped before the run finished; it is saved: `leadscout worker` resumes it[/]")
+        elif summary.companies_found:
+            summary.exports = await export_mod.export_run(store, run.id, out_dir)
+        _print_summary(summary, say)
+        return summary
+
+
+async def _follow(store: Store, run_id: Any, say: Callable[..., None]) -> None:
+    """Print batch progress in the seed's format as the checkpoints appear."""
+    started: set[int] = set()
+    finished: set[int] = set()
+    stage = None
+    while True:
+        try:
+            run = await store.get_run(run_id)
+            batches = await store.list_batches(run_id)
+        except Exception:  # the database may be restarting; the worker reconnects too
+            await asyncio.sleep(0.5)
+            continue
+        target = run.target_quantity if run else 0
+        before = 0
+        for b in batches:
+            if b.batch_no not in started:
+                started.add(b.batch_no)
+                say(f"\n[{b.started_at.astimezone():%H:%M:%S}] Batch {b.batch_no}:")
+                say(f"  Progress: {before}/{target} companies")
+                say(f"  Remaining: {target - before}")
+                say("  🔄 Processing batch...")
+            if b.status == "done" and b.batch_no not in finished:
+                finished.add(b.batch_no)
+                say(f"  ✅ Batch complete: Found {b.found} companies in {b.seconds or 0:.1f}s")
+                say(f"  Progress: {before + b.found}/{target} companies")
+            before += b.found if b.status == "done" else 0
+        if run and run.stage != stage:
+            if stage is not None:
+                say(f"[{datetime.now():%H:%M:%S}] Stage: {run.stage.value}")
+            stage = run.stage
+        await asyncio.sleep(0.25)
+
+
+def _print_summary(s: RunSummary, say: Callable[..., None]) -> None:
+    line = "=" * 34
+    say(f"\n{line}\nBATCH PROCESSING COMPLETE\n{line}")
+    say(f"Total Batches: {len(s.batches)}")
+    say(f"Companies Found: {s.companies_found}/{s.target_quantity}")
+    say(f"Success Rate: {s.success_rate:.1f}%")
+    if s.total_seconds is not None:
+        say(f"Total Time: {s.total_seconds:.1f}s ({s.total_seconds / 60:.1f} min)")
+    if s.avg_batch_seconds is not None:
+        say(f"Avg Time/Batch: {s.avg_batch_seconds:.1f}s")
+    say(f"Contacts Found: {s.contacts_found}")
+    say(f"Status: {s.status} (stage {s.stage})\n{line}")
+    if s.decision_options:
+        say("[yellow]This run needs your decision:[/]")
+        for i, option in enumerate(s.decision_options, 1):
+            say(f"  {i}) {option.get('label')}")
+    if s.exports:
+        say(f"Exports: {s.exports['companies']}\n         {s.exports['contacts']}")
+
+
+@app.command("status")
+def status_cmd(run_id: Annotated[str, typer.Argument()],
+               json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Show one run: stage, status, batches, gap."""
+
+    async def go() -> RunSummary:
+        async with _store(_settings()) as (store, _):
+            return await summarize(store, run_id)
+
+    summary = _run(go)
+    if json_out:
+        _print_json(summary.model_dump(mode="json"))
+    else:
+        out.print(f"[bold]Run {summary.run_id}[/]")
+        for b in summary.batches:
+            seconds = f"{b.seconds:.1f}s" if b.seconds is not None else "running"
+            out.print(f"  batch {b.number}: {b.found}/{b.requested} ({seconds}, attempt {b.attempts})")
+        _print_summary(summary, out.print)
+
+
+@app.command("runs")
+def runs_cmd(status: Annotated[str | None, typer.Option(help="Only runs with this status.")] = None,
+             limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+             json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List runs, newest first."""
+    if status is not None and status not in {s.value for s in Status}:
+        raise UserError(f"unknown status {status!r}; use one of: {', '.join(s.value for s in Status)}")
+
+    async def go() -> list[dict[str, Any]]:
+        async with _store(_settings()) as (store, _):
+            return await store.list_runs(status=status, limit=limit)
+
+    rows = _run(go)
+    if json_out:
+        _print_json([{k: r[k] for k in ("id", "created_at", "stage", "status", "target_quantity",
+                                        "companies_ready")} for r in rows])
+        return
+    table = Table("run", "created", "stage", "status", "companies")
+    for r in rows:
+        table.add_row(str(r["id"]), f"{r['created_at']:%Y-%m-%d %H:%M}", r["stage"], r["status"],
+                      f"{r['companies_ready']}/{r['target_quantity']}")
+    out.print(table)
+
+
+@app.command("export")
+def export_cmd(run_id: Annotated[str, typer.Argument()],
+               out_dir: Annotated[Path, typer.Option("--out")] = Path("exports"),
+               fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv") -> None:
+    """Write the companies and contacts files of a run."""
+
+    async def go() -> dict[str, str]:
+        async with _store(_settings()) as (store, _):
+            return await export_mod.export_run(store, run_id, out_dir, fmt)
+
+    paths = _run(go)
+    out.print(f"companies: {paths['companies']}\ncontacts:  {paths['contacts']}")
+
+
+# -- workers ------------------------------------------------------------------------------------
+@app.command("worker")
+def worker_cmd(
+    worker_type: Annotated[str, typer.Option("--type", help="lead_list | company_research | contact_research | all")] = "all",
+    concurrency: Annotated[int, typer.Option(min=1, max=64)] = 4,
+    worker_id: Annotated[str | None, typer.Option("--id", help="Worker id (default: type-host-pid-random).")] = None,
+) -> None:
+    """Run a worker until stopped (SIGTERM, Ctrl-C, `leadscout workers stop ID`, WORKER_MAX_LOOPS)."""
+    from leadscout.workers.runner import WorkerConfig, run_worker
+
+    settings = _settings()
+    dsn = resolve_dsn(settings)
+    migrate.upgrade(dsn)
+    until = None
+    if settings.run_filter_id:
+        until = _run_is_settled(settings, dsn, settings.run_filter_id)
+    wid = _run(lambda: run_worker(settings, dsn, WorkerConfig(worker_type=worker_type, concurrency=concurrency,
+                                                              worker_id=worker_id, until=until)))
+    err.print(f"worker {wid} stopped")
+
+
+def _run_is_settled(settings: Settings, dsn: str, run_id: str) -> Callable[[], Awaitable[bool]]:
+    """RUN_FILTER_ID: the worker exits once that run no longer needs work (rv_agentic's
+    stale-worker lesson: targeted workers must not outlive their run)."""
+    from uuid import UUID
+
+    try:
+        target = UUID(run_id)
+    except ValueError:
+        raise UserError(f"RUN_FILTER_ID={run_id!r} is not a run id") from None
+    pool = open_pool(dsn, settings, max_size=1)
+    store = Store(pool)
+
+    async def settled() -> bool:
+        if pool.closed:
+            await pool.open(wait=True)
+        run = await store.get_run(target)
+        return run is None or run.status != Status.ACTIVE
+
+    return settled
+
+
+@workers_app.callback()
+def workers_list(ctx: typer.Context, json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List active and dead workers, with stats per type."""
+    if ctx.invoked_subcommand is not None:
+        return
+
+    async def go() -> dict[str, Any]:
+        async with _store(_settings()) as (store, _):
+            return {"active": [w.model_dump(mode="json") for w in await store.active_workers()],
+                    "dead": [w.model_dump(mode="json") for w in await store.dead_workers()],
+                    "stats": [s.model_dump() for s in await store.worker_stats()]}
+
+    data = _run(go)
+    if json_out:
+        _print_json(data)
+        return
+    for title, rows in (("Active workers", data["active"]), ("Dead workers", data["dead"])):
+        table = Table("worker", "type", "status", "last heartbeat (s ago)", "current task", title=title)
+        for w in rows:
+            table.add_row(w["worker_id"], w["worker_type"], w["status"],
+                          f"{w['seconds_since_heartbeat']:.0f}", w["current_task"] or "")
+        out.print(table)
+    stats = Table("type", "total", "active", "idle", "processing", "dead", "stopped", title="Stats")
+    for s in data["stats"]:
+        stats.add_row(*(str(s[k]) for k in ("worker_type", "total_workers", "active_workers", "idle_workers",
+                                             "processing_workers", "dead_workers", "stopped_workers")))
+    out.print(stats)
+
+
+@workers_app.command("stop")
+def workers_stop(worker_id: Annotated[str, typer.Argument()]) -> None:
+    """Stop a worker gracefully after its current job."""
+
+    async def go() -> bool:
+        async with _store(_settings()) as (store, _):
+            return await store.request_worker_stop(worker_id)
+
+    if not _run(go):
+        raise UserError(f"no worker {worker_id!r}; `leadscout workers` lists them")
+    out.print(f"stop requested: {worker_id} stops after its current job")
+
+
+# -- sandbox ------------------------------------------------------------------------------------------
+sandbox_app = typer.Typer(help="The generated sandbox world.", no_args_is_help=True)
+app.add_typer(sandbox_app, name="sandbox")
+
+
+@sandbox_app.command("directory")
+def sandbox_directory(out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+                      seed: Annotated[int, typer.Option(help="World seed: same seed, same world.")] = 7) -> None:
+    """Write the sandbox world's companies and people as a directory CSV."""
+    from leadscout.sandbox.world import generate, write_directory_csv
+
+    companies = generate(seed)
+    rows = write_directory_csv(companies, out_file)
+    out.print(f"{len(companies)} companies ({rows} rows) written to {out_file}")
+
+
+# -- entry point ------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> None:
+    try:
+        app(args=argv, prog_name="leadscout")  # usage errors are printed by typer (exit 2)
+    except LeadscoutError as exc:
+        if STATE["verbose"]:
+            err.print_exception()
+        err.print(f"[red]error:[/] {exc}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted; runs are saved and resume with `leadscout worker`")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

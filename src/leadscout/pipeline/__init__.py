@@ -1,0 +1,1 @@
+"""The run pipeline: state machine, criteria, sources and stages."""

@@ -1,0 +1,86 @@
+"""Export a run's companies and contacts. Column names are stable: scripts depend on them
+(documented in the README)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from leadscout.db.store import Store
+from leadscout.errors import UserError
+from leadscout.pipeline.runs import get_run_or_raise
+
+COMPANY_COLUMNS = [
+    "company_name", "domain", "website", "city", "state", "pms", "pms_confidence",
+    "pms_evidence_url", "units_estimate", "units_evidence", "company_type", "fit_score",
+    "fit_reasons", "criteria_verdicts", "sources", "discovered_via", "run_id",
+]
+CONTACT_COLUMNS = [
+    "company_domain", "company_name", "full_name", "title", "seniority", "email", "email_status",
+    "email_source", "linkedin_url", "phone", "evidence_url", "run_id",
+]
+FORMATS = ("csv", "json")
+
+
+async def export_rows(store: Store, run_id: UUID | str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    run = await get_run_or_raise(store, run_id)
+    companies = await store.run_companies(run.id, run.target_quantity)
+    delivered = {c.id for c in companies}
+    company_rows = []
+    for c in companies:
+        quotes = [e.quote for e in c.evidence if e.quote]
+        urls = [e.url for e in c.evidence if e.url]
+        company_rows.append({
+            "company_name": c.name, "domain": c.domain, "website": c.website or "",
+            "city": c.city or "", "state": c.state or "", "pms": c.pms or "",
+            "pms_confidence": "directory" if c.pms else "", "pms_evidence_url": urls[0] if c.pms and urls else "",
+            "units_estimate": "" if c.units_estimate is None else c.units_estimate,
+            "units_evidence": quotes[0] if c.units_estimate is not None and quotes else "",
+            "company_type": c.company_type or "", "fit_score": "" if c.fit_score is None else c.fit_score,
+            "fit_reasons": "", "criteria_verdicts": "",
+            "sources": " | ".join(sorted({e.source for e in c.evidence})),
+            "discovered_via": c.discovery_source, "run_id": str(run.id),
+        })
+    contact_rows = []
+    for ct in await store.run_contacts(run.id):
+        if ct.company_id not in delivered:
+            continue
+        contact_rows.append({
+            "company_domain": ct.company_domain, "company_name": ct.company_name,
+            "full_name": ct.full_name, "title": ct.title or "",
+            "seniority": "" if ct.seniority is None else ct.seniority, "email": ct.email or "",
+            "email_status": ct.email_status or "", "email_source": ct.email_source or "",
+            "linkedin_url": ct.linkedin_url or "", "phone": ct.phone or "",
+            "evidence_url": next((e.url for e in ct.evidence if e.url), ""), "run_id": str(run.id),
+        })
+    return company_rows, contact_rows
+
+
+async def export_run(store: Store, run_id: UUID | str, out_dir: Path, fmt: str = "csv") -> dict[str, str]:
+    if fmt not in FORMATS:
+        raise UserError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    companies, contacts = await export_rows(store, run_id)
+    run = await get_run_or_raise(store, run_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "companies": out_dir / f"companies_{run.id}.{fmt}",
+        "contacts": out_dir / f"contacts_{run.id}.{fmt}",
+    }
+    _write(paths["companies"], COMPANY_COLUMNS, companies, fmt)
+    _write(paths["contacts"], CONTACT_COLUMNS, contacts, fmt)
+    return {k: str(v) for k, v in paths.items()}
+
+
+def _write(path: Path, columns: list[str], rows: list[dict[str, Any]], fmt: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    if fmt == "csv":
+        with tmp.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        tmp.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
+    tmp.replace(path)

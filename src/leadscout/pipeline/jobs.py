@@ -1,0 +1,59 @@
+"""The units of work and how they are queued: one discovery batch of a run, one company
+for research, one company for contacts. Names and locks live here; the procrastinate
+tasks in :mod:`leadscout.workers.app` carry the same names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from leadscout.db.store import Conn, Store
+
+DISCOVER = "leadscout.discover_batch"
+RESEARCH = "leadscout.research_company"
+CONTACTS = "leadscout.find_contacts"
+SWEEP = "leadscout.sweep"
+
+QUEUE_OF = {DISCOVER: "lead_list", RESEARCH: "company_research", CONTACTS: "contact_research"}
+MAINTENANCE_QUEUE = "maintenance"
+WORKER_TYPES = {
+    "lead_list": ["lead_list"],
+    "company_research": ["company_research"],
+    "contact_research": ["contact_research"],
+    "all": ["lead_list", "company_research", "contact_research"],
+}
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    task_name: str
+    args: dict[str, Any]
+    lock: str
+    queueing_lock: str
+
+    @property
+    def queue(self) -> str:
+        return QUEUE_OF[self.task_name]
+
+
+def discover_job(run_id: UUID) -> JobSpec:
+    # lock: one batch of a run runs at a time; queueing_lock: at most one waits
+    key = f"discover:{run_id}"
+    return JobSpec(DISCOVER, {"run_id": str(run_id)}, lock=key, queueing_lock=key)
+
+
+def research_job(run_id: UUID, company_id: UUID) -> JobSpec:
+    key = f"research:{company_id}"
+    return JobSpec(RESEARCH, {"run_id": str(run_id), "company_id": str(company_id)}, key, key)
+
+
+def contacts_job(run_id: UUID, company_id: UUID) -> JobSpec:
+    key = f"contacts:{company_id}"
+    return JobSpec(CONTACTS, {"run_id": str(run_id), "company_id": str(company_id)}, key, key)
+
+
+async def enqueue(store: Store, conn: Conn, job: JobSpec) -> int | None:
+    """Queue ``job`` in the caller's transaction; None when the same job already waits."""
+    return await store.defer_job(conn, queue=job.queue, task_name=job.task_name, lock=job.lock,
+                                 queueing_lock=job.queueing_lock, args=job.args)

@@ -1,0 +1,97 @@
+"""Create runs and read their progress (the API behind ``leadscout run`` and ``status``)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from leadscout.db.store import Store
+from leadscout.errors import NotFound
+from leadscout.models import Run
+from leadscout.pipeline import jobs
+from leadscout.pipeline.criteria import Criteria
+
+
+async def create_run(store: Store, criteria: Criteria, *, batch_size: int) -> Run:
+    """Insert the run, its first event and its first discovery job in one transaction."""
+    async with store.transaction() as conn:
+        run = await store.insert_run(
+            conn,
+            criteria=criteria.model_dump(mode="json"),
+            target_quantity=criteria.quantity,
+            contacts_min=criteria.contacts_min,
+            contacts_max=criteria.contacts_max,
+            batch_size=batch_size,
+            notes=None,
+        )
+        await store.insert_event(run.id, "run_created",
+                                 {"criteria": criteria.model_dump(mode="json"), "summary": criteria.describe(),
+                                  "batch_size": batch_size}, conn=conn)
+        await jobs.enqueue(store, conn, jobs.discover_job(run.id))
+    return run
+
+
+class BatchSummary(BaseModel):
+    number: int
+    requested: int
+    found: int
+    seconds: float | None
+    status: str
+    attempts: int
+
+
+class RunSummary(BaseModel):
+    """The stable ``--json`` shape of ``leadscout run`` and ``leadscout status``."""
+
+    run_id: UUID
+    status: str
+    stage: str
+    target_quantity: int
+    companies_found: int
+    contacts_found: int
+    success_rate: float
+    batches: list[BatchSummary]
+    total_seconds: float | None
+    avg_batch_seconds: float | None
+    criteria: dict[str, Any]
+    decision_options: list[dict[str, Any]] | None
+    exports: dict[str, str] | None = None
+
+
+async def get_run_or_raise(store: Store, run_id: UUID | str) -> Run:
+    try:
+        uid = run_id if isinstance(run_id, UUID) else UUID(str(run_id))
+    except ValueError:
+        raise NotFound(f"{run_id!r} is not a run id (a UUID, see `leadscout runs`)") from None
+    run = await store.get_run(uid)
+    if run is None:
+        raise NotFound(f"no run {uid}; `leadscout runs` lists them")
+    return run
+
+
+async def summarize(store: Store, run_id: UUID | str) -> RunSummary:
+    run = await get_run_or_raise(store, run_id)
+    gap = await store.company_gap(run.id)
+    batches = await store.list_batches(run.id)
+    contacts = await store.run_contacts(run.id)
+    assert gap is not None
+    done = [b for b in batches if b.seconds is not None]
+    end = run.finished_at or (max(b.finished_at for b in done if b.finished_at) if done else None)
+    total = round((end - run.created_at).total_seconds(), 3) if end else None
+    return RunSummary(
+        run_id=run.id,
+        status=run.status.value,
+        stage=run.stage.value,
+        target_quantity=run.target_quantity,
+        companies_found=gap.companies_ready,
+        contacts_found=len(contacts),
+        success_rate=round(100.0 * gap.companies_ready / run.target_quantity, 1),
+        batches=[BatchSummary(number=b.batch_no, requested=b.requested, found=b.found, seconds=b.seconds,
+                              status=b.status, attempts=b.attempts) for b in batches],
+        total_seconds=total,
+        avg_batch_seconds=round(sum(b.seconds or 0 for b in done) / len(done), 3) if done else None,
+        criteria=run.criteria,
+        decision_options=run.decision_options,
+    )

@@ -1,0 +1,132 @@
+"""Where companies, facts and contacts come from. Each stage talks to a small protocol;
+the research directory (rv_agentic's "seeding from the internal research DB") is the
+first implementation of each. Web research plugs in behind the same protocols."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from leadscout.db.store import Store
+from leadscout.models import Company, DirectoryCompany, Evidence, NewCompany, NewContact, Run
+from leadscout.pipeline.criteria import Criteria
+from leadscout.research.contacts import UNRANKED, title_rank
+
+
+@dataclass
+class SourceResult:
+    companies: list[NewCompany]
+    exhausted: bool  # True when asking again cannot return anything new
+
+
+class CompanySource(Protocol):
+    name: str
+
+    async def find(self, run: Run, criteria: Criteria, want: int) -> SourceResult: ...
+
+
+class Researcher(Protocol):
+    async def research(self, run: Run, company: Company) -> dict[str, Any]: ...
+
+
+class ContactSource(Protocol):
+    async def find(self, run: Run, company: Company) -> list[NewContact]: ...
+
+
+@dataclass
+class DirectorySource:
+    """Companies from ``pm_pipeline.directory_companies`` that match every hard criterion."""
+
+    store: Store
+    name: str = "directory"
+
+    async def find(self, run: Run, criteria: Criteria, want: int) -> SourceResult:
+        rows = await self.store.directory_candidates(
+            run.id,
+            state=criteria.state,
+            cities=[c.lower() for c in criteria.cities] or None,
+            pms=criteria.pms or None,
+            units_min=criteria.units_min,
+            units_max=criteria.units_max,
+            limit=want,
+        )
+        excluded = set(criteria.exclude_domains)
+        companies = [_from_directory(row) for row in rows if row.domain not in excluded]
+        return SourceResult(companies, exhausted=len(rows) < want)
+
+
+def _from_directory(row: DirectoryCompany) -> NewCompany:
+    facts = [f"{row.name}", ", ".join(p for p in (row.city, row.state) if p)]
+    if row.pms:
+        facts.append(f"PMS: {row.pms}")
+    if row.units is not None:
+        facts.append(f"{row.units} units")
+    return NewCompany(
+        name=row.name, domain=row.domain, website=row.website, city=row.city, state=row.state,
+        pms=row.pms, units_estimate=row.units, discovery_source=f"directory:{row.source}",
+        evidence=[Evidence(source=f"directory:{row.source}", url=row.website, quote="; ".join(facts)[:300])],
+    )
+
+
+@dataclass
+class ChainSource:
+    """Ask each source in turn until the batch is filled."""
+
+    sources: list[CompanySource] = field(default_factory=list)
+    name: str = "chain"
+
+    async def find(self, run: Run, criteria: Criteria, want: int) -> SourceResult:
+        found: list[NewCompany] = []
+        seen: set[str] = set()
+        exhausted = True
+        for source in self.sources:
+            if len(found) >= want:
+                exhausted = False
+                break
+            result = await source.find(run, criteria, want - len(found))
+            fresh = [c for c in result.companies if c.domain not in seen]
+            seen.update(c.domain for c in fresh)
+            found.extend(fresh)
+            exhausted = exhausted and result.exhausted
+        return SourceResult(found[:want], exhausted=exhausted and len(found) < want)
+
+
+@dataclass
+class DirectoryResearcher:
+    """Facts the directory states about a company, each with its evidence; the rest unknown."""
+
+    async def research(self, run: Run, company: Company) -> dict[str, Any]:
+        evidence = [e.model_dump(mode="json") for e in company.evidence]
+
+        def fact(value: object) -> dict[str, Any]:
+            return {"value": value, "evidence": evidence} if value is not None else {"value": "unknown"}
+
+        return {
+            "pms": fact(company.pms),
+            "units_estimate": fact(company.units_estimate),
+            "hq": fact({"city": company.city, "state": company.state} if company.city else None),
+            "website": fact(company.website),
+        }
+
+
+@dataclass
+class DirectoryContactSource:
+    """Known decision makers from ``pm_pipeline.directory_contacts``, most senior first."""
+
+    store: Store
+
+    async def find(self, run: Run, company: Company) -> list[NewContact]:
+        rows = await self.store.directory_contacts(company.domain)
+        contacts = [
+            NewContact(
+                full_name=row.full_name, title=row.title, seniority=title_rank(row.title),
+                email=row.email, email_status="unverified" if row.email else None,
+                email_source=f"directory:{row.source}" if row.email else None,
+                source=f"directory:{row.source}",
+                evidence=[Evidence(source=f"directory:{row.source}",
+                                   quote=f"{row.full_name}, {row.title or 'no title'}")],
+            )
+            for row in rows
+        ]
+        contacts.sort(key=lambda c: (c.seniority or UNRANKED, c.full_name))
+        return contacts

@@ -1,0 +1,264 @@
+"""The three stages as idempotent units of work. Each reads the database, does its work
+outside any transaction, then commits its result, the checkpoint and the next jobs in ONE
+transaction. Re-running a unit after a crash is always safe: it re-reads the state."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from leadscout.db.store import Conn, Store
+from leadscout.models import Company, Run, Stage, Status
+from leadscout.pipeline import jobs, state
+from leadscout.pipeline.criteria import Criteria
+from leadscout.pipeline.sources import (
+    CompanySource,
+    ContactSource,
+    DirectoryContactSource,
+    DirectoryResearcher,
+    DirectorySource,
+    Researcher,
+    SourceResult,
+)
+
+log = logging.getLogger(__name__)
+
+
+class BatchTakenOver(Exception):
+    """Another worker committed this batch first."""
+
+
+@dataclass
+class Pipeline:
+    store: Store
+    worker_id: str = "inline"
+    source: CompanySource | None = None
+    researcher: Researcher = field(default_factory=DirectoryResearcher)
+    contact_source: ContactSource | None = None
+    simulated_latency: float = 0.0  # seconds added to each unit (drills and benchmarks)
+
+    def __post_init__(self) -> None:
+        self.source = self.source or DirectorySource(self.store)
+        self.contact_source = self.contact_source or DirectoryContactSource(self.store)
+
+    # -- company_discovery: one batch ---------------------------------------------------
+    async def discover_batch(self, run_id: UUID) -> str:
+        run = await self.store.get_run(run_id)
+        if run is None or (run.stage, run.status) != (Stage.COMPANY_DISCOVERY, Status.ACTIVE):
+            return "skipped: run is not discovering"
+        gap = await self.store.company_gap(run_id)
+        assert gap is not None
+        if gap.companies_gap == 0:
+            async with self.store.transaction() as conn:
+                await self._finish_discovery(conn, run)
+            return "discovery already complete"
+
+        batch_no = await self.store.next_batch_no(run_id)
+        requested = min(run.batch_size, gap.companies_gap)
+        batch = await self.store.start_batch(run_id, batch_no, requested, self.worker_id)
+        if batch is None:
+            return f"skipped: batch {batch_no} is already committed"
+        await self.store.insert_event(run_id, "batch_started",
+                                      {"batch_no": batch_no, "requested": requested,
+                                       "attempt": batch.attempts, "worker_id": self.worker_id})
+        criteria = Criteria.model_validate(run.criteria)
+        assert self.source is not None
+        result = await self.source.find(run, criteria, requested)
+        await self._simulate_latency()
+
+        try:
+            return await self._commit_batch(run_id, batch_no, requested, result, criteria)
+        except BatchTakenOver as exc:  # the transaction rolled back; the other commit stands
+            return f"skipped: {exc}"
+
+    async def _commit_batch(self, run_id: UUID, batch_no: int, requested: int,
+                            result: SourceResult, criteria: Criteria) -> str:
+        async with self.store.transaction() as conn:
+            locked = await self.store.lock_run(run_id, conn)
+            if locked is None or (locked.stage, locked.status) != (Stage.COMPANY_DISCOVERY, Status.ACTIVE):
+                return "skipped: run moved on while the batch ran"
+            inserted = 0
+            for company in result.companies[:requested]:
+                company_id = await self.store.insert_company(run_id, batch_no, company, conn)
+                if company_id is not None:
+                    inserted += 1
+                    await self.store.insert_event(run_id, "company_accepted",
+                                                  {"domain": company.domain, "name": company.name,
+                                                   "batch_no": batch_no},
+                                                  entity_type="company", entity_id=str(company_id), conn=conn)
+            if await self.store.finish_batch(run_id, batch_no, inserted, conn) is None:
+                raise BatchTakenOver(f"batch {batch_no} of run {run_id} was committed by another worker")
+            await self.store.insert_event(run_id, "batch_completed",
+                                          {"batch_no": batch_no, "requested": requested, "found": inserted},
+                                          conn=conn)
+            after = await self.store.company_gap(run_id, conn)
+            assert after is not None
+            if after.companies_gap == 0:
+                await self._finish_discovery(conn, locked)
+            elif result.exhausted or inserted == 0:
+                await self._ask_user(conn, locked, after.companies_ready, criteria)
+            else:
+                await jobs.enqueue(self.store, conn, jobs.discover_job(run_id))
+        return f"batch {batch_no}: {inserted}/{requested}"
+
+    async def _finish_discovery(self, conn: Conn, run: Run) -> None:
+        if not await state.move(self.store, conn, run, state.ADVANCE):
+            return
+        for company in await self.store.run_companies(run.id, run.target_quantity, conn):
+            await jobs.enqueue(self.store, conn, jobs.research_job(run.id, company.id))
+
+    async def _ask_user(self, conn: Conn, run: Run, ready: int, criteria: Criteria) -> None:
+        options = discovery_options(criteria, ready, run.target_quantity)
+        await state.move(self.store, conn, run, "ask_user", reason="search_exhausted",
+                         companies_ready=ready, target_quantity=run.target_quantity, options=options)
+
+    # -- company_research: one company ----------------------------------------------------
+    async def research_company(self, run_id: UUID, company_id: UUID) -> str:
+        run, company = await self._load(run_id, company_id, Stage.COMPANY_RESEARCH)
+        if run is None or company is None:
+            return "skipped: run is not researching"
+        if company.research_status == "pending":
+            facts = await self.researcher.research(run, company)
+            await self._simulate_latency()
+            async with self.store.transaction() as conn:
+                if not await self._still_in(conn, run_id, Stage.COMPANY_RESEARCH):
+                    return "skipped: run moved on"
+                await self.store.upsert_research(run_id, company_id, facts, {}, "complete", conn)
+                await self.store.set_research_status(company_id, "done", conn)
+                await self._finish_research_if_done(conn, run_id)
+        return f"researched {company.domain}"
+
+    async def mark_research_failed(self, run_id: UUID, company_id: UUID, error: str) -> None:
+        async with self.store.transaction() as conn:
+            if not await self._still_in(conn, run_id, Stage.COMPANY_RESEARCH):
+                return
+            await self.store.upsert_research(run_id, company_id, {}, {"error": error}, "failed", conn)
+            await self.store.set_research_status(company_id, "failed", conn)
+            await self._finish_research_if_done(conn, run_id)
+
+    async def _finish_research_if_done(self, conn: Conn, run_id: UUID) -> None:
+        progress = await self.store.stage_progress(run_id, conn)
+        run = await self.store.get_run(run_id, conn)
+        assert run is not None
+        if progress.research_pending or not await state.move(self.store, conn, run, state.ADVANCE):
+            return
+        for company in await self.store.run_companies(run_id, run.target_quantity, conn):
+            await jobs.enqueue(self.store, conn, jobs.contacts_job(run_id, company.id))
+
+    # -- contact_discovery: one company -----------------------------------------------------
+    async def find_contacts(self, run_id: UUID, company_id: UUID) -> str:
+        run, company = await self._load(run_id, company_id, Stage.CONTACT_DISCOVERY)
+        if run is None or company is None:
+            return "skipped: run is not finding contacts"
+        if company.contacts_status == "pending":
+            assert self.contact_source is not None
+            found = await self.contact_source.find(run, company)
+            await self._simulate_latency()
+            async with self.store.transaction() as conn:
+                if not await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY):
+                    return "skipped: run moved on"
+                for contact in found:
+                    if await self.store.count_contacts(company_id, conn) >= run.contacts_max:
+                        break
+                    await self.store.insert_contact(run_id, company_id, contact, conn)
+                have = await self.store.count_contacts(company_id, conn)
+                status = "done" if have >= run.contacts_min else "short"
+                await self.store.set_contacts_status(company_id, status, conn)
+                await self.store.insert_event(run_id, "contacts_found",
+                                              {"domain": company.domain, "contacts": have, "status": status},
+                                              entity_type="company", entity_id=str(company_id), conn=conn)
+                await self._finish_contacts_if_done(conn, run_id)
+        return f"contacts for {company.domain}"
+
+    async def mark_contacts_failed(self, run_id: UUID, company_id: UUID, error: str) -> None:
+        async with self.store.transaction() as conn:
+            if not await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY):
+                return
+            await self.store.set_contacts_status(company_id, "short", conn)
+            await self.store.insert_event(run_id, "contacts_failed", {"error": error},
+                                          entity_type="company", entity_id=str(company_id), conn=conn)
+            await self._finish_contacts_if_done(conn, run_id)
+
+    async def _finish_contacts_if_done(self, conn: Conn, run_id: UUID) -> None:
+        progress = await self.store.stage_progress(run_id, conn)
+        run = await self.store.get_run(run_id, conn)
+        assert run is not None
+        if progress.contacts_pending:
+            return
+        if progress.contacts_short:
+            await state.move(self.store, conn, run, "ask_user", reason="contacts_short",
+                             companies_short=progress.contacts_short, options=contact_options(progress.contacts_short))
+        else:
+            await state.move(self.store, conn, run, "complete",
+                             companies=progress.companies)
+
+    # -- failures --------------------------------------------------------------------------
+    async def fail_run(self, run_id: UUID, error: str) -> None:
+        async with self.store.transaction() as conn:
+            run = await self.store.lock_run(run_id, conn)
+            if run is not None and run.status == Status.ACTIVE:
+                await state.move(self.store, conn, run, "fail", error=error[:500])
+
+    # -- safety net --------------------------------------------------------------------------
+    async def requeue(self, run_id: UUID) -> int:
+        """Queue the next step of an active run that has no job left (the sweeper calls this;
+        with transactional enqueue it should find nothing to do). Returns jobs queued."""
+        queued = 0
+        async with self.store.transaction() as conn:
+            run = await self.store.lock_run(run_id, conn)
+            if run is None or run.status != Status.ACTIVE:
+                return 0
+            if run.stage == Stage.COMPANY_DISCOVERY:
+                return 1 if await jobs.enqueue(self.store, conn, jobs.discover_job(run_id)) else 0
+            for company in await self.store.run_companies(run_id, run.target_quantity, conn):
+                if run.stage == Stage.COMPANY_RESEARCH and company.research_status == "pending":
+                    queued += bool(await jobs.enqueue(self.store, conn, jobs.research_job(run_id, company.id)))
+                elif run.stage == Stage.CONTACT_DISCOVERY and company.contacts_status == "pending":
+                    queued += bool(await jobs.enqueue(self.store, conn, jobs.contacts_job(run_id, company.id)))
+            if queued == 0 and run.stage == Stage.COMPANY_RESEARCH:
+                await self._finish_research_if_done(conn, run_id)
+            elif queued == 0 and run.stage == Stage.CONTACT_DISCOVERY:
+                await self._finish_contacts_if_done(conn, run_id)
+        return queued
+
+    # -- helpers ---------------------------------------------------------------------------
+    async def _simulate_latency(self) -> None:
+        if self.simulated_latency:
+            await asyncio.sleep(self.simulated_latency)
+
+    async def _load(self, run_id: UUID, company_id: UUID, stage: Stage) -> tuple[Run | None, Company | None]:
+        run = await self.store.get_run(run_id)
+        if run is None or (run.stage, run.status) != (stage, Status.ACTIVE):
+            return None, None
+        return run, await self.store.get_company(company_id)
+
+    async def _still_in(self, conn: Conn, run_id: UUID, stage: Stage) -> bool:
+        """Lock the run row (serialising the stage's finishers) and check it did not move."""
+        run = await self.store.lock_run(run_id, conn)
+        return run is not None and (run.stage, run.status) == (stage, Status.ACTIVE)
+
+
+def discovery_options(criteria: Criteria, ready: int, target: int) -> list[dict[str, object]]:
+    options: list[dict[str, object]] = []
+    if criteria.cities:
+        options.append({"action": "expand_location",
+                        "label": f"Search all of {criteria.state} instead of {', '.join(criteria.cities)}"})
+    elif criteria.state:
+        options.append({"action": "expand_location", "label": f"Search beyond {criteria.state}"})
+    if criteria.pms:
+        options.append({"action": "loosen_pms", "label": f"Accept any PMS, not only {', '.join(criteria.pms)}"})
+    if criteria.units_min:
+        options.append({"action": "lower_units", "label": f"Lower the {criteria.units_min}-unit minimum",
+                        "suggestion": {"units_min": criteria.units_min // 2}})
+    options.append({"action": "accept_partial", "label": f"Accept the {ready} of {target} companies found"})
+    return options
+
+
+def contact_options(short: int) -> list[dict[str, object]]:
+    return [
+        {"action": "expand_location", "label": "Expand location requirements to find companies with known contacts"},
+        {"action": "loosen_pms", "label": "Loosen PMS requirements (allow more vendors)"},
+        {"action": "accept_partial", "label": f"Accept partial results ({short} companies below contacts_min)"},
+    ]

@@ -1,0 +1,1 @@
+"""The sandbox world: a seeded, generated world of property-management companies."""

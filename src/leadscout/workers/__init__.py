@@ -1,0 +1,1 @@
+"""Workers: the procrastinate app and tasks, the heartbeat registry, the worker runtime."""

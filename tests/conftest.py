@@ -1,0 +1,121 @@
+"""Shared fixtures: a real PostgreSQL (DATABASE_URL, else an embedded server), one template
+database with the schema, and a fresh database per test cloned from it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.conninfo import make_conninfo
+
+from leadscout.config import Settings
+from leadscout.db import embedded, migrate
+from leadscout.db.connection import open_pool
+from leadscout.db.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_PG_DIR = Path(tempfile.gettempdir()) / f"leadscout-test-pg-{os.getuid()}"
+_EXTERNAL = os.environ.get("DATABASE_URL") or os.environ.get("POSTGRES_URL")
+
+
+def _dsn_for(base: str, dbname: str) -> str:
+    return make_conninfo(base, dbname=dbname)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_dsn() -> str:
+    """DSN of a maintenance database on the server the tests use."""
+    if _EXTERNAL:
+        return _EXTERNAL
+    return embedded.start(TEST_PG_DIR)
+
+
+@pytest.fixture(scope="session")
+def template_db(pg_admin_dsn: str) -> Iterator[str]:
+    name = f"ls_tmpl_{os.getpid()}"
+    with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    migrate.upgrade(_dsn_for(pg_admin_dsn, name))
+    yield name
+    with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+def _fresh_database(admin: str, template: str | None) -> str:
+    name = f"ls_t_{uuid.uuid4().hex[:12]}"
+    clause = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"{clause}')  # type: ignore[arg-type]
+    return name
+
+
+def _drop_database(admin: str, name: str) -> None:
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def dsn(pg_admin_dsn: str, template_db: str) -> Iterator[str]:
+    """A fresh database with the full schema, dropped after the test."""
+    name = _fresh_database(pg_admin_dsn, template_db)
+    yield _dsn_for(pg_admin_dsn, name)
+    _drop_database(pg_admin_dsn, name)
+
+
+@pytest.fixture
+def empty_dsn(pg_admin_dsn: str) -> Iterator[str]:
+    """A fresh database with no schema at all."""
+    name = _fresh_database(pg_admin_dsn, None)
+    yield _dsn_for(pg_admin_dsn, name)
+    _drop_database(pg_admin_dsn, name)
+
+
+FAST = {"heartbeat_interval": 0.5, "dead_after": 2.0, "retry_base_seconds": 0.05, "job_timeout": 60.0}
+FAST_ENV = {"WORKER_HEARTBEAT_INTERVAL": "0.5", "WORKER_DEAD_AFTER": "2",
+            "LEADSCOUT_RETRY_BASE_SECONDS": "0.05", "LEADSCOUT_JOB_TIMEOUT": "60"}
+
+
+@pytest.fixture
+def settings(dsn: str) -> Settings:
+    return Settings(database_url=dsn, **FAST)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def store(dsn: str, settings: Settings) -> AsyncIterator[Store]:
+    pool = open_pool(dsn, settings, max_size=6)
+    await pool.open(wait=True)
+    try:
+        yield Store(pool)
+    finally:
+        await pool.close()
+
+
+@pytest.fixture(scope="session")
+def world_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sandbox world (seed 7) as a directory file."""
+    from leadscout.sandbox.world import generate, write_directory_csv
+
+    path = tmp_path_factory.mktemp("world") / "directory.csv"
+    write_directory_csv(generate(7), path)
+    return path
+
+
+def cli_env(dsn: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "POSTGRES_URL")}
+    env.update(DATABASE_URL=dsn, PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+def leadscout(*args: str, dsn: str, env: dict[str, str] | None = None, timeout: float = 120,
+              input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "leadscout", *args], capture_output=True, text=True,
+                          env={**cli_env(dsn), **(env or {})}, timeout=timeout, input=input_text, cwd=ROOT)

@@ -1,0 +1,34 @@
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+
+from leadscout.models import Run, Stage, Status
+from leadscout.pipeline.state import IllegalMove, target_of
+
+
+def run(stage: Stage, status: Status) -> Run:
+    now = datetime.now(UTC)
+    return Run(id=uuid4(), created_at=now, updated_at=now, criteria={}, target_quantity=5, contacts_min=1,
+               contacts_max=3, batch_size=10, stage=stage, status=status)
+
+
+def test_stages_advance_in_order_and_complete_only_from_contacts() -> None:
+    assert target_of(run(Stage.COMPANY_DISCOVERY, Status.ACTIVE), "advance") == (Stage.COMPANY_RESEARCH, Status.ACTIVE)
+    assert target_of(run(Stage.COMPANY_RESEARCH, Status.ACTIVE), "advance") == (Stage.CONTACT_DISCOVERY, Status.ACTIVE)
+    assert target_of(run(Stage.CONTACT_DISCOVERY, Status.ACTIVE), "complete") == (Stage.DONE, Status.COMPLETED)
+    with pytest.raises(IllegalMove):
+        target_of(run(Stage.COMPANY_DISCOVERY, Status.ACTIVE), "complete")  # rv_agentic's early "completed"
+    with pytest.raises(IllegalMove):
+        target_of(run(Stage.CONTACT_DISCOVERY, Status.ACTIVE), "advance")
+
+
+def test_decisions_and_terminal_states() -> None:
+    asked = run(Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
+    assert target_of(asked, "resume") == (Stage.COMPANY_DISCOVERY, Status.ACTIVE)
+    assert target_of(asked, "accept_partial") == (Stage.DONE, Status.COMPLETED)
+    with pytest.raises(IllegalMove):
+        target_of(asked, "advance")
+    for terminal in (Status.COMPLETED, Status.FAILED, Status.CANCELLED):
+        with pytest.raises(IllegalMove):
+            target_of(run(Stage.DONE, terminal), "cancel")
