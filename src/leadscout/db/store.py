@@ -184,10 +184,10 @@ class Store:
 
     async def directory_candidates(self, run_id: UUID, *, state: str | None, cities: list[str] | None,
                                    pms: list[str] | None, units_min: int | None, units_max: int | None,
-                                   limit: int) -> list[m.DirectoryCompany]:
+                                   exclude: list[str], limit: int) -> list[m.DirectoryCompany]:
         return await self._models(m.DirectoryCompany, "directory_candidates", run_id=run_id, state=state,
                                   cities=cities, pms=pms, units_min=units_min, units_max=units_max,
-                                  limit=limit)
+                                  exclude=exclude, limit=limit)
 
     async def directory_contacts(self, domain: str) -> list[m.DirectoryContact]:
         return await self._models(m.DirectoryContact, "directory_contacts", domain=domain)

@@ -48,11 +48,10 @@ class DirectorySource:
             pms=criteria.pms or None,
             units_min=criteria.units_min,
             units_max=criteria.units_max,
+            exclude=criteria.exclude_domains,
             limit=want,
         )
-        excluded = set(criteria.exclude_domains)
-        companies = [_from_directory(row) for row in rows if row.domain not in excluded]
-        return SourceResult(companies, exhausted=len(rows) < want)
+        return SourceResult([_from_directory(row) for row in rows], exhausted=len(rows) < want)
 
 
 def _from_directory(row: DirectoryCompany) -> NewCompany:

@@ -26,6 +26,7 @@ from leadscout.db.connection import open_pool
 from leadscout.db.store import Store
 from leadscout.errors import UserError
 from leadscout.pipeline import jobs
+from leadscout.pipeline.sources import CompanySource
 from leadscout.pipeline.stages import Pipeline
 from leadscout.workers.app import build_app
 from leadscout.workers.heartbeat import CurrentWork, Heartbeat
@@ -46,6 +47,7 @@ class WorkerConfig:
     worker_id: str | None = None
     install_signal_handlers: bool = True
     until: Callable[[], Awaitable[bool]] | None = None  # stop when this returns True
+    make_source: Callable[[Store], CompanySource] | None = None  # default: the directory
 
 
 def _describe(context: JobContext) -> tuple[UUID | None, str]:
@@ -65,7 +67,8 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
     pool = open_pool(dsn, settings, max_size=config.concurrency + 3)
     await pool.open(wait=True, timeout=30)
     store = Store(pool)
-    app = build_app(settings, dsn, Pipeline(store, worker_id=worker_id,
+    source = config.make_source(store) if config.make_source else None
+    app = build_app(settings, dsn, Pipeline(store, worker_id=worker_id, source=source,
                                           simulated_latency=settings.simulated_latency))
     work = CurrentWork()
     queues = [*jobs.WORKER_TYPES[config.worker_type], jobs.MAINTENANCE_QUEUE]

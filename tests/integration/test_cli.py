@@ -1,0 +1,115 @@
+"""The real ``leadscout`` command in subprocesses, against a real PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.conftest import leadscout
+
+pytestmark = pytest.mark.integration
+
+
+def count_runs(dsn: str) -> int:
+    with psycopg.connect(dsn) as conn:
+        return conn.execute("SELECT count(*) FROM pm_pipeline.runs").fetchone()[0]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-n", "-5", "--state", "TX"], "quantity: Input should be greater than or equal to 1"),
+    (["-n", "1001", "--state", "TX"], "quantity: Input should be less than or equal to 1000"),
+    (["-n", "5", "--state", "Narnia"], "unknown US state 'Narnia'"),
+    (["-n", "5", "--state", "TX", "--pms", "Frobnicator"], "known names: AppFolio, Buildium"),
+    (["--state", "TX"], "how many companies?"),
+])
+def test_invalid_criteria_get_a_clear_error_and_create_nothing(dsn: str, args: list[str], message: str) -> None:
+    result = leadscout("run", *args, dsn=dsn)
+    assert result.returncode == 2, result.stderr
+    assert message in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr
+    assert count_runs(dsn) == 0
+
+
+def test_run_json_is_one_stable_object_and_status_matches(dsn: str, world_csv: Path, tmp_path: Path) -> None:
+    assert leadscout("directory", "import", str(world_csv), dsn=dsn).returncode == 0
+    result = leadscout("run", "-n", "25", "--city", "Austin", "--state", "TX", "--json",
+                       "--out", str(tmp_path), dsn=dsn)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)  # the whole stdout is exactly one JSON object
+    assert {"run_id", "status", "stage", "target_quantity", "companies_found", "batches", "exports"} <= set(data)
+    assert (data["status"], data["stage"], data["target_quantity"], data["companies_found"]) == \
+        ("completed", "done", 25, 25)
+    assert [(b["number"], b["requested"], b["found"]) for b in data["batches"]] == [(1, 10, 10), (2, 10, 10), (3, 5, 5)]
+    assert all(isinstance(b["seconds"], float) for b in data["batches"])
+    companies = Path(data["exports"]["companies"]).read_text().splitlines()
+    contacts = Path(data["exports"]["contacts"]).read_text().splitlines()
+    assert companies[0].startswith("company_name,domain,website,city,state,pms,") and len(companies) == 26
+    assert contacts[0].startswith("company_domain,company_name,full_name,title,") and len(contacts) > 25
+
+    status = leadscout("status", data["run_id"], "--json", dsn=dsn)
+    assert status.returncode == 0
+    again = json.loads(status.stdout)
+    for key in ("run_id", "status", "stage", "target_quantity", "companies_found", "batches"):
+        assert again[key] == data[key]
+
+
+def test_run_prints_the_seed_report(dsn: str, world_csv: Path, tmp_path: Path) -> None:
+    leadscout("directory", "import", str(world_csv), dsn=dsn)
+    result = leadscout("run", "25 property managers in Austin, TX", "--out", str(tmp_path), dsn=dsn)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    for line in ("Batch 1:", "Batch 2:", "Batch 3:", "Found 10 companies", "Found 5 companies",
+                 "Total Batches: 3", "Companies Found: 25/25", "Success Rate: 100.0%", "Avg Time/Batch:"):
+        assert line in text
+    assert "Batch 4:" not in text
+
+
+def test_no_wait_then_a_worker_finishes_the_run(dsn: str, world_csv: Path) -> None:
+    leadscout("directory", "import", str(world_csv), dsn=dsn)
+    created = json.loads(leadscout("run", "-n", "12", "--state", "TX", "--no-wait", "--json", dsn=dsn).stdout)
+    assert created["status"] == "active" and created["companies_found"] == 0
+    worker = leadscout("worker", "--concurrency", "2", dsn=dsn, env={"RUN_FILTER_ID": created["run_id"]})
+    assert worker.returncode == 0, worker.stderr
+    final = json.loads(leadscout("status", created["run_id"], "--json", dsn=dsn).stdout)
+    assert (final["status"], final["companies_found"], len(final["batches"])) == ("completed", 12, 2)
+
+
+def test_directory_import_reports_bad_rows_without_failing(dsn: str, tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("name,website,state,units\nGood,https://good-pm.com,TX,120\n"
+                    ",https://noname.com,TX,\nPortal,https://acme.appfolio.com,TX,\n"
+                    "Bad State,https://bs.com,Narnia,\nBad Units,https://bu.com,TX,lots\n")
+    result = leadscout("directory", "import", str(path), "--json", dsn=dsn)
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert (report["rows"], report["companies_added"]) == (5, 1)
+    assert [e.split(":")[0] for e in report["errors"]] == ["row 3", "row 4", "row 5", "row 6"]
+    missing = leadscout("directory", "import", str(tmp_path / "nope.csv"), dsn=dsn)
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_suppression_commands(dsn: str, tmp_path: Path) -> None:
+    assert leadscout("suppress", "add", "https://www.Acme.com/x", "beta.io", dsn=dsn).returncode == 0
+    listing = tmp_path / "block.txt"
+    listing.write_text("# customers\ngamma.com\nnot a domain\nacme.com\n")
+    result = leadscout("suppress", "import", str(listing), dsn=dsn)
+    assert "1 added, 1 already suppressed, 1 rejected" in result.stdout
+    rows = json.loads(leadscout("suppress", "list", "--json", dsn=dsn).stdout)
+    assert [r["domain"] for r in rows] == ["acme.com", "beta.io", "gamma.com"]
+    bad = leadscout("suppress", "add", "http://", dsn=dsn)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_status_of_unknown_run_is_a_clear_error(dsn: str) -> None:
+    for run_id in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        result = leadscout("status", run_id, dsn=dsn)
+        assert result.returncode == 2 and "leadscout runs" in result.stderr
+
+
+def test_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
+    result = leadscout("runs", dsn="postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "error:" in result.stderr

@@ -1,0 +1,155 @@
+"""Retries, failures, suppression and user decisions, through real workers on real PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from leadscout.config import Settings
+from leadscout.db.store import Store
+from leadscout.errors import PermanentError, TransientError
+from leadscout.models import Run, Stage, Status
+from leadscout.pipeline.criteria import Criteria, parse_criteria
+from leadscout.pipeline.directory import import_file
+from leadscout.pipeline.runs import create_run
+from leadscout.pipeline.sources import CompanySource, DirectorySource, SourceResult
+from leadscout.workers.runner import WorkerConfig, run_worker
+
+pytestmark = pytest.mark.integration
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+async def work_until_settled(store: Store, settings: Settings, dsn: str, run: Run,
+                             make_source: object = None) -> Run:
+    async def settled() -> bool:
+        current = await store.get_run(run.id)
+        return current is not None and current.status != Status.ACTIVE
+
+    await run_worker(settings, dsn, WorkerConfig(concurrency=3, install_signal_handlers=False, until=settled,
+                                                 make_source=make_source))  # type: ignore[arg-type]
+    final = await store.get_run(run.id)
+    assert final is not None
+    return final
+
+
+@dataclass
+class FailingSource:
+    error: Exception
+    calls: list[int] = field(default_factory=list)
+    name: str = "failing"
+
+    async def find(self, run: Run, criteria: Criteria, want: int) -> SourceResult:
+        self.calls.append(want)
+        raise self.error
+
+
+async def test_transient_errors_get_exactly_three_attempts(store: Store, settings: Settings, dsn: str) -> None:
+    source = FailingSource(TransientError("search provider timed out"))
+    run = await create_run(store, parse_criteria({"quantity": 5, "state": "TX"}), batch_size=10)
+    final = await work_until_settled(store, settings, dsn, run, lambda _s: source)
+    assert len(source.calls) == 3  # 3 attempts, not procrastinate's max_attempts + 1 = 4 by accident
+    assert final.status == Status.FAILED and final.stage == Stage.COMPANY_DISCOVERY
+    batches = await store.list_batches(run.id)
+    assert [(b.batch_no, b.status, b.attempts) for b in batches] == [(1, "running", 3)]
+    failed = [e for e in await store.events_since(run.id) if e.event == "run_failed"]
+    assert "search provider timed out" in failed[0].payload["error"]
+
+
+async def test_permanent_errors_are_never_retried(store: Store, settings: Settings, dsn: str) -> None:
+    source = FailingSource(PermanentError("401 Unauthorized: check SERPER_API_KEY"))
+    run = await create_run(store, parse_criteria({"quantity": 5, "state": "TX"}), batch_size=10)
+    final = await work_until_settled(store, settings, dsn, run, lambda _s: source)
+    assert len(source.calls) == 1 and final.status == Status.FAILED
+
+
+@dataclass
+class FlakySource:
+    """Fails the first call of every batch once, then answers from the directory."""
+
+    inner: CompanySource
+    failed: set[int] = field(default_factory=set)
+    name: str = "flaky"
+
+    async def find(self, run: Run, criteria: Criteria, want: int) -> SourceResult:
+        key = len(self.failed)
+        if want not in self.failed:
+            self.failed.add(want)
+            raise TransientError(f"flaky #{key}")
+        return await self.inner.find(run, criteria, want)
+
+
+async def test_transient_failure_then_success_loses_and_duplicates_nothing(
+        store: Store, settings: Settings, dsn: str, world_csv: Path) -> None:
+    await import_file(store, world_csv)
+    run = await create_run(store, parse_criteria({"quantity": 25, "cities": ["Austin"], "state": "TX"}),
+                           batch_size=10)
+    final = await work_until_settled(store, settings, dsn, run, lambda s: FlakySource(DirectorySource(s)))
+    assert (final.stage, final.status) == (Stage.DONE, Status.COMPLETED)
+    batches = await store.list_batches(run.id)
+    assert [(b.requested, b.found, b.attempts) for b in batches] == [(10, 10, 2), (10, 10, 1), (5, 5, 2)]
+    companies = await store.run_companies(run.id)
+    assert len({c.domain for c in companies}) == len(companies) == 25
+
+
+async def test_blocked_and_excluded_domains_are_never_delivered(
+        store: Store, settings: Settings, dsn: str, world_csv: Path) -> None:
+    await import_file(store, world_csv)
+    probe = await create_run(store, parse_criteria({"quantity": 6, "cities": ["Austin"], "state": "TX"}),
+                             batch_size=10)
+    first_six = (await DirectorySource(store).find(probe, Criteria.model_validate(probe.criteria), 6)).companies
+    await store.delete_run(probe.id)
+    for company in first_six[:3]:
+        await store.add_blocked_domain(company.domain, "customer", "test")
+    criteria = parse_criteria({"quantity": 10, "cities": ["Austin"], "state": "TX",
+                               "exclude_domains": [f"https://www.{first_six[3].domain}/"]})
+    run = await create_run(store, criteria, batch_size=4)
+    await work_until_settled(store, settings, dsn, run)
+    delivered = {c.domain for c in await store.run_companies(run.id)}
+    assert len(delivered) == 10
+    assert delivered.isdisjoint({c.domain for c in first_six[:4]})
+    assert await store.count_blocked_domains() == 3
+
+
+async def test_exhausted_directory_asks_the_user_with_options(
+        store: Store, settings: Settings, dsn: str, world_csv: Path) -> None:
+    await import_file(store, world_csv)
+    criteria = parse_criteria({"quantity": 200, "cities": ["Austin"], "state": "TX", "pms": ["appfolio"],
+                               "units_min": 100})
+    run = await create_run(store, criteria, batch_size=10)
+    final = await work_until_settled(store, settings, dsn, run)
+    assert (final.stage, final.status) == (Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
+    actions = [o["action"] for o in final.decision_options or []]
+    assert actions == ["expand_location", "loosen_pms", "lower_units", "accept_partial"]
+    companies = await store.run_companies(run.id)
+    assert 0 < len(companies) < 200
+    assert all(c.pms == "appfolio" and (c.units_estimate or 0) >= 100 and c.city == "Austin" for c in companies)
+    assert await store.leftover_jobs() == []
+
+
+async def test_contacts_short_ends_in_a_decision_not_a_loop(
+        store: Store, settings: Settings, dsn: str, tmp_path: Path) -> None:
+    path = tmp_path / "dir.csv"
+    path.write_text("name,website,city,state,contact_name,contact_title\n"
+                    "Alpha PM,https://alpha-pm.com,Austin,TX,Ann Owner,Owner\n"
+                    "Beta PM,https://beta-pm.com,Austin,TX,,\n")
+    await import_file(store, path)
+    run = await create_run(store, parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX"}),
+                           batch_size=10)
+    final = await work_until_settled(store, settings, dsn, run)
+    assert (final.stage, final.status) == (Stage.CONTACT_DISCOVERY, Status.NEEDS_USER_DECISION)
+    assert [o["action"] for o in final.decision_options or []] == ["expand_location", "loosen_pms", "accept_partial"]
+
+
+async def test_real_directory_file_imports_with_bad_rows_reported(store: Store) -> None:
+    path = SHARED / "pm_companies_directory.csv"
+    if not path.exists():
+        pytest.fail(f"shared test data missing: {path}")
+    report = await import_file(store, path)
+    assert report.rows == 4518
+    assert report.companies_added + report.companies_updated + len(report.errors) == report.rows
+    assert report.companies_added > 3500
+    # truncated websites such as a bare managebuilding.com are rejected with a reason
+    assert any("PMS vendor host" in e for e in report.errors)
+    assert all(e.startswith("row ") for e in report.errors)
