@@ -450,33 +450,9 @@ def worker_cmd(
     settings = _settings()
     dsn = resolve_dsn(settings)
     migrate.upgrade(dsn)
-    until = None
-    if settings.run_filter_id:
-        until = _run_is_settled(settings, dsn, settings.run_filter_id)
     wid = _run(lambda: run_worker(settings, dsn, WorkerConfig(worker_type=worker_type, concurrency=concurrency,
-                                                              worker_id=worker_id, until=until)))
+                                                              worker_id=worker_id)))
     err.print(f"worker {wid} stopped")
-
-
-def _run_is_settled(settings: Settings, dsn: str, run_id: str) -> Callable[[], Awaitable[bool]]:
-    """RUN_FILTER_ID: the worker exits once that run no longer needs work (rv_agentic's
-    stale-worker lesson: targeted workers must not outlive their run)."""
-    from uuid import UUID
-
-    try:
-        target = UUID(run_id)
-    except ValueError:
-        raise UserError(f"RUN_FILTER_ID={run_id!r} is not a run id") from None
-    pool = open_pool(dsn, settings, max_size=1)
-    store = Store(pool)
-
-    async def settled() -> bool:
-        if pool.closed:
-            await pool.open(wait=True)
-        run = await store.get_run(target)
-        return run is None or run.status != Status.ACTIVE
-
-    return settled
 
 
 @workers_app.callback()

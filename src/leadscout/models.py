@@ -56,6 +56,7 @@ class Run(Record):
     decision_options: list[dict[str, Any]] | None = None
     notes: str | None = None
     finished_at: datetime | None = None
+    lane: str | None = None  # set while RUN_FILTER_ID workers own the run
 
     @property
     def is_terminal(self) -> bool:

@@ -197,3 +197,46 @@ def test_lead_list_runner_module_entry_point(dsn: str) -> None:
     result = subprocess.run([sys.executable, "-m", "leadscout.workers.lead_list_runner", "--help"],
                             capture_output=True, text=True, env=cli_env(dsn), cwd=ROOT, timeout=60)
     assert result.returncode == 0 and "--concurrency" in result.stdout
+
+
+def test_run_filter_id_takes_only_that_run_and_exits_when_it_is_done(dsn: str, world_csv: Path,
+                                                                      workers: Workers) -> None:
+    leadscout("directory", "import", str(world_csv), dsn=dsn)
+    mine = new_run(dsn, "-n", "15", "--city", "Denver", "--state", "CO")
+    other = new_run(dsn, "-n", "10", "--city", "Tampa", "--state", "FL")
+    filtered = workers.start("--concurrency", "2", "--id", "filtered", RUN_FILTER_ID=mine)
+    assert filtered.wait(timeout=60) == 0  # it left by itself once its run was done
+    assert run_state(dsn, mine) == ("done", "completed")
+    assert batches(dsn, other) == [] and run_state(dsn, other) == ("company_discovery", "active")
+    assert query(dsn, "SELECT lane FROM pm_pipeline.runs WHERE id = %s", mine) == [(None,)]
+    workers.start("--concurrency", "2")
+    wait_for(lambda: run_state(dsn, other) == ("done", "completed"), what="the other run")
+
+
+def test_a_dead_filtered_worker_hands_its_run_back(dsn: str, world_csv: Path, workers: Workers) -> None:
+    leadscout("directory", "import", str(world_csv), dsn=dsn)
+    run_id = new_run(dsn, "-n", "25", "--city", "Charlotte", "--state", "NC")
+    filtered = workers.start("--concurrency", "1", "--id", "pinned", latency=1.5, RUN_FILTER_ID=run_id)
+    wait_for(lambda: query(dsn, "SELECT lane FROM pm_pipeline.runs WHERE id = %s", run_id)[0][0] is not None,
+             what="the run to be pinned")
+    shared = workers.start("--concurrency", "2")  # a shared worker must not touch the pinned run
+    wait_for(lambda: [b[3] for b in batches(dsn, run_id)] == ["done", "running"], what="batch 2 running")
+    assert query(dsn, "SELECT DISTINCT worker_id FROM pm_pipeline.run_batches WHERE run_id = %s", run_id) == \
+        [("pinned",)]
+    filtered.send_signal(signal.SIGKILL)
+    wait_for(lambda: run_state(dsn, run_id) == ("done", "completed"), timeout=60, what="shared worker to finish")
+    assert shared.poll() is None
+    assert [b[:3] for b in batches(dsn, run_id)] == [(1, 10, 10), (2, 10, 10), (3, 5, 5)]
+    events = [r[0] for r in query(dsn, "SELECT event FROM pm_pipeline.run_events WHERE run_id = %s ORDER BY id",
+                                  run_id)]
+    assert events.index("run_pinned") < events.index("run_unpinned")
+
+
+def test_worker_max_loops_bounds_the_jobs_a_worker_takes(dsn: str, world_csv: Path, workers: Workers) -> None:
+    leadscout("directory", "import", str(world_csv), dsn=dsn)
+    run_id = new_run(dsn, "-n", "30", "--city", "Columbus", "--state", "OH")
+    one = workers.start("--concurrency", "1", "--type", "lead_list", WORKER_MAX_LOOPS="1")
+    assert one.wait(timeout=60) == 0
+    assert [b[3] for b in batches(dsn, run_id)] == ["done"]
+    bad = leadscout("worker", dsn=dsn, env={"WORKER_MAX_LOOPS": "zero"})
+    assert bad.returncode == 2 and "WORKER_MAX_LOOPS" in bad.stderr and "Traceback" not in bad.stderr

@@ -277,3 +277,15 @@ SELECT * FROM pm_pipeline.worker_heartbeats WHERE worker_id = %(worker_id)s;
 -- delete_worker --
 -- Remove a worker row
 DELETE FROM pm_pipeline.worker_heartbeats WHERE worker_id = %(worker_id)s;
+
+-- pin_run --
+-- RUN_FILTER_ID: route a run's jobs to its own lane
+SELECT pm_pipeline.pin_run(%(run_id)s, %(worker_id)s) AS lane;
+
+-- unpin_run --
+-- Send a run's jobs back to the shared queues (only if this worker pinned it)
+SELECT pm_pipeline.unpin_run(%(run_id)s, %(worker_id)s) AS unpinned;
+
+-- unpin_orphaned_runs --
+-- Unpin runs whose pinning worker stopped or died
+SELECT pm_pipeline.unpin_orphaned_runs() AS n;

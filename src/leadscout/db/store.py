@@ -232,6 +232,18 @@ class Store:
     async def active_runs_without_jobs(self, grace_seconds: float) -> list[m.Run]:
         return await self._models(m.Run, "active_runs_without_jobs", grace_seconds=grace_seconds)
 
+    async def pin_run(self, run_id: UUID, worker_id: str) -> str | None:
+        row = await self._one("pin_run", run_id=run_id, worker_id=worker_id)
+        return row["lane"] if row else None
+
+    async def unpin_run(self, run_id: UUID, worker_id: str | None) -> bool:
+        row = await self._one("unpin_run", run_id=run_id, worker_id=worker_id)
+        return bool(row and row["unpinned"])
+
+    async def unpin_orphaned_runs(self) -> int:
+        row = await self._one("unpin_orphaned_runs")
+        return int(row["n"]) if row else 0
+
     # -- worker registry --------------------------------------------------------------
     async def upsert_heartbeat(self, **values: Any) -> bool:
         row = await self._one("upsert_heartbeat", **values)

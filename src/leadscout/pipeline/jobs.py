@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from leadscout.db.store import Conn, Store
+from leadscout.models import Run
 
 DISCOVER = "leadscout.discover_batch"
 RESEARCH = "leadscout.research_company"
@@ -25,32 +26,39 @@ WORKER_TYPES = {
 }
 
 
+def lane_queues(worker_type: str, lane: str | None) -> list[str]:
+    """The queues a worker listens to: shared ones, or a pinned run's lane."""
+    return [f"{q}@{lane}" if lane else q for q in WORKER_TYPES[worker_type]]
+
+
 @dataclass(frozen=True)
 class JobSpec:
     task_name: str
     args: dict[str, Any]
     lock: str
     queueing_lock: str
+    lane: str | None = None
 
     @property
     def queue(self) -> str:
-        return QUEUE_OF[self.task_name]
+        base = QUEUE_OF[self.task_name]
+        return f"{base}@{self.lane}" if self.lane else base
 
 
-def discover_job(run_id: UUID) -> JobSpec:
+def discover_job(run: Run) -> JobSpec:
     # lock: one batch of a run runs at a time; queueing_lock: at most one waits
-    key = f"discover:{run_id}"
-    return JobSpec(DISCOVER, {"run_id": str(run_id)}, lock=key, queueing_lock=key)
+    key = f"discover:{run.id}"
+    return JobSpec(DISCOVER, {"run_id": str(run.id)}, lock=key, queueing_lock=key, lane=run.lane)
 
 
-def research_job(run_id: UUID, company_id: UUID) -> JobSpec:
+def research_job(run: Run, company_id: UUID) -> JobSpec:
     key = f"research:{company_id}"
-    return JobSpec(RESEARCH, {"run_id": str(run_id), "company_id": str(company_id)}, key, key)
+    return JobSpec(RESEARCH, {"run_id": str(run.id), "company_id": str(company_id)}, key, key, run.lane)
 
 
-def contacts_job(run_id: UUID, company_id: UUID) -> JobSpec:
+def contacts_job(run: Run, company_id: UUID) -> JobSpec:
     key = f"contacts:{company_id}"
-    return JobSpec(CONTACTS, {"run_id": str(run_id), "company_id": str(company_id)}, key, key)
+    return JobSpec(CONTACTS, {"run_id": str(run.id), "company_id": str(company_id)}, key, key, run.lane)
 
 
 async def enqueue(store: Store, conn: Conn, job: JobSpec) -> int | None:

@@ -29,7 +29,7 @@ async def create_run(store: Store, criteria: Criteria, *, batch_size: int) -> Ru
         await store.insert_event(run.id, "run_created",
                                  {"criteria": criteria.model_dump(mode="json"), "summary": criteria.describe(),
                                   "batch_size": batch_size}, conn=conn)
-        await jobs.enqueue(store, conn, jobs.discover_job(run.id))
+        await jobs.enqueue(store, conn, jobs.discover_job(run))
     return run
 
 

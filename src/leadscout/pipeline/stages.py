@@ -100,14 +100,14 @@ class Pipeline:
             elif result.exhausted or inserted == 0:
                 await self._ask_user(conn, locked, after.companies_ready, criteria)
             else:
-                await jobs.enqueue(self.store, conn, jobs.discover_job(run_id))
+                await jobs.enqueue(self.store, conn, jobs.discover_job(locked))
         return f"batch {batch_no}: {inserted}/{requested}"
 
     async def _finish_discovery(self, conn: Conn, run: Run) -> None:
         if not await state.move(self.store, conn, run, state.ADVANCE):
             return
         for company in await self.store.run_companies(run.id, run.target_quantity, conn):
-            await jobs.enqueue(self.store, conn, jobs.research_job(run.id, company.id))
+            await jobs.enqueue(self.store, conn, jobs.research_job(run, company.id))
 
     async def _ask_user(self, conn: Conn, run: Run, ready: int, criteria: Criteria) -> None:
         options = discovery_options(criteria, ready, run.target_quantity)
@@ -145,7 +145,7 @@ class Pipeline:
         if progress.research_pending or not await state.move(self.store, conn, run, state.ADVANCE):
             return
         for company in await self.store.run_companies(run_id, run.target_quantity, conn):
-            await jobs.enqueue(self.store, conn, jobs.contacts_job(run_id, company.id))
+            await jobs.enqueue(self.store, conn, jobs.contacts_job(run, company.id))
 
     # -- contact_discovery: one company -----------------------------------------------------
     async def find_contacts(self, run_id: UUID, company_id: UUID) -> str:
@@ -211,12 +211,12 @@ class Pipeline:
             if run is None or run.status != Status.ACTIVE:
                 return 0
             if run.stage == Stage.COMPANY_DISCOVERY:
-                return 1 if await jobs.enqueue(self.store, conn, jobs.discover_job(run_id)) else 0
+                return 1 if await jobs.enqueue(self.store, conn, jobs.discover_job(run)) else 0
             for company in await self.store.run_companies(run_id, run.target_quantity, conn):
                 if run.stage == Stage.COMPANY_RESEARCH and company.research_status == "pending":
-                    queued += bool(await jobs.enqueue(self.store, conn, jobs.research_job(run_id, company.id)))
+                    queued += bool(await jobs.enqueue(self.store, conn, jobs.research_job(run, company.id)))
                 elif run.stage == Stage.CONTACT_DISCOVERY and company.contacts_status == "pending":
-                    queued += bool(await jobs.enqueue(self.store, conn, jobs.contacts_job(run_id, company.id)))
+                    queued += bool(await jobs.enqueue(self.store, conn, jobs.contacts_job(run, company.id)))
             if queued == 0 and run.stage == Stage.COMPANY_RESEARCH:
                 await self._finish_research_if_done(conn, run_id)
             elif queued == 0 and run.stage == Stage.CONTACT_DISCOVERY:

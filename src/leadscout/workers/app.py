@@ -129,7 +129,8 @@ async def sweep_once(app: procrastinate.App, units: Units, settings: Settings) -
             await units.pipeline.store.insert_event(UUID(run_id), "job_recovered",
                                                     {"task": job.task_name, "job_id": job.id,
                                                      "attempts": job.attempts})
+    unpinned = await units.pipeline.store.unpin_orphaned_runs()
     requeued = 0
     for run in await units.pipeline.store.active_runs_without_jobs(grace_seconds=settings.dead_after):
         requeued += await units.pipeline.requeue(run.id)
-    return f"retried={retried} settled={settled} requeued={requeued}"
+    return f"retried={retried} settled={settled} unpinned={unpinned} requeued={requeued}"

@@ -29,7 +29,8 @@ from leadscout.pipeline import jobs
 from leadscout.pipeline.sources import CompanySource
 from leadscout.pipeline.stages import Pipeline
 from leadscout.workers.app import build_app
-from leadscout.workers.heartbeat import CurrentWork, Heartbeat
+from leadscout.models import Run, Status
+from leadscout.workers.heartbeat import CurrentWork, Heartbeat, upsert_worker_heartbeat
 
 log = logging.getLogger(__name__)
 FETCH_POLL_SECONDS = 0.2  # a lock-blocked job gets no NOTIFY when its lock frees: poll briskly
@@ -71,7 +72,12 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
     app = build_app(settings, dsn, Pipeline(store, worker_id=worker_id, source=source,
                                           simulated_latency=settings.simulated_latency))
     work = CurrentWork()
-    queues = [*jobs.WORKER_TYPES[config.worker_type], jobs.MAINTENANCE_QUEUE]
+    filter_run = await _pin_filtered_run(store, settings, worker_id, config.worker_type)
+    lane = filter_run.lane if filter_run else None
+    queues = [*jobs.lane_queues(config.worker_type, lane), jobs.MAINTENANCE_QUEUE]
+    until = config.until
+    if filter_run is not None:
+        until = _settled_or(store, filter_run.id, config.until)
     try:
         async with app.open_async():
             worker: Worker | None = None
@@ -98,10 +104,11 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
                             install_signal_handlers=config.install_signal_handlers,
                             worker_middleware=[track], **app.worker_defaults)  # type: ignore[arg-type]
             heartbeat = Heartbeat(store, worker_id, config.worker_type, settings.heartbeat_interval, work,
-                                  on_stop_request=stop, metadata={"queues": queues, "concurrency": config.concurrency})
+                                  on_stop_request=stop, metadata={"queues": queues, "concurrency": config.concurrency,
+                                                                  "run_filter_id": settings.run_filter_id})
             side = [asyncio.create_task(heartbeat.run())]
-            if config.until is not None:
-                side.append(asyncio.create_task(_stop_when(config.until, stop)))
+            if until is not None:
+                side.append(asyncio.create_task(_stop_when(until, stop)))
             try:
                 await worker.run()
             finally:
@@ -110,10 +117,43 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
                     with contextlib.suppress(asyncio.CancelledError, Exception):
                         await task
                 with contextlib.suppress(Exception):
+                    if filter_run is not None:
+                        await store.unpin_run(filter_run.id, worker_id)
                     await store.stop_worker(worker_id)
     finally:
         await pool.close()
     return worker_id
+
+
+async def _pin_filtered_run(store: Store, settings: Settings, worker_id: str, worker_type: str) -> Run | None:
+    """RUN_FILTER_ID: this worker takes only that run's jobs, and the run's jobs go only to
+    workers started for it until they stop (then the run returns to the shared queues)."""
+    if not settings.run_filter_id:
+        return None
+    try:
+        run_id = UUID(settings.run_filter_id)
+    except ValueError:
+        raise UserError(f"RUN_FILTER_ID={settings.run_filter_id!r} is not a run id (a UUID)") from None
+    # register first, so the sweeper sees a live owner and does not unpin at once
+    await upsert_worker_heartbeat(store, worker_id, worker_type, status="idle",
+                                  metadata={"run_filter_id": str(run_id)})
+    if await store.pin_run(run_id, worker_id) is None:
+        raise UserError(f"RUN_FILTER_ID={run_id}: no such run; `leadscout runs` lists them")
+    return await store.get_run(run_id)
+
+
+def _settled_or(store: Store, run_id: UUID,
+                other: Callable[[], Awaitable[bool]] | None) -> Callable[[], Awaitable[bool]]:
+    """A targeted worker exits once its run needs no more work (rv_agentic's stale-worker
+    lesson), or when the caller's own condition says so."""
+
+    async def settled() -> bool:
+        run = await store.get_run(run_id)
+        if run is None or run.status != Status.ACTIVE:
+            return True
+        return bool(other and await other())
+
+    return settled
 
 
 async def _stop_when(condition: Callable[[], Awaitable[bool]], stop: Callable[[], None]) -> None:
