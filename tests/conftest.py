@@ -79,8 +79,12 @@ def empty_dsn(pg_admin_dsn: str) -> Iterator[str]:
 
 
 FAST = {"heartbeat_interval": 0.5, "dead_after": 2.0, "retry_base_seconds": 0.05, "job_timeout": 60.0}
-FAST_ENV = {"WORKER_HEARTBEAT_INTERVAL": "0.5", "WORKER_DEAD_AFTER": "2",
-            "LEADSCOUT_RETRY_BASE_SECONDS": "0.05", "LEADSCOUT_JOB_TIMEOUT": "60"}
+FAST_ENV = {
+    "WORKER_HEARTBEAT_INTERVAL": "0.5",
+    "WORKER_DEAD_AFTER": "2",
+    "LEADSCOUT_RETRY_BASE_SECONDS": "0.05",
+    "LEADSCOUT_JOB_TIMEOUT": "60",
+}
 
 
 @pytest.fixture
@@ -114,8 +118,16 @@ def cli_env(dsn: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def leadscout(*args: str, dsn: str, env: dict[str, str] | None = None, timeout: float = 120,
-              input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+def leadscout(
+    *args: str, dsn: str, env: dict[str, str] | None = None, timeout: float = 120, input_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "leadscout", *args], capture_output=True, text=True,
-                          env={**cli_env(dsn), **(env or {})}, timeout=timeout, input=input_text, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "leadscout", *args],
+        capture_output=True,
+        text=True,
+        env={**cli_env(dsn), **(env or {})},
+        timeout=timeout,
+        input=input_text,
+        cwd=ROOT,
+    )

@@ -26,7 +26,7 @@ from leadscout.db import migrate
 from leadscout.db.connection import describe_dsn, open_pool, resolve_dsn
 from leadscout.db.store import Store
 from leadscout.errors import LeadscoutError, UserError
-from leadscout.models import Stage, Status
+from leadscout.models import Status
 from leadscout.pipeline import export as export_mod
 from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.directory import import_file, read_rows
@@ -35,13 +35,16 @@ from leadscout.pipeline.runs import RunSummary, create_run, summarize
 from leadscout.research.domains import InvalidDomain, registrable_domain
 
 T = TypeVar("T")
-app = typer.Typer(help="Verified B2B lead lists of US property-management companies.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Verified B2B lead lists of US property-management companies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database: migrations, grants, the embedded server.", no_args_is_help=True)
 directory_app = typer.Typer(help="The research directory of known companies.", no_args_is_help=True)
 suppress_app = typer.Typer(help="Suppressed (blocked) domains: never delivered.", no_args_is_help=True)
-workers_app = typer.Typer(help="Worker health: active and dead workers, stats, stop.",
-                          invoke_without_command=True)
+workers_app = typer.Typer(help="Worker health: active and dead workers, stats, stop.", invoke_without_command=True)
 app.add_typer(db_app, name="db")
 app.add_typer(directory_app, name="directory")
 app.add_typer(suppress_app, name="suppress")
@@ -53,10 +56,15 @@ STATE: dict[str, Any] = {"verbose": False}
 
 
 @app.callback()
-def _root(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show debug logs and tracebacks.")] = False) -> None:
+def _root(
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show debug logs and tracebacks.")] = False,
+) -> None:
     STATE["verbose"] = verbose
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
 
 
 # -- plumbing ----------------------------------------------------------------------------
@@ -108,11 +116,14 @@ def db_status() -> None:
 
 
 @db_app.command("grant")
-def db_grant(role: Annotated[str, typer.Argument(help="An existing PostgreSQL role.")]) -> None:
+def db_grant(
+    role: Annotated[str, typer.Argument(help="A PostgreSQL role.")],
+    create: Annotated[bool, typer.Option("--create", help="Create the role (LOGIN, no password) if missing.")] = False,
+) -> None:
     """Grant a least-privilege role exactly what workers need (the seed's migration 004)."""
     dsn = resolve_dsn(_settings())
     migrate.upgrade(dsn)
-    migrate.grant(dsn, role)
+    migrate.grant(dsn, role, create=create)
     out.print(f"granted worker privileges to {role}")
 
 
@@ -151,9 +162,11 @@ def directory_import(
     if json_out:
         _print_json(report.__dict__)
         return
-    out.print(f"{report.rows} rows: {report.companies_added} companies added, "
-              f"{report.companies_updated} updated, {report.contacts_added} contacts added, "
-              f"{len(report.errors)} rejected")
+    out.print(
+        f"{report.rows} rows: {report.companies_added} companies added, "
+        f"{report.companies_updated} updated, {report.contacts_added} contacts added, "
+        f"{len(report.errors)} rejected"
+    )
     for line in report.errors[:20]:
         err.print(f"  [yellow]{line}[/]")
     if len(report.errors) > 20:
@@ -185,7 +198,9 @@ def suppress_add(
 
 @suppress_app.command("import")
 def suppress_import(
-    file: Annotated[Path, typer.Argument(help="A text file (one domain per line) or a CSV with a domain/website column.")],
+    file: Annotated[
+        Path, typer.Argument(help="A text file (one domain per line) or a CSV with a domain/website column.")
+    ],
     reason: Annotated[str, typer.Option()] = "import",
 ) -> None:
     """Suppress every domain in a file; bad lines are reported, not fatal."""
@@ -228,8 +243,10 @@ def _plain_csv(file: Path) -> list[dict[str, str]]:
 
 
 @suppress_app.command("list")
-def suppress_list(json_out: Annotated[bool, typer.Option("--json")] = False,
-                  limit: Annotated[int, typer.Option(min=1, max=100_000)] = 1000) -> None:
+def suppress_list(
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 1000,
+) -> None:
     """List suppressed domains."""
 
     async def go() -> list[dict[str, Any]]:
@@ -269,7 +286,9 @@ def build_criteria(request: str | None, **flags: Any) -> Any:
 
 @app.command("run")
 def run_cmd(
-    request: Annotated[str | None, typer.Argument(help='e.g. "25 AppFolio property managers in Austin, TX with 100+ units"')] = None,
+    request: Annotated[
+        str | None, typer.Argument(help='e.g. "25 AppFolio property managers in Austin, TX with 100+ units"')
+    ] = None,
     city: Annotated[list[str] | None, typer.Option("--city", help="City (repeat for several).")] = None,
     state: Annotated[str | None, typer.Option("--state", help="US state: TX or Texas.")] = None,
     pms: Annotated[list[str] | None, typer.Option("--pms", help="PMS vendor (repeat: any of).")] = None,
@@ -278,16 +297,27 @@ def run_cmd(
     quantity: Annotated[int | None, typer.Option("-n", "--quantity", help="Companies wanted (1-1000).")] = None,
     contacts_min: Annotated[int | None, typer.Option("--contacts-min")] = None,
     contacts_max: Annotated[int | None, typer.Option("--contacts-max")] = None,
-    batch_size: Annotated[int | None, typer.Option("--batch-size", help="Companies per discovery batch (LEAD_LIST_BATCH_SIZE, default 10).")] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option("--batch-size", help="Companies per discovery batch (LEAD_LIST_BATCH_SIZE, default 10)."),
+    ] = None,
     no_wait: Annotated[bool, typer.Option("--no-wait", help="Create the run and return; workers do the rest.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object (stable fields).")] = False,
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="In-process worker concurrency.")] = 4,
     out_dir: Annotated[Path, typer.Option("--out", help="Where exports go.")] = Path("exports"),
 ) -> None:
     """Create a lead-list run; unless --no-wait, work it to the end here and export it."""
-    criteria = build_criteria(request, cities=city or [], state=state, pms=pms or [], units_min=units_min,
-                              units_max=units_max, quantity=quantity, contacts_min=contacts_min,
-                              contacts_max=contacts_max)
+    criteria = build_criteria(
+        request,
+        cities=city or [],
+        state=state,
+        pms=pms or [],
+        units_min=units_min,
+        units_max=units_max,
+        quantity=quantity,
+        contacts_min=contacts_min,
+        contacts_max=contacts_max,
+    )
     settings = _settings(batch_size=batch_size)
     summary = _run(lambda: _run_and_follow(settings, criteria, no_wait, json_out, concurrency, out_dir))
     if json_out:
@@ -296,8 +326,9 @@ def run_cmd(
         raise typer.Exit(1)
 
 
-async def _run_and_follow(settings: Settings, criteria: Any, no_wait: bool, json_out: bool,
-                          concurrency: int, out_dir: Path) -> RunSummary:
+async def _run_and_follow(
+    settings: Settings, criteria: Any, no_wait: bool, json_out: bool, concurrency: int, out_dir: Path
+) -> RunSummary:
     from leadscout.workers.runner import WorkerConfig, run_worker
 
     async with _store(settings) as (store, dsn):
@@ -380,8 +411,9 @@ def _print_summary(s: RunSummary, say: Callable[..., None]) -> None:
 
 
 @app.command("status")
-def status_cmd(run_id: Annotated[str, typer.Argument()],
-               json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+def status_cmd(
+    run_id: Annotated[str, typer.Argument()], json_out: Annotated[bool, typer.Option("--json")] = False
+) -> None:
     """Show one run: stage, status, batches, gap."""
 
     async def go() -> RunSummary:
@@ -400,9 +432,11 @@ def status_cmd(run_id: Annotated[str, typer.Argument()],
 
 
 @app.command("runs")
-def runs_cmd(status: Annotated[str | None, typer.Option(help="Only runs with this status.")] = None,
-             limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
-             json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+def runs_cmd(
+    status: Annotated[str | None, typer.Option(help="Only runs with this status.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     """List runs, newest first."""
     if status is not None and status not in {s.value for s in Status}:
         raise UserError(f"unknown status {status!r}; use one of: {', '.join(s.value for s in Status)}")
@@ -413,20 +447,31 @@ def runs_cmd(status: Annotated[str | None, typer.Option(help="Only runs with thi
 
     rows = _run(go)
     if json_out:
-        _print_json([{k: r[k] for k in ("id", "created_at", "stage", "status", "target_quantity",
-                                        "companies_ready")} for r in rows])
+        _print_json(
+            [
+                {k: r[k] for k in ("id", "created_at", "stage", "status", "target_quantity", "companies_ready")}
+                for r in rows
+            ]
+        )
         return
     table = Table("run", "created", "stage", "status", "companies")
     for r in rows:
-        table.add_row(str(r["id"]), f"{r['created_at']:%Y-%m-%d %H:%M}", r["stage"], r["status"],
-                      f"{r['companies_ready']}/{r['target_quantity']}")
+        table.add_row(
+            str(r["id"]),
+            f"{r['created_at']:%Y-%m-%d %H:%M}",
+            r["stage"],
+            r["status"],
+            f"{r['companies_ready']}/{r['target_quantity']}",
+        )
     out.print(table)
 
 
 @app.command("export")
-def export_cmd(run_id: Annotated[str, typer.Argument()],
-               out_dir: Annotated[Path, typer.Option("--out")] = Path("exports"),
-               fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv") -> None:
+def export_cmd(
+    run_id: Annotated[str, typer.Argument()],
+    out_dir: Annotated[Path, typer.Option("--out")] = Path("exports"),
+    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+) -> None:
     """Write the companies and contacts files of a run."""
 
     async def go() -> dict[str, str]:
@@ -440,7 +485,9 @@ def export_cmd(run_id: Annotated[str, typer.Argument()],
 # -- workers ------------------------------------------------------------------------------------
 @app.command("worker")
 def worker_cmd(
-    worker_type: Annotated[str, typer.Option("--type", help="lead_list | company_research | contact_research | all")] = "all",
+    worker_type: Annotated[
+        str, typer.Option("--type", help="lead_list | company_research | contact_research | all")
+    ] = "all",
     concurrency: Annotated[int, typer.Option(min=1, max=64)] = 4,
     worker_id: Annotated[str | None, typer.Option("--id", help="Worker id (default: type-host-pid-random).")] = None,
 ) -> None:
@@ -450,8 +497,11 @@ def worker_cmd(
     settings = _settings()
     dsn = resolve_dsn(settings)
     migrate.upgrade(dsn)
-    wid = _run(lambda: run_worker(settings, dsn, WorkerConfig(worker_type=worker_type, concurrency=concurrency,
-                                                              worker_id=worker_id)))
+    wid = _run(
+        lambda: run_worker(
+            settings, dsn, WorkerConfig(worker_type=worker_type, concurrency=concurrency, worker_id=worker_id)
+        )
+    )
     err.print(f"worker {wid} stopped")
 
 
@@ -463,9 +513,11 @@ def workers_list(ctx: typer.Context, json_out: Annotated[bool, typer.Option("--j
 
     async def go() -> dict[str, Any]:
         async with _store(_settings()) as (store, _):
-            return {"active": [w.model_dump(mode="json") for w in await store.active_workers()],
-                    "dead": [w.model_dump(mode="json") for w in await store.dead_workers()],
-                    "stats": [s.model_dump() for s in await store.worker_stats()]}
+            return {
+                "active": [w.model_dump(mode="json") for w in await store.active_workers()],
+                "dead": [w.model_dump(mode="json") for w in await store.dead_workers()],
+                "stats": [s.model_dump() for s in await store.worker_stats()],
+            }
 
     data = _run(go)
     if json_out:
@@ -474,13 +526,30 @@ def workers_list(ctx: typer.Context, json_out: Annotated[bool, typer.Option("--j
     for title, rows in (("Active workers", data["active"]), ("Dead workers", data["dead"])):
         table = Table("worker", "type", "status", "last heartbeat (s ago)", "current task", title=title)
         for w in rows:
-            table.add_row(w["worker_id"], w["worker_type"], w["status"],
-                          f"{w['seconds_since_heartbeat']:.0f}", w["current_task"] or "")
+            table.add_row(
+                w["worker_id"],
+                w["worker_type"],
+                w["status"],
+                f"{w['seconds_since_heartbeat']:.0f}",
+                w["current_task"] or "",
+            )
         out.print(table)
     stats = Table("type", "total", "active", "idle", "processing", "dead", "stopped", title="Stats")
     for s in data["stats"]:
-        stats.add_row(*(str(s[k]) for k in ("worker_type", "total_workers", "active_workers", "idle_workers",
-                                             "processing_workers", "dead_workers", "stopped_workers")))
+        stats.add_row(
+            *(
+                str(s[k])
+                for k in (
+                    "worker_type",
+                    "total_workers",
+                    "active_workers",
+                    "idle_workers",
+                    "processing_workers",
+                    "dead_workers",
+                    "stopped_workers",
+                )
+            )
+        )
     out.print(stats)
 
 
@@ -503,8 +572,10 @@ app.add_typer(sandbox_app, name="sandbox")
 
 
 @sandbox_app.command("directory")
-def sandbox_directory(out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
-                      seed: Annotated[int, typer.Option(help="World seed: same seed, same world.")] = 7) -> None:
+def sandbox_directory(
+    out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    seed: Annotated[int, typer.Option(help="World seed: same seed, same world.")] = 7,
+) -> None:
     """Write the sandbox world's companies and people as a directory CSV."""
     from leadscout.sandbox.world import generate, write_directory_csv
 
@@ -526,8 +597,10 @@ def main(argv: list[str] | None = None) -> None:
         if STATE["verbose"]:
             err.print_exception()
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        err.print(f"[red]error:[/] cannot reach the database: {first}\n"
-                  "  check DATABASE_URL (or unset it to use the embedded database)")
+        err.print(
+            f"[red]error:[/] cannot reach the database: {first}\n"
+            "  check DATABASE_URL (or unset it to use the embedded database)"
+        )
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted; runs are saved and resume with `leadscout worker`")

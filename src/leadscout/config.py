@@ -28,9 +28,7 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEADSCOUT_DATA_DIR"),
         description="Where the embedded database and exports live.",
     )
-    batch_size: int = Field(
-        default=10, ge=1, le=1000, validation_alias=AliasChoices("LEAD_LIST_BATCH_SIZE")
-    )
+    batch_size: int = Field(default=10, ge=1, le=1000, validation_alias=AliasChoices("LEAD_LIST_BATCH_SIZE"))
     heartbeat_interval: float = Field(
         default=30.0,
         gt=0,
@@ -42,9 +40,7 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("WORKER_DEAD_AFTER", "LEADSCOUT_DEAD_AFTER"),
         description="Seconds without a heartbeat before a worker is dead and its jobs stalled.",
     )
-    retry_base_seconds: float = Field(
-        default=2.0, ge=0, validation_alias=AliasChoices("LEADSCOUT_RETRY_BASE_SECONDS")
-    )
+    retry_base_seconds: float = Field(default=2.0, ge=0, validation_alias=AliasChoices("LEADSCOUT_RETRY_BASE_SECONDS"))
     job_timeout: float = Field(
         default=900.0,
         gt=0,
@@ -58,9 +54,7 @@ class Settings(BaseSettings):
         description="Seconds of tool latency added to every unit of work (drills and benchmarks only).",
     )
     run_filter_id: str | None = Field(default=None, validation_alias=AliasChoices("RUN_FILTER_ID"))
-    worker_max_loops: int | None = Field(
-        default=None, ge=1, validation_alias=AliasChoices("WORKER_MAX_LOOPS")
-    )
+    worker_max_loops: int | None = Field(default=None, ge=1, validation_alias=AliasChoices("WORKER_MAX_LOOPS"))
 
     @model_validator(mode="after")
     def _heartbeat_fits_dead_after(self) -> Settings:

@@ -1,13 +1,13 @@
 """The leadscout error tree. Each class docstring is its default message.
 
-    LeadscoutError
-    ├── UserError               bad input from the user: a flag, a file, criteria (exit 2, never retried)
-    │   ├── InvalidCriteria
-    │   ├── ImportFileError
-    │   └── NotFound
-    ├── ConfigError             the environment is not set up (exit 2, never retried)
-    ├── TransientError          a failure worth retrying (network, a restarting database)
-    └── PermanentError          a failure that retrying cannot fix (auth, a bad page)
+LeadscoutError
+├── UserError               bad input from the user: a flag, a file, criteria (exit 2, never retried)
+│   ├── InvalidCriteria
+│   ├── ImportFileError
+│   └── NotFound
+├── ConfigError             the environment is not set up (exit 2, never retried)
+├── TransientError          a failure worth retrying (network, a restarting database)
+└── PermanentError          a failure that retrying cannot fix (auth, a bad page)
 """
 
 from __future__ import annotations

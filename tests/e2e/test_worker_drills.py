@@ -31,8 +31,12 @@ class Workers:
         n = len(self.procs)
         log = (self.logs / f"worker{n}.log").open("wb")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "leadscout", "worker", *args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            env=cli_env(self.dsn, **FAST_ENV, LEADSCOUT_SIMULATED_LATENCY=str(latency), **env))
+            [sys.executable, "-m", "leadscout", "worker", *args],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=cli_env(self.dsn, **FAST_ENV, LEADSCOUT_SIMULATED_LATENCY=str(latency), **env),
+        )
         self.procs.append(proc)
         return proc
 
@@ -79,14 +83,23 @@ def run_state(dsn: str, run_id: str) -> tuple[str, str]:
 
 
 def batches(dsn: str, run_id: str) -> list[tuple[Any, ...]]:
-    return query(dsn, "SELECT batch_no, requested, found, status, attempts FROM pm_pipeline.run_batches "
-                      "WHERE run_id = %s ORDER BY batch_no", run_id)
+    return query(
+        dsn,
+        "SELECT batch_no, requested, found, status, attempts FROM pm_pipeline.run_batches "
+        "WHERE run_id = %s ORDER BY batch_no",
+        run_id,
+    )
 
 
 def expected_domains(dsn: str, city: str, n: int) -> set[str]:
     """What an undisturbed run delivers: the directory's deterministic top-n for the city."""
-    rows = query(dsn, "SELECT domain FROM pm_pipeline.directory_companies WHERE city = %s "
-                      "ORDER BY units DESC NULLS LAST, domain LIMIT %s", city, n)
+    rows = query(
+        dsn,
+        "SELECT domain FROM pm_pipeline.directory_companies WHERE city = %s "
+        "ORDER BY units DESC NULLS LAST, domain LIMIT %s",
+        city,
+        n,
+    )
     return {r[0] for r in rows}
 
 
@@ -107,8 +120,11 @@ def test_kill9_mid_batch_second_worker_resumes_from_checkpoint(dsn: str, world_c
 
     workers.start("--concurrency", "2", "--id", "worker-b", latency=0.2)
     wait_for(lambda: run_state(dsn, run_id)[1] != "active", timeout=90, what="run to finish")
-    resumed_at = query(dsn, "SELECT extract(epoch FROM started_at) FROM pm_pipeline.run_batches "
-                            "WHERE run_id = %s AND batch_no = 2", run_id)[0][0]
+    resumed_at = query(
+        dsn,
+        "SELECT extract(epoch FROM started_at) FROM pm_pipeline.run_batches WHERE run_id = %s AND batch_no = 2",
+        run_id,
+    )[0][0]
     print(f"\nkill -9 -> batch 2 resumed by worker-b after {float(resumed_at) - killed_at:.2f}s")
 
     assert run_state(dsn, run_id) == ("done", "completed")
@@ -116,16 +132,22 @@ def test_kill9_mid_batch_second_worker_resumes_from_checkpoint(dsn: str, world_c
     domains = delivered(dsn, run_id)
     assert len(domains) == len(set(domains)) == 25
     assert set(domains) == expected_domains(dsn, "Austin", 25)
-    assert query(dsn, "SELECT worker_id FROM pm_pipeline.run_batches WHERE run_id = %s AND batch_no = 2",
-                 run_id) == [("worker-b",)]
+    assert query(dsn, "SELECT worker_id FROM pm_pipeline.run_batches WHERE run_id = %s AND batch_no = 2", run_id) == [
+        ("worker-b",)
+    ]
     events = [r[0] for r in query(dsn, "SELECT event FROM pm_pipeline.run_events WHERE run_id = %s", run_id)]
     assert "job_recovered" in events
     # the killed worker is reported dead; nothing is left queued or running
-    dead = query(dsn, "SELECT worker_id FROM pm_pipeline.worker_heartbeats WHERE worker_id = 'worker-a' "
-                      "AND status <> 'stopped' AND last_heartbeat < now() - interval '2 seconds'")
+    dead = query(
+        dsn,
+        "SELECT worker_id FROM pm_pipeline.worker_heartbeats WHERE worker_id = 'worker-a' "
+        "AND status <> 'stopped' AND last_heartbeat < now() - interval '2 seconds'",
+    )
     assert dead == [("worker-a",)]
-    assert query(dsn, "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') "
-                      "AND task_name <> 'leadscout.sweep'") == [(0,)]
+    assert query(
+        dsn,
+        "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') AND task_name <> 'leadscout.sweep'",
+    ) == [(0,)]
 
 
 def test_sigterm_finishes_the_current_job_and_reports_stopped(dsn: str, world_csv: Path, workers: Workers) -> None:
@@ -137,8 +159,9 @@ def test_sigterm_finishes_the_current_job_and_reports_stopped(dsn: str, world_cs
     assert a.wait(timeout=30) == 0
     # graceful: the batch in hand was finished, not abandoned
     assert batches(dsn, run_id)[0] == (1, 10, 10, "done", 1)
-    assert query(dsn, "SELECT status FROM pm_pipeline.worker_heartbeats WHERE worker_id = 'worker-term'") == \
-        [("stopped",)]
+    assert query(dsn, "SELECT status FROM pm_pipeline.worker_heartbeats WHERE worker_id = 'worker-term'") == [
+        ("stopped",)
+    ]
     workers.start("--concurrency", "2")
     wait_for(lambda: run_state(dsn, run_id) == ("done", "completed"), what="run to complete")
     assert [b[:3] for b in batches(dsn, run_id)] == [(1, 10, 10), (2, 10, 10)]
@@ -157,20 +180,19 @@ def test_workers_stop_command_stops_after_the_current_job(dsn: str, world_csv: P
     assert result.returncode == 0 and "stop requested" in result.stdout
     assert a.wait(timeout=30) == 0
     assert batches(dsn, run_id)[0][3] == "done"
-    assert query(dsn, "SELECT status FROM pm_pipeline.worker_heartbeats WHERE worker_id = 'worker-stop'") == \
-        [("stopped",)]
+    assert query(dsn, "SELECT status FROM pm_pipeline.worker_heartbeats WHERE worker_id = 'worker-stop'") == [
+        ("stopped",)
+    ]
     unknown = leadscout("workers", "stop", "no-such-worker", dsn=dsn)
     assert unknown.returncode == 2 and "leadscout workers" in unknown.stderr
 
 
-CITIES = [("Austin", "TX", 12), ("Dallas", "TX", 15), ("Phoenix", "AZ", 9), ("Denver", "CO", 14),
-          ("Atlanta", "GA", 11)]
+CITIES = [("Austin", "TX", 12), ("Dallas", "TX", 15), ("Phoenix", "AZ", 9), ("Denver", "CO", 14), ("Atlanta", "GA", 11)]
 
 
 def test_five_concurrent_runs_three_workers_no_cross_talk(dsn: str, world_csv: Path, workers: Workers) -> None:
     leadscout("directory", "import", str(world_csv), dsn=dsn)
-    runs = {new_run(dsn, "-n", str(n), "--city", city, "--state", state): (city, state, n)
-            for city, state, n in CITIES}
+    runs = {new_run(dsn, "-n", str(n), "--city", city, "--state", state): (city, state, n) for city, state, n in CITIES}
     for _ in range(3):
         workers.start("--concurrency", "3", latency=0.1)
     wait_for(lambda: all(run_state(dsn, r)[1] != "active" for r in runs), timeout=120, what="all runs")
@@ -182,25 +204,38 @@ def test_five_concurrent_runs_three_workers_no_cross_talk(dsn: str, world_csv: P
         assert {r[0] for r in rows} == expected_domains(dsn, city, n)
         expected = [min(10, n - 10 * i) for i in range(math.ceil(n / 10))]
         assert [b[2] for b in batches(dsn, run_id)] == expected
-        contacts = query(dsn, "SELECT count(*) FROM pm_pipeline.contact_candidates ct JOIN "
-                              "pm_pipeline.company_candidates c ON c.id = ct.company_id "
-                              "WHERE ct.run_id = %s AND c.run_id <> ct.run_id", run_id)
+        contacts = query(
+            dsn,
+            "SELECT count(*) FROM pm_pipeline.contact_candidates ct JOIN "
+            "pm_pipeline.company_candidates c ON c.id = ct.company_id "
+            "WHERE ct.run_id = %s AND c.run_id <> ct.run_id",
+            run_id,
+        )
         assert contacts == [(0,)]
-    assert query(dsn, "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') "
-                      "AND task_name <> 'leadscout.sweep'") == [(0,)]
+    assert query(
+        dsn,
+        "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') AND task_name <> 'leadscout.sweep'",
+    ) == [(0,)]
     assert query(dsn, "SELECT count(*) FROM procrastinate_jobs WHERE status = 'failed'") == [(0,)]
     used = query(dsn, "SELECT count(DISTINCT worker_id) FROM pm_pipeline.run_batches")
     assert used[0][0] >= 2, "work should spread over the worker processes"
 
 
 def test_lead_list_runner_module_entry_point(dsn: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "leadscout.workers.lead_list_runner", "--help"],
-                            capture_output=True, text=True, env=cli_env(dsn), cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "leadscout.workers.lead_list_runner", "--help"],
+        capture_output=True,
+        text=True,
+        env=cli_env(dsn),
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.returncode == 0 and "--concurrency" in result.stdout
 
 
-def test_run_filter_id_takes_only_that_run_and_exits_when_it_is_done(dsn: str, world_csv: Path,
-                                                                      workers: Workers) -> None:
+def test_run_filter_id_takes_only_that_run_and_exits_when_it_is_done(
+    dsn: str, world_csv: Path, workers: Workers
+) -> None:
     leadscout("directory", "import", str(world_csv), dsn=dsn)
     mine = new_run(dsn, "-n", "15", "--city", "Denver", "--state", "CO")
     other = new_run(dsn, "-n", "10", "--city", "Tampa", "--state", "FL")
@@ -217,18 +252,22 @@ def test_a_dead_filtered_worker_hands_its_run_back(dsn: str, world_csv: Path, wo
     leadscout("directory", "import", str(world_csv), dsn=dsn)
     run_id = new_run(dsn, "-n", "25", "--city", "Charlotte", "--state", "NC")
     filtered = workers.start("--concurrency", "1", "--id", "pinned", latency=1.5, RUN_FILTER_ID=run_id)
-    wait_for(lambda: query(dsn, "SELECT lane FROM pm_pipeline.runs WHERE id = %s", run_id)[0][0] is not None,
-             what="the run to be pinned")
+    wait_for(
+        lambda: query(dsn, "SELECT lane FROM pm_pipeline.runs WHERE id = %s", run_id)[0][0] is not None,
+        what="the run to be pinned",
+    )
     shared = workers.start("--concurrency", "2")  # a shared worker must not touch the pinned run
     wait_for(lambda: [b[3] for b in batches(dsn, run_id)] == ["done", "running"], what="batch 2 running")
-    assert query(dsn, "SELECT DISTINCT worker_id FROM pm_pipeline.run_batches WHERE run_id = %s", run_id) == \
-        [("pinned",)]
+    assert query(dsn, "SELECT DISTINCT worker_id FROM pm_pipeline.run_batches WHERE run_id = %s", run_id) == [
+        ("pinned",)
+    ]
     filtered.send_signal(signal.SIGKILL)
     wait_for(lambda: run_state(dsn, run_id) == ("done", "completed"), timeout=60, what="shared worker to finish")
     assert shared.poll() is None
     assert [b[:3] for b in batches(dsn, run_id)] == [(1, 10, 10), (2, 10, 10), (3, 5, 5)]
-    events = [r[0] for r in query(dsn, "SELECT event FROM pm_pipeline.run_events WHERE run_id = %s ORDER BY id",
-                                  run_id)]
+    events = [
+        r[0] for r in query(dsn, "SELECT event FROM pm_pipeline.run_events WHERE run_id = %s ORDER BY id", run_id)
+    ]
     assert events.index("run_pinned") < events.index("run_unpinned")
 
 

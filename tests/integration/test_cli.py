@@ -18,13 +18,16 @@ def count_runs(dsn: str) -> int:
         return conn.execute("SELECT count(*) FROM pm_pipeline.runs").fetchone()[0]  # type: ignore[index]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["-n", "-5", "--state", "TX"], "quantity: Input should be greater than or equal to 1"),
-    (["-n", "1001", "--state", "TX"], "quantity: Input should be less than or equal to 1000"),
-    (["-n", "5", "--state", "Narnia"], "unknown US state 'Narnia'"),
-    (["-n", "5", "--state", "TX", "--pms", "Frobnicator"], "known names: AppFolio, Buildium"),
-    (["--state", "TX"], "how many companies?"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-n", "-5", "--state", "TX"], "quantity: Input should be greater than or equal to 1"),
+        (["-n", "1001", "--state", "TX"], "quantity: Input should be less than or equal to 1000"),
+        (["-n", "5", "--state", "Narnia"], "unknown US state 'Narnia'"),
+        (["-n", "5", "--state", "TX", "--pms", "Frobnicator"], "known names: AppFolio, Buildium"),
+        (["--state", "TX"], "how many companies?"),
+    ],
+)
 def test_invalid_criteria_get_a_clear_error_and_create_nothing(dsn: str, args: list[str], message: str) -> None:
     result = leadscout("run", *args, dsn=dsn)
     assert result.returncode == 2, result.stderr
@@ -35,13 +38,18 @@ def test_invalid_criteria_get_a_clear_error_and_create_nothing(dsn: str, args: l
 
 def test_run_json_is_one_stable_object_and_status_matches(dsn: str, world_csv: Path, tmp_path: Path) -> None:
     assert leadscout("directory", "import", str(world_csv), dsn=dsn).returncode == 0
-    result = leadscout("run", "-n", "25", "--city", "Austin", "--state", "TX", "--json",
-                       "--out", str(tmp_path), dsn=dsn)
+    result = leadscout(
+        "run", "-n", "25", "--city", "Austin", "--state", "TX", "--json", "--out", str(tmp_path), dsn=dsn
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)  # the whole stdout is exactly one JSON object
     assert {"run_id", "status", "stage", "target_quantity", "companies_found", "batches", "exports"} <= set(data)
-    assert (data["status"], data["stage"], data["target_quantity"], data["companies_found"]) == \
-        ("completed", "done", 25, 25)
+    assert (data["status"], data["stage"], data["target_quantity"], data["companies_found"]) == (
+        "completed",
+        "done",
+        25,
+        25,
+    )
     assert [(b["number"], b["requested"], b["found"]) for b in data["batches"]] == [(1, 10, 10), (2, 10, 10), (3, 5, 5)]
     assert all(isinstance(b["seconds"], float) for b in data["batches"])
     companies = Path(data["exports"]["companies"]).read_text().splitlines()
@@ -61,8 +69,17 @@ def test_run_prints_the_seed_report(dsn: str, world_csv: Path, tmp_path: Path) -
     result = leadscout("run", "25 property managers in Austin, TX", "--out", str(tmp_path), dsn=dsn)
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    for line in ("Batch 1:", "Batch 2:", "Batch 3:", "Found 10 companies", "Found 5 companies",
-                 "Total Batches: 3", "Companies Found: 25/25", "Success Rate: 100.0%", "Avg Time/Batch:"):
+    for line in (
+        "Batch 1:",
+        "Batch 2:",
+        "Batch 3:",
+        "Found 10 companies",
+        "Found 5 companies",
+        "Total Batches: 3",
+        "Companies Found: 25/25",
+        "Success Rate: 100.0%",
+        "Avg Time/Batch:",
+    ):
         assert line in text
     assert "Batch 4:" not in text
 
@@ -79,9 +96,11 @@ def test_no_wait_then_a_worker_finishes_the_run(dsn: str, world_csv: Path) -> No
 
 def test_directory_import_reports_bad_rows_without_failing(dsn: str, tmp_path: Path) -> None:
     path = tmp_path / "d.csv"
-    path.write_text("name,website,state,units\nGood,https://good-pm.com,TX,120\n"
-                    ",https://noname.com,TX,\nPortal,https://acme.appfolio.com,TX,\n"
-                    "Bad State,https://bs.com,Narnia,\nBad Units,https://bu.com,TX,lots\n")
+    path.write_text(
+        "name,website,state,units\nGood,https://good-pm.com,TX,120\n"
+        ",https://noname.com,TX,\nPortal,https://acme.appfolio.com,TX,\n"
+        "Bad State,https://bs.com,Narnia,\nBad Units,https://bu.com,TX,lots\n"
+    )
     result = leadscout("directory", "import", str(path), "--json", dsn=dsn)
     assert result.returncode == 0
     report = json.loads(result.stdout)

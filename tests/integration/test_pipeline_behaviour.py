@@ -21,14 +21,16 @@ pytestmark = pytest.mark.integration
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
-async def work_until_settled(store: Store, settings: Settings, dsn: str, run: Run,
-                             make_source: object = None) -> Run:
+async def work_until_settled(store: Store, settings: Settings, dsn: str, run: Run, make_source: object = None) -> Run:
     async def settled() -> bool:
         current = await store.get_run(run.id)
         return current is not None and current.status != Status.ACTIVE
 
-    await run_worker(settings, dsn, WorkerConfig(concurrency=3, install_signal_handlers=False, until=settled,
-                                                 make_source=make_source))  # type: ignore[arg-type]
+    await run_worker(
+        settings,
+        dsn,
+        WorkerConfig(concurrency=3, install_signal_handlers=False, until=settled, make_source=make_source),
+    )  # type: ignore[arg-type]
     final = await store.get_run(run.id)
     assert final is not None
     return final
@@ -81,10 +83,10 @@ class FlakySource:
 
 
 async def test_transient_failure_then_success_loses_and_duplicates_nothing(
-        store: Store, settings: Settings, dsn: str, world_csv: Path) -> None:
+    store: Store, settings: Settings, dsn: str, world_csv: Path
+) -> None:
     await import_file(store, world_csv)
-    run = await create_run(store, parse_criteria({"quantity": 25, "cities": ["Austin"], "state": "TX"}),
-                           batch_size=10)
+    run = await create_run(store, parse_criteria({"quantity": 25, "cities": ["Austin"], "state": "TX"}), batch_size=10)
     final = await work_until_settled(store, settings, dsn, run, lambda s: FlakySource(DirectorySource(s)))
     assert (final.stage, final.status) == (Stage.DONE, Status.COMPLETED)
     batches = await store.list_batches(run.id)
@@ -94,16 +96,22 @@ async def test_transient_failure_then_success_loses_and_duplicates_nothing(
 
 
 async def test_blocked_and_excluded_domains_are_never_delivered(
-        store: Store, settings: Settings, dsn: str, world_csv: Path) -> None:
+    store: Store, settings: Settings, dsn: str, world_csv: Path
+) -> None:
     await import_file(store, world_csv)
-    probe = await create_run(store, parse_criteria({"quantity": 6, "cities": ["Austin"], "state": "TX"}),
-                             batch_size=10)
+    probe = await create_run(store, parse_criteria({"quantity": 6, "cities": ["Austin"], "state": "TX"}), batch_size=10)
     first_six = (await DirectorySource(store).find(probe, Criteria.model_validate(probe.criteria), 6)).companies
     await store.delete_run(probe.id)
     for company in first_six[:3]:
         await store.add_blocked_domain(company.domain, "customer", "test")
-    criteria = parse_criteria({"quantity": 10, "cities": ["Austin"], "state": "TX",
-                               "exclude_domains": [f"https://www.{first_six[3].domain}/"]})
+    criteria = parse_criteria(
+        {
+            "quantity": 10,
+            "cities": ["Austin"],
+            "state": "TX",
+            "exclude_domains": [f"https://www.{first_six[3].domain}/"],
+        }
+    )
     run = await create_run(store, criteria, batch_size=4)
     await work_until_settled(store, settings, dsn, run)
     delivered = {c.domain for c in await store.run_companies(run.id)}
@@ -113,10 +121,12 @@ async def test_blocked_and_excluded_domains_are_never_delivered(
 
 
 async def test_exhausted_directory_asks_the_user_with_options(
-        store: Store, settings: Settings, dsn: str, world_csv: Path) -> None:
+    store: Store, settings: Settings, dsn: str, world_csv: Path
+) -> None:
     await import_file(store, world_csv)
-    criteria = parse_criteria({"quantity": 200, "cities": ["Austin"], "state": "TX", "pms": ["appfolio"],
-                               "units_min": 100})
+    criteria = parse_criteria(
+        {"quantity": 200, "cities": ["Austin"], "state": "TX", "pms": ["appfolio"], "units_min": 100}
+    )
     run = await create_run(store, criteria, batch_size=10)
     final = await work_until_settled(store, settings, dsn, run)
     assert (final.stage, final.status) == (Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
@@ -129,14 +139,16 @@ async def test_exhausted_directory_asks_the_user_with_options(
 
 
 async def test_contacts_short_ends_in_a_decision_not_a_loop(
-        store: Store, settings: Settings, dsn: str, tmp_path: Path) -> None:
+    store: Store, settings: Settings, dsn: str, tmp_path: Path
+) -> None:
     path = tmp_path / "dir.csv"
-    path.write_text("name,website,city,state,contact_name,contact_title\n"
-                    "Alpha PM,https://alpha-pm.com,Austin,TX,Ann Owner,Owner\n"
-                    "Beta PM,https://beta-pm.com,Austin,TX,,\n")
+    path.write_text(
+        "name,website,city,state,contact_name,contact_title\n"
+        "Alpha PM,https://alpha-pm.com,Austin,TX,Ann Owner,Owner\n"
+        "Beta PM,https://beta-pm.com,Austin,TX,,\n"
+    )
     await import_file(store, path)
-    run = await create_run(store, parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX"}),
-                           batch_size=10)
+    run = await create_run(store, parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX"}), batch_size=10)
     final = await work_until_settled(store, settings, dsn, run)
     assert (final.stage, final.status) == (Stage.CONTACT_DISCOVERY, Status.NEEDS_USER_DECISION)
     assert [o["action"] for o in final.decision_options or []] == ["expand_location", "loosen_pms", "accept_partial"]

@@ -43,9 +43,15 @@ async def test_database_heartbeat_integration(store: Store) -> None:
 
     print("\n[Test 1] Upserting worker heartbeat...")
     run_id = uuid.uuid4()
-    stop = await hb.upsert_worker_heartbeat(store, worker_id, "lead_list", status="processing",
-                                            current_run_id=run_id, current_task="Lead discovery: 0/25",
-                                            metadata={"test_run": True})
+    stop = await hb.upsert_worker_heartbeat(
+        store,
+        worker_id,
+        "lead_list",
+        status="processing",
+        current_run_id=run_id,
+        current_task="Lead discovery: 0/25",
+        metadata={"test_run": True},
+    )
     assert stop is False
     print("✅ Heartbeat upserted successfully")
 
@@ -53,8 +59,11 @@ async def test_database_heartbeat_integration(store: Store) -> None:
     active = await hb.get_active_workers(store)
     mine = [w for w in active if w.worker_id == worker_id]
     assert len(mine) == 1
-    assert (mine[0].status, mine[0].current_run_id, mine[0].current_task) == \
-        ("processing", run_id, "Lead discovery: 0/25")
+    assert (mine[0].status, mine[0].current_run_id, mine[0].current_task) == (
+        "processing",
+        run_id,
+        "Lead discovery: 0/25",
+    )
     assert mine[0].host and mine[0].pid and mine[0].metadata == {"test_run": True}
     print(f"✅ Worker found in active workers ({len(active)} total)")
 
@@ -83,8 +92,10 @@ async def test_database_heartbeat_integration(store: Store) -> None:
 async def test_dead_worker_detection_uses_the_configured_window(store: Store, dsn: str) -> None:
     await hb.upsert_worker_heartbeat(store, "ghost", "lead_list", status="processing")
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("UPDATE pm_pipeline.worker_heartbeats SET last_heartbeat = now() - interval '3 seconds'"
-                     " WHERE worker_id = 'ghost'")
+        conn.execute(
+            "UPDATE pm_pipeline.worker_heartbeats SET last_heartbeat = now() - interval '3 seconds'"
+            " WHERE worker_id = 'ghost'"
+        )
     # the store's pool sets dead_after = 2 s (tests); with the SQL default (300 s) it is alive
     assert [w.worker_id for w in await hb.get_dead_workers(store)] == ["ghost"]
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -94,8 +105,7 @@ async def test_dead_worker_detection_uses_the_configured_window(store: Store, ds
     assert stats["lead_list"].dead_workers == 1
 
 
-async def test_real_25_company_run_with_batching(store: Store, settings: Settings, dsn: str,
-                                                 world_csv: Path) -> None:
+async def test_real_25_company_run_with_batching(store: Store, settings: Settings, dsn: str, world_csv: Path) -> None:
     target, batch_size = 25, 10
     await import_file(store, world_csv)
     criteria = parse_criteria({"quantity": target, "cities": ["Austin"], "state": "TX"})
@@ -118,19 +128,28 @@ async def test_real_25_company_run_with_batching(store: Store, settings: Setting
     banner("BATCH PROCESSING START")
     found_so_far = 0
     for b in summary.batches:
-        print(f"\nBatch {b.number}:\n  Progress: {found_so_far}/{target} companies\n"
-              f"  Remaining: {target - found_so_far}\n  🔄 Processing batch...")
+        print(
+            f"\nBatch {b.number}:\n  Progress: {found_so_far}/{target} companies\n"
+            f"  Remaining: {target - found_so_far}\n  🔄 Processing batch..."
+        )
         found_so_far += b.found
-        print(f"  ✅ Batch complete: Found {b.found} companies in {b.seconds:.1f}s\n"
-              f"  Progress: {found_so_far}/{target} companies")
+        print(
+            f"  ✅ Batch complete: Found {b.found} companies in {b.seconds:.1f}s\n"
+            f"  Progress: {found_so_far}/{target} companies"
+        )
     banner("BATCH PROCESSING COMPLETE")
-    print(f"Total Batches: {len(summary.batches)}\nCompanies Found: {summary.companies_found}/{target}\n"
-          f"Success Rate: {summary.success_rate:.1f}%\nTotal Time: {elapsed:.1f}s ({elapsed / 60:.1f} min)\n"
-          f"Avg Time/Batch: {summary.avg_batch_seconds:.1f}s\n{LINE}")
+    print(
+        f"Total Batches: {len(summary.batches)}\nCompanies Found: {summary.companies_found}/{target}\n"
+        f"Success Rate: {summary.success_rate:.1f}%\nTotal Time: {elapsed:.1f}s ({elapsed / 60:.1f} min)\n"
+        f"Avg Time/Batch: {summary.avg_batch_seconds:.1f}s\n{LINE}"
+    )
 
     # batching and checkpoints: exactly 10 + 10 + 5, each committed once, in order
-    assert [(b.number, b.requested, b.found, b.status) for b in summary.batches] == \
-        [(1, 10, 10, "done"), (2, 10, 10, "done"), (3, 5, 5, "done")]
+    assert [(b.number, b.requested, b.found, b.status) for b in summary.batches] == [
+        (1, 10, 10, "done"),
+        (2, 10, 10, "done"),
+        (3, 5, 5, "done"),
+    ]
     assert summary.companies_found == target and summary.success_rate == 100.0
     companies = await store.run_companies(run.id)
     assert len(companies) == target and len({c.domain for c in companies}) == target

@@ -10,15 +10,18 @@ def test_valid_criteria_are_normalised() -> None:
     assert (c.state, c.cities, c.pms) == ("TX", ["Austin"], ["appfolio"])
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"quantity": -1}, "quantity: Input should be greater than or equal to 1"),
-    ({"quantity": 1001}, "quantity: Input should be less than or equal to 1000"),
-    ({"quantity": 5, "state": "ZZ"}, "unknown US state 'ZZ'"),
-    ({"quantity": 5, "pms": ["Frobnicator"]}, "known names: AppFolio, Buildium"),
-    ({"quantity": 5, "units_min": 200, "units_max": 100}, "units_min (200) is above units_max (100)"),
-    ({"quantity": 5, "cities": ["Austin"]}, "cities need a state"),
-    ({"quantity": 5, "colour": "red"}, "colour: Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"quantity": -1}, "quantity: Input should be greater than or equal to 1"),
+        ({"quantity": 1001}, "quantity: Input should be less than or equal to 1000"),
+        ({"quantity": 5, "state": "ZZ"}, "unknown US state 'ZZ'"),
+        ({"quantity": 5, "pms": ["Frobnicator"]}, "known names: AppFolio, Buildium"),
+        ({"quantity": 5, "units_min": 200, "units_max": 100}, "units_min (200) is above units_max (100)"),
+        ({"quantity": 5, "cities": ["Austin"]}, "cities need a state"),
+        ({"quantity": 5, "colour": "red"}, "colour: Extra inputs are not permitted"),
+    ],
+)
 def test_invalid_criteria_say_what_is_wrong(data: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidCriteria, match="invalid criteria") as info:
         parse_criteria(data)
@@ -36,5 +39,10 @@ def test_request_parser_reads_the_seed_examples() -> None:
 
 def test_request_parser_state_only_and_doors() -> None:
     got = parse_request("10 Buildium property managers in Texas with 200+ doors")
-    assert got == {"natural_request": "10 Buildium property managers in Texas with 200+ doors",
-                   "units_min": 200, "state": "TX", "pms": ["buildium"], "quantity": 10}
+    assert got == {
+        "natural_request": "10 Buildium property managers in Texas with 200+ doors",
+        "units_min": 200,
+        "state": "TX",
+        "pms": ["buildium"],
+        "quantity": 10,
+    }

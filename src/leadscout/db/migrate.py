@@ -27,7 +27,7 @@ class Migration:
 
 def migrations() -> list[Migration]:
     folder = resources.files("leadscout.db").joinpath("migrations")
-    files = sorted(p for p in folder.iterdir() if p.name.endswith(".sql"))
+    files = sorted((p for p in folder.iterdir() if p.name.endswith(".sql")), key=lambda p: p.name)
     return [Migration(p.name.removesuffix(".sql"), p.read_text(encoding="utf-8")) for p in files]
 
 
@@ -88,11 +88,15 @@ def status(dsn: str) -> list[tuple[str, bool]]:
     return [(name, name in done) for name in names]
 
 
-def grant(dsn: str, role: str) -> None:
+def grant(dsn: str, role: str, *, create: bool = False) -> None:
     """Grant a least-privilege worker role what workers need (the seed's migration 004)."""
+    from psycopg import sql
+
     with psycopg.connect(dsn, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
-        if not exists:
+        if not exists and create:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+        elif not exists:
             from leadscout.errors import NotFound
 
             raise NotFound(f"role {role!r} does not exist: CREATE ROLE {role} LOGIN first")

@@ -15,7 +15,7 @@ def _parse(text: str) -> dict[str, LiteralString]:
     for name, body in zip(parts[1::2], parts[2::2], strict=True):
         lines = body.strip().splitlines()
         sql = "\n".join(lines[1:]).strip()  # first line is the description
-        queries[name] = cast(LiteralString, sql)
+        queries[name] = cast(LiteralString, sql)  # type: ignore[redundant-cast]
     return queries
 
 

@@ -95,11 +95,24 @@ class Store:
         return bool(row and row["moved"])
 
     async def insert_event(
-        self, run_id: UUID | None, event: str, payload: dict[str, Any] | None = None, *,
-        entity_type: str = "run", entity_id: str | None = None, conn: Conn | None = None,
+        self,
+        run_id: UUID | None,
+        event: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        entity_type: str = "run",
+        entity_id: str | None = None,
+        conn: Conn | None = None,
     ) -> int:
-        row = await self._one("insert_event", conn, run_id=run_id, event=event, entity_type=entity_type,
-                              entity_id=entity_id, payload=payload or {})
+        row = await self._one(
+            "insert_event",
+            conn,
+            run_id=run_id,
+            event=event,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            payload=payload or {},
+        )
         assert row is not None
         return int(row["id"])
 
@@ -118,17 +131,20 @@ class Store:
         return int(row["batch_no"]) if row else 1
 
     async def start_batch(self, run_id: UUID, batch_no: int, requested: int, worker_id: str) -> m.Batch | None:
-        return await self._model(m.Batch, "start_batch", run_id=run_id, batch_no=batch_no,
-                                 requested=requested, worker_id=worker_id)
+        return await self._model(
+            m.Batch, "start_batch", run_id=run_id, batch_no=batch_no, requested=requested, worker_id=worker_id
+        )
 
     async def finish_batch(self, run_id: UUID, batch_no: int, found: int, conn: Conn) -> m.Batch | None:
         return await self._model(m.Batch, "finish_batch", conn, run_id=run_id, batch_no=batch_no, found=found)
 
     # -- companies ----------------------------------------------------------------
-    async def insert_company(self, run_id: UUID, batch_no: int | None, company: m.NewCompany,
-                             conn: Conn) -> UUID | None:
-        row = await self._one("insert_company", conn, run_id=run_id, batch_no=batch_no,
-                              **company.model_dump(mode="json"))
+    async def insert_company(
+        self, run_id: UUID, batch_no: int | None, company: m.NewCompany, conn: Conn
+    ) -> UUID | None:
+        row = await self._one(
+            "insert_company", conn, run_id=run_id, batch_no=batch_no, **company.model_dump(mode="json")
+        )
         return row["id"] if row else None
 
     async def run_companies(self, run_id: UUID, limit: int = 100_000, conn: Conn | None = None) -> list[m.Company]:
@@ -140,10 +156,12 @@ class Store:
     async def count_companies_by_run(self) -> dict[UUID, int]:
         return {row["run_id"]: int(row["companies"]) for row in await self._rows("count_companies_by_run")}
 
-    async def upsert_research(self, run_id: UUID, company_id: UUID, facts: dict[str, Any],
-                              signals: dict[str, Any], status: str, conn: Conn) -> None:
-        await self._rows("upsert_research", conn, run_id=run_id, company_id=company_id,
-                         facts=facts, signals=signals, status=status)
+    async def upsert_research(
+        self, run_id: UUID, company_id: UUID, facts: dict[str, Any], signals: dict[str, Any], status: str, conn: Conn
+    ) -> None:
+        await self._rows(
+            "upsert_research", conn, run_id=run_id, company_id=company_id, facts=facts, signals=signals, status=status
+        )
 
     async def get_research(self, run_id: UUID) -> dict[UUID, dict[str, Any]]:
         return {row["company_id"]: row for row in await self._rows("get_research", run_id=run_id)}
@@ -160,10 +178,10 @@ class Store:
         return progress
 
     # -- contacts -----------------------------------------------------------------
-    async def insert_contact(self, run_id: UUID, company_id: UUID, contact: m.NewContact,
-                             conn: Conn) -> UUID | None:
-        row = await self._one("insert_contact", conn, run_id=run_id, company_id=company_id,
-                              **contact.model_dump(mode="json"))
+    async def insert_contact(self, run_id: UUID, company_id: UUID, contact: m.NewContact, conn: Conn) -> UUID | None:
+        row = await self._one(
+            "insert_contact", conn, run_id=run_id, company_id=company_id, **contact.model_dump(mode="json")
+        )
         return row["id"] if row else None
 
     async def count_contacts(self, company_id: UUID, conn: Conn | None = None) -> int:
@@ -182,12 +200,30 @@ class Store:
         row = await self._one("upsert_directory_contact", conn, **contact.model_dump())
         return bool(row and row["inserted"])
 
-    async def directory_candidates(self, run_id: UUID, *, state: str | None, cities: list[str] | None,
-                                   pms: list[str] | None, units_min: int | None, units_max: int | None,
-                                   exclude: list[str], limit: int) -> list[m.DirectoryCompany]:
-        return await self._models(m.DirectoryCompany, "directory_candidates", run_id=run_id, state=state,
-                                  cities=cities, pms=pms, units_min=units_min, units_max=units_max,
-                                  exclude=exclude, limit=limit)
+    async def directory_candidates(
+        self,
+        run_id: UUID,
+        *,
+        state: str | None,
+        cities: list[str] | None,
+        pms: list[str] | None,
+        units_min: int | None,
+        units_max: int | None,
+        exclude: list[str],
+        limit: int,
+    ) -> list[m.DirectoryCompany]:
+        return await self._models(
+            m.DirectoryCompany,
+            "directory_candidates",
+            run_id=run_id,
+            state=state,
+            cities=cities,
+            pms=pms,
+            units_min=units_min,
+            units_max=units_max,
+            exclude=exclude,
+            limit=limit,
+        )
 
     async def directory_contacts(self, domain: str) -> list[m.DirectoryContact]:
         return await self._models(m.DirectoryContact, "directory_contacts", domain=domain)
@@ -212,13 +248,28 @@ class Store:
         return int(row["n"]) if row else 0
 
     # -- jobs (procrastinate tables) -------------------------------------------------
-    async def defer_job(self, conn: Conn, *, queue: str, task_name: str, lock: str | None,
-                        queueing_lock: str | None, args: dict[str, Any]) -> int | None:
+    async def defer_job(
+        self,
+        conn: Conn,
+        *,
+        queue: str,
+        task_name: str,
+        lock: str | None,
+        queueing_lock: str | None,
+        args: dict[str, Any],
+    ) -> int | None:
         """Enqueue in the caller's transaction; None when an identical job is already queued."""
         try:
             async with conn.transaction():  # savepoint: a queueing-lock clash must not abort the caller
-                row = await self._one("defer_job", conn, queue=queue, task_name=task_name, lock=lock,
-                                      queueing_lock=queueing_lock, args=args)
+                row = await self._one(
+                    "defer_job",
+                    conn,
+                    queue=queue,
+                    task_name=task_name,
+                    lock=lock,
+                    queueing_lock=queueing_lock,
+                    args=args,
+                )
         except UniqueViolation:
             return None
         return int(row["id"]) if row else None
@@ -271,4 +322,3 @@ class Store:
 
     async def delete_worker(self, worker_id: str) -> None:
         await self._rows("delete_worker", worker_id=worker_id)
-

@@ -77,7 +77,11 @@ class Criteria(BaseModel):
         return self
 
     def describe(self) -> str:
-        where = ", ".join(self.cities) + (f", {self.state}" if self.state else "") if self.cities else (self.state or "anywhere in the US")
+        where = (
+            ", ".join(self.cities) + (f", {self.state}" if self.state else "")
+            if self.cities
+            else (self.state or "anywhere in the US")
+        )
         parts = [f"{self.quantity} companies in {where}"]
         if self.pms:
             parts.append("using " + " or ".join(self.pms))

@@ -61,7 +61,7 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
             data = json.loads(path.read_text(encoding="utf-8"))
             items = data.get("companies", data) if isinstance(data, dict) else data
             if not isinstance(items, list):
-                raise ImportFileError(f"{path}: expected a JSON list of companies or {{\"companies\": [...]}}")
+                raise ImportFileError(f'{path}: expected a JSON list of companies or {{"companies": [...]}}')
             for item in items:
                 yield item if isinstance(item, dict) else {"__invalid__": repr(item)[:80]}
         elif suffix in (".csv", ".txt"):
@@ -110,15 +110,26 @@ def parse_row(row: dict[str, Any], source: str) -> tuple[DirectoryCompany, Direc
     raw_pms = _pick(row, "pms")
     pms = vendors.resolve(raw_pms) if raw_pms and raw_pms.lower() != "unknown" else None
     city = _pick(row, "city")
-    company = DirectoryCompany(name=name[:300], domain=domain, website=website or f"https://{domain}",
-                               city=" ".join(city.split()).title() if city else None, state=state,
-                               pms=pms, units=units, source=source)
+    company = DirectoryCompany(
+        name=name[:300],
+        domain=domain,
+        website=website or f"https://{domain}",
+        city=" ".join(city.split()).title() if city else None,
+        state=state,
+        pms=pms,
+        units=units,
+        source=source,
+    )
     contact = None
     contact_name = _pick(row, "contact_name")
     if contact_name:
-        contact = DirectoryContact(domain=domain, full_name=contact_name[:200],
-                                   title=_pick(row, "contact_title"), email=_pick(row, "contact_email"),
-                                   source=source)
+        contact = DirectoryContact(
+            domain=domain,
+            full_name=contact_name[:200],
+            title=_pick(row, "contact_title"),
+            email=_pick(row, "contact_email"),
+            source=source,
+        )
     return company, contact
 
 

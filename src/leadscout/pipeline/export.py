@@ -14,13 +14,37 @@ from leadscout.errors import UserError
 from leadscout.pipeline.runs import get_run_or_raise
 
 COMPANY_COLUMNS = [
-    "company_name", "domain", "website", "city", "state", "pms", "pms_confidence",
-    "pms_evidence_url", "units_estimate", "units_evidence", "company_type", "fit_score",
-    "fit_reasons", "criteria_verdicts", "sources", "discovered_via", "run_id",
+    "company_name",
+    "domain",
+    "website",
+    "city",
+    "state",
+    "pms",
+    "pms_confidence",
+    "pms_evidence_url",
+    "units_estimate",
+    "units_evidence",
+    "company_type",
+    "fit_score",
+    "fit_reasons",
+    "criteria_verdicts",
+    "sources",
+    "discovered_via",
+    "run_id",
 ]
 CONTACT_COLUMNS = [
-    "company_domain", "company_name", "full_name", "title", "seniority", "email", "email_status",
-    "email_source", "linkedin_url", "phone", "evidence_url", "run_id",
+    "company_domain",
+    "company_name",
+    "full_name",
+    "title",
+    "seniority",
+    "email",
+    "email_status",
+    "email_source",
+    "linkedin_url",
+    "phone",
+    "evidence_url",
+    "run_id",
 ]
 FORMATS = ("csv", "json")
 
@@ -33,29 +57,47 @@ async def export_rows(store: Store, run_id: UUID | str) -> tuple[list[dict[str, 
     for c in companies:
         quotes = [e.quote for e in c.evidence if e.quote]
         urls = [e.url for e in c.evidence if e.url]
-        company_rows.append({
-            "company_name": c.name, "domain": c.domain, "website": c.website or "",
-            "city": c.city or "", "state": c.state or "", "pms": c.pms or "",
-            "pms_confidence": "directory" if c.pms else "", "pms_evidence_url": urls[0] if c.pms and urls else "",
-            "units_estimate": "" if c.units_estimate is None else c.units_estimate,
-            "units_evidence": quotes[0] if c.units_estimate is not None and quotes else "",
-            "company_type": c.company_type or "", "fit_score": "" if c.fit_score is None else c.fit_score,
-            "fit_reasons": "", "criteria_verdicts": "",
-            "sources": " | ".join(sorted({e.source for e in c.evidence})),
-            "discovered_via": c.discovery_source, "run_id": str(run.id),
-        })
+        company_rows.append(
+            {
+                "company_name": c.name,
+                "domain": c.domain,
+                "website": c.website or "",
+                "city": c.city or "",
+                "state": c.state or "",
+                "pms": c.pms or "",
+                "pms_confidence": "directory" if c.pms else "",
+                "pms_evidence_url": urls[0] if c.pms and urls else "",
+                "units_estimate": "" if c.units_estimate is None else c.units_estimate,
+                "units_evidence": quotes[0] if c.units_estimate is not None and quotes else "",
+                "company_type": c.company_type or "",
+                "fit_score": "" if c.fit_score is None else c.fit_score,
+                "fit_reasons": "",
+                "criteria_verdicts": "",
+                "sources": " | ".join(sorted({e.source for e in c.evidence})),
+                "discovered_via": c.discovery_source,
+                "run_id": str(run.id),
+            }
+        )
     contact_rows = []
     for ct in await store.run_contacts(run.id):
         if ct.company_id not in delivered:
             continue
-        contact_rows.append({
-            "company_domain": ct.company_domain, "company_name": ct.company_name,
-            "full_name": ct.full_name, "title": ct.title or "",
-            "seniority": "" if ct.seniority is None else ct.seniority, "email": ct.email or "",
-            "email_status": ct.email_status or "", "email_source": ct.email_source or "",
-            "linkedin_url": ct.linkedin_url or "", "phone": ct.phone or "",
-            "evidence_url": next((e.url for e in ct.evidence if e.url), ""), "run_id": str(run.id),
-        })
+        contact_rows.append(
+            {
+                "company_domain": ct.company_domain,
+                "company_name": ct.company_name,
+                "full_name": ct.full_name,
+                "title": ct.title or "",
+                "seniority": "" if ct.seniority is None else ct.seniority,
+                "email": ct.email or "",
+                "email_status": ct.email_status or "",
+                "email_source": ct.email_source or "",
+                "linkedin_url": ct.linkedin_url or "",
+                "phone": ct.phone or "",
+                "evidence_url": next((e.url for e in ct.evidence if e.url), ""),
+                "run_id": str(run.id),
+            }
+        )
     return company_rows, contact_rows
 
 

@@ -63,5 +63,6 @@ def contacts_job(run: Run, company_id: UUID) -> JobSpec:
 
 async def enqueue(store: Store, conn: Conn, job: JobSpec) -> int | None:
     """Queue ``job`` in the caller's transaction; None when the same job already waits."""
-    return await store.defer_job(conn, queue=job.queue, task_name=job.task_name, lock=job.lock,
-                                 queueing_lock=job.queueing_lock, args=job.args)
+    return await store.defer_job(
+        conn, queue=job.queue, task_name=job.task_name, lock=job.lock, queueing_lock=job.queueing_lock, args=job.args
+    )

@@ -14,7 +14,9 @@ _UNITS = re.compile(
     r"|(?:units|doors)\s*(?:>=|≥|over|above)\s*(\d[\d,]*)",
     re.IGNORECASE,
 )
-_UNITS_MAX = re.compile(r"(?:under|below|fewer than|less than|at most|max(?:imum)?(?: of)?)\s+(\d[\d,]*)\s*(?:units|doors)", re.I)
+_UNITS_MAX = re.compile(
+    r"(?:under|below|fewer than|less than|at most|max(?:imum)?(?: of)?)\s+(\d[\d,]*)\s*(?:units|doors)", re.I
+)
 _STATE_NAMES = "|".join(sorted((re.escape(n) for n in STATES.values()), key=len, reverse=True))
 _LOCATION = re.compile(
     rf"\bin\s+(?P<city>[A-Z][A-Za-z.'\- ]*?)\s*,?\s+(?P<state>[A-Z]{{2}}|{_STATE_NAMES})\b"

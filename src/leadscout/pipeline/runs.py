@@ -26,9 +26,12 @@ async def create_run(store: Store, criteria: Criteria, *, batch_size: int) -> Ru
             batch_size=batch_size,
             notes=None,
         )
-        await store.insert_event(run.id, "run_created",
-                                 {"criteria": criteria.model_dump(mode="json"), "summary": criteria.describe(),
-                                  "batch_size": batch_size}, conn=conn)
+        await store.insert_event(
+            run.id,
+            "run_created",
+            {"criteria": criteria.model_dump(mode="json"), "summary": criteria.describe(), "batch_size": batch_size},
+            conn=conn,
+        )
         await jobs.enqueue(store, conn, jobs.discover_job(run))
     return run
 
@@ -88,8 +91,17 @@ async def summarize(store: Store, run_id: UUID | str) -> RunSummary:
         companies_found=gap.companies_ready,
         contacts_found=len(contacts),
         success_rate=round(100.0 * gap.companies_ready / run.target_quantity, 1),
-        batches=[BatchSummary(number=b.batch_no, requested=b.requested, found=b.found, seconds=b.seconds,
-                              status=b.status, attempts=b.attempts) for b in batches],
+        batches=[
+            BatchSummary(
+                number=b.batch_no,
+                requested=b.requested,
+                found=b.found,
+                seconds=b.seconds,
+                status=b.status,
+                attempts=b.attempts,
+            )
+            for b in batches
+        ],
         total_seconds=total,
         avg_batch_seconds=round(sum(b.seconds or 0 for b in done) / len(done), 3) if done else None,
         criteria=run.criteria,

@@ -61,8 +61,14 @@ def _from_directory(row: DirectoryCompany) -> NewCompany:
     if row.units is not None:
         facts.append(f"{row.units} units")
     return NewCompany(
-        name=row.name, domain=row.domain, website=row.website, city=row.city, state=row.state,
-        pms=row.pms, units_estimate=row.units, discovery_source=f"directory:{row.source}",
+        name=row.name,
+        domain=row.domain,
+        website=row.website,
+        city=row.city,
+        state=row.state,
+        pms=row.pms,
+        units_estimate=row.units,
+        discovery_source=f"directory:{row.source}",
         evidence=[Evidence(source=f"directory:{row.source}", url=row.website, quote="; ".join(facts)[:300])],
     )
 
@@ -118,12 +124,16 @@ class DirectoryContactSource:
         rows = await self.store.directory_contacts(company.domain)
         contacts = [
             NewContact(
-                full_name=row.full_name, title=row.title, seniority=title_rank(row.title),
-                email=row.email, email_status="unverified" if row.email else None,
+                full_name=row.full_name,
+                title=row.title,
+                seniority=title_rank(row.title),
+                email=row.email,
+                email_status="unverified" if row.email else None,
                 email_source=f"directory:{row.source}" if row.email else None,
                 source=f"directory:{row.source}",
-                evidence=[Evidence(source=f"directory:{row.source}",
-                                   quote=f"{row.full_name}, {row.title or 'no title'}")],
+                evidence=[
+                    Evidence(source=f"directory:{row.source}", quote=f"{row.full_name}, {row.title or 'no title'}")
+                ],
             )
             for row in rows
         ]

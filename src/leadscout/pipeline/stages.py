@@ -60,9 +60,11 @@ class Pipeline:
         batch = await self.store.start_batch(run_id, batch_no, requested, self.worker_id)
         if batch is None:
             return f"skipped: batch {batch_no} is already committed"
-        await self.store.insert_event(run_id, "batch_started",
-                                      {"batch_no": batch_no, "requested": requested,
-                                       "attempt": batch.attempts, "worker_id": self.worker_id})
+        await self.store.insert_event(
+            run_id,
+            "batch_started",
+            {"batch_no": batch_no, "requested": requested, "attempt": batch.attempts, "worker_id": self.worker_id},
+        )
         criteria = Criteria.model_validate(run.criteria)
         assert self.source is not None
         result = await self.source.find(run, criteria, requested)
@@ -73,8 +75,9 @@ class Pipeline:
         except BatchTakenOver as exc:  # the transaction rolled back; the other commit stands
             return f"skipped: {exc}"
 
-    async def _commit_batch(self, run_id: UUID, batch_no: int, requested: int,
-                            result: SourceResult, criteria: Criteria) -> str:
+    async def _commit_batch(
+        self, run_id: UUID, batch_no: int, requested: int, result: SourceResult, criteria: Criteria
+    ) -> str:
         async with self.store.transaction() as conn:
             locked = await self.store.lock_run(run_id, conn)
             if locked is None or (locked.stage, locked.status) != (Stage.COMPANY_DISCOVERY, Status.ACTIVE):
@@ -84,15 +87,19 @@ class Pipeline:
                 company_id = await self.store.insert_company(run_id, batch_no, company, conn)
                 if company_id is not None:
                     inserted += 1
-                    await self.store.insert_event(run_id, "company_accepted",
-                                                  {"domain": company.domain, "name": company.name,
-                                                   "batch_no": batch_no},
-                                                  entity_type="company", entity_id=str(company_id), conn=conn)
+                    await self.store.insert_event(
+                        run_id,
+                        "company_accepted",
+                        {"domain": company.domain, "name": company.name, "batch_no": batch_no},
+                        entity_type="company",
+                        entity_id=str(company_id),
+                        conn=conn,
+                    )
             if await self.store.finish_batch(run_id, batch_no, inserted, conn) is None:
                 raise BatchTakenOver(f"batch {batch_no} of run {run_id} was committed by another worker")
-            await self.store.insert_event(run_id, "batch_completed",
-                                          {"batch_no": batch_no, "requested": requested, "found": inserted},
-                                          conn=conn)
+            await self.store.insert_event(
+                run_id, "batch_completed", {"batch_no": batch_no, "requested": requested, "found": inserted}, conn=conn
+            )
             after = await self.store.company_gap(run_id, conn)
             assert after is not None
             if after.companies_gap == 0:
@@ -111,8 +118,16 @@ class Pipeline:
 
     async def _ask_user(self, conn: Conn, run: Run, ready: int, criteria: Criteria) -> None:
         options = discovery_options(criteria, ready, run.target_quantity)
-        await state.move(self.store, conn, run, "ask_user", reason="search_exhausted",
-                         companies_ready=ready, target_quantity=run.target_quantity, options=options)
+        await state.move(
+            self.store,
+            conn,
+            run,
+            "ask_user",
+            reason="search_exhausted",
+            companies_ready=ready,
+            target_quantity=run.target_quantity,
+            options=options,
+        )
 
     # -- company_research: one company ----------------------------------------------------
     async def research_company(self, run_id: UUID, company_id: UUID) -> str:
@@ -166,9 +181,14 @@ class Pipeline:
                 have = await self.store.count_contacts(company_id, conn)
                 status = "done" if have >= run.contacts_min else "short"
                 await self.store.set_contacts_status(company_id, status, conn)
-                await self.store.insert_event(run_id, "contacts_found",
-                                              {"domain": company.domain, "contacts": have, "status": status},
-                                              entity_type="company", entity_id=str(company_id), conn=conn)
+                await self.store.insert_event(
+                    run_id,
+                    "contacts_found",
+                    {"domain": company.domain, "contacts": have, "status": status},
+                    entity_type="company",
+                    entity_id=str(company_id),
+                    conn=conn,
+                )
                 await self._finish_contacts_if_done(conn, run_id)
         return f"contacts for {company.domain}"
 
@@ -177,8 +197,9 @@ class Pipeline:
             if not await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY):
                 return
             await self.store.set_contacts_status(company_id, "short", conn)
-            await self.store.insert_event(run_id, "contacts_failed", {"error": error},
-                                          entity_type="company", entity_id=str(company_id), conn=conn)
+            await self.store.insert_event(
+                run_id, "contacts_failed", {"error": error}, entity_type="company", entity_id=str(company_id), conn=conn
+            )
             await self._finish_contacts_if_done(conn, run_id)
 
     async def _finish_contacts_if_done(self, conn: Conn, run_id: UUID) -> None:
@@ -188,11 +209,17 @@ class Pipeline:
         if progress.contacts_pending:
             return
         if progress.contacts_short:
-            await state.move(self.store, conn, run, "ask_user", reason="contacts_short",
-                             companies_short=progress.contacts_short, options=contact_options(progress.contacts_short))
+            await state.move(
+                self.store,
+                conn,
+                run,
+                "ask_user",
+                reason="contacts_short",
+                companies_short=progress.contacts_short,
+                options=contact_options(progress.contacts_short),
+            )
         else:
-            await state.move(self.store, conn, run, "complete",
-                             companies=progress.companies)
+            await state.move(self.store, conn, run, "complete", companies=progress.companies)
 
     # -- failures --------------------------------------------------------------------------
     async def fail_run(self, run_id: UUID, error: str) -> None:
@@ -243,15 +270,24 @@ class Pipeline:
 def discovery_options(criteria: Criteria, ready: int, target: int) -> list[dict[str, object]]:
     options: list[dict[str, object]] = []
     if criteria.cities:
-        options.append({"action": "expand_location",
-                        "label": f"Search all of {criteria.state} instead of {', '.join(criteria.cities)}"})
+        options.append(
+            {
+                "action": "expand_location",
+                "label": f"Search all of {criteria.state} instead of {', '.join(criteria.cities)}",
+            }
+        )
     elif criteria.state:
         options.append({"action": "expand_location", "label": f"Search beyond {criteria.state}"})
     if criteria.pms:
         options.append({"action": "loosen_pms", "label": f"Accept any PMS, not only {', '.join(criteria.pms)}"})
     if criteria.units_min:
-        options.append({"action": "lower_units", "label": f"Lower the {criteria.units_min}-unit minimum",
-                        "suggestion": {"units_min": criteria.units_min // 2}})
+        options.append(
+            {
+                "action": "lower_units",
+                "label": f"Lower the {criteria.units_min}-unit minimum",
+                "suggestion": {"units_min": criteria.units_min // 2},
+            }
+        )
     options.append({"action": "accept_partial", "label": f"Accept the {ready} of {target} companies found"})
     return options
 

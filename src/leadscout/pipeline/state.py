@@ -37,11 +37,9 @@ MOVES: dict[str, Move] = {
     "complete": Move("run_completed", Stage.DONE, Status.COMPLETED, frozenset({Status.ACTIVE})),
     "ask_user": Move("needs_user_decision", None, Status.NEEDS_USER_DECISION, frozenset({Status.ACTIVE})),
     "resume": Move("run_resumed", None, Status.ACTIVE, frozenset({Status.NEEDS_USER_DECISION})),
-    "accept_partial": Move("partial_accepted", Stage.DONE, Status.COMPLETED,
-                           frozenset({Status.NEEDS_USER_DECISION})),
+    "accept_partial": Move("partial_accepted", Stage.DONE, Status.COMPLETED, frozenset({Status.NEEDS_USER_DECISION})),
     "fail": Move("run_failed", None, Status.FAILED, frozenset({Status.ACTIVE})),
-    "cancel": Move("run_cancelled", None, Status.CANCELLED,
-                   frozenset({Status.ACTIVE, Status.NEEDS_USER_DECISION})),
+    "cancel": Move("run_cancelled", None, Status.CANCELLED, frozenset({Status.ACTIVE, Status.NEEDS_USER_DECISION})),
 }
 
 

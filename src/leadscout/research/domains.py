@@ -55,7 +55,5 @@ def company_domain(value: str) -> str:
     """The registrable domain of a company website. A PMS portal host is never one."""
     domain = registrable_domain(value)
     if domain in vendor_domains():
-        raise InvalidDomain(
-            f"{host_of(value)} is a PMS vendor host ({domain}), not a company's own domain"
-        )
+        raise InvalidDomain(f"{host_of(value)} is a PMS vendor host ({domain}), not a company's own domain")
     return domain

@@ -21,20 +21,117 @@ METROS: dict[str, tuple[str, list[str]]] = {
     "Columbus": ("OH", ["Dublin", "Westerville", "Hilliard", "Grove City"]),
 }
 PMS_WEIGHTS = {
-    "appfolio": 30, "buildium": 18, "rentvine": 6, "propertyware": 6, "rentmanager": 6, "yardi": 6,
-    "doorloop": 5, "tenantcloud": 4, "rentecdirect": 4, "entrata": 3, "realpage": 3, "resman": 3, "": 6,
+    "appfolio": 30,
+    "buildium": 18,
+    "rentvine": 6,
+    "propertyware": 6,
+    "rentmanager": 6,
+    "yardi": 6,
+    "doorloop": 5,
+    "tenantcloud": 4,
+    "rentecdirect": 4,
+    "entrata": 3,
+    "realpage": 3,
+    "resman": 3,
+    "": 6,
 }
-_WORDS_A = ["Oak", "Cedar", "Summit", "Blue", "Lone Star", "Red", "Silver", "Granite", "Harbor", "Keystone",
-            "Pinnacle", "Heritage", "Maple", "Liberty", "North", "True", "Bright", "Golden", "Prairie", "River",
-            "Stone", "Evergreen", "Crown", "Cornerstone", "Sterling", "Anchor", "Beacon", "Magnolia", "Willow"]
-_WORDS_B = ["Property Management", "Realty & Management", "Residential", "Property Group", "Rentals",
-            "Management Co", "Homes", "Property Services", "Leasing & Management"]
-_FIRST = ["James", "Maria", "Robert", "Linda", "Michael", "Sarah", "David", "Karen", "Daniel", "Laura",
-          "Carlos", "Emily", "Kevin", "Angela", "Brian", "Nicole", "Jason", "Megan", "Eric", "Rachel"]
-_LAST = ["Smith", "Garcia", "Johnson", "Nguyen", "Williams", "Brown", "Lopez", "Miller", "Davis", "Martinez",
-         "Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Jackson", "Lee", "Harris", "Clark", "Lewis"]
-_TITLES = ["Owner", "President", "CEO", "Broker/Owner", "COO", "Director of Operations", "Property Manager",
-           "Leasing Agent", "Office Manager"]
+_WORDS_A = [
+    "Oak",
+    "Cedar",
+    "Summit",
+    "Blue",
+    "Lone Star",
+    "Red",
+    "Silver",
+    "Granite",
+    "Harbor",
+    "Keystone",
+    "Pinnacle",
+    "Heritage",
+    "Maple",
+    "Liberty",
+    "North",
+    "True",
+    "Bright",
+    "Golden",
+    "Prairie",
+    "River",
+    "Stone",
+    "Evergreen",
+    "Crown",
+    "Cornerstone",
+    "Sterling",
+    "Anchor",
+    "Beacon",
+    "Magnolia",
+    "Willow",
+]
+_WORDS_B = [
+    "Property Management",
+    "Realty & Management",
+    "Residential",
+    "Property Group",
+    "Rentals",
+    "Management Co",
+    "Homes",
+    "Property Services",
+    "Leasing & Management",
+]
+_FIRST = [
+    "James",
+    "Maria",
+    "Robert",
+    "Linda",
+    "Michael",
+    "Sarah",
+    "David",
+    "Karen",
+    "Daniel",
+    "Laura",
+    "Carlos",
+    "Emily",
+    "Kevin",
+    "Angela",
+    "Brian",
+    "Nicole",
+    "Jason",
+    "Megan",
+    "Eric",
+    "Rachel",
+]
+_LAST = [
+    "Smith",
+    "Garcia",
+    "Johnson",
+    "Nguyen",
+    "Williams",
+    "Brown",
+    "Lopez",
+    "Miller",
+    "Davis",
+    "Martinez",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Thomas",
+    "Moore",
+    "Jackson",
+    "Lee",
+    "Harris",
+    "Clark",
+    "Lewis",
+]
+_TITLES = [
+    "Owner",
+    "President",
+    "CEO",
+    "Broker/Owner",
+    "COO",
+    "Director of Operations",
+    "Property Manager",
+    "Leasing Agent",
+    "Office Manager",
+]
 
 
 @dataclass
@@ -74,14 +171,17 @@ def generate(seed: int = 7, per_metro: tuple[int, int] = (40, 120)) -> list[Worl
                     break
             city = metro if rng.random() < 0.75 else rng.choice(suburbs)
             units = None if rng.random() < 0.1 else int(rng.lognormvariate(5.0, 0.9))
-            people = []
+            people: list[Person] = []
             for _ in range(rng.randint(1, 4)):
                 first, last = rng.choice(_FIRST), rng.choice(_LAST)
                 if any(p.full_name == f"{first} {last}" for p in people):
                     continue
-                people.append(Person(f"{first} {last}", rng.choice(_TITLES), f"{first[0].lower()}{last.lower()}@{domain}"))
-            companies.append(WorldCompany(name, domain, city, state, metro,
-                                          rng.choices(vendors, weights)[0], units, people))
+                people.append(
+                    Person(f"{first} {last}", rng.choice(_TITLES), f"{first[0].lower()}{last.lower()}@{domain}")
+                )
+            companies.append(
+                WorldCompany(name, domain, city, state, metro, rng.choices(vendors, weights)[0], units, people)
+            )
     return companies
 
 
@@ -91,11 +191,15 @@ def write_directory_csv(companies: list[WorldCompany], path: Path) -> int:
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["name", "website", "city", "state", "pms", "units",
-                         "contact_name", "contact_title", "contact_email"])
+        writer.writerow(
+            ["name", "website", "city", "state", "pms", "units", "contact_name", "contact_title", "contact_email"]
+        )
         for c in companies:
             base = [c.name, f"https://www.{c.domain}/", c.city, c.state, c.pms, "" if c.units is None else c.units]
-            for person in c.people or [None]:
-                writer.writerow(base + ([person.full_name, person.title, person.email] if person else ["", "", ""]))
+            for person in c.people:
+                writer.writerow([*base, person.full_name, person.title, person.email])
+                rows += 1
+            if not c.people:
+                writer.writerow([*base, "", "", ""])
                 rows += 1
     return rows

@@ -1,9 +1,10 @@
 """The procrastinate app: one task per unit of work, the retry policy, and the sweeper.
 
-Liveness settings come from ONE place, :class:`leadscout.config.Settings`:
-``update_heartbeat_interval = heartbeat_interval`` and
-``stalled_worker_timeout = seconds_since_heartbeat = dead_after``, so a worker that
-``pm_pipeline.v_dead_workers`` calls dead is exactly a worker whose jobs the sweeper retries.
+Liveness comes from ONE setting, ``Settings.dead_after``: the worker runtime passes it to
+procrastinate as ``stalled_worker_timeout`` (:mod:`leadscout.workers.runner`), the sweeper
+below uses it as ``seconds_since_heartbeat``, and the database uses it for
+``pm_pipeline.v_dead_workers`` (session setting ``leadscout.dead_after_seconds``). So a worker
+the registry calls dead is exactly a worker whose jobs the sweeper retries.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 import procrastinate
@@ -28,14 +28,6 @@ from leadscout.workers.retry import TransientRetry
 log = logging.getLogger(__name__)
 
 
-def worker_options(settings: Settings) -> dict[str, Any]:
-    return {
-        "update_heartbeat_interval": settings.heartbeat_interval,
-        "stalled_worker_timeout": settings.dead_after,
-        "shutdown_graceful_timeout": settings.job_timeout,
-    }
-
-
 @dataclass
 class Units:
     """Runs one unit of work with a deadline, and records final failures."""
@@ -44,55 +36,62 @@ class Units:
     retry: TransientRetry
     settings: Settings
 
-    async def run(self, context: JobContext, work: Callable[[], Awaitable[str]],
-                  on_final: Callable[[str], Awaitable[None]]) -> str:
+    async def run(
+        self, context: JobContext, work: Callable[[], Awaitable[str]], on_final: Callable[[str], Awaitable[None]]
+    ) -> str:
         try:
             # a job that hangs while its worker lives is never "stalled": give it a deadline
             return await asyncio.wait_for(work(), timeout=self.settings.job_timeout)
         except Exception as exc:
             attempts = context.job.attempts
             if self.retry.is_final(exc, attempts):
-                log.error("job failed for good after %s attempts: %r", attempts + 1, exc,
-                          extra={"action": "job_failed", "job_id": context.job.id})
+                log.error(
+                    "job failed for good after %s attempts: %r",
+                    attempts + 1,
+                    exc,
+                    extra={"action": "job_failed", "job_id": context.job.id},
+                )
                 await on_final(f"{type(exc).__name__}: {exc}")
             raise
 
     async def on_exhausted(self, job: Job) -> None:
         """A stalled job that has no attempts left: settle its unit like a final failure."""
         args = job.task_kwargs
-        run_id = UUID(args["run_id"])
+        run_id = UUID(str(args["run_id"]))
         reason = "worker died on every attempt"
         if job.task_name == jobs.DISCOVER:
             await self.pipeline.fail_run(run_id, reason)
         elif job.task_name == jobs.RESEARCH:
-            await self.pipeline.mark_research_failed(run_id, UUID(args["company_id"]), reason)
+            await self.pipeline.mark_research_failed(run_id, UUID(str(args["company_id"])), reason)
         elif job.task_name == jobs.CONTACTS:
-            await self.pipeline.mark_contacts_failed(run_id, UUID(args["company_id"]), reason)
+            await self.pipeline.mark_contacts_failed(run_id, UUID(str(args["company_id"])), reason)
 
 
 def build_app(settings: Settings, dsn: str, pipeline: Pipeline) -> procrastinate.App:
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=dsn),
-                            worker_defaults=worker_options(settings))  # type: ignore[typeddict-item]
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=dsn))
     retry = TransientRetry(base_seconds=settings.retry_base_seconds)
     units = Units(pipeline, retry, settings)
 
     @app.task(name=jobs.DISCOVER, queue=jobs.QUEUE_OF[jobs.DISCOVER], retry=retry, pass_context=True)
     async def discover_batch(context: JobContext, run_id: str) -> str:
         rid = UUID(run_id)
-        return await units.run(context, lambda: pipeline.discover_batch(rid),
-                               lambda err: pipeline.fail_run(rid, err))
+        return await units.run(context, lambda: pipeline.discover_batch(rid), lambda err: pipeline.fail_run(rid, err))
 
     @app.task(name=jobs.RESEARCH, queue=jobs.QUEUE_OF[jobs.RESEARCH], retry=retry, pass_context=True)
     async def research_company(context: JobContext, run_id: str, company_id: str) -> str:
         rid, cid = UUID(run_id), UUID(company_id)
-        return await units.run(context, lambda: pipeline.research_company(rid, cid),
-                               lambda err: pipeline.mark_research_failed(rid, cid, err))
+        return await units.run(
+            context,
+            lambda: pipeline.research_company(rid, cid),
+            lambda err: pipeline.mark_research_failed(rid, cid, err),
+        )
 
     @app.task(name=jobs.CONTACTS, queue=jobs.QUEUE_OF[jobs.CONTACTS], retry=retry, pass_context=True)
     async def find_contacts(context: JobContext, run_id: str, company_id: str) -> str:
         rid, cid = UUID(run_id), UUID(company_id)
-        return await units.run(context, lambda: pipeline.find_contacts(rid, cid),
-                               lambda err: pipeline.mark_contacts_failed(rid, cid, err))
+        return await units.run(
+            context, lambda: pipeline.find_contacts(rid, cid), lambda err: pipeline.mark_contacts_failed(rid, cid, err)
+        )
 
     # the optional 6th cron field is *seconds*, and it goes last
     @app.periodic(cron=f"* * * * * */{settings.sweep_interval}", periodic_id="sweep")
@@ -126,9 +125,9 @@ async def sweep_once(app: procrastinate.App, units: Units, settings: Settings) -
             await manager.finish_job(job, status=Status.ABORTED, delete_job=False)
         run_id = job.task_kwargs.get("run_id")
         if run_id:
-            await units.pipeline.store.insert_event(UUID(run_id), "job_recovered",
-                                                    {"task": job.task_name, "job_id": job.id,
-                                                     "attempts": job.attempts})
+            await units.pipeline.store.insert_event(
+                UUID(str(run_id)), "job_recovered", {"task": job.task_name, "job_id": job.id, "attempts": job.attempts}
+            )
     unpinned = await units.pipeline.store.unpin_orphaned_runs()
     requeued = 0
     for run in await units.pipeline.store.active_runs_without_jobs(grace_seconds=settings.dead_after):

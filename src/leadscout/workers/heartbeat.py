@@ -24,15 +24,26 @@ log = logging.getLogger(__name__)
 
 
 async def upsert_worker_heartbeat(
-    store: Store, worker_id: str, worker_type: str, *, status: str = "active",
-    current_run_id: UUID | None = None, current_task: str | None = None,
+    store: Store,
+    worker_id: str,
+    worker_type: str,
+    *,
+    status: str = "active",
+    current_run_id: UUID | None = None,
+    current_task: str | None = None,
     metadata: dict[str, Any] | None = None,
 ) -> bool:
     """Register or refresh a worker. Returns True when someone asked it to stop."""
     return await store.upsert_heartbeat(
-        worker_id=worker_id, worker_type=worker_type, status=status, current_run_id=current_run_id,
-        current_task=current_task, lease_expires_at=None, metadata=metadata or {},
-        host=socket.gethostname(), pid=os.getpid(),
+        worker_id=worker_id,
+        worker_type=worker_type,
+        status=status,
+        current_run_id=current_run_id,
+        current_task=current_task,
+        lease_expires_at=None,
+        metadata=metadata or {},
+        host=socket.gethostname(),
+        pid=os.getpid(),
     )
 
 
@@ -85,9 +96,15 @@ class Heartbeat:
         run_id, task = self.work.describe()
         status = "processing" if task else "idle"
         try:
-            stop = await upsert_worker_heartbeat(self.store, self.worker_id, self.worker_type, status=status,
-                                                 current_run_id=run_id, current_task=task,
-                                                 metadata={**self.metadata, "jobs_done": self.work.finished})
+            stop = await upsert_worker_heartbeat(
+                self.store,
+                self.worker_id,
+                self.worker_type,
+                status=status,
+                current_run_id=run_id,
+                current_task=task,
+                metadata={**self.metadata, "jobs_done": self.work.finished},
+            )
         except Exception as exc:  # the database may be restarting: keep beating
             log.warning("heartbeat failed, will retry: %s", exc, extra={"action": "heartbeat_failed"})
             return

@@ -37,10 +37,11 @@ class TransientRetry(BaseRetryStrategy):
             return RetryDecision(retry_in={"seconds": 0})
         if not is_transient(exception) or job.attempts >= self.max_retries:
             return None
-        return RetryDecision(retry_in={"seconds": self.backoff(job.attempts)})
+        # procrastinate computes timedelta(**retry_in): float seconds keep the jitter
+        return RetryDecision(retry_in={"seconds": self.backoff(job.attempts)})  # type: ignore[call-overload, no-any-return]
 
     def backoff(self, attempts: int) -> float:
-        return self.base_seconds * (2**attempts) * random.uniform(0.5, 1.5)
+        return float(self.base_seconds * (2**attempts) * random.uniform(0.5, 1.5))
 
     def is_final(self, exc: BaseException, attempts: int) -> bool:
         """True when this failure ends the job for good (no retry will follow)."""

@@ -25,11 +25,11 @@ from leadscout.config import Settings
 from leadscout.db.connection import open_pool
 from leadscout.db.store import Store
 from leadscout.errors import UserError
+from leadscout.models import Run, Status
 from leadscout.pipeline import jobs
 from leadscout.pipeline.sources import CompanySource
 from leadscout.pipeline.stages import Pipeline
 from leadscout.workers.app import build_app
-from leadscout.models import Run, Status
 from leadscout.workers.heartbeat import CurrentWork, Heartbeat, upsert_worker_heartbeat
 
 log = logging.getLogger(__name__)
@@ -53,24 +53,27 @@ class WorkerConfig:
 
 def _describe(context: JobContext) -> tuple[UUID | None, str]:
     args = context.job.task_kwargs
-    run_id = UUID(args["run_id"]) if "run_id" in args else None
-    label = {jobs.DISCOVER: "Lead discovery batch", jobs.RESEARCH: "Researching company",
-             jobs.CONTACTS: "Finding contacts"}.get(context.job.task_name, context.job.task_name)
+    run_id = UUID(str(args["run_id"])) if "run_id" in args else None
+    label = {
+        jobs.DISCOVER: "Lead discovery batch",
+        jobs.RESEARCH: "Researching company",
+        jobs.CONTACTS: "Finding contacts",
+    }.get(context.job.task_name, context.job.task_name)
     target = args.get("company_id", "")
     return run_id, f"{label} {target}".strip() + (f" (run {run_id})" if run_id else "")
 
 
 async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
     if config.worker_type not in jobs.WORKER_TYPES:
-        raise UserError(f"unknown worker type {config.worker_type!r}; use one of: "
-                        + ", ".join(jobs.WORKER_TYPES))
+        raise UserError(f"unknown worker type {config.worker_type!r}; use one of: " + ", ".join(jobs.WORKER_TYPES))
     worker_id = config.worker_id or new_worker_id(config.worker_type)
     pool = open_pool(dsn, settings, max_size=config.concurrency + 3)
     await pool.open(wait=True, timeout=30)
     store = Store(pool)
     source = config.make_source(store) if config.make_source else None
-    app = build_app(settings, dsn, Pipeline(store, worker_id=worker_id, source=source,
-                                          simulated_latency=settings.simulated_latency))
+    app = build_app(
+        settings, dsn, Pipeline(store, worker_id=worker_id, source=source, simulated_latency=settings.simulated_latency)
+    )
     work = CurrentWork()
     filter_run = await _pin_filtered_run(store, settings, worker_id, config.worker_type)
     lane = filter_run.lane if filter_run else None
@@ -97,20 +100,34 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
 
             def stop() -> None:
                 if worker is not None:
-                    worker.stop()
+                    worker.stop()  # type: ignore[no-untyped-call]
 
-            worker = Worker(app, queues=queues, name=worker_id, concurrency=config.concurrency,
-                            fetch_job_polling_interval=FETCH_POLL_SECONDS,
-                            install_signal_handlers=config.install_signal_handlers,
-                            worker_middleware=[track], **app.worker_defaults)  # type: ignore[arg-type]
-            heartbeat = Heartbeat(store, worker_id, config.worker_type, settings.heartbeat_interval, work,
-                                  on_stop_request=stop, metadata={"queues": queues, "concurrency": config.concurrency,
-                                                                  "run_filter_id": settings.run_filter_id})
+            worker = Worker(
+                app,
+                queues=queues,
+                name=worker_id,
+                concurrency=config.concurrency,
+                fetch_job_polling_interval=FETCH_POLL_SECONDS,
+                install_signal_handlers=config.install_signal_handlers,
+                worker_middleware=[track],
+                update_heartbeat_interval=settings.heartbeat_interval,
+                stalled_worker_timeout=settings.dead_after,
+                shutdown_graceful_timeout=settings.job_timeout,
+            )
+            heartbeat = Heartbeat(
+                store,
+                worker_id,
+                config.worker_type,
+                settings.heartbeat_interval,
+                work,
+                on_stop_request=stop,
+                metadata={"queues": queues, "concurrency": config.concurrency, "run_filter_id": settings.run_filter_id},
+            )
             side = [asyncio.create_task(heartbeat.run())]
             if until is not None:
                 side.append(asyncio.create_task(_stop_when(until, stop)))
             try:
-                await worker.run()
+                await worker.run()  # type: ignore[no-untyped-call]
             finally:
                 for task in side:
                     task.cancel()
@@ -135,15 +152,15 @@ async def _pin_filtered_run(store: Store, settings: Settings, worker_id: str, wo
     except ValueError:
         raise UserError(f"RUN_FILTER_ID={settings.run_filter_id!r} is not a run id (a UUID)") from None
     # register first, so the sweeper sees a live owner and does not unpin at once
-    await upsert_worker_heartbeat(store, worker_id, worker_type, status="idle",
-                                  metadata={"run_filter_id": str(run_id)})
+    await upsert_worker_heartbeat(store, worker_id, worker_type, status="idle", metadata={"run_filter_id": str(run_id)})
     if await store.pin_run(run_id, worker_id) is None:
         raise UserError(f"RUN_FILTER_ID={run_id}: no such run; `leadscout runs` lists them")
     return await store.get_run(run_id)
 
 
-def _settled_or(store: Store, run_id: UUID,
-                other: Callable[[], Awaitable[bool]] | None) -> Callable[[], Awaitable[bool]]:
+def _settled_or(
+    store: Store, run_id: UUID, other: Callable[[], Awaitable[bool]] | None
+) -> Callable[[], Awaitable[bool]]:
     """A targeted worker exits once its run needs no more work (rv_agentic's stale-worker
     lesson), or when the caller's own condition says so."""
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install leadscout with its test tools into .venv, check it, and run the whole test suite:
+# once on the embedded PostgreSQL (no set-up needed), and once more against the machine's
+# PostgreSQL when one answers at 127.0.0.1:5432 (or at LEADSCOUT_TEST_DATABASE_URL).
+# Extra arguments go to pytest. pytest's "no tests collected" (exit 5) counts as a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[test]'
+
+echo "== ruff";  .venv/bin/ruff check src tests bench
+echo "== mypy";  .venv/bin/mypy
+
+run_pytest() {
+    set +e
+    "$@"
+    local code=$?
+    set -e
+    if [ "$code" -eq 5 ]; then
+        echo "pytest collected no tests: that is a failure" >&2
+        return 1
+    fi
+    return "$code"
+}
+
+echo "== tests on the embedded PostgreSQL"
+run_pytest env -u DATABASE_URL -u POSTGRES_URL .venv/bin/python -m pytest "$@"
+
+MACHINE_PG=${LEADSCOUT_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
+if .venv/bin/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$MACHINE_PG" 2>/dev/null; then
+    echo "== database tests again on $(echo "$MACHINE_PG" | sed -E 's#://([^:@]*):[^@]*@#://\1:***@#')"
+    run_pytest env DATABASE_URL="$MACHINE_PG" .venv/bin/python -m pytest -m "integration or e2e" "$@"
+else
+    echo "== no PostgreSQL at $MACHINE_PG: the second pass (external server) was not run"
+fi
