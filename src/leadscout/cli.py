@@ -454,14 +454,15 @@ def runs_cmd(
             ]
         )
         return
-    table = Table("run", "created", "stage", "status", "companies")
+    table = Table("created", "stage", "status", "companies")
+    table.add_column("run", no_wrap=True, min_width=36)
     for r in rows:
         table.add_row(
-            str(r["id"]),
             f"{r['created_at']:%Y-%m-%d %H:%M}",
             r["stage"],
             r["status"],
             f"{r['companies_ready']}/{r['target_quantity']}",
+            str(r["id"]),
         )
     out.print(table)
 

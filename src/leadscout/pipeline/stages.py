@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from leadscout.db.store import Conn, Store
@@ -137,21 +138,24 @@ class Pipeline:
         if company.research_status == "pending":
             facts = await self.researcher.research(run, company)
             await self._simulate_latency()
-            async with self.store.transaction() as conn:
-                if not await self._still_in(conn, run_id, Stage.COMPANY_RESEARCH):
-                    return "skipped: run moved on"
-                await self.store.upsert_research(run_id, company_id, facts, {}, "complete", conn)
-                await self.store.set_research_status(company_id, "done", conn)
-                await self._finish_research_if_done(conn, run_id)
+            if not await self._settle_research(run_id, company_id, facts, {}, ok=True):
+                return "skipped: run moved on"
         return f"researched {company.domain}"
 
     async def mark_research_failed(self, run_id: UUID, company_id: UUID, error: str) -> None:
+        await self._settle_research(run_id, company_id, {}, {"error": error}, ok=False)
+
+    async def _settle_research(
+        self, run_id: UUID, company_id: UUID, facts: dict[str, Any], signals: dict[str, Any], *, ok: bool
+    ) -> bool:
+        """Store one company's research outcome and close the stage when it was the last."""
         async with self.store.transaction() as conn:
             if not await self._still_in(conn, run_id, Stage.COMPANY_RESEARCH):
-                return
-            await self.store.upsert_research(run_id, company_id, {}, {"error": error}, "failed", conn)
-            await self.store.set_research_status(company_id, "failed", conn)
+                return False
+            await self.store.upsert_research(run_id, company_id, facts, signals, "complete" if ok else "failed", conn)
+            await self.store.set_research_status(company_id, "done" if ok else "failed", conn)
             await self._finish_research_if_done(conn, run_id)
+        return True
 
     async def _finish_research_if_done(self, conn: Conn, run_id: UUID) -> None:
         progress = await self.store.stage_progress(run_id, conn)
