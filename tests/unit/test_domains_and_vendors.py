@@ -46,3 +46,27 @@ def test_vendor_aliases_resolve_to_slugs() -> None:
     assert vendors.resolve("none") == "none"
     assert vendors.resolve("frobnicator") is None
     assert len(vendors.vendors()) >= 12
+
+
+def test_real_directory_websites_normalise_to_their_domains() -> None:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "shared" / "data" / "pm_companies_directory.csv"
+    if not path.exists():
+        pytest.fail(f"shared test data missing: {path}")
+    rows = list(csv.DictReader(path.open()))
+    exact = portals = 0
+    for row in rows:
+        if is_vendor_host(row["website"]):
+            portals += 1  # a truncated website (appfolio.com, x.managebuilding.com): rejected, never a company
+            with pytest.raises(InvalidDomain):
+                company_domain(row["website"])
+            continue
+        got = company_domain(row["website"])
+        assert got == registrable_domain(row["domain"]), row
+        exact += got == row["domain"].lower()
+    assert portals == 9
+    # the rest differ only where the listing kept a franchise sub-site (sacramento.purepm.co -> purepm.co)
+    assert exact >= len(rows) - portals - 5
+    assert registrable_domain("https://willinghamrealty.wixsite.com") == "willinghamrealty.wixsite.com"

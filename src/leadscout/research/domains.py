@@ -18,7 +18,8 @@ class InvalidDomain(UserError):
 @cache
 def _extractor() -> tldextract.TLDExtract:
     # suffix_list_urls=() keeps it offline: the snapshot shipped in the wheel is used
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    # private suffixes too: two shops on x.wixsite.com and y.wixsite.com are two companies
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def host_of(value: str) -> str:

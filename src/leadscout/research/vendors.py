@@ -1,5 +1,5 @@
-"""The PMS vendor registry, loaded from ``data/pms_vendors.json`` (the one source of truth
-for vendor names and vendor-owned domains)."""
+"""The PMS vendor registry, loaded from ``data/pms_vendors.json``: the one source of truth
+for vendor names, vendor-owned domains and portal fingerprints."""
 
 from __future__ import annotations
 
@@ -12,11 +12,25 @@ from pydantic import BaseModel
 NONE = "none"  # criteria value: the company uses no PMS vendor at all
 
 
+class Tier(BaseModel):
+    hosts: list[str] = []
+    urls: list[str] = []
+    scripts: list[str] = []
+    text: list[str] = []
+
+
+class Fingerprints(BaseModel):
+    strong: Tier
+    medium: Tier
+    weak: Tier
+
+
 class Vendor(BaseModel):
     slug: str
     name: str
     aliases: list[str]
     domains: list[str]
+    fingerprints: Fingerprints
 
 
 @cache
