@@ -1,28 +1,47 @@
-"""A seeded generator of property-management companies with their people.
+"""A seeded, generated world of US property-management companies and their look-alikes.
 
 The same seed always gives the same world; a new seed gives a world never made before.
-It is fictional on purpose (no real company is shipped inside leadscout)."""
+Everything is fictional on purpose (no real company ships inside leadscout). The ground
+truth of every entity is exported by :func:`truth`.
+"""
 
 from __future__ import annotations
 
 import csv
 import random
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-METROS: dict[str, tuple[str, list[str]]] = {
-    "Austin": ("TX", ["Round Rock", "Cedar Park", "Pflugerville", "Georgetown"]),
-    "Dallas": ("TX", ["Plano", "Irving", "Garland", "Frisco"]),
-    "Phoenix": ("AZ", ["Mesa", "Tempe", "Scottsdale", "Chandler"]),
-    "Denver": ("CO", ["Aurora", "Lakewood", "Littleton", "Arvada"]),
-    "Atlanta": ("GA", ["Marietta", "Decatur", "Alpharetta", "Smyrna"]),
-    "Tampa": ("FL", ["Clearwater", "Brandon", "Largo", "Riverview"]),
-    "Charlotte": ("NC", ["Matthews", "Concord", "Huntersville", "Gastonia"]),
-    "Columbus": ("OH", ["Dublin", "Westerville", "Hilliard", "Grove City"]),
+METROS: dict[str, tuple[str, str, list[str]]] = {
+    # metro: (state, first ZIP, suburbs)
+    "Austin": ("TX", "787", ["Round Rock", "Cedar Park", "Pflugerville", "Georgetown", "Kyle"]),
+    "Dallas": ("TX", "752", ["Plano", "Irving", "Garland", "Frisco", "Mesquite"]),
+    "Phoenix": ("AZ", "850", ["Mesa", "Tempe", "Scottsdale", "Chandler", "Glendale"]),
+    "Denver": ("CO", "802", ["Aurora", "Lakewood", "Littleton", "Arvada", "Englewood"]),
+    "Atlanta": ("GA", "303", ["Marietta", "Decatur", "Alpharetta", "Smyrna", "Roswell"]),
+    "Tampa": ("FL", "336", ["Clearwater", "Brandon", "Largo", "Riverview", "Temple Terrace"]),
+    "Charlotte": ("NC", "282", ["Matthews", "Concord", "Huntersville", "Gastonia", "Mint Hill"]),
+    "Columbus": ("OH", "432", ["Dublin", "Westerville", "Hilliard", "Grove City", "Gahanna"]),
+}
+# vendor -> (portal host template, portal path); "" = no PMS
+PORTALS: dict[str, tuple[str, str]] = {
+    "appfolio": ("{slug}.appfolio.com", "/connect"),
+    "buildium": ("{slug}.managebuilding.com", "/Resident/portal/login"),
+    "rentvine": ("{slug}.rentvine.com", "/portals/resident"),
+    "propertyware": ("{slug}.propertyware.com", "/pw/portals/tenant.action"),
+    "rentmanager": ("{slug}.twa.rentmanager.com", "/"),
+    "yardi": ("{slug}.rentcafe.com", "/residentservices/"),
+    "doorloop": ("{slug}.app.doorloop.com", "/tenant-portal"),
+    "tenantcloud": ("{slug}.tenantcloud.com", "/login"),
+    "rentecdirect": ("{slug}.rentecdirect.com", "/tenants/"),
+    "entrata": ("{slug}.entrata.com", "/resident-portal"),
+    "realpage": ("{num}.onlineleasing.realpage.com", "/"),
+    "resman": ("{slug}.myresman.com", "/Portal/Access/SignIn"),
 }
 PMS_WEIGHTS = {
-    "appfolio": 30,
-    "buildium": 18,
+    "appfolio": 28,
+    "buildium": 16,
     "rentvine": 6,
     "propertyware": 6,
     "rentmanager": 6,
@@ -33,9 +52,34 @@ PMS_WEIGHTS = {
     "entrata": 3,
     "realpage": 3,
     "resman": 3,
-    "": 6,
+    "": 10,
 }
-_WORDS_A = [
+# Austin is the showcase metro of the README's main job: full size and an AppFolio-dense market
+SHOWCASE = {"Austin": (120, {"appfolio": 3.2})}
+PLACEMENTS = ["nav", "footer", "button", "iframe", "payrent_page", "redirect"]
+UNIT_PHRASES = [
+    "We manage over {n:,} units across the {metro} area.",
+    "Our team takes care of {n:,}+ doors for local owners.",
+    "A portfolio of {n:,} single-family homes and apartments.",
+    "Trusted with more than {n:,} rental homes.",
+    "{n:,} units under management and growing.",
+]
+KINDS = {"property_manager": 84, "hoa": 4, "brokerage": 4, "apartment_community": 4, "vacation_rental": 4}
+HEALTH = {
+    "ok": 88,
+    "dead": 2,
+    "parked": 2,
+    "timeout": 2,
+    "error5xx": 2,
+    "ratelimited": 2,
+    "latin1": 2,
+    "redirect_loop": 1,
+    "robots_disallow": 1,
+}
+DIRECTORY_HOSTS = ["www.pmdirectory-hub.com", "www.toppropertymanagers.net", "www.rentalmanagerguide.org"]
+BLOG_HOST = "www.landlordlifeblog.com"
+
+_A = [
     "Oak",
     "Cedar",
     "Summit",
@@ -65,18 +109,36 @@ _WORDS_A = [
     "Beacon",
     "Magnolia",
     "Willow",
+    "Aspen",
+    "Copper",
+    "Juniper",
+    "Falcon",
+    "Horizon",
+    "Lantern",
+    "Meridian",
+    "Northstar",
+    "Oakridge",
+    "Redwood",
+    "Sage",
+    "Trident",
+    "Vista",
 ]
-_WORDS_B = [
-    "Property Management",
-    "Realty & Management",
-    "Residential",
-    "Property Group",
-    "Rentals",
-    "Management Co",
-    "Homes",
-    "Property Services",
-    "Leasing & Management",
-]
+_B = {
+    "property_manager": [
+        "Property Management",
+        "Realty & Management",
+        "Residential Management",
+        "Property Group",
+        "Rental Management",
+        "Management Co",
+        "Property Services",
+        "Leasing & Management",
+    ],
+    "hoa": ["Community Association Management", "HOA Management", "Association Services"],
+    "brokerage": ["Realty", "Real Estate Brokerage", "Home Sales"],
+    "apartment_community": ["Apartments", "Lofts", "Residences"],
+    "vacation_rental": ["Vacation Rentals", "Getaways", "Short Stays"],
+}
 _FIRST = [
     "James",
     "Maria",
@@ -98,6 +160,8 @@ _FIRST = [
     "Megan",
     "Eric",
     "Rachel",
+    "Priya",
+    "Andre",
 ]
 _LAST = [
     "Smith",
@@ -120,6 +184,7 @@ _LAST = [
     "Harris",
     "Clark",
     "Lewis",
+    "Patel",
 ]
 _TITLES = [
     "Owner",
@@ -131,7 +196,9 @@ _TITLES = [
     "Property Manager",
     "Leasing Agent",
     "Office Manager",
+    "Maintenance Coordinator",
 ]
+_STREETS = ["Main St", "Oak Ave", "Congress Ave", "Elm St", "Park Blvd", "Commerce Dr", "Lakeview Rd", "Mill St"]
 
 
 @dataclass
@@ -139,54 +206,164 @@ class Person:
     full_name: str
     title: str
     email: str
+    linkedin: bool = False
 
 
 @dataclass
 class WorldCompany:
+    slug: str
     name: str
     domain: str
+    kind: str
+    metro: str
     city: str
     state: str
-    metro: str
+    zip: str
+    street: str
+    phone: str
     pms: str
+    portal_host: str | None
+    portal_url: str | None
+    placement: str | None
+    powered_by: bool
     units: int | None
+    units_phrase: str | None
+    units_page: str
+    address_place: str
+    service_areas: list[str]
+    founded: int | None
+    health: str
     people: list[Person] = field(default_factory=list)
+    email_pattern: str = "{f}{last}"
+
+    @property
+    def website(self) -> str:
+        return f"http://www.{self.domain}/"
 
 
-def generate(seed: int = 7, per_metro: tuple[int, int] = (40, 120)) -> list[WorldCompany]:
+@dataclass
+class Listing:
+    host: str
+    metro: str
+    slugs: list[str]
+
+
+@dataclass
+class World:
+    seed: int
+    companies: list[WorldCompany]
+    directories: list[Listing]
+
+    @cached_property
+    def by_domain(self) -> dict[str, WorldCompany]:
+        return {c.domain: c for c in self.companies}
+
+    @cached_property
+    def by_slug(self) -> dict[str, WorldCompany]:
+        return {c.slug: c for c in self.companies}
+
+
+def _slugify(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
+    state, zip3, suburbs = METROS[metro]
+    kind = rng.choices(list(KINDS), list(KINDS.values()))[0]
+    while True:
+        base = f"{rng.choice(_A)} {rng.choice(_B[kind])}"
+        name = f"{rng.choice(_LAST)} {base}" if rng.random() < 0.35 else base
+        slug = _slugify(name)[:24] + rng.choice(["", "pm", "co", str(rng.randint(2, 99))])
+        if slug not in used:
+            used.add(slug)
+            break
+    domain = f"{slug}.com"
+    city = metro if rng.random() < 0.78 else rng.choice(suburbs)
+    bias = SHOWCASE.get(metro, (0, {}))[1]
+    pms = rng.choices(list(PMS_WEIGHTS), [w * bias.get(v, 1) for v, w in PMS_WEIGHTS.items()])[0]
+    if kind == "hoa":
+        pms = ""
+    elif kind == "apartment_community":
+        pms = rng.choice(["yardi", "entrata", "realpage"])
+    elif kind == "vacation_rental":
+        pms = ""
+    portal_host = portal_url = placement = None
+    if pms:
+        host_t, path = PORTALS[pms]
+        portal_host = host_t.format(slug=slug[:20], num=rng.randint(100000, 999999))
+        portal_url = f"https://{portal_host}{path}"
+        placement = rng.choice(PLACEMENTS)
+    units = None if rng.random() < 0.12 else int(min(5000, max(15, rng.lognormvariate(5.3, 0.8))))
+    units_phrase = rng.choice(UNIT_PHRASES).format(n=units, metro=metro) if units is not None else None
+    people: list[Person] = []
+    pattern = rng.choice(["{f}{last}", "{first}.{last}", "{first}", "{first}{l}"])
+    for _ in range(rng.randint(1, 5)):
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        if any(p.full_name == f"{first} {last}" for p in people):
+            continue
+        local = pattern.format(f=first[0].lower(), first=first.lower(), last=last.lower(), l=last[0].lower())
+        people.append(Person(f"{first} {last}", rng.choice(_TITLES), f"{local}@{domain}", rng.random() < 0.5))
+    return WorldCompany(
+        slug=slug,
+        name=name,
+        domain=domain,
+        kind=kind,
+        metro=metro,
+        city=city,
+        state=state,
+        zip=f"{zip3}{rng.randint(1, 99):02d}",
+        street=f"{rng.randint(100, 9999)} {rng.choice(_STREETS)}",
+        phone=f"({rng.randint(200, 989)}) {rng.randint(200, 989)}-{rng.randint(1000, 9999)}",
+        pms=pms,
+        portal_host=portal_host,
+        portal_url=portal_url,
+        placement=placement,
+        powered_by=(bool(pms) and rng.random() < 0.25) or (not pms and rng.random() < 0.05),
+        units=units,
+        units_phrase=units_phrase,
+        units_page=rng.choice(["home", "about"]),
+        address_place=rng.choice(["footer", "jsonld", "contact"]),
+        service_areas=rng.sample([metro, *suburbs], k=rng.randint(0, 4)),
+        founded=rng.randint(1975, 2020) if rng.random() < 0.7 else None,
+        health=rng.choices(list(HEALTH), list(HEALTH.values()))[0],
+        people=people,
+        email_pattern=pattern,
+    )
+
+
+def build(seed: int = 7, per_metro: tuple[int, int] = (40, 120)) -> World:
     rng = random.Random(seed)
-    companies: list[WorldCompany] = []
     used: set[str] = set()
-    vendors, weights = zip(*PMS_WEIGHTS.items(), strict=True)
-    for metro, (state, suburbs) in METROS.items():
-        for _ in range(rng.randint(*per_metro)):
-            while True:
-                name = f"{rng.choice(_WORDS_A)} {rng.choice(_WORDS_B)}"
-                if rng.random() < 0.3:
-                    name = f"{rng.choice(_LAST)} {name}"
-                slug = "".join(ch for ch in name.lower() if ch.isalnum())[:28]
-                domain = f"{slug}{rng.choice(['', 'pm', 'tx', 'co', 'group'])}.com"
-                if domain not in used:
-                    used.add(domain)
-                    break
-            city = metro if rng.random() < 0.75 else rng.choice(suburbs)
-            units = None if rng.random() < 0.1 else int(rng.lognormvariate(5.0, 0.9))
-            people: list[Person] = []
-            for _ in range(rng.randint(1, 4)):
-                first, last = rng.choice(_FIRST), rng.choice(_LAST)
-                if any(p.full_name == f"{first} {last}" for p in people):
-                    continue
-                people.append(
-                    Person(f"{first} {last}", rng.choice(_TITLES), f"{first[0].lower()}{last.lower()}@{domain}")
-                )
-            companies.append(
-                WorldCompany(name, domain, city, state, metro, rng.choices(vendors, weights)[0], units, people)
-            )
-    return companies
+    companies: list[WorldCompany] = []
+    directories: list[Listing] = []
+    for metro in METROS:
+        size = SHOWCASE[metro][0] if metro in SHOWCASE else rng.randint(*per_metro)
+        local = [_company(rng, metro, used) for _ in range(size)]
+        companies.extend(local)
+        for host in DIRECTORY_HOSTS:  # overlapping listings: each lists about 60 % of the metro
+            listed = [c.slug for c in local if c.health != "dead" and rng.random() < 0.6]
+            directories.append(Listing(host, metro, listed))
+        pms_firms = [c.slug for c in local if c.kind == "property_manager"]
+        directories.append(Listing(BLOG_HOST, metro, rng.sample(pms_firms, k=min(25, len(pms_firms)))))
+    return World(seed, companies, directories)
+
+
+def generate(seed: int = 7) -> list[WorldCompany]:
+    return build(seed).companies
+
+
+def truth(world: World) -> dict[str, object]:
+    """Ground truth for every entity, as JSON-ready data."""
+    return {
+        "seed": world.seed,
+        "companies": [asdict(c) | {"website": c.website} for c in world.companies],
+        "directories": [asdict(d) for d in world.directories],
+    }
 
 
 def write_directory_csv(companies: list[WorldCompany], path: Path) -> int:
-    """One row per (company, person); companies without people get one row without a contact."""
+    """The world's property managers (look-alikes excluded) as a research-directory CSV, one row
+    per person (this is what an internal research DB would know)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -195,11 +372,10 @@ def write_directory_csv(companies: list[WorldCompany], path: Path) -> int:
             ["name", "website", "city", "state", "pms", "units", "contact_name", "contact_title", "contact_email"]
         )
         for c in companies:
-            base = [c.name, f"https://www.{c.domain}/", c.city, c.state, c.pms, "" if c.units is None else c.units]
+            if c.kind != "property_manager":
+                continue
+            base = [c.name, c.website, c.city, c.state, c.pms, "" if c.units is None else c.units]
             for person in c.people:
                 writer.writerow([*base, person.full_name, person.title, person.email])
-                rows += 1
-            if not c.people:
-                writer.writerow([*base, "", "", ""])
                 rows += 1
     return rows

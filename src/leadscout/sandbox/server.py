@@ -1,0 +1,181 @@
+"""The sandbox web over real HTTP on loopback: one ASGI app that is both the search API
+(requests to 127.0.0.1 / localhost) and a forward proxy for the world's hosts (requests in
+absolute form, routed by their Host header, as any HTTP proxy receives them).
+
+    HTTP_PROXY=http://127.0.0.1:PORT   -> fetches of http://www.<company>.com/ reach the world
+    LEADSCOUT_SEARXNG_URL=http://127.0.0.1:PORT
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import uvicorn
+
+from leadscout.sandbox import pages
+from leadscout.sandbox.search import SearchIndex
+from leadscout.sandbox.world import BLOG_HOST, DIRECTORY_HOSTS, World, build, truth
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+class SandboxApp:
+    def __init__(self, world: World, *, timeout_seconds: float = 20.0) -> None:
+        self.world = world
+        self.index = SearchIndex(world)
+        self.timeout_seconds = timeout_seconds
+        self.hits: Counter[str] = Counter()  # requests per host+path (for ratelimited sites)
+        self.requests = 0
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        self.requests += 1
+        headers = {k.decode().lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        path = scope["path"]
+        if path.startswith(("http://", "https://")):  # absolute form: we are the proxy
+            path = urlsplit(path).path or "/"
+        host = headers.get("host", "").split(":")[0].lower()
+        query = parse_qs(scope.get("query_string", b"").decode())
+        if scope["method"] == "CONNECT":
+            await _respond(send, 502, "text/plain", b"HTTPS tunnels are not part of the sandbox")
+        elif host in LOCAL_HOSTS:
+            await self._local(send, path, query)
+        elif host in DIRECTORY_HOSTS:
+            status, html = pages.directory_page(self.world, host, path, int(query.get("page", ["1"])[0] or 1))
+            await _html(send, status, html)
+        elif host == BLOG_HOST:
+            await _html(send, *pages.blog_page(self.world, path))
+        else:
+            await self._company(send, host, path)
+
+    async def _local(self, send: Send, path: str, query: dict[str, list[str]]) -> None:
+        if path == "/search":
+            q = query.get("q", [""])[0]
+            if query.get("format", ["html"])[0] != "json":
+                await _respond(send, 403, "text/plain", b"format=json only")  # like SearXNG without html
+                return
+            page = max(1, int(query.get("pageno", ["1"])[0] or 1))
+            body = json.dumps(self.index.searxng_json(q, page)).encode()
+            await _respond(send, 200, "application/json", body)
+        elif path == "/truth.json":
+            await _respond(send, 200, "application/json", json.dumps(truth(self.world)).encode())
+        elif path == "/healthz":
+            await _respond(send, 200, "text/plain", b"ok")
+        else:
+            await _respond(send, 404, "text/plain", b"not found")
+
+    async def _company(self, send: Send, host: str, path: str) -> None:
+        c = self.world.by_domain.get(host.removeprefix("www."))
+        if c is None or c.health == "dead":
+            # what a real proxy answers when the name does not resolve
+            await _respond(send, 502, "text/plain", f"Bad Gateway: cannot resolve {host}".encode())
+            return
+        if path == "/robots.txt":
+            rules = "User-agent: *\nDisallow: /\n" if c.health == "robots_disallow" else "User-agent: *\nAllow: /\n"
+            await _respond(send, 200, "text/plain", rules.encode())
+            return
+        if c.health == "timeout":
+            await asyncio.sleep(self.timeout_seconds)
+        if c.health == "error5xx":
+            await _respond(send, 503, "text/html", b"<h1>503 Service Unavailable</h1>")
+            return
+        if c.health == "ratelimited":
+            self.hits[f"{host}{path}"] += 1
+            if self.hits[f"{host}{path}"] % 2 == 1:  # every first try is refused, the retry passes
+                await _respond(send, 429, "text/html", b"<h1>Too Many Requests</h1>", {"retry-after": "1"})
+                return
+        if c.health == "redirect_loop":
+            target = "/loop-b" if path != "/loop-b" else "/loop-a"
+            await _respond(send, 302, "text/html", b"", {"location": target})
+            return
+        if c.health == "parked":
+            await _html(send, 200, pages.parked_page(c.domain))
+            return
+        status, html, extra = pages.company_page(c, path)
+        if c.health == "latin1":  # legacy site: windows-1252 bytes and no charset in the header
+            legacy = html.replace("<meta charset='utf-8'>", "").replace("</h1>", " - Se\u00f1or Caf\u00e9 Rentals</h1>")
+            body = legacy.encode("cp1252", "replace")
+            await _respond(send, status, "text/html", body, extra)
+            return
+        await _html(send, status, html, extra)
+
+
+async def _html(send: Send, status: int, html: str, extra: dict[str, str] | None = None) -> None:
+    await _respond(send, status, "text/html; charset=utf-8", html.encode(), extra)
+
+
+async def _respond(
+    send: Send, status: int, content_type: str, body: bytes, extra: dict[str, str] | None = None
+) -> None:
+    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
+    headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class SandboxServer:
+    """Serve a world on 127.0.0.1 in a background thread (tests, ``leadscout run --sandbox``)."""
+
+    def __init__(
+        self, world: World | None = None, *, seed: int = 7, port: int = 0, timeout_seconds: float = 20.0
+    ) -> None:
+        self.world = world or build(seed)
+        self.app = SandboxApp(self.world, timeout_seconds=timeout_seconds)
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=port,
+            log_level="error",
+            http="h11",
+            lifespan="on",
+            timeout_graceful_shutdown=1,
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="leadscout-sandbox", daemon=True)
+        self.port = 0
+
+    def __enter__(self) -> SandboxServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the sandbox server did not start")
+            time.sleep(0.01)
+        self.port = self.server.servers[0].sockets[0].getsockname()[1]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        """Environment that routes a fetcher and the search provider to this world."""
+        return {
+            "HTTP_PROXY": self.url,
+            "http_proxy": self.url,
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            "LEADSCOUT_SEARCH_PROVIDER": "searxng",
+            "LEADSCOUT_SEARXNG_URL": self.url,
+        }
