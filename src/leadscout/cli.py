@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -305,10 +306,26 @@ def run_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object (stable fields).")] = False,
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="In-process worker concurrency.")] = 4,
     out_dir: Annotated[Path, typer.Option("--out", help="Where exports go.")] = Path("exports"),
+    sandbox: Annotated[
+        bool, typer.Option("--sandbox", help="Research the generated sandbox web (no keys needed).")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Sandbox world seed.")] = 7,
+    source: Annotated[
+        str, typer.Option("--source", help="directory | web | all (directory first, then the web)")
+    ] = "all",
+    geo: Annotated[
+        str | None, typer.Option("--geo", help="city: the named cities only; metro: also nearby cities")
+    ] = None,
+    radius: Annotated[int | None, typer.Option("--radius", help="Metro radius in miles (default 30).")] = None,
 ) -> None:
     """Create a lead-list run; unless --no-wait, work it to the end here and export it."""
+    sources = {"all": ["directory", "web"], "directory": ["directory"], "web": ["web"]}.get(source)
+    if sources is None:
+        raise UserError(f"unknown --source {source!r}; use directory, web or all")
     criteria = build_criteria(
         request,
+        geo_scope=geo,
+        metro_radius_miles=radius,
         cities=city or [],
         state=state,
         pms=pms or [],
@@ -319,20 +336,57 @@ def run_cmd(
         contacts_max=contacts_max,
     )
     settings = _settings(batch_size=batch_size)
-    summary = _run(lambda: _run_and_follow(settings, criteria, no_wait, json_out, concurrency, out_dir))
+    options: dict[str, Any] = {"sources": sources}
+    if sandbox:
+        options["sandbox"] = {"seed": seed}
+    elif "web" in sources:
+        _require_search_provider()  # a live web run without a provider stops before it starts
+    summary = _run(lambda: _run_and_follow(settings, criteria, options, no_wait, json_out, concurrency, out_dir))
     if json_out:
         _print_json(summary.model_dump(mode="json"))
     if summary.status == Status.FAILED.value:
         raise typer.Exit(1)
 
 
+def _require_search_provider() -> None:
+    import httpx
+
+    from leadscout.research.search import provider_from_env
+
+    provider_from_env(httpx.AsyncClient())
+
+
 async def _run_and_follow(
-    settings: Settings, criteria: Any, no_wait: bool, json_out: bool, concurrency: int, out_dir: Path
+    settings: Settings,
+    criteria: Any,
+    options: dict[str, Any],
+    no_wait: bool,
+    json_out: bool,
+    concurrency: int,
+    out_dir: Path,
+) -> RunSummary:
+    if "sandbox" in options and not no_wait:
+        from leadscout.sandbox.server import SandboxServer
+
+        with SandboxServer(seed=options["sandbox"]["seed"]) as server:
+            os.environ.update(server.env())  # the in-process workers fetch through the sandbox proxy
+            return await _create_and_work(settings, criteria, options, no_wait, json_out, concurrency, out_dir)
+    return await _create_and_work(settings, criteria, options, no_wait, json_out, concurrency, out_dir)
+
+
+async def _create_and_work(
+    settings: Settings,
+    criteria: Any,
+    options: dict[str, Any],
+    no_wait: bool,
+    json_out: bool,
+    concurrency: int,
+    out_dir: Path,
 ) -> RunSummary:
     from leadscout.workers.runner import WorkerConfig, run_worker
 
     async with _store(settings) as (store, dsn):
-        run = await create_run(store, criteria, batch_size=settings.batch_size)
+        run = await create_run(store, criteria, batch_size=settings.batch_size, options=options)
         say = (lambda *a, **k: None) if json_out else out.print
         say(f"[bold]Run {run.id}[/]: {criteria.describe()}")
         if no_wait:
@@ -599,6 +653,44 @@ sandbox_app = typer.Typer(help="The generated sandbox world.", no_args_is_help=T
 app.add_typer(sandbox_app, name="sandbox")
 
 
+@sandbox_app.command("serve")
+def sandbox_serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 = any free port).")] = 8899,
+    seed: Annotated[int, typer.Option(help="World seed.")] = 7,
+) -> None:
+    """Serve the sandbox web: search API and forward proxy on 127.0.0.1 until Ctrl-C."""
+    import time
+
+    from leadscout.sandbox.server import SandboxServer
+
+    with SandboxServer(seed=seed, port=port) as server:
+        out.print(f"sandbox world (seed {seed}, {len(server.world.companies)} companies) on {server.url}")
+        out.print("point workers at it with:")
+        for key, value in server.env().items():
+            if key.isupper():
+                out.print(f"  export {key}={value}")
+        out.print(f"ground truth: {server.url}/truth.json")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            out.print("stopped")
+
+
+@sandbox_app.command("truth")
+def sandbox_truth(
+    out_file: Annotated[Path, typer.Option("--out", help="JSON file to write.")],
+    seed: Annotated[int, typer.Option(help="World seed.")] = 7,
+) -> None:
+    """Export the ground truth of every entity of a sandbox world as JSON."""
+    from leadscout.sandbox.world import build, truth
+
+    data = truth(build(seed))
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(json.dumps(data, indent=1))
+    out.print(f"{len(data['companies'])} companies written to {out_file}")  # type: ignore[arg-type]
+
+
 @sandbox_app.command("directory")
 def sandbox_directory(
     out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
@@ -609,7 +701,7 @@ def sandbox_directory(
 
     companies = generate(seed)
     rows = write_directory_csv(companies, out_file)
-    out.print(f"{len(companies)} companies ({rows} rows) written to {out_file}")
+    out.print(f"{rows} rows of known property managers written to {out_file}")
 
 
 # -- entry point ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEADSCOUT_SIMULATED_LATENCY"),
         description="Seconds of tool latency added to every unit of work (drills and benchmarks only).",
     )
+    fetch_cache: Literal["off", "use", "record", "replay"] = Field(
+        default="off",
+        validation_alias=AliasChoices("LEADSCOUT_FETCH_CACHE"),
+        description="page cache in PostgreSQL: off | use | record | replay",
+    )
+    fetch_timeout: float = Field(default=10.0, gt=0, validation_alias=AliasChoices("LEADSCOUT_FETCH_TIMEOUT"))
+    politeness_delay: float = Field(default=0.25, ge=0, validation_alias=AliasChoices("LEADSCOUT_POLITENESS_DELAY"))
     run_filter_id: str | None = Field(default=None, validation_alias=AliasChoices("RUN_FILTER_ID"))
     worker_max_loops: int | None = Field(default=None, ge=1, validation_alias=AliasChoices("WORKER_MAX_LOOPS"))
 

@@ -42,6 +42,21 @@ class Evidence(Record):
     content_hash: str | None = None
 
 
+class Verdict(StrEnum):
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+
+class CriterionVerdict(Record):
+    """One criterion's verdict on one company, with the evidence behind it."""
+
+    criterion: str  # location | pms | units_min | units_max | company_type | reachable
+    verdict: Verdict
+    detail: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
 class Run(Record):
     id: UUID
     created_at: datetime
@@ -57,6 +72,7 @@ class Run(Record):
     notes: str | None = None
     finished_at: datetime | None = None
     lane: str | None = None  # set while RUN_FILTER_ID workers own the run
+    options: dict[str, Any] = Field(default_factory=dict)  # sources, sandbox
 
     @property
     def is_terminal(self) -> bool:
@@ -103,6 +119,7 @@ class NewCompany(Record):
     discovery_source: str
     evidence: list[Evidence] = Field(default_factory=list)
     fit_score: float | None = None
+    verdicts: list[CriterionVerdict] = Field(default_factory=list)
 
 
 class Company(NewCompany):

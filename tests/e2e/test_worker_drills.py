@@ -73,7 +73,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60, what: str = "co
 
 
 def new_run(dsn: str, *args: str) -> str:
-    result = leadscout("run", *args, "--no-wait", "--json", dsn=dsn)
+    result = leadscout("run", *args, "--no-wait", "--json", "--source", "directory", "--geo", "city", dsn=dsn)
     assert result.returncode == 0, result.stderr
     return str(json.loads(result.stdout)["run_id"])
 

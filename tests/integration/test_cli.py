@@ -29,7 +29,7 @@ def count_runs(dsn: str) -> int:
     ],
 )
 def test_invalid_criteria_get_a_clear_error_and_create_nothing(dsn: str, args: list[str], message: str) -> None:
-    result = leadscout("run", *args, dsn=dsn)
+    result = leadscout("run", *args, "--source", "directory", dsn=dsn)
     assert result.returncode == 2, result.stderr
     assert message in " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr
@@ -39,7 +39,21 @@ def test_invalid_criteria_get_a_clear_error_and_create_nothing(dsn: str, args: l
 def test_run_json_is_one_stable_object_and_status_matches(dsn: str, world_csv: Path, tmp_path: Path) -> None:
     assert leadscout("directory", "import", str(world_csv), dsn=dsn).returncode == 0
     result = leadscout(
-        "run", "-n", "25", "--city", "Austin", "--state", "TX", "--json", "--out", str(tmp_path), dsn=dsn
+        "run",
+        "-n",
+        "25",
+        "--city",
+        "Austin",
+        "--state",
+        "TX",
+        "--json",
+        "--out",
+        str(tmp_path),
+        "--source",
+        "directory",
+        "--geo",
+        "city",
+        dsn=dsn,
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)  # the whole stdout is exactly one JSON object
@@ -66,7 +80,17 @@ def test_run_json_is_one_stable_object_and_status_matches(dsn: str, world_csv: P
 
 def test_run_prints_the_seed_report(dsn: str, world_csv: Path, tmp_path: Path) -> None:
     leadscout("directory", "import", str(world_csv), dsn=dsn)
-    result = leadscout("run", "25 property managers in Austin, TX", "--out", str(tmp_path), dsn=dsn)
+    result = leadscout(
+        "run",
+        "25 property managers in Austin, TX",
+        "--out",
+        str(tmp_path),
+        "--source",
+        "directory",
+        "--geo",
+        "city",
+        dsn=dsn,
+    )
     assert result.returncode == 0, result.stderr
     text = result.stdout
     for line in (
@@ -86,7 +110,9 @@ def test_run_prints_the_seed_report(dsn: str, world_csv: Path, tmp_path: Path) -
 
 def test_no_wait_then_a_worker_finishes_the_run(dsn: str, world_csv: Path) -> None:
     leadscout("directory", "import", str(world_csv), dsn=dsn)
-    created = json.loads(leadscout("run", "-n", "12", "--state", "TX", "--no-wait", "--json", dsn=dsn).stdout)
+    created = json.loads(
+        leadscout("run", "-n", "12", "--state", "TX", "--no-wait", "--json", "--source", "directory", dsn=dsn).stdout
+    )
     assert created["status"] == "active" and created["companies_found"] == 0
     worker = leadscout("worker", "--concurrency", "2", dsn=dsn, env={"RUN_FILTER_ID": created["run_id"]})
     assert worker.returncode == 0, worker.stderr

@@ -86,7 +86,9 @@ async def test_transient_failure_then_success_loses_and_duplicates_nothing(
     store: Store, settings: Settings, dsn: str, world_csv: Path
 ) -> None:
     await import_file(store, world_csv)
-    run = await create_run(store, parse_criteria({"quantity": 25, "cities": ["Austin"], "state": "TX"}), batch_size=10)
+    run = await create_run(
+        store, parse_criteria({"quantity": 25, "cities": ["Austin"], "state": "TX", "geo_scope": "city"}), batch_size=10
+    )
     final = await work_until_settled(store, settings, dsn, run, lambda s: FlakySource(DirectorySource(s)))
     assert (final.stage, final.status) == (Stage.DONE, Status.COMPLETED)
     batches = await store.list_batches(run.id)
@@ -99,7 +101,9 @@ async def test_blocked_and_excluded_domains_are_never_delivered(
     store: Store, settings: Settings, dsn: str, world_csv: Path
 ) -> None:
     await import_file(store, world_csv)
-    probe = await create_run(store, parse_criteria({"quantity": 6, "cities": ["Austin"], "state": "TX"}), batch_size=10)
+    probe = await create_run(
+        store, parse_criteria({"quantity": 6, "cities": ["Austin"], "state": "TX", "geo_scope": "city"}), batch_size=10
+    )
     first_six = (await DirectorySource(store).find(probe, Criteria.model_validate(probe.criteria), 6)).companies
     await store.delete_run(probe.id)
     for company in first_six[:3]:
@@ -125,7 +129,14 @@ async def test_exhausted_directory_asks_the_user_with_options(
 ) -> None:
     await import_file(store, world_csv)
     criteria = parse_criteria(
-        {"quantity": 200, "cities": ["Austin"], "state": "TX", "pms": ["appfolio"], "units_min": 100}
+        {
+            "quantity": 200,
+            "cities": ["Austin"],
+            "state": "TX",
+            "geo_scope": "city",
+            "pms": ["appfolio"],
+            "units_min": 100,
+        }
     )
     run = await create_run(store, criteria, batch_size=10)
     final = await work_until_settled(store, settings, dsn, run)
@@ -148,7 +159,9 @@ async def test_contacts_short_ends_in_a_decision_not_a_loop(
         "Beta PM,https://beta-pm.com,Austin,TX,,\n"
     )
     await import_file(store, path)
-    run = await create_run(store, parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX"}), batch_size=10)
+    run = await create_run(
+        store, parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX", "geo_scope": "city"}), batch_size=10
+    )
     final = await work_until_settled(store, settings, dsn, run)
     assert (final.stage, final.status) == (Stage.CONTACT_DISCOVERY, Status.NEEDS_USER_DECISION)
     assert [o["action"] for o in final.decision_options or []] == ["expand_location", "loosen_pms", "accept_partial"]

@@ -108,7 +108,7 @@ async def test_dead_worker_detection_uses_the_configured_window(store: Store, ds
 async def test_real_25_company_run_with_batching(store: Store, settings: Settings, dsn: str, world_csv: Path) -> None:
     target, batch_size = 25, 10
     await import_file(store, world_csv)
-    criteria = parse_criteria({"quantity": target, "cities": ["Austin"], "state": "TX"})
+    criteria = parse_criteria({"quantity": target, "cities": ["Austin"], "state": "TX", "geo_scope": "city"})
     run = await create_run(store, criteria, batch_size=batch_size)
     banner("REAL PRODUCTION TEST: 25-Company Run with Batching")
     print(f"Run ID: {run.id}\nTarget: {target} companies\nBatch Size: {batch_size}")

@@ -6,8 +6,9 @@
 
 -- insert_run --
 -- Create a run in company_discovery/active
-INSERT INTO pm_pipeline.runs (criteria, target_quantity, contacts_min, contacts_max, batch_size, notes)
-VALUES (%(criteria)s, %(target_quantity)s, %(contacts_min)s, %(contacts_max)s, %(batch_size)s, %(notes)s)
+INSERT INTO pm_pipeline.runs (criteria, target_quantity, contacts_min, contacts_max, batch_size, notes, options)
+VALUES (%(criteria)s, %(target_quantity)s, %(contacts_min)s, %(contacts_max)s, %(batch_size)s, %(notes)s,
+        %(options)s)
 RETURNING *;
 
 -- get_run --
@@ -81,10 +82,10 @@ RETURNING *;
 -- Add a company to a run unless its domain is already there or blocked
 INSERT INTO pm_pipeline.company_candidates
     (run_id, batch_no, name, domain, website, city, state, pms, units_estimate,
-     company_type, discovery_source, evidence, fit_score)
+     company_type, discovery_source, evidence, fit_score, verdicts)
 SELECT %(run_id)s, %(batch_no)s, %(name)s, %(domain)s, %(website)s, %(city)s, %(state)s,
        %(pms)s, %(units_estimate)s, %(company_type)s, %(discovery_source)s, %(evidence)s,
-       %(fit_score)s
+       %(fit_score)s, %(verdicts)s
  WHERE NOT EXISTS (SELECT 1 FROM pm_pipeline.blocked_domains WHERE domain = %(domain)s)
 ON CONFLICT (run_id, lower(domain)) DO NOTHING
 RETURNING id;
@@ -289,3 +290,80 @@ SELECT pm_pipeline.unpin_run(%(run_id)s, %(worker_id)s) AS unpinned;
 -- unpin_orphaned_runs --
 -- Unpin runs whose pinning worker stopped or died
 SELECT pm_pipeline.unpin_orphaned_runs() AS n;
+
+-- add_run_query --
+-- Plan one search query of a run (idempotent)
+INSERT INTO pm_pipeline.run_queries (run_id, position, query, page)
+VALUES (%(run_id)s, %(position)s, %(query)s, %(page)s)
+ON CONFLICT (run_id, position) DO NOTHING;
+
+-- next_run_query --
+-- The next search query of a run that has not run yet
+SELECT * FROM pm_pipeline.run_queries
+ WHERE run_id = %(run_id)s AND status = 'pending' ORDER BY position LIMIT 1;
+
+-- count_run_queries --
+-- How many queries a run has planned
+SELECT count(*)::int AS n FROM pm_pipeline.run_queries WHERE run_id = %(run_id)s;
+
+-- finish_run_query --
+-- Record a search query's outcome
+UPDATE pm_pipeline.run_queries
+   SET status = %(status)s, results = %(results)s, provider = %(provider)s, updated_at = now()
+ WHERE run_id = %(run_id)s AND position = %(position)s;
+
+-- add_candidate --
+-- A candidate company found by search or on a list page (first sighting wins)
+INSERT INTO pm_pipeline.discovery_candidates (run_id, domain, name, website, found_via, status, reasons)
+VALUES (%(run_id)s, %(domain)s, %(name)s, %(website)s, %(found_via)s, %(status)s, %(reasons)s)
+ON CONFLICT (run_id, domain) DO NOTHING
+RETURNING domain;
+
+-- pending_candidates --
+-- Candidates still to verify, oldest first
+SELECT * FROM pm_pipeline.discovery_candidates
+ WHERE run_id = %(run_id)s AND status = 'pending' ORDER BY created_at, domain LIMIT %(limit)s;
+
+-- undelivered_accepted --
+-- Candidates that passed verification but are not yet in the run (a crash came between)
+SELECT dc.* FROM pm_pipeline.discovery_candidates dc
+ WHERE dc.run_id = %(run_id)s AND dc.status = 'accepted'
+   AND NOT EXISTS (SELECT 1 FROM pm_pipeline.company_candidates c
+                    WHERE c.run_id = dc.run_id AND lower(c.domain) = dc.domain)
+ ORDER BY dc.updated_at, dc.domain LIMIT %(limit)s;
+
+-- settle_candidate --
+-- Store a candidate's verification outcome
+UPDATE pm_pipeline.discovery_candidates
+   SET status = %(status)s, reasons = %(reasons)s, verdicts = %(verdicts)s, company = %(company)s,
+       fetches = %(fetches)s, retries = %(retries)s, updated_at = now()
+ WHERE run_id = %(run_id)s AND domain = %(domain)s;
+
+-- candidate_stats --
+-- Why candidates of a run were rejected (for decision options and reports)
+SELECT status, reasons, verdicts, fetches, retries FROM pm_pipeline.discovery_candidates WHERE run_id = %(run_id)s;
+
+-- is_blocked --
+-- Whether a domain is suppressed
+SELECT EXISTS (SELECT 1 FROM pm_pipeline.blocked_domains WHERE domain = %(domain)s) AS blocked;
+
+-- cache_get --
+-- A cached page by URL
+SELECT pc.*, pb.body FROM pm_pipeline.page_cache pc
+  LEFT JOIN pm_pipeline.page_bodies pb ON pb.content_hash = pc.content_hash
+ WHERE pc.url = %(url)s;
+
+-- cache_put_body --
+-- Store a page body once per content hash
+INSERT INTO pm_pipeline.page_bodies (content_hash, body) VALUES (%(content_hash)s, %(body)s)
+ON CONFLICT (content_hash) DO NOTHING;
+
+-- cache_put --
+-- Record a fetch
+INSERT INTO pm_pipeline.page_cache (url, final_url, status, content_type, error, truncated, content_hash, fetched_at)
+VALUES (%(url)s, %(final_url)s, %(status)s, %(content_type)s, %(error)s, %(truncated)s, %(content_hash)s,
+        %(fetched_at)s)
+ON CONFLICT (url) DO UPDATE
+   SET final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
+       error = excluded.error, truncated = excluded.truncated, content_hash = excluded.content_hash,
+       fetched_at = excluded.fetched_at;

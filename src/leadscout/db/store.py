@@ -35,7 +35,7 @@ def _params(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-_JSON_LISTS = frozenset({"evidence"})
+_JSON_LISTS = frozenset({"evidence", "verdicts", "reasons"})
 
 
 class Store:
@@ -294,6 +294,90 @@ class Store:
     async def unpin_orphaned_runs(self) -> int:
         row = await self._one("unpin_orphaned_runs")
         return int(row["n"]) if row else 0
+
+    # -- web discovery ----------------------------------------------------------------
+    async def add_run_query(self, run_id: UUID, position: int, query: str, page: int) -> None:
+        await self._rows("add_run_query", run_id=run_id, position=position, query=query, page=page)
+
+    async def next_run_query(self, run_id: UUID) -> dict[str, Any] | None:
+        return await self._one("next_run_query", run_id=run_id)
+
+    async def count_run_queries(self, run_id: UUID) -> int:
+        row = await self._one("count_run_queries", run_id=run_id)
+        return int(row["n"]) if row else 0
+
+    async def finish_run_query(self, run_id: UUID, position: int, status: str, results: int, provider: str) -> None:
+        await self._rows(
+            "finish_run_query", run_id=run_id, position=position, status=status, results=results, provider=provider
+        )
+
+    async def add_candidate(
+        self,
+        run_id: UUID,
+        domain: str,
+        name: str,
+        website: str,
+        found_via: str,
+        status: str = "pending",
+        reasons: list[str] | None = None,
+    ) -> bool:
+        row = await self._one(
+            "add_candidate",
+            run_id=run_id,
+            domain=domain,
+            name=name,
+            website=website,
+            found_via=found_via,
+            status=status,
+            reasons=reasons or [],
+        )
+        return row is not None
+
+    async def pending_candidates(self, run_id: UUID, limit: int) -> list[dict[str, Any]]:
+        return await self._rows("pending_candidates", run_id=run_id, limit=limit)
+
+    async def undelivered_accepted(self, run_id: UUID, limit: int) -> list[dict[str, Any]]:
+        return await self._rows("undelivered_accepted", run_id=run_id, limit=limit)
+
+    async def settle_candidate(
+        self,
+        run_id: UUID,
+        domain: str,
+        *,
+        status: str,
+        reasons: list[str],
+        verdicts: list[Any],
+        company: dict[str, Any] | None,
+        fetches: int,
+        retries: int,
+    ) -> None:
+        await self._rows(
+            "settle_candidate",
+            run_id=run_id,
+            domain=domain,
+            status=status,
+            reasons=reasons,
+            verdicts=verdicts,
+            company=company,
+            fetches=fetches,
+            retries=retries,
+        )
+
+    async def candidate_stats(self, run_id: UUID) -> list[dict[str, Any]]:
+        return await self._rows("candidate_stats", run_id=run_id)
+
+    async def is_blocked(self, domain: str) -> bool:
+        row = await self._one("is_blocked", domain=domain)
+        return bool(row and row["blocked"])
+
+    async def cache_get(self, url: str) -> dict[str, Any] | None:
+        return await self._one("cache_get", url=url)
+
+    async def cache_put(self, values: dict[str, Any], body: str | None) -> None:
+        async with self.transaction() as conn:
+            if values.get("content_hash") and body is not None:
+                await self._rows("cache_put_body", conn, content_hash=values["content_hash"], body=body)
+            await self._rows("cache_put", conn, **values)
 
     # -- worker registry --------------------------------------------------------------
     async def upsert_heartbeat(self, **values: Any) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -29,6 +29,12 @@ class Criteria(BaseModel):
     contacts_max: int = Field(default=3, ge=1, le=10)
     exclude_domains: list[str] = Field(default_factory=list)
     natural_request: str | None = Field(default=None, max_length=2000)
+    geo_scope: Literal["city", "metro"] = Field(
+        default="metro", description="city: the named cities only; metro: also cities within metro_radius_miles"
+    )
+    metro_radius_miles: int = Field(default=30, ge=1, le=150)
+    company_type: Literal["property_manager"] = "property_manager"
+    unknown_is_match: bool = Field(default=False, description="count an unknown verdict as a match (off: proof needed)")
 
     @field_validator("state")
     @classmethod
@@ -76,12 +82,26 @@ class Criteria(BaseModel):
             raise ValueError("cities need a state (for example --state TX)")
         return self
 
+    def allowed_cities(self) -> list[str]:
+        """Every city a company's HQ may be in (the explicit geography policy)."""
+        from leadscout.pipeline.geo import metro_cities
+
+        if not self.cities or self.state is None:
+            return []
+        if self.geo_scope == "city":
+            return list(self.cities)
+        out: list[str] = []
+        for city in self.cities:
+            out.extend(c for c in metro_cities(city, self.state, self.metro_radius_miles) if c not in out)
+        return out
+
     def describe(self) -> str:
-        where = (
-            ", ".join(self.cities) + (f", {self.state}" if self.state else "")
-            if self.cities
-            else (self.state or "anywhere in the US")
-        )
+        if self.cities:
+            where = f"{', '.join(self.cities)}, {self.state}"
+            if self.geo_scope == "metro":
+                where += f" metro (HQ within {self.metro_radius_miles} mi)"
+        else:
+            where = self.state or "anywhere in the US"
         parts = [f"{self.quantity} companies in {where}"]
         if self.pms:
             parts.append("using " + " or ".join(self.pms))

@@ -1,6 +1,9 @@
-"""US states: USPS codes and names (a fixed list; richer geography arrives with the sandbox)."""
+"""US geography: state codes and names, and the explicit city-to-metro policy."""
 
 from __future__ import annotations
+
+import math
+from functools import cache
 
 STATES: dict[str, str] = {
     "AL": "Alabama",
@@ -65,3 +68,53 @@ def state_code(value: str) -> str | None:
     if text.upper() in STATES:
         return text.upper()
     return _BY_NAME.get(text.lower())
+
+
+# -- metro policy ------------------------------------------------------------------------------------
+# City -> nearby cities from the `zipcodes` package (ZIP -> city, state, lat/long; shipped in
+# the wheel, so it works offline). A run's geography is explicit: either the named cities only,
+# or each city's metro = every city whose ZIP centroid lies within `radius_miles` of it.
+
+
+@cache
+def _state_zips(state: str) -> tuple[tuple[str, float, float], ...]:
+    import zipcodes
+
+    rows = []
+    for z in zipcodes.filter_by(state=state):  # type: ignore[no-untyped-call]
+        try:
+            rows.append((str(z["city"]).title(), float(z["lat"]), float(z["long"])))
+        except (TypeError, ValueError, KeyError):
+            continue
+    return tuple(rows)
+
+
+def _miles(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 3958.8 * 2 * math.asin(math.sqrt(h))
+
+
+def city_center(city: str, state: str) -> tuple[float, float] | None:
+    points = [(lat, lon) for name, lat, lon in _state_zips(state) if name == city.title()]
+    if not points:
+        return None
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
+def metro_cities(city: str, state: str, radius_miles: float) -> list[str]:
+    """The city and every city of the same state within ``radius_miles`` of it, nearest first."""
+    center = city_center(city, state)
+    if center is None:
+        return [city.title()]
+    nearest: dict[str, float] = {}
+    for name, lat, lon in _state_zips(state):
+        d = _miles(center, (lat, lon))
+        if d <= radius_miles and d < nearest.get(name, math.inf):
+            nearest[name] = d
+    nearest[city.title()] = 0.0
+    return sorted(nearest, key=lambda n: (nearest[n], n))
+
+
+def is_known_city(city: str, state: str) -> bool:
+    return city_center(city, state) is not None

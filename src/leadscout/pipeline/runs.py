@@ -14,7 +14,9 @@ from leadscout.pipeline import jobs
 from leadscout.pipeline.criteria import Criteria
 
 
-async def create_run(store: Store, criteria: Criteria, *, batch_size: int) -> Run:
+async def create_run(
+    store: Store, criteria: Criteria, *, batch_size: int, options: dict[str, Any] | None = None
+) -> Run:
     """Insert the run, its first event and its first discovery job in one transaction."""
     async with store.transaction() as conn:
         run = await store.insert_run(
@@ -25,6 +27,7 @@ async def create_run(store: Store, criteria: Criteria, *, batch_size: int) -> Ru
             contacts_max=criteria.contacts_max,
             batch_size=batch_size,
             notes=None,
+            options=options or {"sources": ["directory"]},
         )
         await store.insert_event(
             run.id,

@@ -44,7 +44,7 @@ class DirectorySource:
         rows = await self.store.directory_candidates(
             run.id,
             state=criteria.state,
-            cities=[c.lower() for c in criteria.cities] or None,
+            cities=[c.lower() for c in criteria.allowed_cities()] or None,
             pms=criteria.pms or None,
             units_min=criteria.units_min,
             units_max=criteria.units_max,
@@ -111,7 +111,22 @@ class DirectoryResearcher:
             "units_estimate": fact(company.units_estimate),
             "hq": fact({"city": company.city, "state": company.state} if company.city else None),
             "website": fact(company.website),
+            "company_type": fact(company.company_type),
+            "criteria_verdicts": [v.model_dump(mode="json") for v in company.verdicts],
         }
+
+
+@dataclass
+class ChainContactSource:
+    """Ask each contact source in turn; the first that finds anyone wins."""
+
+    sources: list[ContactSource]
+
+    async def find(self, run: Run, company: Company) -> list[NewContact]:
+        for source in self.sources:
+            if found := await source.find(run, company):
+                return found
+        return []
 
 
 @dataclass
@@ -136,6 +151,7 @@ class DirectoryContactSource:
                 ],
             )
             for row in rows
+            if title_rank(row.title) != UNRANKED  # decision makers only
         ]
         contacts.sort(key=lambda c: (c.seniority or UNRANKED, c.full_name))
         return contacts

@@ -11,10 +11,14 @@ from typing import Any
 from uuid import UUID
 
 from leadscout.db.store import Conn, Store
+from leadscout.errors import ConfigError
 from leadscout.models import Company, Run, Stage, Status
 from leadscout.pipeline import jobs, state
+from leadscout.pipeline.contacts import WebContactSource
 from leadscout.pipeline.criteria import Criteria
 from leadscout.pipeline.sources import (
+    ChainContactSource,
+    ChainSource,
     CompanySource,
     ContactSource,
     DirectoryContactSource,
@@ -23,6 +27,7 @@ from leadscout.pipeline.sources import (
     Researcher,
     SourceResult,
 )
+from leadscout.pipeline.web_source import WebSource, WebTools
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +40,35 @@ class BatchTakenOver(Exception):
 class Pipeline:
     store: Store
     worker_id: str = "inline"
-    source: CompanySource | None = None
+    source: CompanySource | None = None  # None: chosen per run from run.options["sources"]
     researcher: Researcher = field(default_factory=DirectoryResearcher)
     contact_source: ContactSource | None = None
     simulated_latency: float = 0.0  # seconds added to each unit (drills and benchmarks)
+    web: WebTools | None = None  # search + fetch, when this worker has a search provider
 
-    def __post_init__(self) -> None:
-        self.source = self.source or DirectorySource(self.store)
-        self.contact_source = self.contact_source or DirectoryContactSource(self.store)
+    def source_for(self, run: Run) -> CompanySource:
+        if self.source is not None:
+            return self.source
+        names = run.options.get("sources", ["directory"])
+        parts: list[CompanySource] = []
+        if "directory" in names:
+            parts.append(DirectorySource(self.store))
+        if "web" in names:
+            if self.web is None:
+                raise ConfigError(
+                    "this run searches the web but this worker has no search provider: set "
+                    "LEADSCOUT_SEARXNG_URL, SERPER_API_KEY or BRAVE_API_KEY for the worker (or use --sandbox)"
+                )
+            parts.append(WebSource(self.store, self.web))
+        return ChainSource(parts)
+
+    def contacts_for(self, run: Run) -> ContactSource:
+        if self.contact_source is not None:
+            return self.contact_source
+        sources: list[ContactSource] = [DirectoryContactSource(self.store)]
+        if self.web is not None:
+            sources.append(WebContactSource(self.web.fetcher))
+        return ChainContactSource(sources)
 
     # -- company_discovery: one batch ---------------------------------------------------
     async def discover_batch(self, run_id: UUID) -> str:
@@ -67,8 +93,7 @@ class Pipeline:
             {"batch_no": batch_no, "requested": requested, "attempt": batch.attempts, "worker_id": self.worker_id},
         )
         criteria = Criteria.model_validate(run.criteria)
-        assert self.source is not None
-        result = await self.source.find(run, criteria, requested)
+        result = await self.source_for(run).find(run, criteria, requested)
         await self._simulate_latency()
 
         try:
@@ -172,8 +197,7 @@ class Pipeline:
         if run is None or company is None:
             return "skipped: run is not finding contacts"
         if company.contacts_status == "pending":
-            assert self.contact_source is not None
-            found = await self.contact_source.find(run, company)
+            found = await self.contacts_for(run).find(run, company)
             await self._simulate_latency()
             async with self.store.transaction() as conn:
                 if not await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY):

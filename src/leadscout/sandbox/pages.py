@@ -184,8 +184,8 @@ def company_page(c: WorldCompany, path: str) -> tuple[int, str, dict[str, str]]:
         body.append(_footer(c))
         return 200, _page(f"Residents | {c.name}", "".join(body), head), {}
     if path == "/pay-rent" and c.placement == "payrent_page" and c.portal_url:
-        body = f"<h1>Pay rent</h1><p><a href='{c.portal_url}'>Log in to the resident portal</a></p>"
-        return 200, _page(f"Pay Rent | {c.name}", _nav(c) + body + _footer(c), head), {}
+        pay = f"<h1>Pay rent</h1><p><a href='{c.portal_url}'>Log in to the resident portal</a></p>"
+        return 200, _page(f"Pay Rent | {c.name}", _nav(c) + pay + _footer(c), head), {}
     if path == "/portal" and c.placement == "redirect" and c.portal_url:
         return 302, "", {"location": c.portal_url}
     if path == "/owners":
@@ -219,10 +219,11 @@ def directory_page(world: World, host: str, path: str, page: int) -> tuple[int, 
     name = _directory_name(host)
     if path in ("", "/"):
         metros = sorted({d.metro for d in world.directories if d.host == host})
+        firsts = {m: _first(world, host, m) for m in metros}
         links = "".join(
-            f"<li><a href='/{world.by_slug[_first(world, host, m)].state.lower()}/{city_slug(m)}/'>{m}</a></li>"
-            for m in metros
-            if _first(world, host, m)
+            f"<li><a href='/{world.by_slug[slug].state.lower()}/{city_slug(m)}/'>{m}</a></li>"
+            for m, slug in firsts.items()
+            if slug
         )
         return 200, _page(name, f"<h1>{name}</h1><ul>{links}</ul>")
     parts = [p for p in path.split("/") if p]

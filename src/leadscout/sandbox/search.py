@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from leadscout.sandbox import pages
-from leadscout.sandbox.world import World
+from leadscout.sandbox.world import BLOG_HOST, World
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -79,7 +79,7 @@ class SearchIndex:
             host, rest = url.removeprefix("http://").split("/", 1)
             self.docs.append(_doc(url, pages.directory_page(world, host, "/" + rest, 1)[1]))
         for url in pages.blog_paths(world):
-            self.docs.append(_doc(url, pages.blog_page(world, url.removeprefix(f"http://{pages.BLOG_HOST}"))[1]))
+            self.docs.append(_doc(url, pages.blog_page(world, url.removeprefix(f"http://{BLOG_HOST}"))[1]))
         self.k1, self.b = k1, b
         self.avg_len = sum(sum(d.terms.values()) for d in self.docs) / max(1, len(self.docs))
         df: Counter[str] = Counter()
@@ -93,10 +93,11 @@ class SearchIndex:
         scored = []
         for d in self.docs:
             length = sum(d.terms.values())
-            score = 0.0
+            score, matched = 0.0, 0
             for t in q:
                 tf = d.terms.get(t, 0)
                 if tf:
+                    matched += 1
                     score += (
                         self.idf[t]
                         * tf
@@ -104,7 +105,8 @@ class SearchIndex:
                         / (tf + self.k1 * (1 - self.b + self.b * length / self.avg_len))
                     )
             if score > 0:
-                scored.append((d, score))
+                # pages that contain every query word first, as web engines do
+                scored.append((d, score * (matched / len(q)) ** 2))
         scored.sort(key=lambda pair: (-pair[1], pair[0].url))
         return scored[(page - 1) * RESULTS_PER_PAGE : page * RESULTS_PER_PAGE]
 

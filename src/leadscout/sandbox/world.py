@@ -297,12 +297,13 @@ def _company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
     units_phrase = rng.choice(UNIT_PHRASES).format(n=units, metro=metro) if units is not None else None
     people: list[Person] = []
     pattern = rng.choice(["{f}{last}", "{first}.{last}", "{first}", "{first}{l}"])
-    for _ in range(rng.randint(1, 5)):
+    for i in range(rng.randint(1, 5)):
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
         if any(p.full_name == f"{first} {last}" for p in people):
             continue
         local = pattern.format(f=first[0].lower(), first=first.lower(), last=last.lower(), l=last[0].lower())
-        people.append(Person(f"{first} {last}", rng.choice(_TITLES), f"{local}@{domain}", rng.random() < 0.5))
+        title = rng.choice(_TITLES[:6] if i == 0 else _TITLES)  # every firm has someone in charge
+        people.append(Person(f"{first} {last}", title, f"{local}@{domain}", rng.random() < 0.5))
     return WorldCompany(
         slug=slug,
         name=name,

@@ -18,17 +18,23 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+import httpx
 from procrastinate import JobContext
 from procrastinate.worker import Worker
 
 from leadscout.config import Settings
 from leadscout.db.connection import open_pool
 from leadscout.db.store import Store
-from leadscout.errors import UserError
+from leadscout.errors import ConfigError, UserError
 from leadscout.models import Run, Status
 from leadscout.pipeline import jobs
 from leadscout.pipeline.sources import CompanySource
 from leadscout.pipeline.stages import Pipeline
+from leadscout.pipeline.web_source import WebTools
+from leadscout.research.cache import PgPageCache
+from leadscout.research.fetch import Fetcher, FetchPolicy
+from leadscout.research.http import make_client
+from leadscout.research.search import provider_from_env
 from leadscout.workers.app import build_app
 from leadscout.workers.heartbeat import CurrentWork, Heartbeat, upsert_worker_heartbeat
 
@@ -71,9 +77,12 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
     await pool.open(wait=True, timeout=30)
     store = Store(pool)
     source = config.make_source(store) if config.make_source else None
-    app = build_app(
-        settings, dsn, Pipeline(store, worker_id=worker_id, source=source, simulated_latency=settings.simulated_latency)
+    client = make_client(timeout=settings.fetch_timeout)
+    web = web_tools(settings, store, client)
+    pipeline = Pipeline(
+        store, worker_id=worker_id, source=source, simulated_latency=settings.simulated_latency, web=web
     )
+    app = build_app(settings, dsn, pipeline)
     work = CurrentWork()
     filter_run = await _pin_filtered_run(store, settings, worker_id, config.worker_type)
     lane = filter_run.lane if filter_run else None
@@ -138,8 +147,20 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
                         await store.unpin_run(filter_run.id, worker_id)
                     await store.stop_worker(worker_id)
     finally:
+        await client.aclose()
         await pool.close()
     return worker_id
+
+
+def web_tools(settings: Settings, store: Store, client: httpx.AsyncClient) -> WebTools | None:
+    """Search + fetch for this worker, from the environment; None when no provider is set."""
+    try:
+        provider = provider_from_env(client)
+    except ConfigError:
+        return None
+    cache = None if settings.fetch_cache == "off" else PgPageCache(store, read=settings.fetch_cache != "record")
+    policy = FetchPolicy(timeout=settings.fetch_timeout, politeness_delay=settings.politeness_delay)
+    return WebTools(provider, Fetcher(client, policy, cache=cache, replay_only=settings.fetch_cache == "replay"))
 
 
 async def _pin_filtered_run(store: Store, settings: Settings, worker_id: str, worker_type: str) -> Run | None:

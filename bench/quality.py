@@ -1,0 +1,181 @@
+"""Quality of web discovery on the sandbox, scored against the world's ground truth.
+
+    python bench/quality.py [--seed 7] [--json-out FILE] [--only NAME]
+
+Runs several requests (varying metro, PMS, unit thresholds and quantity, one that cannot be
+met) through the real pipeline: in-process workers, the sandbox web over HTTP, an embedded
+(or DATABASE_URL) PostgreSQL with a fresh database per request. Prints a table and writes
+JSON (default bench/results/quality.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.conninfo import make_conninfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from leadscout.config import Settings  # noqa: E402
+from leadscout.db import embedded, migrate  # noqa: E402
+from leadscout.db.connection import open_pool  # noqa: E402
+from leadscout.db.store import Store  # noqa: E402
+from leadscout.models import Status  # noqa: E402
+from leadscout.pipeline.criteria import Criteria, parse_criteria  # noqa: E402
+from leadscout.pipeline.request import parse_request  # noqa: E402
+from leadscout.pipeline.runs import create_run  # noqa: E402
+from leadscout.pipeline.web_source import rejection_summary  # noqa: E402
+from leadscout.sandbox.server import SandboxServer  # noqa: E402
+from leadscout.sandbox.world import World, WorldCompany  # noqa: E402
+from leadscout.workers.runner import WorkerConfig, run_worker  # noqa: E402
+
+REQUESTS = {
+    "austin_appfolio_100": "25 AppFolio property managers in Austin, TX with 100+ units",
+    "phoenix_buildium": "10 Buildium property managers in Phoenix, AZ",
+    "denver_200_units": "15 property managers in Denver, CO with 200+ units",
+    "tampa_rentvine_or_yardi": ("8 property managers in Tampa, FL", {"pms": ["rentvine", "yardi"]}),
+    "charlotte_city_only": ("12 property managers in Charlotte, NC", {"geo_scope": "city"}),
+    "dallas_small_firms": ("10 property managers in Dallas, TX", {"units_max": 150}),
+    "unsatisfiable_columbus_resman": "30 ResMan property managers in Columbus, OH with 1000+ units",
+}
+
+
+def truth_match(c: WorldCompany, criteria: Criteria) -> bool:
+    """What a correct verifier would accept, from the ground truth."""
+    reachable = c.health in ("ok", "ratelimited", "latin1")
+    units_ok = (criteria.units_min is None or (c.units is not None and c.units >= criteria.units_min)) and (
+        criteria.units_max is None or (c.units is not None and c.units <= criteria.units_max)
+    )
+    return (
+        c.kind == "property_manager"
+        and reachable
+        and c.state == criteria.state
+        and (not criteria.cities or c.city in criteria.allowed_cities())
+        and (not criteria.pms or c.pms in criteria.pms)
+        and units_ok
+    )
+
+
+def admin_dsn() -> str:
+    external = os.environ.get("DATABASE_URL") or os.environ.get("POSTGRES_URL")
+    return external or embedded.start(Path(tempfile.gettempdir()) / f"leadscout-bench-pg-{os.getuid()}")
+
+
+async def one_request(name: str, spec: Any, world: World, server: SandboxServer, admin: str) -> dict[str, Any]:
+    text, extra = (spec, {}) if isinstance(spec, str) else spec
+    criteria = parse_criteria({**parse_request(text), **extra})
+    db = f"ls_quality_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{db}"')  # type: ignore[arg-type]
+    dsn = make_conninfo(admin, dbname=db)
+    try:
+        migrate.upgrade(dsn)
+        settings = Settings(database_url=dsn, fetch_timeout=3.0)  # type: ignore[call-arg]
+        pool = open_pool(dsn, settings)
+        await pool.open(wait=True)
+        store = Store(pool)
+        run = await create_run(store, criteria, batch_size=10, options={"sources": ["web"], "sandbox": {}})
+        started = time.monotonic()
+
+        async def settled() -> bool:
+            current = await store.get_run(run.id)
+            return current is not None and current.status != Status.ACTIVE
+
+        await run_worker(settings, dsn, WorkerConfig(concurrency=4, install_signal_handlers=False, until=settled))
+        wall = time.monotonic() - started
+        final = await store.get_run(run.id)
+        companies = await store.run_companies(run.id)
+        candidates = await store.candidate_stats(run.id)
+        blocked = {r["domain"] for r in await store.list_blocked_domains()}
+        await pool.close()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')  # type: ignore[arg-type]
+    truth = [c for c in world.companies if truth_match(c, criteria)]
+    correct = [c for c in companies if (w := world.by_domain.get(c.domain)) and truth_match(w, criteria)]
+    pms_right = [c for c in companies if (w := world.by_domain.get(c.domain)) and c.pms == (w.pms or None)]
+    unit_errors = [
+        abs(c.units_estimate - w.units) / w.units
+        for c in companies
+        if c.units_estimate is not None and (w := world.by_domain.get(c.domain)) and w.units
+    ]
+    domains = [c.domain for c in companies]
+    fetches = sum(r["fetches"] for r in candidates)
+    hard = {"location", "pms", "units_min", "units_max", "company_type"}
+    unproven = [
+        c for c in companies for v in c.verdicts if v.criterion in hard and (v.verdict != "true" or not v.evidence)
+    ]
+    return {
+        "request": name,
+        "text": text,
+        "criteria": criteria.describe(),
+        "target": criteria.quantity,
+        "possible": len(truth),
+        "found": len(companies),
+        "status": final.status.value if final else None,
+        "precision": round(len(correct) / len(companies), 4) if companies else None,
+        "reached": round(len(companies) / criteria.quantity, 3),
+        "pms_label_accuracy": round(len(pms_right) / len(companies), 4) if companies else None,
+        "unit_estimate_mean_abs_error": round(sum(unit_errors) / len(unit_errors), 4) if unit_errors else None,
+        "duplicates": len(domains) - len(set(domains)),
+        "blocked_violations": len(set(domains) & blocked),
+        "companies_without_hard_evidence": len(unproven),
+        "fetches_per_accepted": round(fetches / len(companies), 1) if companies else None,
+        "candidates": len(candidates),
+        "rejections_by_criterion": dict(rejection_summary(candidates)),
+        "decision_options": [o.get("label") for o in (final.decision_options or [])] if final else [],
+        "wall_seconds": round(wall, 1),
+    }
+
+
+async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
+    admin = admin_dsn()
+    rows = []
+    with SandboxServer(seed=args.seed, timeout_seconds=6) as server:
+        os.environ.update(server.env())
+        for name, spec in REQUESTS.items():
+            if args.only and name not in args.only:
+                continue
+            rows.append(await one_request(name, spec, server.world, server, admin))
+            print(f"  {name}: {rows[-1]['found']}/{rows[-1]['target']} in {rows[-1]['wall_seconds']}s", flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--json-out", type=Path, default=ROOT / "bench" / "results" / "quality.json")
+    args = parser.parse_args()
+    rows = asyncio.run(main_async(args))
+    head = (
+        f"{'request':<30} {'target':>6} {'possible':>8} {'found':>5} {'precision':>9} {'pms acc':>7} "
+        f"{'unit err':>8} {'dups':>4} {'blocked':>7} {'fetch/acc':>9} {'wall s':>7}  status"
+    )
+    print("\n" + head + "\n" + "-" * len(head))
+    for r in rows:
+        fmt = lambda v, spec: format(v, spec) if v is not None else "-"  # noqa: E731
+        print(
+            f"{r['request']:<30} {r['target']:>6} {r['possible']:>8} {r['found']:>5} {fmt(r['precision'], '>9.3f')} "
+            f"{fmt(r['pms_label_accuracy'], '>7.3f')} {fmt(r['unit_estimate_mean_abs_error'], '>8.3f')} "
+            f"{r['duplicates']:>4} {r['blocked_violations']:>7} {fmt(r['fetches_per_accepted'], '>9.1f')} "
+            f"{r['wall_seconds']:>7.1f}  {r['status']}"
+        )
+    args.json_out.parent.mkdir(parents=True, exist_ok=True)
+    args.json_out.write_text(json.dumps({"seed": args.seed, "requests": rows}, indent=2))
+    print(f"\nwrote {args.json_out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,273 @@
+"""Deterministic web discovery: the default company source when no LLM is configured.
+
+    query plan (per city and PMS) -> search -> list pages -> candidates (their own domains,
+    never a directory's or a PMS portal host) -> dedupe (domain, name) -> suppression (before
+    any spending) -> verification of every criterion, politely -> accepted until the batch's
+    gap is filled.
+
+Every step is stored (``run_queries``, ``discovery_candidates``), so a batch that crashes
+resumes without searching or verifying twice, and every rejection keeps its reasons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from leadscout.db.store import Store
+from leadscout.models import Evidence, NewCompany, Run, Verdict
+from leadscout.pipeline.criteria import Criteria
+from leadscout.pipeline.sources import SourceResult
+from leadscout.research import vendors
+from leadscout.research.domains import registrable_domain
+from leadscout.research.extract import Link, PageFacts, extract
+from leadscout.research.fetch import Fetcher
+from leadscout.research.search import SearchProvider
+from leadscout.research.verify import Verification, candidate_domain, name_from_title, verify_company
+
+PAGES_PER_QUERY = 2
+LIST_PAGE_MIN_COMPANIES = 4
+MAX_LIST_PAGES = 6  # pagination followed per list site
+VERIFY_CONCURRENCY = 8
+SOCIAL = frozenset(
+    {
+        "facebook.com",
+        "instagram.com",
+        "linkedin.com",
+        "twitter.com",
+        "x.com",
+        "youtube.com",
+        "yelp.com",
+        "google.com",
+        "bbb.org",
+        "zillow.com",
+        "pinterest.com",
+        "tiktok.com",
+    }
+)
+_PROFILE = re.compile(r"/(company|companies|profile|listing|property-manager|business)/", re.IGNORECASE)
+_NAME_WORDS = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass
+class WebTools:
+    provider: SearchProvider
+    fetcher: Fetcher
+
+
+def query_plan(criteria: Criteria) -> list[str]:
+    places = [f"{c} {criteria.state}" for c in criteria.cities] or [criteria.state or "United States"]
+    names = [v.name for v in vendors.vendors() if v.slug in criteria.pms]
+    queries: list[str] = []
+    for place in places:
+        queries += [f"property management companies in {place}", f"top property managers {place}"]
+        queries += [f"{name} property management {place}" for name in names]
+        queries += [f"best property management company {place}", f"property management {place} rentals"]
+    if criteria.cities and criteria.state and criteria.geo_scope == "metro":
+        for city in criteria.allowed_cities()[1:9]:
+            queries.append(f"property management {city} {criteria.state}")
+    return list(dict.fromkeys(queries))
+
+
+def normalise_name(name: str) -> str:
+    words = _NAME_WORDS.sub(" ", name.lower()).split()
+    filler = {"llc", "inc", "co", "company", "the", "and", "pm"}
+    return " ".join(w for w in words if w not in filler)
+
+
+@dataclass
+class WebSource:
+    store: Store
+    tools: WebTools
+    name: str = "web"
+
+    async def find(self, run: Run, criteria: Criteria, want: int) -> SourceResult:
+        accepted = [self._company(row) for row in await self.store.undelivered_accepted(run.id, want)]
+        taken = {(normalise_name(c.name), (c.city or "").lower()) for c in await self.store.run_companies(run.id)}
+        taken |= {(normalise_name(c.name), (c.city or "").lower()) for c in accepted}
+        while len(accepted) < want:
+            pending = await self.store.pending_candidates(run.id, limit=4 * VERIFY_CONCURRENCY)
+            if not pending:
+                if not await self._search_more(run, criteria):
+                    return SourceResult(accepted, exhausted=True)
+                continue
+            await self._verify_stream(run, criteria, pending, want, accepted, taken)
+        return SourceResult(accepted[:want], exhausted=False)
+
+    async def _verify_stream(
+        self,
+        run: Run,
+        criteria: Criteria,
+        rows: list[dict[str, Any]],
+        want: int,
+        accepted: list[NewCompany],
+        taken: set[tuple[str, str]],
+    ) -> None:
+        """Verify candidates concurrently and settle each as it finishes; once the batch is
+        full the stragglers are cancelled and stay pending for the next batch."""
+        gate = asyncio.Semaphore(VERIFY_CONCURRENCY)
+
+        async def one(row: dict[str, Any]) -> tuple[dict[str, Any], Verification]:
+            async with gate:
+                return row, await verify_company(self.tools.fetcher, row["website"], row["name"], criteria)
+
+        tasks = [asyncio.create_task(one(r)) for r in rows]
+        try:
+            for next_done in asyncio.as_completed(tasks):
+                row, verification = await next_done
+                await self._settle(run, row, verification, accepted, taken)
+                if len(accepted) >= want:
+                    break
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _settle(
+        self, run: Run, row: dict[str, Any], v: Verification, accepted: list[NewCompany], taken: set[tuple[str, str]]
+    ) -> None:
+        company = self._settle_company(row, v) if v.accepted else None
+        status, reasons = ("accepted" if company else "rejected"), v.reasons
+        if company is not None:
+            key = (normalise_name(company.name), (company.city or "").lower())
+            if key in taken:  # same name, same city, another domain: one company, listed twice
+                company, status, reasons = None, "duplicate", [f"same company name and city as {key[0]!r}"]
+            else:
+                taken.add(key)
+        await self.store.settle_candidate(
+            run.id,
+            row["domain"],
+            status=status,
+            reasons=reasons,
+            verdicts=[x.model_dump(mode="json") for x in v.verdicts],
+            company=company.model_dump(mode="json") if company else None,
+            fetches=v.pages_fetched,
+            retries=v.retries,
+        )
+        if company is not None:
+            accepted.append(company)
+
+    @staticmethod
+    def _company(row: dict[str, Any]) -> NewCompany:
+        return NewCompany.model_validate(row["company"])
+
+    @staticmethod
+    def _settle_company(row: dict[str, Any], v: Verification) -> NewCompany:
+        pms = next((lab for lab in v.pms.labels if lab.tier == "strong"), None)
+        evidence: list[Evidence] = []
+        for verdict in v.verdicts:
+            evidence.extend(verdict.evidence[:1])
+        return NewCompany(
+            name=v.name,
+            domain=v.domain,
+            website=v.website,
+            city=v.hq.city if v.hq else None,
+            state=v.hq.state if v.hq else None,
+            pms=pms.vendor if pms else None,
+            units_estimate=v.units.value if v.units else None,
+            company_type=v.company_type,
+            discovery_source=f"web:{row['found_via']}"[:200],
+            evidence=evidence,
+            verdicts=v.verdicts,
+        )
+
+    # -- searching ------------------------------------------------------------------------------
+    async def _search_more(self, run: Run, criteria: Criteria) -> bool:
+        """Run the next planned query; False when the plan is used up."""
+        if await self.store.count_run_queries(run.id) == 0:
+            position = 0
+            for query in query_plan(criteria):
+                for page in range(1, PAGES_PER_QUERY + 1):
+                    await self.store.add_run_query(run.id, position, query, page)
+                    position += 1
+        planned = await self.store.next_run_query(run.id)
+        if planned is None:
+            return False
+        results = await self.tools.provider.search(planned["query"], planned["page"])
+        await asyncio.gather(
+            *(self._consider(run, criteria, r.url, r.title, f"search:{planned['query']}") for r in results)
+        )
+        await self.store.finish_run_query(run.id, planned["position"], "done", len(results), self.tools.provider.name)
+        return True
+
+    async def _consider(self, run: Run, criteria: Criteria, url: str, title: str, via: str) -> None:
+        domain = candidate_domain(url)
+        if domain is None or domain in SOCIAL:
+            return
+        page = await self.tools.fetcher.fetch(url)
+        facts = extract(page.final_url, page.text) if page.ok else PageFacts(url=url)
+        listed = await self._listed_companies(facts, domain)
+        if len(listed) >= LIST_PAGE_MIN_COMPANIES:  # a directory or a "top 25" article
+            for name, website in listed:
+                await self._add(run, criteria, website, name, f"list:{urlsplit(url).hostname}")
+            return
+        root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
+        await self._add(run, criteria, root, name_from_title(title) or domain, via)
+
+    async def _listed_companies(self, facts: PageFacts, list_domain: str) -> list[tuple[str, str]]:
+        """Companies a list page names with their own websites (following profile pages and
+        pagination on the list site)."""
+        out: dict[str, tuple[str, str]] = {}
+        seen_pages = {facts.url}
+        pages = [facts]
+        while pages and len(seen_pages) <= MAX_LIST_PAGES:
+            current = pages.pop(0)
+            profiles = []
+            for link in current.links:
+                self._external(link, list_domain, out)
+                if urlsplit(link.url).hostname == urlsplit(current.url).hostname:
+                    if _PROFILE.search(urlsplit(link.url).path):
+                        profiles.append(link)
+                    elif "next" in link.text.lower() and link.url not in seen_pages:
+                        seen_pages.add(link.url)
+                        nxt = await self.tools.fetcher.fetch(link.url)
+                        if nxt.ok:
+                            pages.append(extract(nxt.final_url, nxt.text))
+            if len(profiles) >= LIST_PAGE_MIN_COMPANIES:
+                for link in profiles[:40]:
+                    profile = await self.tools.fetcher.fetch(link.url)
+                    if profile.ok:
+                        profile_facts = extract(profile.final_url, profile.text)
+                        name = profile_facts.title.split(" - ")[0].strip() or link.context
+                        for outbound in profile_facts.links:
+                            self._external(
+                                outbound.model_copy(update={"text": name, "context": name}), list_domain, out
+                            )
+        return list(out.values())
+
+    @staticmethod
+    def _external(link: Link, list_domain: str, out: dict[str, tuple[str, str]]) -> None:
+        domain = candidate_domain(link.url)
+        if domain is None or domain == list_domain or domain in SOCIAL or domain in out:
+            return
+        name = link.context or link.text
+        if not name or name.lower() in ("website", "visit website", "view profile"):
+            name = domain
+        parts = urlsplit(link.url)
+        out[domain] = (name, f"{parts.scheme}://{parts.netloc}/")
+
+    async def _add(self, run: Run, criteria: Criteria, website: str, name: str, via: str) -> None:
+        """A candidate, deduplicated by registrable domain (names are compared after verification,
+        together with the city: two firms may share a name in two cities)."""
+        domain = registrable_domain(website)
+        if domain in criteria.exclude_domains or await self.store.is_blocked(domain):
+            # suppression happens before any spending: the site is never fetched
+            await self.store.add_candidate(run.id, domain, name, website, via, "suppressed", ["suppressed domain"])
+            return
+        await self.store.add_candidate(run.id, domain, name, website, via)
+
+
+def rejection_summary(rows: list[dict[str, Any]]) -> Counter[str]:
+    """How many candidates failed each criterion (a candidate may fail several)."""
+    counts: Counter[str] = Counter()
+    for row in rows:
+        if row["status"] != "rejected":
+            continue
+        for verdict in row["verdicts"] or []:
+            if verdict.get("verdict") != Verdict.TRUE.value:
+                counts[verdict["criterion"]] += 1
+    return counts

@@ -1,0 +1,48 @@
+"""The content-addressed page cache in PostgreSQL: record every fetch, replay them offline.
+
+    LEADSCOUT_FETCH_CACHE=off      no cache (default)
+    LEADSCOUT_FETCH_CACHE=use      read a page from the cache when there, else fetch and record
+    LEADSCOUT_FETCH_CACHE=record   always fetch, and record
+    LEADSCOUT_FETCH_CACHE=replay   only read: a page not recorded is an error, nothing goes out
+Bodies are stored once per SHA-256 of their bytes (``page_bodies``); ``page_cache`` maps URLs
+to them with the status, final URL and fetch time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leadscout.db.store import Store
+from leadscout.research.fetch import FetchResult
+
+MODES = ("off", "use", "record", "replay")
+
+
+@dataclass
+class PgPageCache:
+    store: Store
+    read: bool = True
+
+    async def get(self, url: str) -> FetchResult | None:
+        if not self.read:
+            return None
+        row = await self.store.cache_get(url)
+        if row is None:
+            return None
+        return FetchResult(
+            url=url,
+            final_url=row["final_url"],
+            status=row["status"],
+            content_type=row["content_type"],
+            text=row["body"] or "",
+            ok=row["error"] is None,
+            error=row["error"],
+            truncated=row["truncated"],
+            fetched_at=row["fetched_at"],
+            content_hash=row["content_hash"],
+        )
+
+    async def put(self, result: FetchResult) -> None:
+        values = result.model_dump(
+            include={"url", "final_url", "status", "content_type", "error", "truncated", "content_hash", "fetched_at"}
+        )
+        await self.store.cache_put(values, result.text if result.content_hash else None)

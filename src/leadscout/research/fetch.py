@@ -1,0 +1,276 @@
+"""The fetcher: polite, bounded, transient-only retries, SSRF-safe. Built on httpx.
+
+* per-host concurrency and a politeness delay between requests to one host;
+* robots.txt honoured (urllib.robotparser), cached per host;
+* timeouts, a cap on bytes, a cap on redirects (followed here, each hop checked), HTML/text
+  content types only, charset detection when the server names none;
+* retries only on transient failures (timeouts, connection errors, 429 with Retry-After, 5xx);
+* no private, loopback or link-local targets unless a configured proxy carries the request
+  or the host is on the allowlist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import ipaddress
+import socket
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Protocol
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+from pydantic import BaseModel, Field
+
+from leadscout.research.domains import is_vendor_host
+from leadscout.research.http import USER_AGENT, proxied
+
+TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class FetchPolicy(BaseModel):
+    timeout: float = 10.0
+    max_bytes: int = 2_000_000
+    max_redirects: int = 5
+    per_host_concurrency: int = 2
+    politeness_delay: float = 0.25
+    attempts: int = 3
+    max_retry_after: float = 10.0
+    allow_hosts: frozenset[str] = Field(default_factory=frozenset)
+
+
+class FetchResult(BaseModel):
+    url: str
+    final_url: str
+    status: int | None = None
+    content_type: str | None = None
+    text: str = ""
+    ok: bool = False
+    error: str | None = None  # timeout | http_503 | robots_disallowed | redirect_loop | ssrf_blocked | ...
+    truncated: bool = False
+    attempts: int = 0
+    fetched_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    content_hash: str | None = None
+    from_cache: bool = False
+
+
+class PageCache(Protocol):
+    async def get(self, url: str) -> FetchResult | None: ...
+    async def put(self, result: FetchResult) -> None: ...
+
+
+class _Transient(Exception):
+    def __init__(self, error: str, retry_after: float = 0.0) -> None:
+        super().__init__(error)
+        self.error, self.retry_after = error, retry_after
+
+
+class Fetcher:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        policy: FetchPolicy | None = None,
+        *,
+        cache: PageCache | None = None,
+        replay_only: bool = False,
+    ) -> None:
+        self.client = client
+        self.policy = policy or FetchPolicy()
+        self.cache = cache
+        self.replay_only = replay_only
+        self._host_locks: dict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(self.policy.per_host_concurrency)
+        )
+        self._last: dict[str, float] = {}
+        self._robots: dict[str, RobotFileParser | None] = {}
+        self.stats: dict[str, int] = defaultdict(int)
+        self._memo: dict[str, FetchResult] = {}  # this process already read it: no second request
+
+    async def fetch(self, url: str) -> FetchResult:
+        if (seen := self._memo.get(url)) is not None:
+            return seen
+        result = await self._fetch_uncached(url)
+        if len(self._memo) > 20_000:
+            self._memo.clear()
+        self._memo[url] = result
+        return result
+
+    async def _fetch_uncached(self, url: str) -> FetchResult:
+        if self.cache is not None and (cached := await self.cache.get(url)) is not None:
+            self.stats["cache_hits"] += 1
+            return cached.model_copy(update={"from_cache": True})
+        if self.replay_only:
+            return FetchResult(url=url, final_url=url, error="not_in_cache")
+        result = await self._fetch_live(url)
+        if self.cache is not None and result.error not in ("timeout", "connect_error", "ssrf_blocked"):
+            await self.cache.put(result)
+        return result
+
+    async def _fetch_live(self, url: str) -> FetchResult:
+        self.stats["fetches"] += 1
+        seen: list[str] = []
+        current = url
+        attempts = 0
+        for _ in range(self.policy.max_redirects + 1):
+            if blocked := await self._refuse(current):
+                return FetchResult(url=url, final_url=current, error=blocked, attempts=attempts)
+            if not await self._robots_allow(current):
+                return FetchResult(url=url, final_url=current, error="robots_disallowed", attempts=attempts)
+            result, tries = await self._get_with_retries(url, current)
+            attempts += tries
+            result.attempts = attempts
+            location = result.error == "redirect" and result.final_url
+            if not location:
+                return result
+            seen.append(current)
+            if location in seen:
+                return result.model_copy(update={"error": "redirect_loop", "final_url": location})
+            if is_vendor_host(location):  # a redirect into a PMS portal: that is the evidence, stop here
+                return result.model_copy(update={"ok": True, "error": None, "final_url": location})
+            current = location
+        return FetchResult(url=url, final_url=current, error="too_many_redirects", attempts=attempts)
+
+    async def _get_with_retries(self, url: str, current: str) -> tuple[FetchResult, int]:
+        last = FetchResult(url=url, final_url=current, error="not_fetched")
+        for attempt in range(1, self.policy.attempts + 1):
+            try:
+                return await self._get_once(url, current), attempt
+            except _Transient as exc:
+                self.stats["retries"] += attempt < self.policy.attempts
+                last = FetchResult(url=url, final_url=current, error=exc.error)
+                if attempt < self.policy.attempts:
+                    backoff = exc.retry_after or 0.2 * 2 ** (attempt - 1)
+                    await asyncio.sleep(min(backoff, self.policy.max_retry_after))
+        return last, self.policy.attempts
+
+    async def _get_once(self, url: str, current: str) -> FetchResult:
+        host = urlsplit(current).hostname or ""
+        async with self._host_locks[host]:
+            await self._be_polite(host)
+            try:
+                async with self.client.stream("GET", current) as response:
+                    return await self._read(url, current, response)
+            except httpx.TimeoutException:
+                raise _Transient("timeout") from None
+            except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.ProxyError):
+                raise _Transient("connect_error") from None
+
+    async def _read(self, url: str, current: str, response: httpx.Response) -> FetchResult:
+        status = response.status_code
+        if status in RETRY_STATUSES:
+            retry_after = _retry_after(response.headers.get("retry-after"))
+            raise _Transient(f"http_{status}", retry_after)
+        if 300 <= status < 400 and "location" in response.headers:
+            target = urljoin(current, response.headers["location"])
+            return FetchResult(url=url, final_url=target, status=status, error="redirect")
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if status >= 400:
+            return FetchResult(
+                url=url, final_url=current, status=status, content_type=content_type, error=f"http_{status}"
+            )
+        if content_type and content_type not in TEXT_TYPES:
+            return FetchResult(
+                url=url,
+                final_url=current,
+                status=status,
+                content_type=content_type,
+                error=f"content_type:{content_type}",
+            )
+        body, truncated = bytearray(), False
+        async for chunk in response.aiter_bytes():
+            body.extend(chunk)
+            if len(body) > self.policy.max_bytes:
+                truncated = True
+                del body[self.policy.max_bytes :]
+                break
+        encoding = response.charset_encoding or self.client._default_encoding
+        if callable(encoding):
+            encoding = encoding(bytes(body))
+        text = bytes(body).decode(encoding or "utf-8", errors="replace")
+        return FetchResult(
+            url=url,
+            final_url=current,
+            status=status,
+            content_type=content_type,
+            text=text,
+            ok=True,
+            truncated=truncated,
+            content_hash=hashlib.sha256(body).hexdigest(),
+        )
+
+    async def _be_polite(self, host: str) -> None:
+        wait = self._last.get(host, 0.0) + self.policy.politeness_delay - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._last[host] = time.monotonic()
+
+    async def _robots_allow(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            self._robots[origin] = await self._load_robots(origin)
+        parser = self._robots[origin]
+        return parser is None or parser.can_fetch(USER_AGENT, url)
+
+    async def _load_robots(self, origin: str) -> RobotFileParser | None:
+        try:
+            response = await self.client.get(f"{origin}/robots.txt")
+        except httpx.HTTPError:
+            return None  # no robots.txt reachable: crawling is allowed
+        if response.status_code >= 400:
+            return None
+        parser = RobotFileParser()
+        parser.parse(response.text.splitlines())
+        return parser
+
+    async def _refuse(self, url: str) -> str | None:
+        """Why ``url`` must not be fetched (SSRF), or None."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return "unsupported_scheme"
+        host = (parts.hostname or "").lower()
+        if not host:
+            return "no_host"
+        if host in self.policy.allow_hosts or proxied(url):
+            return None
+        addresses = await _resolve(host)
+        if not addresses:
+            return "dns_failure"
+        if any(_private(a) for a in addresses):
+            return "ssrf_blocked"
+        return None
+
+
+def _retry_after(value: str | None) -> float:
+    try:
+        return max(0.0, float(value)) if value else 0.0
+    except ValueError:
+        return 1.0
+
+
+async def _resolve(host: str) -> list[str]:
+    try:
+        ipaddress.ip_address(host)
+        return [host]
+    except ValueError:
+        pass
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return []
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def _private(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
+
+
+def same_site_links(base: str, links: Iterable[str]) -> list[str]:
+    host = urlsplit(base).hostname
+    return [link for link in links if urlsplit(link).hostname == host]

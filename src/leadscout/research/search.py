@@ -1,0 +1,192 @@
+"""Search providers with one interface: SearXNG-compatible (any SearXNG instance, or the
+sandbox), Serper and Brave. Configured by environment:
+
+    LEADSCOUT_SEARCH_PROVIDER=searxng  LEADSCOUT_SEARXNG_URL=http://host:port
+    LEADSCOUT_SEARCH_PROVIDER=serper   SERPER_API_KEY=...
+    LEADSCOUT_SEARCH_PROVIDER=brave    BRAVE_API_KEY=...
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from leadscout.errors import ConfigError, PermanentError, TransientError
+
+
+class SearchResult(BaseModel):
+    url: str
+    title: str = ""
+    snippet: str = ""
+    rank: int
+    provider: str
+
+
+class SearchProvider(Protocol):
+    name: str
+
+    async def search(self, query: str, page: int = 1) -> list[SearchResult]: ...
+
+
+def _check(response: httpx.Response, provider: str, key_var: str | None = None) -> Any:
+    if response.status_code in (401, 403):
+        hint = f": check {key_var}" if key_var else ""
+        raise PermanentError(f"{provider} refused the request ({response.status_code}){hint}")
+    if response.status_code == 429 or response.status_code >= 500:
+        raise TransientError(f"{provider} answered {response.status_code}")
+    if response.status_code >= 400:
+        raise PermanentError(f"{provider} answered {response.status_code}: {response.text[:200]}")
+    try:
+        return response.json()
+    except ValueError:
+        raise TransientError(f"{provider} answered something that is not JSON") from None
+
+
+async def _call(client: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    try:
+        return await client.request(method, url, **kwargs)
+    except httpx.TimeoutException:
+        raise TransientError(f"search timed out: {url}") from None
+    except httpx.TransportError as exc:
+        raise TransientError(f"search unreachable: {exc}") from None
+
+
+class _SearxItem(BaseModel):
+    url: str
+    title: str = ""
+    content: str = ""
+
+
+class _SearxReply(BaseModel):
+    results: list[_SearxItem] = []
+
+
+@dataclass
+class SearxngProvider:
+    base_url: str
+    client: httpx.AsyncClient
+    name: str = "searxng"
+
+    async def search(self, query: str, page: int = 1) -> list[SearchResult]:
+        response = await _call(
+            self.client,
+            "GET",
+            f"{self.base_url.rstrip('/')}/search",
+            params={"q": query, "format": "json", "pageno": page},
+        )
+        try:
+            reply = _SearxReply.model_validate(_check(response, self.name))
+        except ValidationError as exc:
+            raise TransientError(f"searxng reply has an unexpected shape: {exc.error_count()} problems") from None
+        offset = (page - 1) * 10
+        return [
+            SearchResult(url=r.url, title=r.title, snippet=r.content, rank=offset + i + 1, provider=self.name)
+            for i, r in enumerate(reply.results)
+        ]
+
+
+class _SerperItem(BaseModel):
+    link: str
+    title: str = ""
+    snippet: str = ""
+
+
+class _SerperReply(BaseModel):
+    organic: list[_SerperItem] = []
+
+
+@dataclass
+class SerperProvider:
+    api_key: str
+    client: httpx.AsyncClient
+    base_url: str = "https://google.serper.dev"
+    name: str = "serper"
+
+    async def search(self, query: str, page: int = 1) -> list[SearchResult]:
+        response = await _call(
+            self.client,
+            "POST",
+            f"{self.base_url}/search",
+            headers={"X-API-KEY": self.api_key},
+            json={"q": query, "num": 10, "page": page},
+        )
+        try:
+            reply = _SerperReply.model_validate(_check(response, self.name, "SERPER_API_KEY"))
+        except ValidationError:
+            raise TransientError("serper reply has an unexpected shape") from None
+        return [
+            SearchResult(url=r.link, title=r.title, snippet=r.snippet, rank=(page - 1) * 10 + i + 1, provider=self.name)
+            for i, r in enumerate(reply.organic)
+        ]
+
+
+class _BraveItem(BaseModel):
+    url: str
+    title: str = ""
+    description: str = ""
+
+
+class _BraveWeb(BaseModel):
+    results: list[_BraveItem] = []
+
+
+class _BraveReply(BaseModel):
+    web: _BraveWeb = _BraveWeb()
+
+
+@dataclass
+class BraveProvider:
+    api_key: str
+    client: httpx.AsyncClient
+    base_url: str = "https://api.search.brave.com"
+    name: str = "brave"
+
+    async def search(self, query: str, page: int = 1) -> list[SearchResult]:
+        response = await _call(
+            self.client,
+            "GET",
+            f"{self.base_url}/res/v1/web/search",
+            headers={"X-Subscription-Token": self.api_key, "Accept": "application/json"},
+            params={"q": query, "count": 10, "offset": page - 1},
+        )
+        try:
+            reply = _BraveReply.model_validate(_check(response, self.name, "BRAVE_API_KEY"))
+        except ValidationError:
+            raise TransientError("brave reply has an unexpected shape") from None
+        return [
+            SearchResult(
+                url=r.url, title=r.title, snippet=r.description, rank=(page - 1) * 10 + i + 1, provider=self.name
+            )
+            for i, r in enumerate(reply.web.results)
+        ]
+
+
+PROVIDERS = ("searxng", "serper", "brave")
+
+
+def provider_from_env(client: httpx.AsyncClient, env: dict[str, str] | None = None) -> SearchProvider:
+    """The configured provider, or a ConfigError naming the providers and --sandbox."""
+    env = dict(os.environ) if env is None else env
+    name = env.get("LEADSCOUT_SEARCH_PROVIDER", "").strip().lower()
+    if not name:
+        if env.get("LEADSCOUT_SEARXNG_URL"):
+            name = "searxng"
+        elif env.get("SERPER_API_KEY"):
+            name = "serper"
+        elif env.get("BRAVE_API_KEY"):
+            name = "brave"
+    if name == "searxng" and env.get("LEADSCOUT_SEARXNG_URL"):
+        return SearxngProvider(env["LEADSCOUT_SEARXNG_URL"], client)
+    if name == "serper" and env.get("SERPER_API_KEY"):
+        return SerperProvider(env["SERPER_API_KEY"], client, env.get("SERPER_BASE_URL", "https://google.serper.dev"))
+    if name == "brave" and env.get("BRAVE_API_KEY"):
+        return BraveProvider(env["BRAVE_API_KEY"], client, env.get("BRAVE_BASE_URL", "https://api.search.brave.com"))
+    raise ConfigError(
+        "no web search provider is configured. Set one of: LEADSCOUT_SEARXNG_URL (a SearXNG instance), "
+        "SERPER_API_KEY (Serper) or BRAVE_API_KEY (Brave), optionally with LEADSCOUT_SEARCH_PROVIDER="
+        f"{'|'.join(PROVIDERS)}; or run on the generated sandbox web with --sandbox"
+    )

@@ -1,0 +1,336 @@
+"""Verify one candidate company against every criterion, with evidence.
+
+The crawl reads the home page, then the pages it links to that a person would open to check
+(about, team, contact, residents/tenants, owners), then the pay-rent/portal links on those.
+Each criterion gets a verdict of true, false or unknown, each backed by evidence records
+(URL, a quote of at most 300 characters, fetched_at, content hash, the tool that said so).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field
+
+from leadscout.models import CriterionVerdict, Evidence, Verdict
+from leadscout.pipeline.criteria import Criteria
+from leadscout.research import vendors
+from leadscout.research.domains import InvalidDomain, company_domain
+from leadscout.research.extract import Address, PageFacts, UnitClaim, extract
+from leadscout.research.fetch import Fetcher, FetchResult
+from leadscout.research.pms import Page, PmsDetection, Tier, detect_pms
+
+MAX_PAGES = 9
+_FOLLOW = re.compile(
+    r"about|team|leadership|staff|people|contact|resident|tenant|renter|owner|investor|"
+    r"pay|portal|login|sign-in",
+    re.IGNORECASE,
+)
+_SECOND_HOP = re.compile(r"pay|portal|login|sign in|sign-in|resident|tenant|owner", re.IGNORECASE)
+
+TYPE_SIGNALS: dict[str, list[str]] = {
+    "property_manager": [
+        "property management",
+        "rent collection",
+        "tenant screening",
+        "owner reporting",
+        "property manager",
+        "leasing",
+        "maintenance requests",
+        "rental management",
+    ],
+    "hoa": [
+        "community association",
+        "hoa management",
+        "homeowners association",
+        "condominium association",
+        "association management",
+    ],
+    "brokerage": ["homes for sale", "buyers and sellers", "real estate brokerage", "home valuation", "listing agent"],
+    "apartment_community": ["apartment homes", "floor plans", "schedule a tour", "amenities", "luxury apartment"],
+    "vacation_rental": ["vacation rental", "book your stay", "nightly", "getaways", "short-term rental"],
+    "parked": ["domain may be for sale", "buy this domain", "this domain is for sale"],
+}
+
+
+class Verification(BaseModel):
+    domain: str
+    name: str
+    website: str
+    accepted: bool
+    verdicts: list[CriterionVerdict]
+    reasons: list[str] = Field(default_factory=list)
+    pms: PmsDetection
+    hq: Address | None = None
+    units: UnitClaim | None = None
+    company_type: str | None = None
+    pages_fetched: int = 0
+    retries: int = 0
+
+    def verdict(self, criterion: str) -> CriterionVerdict | None:
+        return next((v for v in self.verdicts if v.criterion == criterion), None)
+
+
+def _evidence(result: FetchResult, quote: str, tool: str) -> Evidence:
+    return Evidence(
+        url=result.final_url,
+        quote=" ".join(quote.split())[:300],
+        source=tool,
+        fetched_at=result.fetched_at,
+        content_hash=result.content_hash,
+    )
+
+
+_FIRST_LOOK = re.compile(r"about|contact", re.IGNORECASE)
+
+
+async def crawl(
+    fetcher: Fetcher,
+    website: str,
+    keep_going: Callable[[list[tuple[FetchResult, PageFacts]]], bool] | None = None,
+) -> list[tuple[FetchResult, PageFacts]]:
+    """Fetch the home page and the pages a person would open to check the criteria: first
+    about/contact, then (if ``keep_going`` still sees a possible match) residents, owners,
+    team and the pay-rent/portal links on them."""
+    home = await fetcher.fetch(website)
+    pages = [(home, extract(home.final_url, home.text) if home.ok else PageFacts(url=website))]
+    if not home.ok:
+        return pages
+    site = urlsplit(home.final_url).hostname
+    links = _pick(pages[0][1], site, _FOLLOW, set())
+    queue = sorted(links, key=lambda u: 0 if _FIRST_LOOK.search(urlsplit(u).path) else 1)
+    seen = {website, home.final_url}
+    first_look = sum(1 for u in links if _FIRST_LOOK.search(urlsplit(u).path))
+    while queue and len(pages) < MAX_PAGES:
+        if keep_going is not None and len(pages) == 1 + first_look and not keep_going(pages):
+            break  # already disqualified: no need to read the rest of the site
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        result = await fetcher.fetch(url)
+        facts = extract(result.final_url, result.text) if result.ok and result.text else PageFacts(url=url)
+        pages.append((result, facts))
+        queue.extend(u for u in _pick(facts, site, _SECOND_HOP, seen) if u not in queue)
+    return pages
+
+
+def _pick(facts: PageFacts, site: str | None, pattern: re.Pattern[str], seen: set[str]) -> list[str]:
+    out = []
+    for link in facts.links:
+        parts = urlsplit(link.url)
+        if parts.hostname != site or link.url in seen or parts.scheme not in ("http", "https"):
+            continue
+        if pattern.search(parts.path) or pattern.search(link.text):
+            clean = f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
+            if clean not in out:
+                out.append(clean)
+    return out
+
+
+def classify_type(pages: list[tuple[FetchResult, PageFacts]]) -> tuple[str | None, Evidence | None]:
+    scores: dict[str, tuple[int, Evidence | None]] = {}
+    for result, facts in pages[:3]:
+        text = facts.text.lower()
+        for kind, phrases in TYPE_SIGNALS.items():
+            for phrase in phrases:
+                idx = text.find(phrase)
+                if idx < 0:
+                    continue
+                count, ev = scores.get(kind, (0, None))
+                quote = facts.text[max(0, idx - 100) : idx + len(phrase) + 100]
+                scores[kind] = (count + 1, ev or _evidence(result, quote, "company_type_classifier"))
+    if not scores:
+        return None, None
+    if "parked" in scores:
+        return "parked", scores["parked"][1]
+    kind = max(scores, key=lambda k: (scores[k][0], k == "property_manager"))
+    return kind, scores[kind][1]
+
+
+def _hq(pages: list[tuple[FetchResult, PageFacts]]) -> tuple[FetchResult, Address] | None:
+    structured = ((r, a) for r, f in pages for a in f.addresses if a.source != "text")
+    return next(structured, None) or next(((r, a) for r, f in pages for a in f.addresses), None)
+
+
+def _location(criteria: Criteria, hq: tuple[FetchResult, Address] | None) -> CriterionVerdict:
+    if criteria.state is None:
+        return CriterionVerdict(criterion="location", verdict=Verdict.TRUE, detail="no location asked")
+    if hq is None:
+        return CriterionVerdict(criterion="location", verdict=Verdict.UNKNOWN, detail="no address found on the site")
+    result, address = hq
+    ev = [_evidence(result, address.quote, f"address_extractor:{address.source}")]
+    where = f"HQ {address.city}, {address.state}"
+    if address.state != criteria.state:
+        return CriterionVerdict(
+            criterion="location", verdict=Verdict.FALSE, detail=f"{where}: not in {criteria.state}", evidence=ev
+        )
+    allowed = criteria.allowed_cities()
+    if allowed and address.city.title() not in allowed:
+        scope = f"{criteria.geo_scope} of {', '.join(criteria.cities)}"
+        return CriterionVerdict(
+            criterion="location", verdict=Verdict.FALSE, detail=f"{where}: outside the {scope}", evidence=ev
+        )
+    return CriterionVerdict(criterion="location", verdict=Verdict.TRUE, detail=where, evidence=ev)
+
+
+def _pms(criteria: Criteria, detection: PmsDetection) -> CriterionVerdict | None:
+    if not criteria.pms:
+        return None
+    wanted = set(criteria.pms)
+    proven = detection.best(Tier.STRONG)
+    if vendors.NONE in wanted and detection.verdict == "none":
+        return CriterionVerdict(criterion="pms", verdict=Verdict.TRUE, detail="no PMS portal on any fetched page")
+    hits = [label for label in proven if label.vendor in wanted]
+    if hits:
+        return CriterionVerdict(
+            criterion="pms",
+            verdict=Verdict.TRUE,
+            detail=f"uses {hits[0].vendor} (portal link)",
+            evidence=hits[0].evidence,
+        )
+    others = [label for label in detection.best(Tier.MEDIUM) if label.vendor not in wanted]
+    if others:
+        return CriterionVerdict(
+            criterion="pms",
+            verdict=Verdict.FALSE,
+            detail=f"uses {', '.join(label.vendor for label in others)}",
+            evidence=others[0].evidence,
+        )
+    if detection.verdict == "none" and vendors.NONE not in wanted:
+        return CriterionVerdict(criterion="pms", verdict=Verdict.FALSE, detail="no PMS portal on any fetched page")
+    weak = [label for label in detection.labels if label.vendor in wanted]
+    detail = f"only weak evidence for {weak[0].vendor}" if weak else f"PMS {detection.verdict}"
+    return CriterionVerdict(
+        criterion="pms", verdict=Verdict.UNKNOWN, detail=detail, evidence=weak[0].evidence if weak else []
+    )
+
+
+def _units(criteria: Criteria, claim: tuple[FetchResult, UnitClaim] | None) -> list[CriterionVerdict]:
+    out = []
+    for name, bound in (("units_min", criteria.units_min), ("units_max", criteria.units_max)):
+        if bound is None:
+            continue
+        if claim is None:
+            out.append(CriterionVerdict(criterion=name, verdict=Verdict.UNKNOWN, detail="no unit count stated"))
+            continue
+        result, c = claim
+        ok = c.value >= bound if name == "units_min" else c.value <= bound
+        out.append(
+            CriterionVerdict(
+                criterion=name,
+                verdict=Verdict.TRUE if ok else Verdict.FALSE,
+                detail=f"{c.value} units stated",
+                evidence=[_evidence(result, c.phrase, "unit_claim_extractor")],
+            )
+        )
+    return out
+
+
+async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Criteria) -> Verification:
+    domain = company_domain(website)
+
+    def plausible(seen: list[tuple[FetchResult, PageFacts]]) -> bool:
+        kind, _ = classify_type(seen)
+        location = _location(criteria, _hq(seen))
+        return kind in (None, criteria.company_type) and location.verdict != Verdict.FALSE
+
+    pages = await crawl(fetcher, website, plausible)
+    home = pages[0][0]
+    retries = sum(max(0, r.attempts - 1) for r, _ in pages)
+    fetched = sum(1 for r, _ in pages if not r.from_cache)
+    detection = detect_pms(
+        [
+            Page(
+                url=r.url,
+                final_url=r.final_url,
+                html=r.text,
+                ok=r.ok,
+                error=r.error,
+                fetched_at=r.fetched_at,
+                content_hash=r.content_hash,
+            )
+            for r, _ in pages
+        ]
+    )
+    if not home.ok:
+        unreachable = CriterionVerdict(
+            criterion="reachable", verdict=Verdict.FALSE, detail=f"home page failed: {home.error}"
+        )
+        return Verification(
+            domain=domain,
+            name=name,
+            website=website,
+            accepted=False,
+            verdicts=[unreachable],
+            reasons=[f"unreachable ({home.error})"],
+            pms=detection,
+            pages_fetched=fetched,
+            retries=retries,
+        )
+    kind, kind_ev = classify_type(pages)
+    type_verdict = CriterionVerdict(
+        criterion="company_type",
+        verdict=Verdict.TRUE if kind == criteria.company_type else Verdict.FALSE if kind else Verdict.UNKNOWN,
+        detail=kind or "no company-type signal",
+        evidence=[kind_ev] if kind_ev else [],
+    )
+    hq = _hq(pages)
+    claims = [(r, c) for r, f in pages for c in f.unit_claims]
+    claim = max(claims, key=lambda rc: rc[1].value) if claims else None
+    verdicts = [type_verdict, _location(criteria, hq)]
+    if (pms := _pms(criteria, detection)) is not None:
+        verdicts.append(pms)
+    verdicts.extend(_units(criteria, claim))
+    allowed = {Verdict.TRUE, Verdict.UNKNOWN} if criteria.unknown_is_match else {Verdict.TRUE}
+    reasons = [f"{v.criterion}: {v.verdict.value} ({v.detail})" for v in verdicts if v.verdict not in allowed]
+    return Verification(
+        domain=domain,
+        name=name_from_title(pages[0][1].title) or name or domain,
+        website=website,
+        accepted=not reasons,
+        verdicts=verdicts,
+        reasons=reasons,
+        pms=detection,
+        hq=hq[1] if hq else None,
+        units=claim[1] if claim else None,
+        company_type=kind,
+        pages_fetched=fetched,
+        retries=retries,
+    )
+
+
+_GENERIC_TITLES = {
+    "home",
+    "about",
+    "about us",
+    "contact",
+    "contact us",
+    "our team",
+    "residents",
+    "owners",
+    "welcome",
+    "index",
+}
+
+
+def name_from_title(title: str) -> str:
+    """The company name in a page title such as 'Acme PM | Property Management in Austin, TX'."""
+    for part in re.split(r"\s[|\u2013\u2014-]\s", title):
+        part = part.strip()
+        if (
+            part
+            and part.lower() not in _GENERIC_TITLES
+            and not part.lower().startswith(("property management in", "about "))
+        ):
+            return part[:200]
+    return ""
+
+
+def candidate_domain(url: str) -> str | None:
+    try:
+        return company_domain(url)
+    except InvalidDomain:
+        return None

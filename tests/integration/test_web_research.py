@@ -1,0 +1,251 @@
+"""Research tools over real HTTP: the sandbox web (search API + forward proxy), the fetcher's
+politeness and failure handling, search providers against protocol doubles, and the cache."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from leadscout.db.store import Store
+from leadscout.errors import ConfigError, PermanentError, TransientError
+from leadscout.research.cache import PgPageCache
+from leadscout.research.fetch import Fetcher, FetchPolicy
+from leadscout.research.http import make_client
+from leadscout.research.search import BraveProvider, SearxngProvider, SerperProvider, provider_from_env
+from leadscout.sandbox.server import SandboxServer
+from leadscout.sandbox.world import World, WorldCompany, build
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(seed=7, timeout_seconds=3) as server:
+        yield server
+
+
+@pytest.fixture
+def proxy_env(sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in sandbox.env().items():
+        monkeypatch.setenv(key, value)
+
+
+@pytest.fixture
+async def fetcher(proxy_env: None) -> AsyncIterator[Fetcher]:
+    async with make_client(timeout=1.5) as client:
+        yield Fetcher(client, FetchPolicy(timeout=1.5, politeness_delay=0.05))
+
+
+def first(world: World, **match: Any) -> WorldCompany:
+    return next(c for c in world.companies if all(getattr(c, k) == v for k, v in match.items()))
+
+
+def test_same_seed_same_world_new_seed_new_world() -> None:
+    a, b, c = build(7), build(7), build(8)
+    assert [x.domain for x in a.companies] == [x.domain for x in b.companies]
+    assert {x.domain for x in a.companies} != {x.domain for x in c.companies}
+    assert len(a.companies) >= 8 * 40 and {x.metro for x in a.companies} >= {"Austin", "Denver", "Tampa"}
+    kinds = {x.kind for x in a.companies}
+    assert kinds >= {"property_manager", "hoa", "brokerage", "apartment_community", "vacation_rental"}
+    assert len({x.pms for x in a.companies if x.pms}) >= 12
+    assert {x.placement for x in a.companies if x.placement} == {
+        "nav",
+        "footer",
+        "button",
+        "iframe",
+        "payrent_page",
+        "redirect",
+    }
+
+
+async def test_searxng_compatible_search_ranks_by_page_text(sandbox: SandboxServer) -> None:
+    async with httpx.AsyncClient() as client:
+        provider = SearxngProvider(sandbox.url, client)
+        results = await provider.search("property management companies Denver CO")
+        raw = (await client.get(f"{sandbox.url}/search", params={"q": "x", "format": "json"})).json()
+    assert {"query", "results", "number_of_results"} <= set(raw)
+    assert len(results) == 10 and [r.rank for r in results] == list(range(1, 11))
+    assert all("Denver, CO" in r.title for r in results[:3]), [r.title for r in results]
+    assert sum("Denver" in r.title for r in results) >= 6
+    c = first(sandbox.world, kind="property_manager", health="ok", metro="Tampa")
+    async with httpx.AsyncClient() as client:
+        named = await SearxngProvider(sandbox.url, client).search(f"{c.name} {c.city}")
+    assert named[0].url.startswith(c.website.rstrip("/"))
+
+
+async def test_proxy_serves_the_world_and_fetcher_reads_it(sandbox: SandboxServer, fetcher: Fetcher) -> None:
+    c = first(sandbox.world, kind="property_manager", health="ok")
+    result = await fetcher.fetch(c.website)
+    assert result.ok and result.status == 200 and c.name in result.text
+    assert result.content_hash and len(result.content_hash) == 64
+    dead = first(sandbox.world, health="dead")
+    failed = await fetcher.fetch(dead.website)
+    assert not failed.ok and failed.error == "http_502" and failed.attempts == 3  # transient: retried, then given up
+
+
+async def test_fetcher_failure_modes(sandbox: SandboxServer, fetcher: Fetcher) -> None:
+    world = sandbox.world
+    robots = await fetcher.fetch(first(world, health="robots_disallow").website)
+    assert robots.error == "robots_disallowed" and robots.attempts == 0
+    loop = await fetcher.fetch(first(world, health="redirect_loop").website)
+    assert loop.error == "redirect_loop"
+    five = await fetcher.fetch(first(world, health="error5xx").website)
+    assert five.error == "http_503" and five.attempts == 3
+    limited = await fetcher.fetch(first(world, health="ratelimited").website)
+    assert limited.ok and limited.attempts == 2  # 429 + Retry-After, then success
+    started = time.monotonic()
+    slow = await fetcher.fetch(first(world, health="timeout").website)
+    assert slow.error == "timeout" and slow.attempts == 3 and time.monotonic() - started < 15
+    legacy_company = first(world, health="latin1")
+    legacy = await fetcher.fetch(legacy_company.website)
+    assert legacy.ok and "Señor Café" in legacy.text  # windows-1252 bytes, no charset header
+    missing = await fetcher.fetch(first(world, health="ok").website + "no-such-page")
+    assert missing.error == "http_404" and missing.attempts == 1  # not transient: no retry
+
+
+async def test_redirect_to_a_portal_is_captured_not_followed(sandbox: SandboxServer, fetcher: Fetcher) -> None:
+    c = first(sandbox.world, placement="redirect", health="ok")
+    result = await fetcher.fetch(f"{c.website}portal")
+    assert result.ok and result.final_url == c.portal_url
+
+
+async def test_byte_cap_and_content_type(sandbox: SandboxServer, proxy_env: None) -> None:
+    async with make_client() as client:
+        small = Fetcher(client, FetchPolicy(max_bytes=300, politeness_delay=0, allow_hosts=frozenset({"127.0.0.1"})))
+        result = await small.fetch(first(sandbox.world, health="ok").website)
+        assert result.ok and result.truncated and len(result.text.encode()) <= 300
+        json_page = await small.fetch(f"{sandbox.url}/truth.json")
+    assert json_page.error == "content_type:application/json"
+
+
+async def test_ssrf_private_targets_refused_without_a_proxy(
+    sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(key, raising=False)
+    async with make_client() as client:
+        fetcher = Fetcher(client, FetchPolicy(politeness_delay=0))
+        for url in (
+            f"{sandbox.url}/healthz",
+            "http://localhost:1/",
+            "http://169.254.169.254/latest/meta-data",
+            "http://10.0.0.1/",
+            "http://[::1]:8080/",
+        ):
+            assert (await fetcher.fetch(url)).error == "ssrf_blocked", url
+        allowed = Fetcher(client, FetchPolicy(politeness_delay=0, allow_hosts=frozenset({"127.0.0.1"})))
+        assert (await allowed.fetch(f"{sandbox.url}/healthz")).ok
+
+
+async def test_politeness_spaces_requests_to_one_host(sandbox: SandboxServer, proxy_env: None) -> None:
+    import asyncio
+
+    c = first(sandbox.world, health="ok")
+    async with make_client() as client:
+        fetcher = Fetcher(client, FetchPolicy(politeness_delay=0.3, per_host_concurrency=1))
+        await fetcher.fetch(c.website)  # robots.txt is read once first
+        started = time.monotonic()
+        await asyncio.gather(*(fetcher.fetch(f"{c.website}{p}") for p in ("about", "team", "contact")))
+    assert time.monotonic() - started >= 0.6
+
+
+async def test_page_cache_records_and_replays(sandbox: SandboxServer, proxy_env: None, store: Store) -> None:
+    c = first(sandbox.world, health="ok")
+    async with make_client() as client:
+        recorder = Fetcher(client, FetchPolicy(politeness_delay=0), cache=PgPageCache(store, read=False))
+        live = await recorder.fetch(c.website)
+    async with make_client(transport=httpx.MockTransport(lambda r: httpx.Response(500))) as offline:
+        replay = Fetcher(offline, cache=PgPageCache(store), replay_only=True)
+        again = await replay.fetch(c.website)
+        assert again.from_cache and again.text == live.text and again.content_hash == live.content_hash
+        assert (await replay.fetch(c.website + "about")).error == "not_in_cache"
+
+
+# -- search providers against protocol doubles (they were never run against the live APIs) -----
+class ProviderDouble:
+    """Speaks Serper's and Brave's JSON over real HTTP, and checks their auth headers."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        self.requests.append(
+            {"path": scope["path"], "headers": headers, "body": body, "query": scope["query_string"].decode()}
+        )
+        status, payload = 404, {}
+        if scope["path"] == "/search" and scope["method"] == "POST":
+            status, payload = (
+                (401, {"message": "bad key"})
+                if headers.get("x-api-key") != "serper-key"
+                else (200, {"organic": [{"title": "Acme PM", "link": "https://acme-pm.com/", "snippet": "Austin PM"}]})
+            )
+        elif scope["path"] == "/res/v1/web/search":
+            status, payload = (
+                (429, {})
+                if headers.get("x-subscription-token") != "brave-key"
+                else (
+                    200,
+                    {"web": {"results": [{"title": "Oak PM", "url": "https://oak-pm.com/", "description": "d"}]}},
+                )
+            )
+        data = json.dumps(payload).encode()
+        await send(
+            {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
+        )
+        await send({"type": "http.response.body", "body": data})
+
+
+@pytest.fixture(scope="module")
+def double() -> Iterator[tuple[str, ProviderDouble]]:
+    app = ProviderDouble()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}", app
+    server.should_exit = True
+    thread.join(5)
+
+
+async def test_serper_and_brave_protocols(double: tuple[str, ProviderDouble]) -> None:
+    url, app = double
+    async with httpx.AsyncClient() as client:
+        serper = await SerperProvider("serper-key", client, url).search("property management austin")
+        assert [(r.url, r.title, r.rank, r.provider) for r in serper] == [
+            ("https://acme-pm.com/", "Acme PM", 1, "serper")
+        ]
+        sent = json.loads(app.requests[-1]["body"])
+        assert sent["q"] == "property management austin" and app.requests[-1]["headers"]["x-api-key"] == "serper-key"
+        with pytest.raises(PermanentError, match="SERPER_API_KEY"):
+            await SerperProvider("wrong", client, url).search("x")
+        brave = await BraveProvider("brave-key", client, url).search("oak", page=2)
+        assert [(r.url, r.rank) for r in brave] == [("https://oak-pm.com/", 11)]
+        assert "q=oak" in app.requests[-1]["query"] and "offset=1" in app.requests[-1]["query"]
+        with pytest.raises(TransientError):
+            await BraveProvider("wrong", client, url).search("x")  # 429: worth a retry
+
+
+def test_no_provider_names_the_choices_and_sandbox() -> None:
+    with pytest.raises(ConfigError) as info:
+        provider_from_env(httpx.AsyncClient(), env={})
+    message = str(info.value)
+    for word in ("LEADSCOUT_SEARXNG_URL", "SERPER_API_KEY", "BRAVE_API_KEY", "--sandbox"):
+        assert word in message
+    assert isinstance(provider_from_env(httpx.AsyncClient(), env={"SERPER_API_KEY": "k"}), SerperProvider)
