@@ -11,6 +11,7 @@ from uuid import UUID
 
 from leadscout.db.store import Store
 from leadscout.errors import UserError
+from leadscout.models import Company
 from leadscout.pipeline.runs import get_run_or_raise
 
 COMPANY_COLUMNS = [
@@ -53,31 +54,7 @@ async def export_rows(store: Store, run_id: UUID | str) -> tuple[list[dict[str, 
     run = await get_run_or_raise(store, run_id)
     companies = await store.run_companies(run.id, run.target_quantity)
     delivered = {c.id for c in companies}
-    company_rows = []
-    for c in companies:
-        quotes = [e.quote for e in c.evidence if e.quote]
-        urls = [e.url for e in c.evidence if e.url]
-        company_rows.append(
-            {
-                "company_name": c.name,
-                "domain": c.domain,
-                "website": c.website or "",
-                "city": c.city or "",
-                "state": c.state or "",
-                "pms": c.pms or "",
-                "pms_confidence": "directory" if c.pms else "",
-                "pms_evidence_url": urls[0] if c.pms and urls else "",
-                "units_estimate": "" if c.units_estimate is None else c.units_estimate,
-                "units_evidence": quotes[0] if c.units_estimate is not None and quotes else "",
-                "company_type": c.company_type or "",
-                "fit_score": "" if c.fit_score is None else c.fit_score,
-                "fit_reasons": "",
-                "criteria_verdicts": "",
-                "sources": " | ".join(sorted({e.source for e in c.evidence})),
-                "discovered_via": c.discovery_source,
-                "run_id": str(run.id),
-            }
-        )
+    company_rows = [_company_row(c, str(run.id)) for c in companies]
     contact_rows = []
     for ct in await store.run_contacts(run.id):
         if ct.company_id not in delivered:
@@ -99,6 +76,33 @@ async def export_rows(store: Store, run_id: UUID | str) -> tuple[list[dict[str, 
             }
         )
     return company_rows, contact_rows
+
+
+def _company_row(c: Company, run_id: str) -> dict[str, Any]:
+    verdicts = {v.criterion: v for v in c.verdicts}
+    pms_v, units_v = verdicts.get("pms"), verdicts.get("units_min") or verdicts.get("units_max")
+    pms_ev = pms_v.evidence[0] if pms_v and pms_v.evidence else None
+    units_ev = units_v.evidence[0] if units_v and units_v.evidence else None
+    directory_quote = next((e.quote for e in c.evidence if e.quote and e.source.startswith("directory")), "")
+    return {
+        "company_name": c.name,
+        "domain": c.domain,
+        "website": c.website or "",
+        "city": c.city or "",
+        "state": c.state or "",
+        "pms": c.pms or "",
+        "pms_confidence": "strong" if pms_ev else ("directory" if c.pms and directory_quote else ""),
+        "pms_evidence_url": pms_ev.url if pms_ev and pms_ev.url else "",
+        "units_estimate": "" if c.units_estimate is None else c.units_estimate,
+        "units_evidence": units_ev.quote if units_ev else (directory_quote if c.units_estimate is not None else ""),
+        "company_type": c.company_type or "",
+        "fit_score": "" if c.fit_score is None else c.fit_score,
+        "fit_reasons": "",
+        "criteria_verdicts": "; ".join(f"{v.criterion}={v.verdict.value} ({v.detail})" for v in c.verdicts),
+        "sources": " | ".join(sorted({e.url or e.source for e in c.evidence})),
+        "discovered_via": c.discovery_source,
+        "run_id": run_id,
+    }
 
 
 async def export_run(store: Store, run_id: UUID | str, out_dir: Path, fmt: str = "csv") -> dict[str, str]:

@@ -1,0 +1,160 @@
+"""Full runs on the sandbox web: the real CLI, real HTTP, real PostgreSQL, scored against the
+world's ground truth."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from leadscout.config import Settings
+from leadscout.db.store import Store
+from leadscout.models import Stage, Status
+from leadscout.pipeline.criteria import parse_criteria
+from leadscout.pipeline.runs import create_run
+from leadscout.sandbox.server import SandboxServer
+from leadscout.sandbox.world import build
+from leadscout.workers.runner import WorkerConfig, run_worker
+from tests.conftest import leadscout
+
+pytestmark = pytest.mark.e2e
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def read_csv(path: str | Path) -> list[dict[str, str]]:
+    with Path(path).open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+FAST_WEB = {"LEADSCOUT_FETCH_TIMEOUT": "2", "LEADSCOUT_POLITENESS_DELAY": "0.05"}
+
+
+def test_sandbox_run_from_the_cli_is_correct_and_proven(dsn: str, tmp_path: Path) -> None:
+    result = leadscout(
+        "run",
+        "--sandbox",
+        "10 property managers in Charlotte, NC",
+        "--geo",
+        "city",
+        "--json",
+        "--out",
+        str(tmp_path),
+        dsn=dsn,
+        env=FAST_WEB,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary = json.loads(result.stdout)
+    assert (summary["status"], summary["stage"], summary["companies_found"]) == ("completed", "done", 10)
+    assert [b["found"] for b in summary["batches"]] == [10]
+    world = build(7)
+    companies = read_csv(summary["exports"]["companies"])
+    assert len({c["domain"] for c in companies}) == 10
+    for row in companies:
+        truth = world.by_domain[row["domain"]]
+        assert truth.kind == "property_manager" and truth.city == "Charlotte" and truth.state == "NC", row
+        assert "company_type=true" in row["criteria_verdicts"] and "location=true" in row["criteria_verdicts"]
+        assert row["pms"] == (truth.pms or "")
+    with psycopg.connect(dsn) as conn:
+        evidence = conn.execute(
+            "SELECT v FROM pm_pipeline.company_candidates c, jsonb_array_elements(c.verdicts) v WHERE c.run_id = %s",
+            [summary["run_id"]],
+        ).fetchall()
+    hard = [v for (v,) in evidence if v["criterion"] in ("location", "company_type")]
+    assert len(hard) == 20 and all(v["verdict"] == "true" and v["evidence"] for v in hard)
+    assert all(
+        e["url"].startswith("http://www.") and len(e["quote"]) <= 300 and e["content_hash"]
+        for v in hard
+        for e in v["evidence"]
+    )
+    contacts = read_csv(summary["exports"]["contacts"])
+    per_company: dict[str, int] = {}
+    for contact in contacts:
+        per_company[contact["company_domain"]] = per_company.get(contact["company_domain"], 0) + 1
+        people = {p.full_name: p for p in world.by_domain[contact["company_domain"]].people}
+        person = people[contact["full_name"]]  # a real person of that company, never invented
+        assert contact["title"] == person.title
+        assert contact["email"] in ("", person.email)  # only an address the site published
+    assert set(per_company) == {c["domain"] for c in companies} and all(1 <= n <= 3 for n in per_company.values())
+
+
+def test_live_web_run_without_a_provider_stops_before_it_starts(dsn: str) -> None:
+    env = {k: "" for k in ("LEADSCOUT_SEARXNG_URL", "SERPER_API_KEY", "BRAVE_API_KEY", "LEADSCOUT_SEARCH_PROVIDER")}
+    result = leadscout("run", "5 property managers in Austin, TX", dsn=dsn, env=env)
+    assert result.returncode == 2
+    text = " ".join(result.stderr.split())
+    assert "SERPER_API_KEY" in text and "BRAVE_API_KEY" in text and "--sandbox" in text
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM pm_pipeline.runs").fetchone() == (0,)
+
+
+async def test_unsatisfiable_request_ends_in_a_decision_with_options(
+    store: Store, settings: Settings, dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = build(7, per_metro=(40, 40))
+    with SandboxServer(small, timeout_seconds=3) as server:
+        for key, value in server.env().items():
+            monkeypatch.setenv(key, value)
+        criteria = parse_criteria(
+            {
+                "quantity": 5,
+                "cities": ["Columbus"],
+                "state": "OH",
+                "pms": ["resman"],
+                "units_min": 1000,
+                "geo_scope": "city",
+            }
+        )
+        run = await create_run(store, criteria, batch_size=10, options={"sources": ["web"]})
+
+        async def settled() -> bool:
+            current = await store.get_run(run.id)
+            return current is not None and current.status != Status.ACTIVE
+
+        fast = settings.model_copy(update={"fetch_timeout": 1.5, "politeness_delay": 0.02})
+        await run_worker(fast, dsn, WorkerConfig(concurrency=4, install_signal_handlers=False, until=settled))
+    final = await store.get_run(run.id)
+    assert final is not None and (final.stage, final.status) == (Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
+    actions = [o["action"] for o in final.decision_options or []]
+    assert actions == ["expand_location", "loosen_pms", "lower_units", "accept_partial"]
+    rows = await store.candidate_stats(run.id)
+    rejected = [r for r in rows if r["status"] == "rejected"]
+    assert rejected and all(r["reasons"] for r in rejected)  # every rejection says why
+    assert await store.run_companies(run.id) == []
+
+
+def test_real_directory_only_run_returns_rows_that_truly_match(dsn: str, tmp_path: Path) -> None:
+    path = SHARED / "pm_companies_directory.csv"
+    if not path.exists():
+        pytest.fail(f"shared test data missing: {path}")
+    imported = leadscout("directory", "import", str(path), "--json", dsn=dsn, timeout=300)
+    assert imported.returncode == 0
+    result = leadscout(
+        "run",
+        "25 AppFolio companies in Phoenix, AZ with 200+ doors",
+        "--source",
+        "directory",
+        "--json",
+        "--out",
+        str(tmp_path),
+        dsn=dsn,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-1500:]
+    summary = json.loads(result.stdout)
+    criteria = parse_criteria(
+        {"quantity": 25, "cities": ["Phoenix"], "state": "AZ", "pms": ["appfolio"], "units_min": 200}
+    )
+    allowed = set(criteria.allowed_cities())
+    rows = {r["domain"]: r for r in read_csv(path)}
+    companies = read_csv(summary["exports"]["companies"])
+    assert companies and len(companies) == summary["companies_found"]
+    for c in companies:
+        src = rows[c["domain"]]
+        assert src["pms"] == "appfolio" and int(src["doors_managed"]) >= 200, src
+        assert src["listing_state"] == "AZ" and src["listing_city"].title() in allowed, src
+    assert os.path.getsize(summary["exports"]["contacts"]) > 0
