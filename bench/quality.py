@@ -42,7 +42,7 @@ from leadscout.workers.runner import WorkerConfig, run_worker  # noqa: E402
 
 REQUESTS = {
     "austin_appfolio_100": "25 AppFolio property managers in Austin, TX with 100+ units",
-    "phoenix_buildium": "10 Buildium property managers in Phoenix, AZ",
+    "atlanta_buildium": "10 Buildium property managers in Atlanta, GA",
     "denver_200_units": "15 property managers in Denver, CO with 200+ units",
     "tampa_rentvine_or_yardi": ("8 property managers in Tampa, FL", {"pms": ["rentvine", "yardi"]}),
     "charlotte_city_only": ("12 property managers in Charlotte, NC", {"geo_scope": "city"}),
@@ -85,6 +85,10 @@ async def one_request(name: str, spec: Any, world: World, server: SandboxServer,
         pool = open_pool(dsn, settings)
         await pool.open(wait=True)
         store = Store(pool)
+        # suppress two companies that would match: they must never be delivered
+        suppressed = [c.domain for c in world.companies if truth_match(c, criteria)][:2]
+        for domain in suppressed:
+            await store.add_blocked_domain(domain, "customer", "bench")
         run = await create_run(store, criteria, batch_size=10, options={"sources": ["web"], "sandbox": {}})
         started = time.monotonic()
 
@@ -102,7 +106,7 @@ async def one_request(name: str, spec: Any, world: World, server: SandboxServer,
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')  # type: ignore[arg-type]
-    truth = [c for c in world.companies if truth_match(c, criteria)]
+    truth = [c for c in world.companies if truth_match(c, criteria) and c.domain not in blocked]
     correct = [c for c in companies if (w := world.by_domain.get(c.domain)) and truth_match(w, criteria)]
     pms_right = [c for c in companies if (w := world.by_domain.get(c.domain)) and c.pms == (w.pms or None)]
     unit_errors = [
@@ -161,7 +165,7 @@ def main() -> None:
     rows = asyncio.run(main_async(args))
     head = (
         f"{'request':<30} {'target':>6} {'possible':>8} {'found':>5} {'precision':>9} {'pms acc':>7} "
-        f"{'unit err':>8} {'dups':>4} {'blocked':>7} {'fetch/acc':>9} {'wall s':>7}  status"
+        f"{'unit err':>8} {'dups':>4} {'blocked':>7} {'no-proof':>8} {'fetch/acc':>9} {'wall s':>7}  status"
     )
     print("\n" + head + "\n" + "-" * len(head))
     for r in rows:
@@ -169,7 +173,8 @@ def main() -> None:
         print(
             f"{r['request']:<30} {r['target']:>6} {r['possible']:>8} {r['found']:>5} {fmt(r['precision'], '>9.3f')} "
             f"{fmt(r['pms_label_accuracy'], '>7.3f')} {fmt(r['unit_estimate_mean_abs_error'], '>8.3f')} "
-            f"{r['duplicates']:>4} {r['blocked_violations']:>7} {fmt(r['fetches_per_accepted'], '>9.1f')} "
+            f"{r['duplicates']:>4} {r['blocked_violations']:>7} {r['companies_without_hard_evidence']:>8} "
+            f"{fmt(r['fetches_per_accepted'], '>9.1f')} "
             f"{r['wall_seconds']:>7.1f}  {r['status']}"
         )
     args.json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,6 @@ import math
 import time
 import uuid
 from datetime import datetime
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -20,8 +19,8 @@ from leadscout.config import Settings
 from leadscout.db.store import Store
 from leadscout.models import Stage, Status
 from leadscout.pipeline.criteria import parse_criteria
-from leadscout.pipeline.directory import import_file
 from leadscout.pipeline.runs import create_run, summarize
+from leadscout.sandbox.server import SandboxServer
 from leadscout.workers import heartbeat as hb
 from leadscout.workers.runner import WorkerConfig, run_worker
 
@@ -105,11 +104,17 @@ async def test_dead_worker_detection_uses_the_configured_window(store: Store, ds
     assert stats["lead_list"].dead_workers == 1
 
 
-async def test_real_25_company_run_with_batching(store: Store, settings: Settings, dsn: str, world_csv: Path) -> None:
+async def test_real_25_company_run_with_batching(
+    store: Store, settings: Settings, dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seed's 25-company run, now against the sandbox web: search, list pages, verification."""
     target, batch_size = 25, 10
-    await import_file(store, world_csv)
+    sandbox = SandboxServer(seed=7, timeout_seconds=3).__enter__()
+    for key, value in sandbox.env().items():
+        monkeypatch.setenv(key, value)
+    settings = settings.model_copy(update={"fetch_timeout": 2.0, "politeness_delay": 0.05})
     criteria = parse_criteria({"quantity": target, "cities": ["Austin"], "state": "TX", "geo_scope": "city"})
-    run = await create_run(store, criteria, batch_size=batch_size)
+    run = await create_run(store, criteria, batch_size=batch_size, options={"sources": ["web"], "sandbox": {}})
     banner("REAL PRODUCTION TEST: 25-Company Run with Batching")
     print(f"Run ID: {run.id}\nTarget: {target} companies\nBatch Size: {batch_size}")
     print(f"Expected Batches: {math.ceil(target / batch_size)} (10 + 10 + 5)\n{LINE}")
@@ -121,7 +126,10 @@ async def test_real_25_company_run_with_batching(store: Store, settings: Setting
         return current is not None and current.status != Status.ACTIVE
 
     print(f"\n[{datetime.now():%H:%M:%S}] Initializing worker...\n✅ Worker started with heartbeat")
-    await run_worker(settings, dsn, WorkerConfig(concurrency=4, install_signal_handlers=False, until=settled))
+    try:
+        await run_worker(settings, dsn, WorkerConfig(concurrency=4, install_signal_handlers=False, until=settled))
+    finally:
+        sandbox.__exit__(None, None, None)
     elapsed = time.monotonic() - started
 
     summary = await summarize(store, run.id)
@@ -154,6 +162,10 @@ async def test_real_25_company_run_with_batching(store: Store, settings: Setting
     companies = await store.run_companies(run.id)
     assert len(companies) == target and len({c.domain for c in companies}) == target
     assert all(c.city == "Austin" and c.state == "TX" for c in companies)
+    world = sandbox.world  # precision against the ground truth: every company truly matches
+    assert all(world.by_domain[c.domain].kind == "property_manager" for c in companies)
+    assert all(world.by_domain[c.domain].city == "Austin" for c in companies)
+    assert all(v.verdict == "true" and v.evidence for c in companies for v in c.verdicts)
     assert sorted(c.batch_no for c in companies) == [1] * 10 + [2] * 10 + [3] * 5
     assert await store.count_companies_by_run() == {run.id: target}
     # the run went through every stage, and completed only at done

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -143,7 +144,8 @@ class Pipeline:
             await jobs.enqueue(self.store, conn, jobs.research_job(run, company.id))
 
     async def _ask_user(self, conn: Conn, run: Run, ready: int, criteria: Criteria) -> None:
-        options = discovery_options(criteria, ready, run.target_quantity)
+        near_misses = near_miss_summary(await self.store.candidate_stats(run.id))
+        options = discovery_options(criteria, ready, run.target_quantity, near_misses)
         await state.move(
             self.store,
             conn,
@@ -295,29 +297,62 @@ class Pipeline:
         return run is not None and (run.stage, run.status) == (stage, Status.ACTIVE)
 
 
-def discovery_options(criteria: Criteria, ready: int, target: int) -> list[dict[str, object]]:
+def discovery_options(
+    criteria: Criteria, ready: int, target: int, near: NearMisses | None = None
+) -> list[dict[str, object]]:
+    """The user's choices when the search space is used up, each with a concrete suggestion
+    drawn from the candidates that failed only that one criterion."""
+    near = near or NearMisses()
     options: list[dict[str, object]] = []
     if criteria.cities:
-        options.append(
-            {
-                "action": "expand_location",
-                "label": f"Search all of {criteria.state} instead of {', '.join(criteria.cities)}",
-            }
-        )
+        cities = [c for c, _ in near.cities.most_common(5)]
+        label = f"Expand the location beyond {', '.join(criteria.cities)}"
+        if cities:
+            label += f": add {', '.join(cities)} ({sum(near.cities.values())} matching companies found there)"
+        options.append({"action": "expand_location", "label": label, "suggestion": {"cities": cities}})
     elif criteria.state:
-        options.append({"action": "expand_location", "label": f"Search beyond {criteria.state}"})
+        options.append({"action": "expand_location", "label": f"Search beyond {criteria.state}", "suggestion": {}})
     if criteria.pms:
-        options.append({"action": "loosen_pms", "label": f"Accept any PMS, not only {', '.join(criteria.pms)}"})
+        vendors_seen = [v for v, _ in near.pms.most_common(3)]
+        label = f"Accept any PMS, not only {', '.join(criteria.pms)}"
+        if vendors_seen:
+            label += f" ({sum(near.pms.values())} otherwise matching companies use {', '.join(vendors_seen)})"
+        options.append({"action": "loosen_pms", "label": label, "suggestion": {"pms": vendors_seen}})
     if criteria.units_min:
-        options.append(
-            {
-                "action": "lower_units",
-                "label": f"Lower the {criteria.units_min}-unit minimum",
-                "suggestion": {"units_min": criteria.units_min // 2},
-            }
-        )
-    options.append({"action": "accept_partial", "label": f"Accept the {ready} of {target} companies found"})
+        lower = max(near.units) if near.units else criteria.units_min // 2
+        label = f"Lower the {criteria.units_min}-unit minimum to {lower}"
+        if near.units:
+            label += f" ({len(near.units)} otherwise matching companies state fewer units)"
+        options.append({"action": "lower_units", "label": label, "suggestion": {"units_min": lower}})
+    options.append(
+        {"action": "accept_partial", "label": f"Accept the {ready} of {target} companies found", "suggestion": {}}
+    )
     return options
+
+
+@dataclass
+class NearMisses:
+    """Rejected candidates that failed exactly one criterion, by what would admit them."""
+
+    cities: Counter[str] = field(default_factory=Counter)
+    pms: Counter[str] = field(default_factory=Counter)
+    units: list[int] = field(default_factory=list)
+
+
+def near_miss_summary(rows: list[dict[str, Any]]) -> NearMisses:
+    near = NearMisses()
+    for row in rows:
+        failed = [v for v in row["verdicts"] or [] if v.get("verdict") != "true"]
+        if row["status"] != "rejected" or len(failed) != 1 or failed[0].get("verdict") != "false":
+            continue
+        detail = str(failed[0].get("detail", ""))
+        if failed[0]["criterion"] == "location" and detail.startswith("HQ "):
+            near.cities[detail[3:].split(",")[0]] += 1
+        elif failed[0]["criterion"] == "pms" and detail.startswith("uses "):
+            near.pms[detail[5:].split(",")[0]] += 1
+        elif failed[0]["criterion"] == "units_min" and detail.split()[0].isdigit():
+            near.units.append(int(detail.split()[0]))
+    return near
 
 
 def contact_options(short: int) -> list[dict[str, object]]:

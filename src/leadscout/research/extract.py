@@ -208,7 +208,12 @@ def extract(url: str, html: str) -> PageFacts:
     for node in tree.css("a[href]")[:2000]:
         href = (node.attributes.get("href") or "").strip()
         if href and not href.startswith(("#", "javascript:", "tel:")):
-            links.append(Link(url=urljoin(url, href), text=" ".join(node.text().split())[:200], context=_context(node)))
+            try:
+                target = urljoin(url, href)
+                urlsplit(target).hostname  # noqa: B018 - raises on a malformed host such as http://[::1
+            except ValueError:
+                continue  # a broken link on a page is skipped, never fatal
+            links.append(Link(url=target, text=" ".join(node.text().split())[:200], context=_context(node)))
     emails = sorted(
         {
             (n.attributes.get("href") or "")[7:].split("?")[0].lower()

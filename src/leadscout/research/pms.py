@@ -142,7 +142,10 @@ def _matches_in_page(page: Page) -> list[tuple[LinkMatch, str]]:
             raw = (node.attributes.get(attr) or "").strip()
             if not raw or raw.startswith(("#", "mailto:", "tel:", "javascript:")):
                 continue
-            m = classify_url(urljoin(base, raw))
+            try:
+                m = classify_url(urljoin(base, raw))
+            except ValueError:  # a malformed link is skipped, never fatal
+                continue
             if m is None:
                 continue
             if selector == "script" and m.tier == Tier.STRONG:
@@ -153,7 +156,11 @@ def _matches_in_page(page: Page) -> list[tuple[LinkMatch, str]]:
         if (node.attributes.get("http-equiv") or "").lower() == "refresh":
             content = node.attributes.get("content") or ""
             target = content.split("url=", 1)[-1].strip(" '\"") if "url=" in content.lower() else ""
-            if target and (m := classify_url(urljoin(base, target))):
+            try:
+                m = classify_url(urljoin(base, target)) if target else None
+            except ValueError:
+                m = None
+            if m is not None:
                 found.append((m, f"meta refresh to {target[:200]}"))
     found.extend(_script_and_text_matches(tree))
     return found

@@ -1,0 +1,145 @@
+"""Extraction, company naming, company-type classification, query plans and decision options."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadscout.pipeline.criteria import parse_criteria
+from leadscout.pipeline.stages import discovery_options, near_miss_summary
+from leadscout.pipeline.web_source import normalise_name, query_plan
+from leadscout.research.extract import extract, unit_claims
+from leadscout.research.fetch import FetchResult
+from leadscout.research.verify import classify_type, name_from_title
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("We manage over 1,200 units across the Austin area.", 1200),
+        ("Our team takes care of 450+ doors for local owners.", 450),
+        ("A portfolio of 310 single-family homes and apartments.", 310),
+        ("Trusted with more than 95 rental homes.", 95),
+        ("2,500 units under management and growing.", 2500),
+    ],
+)
+def test_unit_claims_in_varied_phrasing(text: str, value: int) -> None:
+    claims = unit_claims(text)
+    assert [c.value for c in claims] == [value] and claims[0].phrase == text
+
+
+def test_numbers_that_are_not_a_portfolio_are_ignored() -> None:
+    assert unit_claims("See 3 homes for sale near you. Founded in 1999. Call 512 555 0100.") == []
+
+
+def test_addresses_people_and_emails() -> None:
+    html = """<html><head><title>Oak PM | Property Management in Austin, TX</title>
+    <script type='application/ld+json'>{"@context":"https://schema.org","@graph":[
+      {"@type":"LocalBusiness","name":"Oak PM","address":{"@type":"PostalAddress","streetAddress":"12 Main St",
+       "addressLocality":"Round Rock","addressRegion":"Texas","postalCode":"78664"}},
+      {"@type":"Person","name":"Ann Lee","jobTitle":"Owner"}]}</script>
+    <script type='application/ld+json'>{broken json</script></head>
+    <body><div class='team-member'><h3 class='name'>Ann Lee</h3><p class='title'>Owner</p>
+    <a href='mailto:ann@oak-pm.com'>ann@oak-pm.com</a></div>
+    <div class='team-member'><h3 class='name'>Bo Diaz</h3><p class='title'>Leasing Agent</p></div>
+    <footer><address>500 Elm St, Austin, TX 78701</address> Call (512) 555-0100</footer></body></html>"""
+    facts = extract("http://www.oak-pm.com/team", html)
+    assert [(a.city, a.state, a.source) for a in facts.addresses] == [
+        ("Round Rock", "TX", "jsonld"),
+        ("Austin", "TX", "address_tag"),
+    ]
+    assert {(p.full_name, p.title, p.email) for p in facts.people} == {
+        ("Ann Lee", "Owner", "ann@oak-pm.com"),
+        ("Bo Diaz", "Leasing Agent", None),
+    }
+    assert facts.emails == ["ann@oak-pm.com"] and facts.phones == ["(512) 555-0100"]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "\x00\x01\x02",
+        "<div>" * 20000,
+        "<a href='http://[::1'>x</a>",
+        "<script type='application/ld+json'>[[[[[[</script>",
+        "é" * 100000,
+    ],
+)
+def test_extract_never_raises(html: str) -> None:
+    extract("http://x.com/", html)
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Oak PM | Property Management in Austin, TX", "Oak PM"),
+        ("About | Cedar Realty & Management", "Cedar Realty & Management"),
+        ("Home - Maple Rentals", "Maple Rentals"),
+        ("", ""),
+    ],
+)
+def test_name_from_title(title: str, name: str) -> None:
+    assert name_from_title(title) == name
+
+
+def _page(text: str) -> tuple[FetchResult, object]:
+    return FetchResult(url="http://x.com/", final_url="http://x.com/", ok=True), extract(
+        "http://x.com/", f"<p>{text}</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Full-service residential property management: leasing, rent collection and tenant screening.",
+            "property_manager",
+        ),
+        ("Community association management for HOAs and condominium associations.", "hoa"),
+        ("Search homes for sale and meet buyers and sellers agents at our real estate brokerage.", "brokerage"),
+        ("Luxury apartment homes: floor plans, amenities, schedule a tour.", "apartment_community"),
+        ("Vacation rentals: book your stay, nightly getaways.", "vacation_rental"),
+        ("This domain may be for sale. Buy this domain. Related: property management.", "parked"),
+    ],
+)
+def test_company_type_rejects_look_alikes(text: str, kind: str) -> None:
+    got, evidence = classify_type([_page(text)])  # type: ignore[list-item]
+    assert got == kind and evidence is not None and evidence.quote
+
+
+def test_query_plan_covers_pms_and_metro_cities() -> None:
+    plan = query_plan(parse_criteria({"quantity": 5, "cities": ["Austin"], "state": "TX", "pms": ["appfolio"]}))
+    assert "property management companies in Austin TX" in plan
+    assert "AppFolio property management Austin TX" in plan
+    assert any("Round Rock" in q or "Pflugerville" in q for q in plan)
+    assert len(plan) == len(set(plan))
+    assert normalise_name("Oak Property Management, LLC") == normalise_name("oak property management")
+
+
+def test_decision_options_are_concrete() -> None:
+    rows = [
+        {
+            "status": "rejected",
+            "verdicts": [{"criterion": "location", "verdict": "false", "detail": "HQ Waco, TX: out"}],
+        },
+        {"status": "rejected", "verdicts": [{"criterion": "pms", "verdict": "false", "detail": "uses buildium"}]},
+        {
+            "status": "rejected",
+            "verdicts": [{"criterion": "units_min", "verdict": "false", "detail": "80 units stated"}],
+        },
+        {
+            "status": "rejected",
+            "verdicts": [
+                {"criterion": "units_min", "verdict": "false", "detail": "60 units stated"},
+                {"criterion": "pms", "verdict": "false", "detail": "uses yardi"},
+            ],
+        },
+    ]
+    criteria = parse_criteria(
+        {"quantity": 25, "cities": ["Austin"], "state": "TX", "pms": ["appfolio"], "units_min": 100}
+    )
+    options = {o["action"]: o for o in discovery_options(criteria, 7, 25, near_miss_summary(rows))}
+    assert options["expand_location"]["suggestion"] == {"cities": ["Waco"]}
+    assert options["loosen_pms"]["suggestion"] == {"pms": ["buildium"]}
+    assert options["lower_units"]["suggestion"] == {"units_min": 80}
+    assert "7 of 25" in str(options["accept_partial"]["label"])
