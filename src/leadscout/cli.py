@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -341,7 +342,8 @@ def run_cmd(
         options["sandbox"] = {"seed": seed}
     elif "web" in sources:
         _require_search_provider()  # a live web run without a provider stops before it starts
-    summary = _run(lambda: _run_and_follow(settings, criteria, options, no_wait, json_out, concurrency, out_dir))
+    request_ = RunRequest(criteria, options, no_wait, json_out, concurrency, out_dir)
+    summary = _run(lambda: _run_and_follow(settings, request_))
     if json_out:
         _print_json(summary.model_dump(mode="json"))
     if summary.status == Status.FAILED.value:
@@ -356,37 +358,40 @@ def _require_search_provider() -> None:
     provider_from_env(httpx.AsyncClient())
 
 
-async def _run_and_follow(
-    settings: Settings,
-    criteria: Any,
-    options: dict[str, Any],
-    no_wait: bool,
-    json_out: bool,
-    concurrency: int,
-    out_dir: Path,
-) -> RunSummary:
-    if "sandbox" in options and not no_wait:
+@dataclass
+class RunRequest:
+    """What `leadscout run` was asked to do, past validation."""
+
+    criteria: Any
+    options: dict[str, Any]
+    no_wait: bool
+    json_out: bool
+    concurrency: int
+    out_dir: Path
+
+
+async def _run_and_follow(settings: Settings, req: RunRequest) -> RunSummary:
+    if "sandbox" in req.options and not req.no_wait:
         from leadscout.sandbox.server import SandboxServer
 
-        with SandboxServer(seed=options["sandbox"]["seed"]) as server:
+        with SandboxServer(seed=req.options["sandbox"]["seed"]) as server:
             os.environ.update(server.env())  # the in-process workers fetch through the sandbox proxy
-            return await _create_and_work(settings, criteria, options, no_wait, json_out, concurrency, out_dir)
-    return await _create_and_work(settings, criteria, options, no_wait, json_out, concurrency, out_dir)
+            return await _create_and_work(settings, req)
+    return await _create_and_work(settings, req)
 
 
-async def _create_and_work(
-    settings: Settings,
-    criteria: Any,
-    options: dict[str, Any],
-    no_wait: bool,
-    json_out: bool,
-    concurrency: int,
-    out_dir: Path,
-) -> RunSummary:
+async def _create_and_work(settings: Settings, req: RunRequest) -> RunSummary:
     from leadscout.workers.runner import WorkerConfig, run_worker
 
     async with _store(settings) as (store, dsn):
-        run = await create_run(store, criteria, batch_size=settings.batch_size, options=options)
+        criteria, no_wait, json_out, concurrency, out_dir = (
+            req.criteria,
+            req.no_wait,
+            req.json_out,
+            req.concurrency,
+            req.out_dir,
+        )
+        run = await create_run(store, criteria, batch_size=settings.batch_size, options=req.options)
         say = (lambda *a, **k: None) if json_out else out.print
         say(f"[bold]Run {run.id}[/]: {criteria.describe()}")
         if no_wait:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -55,6 +55,25 @@ async def _call(client: httpx.AsyncClient, method: str, url: str, **kwargs: Any)
         raise TransientError(f"search unreachable: {exc}") from None
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _reply(response: httpx.Response, model: type[M], provider: str, key_var: str | None = None) -> M:
+    """The provider's JSON as a typed reply; errors mapped to transient or permanent."""
+    try:
+        return model.model_validate(_check(response, provider, key_var))
+    except ValidationError as exc:
+        raise TransientError(f"{provider} reply has an unexpected shape: {exc.error_count()} problems") from None
+
+
+def _ranked(provider: str, page: int, items: list[tuple[str, str, str]]) -> list[SearchResult]:
+    offset = (page - 1) * 10
+    return [
+        SearchResult(url=url, title=title, snippet=snippet, rank=offset + i + 1, provider=provider)
+        for i, (url, title, snippet) in enumerate(items)
+    ]
+
+
 class _SearxItem(BaseModel):
     url: str
     title: str = ""
@@ -78,15 +97,8 @@ class SearxngProvider:
             f"{self.base_url.rstrip('/')}/search",
             params={"q": query, "format": "json", "pageno": page},
         )
-        try:
-            reply = _SearxReply.model_validate(_check(response, self.name))
-        except ValidationError as exc:
-            raise TransientError(f"searxng reply has an unexpected shape: {exc.error_count()} problems") from None
-        offset = (page - 1) * 10
-        return [
-            SearchResult(url=r.url, title=r.title, snippet=r.content, rank=offset + i + 1, provider=self.name)
-            for i, r in enumerate(reply.results)
-        ]
+        reply = _reply(response, _SearxReply, self.name)
+        return _ranked(self.name, page, [(r.url, r.title, r.content) for r in reply.results])
 
 
 class _SerperItem(BaseModel):
@@ -114,14 +126,8 @@ class SerperProvider:
             headers={"X-API-KEY": self.api_key},
             json={"q": query, "num": 10, "page": page},
         )
-        try:
-            reply = _SerperReply.model_validate(_check(response, self.name, "SERPER_API_KEY"))
-        except ValidationError:
-            raise TransientError("serper reply has an unexpected shape") from None
-        return [
-            SearchResult(url=r.link, title=r.title, snippet=r.snippet, rank=(page - 1) * 10 + i + 1, provider=self.name)
-            for i, r in enumerate(reply.organic)
-        ]
+        reply = _reply(response, _SerperReply, self.name, "SERPER_API_KEY")
+        return _ranked(self.name, page, [(r.link, r.title, r.snippet) for r in reply.organic])
 
 
 class _BraveItem(BaseModel):
@@ -153,16 +159,8 @@ class BraveProvider:
             headers={"X-Subscription-Token": self.api_key, "Accept": "application/json"},
             params={"q": query, "count": 10, "offset": page - 1},
         )
-        try:
-            reply = _BraveReply.model_validate(_check(response, self.name, "BRAVE_API_KEY"))
-        except ValidationError:
-            raise TransientError("brave reply has an unexpected shape") from None
-        return [
-            SearchResult(
-                url=r.url, title=r.title, snippet=r.description, rank=(page - 1) * 10 + i + 1, provider=self.name
-            )
-            for i, r in enumerate(reply.web.results)
-        ]
+        reply = _reply(response, _BraveReply, self.name, "BRAVE_API_KEY")
+        return _ranked(self.name, page, [(r.url, r.title, r.description) for r in reply.web.results])
 
 
 PROVIDERS = ("searxng", "serper", "brave")
