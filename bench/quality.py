@@ -67,6 +67,29 @@ def truth_match(c: WorldCompany, criteria: Criteria) -> bool:
     )
 
 
+def classifier_accuracy() -> dict[str, Any]:
+    """Per-vendor accuracy of the PMS link classifier on the real strong portal labels in
+    ../shared/data (tests and evaluation only; the file is never shipped)."""
+    import csv
+    from collections import defaultdict
+
+    from leadscout.research.pms import classify_url
+
+    path = ROOT.parent / "shared" / "data" / "pm_portal_labels.csv"
+    if not path.exists():
+        return {"error": f"missing {path}"}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    with path.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["evidence_strength"] == "strong":
+                match = classify_url(f"https://{row['pms_portal_host']}/")
+                counts[row["pms"]][0] += int(match is not None and match.vendor == row["pms"])
+                counts[row["pms"]][1] += 1
+    return {
+        vendor: {"correct": ok, "rows": n, "accuracy": round(ok / n, 4)} for vendor, (ok, n) in sorted(counts.items())
+    }
+
+
 def admin_dsn() -> str:
     external = os.environ.get("DATABASE_URL") or os.environ.get("POSTGRES_URL")
     return external or embedded.start(Path(tempfile.gettempdir()) / f"leadscout-bench-pg-{os.getuid()}")
@@ -86,7 +109,8 @@ async def one_request(name: str, spec: Any, world: World, server: SandboxServer,
         await pool.open(wait=True)
         store = Store(pool)
         # suppress two companies that would match: they must never be delivered
-        suppressed = [c.domain for c in world.companies if truth_match(c, criteria)][:2]
+        possible = [c.domain for c in world.companies if truth_match(c, criteria)]
+        suppressed = possible[: max(0, min(2, len(possible) - criteria.quantity))]  # keep it satisfiable
         for domain in suppressed:
             await store.add_blocked_domain(domain, "customer", "bench")
         run = await create_run(store, criteria, batch_size=10, options={"sources": ["web"], "sandbox": {}})
@@ -160,9 +184,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", nargs="*")
+    parser.add_argument("--classifier-only", action="store_true", help="only the real-data PMS classifier check")
     parser.add_argument("--json-out", type=Path, default=ROOT / "bench" / "results" / "quality.json")
     args = parser.parse_args()
-    rows = asyncio.run(main_async(args))
+    classifier = classifier_accuracy()
+    print("PMS link classifier on real strong portal labels (per vendor):")
+    for vendor, stats in classifier.items():
+        print(f"  {vendor:<14} {stats}")
+    rows = [] if args.classifier_only else asyncio.run(main_async(args))
     head = (
         f"{'request':<30} {'target':>6} {'possible':>8} {'found':>5} {'precision':>9} {'pms acc':>7} "
         f"{'unit err':>8} {'dups':>4} {'blocked':>7} {'no-proof':>8} {'fetch/acc':>9} {'wall s':>7}  status"
@@ -178,7 +207,9 @@ def main() -> None:
             f"{r['wall_seconds']:>7.1f}  {r['status']}"
         )
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
-    args.json_out.write_text(json.dumps({"seed": args.seed, "requests": rows}, indent=2))
+    args.json_out.write_text(
+        json.dumps({"seed": args.seed, "requests": rows, "pms_classifier_real_data": classifier}, indent=2)
+    )
     print(f"\nwrote {args.json_out}")
 
 
