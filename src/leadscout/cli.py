@@ -395,7 +395,10 @@ async def _create_and_work(settings: Settings, req: RunRequest) -> RunSummary:
         say = (lambda *a, **k: None) if json_out else out.print
         say(f"[bold]Run {run.id}[/]: {criteria.describe()}")
         if no_wait:
-            say("queued; start workers with `leadscout worker` and follow with `leadscout status`")
+            if "sandbox" in req.options:
+                say("queued; run `leadscout sandbox serve`, export the variables it prints, then `leadscout worker`")
+            else:
+                say("queued; start workers with `leadscout worker` and follow with `leadscout status`")
             return await summarize(store, run.id)
 
         async def finished() -> bool:

@@ -143,3 +143,14 @@ def test_decision_options_are_concrete() -> None:
     assert options["loosen_pms"]["suggestion"] == {"pms": ["buildium"]}
     assert options["lower_units"]["suggestion"] == {"units_min": 80}
     assert "7 of 25" in str(options["accept_partial"]["label"])
+
+
+def test_jsonld_itemlist_entries_are_list_candidates() -> None:
+    from leadscout.pipeline.web_source import itemlist_entries
+
+    html = """<script type='application/ld+json'>{"@type": "ItemList", "itemListElement": [
+      {"@type": "ListItem", "position": 1, "item": {"name": "Oak PM", "url": "https://oak-pm.com/"}},
+      {"@type": "ListItem", "position": 2, "name": "Elm PM", "url": "https://elm-pm.com/"},
+      {"@type": "ListItem", "position": 3, "name": "No link"}]}</script>"""
+    facts = extract("http://list.example.com/", html)
+    assert itemlist_entries(facts) == [("Oak PM", "https://oak-pm.com/"), ("Elm PM", "https://elm-pm.com/")]

@@ -212,6 +212,8 @@ class WebSource:
         """Companies a list page names with their own websites (following profile pages and
         pagination on the list site)."""
         out: dict[str, tuple[str, str]] = {}
+        for name, url in itemlist_entries(facts):  # schema.org ItemList: the page says it is a list
+            self._external(Link(url=url, text=name, context=name), list_domain, out)
         seen_pages = {facts.url}
         pages = [facts]
         while pages and len(seen_pages) <= MAX_LIST_PAGES:
@@ -259,6 +261,24 @@ class WebSource:
             await self.store.add_candidate(run.id, domain, name, website, via, "suppressed", ["suppressed domain"])
             return
         await self.store.add_candidate(run.id, domain, name, website, via)
+
+
+def itemlist_entries(facts: PageFacts) -> list[tuple[str, str]]:
+    """(name, url) of every entry of the page's JSON-LD ItemLists."""
+    out = []
+    for item in facts.jsonld:
+        if "ItemList" not in str(item.get("@type")):
+            continue
+        elements = item.get("itemListElement")
+        for element in elements if isinstance(elements, list) else []:
+            if not isinstance(element, dict):
+                continue
+            nested = element.get("item")
+            inner: dict[str, Any] = nested if isinstance(nested, dict) else element
+            url, name = inner.get("url") or element.get("url"), inner.get("name") or element.get("name")
+            if isinstance(url, str) and url.startswith(("http://", "https://")):
+                out.append((str(name or ""), url))
+    return out
 
 
 def rejection_summary(rows: list[dict[str, Any]]) -> Counter[str]:
