@@ -81,7 +81,7 @@ def _state_zips(state: str) -> tuple[tuple[str, float, float], ...]:
     import zipcodes
 
     rows = []
-    for z in zipcodes.filter_by(state=state):  # type: ignore[no-untyped-call]
+    for z in zipcodes.filter_by(state=state):  # type: ignore[no-untyped-call,unused-ignore]
         try:
             rows.append((str(z["city"]).title(), float(z["lat"]), float(z["long"])))
         except (TypeError, ValueError, KeyError):
