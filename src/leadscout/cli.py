@@ -312,17 +312,18 @@ def run_cmd(
     ] = False,
     seed: Annotated[int, typer.Option("--seed", help="Sandbox world seed.")] = 7,
     source: Annotated[
-        str, typer.Option("--source", help="directory | web | all (directory first, then the web)")
-    ] = "all",
+        str,
+        typer.Option("--source", help="auto | directory | web | all (all: the directory first, then the web)"),
+    ] = "auto",
     geo: Annotated[
         str | None, typer.Option("--geo", help="city: the named cities only; metro: also nearby cities")
     ] = None,
     radius: Annotated[int | None, typer.Option("--radius", help="Metro radius in miles (default 30).")] = None,
 ) -> None:
     """Create a lead-list run; unless --no-wait, work it to the end here and export it."""
-    sources = {"all": ["directory", "web"], "directory": ["directory"], "web": ["web"]}.get(source)
+    sources = {"all": ["directory", "web"], "directory": ["directory"], "web": ["web"], "auto": []}.get(source)
     if sources is None:
-        raise UserError(f"unknown --source {source!r}; use directory, web or all")
+        raise UserError(f"unknown --source {source!r}; use auto, directory, web or all")
     criteria = build_criteria(
         request,
         geo_scope=geo,
@@ -337,6 +338,8 @@ def run_cmd(
         contacts_max=contacts_max,
     )
     settings = _settings(batch_size=batch_size)
+    if source == "auto":
+        sources = _auto_sources(settings, sandbox)
     options: dict[str, Any] = {"sources": sources}
     if sandbox:
         options["sandbox"] = {"seed": seed}
@@ -348,6 +351,32 @@ def run_cmd(
         _print_json(summary.model_dump(mode="json"))
     if summary.status == Status.FAILED.value:
         raise typer.Exit(1)
+
+
+def _auto_sources(settings: Settings, sandbox: bool) -> list[str]:
+    """The directory, plus the web when there is a way to search it. Without one, a run with a
+    non-empty directory searches only the directory (and says so); else it stops here."""
+    import httpx
+
+    from leadscout.research.search import provider_from_env
+
+    try:
+        if not sandbox:
+            provider_from_env(httpx.AsyncClient())
+        return ["directory", "web"]
+    except LeadscoutError as exc:
+
+        async def directory_size() -> int:
+            async with _store(settings) as (store, _):
+                return await store.count_directory()
+
+        if _run(directory_size) == 0:
+            raise exc
+        err.print(
+            "[yellow]no web search provider configured: searching the research directory only[/] "
+            "(set LEADSCOUT_SEARXNG_URL, SERPER_API_KEY or BRAVE_API_KEY, or use --sandbox)"
+        )
+        return ["directory"]
 
 
 def _require_search_provider() -> None:

@@ -158,3 +158,20 @@ def test_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
     result = leadscout("runs", dsn="postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and "error:" in result.stderr
+
+
+def test_default_run_without_a_provider_uses_the_directory_and_says_so(
+    dsn: str, world_csv: Path, tmp_path: Path
+) -> None:
+    no_provider = {
+        k: "" for k in ("LEADSCOUT_SEARXNG_URL", "SERPER_API_KEY", "BRAVE_API_KEY", "LEADSCOUT_SEARCH_PROVIDER")
+    }
+    leadscout("directory", "import", str(world_csv), dsn=dsn)
+    result = leadscout(
+        "run", "-n", "25", "--city", "Austin", "--state", "TX", "--out", str(tmp_path), dsn=dsn, env=no_provider
+    )
+    assert result.returncode == 0, result.stderr
+    assert "searching the research directory only" in " ".join(result.stderr.split())
+    assert "Total Batches: 3" in result.stdout and "Companies Found: 25/25" in result.stdout
+    explicit = leadscout("run", "-n", "5", "--state", "TX", "--source", "web", dsn=dsn, env=no_provider)
+    assert explicit.returncode == 2 and "--sandbox" in " ".join(explicit.stderr.split())
