@@ -493,6 +493,12 @@ def _print_summary(s: RunSummary, say: Callable[..., None]) -> None:
         say(f"Avg Time/Batch: {s.avg_batch_seconds:.1f}s")
     say(f"Contacts Found: {s.contacts_found}")
     say(f"Status: {s.status} (stage {s.stage})\n{line}")
+    if s.candidates:
+        by = ", ".join(f"{n} {k}" for k, n in sorted(s.candidates["by_status"].items()))
+        say(f"Candidates: {by}; {s.candidates['fetches']} fetches, {s.candidates['retries']} retries")
+        if s.candidates["rejections_by_criterion"]:
+            why = ", ".join(f"{k} {n}" for k, n in sorted(s.candidates["rejections_by_criterion"].items()))
+            say(f"Rejected for: {why}")
     if s.decision_options:
         say("[yellow]This run needs your decision:[/]")
         for i, option in enumerate(s.decision_options, 1):

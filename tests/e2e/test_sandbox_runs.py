@@ -51,6 +51,7 @@ def test_sandbox_run_from_the_cli_is_correct_and_proven(dsn: str, tmp_path: Path
     summary = json.loads(result.stdout)
     assert (summary["status"], summary["stage"], summary["companies_found"]) == ("completed", "done", 10)
     assert [b["found"] for b in summary["batches"]] == [10]
+    assert summary["candidates"]["by_status"]["accepted"] >= 10 and summary["candidates"]["fetches"] > 0
     world = build(7)
     companies = read_csv(summary["exports"]["companies"])
     assert len({c["domain"] for c in companies}) == 10

@@ -63,6 +63,7 @@ class RunSummary(BaseModel):
     avg_batch_seconds: float | None
     criteria: dict[str, Any]
     decision_options: list[dict[str, Any]] | None
+    candidates: dict[str, Any] = {}  # web discovery: candidates by outcome, rejections by criterion
     exports: dict[str, str] | None = None
 
 
@@ -109,4 +110,21 @@ async def summarize(store: Store, run_id: UUID | str) -> RunSummary:
         avg_batch_seconds=round(sum(b.seconds or 0 for b in done) / len(done), 3) if done else None,
         criteria=run.criteria,
         decision_options=run.decision_options,
+        candidates=await _candidate_summary(store, run.id),
     )
+
+
+async def _candidate_summary(store: Store, run_id: UUID) -> dict[str, Any]:
+    from collections import Counter
+
+    from leadscout.pipeline.web_source import rejection_summary
+
+    rows = await store.candidate_stats(run_id)
+    if not rows:
+        return {}
+    return {
+        "by_status": dict(Counter(r["status"] for r in rows)),
+        "rejections_by_criterion": dict(rejection_summary(rows)),
+        "fetches": sum(r["fetches"] for r in rows),
+        "retries": sum(r["retries"] for r in rows),
+    }
