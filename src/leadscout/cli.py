@@ -31,7 +31,7 @@ from leadscout.errors import LeadscoutError, UserError
 from leadscout.models import Status
 from leadscout.pipeline import export as export_mod
 from leadscout.pipeline.criteria import parse_criteria
-from leadscout.pipeline.directory import import_file, read_rows
+from leadscout.pipeline.directory import import_file, read_domain_list
 from leadscout.pipeline.request import parse_request
 from leadscout.pipeline.runs import RunSummary, create_run, summarize
 from leadscout.research.domains import InvalidDomain, registrable_domain
@@ -206,16 +206,8 @@ def suppress_import(
     reason: Annotated[str, typer.Option()] = "import",
 ) -> None:
     """Suppress every domain in a file; bad lines are reported, not fatal."""
-    if not file.is_file():
-        raise UserError(f"no such file: {file}")
-    values: list[str] = []
-    if file.suffix.lower() == ".csv":
-        for row in read_rows(file) if _csv_has_name(file) else _plain_csv(file):
-            values.append(str(row.get("domain") or row.get("website") or ""))
-    else:
-        values = [line.strip() for line in file.read_text(encoding="utf-8").splitlines()]
     good, bad = [], []
-    for number, value in enumerate(values, start=1):
+    for number, value in enumerate(read_domain_list(file), start=1):
         if not value or value.startswith("#"):
             continue
         try:
@@ -231,17 +223,6 @@ def suppress_import(
     out.print(f"{added} added, {len(good) - added} already suppressed, {len(bad)} rejected")
     for line in bad[:20]:
         err.print(f"  [yellow]{line}[/]")
-
-
-def _csv_has_name(file: Path) -> bool:
-    return "name" in file.open(encoding="utf-8-sig").readline().lower().split(",")
-
-
-def _plain_csv(file: Path) -> list[dict[str, str]]:
-    import csv
-
-    with file.open(newline="", encoding="utf-8-sig") as handle:
-        return list(csv.DictReader(handle))
 
 
 @suppress_app.command("list")

@@ -146,6 +146,18 @@ def test_suppression_commands(dsn: str, tmp_path: Path) -> None:
     assert [r["domain"] for r in rows] == ["acme.com", "beta.io", "gamma.com"]
     bad = leadscout("suppress", "add", "http://", dsn=dsn)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    as_csv = tmp_path / "customers.csv"
+    as_csv.write_text("company,website\nDelta,https://www.delta-pm.com/x\nBlank,\n")
+    assert "1 added, 0 already suppressed, 0 rejected" in leadscout("suppress", "import", str(as_csv), dsn=dsn).stdout
+    no_column = tmp_path / "names.csv"
+    no_column.write_text("company\nDelta\n")
+    refused = leadscout("suppress", "import", str(no_column), dsn=dsn)
+    assert refused.returncode == 2 and "'domain' or 'website' column" in refused.stderr
+    latin = tmp_path / "legacy.txt"
+    latin.write_bytes(b"epsilon.com\n\xff caf\xe9.com\n")
+    undecodable = leadscout("suppress", "import", str(latin), dsn=dsn)
+    assert undecodable.returncode == 2 and "not UTF-8 text" in undecodable.stderr
+    assert "Traceback" not in undecodable.stderr
 
 
 def test_status_of_unknown_run_is_a_clear_error(dsn: str) -> None:

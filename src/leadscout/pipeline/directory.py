@@ -4,6 +4,7 @@ CSV or JSON into the research directory. Bad rows are reported, never fatal."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,11 +51,38 @@ def _pick(row: dict[str, Any], key: str) -> str | None:
     return None
 
 
-def read_rows(path: Path) -> Iterator[dict[str, Any]]:
+def _check_file(path: Path) -> None:
     if not path.is_file():
         raise ImportFileError(f"no such file: {path}")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ImportFileError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MiB")
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> ImportFileError:
+    return ImportFileError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})")
+
+
+def read_domain_list(path: Path) -> list[str]:
+    """Domains from a text file (one per line) or a CSV with a ``domain`` or ``website`` column,
+    as written; blank values are kept so line numbers stay right."""
+    _check_file(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from None
+    if path.suffix.lower() != ".csv":
+        return [line.strip() for line in text.splitlines()]
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or not {"domain", "website"} & set(reader.fieldnames):
+            raise ImportFileError(f"{path}: the CSV needs a header row with a 'domain' or 'website' column")
+        return [str(row.get("domain") or row.get("website") or "").strip() for row in reader]
+    except csv.Error as exc:
+        raise ImportFileError(f"{path} is not valid CSV: {exc}") from None
+
+
+def read_rows(path: Path) -> Iterator[dict[str, Any]]:
+    _check_file(path)
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
@@ -73,7 +101,7 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
         else:
             raise ImportFileError(f"{path}: use a .csv or .json file")
     except UnicodeDecodeError as exc:
-        raise ImportFileError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise _not_utf8(path, exc) from None
     except json.JSONDecodeError as exc:
         raise ImportFileError(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
     except csv.Error as exc:
