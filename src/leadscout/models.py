@@ -25,9 +25,6 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
-TERMINAL_STATUSES = frozenset({Status.COMPLETED, Status.FAILED, Status.CANCELLED})
-
-
 class Record(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -73,10 +70,6 @@ class Run(Record):
     finished_at: datetime | None = None
     lane: str | None = None  # set while RUN_FILTER_ID workers own the run
     options: dict[str, Any] = Field(default_factory=dict)  # sources, sandbox
-
-    @property
-    def is_terminal(self) -> bool:
-        return self.status in TERMINAL_STATUSES
 
 
 class Gap(Record):

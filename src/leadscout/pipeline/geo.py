@@ -114,7 +114,3 @@ def metro_cities(city: str, state: str, radius_miles: float) -> list[str]:
             nearest[name] = d
     nearest[city.title()] = 0.0
     return sorted(nearest, key=lambda n: (nearest[n], n))
-
-
-def is_known_city(city: str, state: str) -> bool:
-    return city_center(city, state) is not None

@@ -177,20 +177,20 @@ class Pipeline:
     ) -> bool:
         """Store one company's research outcome and close the stage when it was the last."""
         async with self.store.transaction() as conn:
-            if not await self._still_in(conn, run_id, Stage.COMPANY_RESEARCH):
+            locked = await self._still_in(conn, run_id, Stage.COMPANY_RESEARCH)
+            if locked is None:
                 return False
             await self.store.upsert_research(run_id, company_id, facts, signals, "complete" if ok else "failed", conn)
             await self.store.set_research_status(company_id, "done" if ok else "failed", conn)
-            await self._finish_research_if_done(conn, run_id)
+            await self._finish_research_if_done(conn, locked)
         return True
 
-    async def _finish_research_if_done(self, conn: Conn, run_id: UUID) -> None:
-        progress = await self.store.stage_progress(run_id, conn)
-        run = await self.store.get_run(run_id, conn)
-        assert run is not None
+    async def _finish_research_if_done(self, conn: Conn, run: Run) -> None:
+        """``run`` is locked by the caller, so finishers of one run never race."""
+        progress = await self.store.stage_progress(run.id, conn)
         if progress.research_pending or not await state.move(self.store, conn, run, state.ADVANCE):
             return
-        for company in await self.store.run_companies(run_id, run.target_quantity, conn):
+        for company in await self.store.run_companies(run.id, run.target_quantity, conn):
             await jobs.enqueue(self.store, conn, jobs.contacts_job(run, company.id))
 
     # -- contact_discovery: one company -----------------------------------------------------
@@ -202,7 +202,8 @@ class Pipeline:
             found = await self.contacts_for(run).find(run, company)
             await self._simulate_latency()
             async with self.store.transaction() as conn:
-                if not await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY):
+                locked = await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY)
+                if locked is None:
                     return "skipped: run moved on"
                 for contact in found:
                     if await self.store.count_contacts(company_id, conn) >= run.contacts_max:
@@ -219,23 +220,23 @@ class Pipeline:
                     entity_id=str(company_id),
                     conn=conn,
                 )
-                await self._finish_contacts_if_done(conn, run_id)
+                await self._finish_contacts_if_done(conn, locked)
         return f"contacts for {company.domain}"
 
     async def mark_contacts_failed(self, run_id: UUID, company_id: UUID, error: str) -> None:
         async with self.store.transaction() as conn:
-            if not await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY):
+            locked = await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY)
+            if locked is None:
                 return
             await self.store.set_contacts_status(company_id, "short", conn)
             await self.store.insert_event(
                 run_id, "contacts_failed", {"error": error}, entity_type="company", entity_id=str(company_id), conn=conn
             )
-            await self._finish_contacts_if_done(conn, run_id)
+            await self._finish_contacts_if_done(conn, locked)
 
-    async def _finish_contacts_if_done(self, conn: Conn, run_id: UUID) -> None:
-        progress = await self.store.stage_progress(run_id, conn)
-        run = await self.store.get_run(run_id, conn)
-        assert run is not None
+    async def _finish_contacts_if_done(self, conn: Conn, run: Run) -> None:
+        """``run`` is locked by the caller, so finishers of one run never race."""
+        progress = await self.store.stage_progress(run.id, conn)
         if progress.contacts_pending:
             return
         if progress.contacts_short:
@@ -275,9 +276,9 @@ class Pipeline:
                 elif run.stage == Stage.CONTACT_DISCOVERY and company.contacts_status == "pending":
                     queued += bool(await jobs.enqueue(self.store, conn, jobs.contacts_job(run, company.id)))
             if queued == 0 and run.stage == Stage.COMPANY_RESEARCH:
-                await self._finish_research_if_done(conn, run_id)
+                await self._finish_research_if_done(conn, run)
             elif queued == 0 and run.stage == Stage.CONTACT_DISCOVERY:
-                await self._finish_contacts_if_done(conn, run_id)
+                await self._finish_contacts_if_done(conn, run)
         return queued
 
     # -- helpers ---------------------------------------------------------------------------
@@ -291,10 +292,11 @@ class Pipeline:
             return None, None
         return run, await self.store.get_company(company_id)
 
-    async def _still_in(self, conn: Conn, run_id: UUID, stage: Stage) -> bool:
-        """Lock the run row (serialising the stage's finishers) and check it did not move."""
+    async def _still_in(self, conn: Conn, run_id: UUID, stage: Stage) -> Run | None:
+        """Lock the run row (serialising the stage's finishers); the locked run if it is still
+        active in ``stage``, else None."""
         run = await self.store.lock_run(run_id, conn)
-        return run is not None and (run.stage, run.status) == (stage, Status.ACTIVE)
+        return run if run is not None and (run.stage, run.status) == (stage, Status.ACTIVE) else None
 
 
 def discovery_options(

@@ -247,7 +247,3 @@ def extract(url: str, html: str) -> PageFacts:
         people=people,
         service_areas=areas,
     )
-
-
-def host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()

@@ -17,7 +17,6 @@ import ipaddress
 import socket
 import time
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
@@ -269,8 +268,3 @@ async def _resolve(host: str) -> list[str]:
 def _private(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
     return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
-
-
-def same_site_links(base: str, links: Iterable[str]) -> list[str]:
-    host = urlsplit(base).hostname
-    return [link for link in links if urlsplit(link).hostname == host]
