@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from leadscout.config import Settings  # noqa: E402
 from leadscout.db import embedded, migrate  # noqa: E402
 from leadscout.db.connection import open_pool  # noqa: E402
 from leadscout.db.store import Store  # noqa: E402
-from leadscout.models import Status  # noqa: E402
+from leadscout.models import Company, Contact, Status  # noqa: E402
 from leadscout.pipeline.criteria import Criteria, parse_criteria  # noqa: E402
 from leadscout.pipeline.request import parse_request  # noqa: E402
 from leadscout.pipeline.runs import create_run  # noqa: E402
@@ -124,6 +125,7 @@ async def one_request(name: str, spec: Any, world: World, server: SandboxServer,
         wall = time.monotonic() - started
         final = await store.get_run(run.id)
         companies = await store.run_companies(run.id)
+        contacts = await store.run_contacts(run.id)
         candidates = await store.candidate_stats(run.id)
         blocked = {r["domain"] for r in await store.list_blocked_domains()}
         await pool.close()
@@ -145,6 +147,7 @@ async def one_request(name: str, spec: Any, world: World, server: SandboxServer,
         c for c in companies for v in c.verdicts if v.criterion in hard and (v.verdict != "true" or not v.evidence)
     ]
     return {
+        **contact_quality(companies, contacts, world),
         "request": name,
         "text": text,
         "criteria": criteria.describe(),
@@ -164,6 +167,39 @@ async def one_request(name: str, spec: Any, world: World, server: SandboxServer,
         "rejections_by_criterion": dict(rejection_summary(candidates)),
         "decision_options": [o.get("label") for o in (final.decision_options or [])] if final else [],
         "wall_seconds": round(wall, 1),
+    }
+
+
+def contact_quality(companies: list[Company], contacts: list[Contact], world: World) -> dict[str, Any]:
+    """Contacts against the world's people (name + title + company), emails against their real
+    mailboxes. An "invented" email is a kept address that does not exist at that company."""
+    per_company = Counter(c.company_id for c in contacts)
+    right_person = 0
+    valid = valid_right = kept = wrong_kept = invented = 0
+    for ct in contacts:
+        company = world.by_domain.get(ct.company_domain or "")
+        people = {p.full_name: p for p in company.people} if company else {}
+        person = people.get(ct.full_name)
+        right_person += int(person is not None and person.title == ct.title)
+        if ct.email:
+            kept += 1
+            true_email = person.email.lower() if person else None
+            wrong_kept += int(ct.email.lower() != true_email)
+            invented += int(company is None or ct.email.lower() not in company.mailboxes)
+            if ct.email_status == "valid":
+                valid += 1
+                valid_right += int(ct.email.lower() == true_email)
+    counts = [per_company.get(c.id, 0) for c in companies]
+    return {
+        "contacts": len(contacts),
+        "contacts_per_company": f"{min(counts)}-{max(counts)}" if counts else "",
+        "contact_precision": round(right_person / len(contacts), 4) if contacts else None,
+        "emails_kept": kept,
+        "emails_valid": valid,
+        "email_precision_valid": round(valid_right / valid, 4) if valid else None,
+        "emails_wrong_kept": wrong_kept,
+        "emails_invented": invented,
+        "linkedin_urls": sum(1 for ct in contacts if ct.linkedin_url),
     }
 
 
@@ -194,7 +230,8 @@ def main() -> None:
     rows = [] if args.classifier_only else asyncio.run(main_async(args))
     head = (
         f"{'request':<30} {'target':>6} {'possible':>8} {'found':>5} {'precision':>9} {'pms acc':>7} "
-        f"{'unit err':>8} {'dups':>4} {'blocked':>7} {'no-proof':>8} {'fetch/acc':>9} {'wall s':>7}  status"
+        f"{'unit err':>8} {'dups':>4} {'blocked':>7} {'no-proof':>8} {'fetch/acc':>9} {'contacts':>8} "
+        f"{'per co':>6} {'ct prec':>7} {'valid':>5} {'em prec':>7} {'invented':>8} {'wall s':>7}  status"
     )
     print("\n" + head + "\n" + "-" * len(head))
     for r in rows:
@@ -203,8 +240,9 @@ def main() -> None:
             f"{r['request']:<30} {r['target']:>6} {r['possible']:>8} {r['found']:>5} {fmt(r['precision'], '>9.3f')} "
             f"{fmt(r['pms_label_accuracy'], '>7.3f')} {fmt(r['unit_estimate_mean_abs_error'], '>8.3f')} "
             f"{r['duplicates']:>4} {r['blocked_violations']:>7} {r['companies_without_hard_evidence']:>8} "
-            f"{fmt(r['fetches_per_accepted'], '>9.1f')} "
-            f"{r['wall_seconds']:>7.1f}  {r['status']}"
+            f"{fmt(r['fetches_per_accepted'], '>9.1f')} {r['contacts']:>8} {r['contacts_per_company']:>6} "
+            f"{fmt(r['contact_precision'], '>7.3f')} {r['emails_valid']:>5} {fmt(r['email_precision_valid'], '>7.3f')} "
+            f"{r['emails_invented']:>8} {r['wall_seconds']:>7.1f}  {r['status']}"
         )
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(

@@ -88,8 +88,8 @@ FAST_ENV = {
 
 
 @pytest.fixture
-def settings(dsn: str) -> Settings:
-    return Settings(database_url=dsn, **FAST)  # type: ignore[arg-type]
+def settings(dsn: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=dsn, exports_dir=tmp_path / "exports", **FAST)  # type: ignore[arg-type]
 
 
 @pytest.fixture

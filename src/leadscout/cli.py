@@ -7,16 +7,18 @@ Every user mistake ends as one red line and exit code 2; ``-v`` shows tracebacks
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from uuid import UUID
 
 import psycopg
 import typer
@@ -27,12 +29,11 @@ from leadscout.config import Settings, load_settings
 from leadscout.db import migrate
 from leadscout.db.connection import describe_dsn, open_pool, resolve_dsn
 from leadscout.db.store import Store
-from leadscout.errors import LeadscoutError, UserError
+from leadscout.errors import ConfigError, LeadscoutError, NotFound, UserError
 from leadscout.models import Status
 from leadscout.pipeline import export as export_mod
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.directory import import_file, read_domain_list
-from leadscout.pipeline.request import parse_request
+from leadscout.pipeline.request import build_criteria
 from leadscout.pipeline.runs import RunSummary, create_run, summarize
 from leadscout.research.domains import InvalidDomain, registrable_domain
 
@@ -52,8 +53,8 @@ app.add_typer(directory_app, name="directory")
 app.add_typer(suppress_app, name="suppress")
 app.add_typer(workers_app, name="workers")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)  # paths and ids are printed whole, never broken across lines
+err = Console(stderr=True, soft_wrap=True)  # an error line is never broken mid-path
 STATE: dict[str, Any] = {"verbose": False}
 
 
@@ -92,6 +93,17 @@ async def _store(settings: Settings, *, upgrade: bool = True) -> AsyncIterator[t
 
 def _run(coro_fn: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(coro_fn())  # type: ignore[arg-type]
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _uuid_or_raise(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise UserError(f"{value!r} is not an id (a UUID)") from None
 
 
 def _print_json(data: Any) -> None:
@@ -257,16 +269,6 @@ def suppress_remove(domains: Annotated[list[str], typer.Argument()]) -> None:
 
 
 # -- runs ---------------------------------------------------------------------------------------
-def build_criteria(request: str | None, **flags: Any) -> Any:
-    data: dict[str, Any] = parse_request(request) if request else {}
-    for key, value in flags.items():
-        if value not in (None, [], ()):
-            data[key] = value
-    if "quantity" not in data:
-        raise UserError("how many companies? give -n/--quantity or a number in the request")
-    return parse_criteria(data)
-
-
 @app.command("run")
 def run_cmd(
     request: Annotated[
@@ -380,53 +382,68 @@ class RunRequest:
     out_dir: Path
 
 
+@contextmanager
+def _sandbox_for(options: dict[str, Any], wanted: bool = True) -> Iterator[None]:
+    """Serve the run's sandbox world while in-process workers research it."""
+    if "sandbox" not in options or not wanted:
+        yield
+        return
+    from leadscout.sandbox.server import SandboxServer
+
+    with SandboxServer(seed=options["sandbox"]["seed"]) as server:
+        os.environ.update(server.env())  # the in-process workers fetch through the sandbox proxy
+        yield
+
+
 async def _run_and_follow(settings: Settings, req: RunRequest) -> RunSummary:
-    if "sandbox" in req.options and not req.no_wait:
-        from leadscout.sandbox.server import SandboxServer
+    with _sandbox_for(req.options, not req.no_wait):
+        async with _store(settings) as (store, dsn):
+            run = await create_run(store, req.criteria, batch_size=settings.batch_size, options=req.options)
+            say = (lambda *a, **k: None) if req.json_out else out.print
+            say(f"[bold]Run {run.id}[/]: {req.criteria.describe()}")
+            if req.no_wait:
+                if "sandbox" in req.options:
+                    say(
+                        "queued; run `leadscout sandbox serve`, export the variables it prints, then `leadscout worker`"
+                    )
+                else:
+                    say("queued; start workers with `leadscout worker` and follow with `leadscout status`")
+                return await summarize(store, run.id)
+            return await _work_until_settled(settings, store, dsn, run.id, req.concurrency, req.out_dir, say)
 
-        with SandboxServer(seed=req.options["sandbox"]["seed"]) as server:
-            os.environ.update(server.env())  # the in-process workers fetch through the sandbox proxy
-            return await _create_and_work(settings, req)
-    return await _create_and_work(settings, req)
 
-
-async def _create_and_work(settings: Settings, req: RunRequest) -> RunSummary:
+async def _work_until_settled(
+    settings: Settings, store: Store, dsn: str, run_id: Any, concurrency: int, out_dir: Path, say: Callable[..., None]
+) -> RunSummary:
+    """Work a run with in-process workers until it completes, fails or needs a decision."""
     from leadscout.workers.runner import WorkerConfig, run_worker
 
-    async with _store(settings) as (store, dsn):
-        criteria, no_wait, json_out, concurrency, out_dir = (
-            req.criteria,
-            req.no_wait,
-            req.json_out,
-            req.concurrency,
-            req.out_dir,
-        )
-        run = await create_run(store, criteria, batch_size=settings.batch_size, options=req.options)
-        say = (lambda *a, **k: None) if json_out else out.print
-        say(f"[bold]Run {run.id}[/]: {criteria.describe()}")
-        if no_wait:
-            if "sandbox" in req.options:
-                say("queued; run `leadscout sandbox serve`, export the variables it prints, then `leadscout worker`")
-            else:
-                say("queued; start workers with `leadscout worker` and follow with `leadscout status`")
-            return await summarize(store, run.id)
+    async def finished() -> bool:
+        current = await store.get_run(run_id)
+        if current is not None and current.status == Status.ACTIVE:
+            return False
+        # a completed run's notification is sent before the in-process workers stop
+        return all(m.status not in ("pending", "sending") for m in await store.list_outbox(run_id))
 
-        async def finished() -> bool:
-            current = await store.get_run(run.id)
-            return current is None or current.status != Status.ACTIVE
-
-        progress = asyncio.create_task(_follow(store, run.id, say))
-        try:
-            await run_worker(settings, dsn, WorkerConfig(concurrency=concurrency, until=finished))
-        finally:
-            progress.cancel()
-        summary = await summarize(store, run.id)
-        if summary.status == Status.ACTIVE.value:
-            say("[yellow]stopped before the run finished; it is saved: `leadscout worker` resumes it[/]")
-        elif summary.companies_found:
-            summary.exports = await export_mod.export_run(store, run.id, out_dir)
-        _print_summary(summary, say)
-        return summary
+    progress = asyncio.create_task(_follow(store, run_id, say))
+    # read the environment again: a sandbox started after `settings` set its DNS, SMTP and proxy
+    worker_settings = load_settings(
+        database_url=settings.database_url,
+        data_dir=settings.data_dir,
+        batch_size=settings.batch_size,
+        exports_dir=out_dir,
+    )
+    try:
+        await run_worker(worker_settings, dsn, WorkerConfig(concurrency=concurrency, until=finished))
+    finally:
+        progress.cancel()
+    summary = await summarize(store, run_id)
+    if summary.status == Status.ACTIVE.value:
+        say("[yellow]stopped before the run finished; it is saved: `leadscout worker` resumes it[/]")
+    elif summary.companies_found and not summary.exports:  # not completed: export what there is
+        summary.exports = await export_mod.export_run(store, run_id, out_dir)
+    _print_summary(summary, say)
+    return summary
 
 
 async def _follow(store: Store, run_id: Any, say: Callable[..., None]) -> None:
@@ -480,12 +497,18 @@ def _print_summary(s: RunSummary, say: Callable[..., None]) -> None:
         if s.candidates["rejections_by_criterion"]:
             why = ", ".join(f"{k} {n}" for k, n in sorted(s.candidates["rejections_by_criterion"].items()))
             say(f"Rejected for: {why}")
+    if s.emails:
+        say("Emails: " + ", ".join(f"{n} {k}" for k, n in sorted(s.emails.items())))
+    for d in s.dropped:
+        say(f"Dropped {d['domain']}: {d['reason']}")
     if s.decision_options:
-        say("[yellow]This run needs your decision:[/]")
+        say("[yellow]This run needs your decision[/] (`leadscout decide RUN_ID ACTION`):")
         for i, option in enumerate(s.decision_options, 1):
-            say(f"  {i}) {option.get('label')}")
+            say(f"  {i}) {option.get('label')}  -> {str(option.get('action', '')).replace('_', '-')}")
     if s.exports:
         say(f"Exports: {s.exports['companies']}\n         {s.exports['contacts']}")
+    for note in s.notifications:
+        say(f"Notification: {note}")
 
 
 @app.command("status")
@@ -549,7 +572,7 @@ def runs_cmd(
 def export_cmd(
     run_id: Annotated[str, typer.Argument()],
     out_dir: Annotated[Path, typer.Option("--out")] = Path("exports"),
-    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx")] = "csv",
 ) -> None:
     """Write the companies and contacts files of a run."""
 
@@ -559,6 +582,221 @@ def export_cmd(
 
     paths = _run(go)
     out.print(f"companies: {paths['companies']}\ncontacts:  {paths['contacts']}")
+
+
+# -- decisions, delivery ---------------------------------------------------------------------------
+DECIDE_ACTIONS = ("expand-location", "loosen-pms", "lower-units", "accept-partial")
+
+
+@app.command("decide")
+def decide_cmd(
+    run_id: Annotated[str, typer.Argument()],
+    action: Annotated[str, typer.Argument(help="expand-location | loosen-pms | lower-units | accept-partial")],
+    value: Annotated[int | None, typer.Argument(help="lower-units: the new minimum")] = None,
+    cities: Annotated[str | None, typer.Option("--cities", help="expand-location: cities to add, A,B")] = None,
+    radius: Annotated[int | None, typer.Option("--radius", help="expand-location: metro radius in miles")] = None,
+    pms: Annotated[str | None, typer.Option("--pms", help="loosen-pms: vendors to allow, a,b (default any)")] = None,
+    no_wait: Annotated[bool, typer.Option("--no-wait", help="Record the decision; workers do the rest.")] = False,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="In-process worker concurrency.")] = 4,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where exports go.")] = Path("exports"),
+) -> None:
+    """Answer a run that needs a decision; it resumes where it stopped (and, unless --no-wait, is worked here)."""
+    from leadscout.pipeline.decisions import Decision, decide
+
+    if action not in DECIDE_ACTIONS:
+        raise UserError(f"unknown decision {action!r}; use one of: {', '.join(DECIDE_ACTIONS)}")
+    decision = Decision(
+        action=action.replace("-", "_"),  # type: ignore[arg-type]
+        cities=_split(cities),
+        radius_miles=radius,
+        pms=[p.lower() for p in _split(pms)],
+        units_min=value,
+    )
+    settings = _settings()
+
+    async def go() -> RunSummary:
+        async with _store(settings) as (store, dsn):
+            run = await decide(store, run_id, decision)
+            out.print(f"[bold]Run {run.id}[/]: {action} recorded; the run is {run.stage.value}/{run.status.value}")
+            if no_wait:
+                return await summarize(store, run.id)
+            with _sandbox_for(run.options):
+                return await _work_until_settled(settings, store, dsn, run.id, concurrency, out_dir, out.print)
+
+    _run(go)
+
+
+outbox_app = typer.Typer(help="Notifications waiting to be sent, and sent ones.", invoke_without_command=True)
+app.add_typer(outbox_app, name="outbox")
+
+
+@outbox_app.callback()
+def outbox_list(
+    ctx: typer.Context,
+    run_id: Annotated[str | None, typer.Option("--run", help="Only this run's notifications.")] = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List notifications: status, attempts, last error."""
+    if ctx.invoked_subcommand:
+        return
+
+    async def go() -> list[Any]:
+        async with _store(_settings()) as (store, _):
+            return await store.list_outbox(_uuid_or_raise(run_id) if run_id else None)
+
+    rows = _run(go)
+    if json_out:
+        _print_json([r.model_dump(mode="json") for r in rows])
+        return
+    table = Table("created", "status", "attempts", "to", "subject", "last error")
+    for r in rows:
+        table.add_row(
+            f"{r.created_at:%Y-%m-%d %H:%M}",
+            r.status,
+            str(r.attempts),
+            ", ".join(r.recipients),
+            r.subject,
+            r.last_error,
+        )
+    out.print(table)
+
+
+@outbox_app.command("send")
+def outbox_send(message_id: Annotated[str, typer.Argument()]) -> None:
+    """Send one notification now (SMTP_HOST, SMTP_PORT...), e.g. a held one after configuring SMTP."""
+    from leadscout.pipeline.delivery import send_notification
+    from leadscout.workers.runner import delivery, mailer
+
+    settings = _settings()
+    if mailer(settings) is None:
+        raise ConfigError("SMTP_HOST is not set: nothing to send with")
+
+    async def go() -> str:
+        async with _store(settings) as (store, _):
+            mid = _uuid_or_raise(message_id)
+            recipients = delivery(settings).recipients
+            if not await store.release_outbox(mid, recipients):
+                raise NotFound(f"no unsent notification {mid}; `leadscout outbox` lists them")
+            return await send_notification(store, mailer(settings), mid)
+
+    out.print(_run(go))
+
+
+hubspot_app = typer.Typer(help="HubSpot: push runs, sync suppression (HUBSPOT_ACCESS_TOKEN).", no_args_is_help=True)
+app.add_typer(hubspot_app, name="hubspot")
+
+
+@asynccontextmanager
+async def _hubspot(settings: Settings) -> AsyncIterator[Any]:
+    import httpx
+
+    from leadscout.crm.hubspot import HubSpot
+
+    if settings.hubspot_token is None or not settings.hubspot_token.get_secret_value():
+        raise ConfigError("HUBSPOT_ACCESS_TOKEN is not set (a HubSpot private-app token)")
+    async with httpx.AsyncClient(timeout=30) as client:
+        yield HubSpot(client, settings.hubspot_token.get_secret_value(), settings.hubspot_api_base)
+
+
+@hubspot_app.command("push")
+def hubspot_push(
+    run_id: Annotated[str, typer.Argument()], json_out: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Upsert a run's companies (by domain) and contacts (by email) with associations; safe to repeat."""
+    from leadscout.crm.hubspot import push_run
+
+    settings = _settings()
+
+    async def go() -> Any:
+        async with _store(settings) as (store, _), _hubspot(settings) as hubspot:
+            return await push_run(store, hubspot, run_id)
+
+    report = _run(go)
+    if json_out:
+        _print_json(report.model_dump())
+    else:
+        out.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in report.model_dump().items()))
+
+
+@hubspot_app.command("sync-suppression")
+def hubspot_sync(
+    days: Annotated[int, typer.Option("--days", min=1, max=3650, help="Contacted within this many days.")] = 90,
+) -> None:
+    """Suppress HubSpot customers and companies contacted in the last N days."""
+    from leadscout.crm.hubspot import sync_suppression
+
+    settings = _settings()
+
+    async def go() -> Any:
+        async with _store(settings) as (store, _), _hubspot(settings) as hubspot:
+            return await sync_suppression(store, hubspot, days)
+
+    report = _run(go)
+    out.print(
+        f"{report.customers} customers, {report.recently_contacted} contacted in {days} days: "
+        f"{report.added} newly suppressed"
+    )
+
+
+@app.command("mcp")
+def mcp_cmd(
+    transport: Annotated[str, typer.Option("--transport", help="stdio | http (streamable HTTP)")] = "stdio",
+    host: Annotated[str, typer.Option("--host", help="http: address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="http: port (the endpoint is /mcp)")] = 8765,
+    workers: Annotated[
+        int, typer.Option("--workers", min=0, max=64, help="In-process worker concurrency (0: none)")
+    ] = 2,
+    sandbox: Annotated[bool, typer.Option("--sandbox", help="Runs research the sandbox web.")] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Sandbox world seed.")] = 7,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where the export tool writes files.")] = Path("exports"),
+) -> None:
+    """Serve leadscout to MCP clients: start_run, get_run, list_companies, list_contacts, get_evidence,
+    events, decide, cancel, export."""
+    if transport not in ("stdio", "http"):
+        raise UserError(f"unknown --transport {transport!r}; use stdio or http")
+
+    async def go() -> None:
+        from leadscout.mcp.server import build_server
+        from leadscout.workers.runner import WorkerConfig, run_worker
+
+        with _sandbox_for({"sandbox": {"seed": seed}} if sandbox else {}):
+            settings = _settings()  # after the sandbox set its environment
+            exports = settings.exports_dir or out_dir
+            async with _store(settings) as (store, dsn):
+                server = build_server(
+                    store, batch_size=settings.batch_size, exports_dir=exports, sandbox_seed=seed if sandbox else None
+                )
+                worker = None
+                if workers:
+                    config = WorkerConfig(concurrency=workers, install_signal_handlers=False)
+                    worker = asyncio.create_task(
+                        run_worker(settings.model_copy(update={"exports_dir": exports}), dsn, config)
+                    )
+                try:
+                    if transport == "stdio":
+                        await server.run_stdio_async()
+                    else:
+                        await server.run_streamable_http_async(host=host, port=port)
+                finally:
+                    if worker is not None:
+                        worker.cancel()
+                        with contextlib.suppress(asyncio.CancelledError, Exception):
+                            await worker
+
+    _run(go)
+
+
+@app.command("cancel")
+def cancel_cmd(run_id: Annotated[str, typer.Argument()]) -> None:
+    """Cancel a run that is working or waiting for a decision."""
+    from leadscout.pipeline.runs import cancel_run
+
+    async def go() -> Any:
+        async with _store(_settings()) as (store, _):
+            return await cancel_run(store, run_id)
+
+    run = _run(go)
+    out.print(f"run {run.id} is {run.status.value}")
 
 
 # -- workers ------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -61,6 +61,37 @@ class Settings(BaseSettings):
     )
     fetch_timeout: float = Field(default=10.0, gt=0, validation_alias=AliasChoices("LEADSCOUT_FETCH_TIMEOUT"))
     politeness_delay: float = Field(default=0.25, ge=0, validation_alias=AliasChoices("LEADSCOUT_POLITENESS_DELAY"))
+    dns_server: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEADSCOUT_DNS_SERVER"),
+        description="host[:port] of the DNS server for MX lookups; unset: the system resolver.",
+    )
+    smtp_probe_port: int = Field(
+        default=25,
+        ge=1,
+        le=65535,
+        validation_alias=AliasChoices("LEADSCOUT_SMTP_PROBE_PORT"),
+        description="Port of the MX hosts that email verification talks to (RCPT TO, never DATA).",
+    )
+    email_verification: bool = Field(default=True, validation_alias=AliasChoices("LEADSCOUT_EMAIL_VERIFICATION"))
+    smtp_host: str | None = Field(default=None, validation_alias=AliasChoices("SMTP_HOST"))
+    smtp_port: int = Field(default=587, ge=1, le=65535, validation_alias=AliasChoices("SMTP_PORT"))
+    smtp_user: str | None = Field(default=None, validation_alias=AliasChoices("SMTP_USER", "SMTP_USERNAME"))
+    smtp_password: SecretStr | None = Field(default=None, validation_alias=AliasChoices("SMTP_PASSWORD"))
+    smtp_from: str = Field(default="leadscout@localhost", validation_alias=AliasChoices("SMTP_FROM"))
+    smtp_starttls: bool = Field(default=False, validation_alias=AliasChoices("SMTP_STARTTLS"))
+    notify_to: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEADSCOUT_NOTIFY_TO"),
+        description="Comma-separated addresses told when a run completes.",
+    )
+    exports_dir: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEADSCOUT_EXPORTS_DIR"),
+        description="Where completed runs write their files (default: <data dir>/exports).",
+    )
+    hubspot_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("HUBSPOT_ACCESS_TOKEN"))
+    hubspot_api_base: str = Field(default="https://api.hubapi.com", validation_alias=AliasChoices("HUBSPOT_API_BASE"))
     run_filter_id: str | None = Field(default=None, validation_alias=AliasChoices("RUN_FILTER_ID"))
     worker_max_loops: int | None = Field(default=None, ge=1, validation_alias=AliasChoices("WORKER_MAX_LOOPS"))
 

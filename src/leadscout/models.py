@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -115,14 +115,71 @@ class NewCompany(Record):
     verdicts: list[CriterionVerdict] = Field(default_factory=list)
 
 
+class Fact(Record):
+    """One researched fact: its value with the evidence behind it, or ``unknown``."""
+
+    value: Any = "unknown"
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        return bool(self.value != "unknown")
+
+
+class PmsFact(Record):
+    vendor: str
+    tier: str  # strong | medium | weak
+    confidence: float
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class CompanyFacts(Record):
+    """Company research: typed facts, each with evidence; what was not found is ``unknown``."""
+
+    pms: list[PmsFact] = Field(default_factory=list)
+    units_estimate: Fact = Field(default_factory=Fact)  # value: int; the quote is the source phrase
+    portfolio_mix: Fact = Field(default_factory=Fact)  # value: list of single_family|multifamily|hoa|...
+    service_areas: Fact = Field(default_factory=Fact)
+    hq_address: Fact = Field(default_factory=Fact)
+    year_founded: Fact = Field(default_factory=Fact)
+    phone: Fact = Field(default_factory=Fact)
+    social_links: Fact = Field(default_factory=Fact)
+    company_type: Fact = Field(default_factory=Fact)
+    fit_score: float = 0.0
+    fit_reasons: list[str] = Field(default_factory=list)
+    verdicts: list[CriterionVerdict] = Field(default_factory=list)  # the criteria, re-checked on the full site
+    contradictions: list[str] = Field(default_factory=list)  # discovery said true, research says false
+    pages_read: int = 0
+
+
 class Company(NewCompany):
     id: UUID
+    drop_reason: str | None = None
     run_id: UUID
     batch_no: int | None
     status: str
     research_status: str
     contacts_status: str
     created_at: datetime
+
+
+EmailStatus = Literal["valid", "invalid", "risky", "unknown"]
+
+
+class EmailCheck(Record):
+    """One mailbox check: the verdict, why, and what the mail server said."""
+
+    address: str
+    status: EmailStatus
+    reason: str | None = None  # catch_all | role | mailbox_unknown | nxdomain | no_mx | tempfail | unreachable
+    code: int | None = None
+    reply: str | None = None
+    mx: str | None = None
+    checked_at: datetime
+
+    @property
+    def label(self) -> str:
+        return self.status if self.status == "valid" or not self.reason else f"{self.status}({self.reason})"
 
 
 class NewContact(Record):
@@ -132,6 +189,7 @@ class NewContact(Record):
     email: str | None = None
     email_status: str | None = None
     email_source: str | None = None
+    email_check: EmailCheck | None = None
     linkedin_url: str | None = None
     phone: str | None = None
     source: str
@@ -144,6 +202,25 @@ class Contact(NewContact):
     company_id: UUID
     company_name: str | None = None
     company_domain: str | None = None
+
+
+class NewOutboxMessage(Record):
+    run_id: UUID | None
+    kind: str
+    dedupe_key: str
+    recipients: list[str]
+    subject: str
+    body: str
+    attachments: list[str] = Field(default_factory=list)
+    status: str = "pending"
+
+
+class OutboxMessage(NewOutboxMessage):
+    id: UUID
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
 
 
 class StageProgress(Record):

@@ -79,7 +79,13 @@ def test_sandbox_run_from_the_cli_is_correct_and_proven(dsn: str, tmp_path: Path
         people = {p.full_name: p for p in world.by_domain[contact["company_domain"]].people}
         person = people[contact["full_name"]]  # a real person of that company, never invented
         assert contact["title"] == person.title
-        assert contact["email"] in ("", person.email)  # only an address the site published
+        assert contact["email"] in ("", person.email)  # a real mailbox of that person, or none
+        if contact["email"]:
+            assert contact["email_status"].split("(")[0] in ("valid", "risky", "unknown"), contact
+    statuses = {c["email_status"] for c in contacts if c["email"]}
+    assert "valid" in statuses, statuses  # the CLI's workers verified through the sandbox DNS + SMTP
+    assert summary["emails"].get("valid", 0) == sum(c["email_status"] == "valid" for c in contacts)
+    assert {"companies_xlsx", "contacts_json"} <= set(summary["exports"])
     assert set(per_company) == {c["domain"] for c in companies} and all(1 <= n <= 3 for n in per_company.values())
 
 

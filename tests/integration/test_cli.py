@@ -187,3 +187,40 @@ def test_default_run_without_a_provider_uses_the_directory_and_says_so(
     assert "Total Batches: 3" in result.stdout and "Companies Found: 25/25" in result.stdout
     explicit = leadscout("run", "-n", "5", "--state", "TX", "--source", "web", dsn=dsn, env=no_provider)
     assert explicit.returncode == 2 and "--sandbox" in " ".join(explicit.stderr.split())
+
+
+def test_decide_export_outbox_and_hubspot_commands(dsn: str, tmp_path: Path) -> None:
+    directory = tmp_path / "dir.csv"
+    directory.write_text(
+        "name,website,city,state,contact_name,contact_title,contact_email\n"
+        "Alpha PM,https://alpha-pm.com,Austin,TX,Ann Owner,Owner,ann@alpha-pm.com\n"
+        "Beta PM,https://beta-pm.com,Austin,TX,,,\n"
+    )
+    assert leadscout("directory", "import", str(directory), dsn=dsn).returncode == 0
+    args = ["-n", "2", "--city", "Austin", "--state", "TX", "--geo", "city", "--source", "directory", "--json"]
+    asked = json.loads(leadscout("run", *args, "--out", str(tmp_path), dsn=dsn).stdout)
+    assert asked["status"] == "needs_user_decision"
+    run_id = asked["run_id"]
+
+    wrong = leadscout("decide", run_id, "make-it-so", dsn=dsn)
+    assert wrong.returncode == 2 and "accept-partial" in wrong.stderr and "Traceback" not in wrong.stderr
+    bad_units = leadscout("decide", run_id, "lower-units", dsn=dsn)
+    assert bad_units.returncode == 2 and "lower-units needs the new minimum" in bad_units.stderr
+
+    done = leadscout("decide", run_id, "accept-partial", "--out", str(tmp_path), dsn=dsn)
+    assert done.returncode == 0, done.stderr
+    assert "completed (stage done)" in done.stdout and "held: set SMTP_HOST" in done.stdout
+    again = leadscout("decide", run_id, "accept-partial", dsn=dsn)
+    assert again.returncode == 2 and "only a run in needs_user_decision" in again.stderr
+
+    xlsx = leadscout("export", run_id, "--format", "xlsx", "--out", str(tmp_path / "x"), dsn=dsn)
+    assert xlsx.returncode == 0 and (tmp_path / "x" / f"companies_{run_id}.xlsx").stat().st_size > 0
+    assert leadscout("export", run_id, "--format", "pdf", dsn=dsn).returncode == 2
+
+    [held] = json.loads(leadscout("outbox", "--run", run_id, "--json", dsn=dsn).stdout)
+    assert held["status"] == "held" and held["dedupe_key"] == f"run_completed:{run_id}"
+    no_smtp = leadscout("outbox", "send", held["id"], dsn=dsn, env={"SMTP_HOST": ""})
+    assert no_smtp.returncode == 2 and "SMTP_HOST is not set" in no_smtp.stderr
+
+    no_token = leadscout("hubspot", "push", run_id, dsn=dsn, env={"HUBSPOT_ACCESS_TOKEN": ""})
+    assert no_token.returncode == 2 and "HUBSPOT_ACCESS_TOKEN" in no_token.stderr and "Traceback" not in no_token.stderr

@@ -36,9 +36,19 @@ def test_stages_advance_in_order_and_complete_only_from_contacts() -> None:
 def test_decisions_and_terminal_states() -> None:
     asked = run(Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
     assert target_of(asked, "resume") == (Stage.COMPANY_DISCOVERY, Status.ACTIVE)
-    assert target_of(asked, "accept_partial") == (Stage.DONE, Status.COMPLETED)
+    assert target_of(asked, "accept_partial") == (Stage.COMPANY_DISCOVERY, Status.ACTIVE)  # completion comes after
+    assert target_of(asked, "rediscover") == (Stage.COMPANY_DISCOVERY, Status.ACTIVE)
     with pytest.raises(IllegalMove):
         target_of(asked, "advance")
     for terminal in (Status.COMPLETED, Status.FAILED, Status.CANCELLED):
         with pytest.raises(IllegalMove):
             target_of(run(Stage.DONE, terminal), "cancel")
+
+
+def test_research_can_send_a_run_back_to_discovery_but_contacts_cannot() -> None:
+    researching = run(Stage.COMPANY_RESEARCH, Status.ACTIVE)
+    assert target_of(researching, "rediscover") == (Stage.COMPANY_DISCOVERY, Status.ACTIVE)
+    asked_about_contacts = run(Stage.CONTACT_DISCOVERY, Status.NEEDS_USER_DECISION)
+    assert target_of(asked_about_contacts, "rediscover") == (Stage.COMPANY_DISCOVERY, Status.ACTIVE)
+    with pytest.raises(IllegalMove):
+        target_of(run(Stage.CONTACT_DISCOVERY, Status.ACTIVE), "rediscover")

@@ -130,21 +130,23 @@ UPDATE pm_pipeline.company_candidates
  WHERE id = %(company_id)s;
 
 -- stage_progress --
--- Work left in the research and contact stages of a run
+-- Work left in the research and contact stages of a run, over the companies it delivers
 SELECT count(*) FILTER (WHERE research_status = 'pending')::int AS research_pending,
        count(*) FILTER (WHERE contacts_status = 'pending')::int AS contacts_pending,
        count(*) FILTER (WHERE contacts_status = 'short')::int AS contacts_short,
        count(*)::int AS companies
-  FROM pm_pipeline.company_candidates
- WHERE run_id = %(run_id)s AND status = 'validated';
+  FROM (SELECT research_status, contacts_status FROM pm_pipeline.company_candidates
+         WHERE run_id = %(run_id)s AND status = 'validated'
+         ORDER BY fit_score DESC NULLS LAST, batch_no, created_at, id
+         LIMIT %(limit)s) delivered;
 
 -- insert_contact --
 -- Add a contact to a company (idempotent on name and email)
 INSERT INTO pm_pipeline.contact_candidates
-    (run_id, company_id, full_name, title, seniority, email, email_status, email_source,
+    (run_id, company_id, full_name, title, seniority, email, email_status, email_source, email_check,
      linkedin_url, phone, evidence, source)
 VALUES (%(run_id)s, %(company_id)s, %(full_name)s, %(title)s, %(seniority)s, %(email)s,
-        %(email_status)s, %(email_source)s, %(linkedin_url)s, %(phone)s, %(evidence)s, %(source)s)
+        %(email_status)s, %(email_source)s, %(email_check)s, %(linkedin_url)s, %(phone)s, %(evidence)s, %(source)s)
 ON CONFLICT DO NOTHING
 RETURNING id;
 
@@ -291,20 +293,10 @@ SELECT pm_pipeline.unpin_run(%(run_id)s, %(worker_id)s) AS unpinned;
 -- Unpin runs whose pinning worker stopped or died
 SELECT pm_pipeline.unpin_orphaned_runs() AS n;
 
--- add_run_query --
--- Plan one search query of a run (idempotent)
-INSERT INTO pm_pipeline.run_queries (run_id, position, query, page)
-VALUES (%(run_id)s, %(position)s, %(query)s, %(page)s)
-ON CONFLICT (run_id, position) DO NOTHING;
-
 -- next_run_query --
 -- The next search query of a run that has not run yet
 SELECT * FROM pm_pipeline.run_queries
  WHERE run_id = %(run_id)s AND status = 'pending' ORDER BY position LIMIT 1;
-
--- count_run_queries --
--- How many queries a run has planned
-SELECT count(*)::int AS n FROM pm_pipeline.run_queries WHERE run_id = %(run_id)s;
 
 -- finish_run_query --
 -- Record a search query's outcome
@@ -367,3 +359,84 @@ ON CONFLICT (url) DO UPDATE
    SET final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
        error = excluded.error, truncated = excluded.truncated, content_hash = excluded.content_hash,
        fetched_at = excluded.fetched_at;
+
+-- settle_company_research --
+-- A company's research outcome: its fit score, and whether it stays in the run
+UPDATE pm_pipeline.company_candidates
+   SET research_status = %(research_status)s,
+       fit_score = coalesce(%(fit_score)s, fit_score),
+       status = CASE WHEN %(drop_reason)s::text IS NULL THEN status ELSE 'dropped' END,
+       drop_reason = coalesce(%(drop_reason)s, drop_reason),
+       updated_at = now()
+ WHERE id = %(company_id)s;
+
+-- drop_short_companies --
+-- Drop the delivered companies that could not reach contacts_min (the user chose to replace them)
+UPDATE pm_pipeline.company_candidates
+   SET status = 'dropped', drop_reason = %(reason)s, updated_at = now()
+ WHERE run_id = %(run_id)s AND status = 'validated' AND contacts_status = 'short'
+RETURNING id, domain;
+
+-- dropped_companies --
+-- Companies a run dropped after discovery, and why
+SELECT id, name, domain, drop_reason FROM pm_pipeline.company_candidates
+ WHERE run_id = %(run_id)s AND status = 'dropped' ORDER BY updated_at, domain;
+
+-- update_run_request --
+-- Change a run's criteria and options (a user decision)
+UPDATE pm_pipeline.runs
+   SET criteria = %(criteria)s, options = %(options)s, updated_at = now()
+ WHERE id = %(run_id)s;
+
+-- reopen_rejected_candidates --
+-- Candidates rejected only on a criterion the user just relaxed go back to verification
+UPDATE pm_pipeline.discovery_candidates
+   SET status = 'pending', updated_at = now()
+ WHERE run_id = %(run_id)s AND status = 'rejected'
+   AND verdicts @> jsonb_build_array(jsonb_build_object('criterion', %(criterion)s::text, 'verdict', 'false'));
+
+-- plan_run_query --
+-- Add a search query to the end of a run's plan unless it is already planned
+INSERT INTO pm_pipeline.run_queries (run_id, position, query, page)
+SELECT %(run_id)s, coalesce(max(position) + 1, 0), %(query)s, %(page)s
+  FROM pm_pipeline.run_queries WHERE run_id = %(run_id)s
+HAVING NOT bool_or(query = %(query)s AND page = %(page)s) OR count(*) = 0;
+
+-- insert_outbox --
+-- Write a notification once (dedupe_key); returns its id only when it is new
+INSERT INTO pm_pipeline.outbox (run_id, kind, dedupe_key, recipients, subject, body, attachments, status)
+VALUES (%(run_id)s, %(kind)s, %(dedupe_key)s, %(recipients)s, %(subject)s, %(body)s, %(attachments)s, %(status)s)
+ON CONFLICT (dedupe_key) DO NOTHING
+RETURNING id;
+
+-- claim_outbox --
+-- Take a notification for sending (a crash while sending leaves it claimable again)
+UPDATE pm_pipeline.outbox
+   SET status = 'sending', attempts = attempts + 1
+ WHERE id = %(id)s AND status IN ('pending', 'sending')
+RETURNING *;
+
+-- settle_outbox --
+-- Record a send attempt's outcome
+UPDATE pm_pipeline.outbox
+   SET status = %(status)s, last_error = %(error)s,
+       sent_at = CASE WHEN %(status)s = 'sent' THEN now() ELSE sent_at END
+ WHERE id = %(id)s;
+
+-- list_outbox --
+-- Notifications, newest first
+SELECT * FROM pm_pipeline.outbox
+ WHERE (%(run_id)s::uuid IS NULL OR run_id = %(run_id)s) ORDER BY created_at DESC LIMIT %(limit)s;
+
+-- completion_payload --
+-- What the completion step recorded (its files), if the run completed
+SELECT payload FROM pm_pipeline.run_events
+ WHERE run_id = %(run_id)s AND event = 'run_completed' ORDER BY id DESC LIMIT 1;
+
+-- release_outbox --
+-- Make a held or failed notification sendable again (recipients filled in if it had none)
+UPDATE pm_pipeline.outbox
+   SET status = 'pending',
+       recipients = CASE WHEN cardinality(recipients) = 0 THEN %(recipients)s::text[] ELSE recipients END
+ WHERE id = %(id)s AND status IN ('held', 'failed', 'pending')
+RETURNING id;

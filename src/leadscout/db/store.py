@@ -35,7 +35,7 @@ def _params(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-_JSON_LISTS = frozenset({"evidence", "verdicts", "reasons"})
+_JSON_LISTS = frozenset({"evidence", "verdicts", "reasons", "attachments"})
 
 
 class Store:
@@ -119,6 +119,10 @@ class Store:
     async def events_since(self, run_id: UUID, after_id: int = 0, limit: int = 500) -> list[m.RunEvent]:
         return await self._models(m.RunEvent, "events_since", run_id=run_id, after_id=after_id, limit=limit)
 
+    async def completion_payload(self, run_id: UUID) -> dict[str, Any] | None:
+        row = await self._one("completion_payload", run_id=run_id)
+        return dict(row["payload"]) if row else None
+
     async def company_gap(self, run_id: UUID, conn: Conn | None = None) -> m.Gap | None:
         return await self._model(m.Gap, "company_gap", conn, run_id=run_id)
 
@@ -166,14 +170,40 @@ class Store:
     async def get_research(self, run_id: UUID) -> dict[UUID, dict[str, Any]]:
         return {row["company_id"]: row for row in await self._rows("get_research", run_id=run_id)}
 
+    async def settle_company_research(
+        self, company_id: UUID, research_status: str, fit_score: float | None, drop_reason: str | None, conn: Conn
+    ) -> None:
+        await self._rows(
+            "settle_company_research",
+            conn,
+            company_id=company_id,
+            research_status=research_status,
+            fit_score=fit_score,
+            drop_reason=drop_reason,
+        )
+
+    async def drop_short_companies(self, run_id: UUID, reason: str, conn: Conn) -> list[dict[str, Any]]:
+        return await self._rows("drop_short_companies", conn, run_id=run_id, reason=reason)
+
+    async def dropped_companies(self, run_id: UUID) -> list[dict[str, Any]]:
+        return await self._rows("dropped_companies", run_id=run_id)
+
+    async def update_run_request(
+        self, run_id: UUID, criteria: dict[str, Any], options: dict[str, Any], conn: Conn
+    ) -> None:
+        await self._rows("update_run_request", conn, run_id=run_id, criteria=criteria, options=options)
+
+    async def reopen_rejected_candidates(self, run_id: UUID, criterion: str, conn: Conn) -> None:
+        await self._rows("reopen_rejected_candidates", conn, run_id=run_id, criterion=criterion)
+
     async def set_research_status(self, company_id: UUID, status: str, conn: Conn | None = None) -> None:
         await self._rows("set_research_status", conn, company_id=company_id, status=status)
 
     async def set_contacts_status(self, company_id: UUID, status: str, conn: Conn | None = None) -> None:
         await self._rows("set_contacts_status", conn, company_id=company_id, status=status)
 
-    async def stage_progress(self, run_id: UUID, conn: Conn | None = None) -> m.StageProgress:
-        progress = await self._model(m.StageProgress, "stage_progress", conn, run_id=run_id)
+    async def stage_progress(self, run_id: UUID, conn: Conn | None = None, *, limit: int = 100_000) -> m.StageProgress:
+        progress = await self._model(m.StageProgress, "stage_progress", conn, run_id=run_id, limit=limit)
         assert progress is not None
         return progress
 
@@ -296,15 +326,11 @@ class Store:
         return int(row["n"]) if row else 0
 
     # -- web discovery ----------------------------------------------------------------
-    async def add_run_query(self, run_id: UUID, position: int, query: str, page: int) -> None:
-        await self._rows("add_run_query", run_id=run_id, position=position, query=query, page=page)
+    async def plan_run_query(self, run_id: UUID, query: str, page: int) -> None:
+        await self._rows("plan_run_query", run_id=run_id, query=query, page=page)
 
     async def next_run_query(self, run_id: UUID) -> dict[str, Any] | None:
         return await self._one("next_run_query", run_id=run_id)
-
-    async def count_run_queries(self, run_id: UUID) -> int:
-        row = await self._one("count_run_queries", run_id=run_id)
-        return int(row["n"]) if row else 0
 
     async def finish_run_query(self, run_id: UUID, position: int, status: str, results: int, provider: str) -> None:
         await self._rows(
@@ -406,3 +432,20 @@ class Store:
 
     async def delete_worker(self, worker_id: str) -> None:
         await self._rows("delete_worker", worker_id=worker_id)
+
+    # -- outbox ----------------------------------------------------------------------
+    async def insert_outbox(self, message: m.NewOutboxMessage, conn: Conn) -> UUID | None:
+        row = await self._one("insert_outbox", conn, **message.model_dump(mode="json"))
+        return row["id"] if row else None
+
+    async def claim_outbox(self, message_id: UUID) -> m.OutboxMessage | None:
+        return await self._model(m.OutboxMessage, "claim_outbox", id=message_id)
+
+    async def release_outbox(self, message_id: UUID, recipients: list[str]) -> bool:
+        return await self._one("release_outbox", id=message_id, recipients=recipients) is not None
+
+    async def settle_outbox(self, message_id: UUID, status: str, error: str | None = None) -> None:
+        await self._rows("settle_outbox", id=message_id, status=status, error=error)
+
+    async def list_outbox(self, run_id: UUID | None = None, limit: int = 50) -> list[m.OutboxMessage]:
+        return await self._models(m.OutboxMessage, "list_outbox", run_id=run_id, limit=limit)

@@ -1,6 +1,11 @@
-"""Decision makers from a company's own website: team, leadership and about pages (JSON-LD
-Person and structured cards) and contact pages. An email is kept only when the site itself
-publishes it (this tool saw it); nothing is guessed here."""
+"""Decision makers from a company's own website, with the best email the evidence allows.
+
+People come from team, leadership and about pages (JSON-LD Person and structured cards).
+Each person's email is, from best to weakest: the address the site publishes for them; the
+domain's pattern learned from the addresses it publishes for others; a name permutation.
+Every address is checked by :class:`MailChecker` (MX, then SMTP ``RCPT TO``) and kept only
+when a tool produced it and the mail server did not reject it. A LinkedIn URL is kept only
+when a search result shows that person's profile."""
 
 from __future__ import annotations
 
@@ -8,59 +13,136 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from leadscout.models import Company, Evidence, NewContact, Run
+from leadscout.models import Company, EmailCheck, Evidence, NewContact, Run
 from leadscout.research.contacts import UNRANKED, title_rank
-from leadscout.research.extract import extract
-from leadscout.research.fetch import Fetcher
+from leadscout.research.emails import EmailGuess, guesses, infer_pattern, is_role
+from leadscout.research.extract import PageFacts, PersonCard, extract
+from leadscout.research.fetch import Fetcher, FetchResult
+from leadscout.research.mailcheck import MailChecker
+from leadscout.research.search import SearchProvider
 
-_PEOPLE_PAGES = re.compile(r"team|leadership|staff|people|about|our-company|who-we-are", re.IGNORECASE)
+_PEOPLE_PAGES = re.compile(r"team|leadership|staff|people|about|our-company|who-we-are|contact", re.IGNORECASE)
+MAX_PAGES = 5
+MAX_PERMUTATIONS = 4
+
+
+@dataclass
+class SitePeople:
+    people: list[tuple[PersonCard, FetchResult]]
+    published: set[str]  # every address any crawled page shows
+    pattern: str | None
 
 
 @dataclass
 class WebContactSource:
     fetcher: Fetcher
+    checker: MailChecker | None = None
+    provider: SearchProvider | None = None
 
     async def find(self, run: Run, company: Company) -> list[NewContact]:
+        site = await self._read_site(company)
+        ranked = sorted(
+            ((p, page) for p, page in site.people if title_rank(p.title) != UNRANKED),  # decision makers only
+            key=lambda pair: (title_rank(pair[0].title), pair[0].full_name),
+        )
+        contacts = []
+        for person, page in ranked[: run.contacts_max * 2]:
+            contacts.append(await self._contact(company, person, page, site))
+        return contacts
+
+    async def _read_site(self, company: Company) -> SitePeople:
         website = company.website or f"http://{company.domain}/"
         home = await self.fetcher.fetch(website)
         if not home.ok:
-            return []
-        site = urlsplit(home.final_url).hostname
+            return SitePeople([], set(), None)
+        host = urlsplit(home.final_url).hostname
+        home_facts = extract(home.final_url, home.text)
         targets = [
             link.url
-            for link in extract(home.final_url, home.text).links
-            if urlsplit(link.url).hostname == site
+            for link in home_facts.links
+            if urlsplit(link.url).hostname == host
             and (_PEOPLE_PAGES.search(urlsplit(link.url).path) or _PEOPLE_PAGES.search(link.text))
         ]
-        found: dict[str, NewContact] = {}
-        for url in list(dict.fromkeys(targets))[:4]:
+        people: dict[str, tuple[PersonCard, FetchResult]] = {}
+        published = set(home_facts.emails)
+        for url in list(dict.fromkeys(targets))[:MAX_PAGES]:
             page = await self.fetcher.fetch(url)
             if not page.ok:
                 continue
-            facts = extract(page.final_url, page.text)
-            published = set(facts.emails)
+            facts: PageFacts = extract(page.final_url, page.text)
+            published |= set(facts.emails)
             for person in facts.people:
-                email = person.email.lower() if person.email and person.email.lower() in published else None
-                key = person.full_name.lower()
-                if key in found or title_rank(person.title) == UNRANKED:  # decision makers only
-                    continue
-                quote = ", ".join(p for p in (person.full_name, person.title, email) if p)
-                found[key] = NewContact(
-                    full_name=person.full_name,
-                    title=person.title,
-                    seniority=title_rank(person.title),
-                    email=email,
-                    email_status="unverified" if email else None,
-                    email_source="published_on_site" if email else None,
-                    source="website",
-                    evidence=[
-                        Evidence(
-                            url=page.final_url,
-                            quote=quote[:300],
-                            source=f"team_page:{person.source}",
-                            fetched_at=page.fetched_at,
-                            content_hash=page.content_hash,
-                        )
-                    ],
-                )
-        return sorted(found.values(), key=lambda c: (c.seniority or UNRANKED, c.full_name))
+                people.setdefault(person.full_name.lower(), (person, page))
+        on_domain = {e for e in published if e.endswith("@" + company.domain)}
+        pairs = [(p.full_name, p.email.lower()) for p, _ in people.values() if p.email and p.email.lower() in on_domain]
+        return SitePeople(list(people.values()), on_domain, infer_pattern(pairs))
+
+    async def _contact(self, company: Company, person: PersonCard, page: FetchResult, site: SitePeople) -> NewContact:
+        own = person.email.lower() if person.email and person.email.lower() in site.published else None
+        email, check, source = await self._email(company, person, own, site.pattern)
+        quote = ", ".join(p for p in (person.full_name, person.title, own) if p)
+        evidence = [
+            Evidence(
+                url=page.final_url,
+                quote=quote[:300],
+                source=f"team_page:{person.source}",
+                fetched_at=page.fetched_at,
+                content_hash=page.content_hash,
+            )
+        ]
+        linkedin = await self._linkedin(company, person)
+        if linkedin is not None:
+            evidence.append(linkedin)
+        return NewContact(
+            full_name=person.full_name,
+            title=person.title,
+            seniority=title_rank(person.title),
+            email=email,
+            email_status=check.label if check and email else ("unverified" if email else None),
+            email_source=source,
+            email_check=check if email else None,
+            linkedin_url=linkedin.url if linkedin else None,
+            source="website",
+            evidence=evidence,
+        )
+
+    async def _email(
+        self, company: Company, person: PersonCard, own: str | None, pattern: str | None
+    ) -> tuple[str | None, EmailCheck | None, str | None]:
+        if own is not None and not is_role(own):
+            check = await self.checker.check(own) if self.checker else None
+            if check is not None and check.status == "invalid":
+                return None, check, None  # published but the server says it no longer exists
+            if check is not None and check.reason == "catch_all":
+                check = check.model_copy(update={"status": "valid", "reason": "published_on_site"})
+            return own, check, "published_on_site"
+        if self.checker is None:
+            return None, None, None  # no verifier: keep only what the site itself publishes
+        tries = guesses(person.full_name, company.domain, pattern, MAX_PERMUTATIONS)
+        return await self._first_accepted(tries)
+
+    async def _first_accepted(self, tries: list[EmailGuess]) -> tuple[str | None, EmailCheck | None, str | None]:
+        assert self.checker is not None
+        for guess in tries:
+            check = await self.checker.check(guess.address)
+            if check.status == "valid" or (check.reason == "catch_all" and guess.source == "pattern_inferred"):
+                return guess.address, check, guess.source
+            if check.reason == "catch_all":
+                break  # the server accepts anything: a permutation cannot be told apart from a guess
+            if check.status != "invalid" or check.reason != "mailbox_unknown":
+                break  # no MX, tempfail, unreachable: the other permutations would get the same answer
+        return None, None, None
+
+    async def _linkedin(self, company: Company, person: PersonCard) -> Evidence | None:
+        if self.provider is None:
+            return None
+        results = await self.provider.search(f'"{person.full_name}" {company.name} linkedin')
+        name = person.full_name.lower()
+        for result in results:
+            parts = urlsplit(result.url)
+            host = (parts.hostname or "").lower()
+            shown = f"{result.title} {result.snippet}".lower()
+            profile = (host == "linkedin.com" or host.endswith(".linkedin.com")) and parts.path.startswith("/in/")
+            if profile and name in shown and company.name.lower() in shown:
+                return Evidence(url=result.url, quote=result.title[:300], source=f"search:{self.provider.name}")
+        return None

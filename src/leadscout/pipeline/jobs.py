@@ -1,6 +1,6 @@
 """The units of work and how they are queued: one discovery batch of a run, one company
-for research, one company for contacts. Names and locks live here; the procrastinate
-tasks in :mod:`leadscout.workers.app` carry the same names."""
+for research, one company for contacts, a run's completion, one notification. Names and
+locks live here; the procrastinate tasks in :mod:`leadscout.workers.app` carry the same names."""
 
 from __future__ import annotations
 
@@ -14,9 +14,17 @@ from leadscout.models import Run
 DISCOVER = "leadscout.discover_batch"
 RESEARCH = "leadscout.research_company"
 CONTACTS = "leadscout.find_contacts"
+COMPLETE = "leadscout.complete_run"
+NOTIFY = "leadscout.send_notification"
 SWEEP = "leadscout.sweep"
 
-QUEUE_OF = {DISCOVER: "lead_list", RESEARCH: "company_research", CONTACTS: "contact_research"}
+QUEUE_OF = {
+    DISCOVER: "lead_list",
+    RESEARCH: "company_research",
+    CONTACTS: "contact_research",
+    COMPLETE: "lead_list",
+    NOTIFY: "lead_list",
+}
 MAINTENANCE_QUEUE = "maintenance"
 WORKER_TYPES = {
     "lead_list": ["lead_list"],
@@ -59,6 +67,16 @@ def research_job(run: Run, company_id: UUID) -> JobSpec:
 def contacts_job(run: Run, company_id: UUID) -> JobSpec:
     key = f"contacts:{company_id}"
     return JobSpec(CONTACTS, {"run_id": str(run.id), "company_id": str(company_id)}, key, key, run.lane)
+
+
+def complete_job(run: Run) -> JobSpec:
+    key = f"complete:{run.id}"
+    return JobSpec(COMPLETE, {"run_id": str(run.id)}, key, key, run.lane)
+
+
+def notify_job(run: Run, message_id: UUID) -> JobSpec:
+    key = f"notify:{message_id}"
+    return JobSpec(NOTIFY, {"run_id": str(run.id), "message_id": str(message_id)}, key, key, run.lane)
 
 
 async def enqueue(store: Store, conn: Conn, job: JobSpec) -> int | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from leadscout.errors import UserError
+from leadscout.pipeline.criteria import Criteria, parse_criteria
 from leadscout.pipeline.geo import STATES, state_code
 from leadscout.research import vendors
 
@@ -67,3 +69,14 @@ def _vendors_in(text: str) -> list[str]:
                 slugs.append(vendor.slug)
                 break
     return slugs
+
+
+def build_criteria(request: str | None, **flags: Any) -> Criteria:
+    """Criteria from a request sentence and explicit fields; the fields win."""
+    data: dict[str, Any] = parse_request(request) if request else {}
+    for key, value in flags.items():
+        if value not in (None, [], ()):
+            data[key] = value
+    if "quantity" not in data:
+        raise UserError("how many companies? give -n/--quantity or a number in the request")
+    return parse_criteria(data)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from leadscout.db.store import Store
 from leadscout.errors import NotFound
-from leadscout.models import Run
+from leadscout.models import OutboxMessage, Run, Status
 from leadscout.pipeline import jobs
 from leadscout.pipeline.criteria import Criteria
 
@@ -65,6 +66,9 @@ class RunSummary(BaseModel):
     decision_options: list[dict[str, Any]] | None
     candidates: dict[str, Any] = {}  # web discovery: candidates by outcome, rejections by criterion
     exports: dict[str, str] | None = None
+    dropped: list[dict[str, Any]] = Field(default_factory=list)  # research contradicted discovery, or replaced
+    emails: dict[str, int] = Field(default_factory=dict)  # contacts with an email, by verdict
+    notifications: list[str] = Field(default_factory=list)  # "sent to a@b" | "held (no SMTP_HOST…)"
 
 
 async def get_run_or_raise(store: Store, run_id: UUID | str) -> Run:
@@ -111,12 +115,31 @@ async def summarize(store: Store, run_id: UUID | str) -> RunSummary:
         criteria=run.criteria,
         decision_options=run.decision_options,
         candidates=await _candidate_summary(store, run.id),
+        exports=_completion_exports(await store.completion_payload(run.id)),
+        dropped=[
+            {"domain": r["domain"], "name": r["name"], "reason": r["drop_reason"]}
+            for r in await store.dropped_companies(run.id)
+        ],
+        notifications=[_describe(m) for m in await store.list_outbox(run.id)],
+        emails=dict(Counter((c.email_status or "unverified").split("(")[0] for c in contacts if c.email)),
     )
 
 
-async def _candidate_summary(store: Store, run_id: UUID) -> dict[str, Any]:
-    from collections import Counter
+def _describe(message: OutboxMessage) -> str:
+    to = ", ".join(message.recipients) or "nobody"
+    if message.status == "held":
+        return "held: set SMTP_HOST and LEADSCOUT_NOTIFY_TO, then `leadscout outbox send " + f"{message.id}`"
+    return f"{message.status} to {to}" + (f" ({message.last_error})" if message.last_error else "")
 
+
+def _completion_exports(payload: dict[str, Any] | None) -> dict[str, str] | None:
+    files = (payload or {}).get("files") or {}
+    if "companies_csv" not in files:
+        return None
+    return {"companies": files["companies_csv"], "contacts": files["contacts_csv"], **files}
+
+
+async def _candidate_summary(store: Store, run_id: UUID) -> dict[str, Any]:
     from leadscout.pipeline.web_source import rejection_summary
 
     rows = await store.candidate_stats(run_id)
@@ -128,3 +151,17 @@ async def _candidate_summary(store: Store, run_id: UUID) -> dict[str, Any]:
         "fetches": sum(r["fetches"] for r in rows),
         "retries": sum(r["retries"] for r in rows),
     }
+
+
+async def cancel_run(store: Store, run_id: UUID | str) -> Run:
+    """Cancel an active or waiting run; its queued jobs find it cancelled and do nothing."""
+    from leadscout.errors import UserError
+    from leadscout.pipeline import state
+
+    run = await get_run_or_raise(store, run_id)
+    async with store.transaction() as conn:
+        locked = await store.lock_run(run.id, conn)
+        if locked is None or locked.status not in (Status.ACTIVE, Status.NEEDS_USER_DECISION):
+            raise UserError(f"run {run.id} is {locked.status.value if locked else 'gone'}: nothing to cancel")
+        await state.move(store, conn, locked, "cancel")
+    return await get_run_or_raise(store, run.id)

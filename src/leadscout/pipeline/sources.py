@@ -5,12 +5,25 @@ first implementation of each. Web research plugs in behind the same protocols.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from leadscout.db.store import Store
-from leadscout.models import Company, DirectoryCompany, Evidence, NewCompany, NewContact, Run
+from leadscout.models import (
+    Company,
+    CompanyFacts,
+    DirectoryCompany,
+    Evidence,
+    Fact,
+    NewCompany,
+    NewContact,
+    PmsFact,
+    Run,
+)
 from leadscout.pipeline.criteria import Criteria
+from leadscout.research.company import finish, research_site
 from leadscout.research.contacts import UNRANKED, title_rank
+from leadscout.research.fetch import Fetcher
+from leadscout.research.mailcheck import MailChecker
 
 
 @dataclass
@@ -26,7 +39,7 @@ class CompanySource(Protocol):
 
 
 class Researcher(Protocol):
-    async def research(self, run: Run, company: Company) -> dict[str, Any]: ...
+    async def research(self, run: Run, company: Company, criteria: Criteria) -> CompanyFacts: ...
 
 
 class ContactSource(Protocol):
@@ -100,20 +113,32 @@ class ChainSource:
 class DirectoryResearcher:
     """Facts the directory states about a company, each with its evidence; the rest unknown."""
 
-    async def research(self, run: Run, company: Company) -> dict[str, Any]:
-        evidence = [e.model_dump(mode="json") for e in company.evidence]
+    async def research(self, run: Run, company: Company, criteria: Criteria) -> CompanyFacts:
+        evidence = list(company.evidence[:1])
 
-        def fact(value: object) -> dict[str, Any]:
-            return {"value": value, "evidence": evidence} if value is not None else {"value": "unknown"}
+        def fact(value: object) -> Fact:
+            return Fact(value=value, evidence=evidence) if value is not None else Fact()
 
-        return {
-            "pms": fact(company.pms),
-            "units_estimate": fact(company.units_estimate),
-            "hq": fact({"city": company.city, "state": company.state} if company.city else None),
-            "website": fact(company.website),
-            "company_type": fact(company.company_type),
-            "criteria_verdicts": [v.model_dump(mode="json") for v in company.verdicts],
-        }
+        hq = {"city": company.city, "state": company.state} if company.city else None
+        pms = [PmsFact(vendor=company.pms, tier="directory", confidence=0.5, evidence=evidence)] if company.pms else []
+        facts = CompanyFacts(
+            pms=pms,
+            units_estimate=fact(company.units_estimate),
+            hq_address=fact(hq),
+            company_type=fact(company.company_type),
+            verdicts=company.verdicts,
+        )
+        return finish(facts, company, criteria)
+
+
+@dataclass
+class WebResearcher:
+    """The company's whole website, read and turned into facts (see research.company)."""
+
+    fetcher: Fetcher
+
+    async def research(self, run: Run, company: Company, criteria: Criteria) -> CompanyFacts:
+        return await research_site(self.fetcher, company, criteria)
 
 
 @dataclass
@@ -134,6 +159,7 @@ class DirectoryContactSource:
     """Known decision makers from ``pm_pipeline.directory_contacts``, most senior first."""
 
     store: Store
+    checker: MailChecker | None = None
 
     async def find(self, run: Run, company: Company) -> list[NewContact]:
         rows = await self.store.directory_contacts(company.domain)
@@ -154,4 +180,12 @@ class DirectoryContactSource:
             if title_rank(row.title) != UNRANKED  # decision makers only
         ]
         contacts.sort(key=lambda c: (c.seniority or UNRANKED, c.full_name))
-        return contacts
+        return [await self._checked(c) for c in contacts]
+
+    async def _checked(self, contact: NewContact) -> NewContact:
+        if self.checker is None or contact.email is None:
+            return contact
+        check = await self.checker.check(contact.email)
+        if check.status == "invalid":  # the directory is out of date: drop the address, keep the person
+            return contact.model_copy(update={"email": None, "email_status": None, "email_source": None})
+        return contact.model_copy(update={"email_status": check.label, "email_check": check})

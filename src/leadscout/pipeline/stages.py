@@ -8,15 +8,17 @@ import asyncio
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from leadscout.db.store import Conn, Store
 from leadscout.errors import ConfigError
-from leadscout.models import Company, Run, Stage, Status
+from leadscout.models import Company, CompanyFacts, Run, Stage, Status
 from leadscout.pipeline import jobs, state
 from leadscout.pipeline.contacts import WebContactSource
 from leadscout.pipeline.criteria import Criteria
+from leadscout.pipeline.delivery import Delivery
 from leadscout.pipeline.sources import (
     ChainContactSource,
     ChainSource,
@@ -27,8 +29,10 @@ from leadscout.pipeline.sources import (
     DirectorySource,
     Researcher,
     SourceResult,
+    WebResearcher,
 )
 from leadscout.pipeline.web_source import WebSource, WebTools
+from leadscout.research.mailcheck import MailChecker
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +46,12 @@ class Pipeline:
     store: Store
     worker_id: str = "inline"
     source: CompanySource | None = None  # None: chosen per run from run.options["sources"]
-    researcher: Researcher = field(default_factory=DirectoryResearcher)
+    researcher: Researcher | None = None  # None: the website when this worker can fetch, else the directory
     contact_source: ContactSource | None = None
     simulated_latency: float = 0.0  # seconds added to each unit (drills and benchmarks)
     web: WebTools | None = None  # search + fetch, when this worker has a search provider
+    checker: MailChecker | None = None  # email verification (MX + SMTP RCPT)
+    delivery: Delivery | None = None  # exports + notification at completion; None: files under ./exports
 
     def source_for(self, run: Run) -> CompanySource:
         if self.source is not None:
@@ -63,12 +69,17 @@ class Pipeline:
             parts.append(WebSource(self.store, self.web))
         return ChainSource(parts)
 
+    def researcher_for(self, run: Run) -> Researcher:
+        if self.researcher is not None:
+            return self.researcher
+        return WebResearcher(self.web.fetcher) if self.web is not None else DirectoryResearcher()
+
     def contacts_for(self, run: Run) -> ContactSource:
         if self.contact_source is not None:
             return self.contact_source
-        sources: list[ContactSource] = [DirectoryContactSource(self.store)]
+        sources: list[ContactSource] = [DirectoryContactSource(self.store, self.checker)]
         if self.web is not None:
-            sources.append(WebContactSource(self.web.fetcher))
+            sources.append(WebContactSource(self.web.fetcher, self.checker, self.web.provider))
         return ChainContactSource(sources)
 
     # -- company_discovery: one batch ---------------------------------------------------
@@ -78,7 +89,7 @@ class Pipeline:
             return "skipped: run is not discovering"
         gap = await self.store.company_gap(run_id)
         assert gap is not None
-        if gap.companies_gap == 0:
+        if gap.companies_gap == 0 or run.options.get("accept_partial"):
             async with self.store.transaction() as conn:
                 await self._finish_discovery(conn, run)
             return "discovery already complete"
@@ -141,7 +152,8 @@ class Pipeline:
         if not await state.move(self.store, conn, run, state.ADVANCE):
             return
         for company in await self.store.run_companies(run.id, run.target_quantity, conn):
-            await jobs.enqueue(self.store, conn, jobs.research_job(run, company.id))
+            if company.research_status == "pending":  # after a refill only the newcomers
+                await jobs.enqueue(self.store, conn, jobs.research_job(run, company.id))
 
     async def _ask_user(self, conn: Conn, run: Run, ready: int, criteria: Criteria) -> None:
         near_misses = near_miss_summary(await self.store.candidate_stats(run.id))
@@ -162,36 +174,74 @@ class Pipeline:
         run, company = await self._load(run_id, company_id, Stage.COMPANY_RESEARCH)
         if run is None or company is None:
             return "skipped: run is not researching"
-        if company.research_status == "pending":
-            facts = await self.researcher.research(run, company)
-            await self._simulate_latency()
-            if not await self._settle_research(run_id, company_id, facts, {}, ok=True):
-                return "skipped: run moved on"
-        return f"researched {company.domain}"
+        if company.research_status != "pending" or company.status != "validated":
+            return f"already researched {company.domain}"
+        facts = await self.researcher_for(run).research(run, company, Criteria.model_validate(run.criteria))
+        await self._simulate_latency()
+        drop = (
+            "; ".join(facts.contradictions) if facts.contradictions and not run.options.get("accept_partial") else None
+        )
+        if not await self._settle_research(run_id, company, facts, ok=True, drop_reason=drop):
+            return "skipped: run moved on"
+        return f"dropped {company.domain}: {drop}" if drop else f"researched {company.domain}"
 
     async def mark_research_failed(self, run_id: UUID, company_id: UUID, error: str) -> None:
-        await self._settle_research(run_id, company_id, {}, {"error": error}, ok=False)
+        company = await self.store.get_company(company_id)
+        if company is not None:
+            await self._settle_research(run_id, company, CompanyFacts(), ok=False, error=error)
 
     async def _settle_research(
-        self, run_id: UUID, company_id: UUID, facts: dict[str, Any], signals: dict[str, Any], *, ok: bool
+        self,
+        run_id: UUID,
+        company: Company,
+        facts: CompanyFacts,
+        *,
+        ok: bool,
+        drop_reason: str | None = None,
+        error: str | None = None,
     ) -> bool:
         """Store one company's research outcome and close the stage when it was the last."""
         async with self.store.transaction() as conn:
             locked = await self._still_in(conn, run_id, Stage.COMPANY_RESEARCH)
             if locked is None:
                 return False
-            await self.store.upsert_research(run_id, company_id, facts, signals, "complete" if ok else "failed", conn)
-            await self.store.set_research_status(company_id, "done" if ok else "failed", conn)
+            signals = {"error": error} if error else {}
+            await self.store.upsert_research(
+                run_id, company.id, facts.model_dump(mode="json"), signals, "complete" if ok else "failed", conn
+            )
+            await self.store.settle_company_research(
+                company.id, "done" if ok else "failed", facts.fit_score if ok else None, drop_reason, conn
+            )
+            if drop_reason:
+                await self.store.insert_event(
+                    run_id,
+                    "company_dropped",
+                    {"domain": company.domain, "reason": drop_reason, "contradictions": facts.contradictions},
+                    entity_type="company",
+                    entity_id=str(company.id),
+                    conn=conn,
+                )
             await self._finish_research_if_done(conn, locked)
         return True
 
     async def _finish_research_if_done(self, conn: Conn, run: Run) -> None:
-        """``run`` is locked by the caller, so finishers of one run never race."""
-        progress = await self.store.stage_progress(run.id, conn)
-        if progress.research_pending or not await state.move(self.store, conn, run, state.ADVANCE):
+        """``run`` is locked by the caller, so finishers of one run never race. Research runs on
+        the top target_quantity by fit; a company it dropped is replaced by discovery first."""
+        progress = await self.store.stage_progress(run.id, conn, limit=run.target_quantity)
+        if progress.research_pending:
+            return
+        gap = await self.store.company_gap(run.id, conn)
+        assert gap is not None
+        if gap.companies_gap and not run.options.get("accept_partial"):
+            if await state.move(self.store, conn, run, "rediscover", reason="research_dropped", gap=gap.companies_gap):
+                moved = run.model_copy(update={"stage": Stage.COMPANY_DISCOVERY})
+                await jobs.enqueue(self.store, conn, jobs.discover_job(moved))
+            return
+        if not await state.move(self.store, conn, run, state.ADVANCE):
             return
         for company in await self.store.run_companies(run.id, run.target_quantity, conn):
-            await jobs.enqueue(self.store, conn, jobs.contacts_job(run, company.id))
+            if company.contacts_status == "pending":
+                await jobs.enqueue(self.store, conn, jobs.contacts_job(run, company.id))
 
     # -- contact_discovery: one company -----------------------------------------------------
     async def find_contacts(self, run_id: UUID, company_id: UUID) -> str:
@@ -236,10 +286,10 @@ class Pipeline:
 
     async def _finish_contacts_if_done(self, conn: Conn, run: Run) -> None:
         """``run`` is locked by the caller, so finishers of one run never race."""
-        progress = await self.store.stage_progress(run.id, conn)
+        progress = await self.store.stage_progress(run.id, conn, limit=run.target_quantity)
         if progress.contacts_pending:
             return
-        if progress.contacts_short:
+        if progress.contacts_short and not run.options.get("accept_partial"):
             await state.move(
                 self.store,
                 conn,
@@ -250,7 +300,33 @@ class Pipeline:
                 options=contact_options(progress.contacts_short),
             )
         else:
-            await state.move(self.store, conn, run, "complete", companies=progress.companies)
+            await jobs.enqueue(self.store, conn, jobs.complete_job(run))
+
+    # -- completion: exports + notification, then done/completed ------------------------------
+    async def complete_run(self, run_id: UUID) -> str:
+        """Idempotent: files are rewritten whole, the notification is deduplicated, and the
+        guarded move to done/completed happens once."""
+        run = await self.store.get_run(run_id)
+        if run is None or (run.stage, run.status) != (Stage.CONTACT_DISCOVERY, Status.ACTIVE):
+            return "skipped: run is not ready to complete"
+        progress = await self.store.stage_progress(run_id, limit=run.target_quantity)
+        partial = bool(run.options.get("accept_partial"))
+        if progress.contacts_pending or (progress.contacts_short and not partial):
+            return "skipped: contacts are not settled"
+        delivery = self.delivery or Delivery(exports_dir=Path("exports"))
+        files = await delivery.write_exports(self.store, run)
+        async with self.store.transaction() as conn:
+            locked = await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY)
+            if locked is None:
+                return "skipped: run moved on"
+            message = delivery.notification(locked, files, progress)
+            message_id = await self.store.insert_outbox(message, conn)
+            if message_id is not None and message.status == "pending":
+                await jobs.enqueue(self.store, conn, jobs.notify_job(locked, message_id))
+            await state.move(
+                self.store, conn, locked, "complete", companies=progress.companies, partial=partial, files=files
+            )
+        return f"completed with {progress.companies} companies"
 
     # -- failures --------------------------------------------------------------------------
     async def fail_run(self, run_id: UUID, error: str) -> None:
@@ -279,6 +355,7 @@ class Pipeline:
                 await self._finish_research_if_done(conn, run)
             elif queued == 0 and run.stage == Stage.CONTACT_DISCOVERY:
                 await self._finish_contacts_if_done(conn, run)
+                queued += 1
         return queued
 
     # -- helpers ---------------------------------------------------------------------------

@@ -3,6 +3,10 @@
     company_discovery -> company_research -> contact_discovery -> done
     status: active | needs_user_decision | completed | failed | cancelled
 
+A run goes back to company_discovery ("rediscover") when research drops a company whose
+facts contradict discovery, or when the user decides to replace companies; it reaches
+done/completed only through the explicit completion step ("complete").
+
 Every move is a guarded SQL update (``pm_pipeline.transition_run``): it names the state
 the caller saw, so when two workers race only one wins, and each win writes a run_events
 row. A run is ``completed`` only together with stage ``done`` (also a table CHECK).
@@ -37,7 +41,13 @@ MOVES: dict[str, Move] = {
     "complete": Move("run_completed", Stage.DONE, Status.COMPLETED, frozenset({Status.ACTIVE})),
     "ask_user": Move("needs_user_decision", None, Status.NEEDS_USER_DECISION, frozenset({Status.ACTIVE})),
     "resume": Move("run_resumed", None, Status.ACTIVE, frozenset({Status.NEEDS_USER_DECISION})),
-    "accept_partial": Move("partial_accepted", Stage.DONE, Status.COMPLETED, frozenset({Status.NEEDS_USER_DECISION})),
+    "accept_partial": Move("partial_accepted", None, Status.ACTIVE, frozenset({Status.NEEDS_USER_DECISION})),
+    "rediscover": Move(
+        "rediscovery_started",
+        Stage.COMPANY_DISCOVERY,
+        Status.ACTIVE,
+        frozenset({Status.ACTIVE, Status.NEEDS_USER_DECISION}),
+    ),
     "fail": Move("run_failed", None, Status.FAILED, frozenset({Status.ACTIVE})),
     "cancel": Move("run_cancelled", None, Status.CANCELLED, frozenset({Status.ACTIVE, Status.NEEDS_USER_DECISION})),
 }
@@ -57,6 +67,8 @@ def target_of(run: Run, name: str) -> tuple[Stage, Status]:
         return NEXT_STAGE[run.stage], move.to_status
     if name == "complete" and run.stage != Stage.CONTACT_DISCOVERY:
         raise IllegalMove(f"cannot complete a run in {run.stage}")
+    if name == "rediscover" and run.status == Status.ACTIVE and run.stage != Stage.COMPANY_RESEARCH:
+        raise IllegalMove(f"an active run goes back to discovery only from research, not from {run.stage}")
     return move.to_stage or run.stage, move.to_status
 
 

@@ -178,13 +178,12 @@ class WebSource:
     # -- searching ------------------------------------------------------------------------------
     async def _search_more(self, run: Run, criteria: Criteria) -> bool:
         """Run the next planned query; False when the plan is used up."""
-        if await self.store.count_run_queries(run.id) == 0:
-            position = 0
+        planned = await self.store.next_run_query(run.id)
+        if planned is None:  # first call, or the criteria changed: plan the queries not yet planned
             for query in query_plan(criteria):
                 for page in range(1, PAGES_PER_QUERY + 1):
-                    await self.store.add_run_query(run.id, position, query, page)
-                    position += 1
-        planned = await self.store.next_run_query(run.id)
+                    await self.store.plan_run_query(run.id, query, page)
+            planned = await self.store.next_run_query(run.id)
         if planned is None:
             return False
         results = await self.tools.provider.search(planned["query"], planned["page"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
@@ -241,6 +242,54 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
     home = pages[0][0]
     retries = sum(max(0, r.attempts - 1) for r, _ in pages)
     fetched = sum(1 for r, _ in pages if not r.from_cache)
+    judged = judge(criteria, pages)
+    if not home.ok:
+        unreachable = CriterionVerdict(
+            criterion="reachable", verdict=Verdict.FALSE, detail=f"home page failed: {home.error}"
+        )
+        return Verification(
+            domain=domain,
+            name=name,
+            website=website,
+            accepted=False,
+            verdicts=[unreachable],
+            reasons=[f"unreachable ({home.error})"],
+            pms=judged.pms,
+            pages_fetched=fetched,
+            retries=retries,
+        )
+    allowed = {Verdict.TRUE, Verdict.UNKNOWN} if criteria.unknown_is_match else {Verdict.TRUE}
+    reasons = [f"{v.criterion}: {v.verdict.value} ({v.detail})" for v in judged.verdicts if v.verdict not in allowed]
+    return Verification(
+        domain=domain,
+        name=name_from_title(pages[0][1].title) or name or domain,
+        website=website,
+        accepted=not reasons,
+        verdicts=judged.verdicts,
+        reasons=reasons,
+        pms=judged.pms,
+        hq=judged.hq[1] if judged.hq else None,
+        units=judged.units[1] if judged.units else None,
+        company_type=judged.kind,
+        pages_fetched=fetched,
+        retries=retries,
+    )
+
+
+@dataclass
+class Judgement:
+    """What a set of crawled pages proves about a company, and each criterion's verdict."""
+
+    pms: PmsDetection
+    kind: str | None
+    kind_evidence: Evidence | None
+    hq: tuple[FetchResult, Address] | None
+    units: tuple[FetchResult, UnitClaim] | None
+    verdicts: list[CriterionVerdict]
+
+
+def judge(criteria: Criteria, pages: list[tuple[FetchResult, PageFacts]]) -> Judgement:
+    """The one place criteria are checked against pages (discovery and research both use it)."""
     detection = detect_pms(
         [
             Page(
@@ -255,21 +304,6 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
             for r, _ in pages
         ]
     )
-    if not home.ok:
-        unreachable = CriterionVerdict(
-            criterion="reachable", verdict=Verdict.FALSE, detail=f"home page failed: {home.error}"
-        )
-        return Verification(
-            domain=domain,
-            name=name,
-            website=website,
-            accepted=False,
-            verdicts=[unreachable],
-            reasons=[f"unreachable ({home.error})"],
-            pms=detection,
-            pages_fetched=fetched,
-            retries=retries,
-        )
     kind, kind_ev = classify_type(pages)
     type_verdict = CriterionVerdict(
         criterion="company_type",
@@ -284,22 +318,7 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
     if (pms := _pms(criteria, detection)) is not None:
         verdicts.append(pms)
     verdicts.extend(_units(criteria, claim))
-    allowed = {Verdict.TRUE, Verdict.UNKNOWN} if criteria.unknown_is_match else {Verdict.TRUE}
-    reasons = [f"{v.criterion}: {v.verdict.value} ({v.detail})" for v in verdicts if v.verdict not in allowed]
-    return Verification(
-        domain=domain,
-        name=name_from_title(pages[0][1].title) or name or domain,
-        website=website,
-        accepted=not reasons,
-        verdicts=verdicts,
-        reasons=reasons,
-        pms=detection,
-        hq=hq[1] if hq else None,
-        units=claim[1] if claim else None,
-        company_type=kind,
-        pages_fetched=fetched,
-        retries=retries,
-    )
+    return Judgement(detection, kind, kind_ev, hq, claim, verdicts)
 
 
 _GENERIC_TITLES = {

@@ -109,6 +109,14 @@ def _footer(c: WorldCompany) -> str:
     return "<footer>" + "".join(parts) + "</footer>"
 
 
+def _published(c: WorldCompany, index: int) -> bool:
+    return c.email_publishing == "all" or (c.email_publishing == "first" and index == 0)
+
+
+def _mailto(email: str) -> str:
+    return f"<a href='mailto:{email}'>{email}</a>"
+
+
 def company_page(c: WorldCompany, path: str) -> tuple[int, str, dict[str, str]]:
     """(status, html, extra headers) for one path of a company site."""
     head = _org_jsonld(c) if c.address_place == "jsonld" else ""
@@ -146,8 +154,8 @@ def company_page(c: WorldCompany, path: str) -> tuple[int, str, dict[str, str]]:
     if path == "/team":
         cards = "".join(
             f"<div class='team-member'><h3 class='name'>{escape(p.full_name)}</h3><p class='title'>{escape(p.title)}"
-            f"</p><a href='mailto:{p.email}'>{p.email}</a></div>"
-            for p in c.people
+            f"</p>{_mailto(p.email) if _published(c, i) else ''}</div>"
+            for i, p in enumerate(c.people)
         )
         people = _jsonld(
             {

@@ -75,6 +75,11 @@ class SearchIndex:
                 status, html, _ = pages.company_page(c, path)
                 if status == 200:
                     self.docs.append(_doc(f"{c.website.rstrip('/')}{path}", html))
+            for person in c.people if c.health == "ok" else []:
+                if person.linkedin:  # profiles a web search shows; the only source of LinkedIn URLs
+                    title = f"{person.full_name} - {person.title} - {c.name} | LinkedIn"
+                    text = f"{person.full_name}. {person.title} at {c.name}. Experience: {c.name}."
+                    self.docs.append(Doc(person.linkedin_url, title, text, Counter(tokens(f"{title} {text}"))))
         for url in pages.directory_urls(world):
             host, rest = url.removeprefix("http://").split("/", 1)
             self.docs.append(_doc(url, pages.directory_page(world, host, "/" + rest, 1)[1]))

@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 import uvicorn
 
 from leadscout.sandbox import pages
+from leadscout.sandbox.hubspot import HubSpotDouble
+from leadscout.sandbox.mail import MailServers
 from leadscout.sandbox.search import SearchIndex
 from leadscout.sandbox.world import BLOG_HOST, DIRECTORY_HOSTS, World, build, truth
 
@@ -32,6 +34,7 @@ class SandboxApp:
         self.world = world
         self.index = SearchIndex(world)
         self.timeout_seconds = timeout_seconds
+        self.hubspot = HubSpotDouble()  # the CRM double under /hubspot on the search host
         self.hits: Counter[str] = Counter()  # requests per host+path (for ratelimited sites)
         self.requests = 0
 
@@ -55,6 +58,10 @@ class SandboxApp:
         query = parse_qs(scope.get("query_string", b"").decode())
         if scope["method"] == "CONNECT":
             await _respond(send, 502, "text/plain", b"HTTPS tunnels are not part of the sandbox")
+        elif host in LOCAL_HOSTS and path.startswith("/hubspot/"):
+            inner = path.removeprefix("/hubspot")
+            scope = {**scope, "path": inner, "raw_path": inner.encode(), "root_path": ""}
+            await self.hubspot.app(scope, receive, send)  # type: ignore[arg-type]
         elif host in LOCAL_HOSTS:
             await self._local(send, path, query)
         elif host in DIRECTORY_HOSTS:
@@ -153,8 +160,10 @@ class SandboxServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="leadscout-sandbox", daemon=True)
         self.port = 0
+        self.mail = MailServers(self.world)
 
     def __enter__(self) -> SandboxServer:
+        self.mail.start()
         self.thread.start()
         deadline = time.monotonic() + 30
         while not self.server.started:
@@ -167,6 +176,7 @@ class SandboxServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=5)
+        self.mail.stop()
 
     @property
     def url(self) -> str:
@@ -181,4 +191,8 @@ class SandboxServer:
             "no_proxy": "127.0.0.1,localhost",
             "LEADSCOUT_SEARCH_PROVIDER": "searxng",
             "LEADSCOUT_SEARXNG_URL": self.url,
+            "HUBSPOT_API_BASE": f"{self.url}/hubspot",
+            "HUBSPOT_ACCESS_TOKEN": "sandbox-token",
+            "LEADSCOUT_NOTIFY_TO": "you@leadscout.sandbox",  # the sandbox SMTP server accepts and keeps it
+            **self.mail.env(),
         }

@@ -76,6 +76,9 @@ HEALTH = {
     "redirect_loop": 1,
     "robots_disallow": 1,
 }
+EMAIL_PUBLISHING = {"all": 40, "first": 35, "none": 25}
+MAIL_SERVERS = {"strict": 72, "catch_all": 18, "tempfail": 5, "no_mx": 5}
+ROLE_MAILBOXES = ("office", "info")
 DIRECTORY_HOSTS = ["www.pmdirectory-hub.com", "www.toppropertymanagers.net", "www.rentalmanagerguide.org"]
 BLOG_HOST = "www.landlordlifeblog.com"
 
@@ -208,6 +211,13 @@ class Person:
     email: str
     linkedin: bool = False
 
+    @property
+    def linkedin_url(self) -> str:
+        return "https://www.linkedin.com/in/" + self.full_name.lower().replace(" ", "-") + f"-{self.email_hash()}"
+
+    def email_hash(self) -> str:
+        return f"{sum(map(ord, self.email)) % 997:03d}"
+
 
 @dataclass
 class WorldCompany:
@@ -235,6 +245,15 @@ class WorldCompany:
     health: str
     people: list[Person] = field(default_factory=list)
     email_pattern: str = "{f}{last}"
+    # how the site shows addresses: all | first (one person's, enough to learn the pattern) | none
+    email_publishing: str = "all"
+    # the mail server's behaviour: strict (rejects unknown users) | catch_all | tempfail | no_mx
+    mail_server: str = "strict"
+
+    @property
+    def mailboxes(self) -> set[str]:
+        """Every address that really exists at this company."""
+        return {p.email.lower() for p in self.people} | {f"{r}@{self.domain}" for r in ROLE_MAILBOXES}
 
     @property
     def website(self) -> str:
@@ -346,7 +365,16 @@ def build(seed: int = 7, per_metro: tuple[int, int] = (40, 120)) -> World:
             directories.append(Listing(host, metro, listed))
         pms_firms = [c.slug for c in local if c.kind == "property_manager"]
         directories.append(Listing(BLOG_HOST, metro, rng.sample(pms_firms, k=min(25, len(pms_firms)))))
+    _assign_mail(seed, companies)
     return World(seed, companies, directories)
+
+
+def _assign_mail(seed: int, companies: list[WorldCompany]) -> None:
+    """A second, separate random stream, so worlds made before mail existed stay identical."""
+    rng = random.Random(seed * 7919 + 1)
+    for c in companies:
+        c.email_publishing = rng.choices(list(EMAIL_PUBLISHING), list(EMAIL_PUBLISHING.values()))[0]
+        c.mail_server = rng.choices(list(MAIL_SERVERS), list(MAIL_SERVERS.values()))[0]
 
 
 def generate(seed: int = 7) -> list[WorldCompany]:

@@ -21,7 +21,7 @@ from procrastinate import JobContext
 from procrastinate.jobs import Job, Status
 
 from leadscout.config import Settings
-from leadscout.pipeline import jobs
+from leadscout.pipeline import delivery, jobs
 from leadscout.pipeline.stages import Pipeline
 from leadscout.workers.retry import TransientRetry
 
@@ -65,6 +65,10 @@ class Units:
             await self.pipeline.mark_research_failed(run_id, UUID(str(args["company_id"])), reason)
         elif job.task_name == jobs.CONTACTS:
             await self.pipeline.mark_contacts_failed(run_id, UUID(str(args["company_id"])), reason)
+        elif job.task_name == jobs.COMPLETE:
+            await self.pipeline.fail_run(run_id, reason)
+        elif job.task_name == jobs.NOTIFY:
+            await self.pipeline.store.settle_outbox(UUID(str(args["message_id"])), "failed", reason)
 
 
 def build_app(settings: Settings, dsn: str, pipeline: Pipeline) -> procrastinate.App:
@@ -91,6 +95,21 @@ def build_app(settings: Settings, dsn: str, pipeline: Pipeline) -> procrastinate
         rid, cid = UUID(run_id), UUID(company_id)
         return await units.run(
             context, lambda: pipeline.find_contacts(rid, cid), lambda err: pipeline.mark_contacts_failed(rid, cid, err)
+        )
+
+    @app.task(name=jobs.COMPLETE, queue=jobs.QUEUE_OF[jobs.COMPLETE], retry=retry, pass_context=True)
+    async def complete_run(context: JobContext, run_id: str) -> str:
+        rid = UUID(run_id)
+        return await units.run(context, lambda: pipeline.complete_run(rid), lambda err: pipeline.fail_run(rid, err))
+
+    @app.task(name=jobs.NOTIFY, queue=jobs.QUEUE_OF[jobs.NOTIFY], retry=retry, pass_context=True)
+    async def send_notification(context: JobContext, run_id: str, message_id: str) -> str:
+        mid = UUID(message_id)
+        mailer = pipeline.delivery.mailer if pipeline.delivery else None
+        return await units.run(
+            context,
+            lambda: delivery.send_notification(pipeline.store, mailer, mid),
+            lambda err: pipeline.store.settle_outbox(mid, "failed", err[:500]),
         )
 
     # the optional 6th cron field is *seconds*, and it goes last

@@ -23,17 +23,19 @@ from procrastinate import JobContext
 from procrastinate.worker import Worker
 
 from leadscout.config import Settings
-from leadscout.db.connection import open_pool
+from leadscout.db.connection import data_dir, open_pool
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError, UserError
 from leadscout.models import Run, Status
 from leadscout.pipeline import jobs
+from leadscout.pipeline.delivery import Delivery, Mailer
 from leadscout.pipeline.sources import CompanySource
 from leadscout.pipeline.stages import Pipeline
 from leadscout.pipeline.web_source import WebTools
 from leadscout.research.cache import PgPageCache
 from leadscout.research.fetch import Fetcher, FetchPolicy
 from leadscout.research.http import make_client
+from leadscout.research.mailcheck import MailChecker
 from leadscout.research.search import provider_from_env
 from leadscout.workers.app import build_app
 from leadscout.workers.heartbeat import CurrentWork, Heartbeat, upsert_worker_heartbeat
@@ -64,6 +66,8 @@ def _describe(context: JobContext) -> tuple[UUID | None, str]:
         jobs.DISCOVER: "Lead discovery batch",
         jobs.RESEARCH: "Researching company",
         jobs.CONTACTS: "Finding contacts",
+        jobs.COMPLETE: "Completing run",
+        jobs.NOTIFY: "Sending notification",
     }.get(context.job.task_name, context.job.task_name)
     target = args.get("company_id", "")
     return run_id, f"{label} {target}".strip() + (f" (run {run_id})" if run_id else "")
@@ -80,7 +84,13 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
     client = make_client(timeout=settings.fetch_timeout)
     web = web_tools(settings, store, client)
     pipeline = Pipeline(
-        store, worker_id=worker_id, source=source, simulated_latency=settings.simulated_latency, web=web
+        store,
+        worker_id=worker_id,
+        source=source,
+        simulated_latency=settings.simulated_latency,
+        web=web,
+        checker=mail_checker(settings) if web is not None else None,
+        delivery=delivery(settings),
     )
     app = build_app(settings, dsn, pipeline)
     work = CurrentWork()
@@ -161,6 +171,31 @@ def web_tools(settings: Settings, store: Store, client: httpx.AsyncClient) -> We
     cache = None if settings.fetch_cache == "off" else PgPageCache(store, read=settings.fetch_cache != "record")
     policy = FetchPolicy(timeout=settings.fetch_timeout, politeness_delay=settings.politeness_delay)
     return WebTools(provider, Fetcher(client, policy, cache=cache, replay_only=settings.fetch_cache == "replay"))
+
+
+def mail_checker(settings: Settings) -> MailChecker | None:
+    if not settings.email_verification:
+        return None
+    return MailChecker(settings.dns_server, settings.smtp_probe_port, timeout=settings.fetch_timeout)
+
+
+def mailer(settings: Settings) -> Mailer | None:
+    if not settings.smtp_host:
+        return None
+    return Mailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        user=settings.smtp_user,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        sender=settings.smtp_from,
+        starttls=settings.smtp_starttls,
+    )
+
+
+def delivery(settings: Settings) -> Delivery:
+    recipients = [a.strip() for a in (settings.notify_to or "").split(",") if a.strip()]
+    exports = settings.exports_dir or data_dir(settings) / "exports"
+    return Delivery(exports_dir=exports, recipients=recipients, mailer=mailer(settings))
 
 
 async def _pin_filtered_run(store: Store, settings: Settings, worker_id: str, worker_type: str) -> Run | None:

@@ -1,0 +1,183 @@
+"""leadscout as an MCP server: job-handle tools that let any MCP client (Claude, ChatGPT, an
+agent) start runs, follow them, answer their questions and take their results.
+
+Every tool returns within a few seconds: ``start_run`` queues the run and returns its id;
+the work happens in workers (``leadscout mcp`` runs some in-process unless ``--workers 0``).
+Served over stdio or streamable HTTP with the official ``mcp`` SDK."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import ValidationError
+
+from leadscout.db.store import Store
+from leadscout.errors import LeadscoutError, UserError
+from leadscout.models import CompanyFacts
+from leadscout.pipeline import export
+from leadscout.pipeline.decisions import Decision, decide
+from leadscout.pipeline.request import build_criteria
+from leadscout.pipeline.runs import cancel_run, create_run, get_run_or_raise, summarize
+
+PAGE = 50
+ToolFn = Callable[..., Awaitable[Any]]
+
+
+def _uuid(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise UserError(f"{value!r} is not a run id (a UUID)") from None
+
+
+def _tools_of(server: MCPServer) -> Callable[..., Callable[[ToolFn], ToolFn]]:
+    """``server.tool`` whose tools report leadscout's own errors as tool errors (the client
+    sees the message; the server logs no traceback for a caller's mistake)."""
+
+    def register(name: str | None = None) -> Callable[[ToolFn], ToolFn]:
+        def decorate(fn: ToolFn) -> ToolFn:
+            @functools.wraps(fn)
+            async def guarded(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return await fn(*args, **kwargs)
+                except LeadscoutError as exc:
+                    raise ToolError(str(exc)) from None
+
+            server.tool(name=name or fn.__name__)(guarded)
+            return fn
+
+        return decorate
+
+    return register
+
+
+def build_server(
+    store: Store, *, batch_size: int = 10, exports_dir: Path, sandbox_seed: int | None = None
+) -> MCPServer:
+    server = MCPServer(
+        "leadscout",
+        instructions=(
+            "Build verified lead lists of US property-management companies. start_run queues a run and "
+            "returns its id at once; poll get_run or events until status is completed or "
+            "needs_user_decision (then call decide), and read the results with list_companies, "
+            "list_contacts, get_evidence or export."
+        ),
+    )
+    tool = _tools_of(server)
+
+    @tool()
+    async def start_run(
+        request: str | None = None,
+        quantity: int | None = None,
+        state: str | None = None,
+        cities: list[str] | None = None,
+        pms: list[str] | None = None,
+        units_min: int | None = None,
+        units_max: int | None = None,
+        contacts_min: int | None = None,
+        contacts_max: int | None = None,
+    ) -> dict[str, Any]:
+        """Queue a lead-list run, e.g. request="25 AppFolio property managers in Austin, TX with 100+ units".
+        Explicit fields override the sentence. Returns the run id and the criteria as understood."""
+        criteria = build_criteria(
+            request,
+            quantity=quantity,
+            state=state,
+            cities=cities or [],
+            pms=pms or [],
+            units_min=units_min,
+            units_max=units_max,
+            contacts_min=contacts_min,
+            contacts_max=contacts_max,
+        )
+        options: dict[str, Any] = {"sources": ["directory", "web"]}
+        if sandbox_seed is not None:
+            options["sandbox"] = {"seed": sandbox_seed}
+        run = await create_run(store, criteria, batch_size=batch_size, options=options)
+        return {"run_id": str(run.id), "criteria": criteria.describe(), "status": run.status.value}
+
+    @tool()
+    async def get_run(run_id: str) -> dict[str, Any]:
+        """Stage, status, progress, decision options, spending of a run, and its files once completed."""
+        return (await summarize(store, _uuid(run_id))).model_dump(mode="json")
+
+    @tool()
+    async def list_companies(run_id: str, offset: int = 0, limit: int = PAGE) -> list[dict[str, Any]]:
+        """The run's companies (export columns), best fit first."""
+        companies, _ = await export.export_rows(store, _uuid(run_id))
+        return companies[offset : offset + min(limit, 200)]
+
+    @tool()
+    async def list_contacts(run_id: str, offset: int = 0, limit: int = PAGE) -> list[dict[str, Any]]:
+        """The run's decision makers (export columns), with email verdicts."""
+        _, contacts = await export.export_rows(store, _uuid(run_id))
+        return contacts[offset : offset + min(limit, 200)]
+
+    @tool()
+    async def get_evidence(run_id: str, domain: str) -> dict[str, Any]:
+        """Every criterion verdict of one company with its evidence (URL + quote), and its research facts."""
+        run = await get_run_or_raise(store, _uuid(run_id))
+        company = next((c for c in await store.run_companies(run.id) if c.domain == domain.lower()), None)
+        if company is None:
+            raise UserError(f"{domain} is not a company of run {run.id}")
+        research = (await store.get_research(run.id)).get(company.id)
+        facts = CompanyFacts.model_validate(research["facts"]).model_dump(mode="json") if research else None
+        return {
+            "domain": company.domain,
+            "name": company.name,
+            "verdicts": [v.model_dump(mode="json") for v in company.verdicts],
+            "discovery_evidence": [e.model_dump(mode="json") for e in company.evidence],
+            "research": facts,
+        }
+
+    @tool()
+    async def events(run_id: str, after_id: int = 0, limit: int = 200) -> list[dict[str, Any]]:
+        """Events of a run after ``after_id`` (pass the last id you saw), oldest first."""
+        rows = await store.events_since(_uuid(run_id), after_id, min(limit, 500))
+        return [e.model_dump(mode="json") for e in rows]
+
+    @tool(name="decide")
+    async def decide_tool(
+        run_id: str,
+        action: str,
+        cities: list[str] | None = None,
+        radius_miles: int | None = None,
+        pms: list[str] | None = None,
+        units_min: int | None = None,
+    ) -> dict[str, Any]:
+        """Answer a run in needs_user_decision: action is expand_location (cities or radius_miles),
+        loosen_pms (pms, empty = any), lower_units (units_min) or accept_partial."""
+        try:
+            decision = Decision.model_validate(
+                {
+                    "action": action.replace("-", "_"),
+                    "cities": cities or [],
+                    "radius_miles": radius_miles,
+                    "pms": pms or [],
+                    "units_min": units_min,
+                }
+            )
+        except ValidationError as exc:
+            raise UserError("invalid decision: " + "; ".join(str(e["msg"]) for e in exc.errors())) from None
+        run = await decide(store, _uuid(run_id), decision)
+        return {"run_id": str(run.id), "stage": run.stage.value, "status": run.status.value}
+
+    @tool()
+    async def cancel(run_id: str) -> dict[str, Any]:
+        """Cancel a run that is still working or waiting for a decision."""
+        run = await cancel_run(store, _uuid(run_id))
+        return {"run_id": str(run.id), "status": run.status.value}
+
+    @tool(name="export")
+    async def export_tool(run_id: str, format: str = "csv") -> dict[str, str]:
+        """Write the companies and contacts files (csv, json or xlsx); returns their paths."""
+        rid = _uuid(run_id)
+        return await export.export_run(store, rid, exports_dir / str(rid), format)
+
+    return server

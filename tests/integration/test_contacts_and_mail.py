@@ -1,0 +1,173 @@
+"""Email verification over real DNS (UDP) and SMTP (TCP) against the sandbox world's servers,
+and decision makers found on company websites through the sandbox proxy."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from leadscout.models import Company, Run, Stage, Status
+from leadscout.pipeline.contacts import WebContactSource
+from leadscout.research.contacts import UNRANKED, title_rank
+from leadscout.research.fetch import Fetcher, FetchPolicy
+from leadscout.research.http import make_client
+from leadscout.research.mailcheck import MailChecker
+from leadscout.research.search import SearxngProvider
+from leadscout.sandbox.server import SandboxServer
+from leadscout.sandbox.world import WorldCompany
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(seed=7, timeout_seconds=3) as server:
+        yield server
+
+
+@pytest.fixture
+def checker(sandbox: SandboxServer) -> MailChecker:
+    return MailChecker(f"127.0.0.1:{sandbox.mail.dns_port}", sandbox.mail.smtp_port, timeout=5)
+
+
+def pick(sandbox: SandboxServer, **match: Any) -> WorldCompany:
+    return next(
+        c
+        for c in sandbox.world.companies
+        if c.health == "ok" and c.kind == "property_manager" and all(getattr(c, k) == v for k, v in match.items())
+    )
+
+
+async def test_mailbox_verdicts_from_real_dns_and_smtp(sandbox: SandboxServer, checker: MailChecker) -> None:
+    strict = pick(sandbox, mail_server="strict")
+    real = await checker.check(strict.people[0].email)
+    assert (real.status, real.code, real.mx) == ("valid", 250, f"mx.{strict.domain}")
+    missing = await checker.check(f"no.such.person@{strict.domain}")
+    assert (missing.label, missing.code) == ("invalid(mailbox_unknown)", 550)
+    assert (await checker.check(f"office@{strict.domain}")).label == "risky(role)"
+    catch_all = pick(sandbox, mail_server="catch_all")
+    assert (await checker.check(catch_all.people[0].email)).label == "risky(catch_all)"
+    tempfail = pick(sandbox, mail_server="tempfail")
+    assert (await checker.check(tempfail.people[0].email)).label == "unknown(tempfail)"
+    no_mx = pick(sandbox, mail_server="no_mx")
+    assert (await checker.check(no_mx.people[0].email)).label == "invalid(no_mx)"
+    assert (await checker.check("a@not-in-this-world.com")).label == "invalid(nxdomain)"
+    assert real.checked_at <= datetime.now(UTC)
+    assert sandbox.mail.handler.messages == []  # verification never sends: RCPT TO, never DATA
+
+
+async def test_unreachable_mail_server_is_unknown_not_invalid(sandbox: SandboxServer) -> None:
+    strict = pick(sandbox, mail_server="strict")
+    closed = MailChecker(f"127.0.0.1:{sandbox.mail.dns_port}", 1, timeout=2)  # nothing listens on port 1
+    assert (await closed.check(strict.people[0].email)).label == "unknown(unreachable)"
+
+
+@pytest.fixture
+async def contact_source(
+    sandbox: SandboxServer, checker: MailChecker, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[WebContactSource]:
+    for key, value in sandbox.env().items():
+        monkeypatch.setenv(key, value)
+    async with make_client(timeout=3) as client:
+        fetcher = Fetcher(client, FetchPolicy(timeout=3, politeness_delay=0.0))
+        yield WebContactSource(fetcher, checker, SearxngProvider(sandbox.url, client))
+
+
+def as_company(c: WorldCompany) -> Company:
+    return Company(
+        id=uuid4(),
+        run_id=uuid4(),
+        batch_no=1,
+        status="validated",
+        research_status="done",
+        contacts_status="pending",
+        created_at=datetime.now(UTC),
+        name=c.name,
+        domain=c.domain,
+        website=c.website,
+        discovery_source="test",
+    )
+
+
+def a_run(contacts_max: int = 3) -> Run:
+    now = datetime.now(UTC)
+    return Run(
+        id=uuid4(),
+        created_at=now,
+        updated_at=now,
+        criteria={},
+        target_quantity=1,
+        contacts_min=1,
+        contacts_max=contacts_max,
+        batch_size=1,
+        stage=Stage.CONTACT_DISCOVERY,
+        status=Status.ACTIVE,
+    )
+
+
+def decision_makers(c: WorldCompany) -> list[str]:
+    return [p.full_name for p in c.people if title_rank(p.title) != UNRANKED]
+
+
+async def test_each_email_comes_from_the_best_evidence_available(
+    sandbox: SandboxServer, contact_source: WebContactSource
+) -> None:
+    cases = {
+        "published_on_site": pick(sandbox, email_publishing="all", mail_server="strict"),
+        "pattern_inferred": next(
+            c
+            for c in sandbox.world.companies
+            if c.health == "ok"
+            and c.email_publishing == "first"
+            and c.mail_server == "strict"
+            and len(decision_makers(c)) >= 2
+            and title_rank(c.people[0].title) != UNRANKED
+        ),
+        "permutation": pick(sandbox, email_publishing="none", mail_server="strict"),
+    }
+    for expected_source, world_company in cases.items():
+        contacts = await contact_source.find(a_run(), as_company(world_company))
+        truth = {p.full_name: p for p in world_company.people}
+        assert {c.full_name for c in contacts} <= set(decision_makers(world_company))
+        sources = {c.email_source for c in contacts if c.email}
+        assert expected_source in sources, (expected_source, [(c.full_name, c.email_source) for c in contacts])
+        for contact in contacts:
+            person = truth[contact.full_name]
+            assert contact.title == person.title
+            if contact.email:  # every kept address is that person's real one
+                assert contact.email == person.email.lower()
+                assert contact.email_status == "valid" and contact.email_check is not None
+                assert contact.email_check.code == 250
+
+
+async def test_catch_all_domain_without_published_pattern_keeps_no_guess(
+    sandbox: SandboxServer, contact_source: WebContactSource
+) -> None:
+    world_company = pick(sandbox, email_publishing="none", mail_server="catch_all")
+    contacts = await contact_source.find(a_run(), as_company(world_company))
+    assert contacts, "the team page lists decision makers"
+    assert all(c.email is None for c in contacts)  # any permutation would be accepted: none is proof
+
+
+async def test_linkedin_only_when_a_search_result_shows_the_profile(
+    sandbox: SandboxServer, contact_source: WebContactSource
+) -> None:
+    seen_with = seen_without = shown = 0
+    for world_company in [c for c in sandbox.world.companies if c.health == "ok" and c.metro == "Denver"][:12]:
+        truth = {p.full_name: p for p in world_company.people}
+        for contact in await contact_source.find(a_run(), as_company(world_company)):
+            person = truth[contact.full_name]
+            if person.linkedin:
+                seen_with += 1
+                assert contact.linkedin_url in (None, person.linkedin_url)
+            else:
+                seen_without += 1
+                assert contact.linkedin_url is None  # never constructed from a name
+            if contact.linkedin_url:
+                shown += 1
+                assert any(e.url == contact.linkedin_url and e.source.startswith("search:") for e in contact.evidence)
+    assert seen_with and seen_without and shown
