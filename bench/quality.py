@@ -76,9 +76,10 @@ def classifier_accuracy() -> dict[str, Any]:
 
     from leadscout.research.pms import classify_url
 
-    path = ROOT.parent / "shared" / "data" / "pm_portal_labels.csv"
-    if not path.exists():
-        return {"error": f"missing {path}"}
+    places = [p / "shared" / "data" / "pm_portal_labels.csv" for p in [*ROOT.parents, Path("/work")]]
+    path = next((p for p in places if p.is_file()), None)
+    if path is None:
+        return {"error": "missing shared/data/pm_portal_labels.csv"}
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     with path.open(newline="") as handle:
         for row in csv.DictReader(handle):

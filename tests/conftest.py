@@ -21,6 +21,21 @@ from leadscout.db.connection import open_pool
 from leadscout.db.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_data(name: str) -> Path:
+    """A file of the real test data in ``shared/data`` (never shipped in the package): from
+    LEADSCOUT_SHARED_DATA, else the nearest ``shared/data`` beside an ancestor of this checkout,
+    else the workplace's ``/work/shared/data``. A missing file fails the test that needs it."""
+    places = [Path(os.environ["LEADSCOUT_SHARED_DATA"])] if os.environ.get("LEADSCOUT_SHARED_DATA") else []
+    places += [parent / "shared" / "data" for parent in ROOT.parents]
+    places.append(Path("/work/shared/data"))
+    for place in places:
+        if (place / name).is_file():
+            return place / name
+    pytest.fail(f"shared test data {name} not found; set LEADSCOUT_SHARED_DATA (looked in {places[0]}, ...)")
+
+
 TEST_PG_DIR = Path(tempfile.gettempdir()) / f"leadscout-test-pg-{os.getuid()}"
 _EXTERNAL = os.environ.get("DATABASE_URL") or os.environ.get("POSTGRES_URL")
 

@@ -19,10 +19,9 @@ from leadscout.pipeline.runs import create_run
 from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import build
 from leadscout.workers.runner import WorkerConfig, run_worker
-from tests.conftest import leadscout
+from tests.conftest import leadscout, shared_data
 
 pytestmark = pytest.mark.e2e
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def read_csv(path: str | Path) -> list[dict[str, str]]:
@@ -135,9 +134,7 @@ async def test_unsatisfiable_request_ends_in_a_decision_with_options(
 
 
 def test_real_directory_only_run_returns_rows_that_truly_match(dsn: str, tmp_path: Path) -> None:
-    path = SHARED / "pm_companies_directory.csv"
-    if not path.exists():
-        pytest.fail(f"shared test data missing: {path}")
+    path = shared_data("pm_companies_directory.csv")
     imported = leadscout("directory", "import", str(path), "--json", dsn=dsn, timeout=300)
     assert imported.returncode == 0
     result = leadscout(

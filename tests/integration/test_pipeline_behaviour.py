@@ -16,9 +16,9 @@ from leadscout.pipeline.directory import import_file
 from leadscout.pipeline.runs import create_run
 from leadscout.pipeline.sources import CompanySource, DirectorySource, SourceResult
 from leadscout.workers.runner import WorkerConfig, run_worker
+from tests.conftest import shared_data
 
 pytestmark = pytest.mark.integration
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 async def work_until_settled(store: Store, settings: Settings, dsn: str, run: Run, make_source: object = None) -> Run:
@@ -168,9 +168,7 @@ async def test_contacts_short_ends_in_a_decision_not_a_loop(
 
 
 async def test_real_directory_file_imports_with_bad_rows_reported(store: Store) -> None:
-    path = SHARED / "pm_companies_directory.csv"
-    if not path.exists():
-        pytest.fail(f"shared test data missing: {path}")
+    path = shared_data("pm_companies_directory.csv")
     report = await import_file(store, path)
     assert report.rows == 4518
     assert report.companies_added + report.companies_updated + len(report.errors) == report.rows

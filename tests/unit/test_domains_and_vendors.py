@@ -2,6 +2,7 @@ import pytest
 
 from leadscout.research import vendors
 from leadscout.research.domains import InvalidDomain, company_domain, is_vendor_host, registrable_domain
+from tests.conftest import shared_data
 
 
 @pytest.mark.parametrize(
@@ -50,11 +51,8 @@ def test_vendor_aliases_resolve_to_slugs() -> None:
 
 def test_real_directory_websites_normalise_to_their_domains() -> None:
     import csv
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parents[3] / "shared" / "data" / "pm_companies_directory.csv"
-    if not path.exists():
-        pytest.fail(f"shared test data missing: {path}")
+    path = shared_data("pm_companies_directory.csv")
     rows = list(csv.DictReader(path.open()))
     exact = portals = 0
     for row in rows:

@@ -7,20 +7,17 @@ import csv
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from leadscout.research.pms import Page, Tier, classify_url, detect_pms
-
-LABELS = Path(__file__).resolve().parents[3] / "shared" / "data" / "pm_portal_labels.csv"
+from tests.conftest import shared_data
 
 
 def test_real_strong_portal_hosts_classify_as_their_vendor() -> None:
-    if not LABELS.exists():
-        pytest.fail(f"shared test data missing: {LABELS}")
+    labels = shared_data("pm_portal_labels.csv")
     per_vendor: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
-    with LABELS.open() as handle:
+    with labels.open() as handle:
         for row in csv.DictReader(handle):
             if row["evidence_strength"] != "strong":
                 continue
