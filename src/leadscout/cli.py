@@ -33,9 +33,10 @@ from leadscout.errors import ConfigError, LeadscoutError, NotFound, UserError
 from leadscout.models import Status
 from leadscout.pipeline import export as export_mod
 from leadscout.pipeline.directory import import_file, read_domain_list
-from leadscout.pipeline.request import build_criteria
+from leadscout.pipeline.request import Understood, understand
 from leadscout.pipeline.runs import RunSummary, create_run, summarize
 from leadscout.research.domains import InvalidDomain, registrable_domain
+from leadscout.usage import Usage
 
 T = TypeVar("T")
 app = typer.Typer(
@@ -302,33 +303,63 @@ def run_cmd(
         str | None, typer.Option("--geo", help="city: the named cities only; metro: also nearby cities")
     ] = None,
     radius: Annotated[int | None, typer.Option("--radius", help="Metro radius in miles (default 30).")] = None,
+    strategy: Annotated[
+        str, typer.Option("--strategy", help="auto | agent | rules (auto: agent when an LLM is configured)")
+    ] = "auto",
+    preview: Annotated[
+        bool, typer.Option("--preview", help="Verify about 10 candidates, show the projected cost, then ask.")
+    ] = False,
+    max_usd: Annotated[float | None, typer.Option("--max-usd", min=0, help="Dollar cap for this run.")] = None,
+    max_llm_requests: Annotated[
+        int | None, typer.Option("--max-llm-requests", min=0, help="LLM request cap for this run.")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Start without asking to confirm the criteria.")] = False,
 ) -> None:
     """Create a lead-list run; unless --no-wait, work it to the end here and export it."""
     sources = {"all": ["directory", "web"], "directory": ["directory"], "web": ["web"], "auto": []}.get(source)
     if sources is None:
         raise UserError(f"unknown --source {source!r}; use auto, directory, web or all")
-    criteria = build_criteria(
-        request,
-        geo_scope=geo,
-        metro_radius_miles=radius,
-        cities=city or [],
-        state=state,
-        pms=pms or [],
-        units_min=units_min,
-        units_max=units_max,
-        quantity=quantity,
-        contacts_min=contacts_min,
-        contacts_max=contacts_max,
-    )
+    if strategy not in ("auto", "agent", "rules"):
+        raise UserError(f"unknown --strategy {strategy!r}; use auto, agent or rules")
     settings = _settings(batch_size=batch_size)
+    llm = _language_model(settings)
+    if strategy == "agent" and llm is None:
+        raise ConfigError(
+            "--strategy agent needs an LLM: set LEADSCOUT_LLM (and OPENAI_API_KEY) or LEADSCOUT_LLM_BASE_URL"
+        )
+    understood = _run(
+        lambda: understand(
+            request,
+            llm,
+            geo_scope=geo,
+            metro_radius_miles=radius,
+            cities=city or [],
+            state=state,
+            pms=pms or [],
+            units_min=units_min,
+            units_max=units_max,
+            quantity=quantity,
+            contacts_min=contacts_min,
+            contacts_max=contacts_max,
+        )
+    )
+    _confirm(understood, ask=not (yes or json_out or no_wait) and sys.stdin.isatty())
     if source == "auto":
         sources = _auto_sources(settings, sandbox)
-    options: dict[str, Any] = {"sources": sources}
+    options: dict[str, Any] = {
+        "sources": sources,
+        "strategy": "agent" if strategy == "agent" or (strategy == "auto" and llm is not None) else "rules",
+    }
+    if preview:
+        options["preview"] = True
+    caps = {k: v for k, v in (("max_usd", max_usd), ("max_llm_requests", max_llm_requests)) if v is not None}
+    if caps:
+        options["budget"] = caps
     if sandbox:
         options["sandbox"] = {"seed": seed}
     elif "web" in sources:
         _require_search_provider()  # a live web run without a provider stops before it starts
-    request_ = RunRequest(criteria, options, no_wait, json_out, concurrency, out_dir)
+    request_ = RunRequest(understood.criteria, options, no_wait, json_out, concurrency, out_dir, understood.usage)
     summary = _run(lambda: _run_and_follow(settings, request_))
     if json_out:
         _print_json(summary.model_dump(mode="json"))
@@ -362,6 +393,22 @@ def _auto_sources(settings: Settings, sandbox: bool) -> list[str]:
         return ["directory"]
 
 
+def _language_model(settings: Settings) -> Any:
+    from leadscout.workers.runner import language_model
+
+    return language_model(settings)
+
+
+def _confirm(understood: Understood, *, ask: bool) -> None:
+    """Show the criteria as understood (and by which parser); at a terminal, ask before starting."""
+    by = "the LLM" if understood.parser == "llm" else "rules"
+    err.print(f"Understood ({by}): [bold]{understood.criteria.describe()}[/]")
+    for note in understood.notes:
+        err.print(f"[yellow]note:[/] {note}")
+    if ask and not typer.confirm("Start this run?", default=True, err=True):
+        raise typer.Exit(1)
+
+
 def _require_search_provider() -> None:
     import httpx
 
@@ -380,6 +427,7 @@ class RunRequest:
     json_out: bool
     concurrency: int
     out_dir: Path
+    spent: Usage | None = None  # what understanding the request cost
 
 
 @contextmanager
@@ -398,7 +446,9 @@ def _sandbox_for(options: dict[str, Any], wanted: bool = True) -> Iterator[None]
 async def _run_and_follow(settings: Settings, req: RunRequest) -> RunSummary:
     with _sandbox_for(req.options, not req.no_wait):
         async with _store(settings) as (store, dsn):
-            run = await create_run(store, req.criteria, batch_size=settings.batch_size, options=req.options)
+            run = await create_run(
+                store, req.criteria, batch_size=settings.batch_size, options=req.options, spent=req.spent
+            )
             say = (lambda *a, **k: None) if req.json_out else out.print
             say(f"[bold]Run {run.id}[/]: {req.criteria.describe()}")
             if req.no_wait:
@@ -499,6 +549,15 @@ def _print_summary(s: RunSummary, say: Callable[..., None]) -> None:
             say(f"Rejected for: {why}")
     if s.emails:
         say("Emails: " + ", ".join(f"{n} {k}" for k, n in sorted(s.emails.items())))
+    if total := s.usage.get("total"):
+        spent = f"${total['cost_usd']:.4f}, {total['llm_requests']} LLM requests ({total['input_tokens']} in / "
+        spent += f"{total['output_tokens']} out tokens), {total['searches']} searches, {total['fetches']} fetches, "
+        say(f"Spent ({s.strategy}): {spent}{total['email_checks']} email checks")
+        if per := s.usage.get("per_accepted_company"):
+            say(
+                f"Per accepted company: ${per['cost_usd']:.4f}, {per['llm_requests']} LLM requests, "
+                f"{per['tokens']} tokens, {per['searches']} searches, {per['fetches']} fetches"
+            )
     for d in s.dropped:
         say(f"Dropped {d['domain']}: {d['reason']}")
     if s.decision_options:
@@ -585,17 +644,21 @@ def export_cmd(
 
 
 # -- decisions, delivery ---------------------------------------------------------------------------
-DECIDE_ACTIONS = ("expand-location", "loosen-pms", "lower-units", "accept-partial")
+DECIDE_ACTIONS = ("expand-location", "loosen-pms", "lower-units", "accept-partial", "continue", "raise-budget")
 
 
 @app.command("decide")
 def decide_cmd(
     run_id: Annotated[str, typer.Argument()],
-    action: Annotated[str, typer.Argument(help="expand-location | loosen-pms | lower-units | accept-partial")],
+    action: Annotated[str, typer.Argument(help=" | ".join(DECIDE_ACTIONS))],
     value: Annotated[int | None, typer.Argument(help="lower-units: the new minimum")] = None,
     cities: Annotated[str | None, typer.Option("--cities", help="expand-location: cities to add, A,B")] = None,
     radius: Annotated[int | None, typer.Option("--radius", help="expand-location: metro radius in miles")] = None,
     pms: Annotated[str | None, typer.Option("--pms", help="loosen-pms: vendors to allow, a,b (default any)")] = None,
+    usd: Annotated[float | None, typer.Option("--usd", min=0, help="raise-budget: the run's new dollar cap")] = None,
+    llm_requests: Annotated[
+        int | None, typer.Option("--llm-requests", min=0, help="raise-budget: the run's new LLM request cap")
+    ] = None,
     no_wait: Annotated[bool, typer.Option("--no-wait", help="Record the decision; workers do the rest.")] = False,
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="In-process worker concurrency.")] = 4,
     out_dir: Annotated[Path, typer.Option("--out", help="Where exports go.")] = Path("exports"),
@@ -611,6 +674,8 @@ def decide_cmd(
         radius_miles=radius,
         pms=[p.lower() for p in _split(pms)],
         units_min=value,
+        max_usd=usd,
+        max_llm_requests=llm_requests,
     )
     settings = _settings()
 
@@ -764,7 +829,11 @@ def mcp_cmd(
             exports = settings.exports_dir or out_dir
             async with _store(settings) as (store, dsn):
                 server = build_server(
-                    store, batch_size=settings.batch_size, exports_dir=exports, sandbox_seed=seed if sandbox else None
+                    store,
+                    batch_size=settings.batch_size,
+                    exports_dir=exports,
+                    sandbox_seed=seed if sandbox else None,
+                    llm=_language_model(settings),
                 )
                 worker = None
                 if workers:

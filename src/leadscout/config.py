@@ -92,6 +92,41 @@ class Settings(BaseSettings):
     )
     hubspot_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("HUBSPOT_ACCESS_TOKEN"))
     hubspot_api_base: str = Field(default="https://api.hubapi.com", validation_alias=AliasChoices("HUBSPOT_API_BASE"))
+    llm: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEADSCOUT_LLM"),
+        description="The model, e.g. openai:gpt-5-mini (with OPENAI_API_KEY), or any model name of the server at "
+        "LEADSCOUT_LLM_BASE_URL. Unset: no LLM, everything runs deterministically.",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEADSCOUT_LLM_BASE_URL"),
+        description="An OpenAI-compatible API root (Ollama, vLLM, llama.cpp, LM Studio), e.g. http://127.0.0.1:11434/v1",
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("LEADSCOUT_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_timeout: float = Field(default=60.0, gt=0, validation_alias=AliasChoices("LEADSCOUT_LLM_TIMEOUT"))
+    agent_max_steps: int = Field(
+        default=40,
+        ge=1,
+        le=500,
+        validation_alias=AliasChoices("LEADSCOUT_AGENT_MAX_STEPS"),
+        description="Model requests one agent discovery turn may make.",
+    )
+    max_usd_per_run: float | None = Field(default=5.0, ge=0, validation_alias=AliasChoices("LEADSCOUT_MAX_USD_PER_RUN"))
+    max_llm_requests_per_run: int | None = Field(
+        default=400, ge=0, validation_alias=AliasChoices("LEADSCOUT_MAX_LLM_REQUESTS_PER_RUN")
+    )
+    max_tokens_per_run: int | None = Field(
+        default=4_000_000, ge=0, validation_alias=AliasChoices("LEADSCOUT_MAX_TOKENS_PER_RUN")
+    )
+    max_usd_per_company: float | None = Field(
+        default=0.25, ge=0, validation_alias=AliasChoices("LEADSCOUT_MAX_USD_PER_COMPANY")
+    )
+    max_llm_requests_per_company: int | None = Field(
+        default=12, ge=0, validation_alias=AliasChoices("LEADSCOUT_MAX_LLM_REQUESTS_PER_COMPANY")
+    )
     run_filter_id: str | None = Field(default=None, validation_alias=AliasChoices("RUN_FILTER_ID"))
     worker_max_loops: int | None = Field(default=None, ge=1, validation_alias=AliasChoices("WORKER_MAX_LOOPS"))
 

@@ -7,7 +7,9 @@ LeadscoutError
 │   └── NotFound
 ├── ConfigError             the environment is not set up (exit 2, never retried)
 ├── TransientError          a failure worth retrying (network, a restarting database)
-└── PermanentError          a failure that retrying cannot fix (auth, a bad page)
+├── PermanentError          a failure that retrying cannot fix (auth, a bad page)
+├── LlmError                the language model failed or answered something unusable (callers degrade)
+└── BudgetExceeded          a spending cap was reached (leadscout.usage): the work stops, keeping what it found
 """
 
 from __future__ import annotations
@@ -52,3 +54,15 @@ class TransientError(LeadscoutError):
 
 class PermanentError(LeadscoutError):
     """A failure that a retry cannot fix: the job is not retried."""
+
+
+class LlmError(LeadscoutError):
+    """The language model failed or gave an answer that cannot be used."""
+
+
+class BudgetExceeded(LeadscoutError):
+    """A spending cap was reached: the work stops and keeps what it found."""
+
+    def __init__(self, limit: str, spent: float | int, cap: float | int) -> None:
+        super().__init__(f"{limit} cap reached: {spent} of {cap}")
+        self.limit, self.spent, self.cap = limit, spent, cap

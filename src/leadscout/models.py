@@ -133,6 +133,15 @@ class PmsFact(Record):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class ResearchBrief(Record):
+    """A short sales brief on one company, citing the evidence URLs it relies on (LLM-written)."""
+
+    summary: str = Field(max_length=600)
+    fit: str = Field(max_length=400, description="why the company fits the request")
+    talking_points: list[str] = Field(default_factory=list, max_length=5)
+    sources: list[str] = Field(default_factory=list, max_length=6, description="evidence URLs used")
+
+
 class CompanyFacts(Record):
     """Company research: typed facts, each with evidence; what was not found is ``unknown``."""
 
@@ -150,6 +159,8 @@ class CompanyFacts(Record):
     verdicts: list[CriterionVerdict] = Field(default_factory=list)  # the criteria, re-checked on the full site
     contradictions: list[str] = Field(default_factory=list)  # discovery said true, research says false
     pages_read: int = 0
+    brief: ResearchBrief | None = None  # only with an LLM; cites only evidence URLs
+    notes: list[str] = Field(default_factory=list)  # e.g. why no brief was written
 
 
 class Company(NewCompany):

@@ -18,7 +18,13 @@ from leadscout.errors import ConfigError, PermanentError, TransientError
 from leadscout.research.cache import PgPageCache
 from leadscout.research.fetch import Fetcher, FetchPolicy
 from leadscout.research.http import make_client
-from leadscout.research.search import BraveProvider, SearxngProvider, SerperProvider, provider_from_env
+from leadscout.research.search import (
+    BraveProvider,
+    MeteredProvider,
+    SearxngProvider,
+    SerperProvider,
+    provider_from_env,
+)
 from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import World, WorldCompany, build
 
@@ -248,4 +254,5 @@ def test_no_provider_names_the_choices_and_sandbox() -> None:
     message = str(info.value)
     for word in ("LEADSCOUT_SEARXNG_URL", "SERPER_API_KEY", "BRAVE_API_KEY", "--sandbox"):
         assert word in message
-    assert isinstance(provider_from_env(httpx.AsyncClient(), env={"SERPER_API_KEY": "k"}), SerperProvider)
+    configured = provider_from_env(httpx.AsyncClient(), env={"SERPER_API_KEY": "k"})
+    assert isinstance(configured, MeteredProvider) and isinstance(configured.inner, SerperProvider)

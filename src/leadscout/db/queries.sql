@@ -333,7 +333,8 @@ UPDATE pm_pipeline.discovery_candidates
 
 -- candidate_stats --
 -- Why candidates of a run were rejected (for decision options and reports)
-SELECT status, reasons, verdicts, fetches, retries FROM pm_pipeline.discovery_candidates WHERE run_id = %(run_id)s;
+SELECT domain, found_via, status, reasons, verdicts, fetches, retries, updated_at
+  FROM pm_pipeline.discovery_candidates WHERE run_id = %(run_id)s ORDER BY updated_at, domain;
 
 -- is_blocked --
 -- Whether a domain is suppressed
@@ -440,3 +441,30 @@ UPDATE pm_pipeline.outbox
        recipients = CASE WHEN cardinality(recipients) = 0 THEN %(recipients)s::text[] ELSE recipients END
  WHERE id = %(id)s AND status IN ('held', 'failed', 'pending')
 RETURNING id;
+
+-- insert_usage --
+-- Record what one unit of work spent
+INSERT INTO pm_pipeline.run_usage
+    (run_id, company_id, scope, llm_requests, input_tokens, output_tokens, tool_calls, searches, fetches,
+     email_checks, cost_usd, unpriced_models)
+VALUES (%(run_id)s, %(company_id)s, %(scope)s, %(llm_requests)s, %(input_tokens)s, %(output_tokens)s,
+        %(tool_calls)s, %(searches)s, %(fetches)s, %(email_checks)s, %(cost_usd)s, %(unpriced_models)s);
+
+-- usage_totals --
+-- What a run spent in all, and what one of its companies spent (company_id may be null)
+SELECT coalesce(sum(llm_requests), 0)::int AS llm_requests, coalesce(sum(input_tokens), 0)::bigint AS input_tokens,
+       coalesce(sum(output_tokens), 0)::bigint AS output_tokens, coalesce(sum(tool_calls), 0)::int AS tool_calls,
+       coalesce(sum(searches), 0)::int AS searches, coalesce(sum(fetches), 0)::int AS fetches,
+       coalesce(sum(email_checks), 0)::int AS email_checks, coalesce(sum(cost_usd), 0)::float8 AS cost_usd,
+       coalesce(array_agg(DISTINCT m) FILTER (WHERE m IS NOT NULL), '{}') AS unpriced_models
+  FROM pm_pipeline.run_usage LEFT JOIN LATERAL unnest(unpriced_models) m ON true
+ WHERE run_id = %(run_id)s AND (%(company_id)s::uuid IS NULL OR company_id = %(company_id)s);
+
+-- usage_by_scope --
+-- A run's spending per stage
+SELECT scope, count(DISTINCT company_id)::int AS companies,
+       sum(llm_requests)::int AS llm_requests, sum(input_tokens)::bigint AS input_tokens,
+       sum(output_tokens)::bigint AS output_tokens, sum(tool_calls)::int AS tool_calls,
+       sum(searches)::int AS searches, sum(fetches)::int AS fetches, sum(email_checks)::int AS email_checks,
+       sum(cost_usd)::float8 AS cost_usd
+  FROM pm_pipeline.run_usage WHERE run_id = %(run_id)s GROUP BY scope ORDER BY scope;

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from leadscout import models as m
 from leadscout.db.queries import QUERIES
+from leadscout.usage import Usage
 
 T = TypeVar("T", bound=BaseModel)
 Conn = AsyncConnection[Any]
@@ -449,3 +450,16 @@ class Store:
 
     async def list_outbox(self, run_id: UUID | None = None, limit: int = 50) -> list[m.OutboxMessage]:
         return await self._models(m.OutboxMessage, "list_outbox", run_id=run_id, limit=limit)
+
+    # -- usage -----------------------------------------------------------------------
+    async def insert_usage(
+        self, run_id: UUID, company_id: UUID | None, scope: str, spent: Usage, conn: Conn | None = None
+    ) -> None:
+        await self._rows("insert_usage", conn, run_id=run_id, company_id=company_id, scope=scope, **spent.model_dump())
+
+    async def usage_totals(self, run_id: UUID, company_id: UUID | None = None) -> Usage:
+        row = await self._one("usage_totals", run_id=run_id, company_id=company_id)
+        return Usage.model_validate(row or {})
+
+    async def usage_by_scope(self, run_id: UUID) -> list[dict[str, Any]]:
+        return await self._rows("usage_by_scope", run_id=run_id)

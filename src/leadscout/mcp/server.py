@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from mcp.server.mcpserver import MCPServer
@@ -22,8 +22,11 @@ from leadscout.errors import LeadscoutError, UserError
 from leadscout.models import CompanyFacts
 from leadscout.pipeline import export
 from leadscout.pipeline.decisions import Decision, decide
-from leadscout.pipeline.request import build_criteria
+from leadscout.pipeline.request import understand
 from leadscout.pipeline.runs import cancel_run, create_run, get_run_or_raise, summarize
+
+if TYPE_CHECKING:
+    from leadscout.agents.llm import Llm
 
 PAGE = 50
 ToolFn = Callable[..., Awaitable[Any]]
@@ -58,7 +61,7 @@ def _tools_of(server: MCPServer) -> Callable[..., Callable[[ToolFn], ToolFn]]:
 
 
 def build_server(
-    store: Store, *, batch_size: int = 10, exports_dir: Path, sandbox_seed: int | None = None
+    store: Store, *, batch_size: int = 10, exports_dir: Path, sandbox_seed: int | None = None, llm: Llm | None = None
 ) -> MCPServer:
     server = MCPServer(
         "leadscout",
@@ -68,6 +71,7 @@ def build_server(
             "needs_user_decision (then call decide), and read the results with list_companies, "
             "list_contacts, get_evidence or export."
         ),
+        log_level="WARNING",
     )
     tool = _tools_of(server)
 
@@ -82,11 +86,16 @@ def build_server(
         units_max: int | None = None,
         contacts_min: int | None = None,
         contacts_max: int | None = None,
+        preview: bool = False,
+        max_usd: float | None = None,
     ) -> dict[str, Any]:
         """Queue a lead-list run, e.g. request="25 AppFolio property managers in Austin, TX with 100+ units".
-        Explicit fields override the sentence. Returns the run id and the criteria as understood."""
-        criteria = build_criteria(
+        Explicit fields override the sentence. Returns the run id and the criteria as understood.
+        preview=true verifies about 10 candidates first and stops with the projected cost per accepted
+        company (decide "continue" to go on). max_usd caps the run's spending."""
+        understood = await understand(
             request,
+            llm,
             quantity=quantity,
             state=state,
             cities=cities or [],
@@ -96,11 +105,23 @@ def build_server(
             contacts_min=contacts_min,
             contacts_max=contacts_max,
         )
-        options: dict[str, Any] = {"sources": ["directory", "web"]}
+        options: dict[str, Any] = {"sources": ["directory", "web"], "strategy": "agent" if llm else "rules"}
+        if preview:
+            options["preview"] = True
+        if max_usd is not None:
+            options["budget"] = {"max_usd": max_usd}
         if sandbox_seed is not None:
             options["sandbox"] = {"seed": sandbox_seed}
-        run = await create_run(store, criteria, batch_size=batch_size, options=options)
-        return {"run_id": str(run.id), "criteria": criteria.describe(), "status": run.status.value}
+        run = await create_run(
+            store, understood.criteria, batch_size=batch_size, options=options, spent=understood.usage
+        )
+        return {
+            "run_id": str(run.id),
+            "criteria": understood.criteria.describe(),
+            "parsed_by": understood.parser,
+            "notes": understood.notes,
+            "status": run.status.value,
+        }
 
     @tool()
     async def get_run(run_id: str) -> dict[str, Any]:
@@ -150,9 +171,12 @@ def build_server(
         radius_miles: int | None = None,
         pms: list[str] | None = None,
         units_min: int | None = None,
+        max_usd: float | None = None,
+        max_llm_requests: int | None = None,
     ) -> dict[str, Any]:
         """Answer a run in needs_user_decision: action is expand_location (cities or radius_miles),
-        loosen_pms (pms, empty = any), lower_units (units_min) or accept_partial."""
+        loosen_pms (pms, empty = any), lower_units (units_min), accept_partial, continue (after a
+        preview) or raise_budget (max_usd and/or max_llm_requests)."""
         try:
             decision = Decision.model_validate(
                 {
@@ -161,6 +185,8 @@ def build_server(
                     "radius_miles": radius_miles,
                     "pms": pms or [],
                     "units_min": units_min,
+                    "max_usd": max_usd,
+                    "max_llm_requests": max_llm_requests,
                 }
             )
         except ValidationError as exc:

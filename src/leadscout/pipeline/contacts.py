@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from leadscout.errors import BudgetExceeded
 from leadscout.models import Company, EmailCheck, Evidence, NewContact, Run
 from leadscout.research.contacts import UNRANKED, title_rank
 from leadscout.research.emails import EmailGuess, guesses, infer_pattern, is_role
@@ -136,7 +137,10 @@ class WebContactSource:
     async def _linkedin(self, company: Company, person: PersonCard) -> Evidence | None:
         if self.provider is None:
             return None
-        results = await self.provider.search(f'"{person.full_name}" {company.name} linkedin')
+        try:
+            results = await self.provider.search(f'"{person.full_name}" {company.name} linkedin')
+        except BudgetExceeded:
+            return None  # a LinkedIn URL is a nicety: never worth going over the budget
         name = person.full_name.lower()
         for result in results:
             parts = urlsplit(result.url)

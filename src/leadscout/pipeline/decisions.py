@@ -3,6 +3,8 @@ offered (expand the location, loosen the PMS, lower the unit minimum, accept par
 results). Each decision is recorded in run_events and resumes the run where it stopped:
 
 * accept-partial: the run goes on with what it has (to research, or to completion);
+* continue (after a --preview) and raise-budget (after a spending cap): discovery goes on,
+  with the preview over or the run's caps raised;
 * the others change the criteria, reopen the candidates rejected only on that criterion,
   drop the companies that could not reach contacts_min (when that was the question), and
   send the run back to discovery to fill the gap."""
@@ -21,7 +23,7 @@ from leadscout.pipeline import jobs, state
 from leadscout.pipeline.criteria import Criteria
 from leadscout.pipeline.runs import get_run_or_raise
 
-Action = Literal["expand_location", "loosen_pms", "lower_units", "accept_partial"]
+Action = Literal["expand_location", "loosen_pms", "lower_units", "accept_partial", "continue", "raise_budget"]
 REOPENS = {"expand_location": "location", "loosen_pms": "pms", "lower_units": "units_min"}
 
 
@@ -31,6 +33,8 @@ class Decision(BaseModel):
     radius_miles: int | None = Field(default=None, ge=1, le=500)  # expand_location: a wider metro
     pms: list[str] = Field(default_factory=list)  # loosen_pms: vendors to allow; empty = any
     units_min: int | None = Field(default=None, ge=0)  # lower_units
+    max_usd: float | None = Field(default=None, ge=0)  # raise_budget
+    max_llm_requests: int | None = Field(default=None, ge=0)  # raise_budget
 
 
 def revise(criteria: Criteria, decision: Decision) -> Criteria:
@@ -67,7 +71,13 @@ async def decide(store: Store, run_id: UUID | str, decision: Decision) -> Run:
         criteria = Criteria.model_validate(locked.criteria)
         options = dict(locked.options)
         payload = decision.model_dump(exclude_defaults=True)
-        if decision.action == "accept_partial":
+        if decision.action in ("continue", "raise_budget"):
+            options = _resumed_options(locked, decision, options)
+            await store.update_run_request(locked.id, locked.criteria, options, conn)
+            await state.move(store, conn, locked, "resume", **payload)
+            resumed = locked.model_copy(update={"status": Status.ACTIVE, "options": options})
+            await jobs.enqueue(store, conn, jobs.discover_job(resumed))
+        elif decision.action == "accept_partial":
             options["accept_partial"] = True
             await store.update_run_request(locked.id, locked.criteria, options, conn)
             await state.move(store, conn, locked, "accept_partial", **payload)
@@ -90,3 +100,17 @@ async def decide(store: Store, run_id: UUID | str, decision: Decision) -> Run:
             await jobs.enqueue(store, conn, jobs.discover_job(resumed))
         await store.insert_event(locked.id, "user_decision", payload, conn=conn)
     return await get_run_or_raise(store, run.id)
+
+
+def _resumed_options(run: Run, decision: Decision, options: dict[str, Any]) -> dict[str, Any]:
+    """The run's options after continue (the preview is over) or raise_budget (higher caps)."""
+    asked = {o.get("action") for o in run.decision_options or []}
+    if decision.action not in asked:
+        offered = ", ".join(sorted(str(a) for a in asked)) or "nothing"
+        raise UserError(f"run {run.id} was not offered {decision.action.replace('_', '-')} (it offers: {offered})")
+    if decision.action == "continue":
+        return options | {"preview": False}
+    caps = {k: v for k, v in (("max_usd", decision.max_usd), ("max_llm_requests", decision.max_llm_requests)) if v}
+    if not caps:
+        raise UserError("raise-budget needs --usd DOLLARS and/or --llm-requests N")
+    return options | {"budget": {**options.get("budget", {}), **caps}}

@@ -4,12 +4,19 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from leadscout.errors import UserError
+from pydantic import BaseModel, Field
+
+from leadscout.errors import BudgetExceeded, LlmError, UserError
 from leadscout.pipeline.criteria import Criteria, parse_criteria
 from leadscout.pipeline.geo import STATES, state_code
 from leadscout.research import vendors
+from leadscout.usage import Budget, Meter, Usage, metering
+
+if TYPE_CHECKING:
+    from leadscout.agents.llm import Llm
 
 _UNITS = re.compile(
     r"(?:(?:at least|over|more than|min(?:imum)?(?: of)?)\s+)?(\d[\d,]*)\s*(\+|plus)?\s*(?:units|doors|homes)"
@@ -73,10 +80,42 @@ def _vendors_in(text: str) -> list[str]:
 
 def build_criteria(request: str | None, **flags: Any) -> Criteria:
     """Criteria from a request sentence and explicit fields; the fields win."""
-    data: dict[str, Any] = parse_request(request) if request else {}
+    return criteria_from(parse_request(request) if request else {}, flags)
+
+
+def criteria_from(found: dict[str, Any], flags: dict[str, Any]) -> Criteria:
+    """Validated criteria from the fields a parser found and the explicit ones (which win)."""
+    data = dict(found)
     for key, value in flags.items():
         if value not in (None, [], ()):
             data[key] = value
     if "quantity" not in data:
         raise UserError("how many companies? give -n/--quantity or a number in the request")
     return parse_criteria(data)
+
+
+class Understood(BaseModel):
+    """A request as leadscout understood it, to show the user before the run starts."""
+
+    criteria: Criteria
+    parser: str  # llm | rules
+    notes: list[str] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)  # what the LLM parse cost (recorded on the run)
+
+
+async def understand(request: str | None, llm: Llm | None = None, **flags: Any) -> Understood:
+    """Criteria from a request sentence (by the LLM when one is configured, else by rules) and
+    explicit fields, which win. A failed LLM parse falls back to the rules and says so."""
+    if not request or llm is None:
+        return Understood(criteria=build_criteria(request, **flags), parser="rules")
+    from leadscout.agents.tasks import parse_request as llm_parse
+
+    meter = Meter(UUID(int=0), "parse", budget=Budget())
+    try:
+        with metering(meter):
+            data, notes = await llm_parse(llm, request)
+        parser = "llm"
+    except (LlmError, BudgetExceeded) as exc:
+        data, parser = parse_request(request), "rules"
+        notes = [f"the LLM could not parse the request ({exc}); used the rule parser"]
+    return Understood(criteria=criteria_from(data, flags), parser=parser, notes=notes, usage=meter.usage)

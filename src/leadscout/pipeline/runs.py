@@ -13,12 +13,19 @@ from leadscout.errors import NotFound
 from leadscout.models import OutboxMessage, Run, Status
 from leadscout.pipeline import jobs
 from leadscout.pipeline.criteria import Criteria
+from leadscout.usage import Usage, project
 
 
 async def create_run(
-    store: Store, criteria: Criteria, *, batch_size: int, options: dict[str, Any] | None = None
+    store: Store,
+    criteria: Criteria,
+    *,
+    batch_size: int,
+    options: dict[str, Any] | None = None,
+    spent: Usage | None = None,
 ) -> Run:
-    """Insert the run, its first event and its first discovery job in one transaction."""
+    """Insert the run, its first event and its first discovery job in one transaction
+    (``spent``: what understanding the request cost, e.g. an LLM parse)."""
     async with store.transaction() as conn:
         run = await store.insert_run(
             conn,
@@ -36,6 +43,8 @@ async def create_run(
             {"criteria": criteria.model_dump(mode="json"), "summary": criteria.describe(), "batch_size": batch_size},
             conn=conn,
         )
+        if spent is not None and not spent.empty:
+            await store.insert_usage(run.id, None, "parse", spent, conn)
         await jobs.enqueue(store, conn, jobs.discover_job(run))
     return run
 
@@ -69,6 +78,8 @@ class RunSummary(BaseModel):
     dropped: list[dict[str, Any]] = Field(default_factory=list)  # research contradicted discovery, or replaced
     emails: dict[str, int] = Field(default_factory=dict)  # contacts with an email, by verdict
     notifications: list[str] = Field(default_factory=list)  # "sent to a@b" | "held (no SMTP_HOST…)"
+    strategy: str = "rules"  # rules | agent
+    usage: dict[str, Any] = Field(default_factory=dict)  # spending: total, per accepted company, by stage
 
 
 async def get_run_or_raise(store: Store, run_id: UUID | str) -> Run:
@@ -122,7 +133,19 @@ async def summarize(store: Store, run_id: UUID | str) -> RunSummary:
         ],
         notifications=[_describe(m) for m in await store.list_outbox(run.id)],
         emails=dict(Counter((c.email_status or "unverified").split("(")[0] for c in contacts if c.email)),
+        strategy=str(run.options.get("strategy", "rules")),
+        usage=await _usage_summary(store, run.id, gap.companies_ready, run.target_quantity),
     )
+
+
+async def _usage_summary(store: Store, run_id: UUID, ready: int, target: int) -> dict[str, Any]:
+    spent = await store.usage_totals(run_id)
+    projection = project(spent, ready, target)
+    return {
+        "total": spent.model_dump(),
+        "per_accepted_company": projection.get("per_accepted_company"),
+        "by_stage": await store.usage_by_scope(run_id),
+    }
 
 
 def _describe(message: OutboxMessage) -> str:

@@ -7,14 +7,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from leadscout import usage
 from leadscout.db.store import Conn, Store
-from leadscout.errors import ConfigError
-from leadscout.models import Company, CompanyFacts, Run, Stage, Status
+from leadscout.errors import BudgetExceeded, ConfigError, LlmError
+from leadscout.models import Company, CompanyFacts, NewCompany, Run, Stage, Status
 from leadscout.pipeline import jobs, state
 from leadscout.pipeline.contacts import WebContactSource
 from leadscout.pipeline.criteria import Criteria
@@ -33,8 +36,13 @@ from leadscout.pipeline.sources import (
 )
 from leadscout.pipeline.web_source import WebSource, WebTools
 from leadscout.research.mailcheck import MailChecker
+from leadscout.usage import Budget, Meter, Usage, project
+
+if TYPE_CHECKING:
+    from leadscout.agents.llm import Llm
 
 log = logging.getLogger(__name__)
+PREVIEW_CANDIDATES = 10
 
 
 class BatchTakenOver(Exception):
@@ -52,6 +60,8 @@ class Pipeline:
     web: WebTools | None = None  # search + fetch, when this worker has a search provider
     checker: MailChecker | None = None  # email verification (MX + SMTP RCPT)
     delivery: Delivery | None = None  # exports + notification at completion; None: files under ./exports
+    llm: Llm | None = None  # the optional language model (agents.llm); None: deterministic only
+    default_budget: Budget = field(default_factory=Budget)  # the deployment's caps; runs may override
 
     def source_for(self, run: Run) -> CompanySource:
         if self.source is not None:
@@ -66,8 +76,45 @@ class Pipeline:
                     "this run searches the web but this worker has no search provider: set "
                     "LEADSCOUT_SEARXNG_URL, SERPER_API_KEY or BRAVE_API_KEY for the worker (or use --sandbox)"
                 )
-            parts.append(WebSource(self.store, self.web))
+            limit = PREVIEW_CANDIDATES if previewing(run) else None
+            web = WebSource(self.store, self.web, llm=self.llm, verify_limit=limit)
+            parts.append(self._agent_source(web) if run.options.get("strategy") == "agent" else web)
         return ChainSource(parts)
+
+    def _agent_source(self, web: WebSource) -> CompanySource:
+        if self.llm is None:
+            raise ConfigError(
+                "this run uses the agent strategy but this worker has no LLM: set LEADSCOUT_LLM "
+                "(and OPENAI_API_KEY) or LEADSCOUT_LLM_BASE_URL for the worker"
+            )
+        from leadscout.agents.discovery import AgentSource
+
+        return AgentSource(self.store, web, self.llm)
+
+    def budget_of(self, run: Run) -> Budget:
+        return self.default_budget.overridden(run.options.get("budget"))
+
+    @asynccontextmanager
+    async def metered(self, run: Run, scope: str, company_id: UUID | None = None) -> AsyncIterator[Meter]:
+        """Count what this unit spends against the run's (and company's) caps, and store it
+        when the unit ends, however it ends."""
+        meter = Meter(
+            run.id,
+            scope,
+            company_id=company_id,
+            budget=self.budget_of(run),
+            run_before=await self.store.usage_totals(run.id),
+            company_before=await self.store.usage_totals(run.id, company_id) if company_id else None,
+        )
+        try:
+            with usage.metering(meter):
+                yield meter
+        finally:
+            if not meter.usage.empty:
+                try:
+                    await self.store.insert_usage(run.id, company_id, scope, meter.usage)
+                except Exception as exc:  # the unit's outcome matters more than its meter reading
+                    log.warning("usage of run %s (%s) not recorded: %s", run.id, scope, exc)
 
     def researcher_for(self, run: Run) -> Researcher:
         if self.researcher is not None:
@@ -105,16 +152,31 @@ class Pipeline:
             {"batch_no": batch_no, "requested": requested, "attempt": batch.attempts, "worker_id": self.worker_id},
         )
         criteria = Criteria.model_validate(run.criteria)
-        result = await self.source_for(run).find(run, criteria, requested)
+        stop: dict[str, Any] | None = None
+        try:
+            async with self.metered(run, "preview" if previewing(run) else "discovery"):
+                result = await self.source_for(run).find(run, criteria, requested)
+        except BudgetExceeded as exc:  # keep what was verified; the user decides whether to spend more
+            accepted = await self.store.undelivered_accepted(run_id, requested)
+            result = SourceResult([NewCompany.model_validate(r["company"]) for r in accepted], exhausted=True)
+            stop = {"reason": "budget_exhausted", "limit": exc.limit, "detail": str(exc)}
+        if stop is None and previewing(run):
+            stop = {"reason": "preview"}
         await self._simulate_latency()
 
         try:
-            return await self._commit_batch(run_id, batch_no, requested, result, criteria)
+            return await self._commit_batch(run_id, batch_no, requested, result, criteria, stop)
         except BatchTakenOver as exc:  # the transaction rolled back; the other commit stands
             return f"skipped: {exc}"
 
     async def _commit_batch(
-        self, run_id: UUID, batch_no: int, requested: int, result: SourceResult, criteria: Criteria
+        self,
+        run_id: UUID,
+        batch_no: int,
+        requested: int,
+        result: SourceResult,
+        criteria: Criteria,
+        stop: dict[str, Any] | None = None,
     ) -> str:
         async with self.store.transaction() as conn:
             locked = await self.store.lock_run(run_id, conn)
@@ -140,7 +202,9 @@ class Pipeline:
             )
             after = await self.store.company_gap(run_id, conn)
             assert after is not None
-            if after.companies_gap == 0:
+            if stop is not None and after.companies_gap:
+                await self._ask_to_spend(conn, locked, after.companies_ready, stop)
+            elif after.companies_gap == 0:
                 await self._finish_discovery(conn, locked)
             elif result.exhausted or inserted == 0:
                 await self._ask_user(conn, locked, after.companies_ready, criteria)
@@ -154,6 +218,19 @@ class Pipeline:
         for company in await self.store.run_companies(run.id, run.target_quantity, conn):
             if company.research_status == "pending":  # after a refill only the newcomers
                 await jobs.enqueue(self.store, conn, jobs.research_job(run, company.id))
+
+    async def _ask_to_spend(self, conn: Conn, run: Run, ready: int, stop: dict[str, Any]) -> None:
+        """A preview that has verified its sample, or a batch that hit a spending cap: show what
+        was spent and what the rest would cost, and let the user choose."""
+        spent = await self.store.usage_totals(run.id)
+        projection = project(spent, ready, run.target_quantity)
+        if stop["reason"] == "preview":
+            options = preview_options(projection, ready, run.target_quantity)
+        else:
+            options = budget_options(self.budget_of(run), spent, projection, ready, run.target_quantity)
+        await state.move(
+            self.store, conn, run, "ask_user", **stop, companies_ready=ready, projection=projection, options=options
+        )
 
     async def _ask_user(self, conn: Conn, run: Run, ready: int, criteria: Criteria) -> None:
         near_misses = near_miss_summary(await self.store.candidate_stats(run.id))
@@ -176,7 +253,9 @@ class Pipeline:
             return "skipped: run is not researching"
         if company.research_status != "pending" or company.status != "validated":
             return f"already researched {company.domain}"
-        facts = await self.researcher_for(run).research(run, company, Criteria.model_validate(run.criteria))
+        async with self.metered(run, "research", company.id):
+            facts = await self.researcher_for(run).research(run, company, Criteria.model_validate(run.criteria))
+            facts = await self._with_brief(company, facts)
         await self._simulate_latency()
         drop = (
             "; ".join(facts.contradictions) if facts.contradictions and not run.options.get("accept_partial") else None
@@ -184,6 +263,18 @@ class Pipeline:
         if not await self._settle_research(run_id, company, facts, ok=True, drop_reason=drop):
             return "skipped: run moved on"
         return f"dropped {company.domain}: {drop}" if drop else f"researched {company.domain}"
+
+    async def _with_brief(self, company: Company, facts: CompanyFacts) -> CompanyFacts:
+        """The LLM's research brief, when there is an LLM and budget; never needed to deliver."""
+        if self.llm is None:
+            return facts
+        from leadscout.agents.tasks import write_brief
+
+        try:
+            brief = await write_brief(self.llm, company.name, company.domain, facts)
+        except (LlmError, BudgetExceeded) as exc:
+            return facts.model_copy(update={"notes": [*facts.notes, f"no brief: {exc}"]})
+        return facts.model_copy(update={"brief": brief})
 
     async def mark_research_failed(self, run_id: UUID, company_id: UUID, error: str) -> None:
         company = await self.store.get_company(company_id)
@@ -249,7 +340,8 @@ class Pipeline:
         if run is None or company is None:
             return "skipped: run is not finding contacts"
         if company.contacts_status == "pending":
-            found = await self.contacts_for(run).find(run, company)
+            async with self.metered(run, "contacts", company.id):
+                found = await self.contacts_for(run).find(run, company)
             await self._simulate_latency()
             async with self.store.transaction() as conn:
                 locked = await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY)
@@ -439,4 +531,41 @@ def contact_options(short: int) -> list[dict[str, object]]:
         {"action": "expand_location", "label": "Expand location requirements to find companies with known contacts"},
         {"action": "loosen_pms", "label": "Loosen PMS requirements (allow more vendors)"},
         {"action": "accept_partial", "label": f"Accept partial results ({short} companies below contacts_min)"},
+    ]
+
+
+def previewing(run: Run) -> bool:
+    """A --preview run that has not yet been told to continue."""
+    return bool(run.options.get("preview"))
+
+
+def preview_options(projection: dict[str, Any], ready: int, target: int) -> list[dict[str, object]]:
+    per = projection.get("per_accepted_company")
+    if per is None:
+        label = f"Continue anyway: no company was accepted among the first {PREVIEW_CANDIDATES} verified"
+    else:
+        label = (
+            f"Continue: about ${projection['projected_remaining_usd']:.2f} more for the other {target - ready} "
+            f"({per['llm_requests']} LLM requests, {per['searches']} searches, {per['fetches']} fetches per company)"
+        )
+    return [
+        {"action": "continue", "label": label, "suggestion": {}},
+        {"action": "accept_partial", "label": f"Keep the {ready} found so far and stop", "suggestion": {}},
+    ]
+
+
+def budget_options(
+    budget: Budget, spent: Usage, projection: dict[str, Any], ready: int, target: int
+) -> list[dict[str, object]]:
+    remaining = float(projection.get("projected_remaining_usd") or 0.0)
+    new_usd = round(max(2 * (budget.max_usd or 0.0), spent.cost_usd + 1.2 * remaining, spent.cost_usd + 1.0), 2)
+    new_requests = max(2 * (budget.max_llm_requests or 0), spent.llm_requests + 50)
+    return [
+        {
+            "action": "raise_budget",
+            "label": f"Raise the run's budget to ${new_usd:.2f} and {new_requests} LLM requests "
+            f"(spent ${spent.cost_usd:.2f} and {spent.llm_requests} requests so far)",
+            "suggestion": {"max_usd": new_usd, "max_llm_requests": new_requests},
+        },
+        {"action": "accept_partial", "label": f"Accept the {ready} of {target} companies found", "suggestion": {}},
     ]

@@ -12,13 +12,15 @@ resumes without searching or verifying twice, and every rejection keeps its reas
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from leadscout.db.store import Store
+from leadscout.errors import BudgetExceeded, LlmError
 from leadscout.models import Evidence, NewCompany, Run, Verdict
 from leadscout.pipeline.criteria import Criteria
 from leadscout.pipeline.sources import SourceResult
@@ -29,6 +31,10 @@ from leadscout.research.fetch import Fetcher
 from leadscout.research.search import SearchProvider
 from leadscout.research.verify import Verification, candidate_domain, name_from_title, verify_company
 
+if TYPE_CHECKING:
+    from leadscout.agents.llm import Llm
+
+log = logging.getLogger(__name__)
 PAGES_PER_QUERY = 2
 LIST_PAGE_MIN_COMPANIES = 4
 MAX_LIST_PAGES = 6  # pagination followed per list site
@@ -49,6 +55,7 @@ SOCIAL = frozenset(
         "tiktok.com",
     }
 )
+_LISTY = re.compile(r"\b(top|best|directory|list|companies|firms|recommend|forum|thread)\b", re.IGNORECASE)
 _PROFILE = re.compile(r"/(company|companies|profile|listing|property-manager|business)/", re.IGNORECASE)
 _NAME_WORDS = re.compile(r"[^a-z0-9]+")
 
@@ -73,6 +80,10 @@ def query_plan(criteria: Criteria) -> list[str]:
     return list(dict.fromkeys(queries))
 
 
+def _name_key(name: str, city: str | None) -> tuple[str, str]:
+    return normalise_name(name), (city or "").lower()
+
+
 def normalise_name(name: str) -> str:
     words = _NAME_WORDS.sub(" ", name.lower()).split()
     filler = {"llc", "inc", "co", "company", "the", "and", "pm"}
@@ -80,64 +91,103 @@ def normalise_name(name: str) -> str:
 
 
 @dataclass
+class Batch:
+    """What one discovery batch has accepted so far, and the (name, city) pairs already taken."""
+
+    want: int
+    accepted: list[NewCompany] = field(default_factory=list)
+    taken: set[tuple[str, str]] = field(default_factory=set)
+    verified: int = 0
+
+    @property
+    def gap(self) -> int:
+        return max(0, self.want - len(self.accepted))
+
+
+@dataclass
 class WebSource:
     store: Store
     tools: WebTools
     name: str = "web"
+    llm: Llm | None = None  # list pages the rules cannot read, criteria the rules leave unknown
+    verify_limit: int | None = None  # preview: stop after verifying this many candidates
 
     async def find(self, run: Run, criteria: Criteria, want: int) -> SourceResult:
-        accepted = [self._company(row) for row in await self.store.undelivered_accepted(run.id, want)]
-        taken = {(normalise_name(c.name), (c.city or "").lower()) for c in await self.store.run_companies(run.id)}
-        taken |= {(normalise_name(c.name), (c.city or "").lower()) for c in accepted}
-        while len(accepted) < want:
+        batch = await self.open_batch(run, want)
+        while batch.gap:
+            if self.verify_limit is not None and batch.verified >= self.verify_limit:
+                return SourceResult(batch.accepted, exhausted=False)
             pending = await self.store.pending_candidates(run.id, limit=4 * VERIFY_CONCURRENCY)
             if not pending:
                 if not await self._search_more(run, criteria):
-                    return SourceResult(accepted, exhausted=True)
+                    return SourceResult(batch.accepted, exhausted=True)
                 continue
-            await self._verify_stream(run, criteria, pending, want, accepted, taken)
-        return SourceResult(accepted[:want], exhausted=False)
+            await self._verify_stream(run, criteria, pending, batch)
+        return SourceResult(batch.accepted[: batch.want], exhausted=False)
 
-    async def _verify_stream(
-        self,
-        run: Run,
-        criteria: Criteria,
-        rows: list[dict[str, Any]],
-        want: int,
-        accepted: list[NewCompany],
-        taken: set[tuple[str, str]],
-    ) -> None:
+    async def open_batch(self, run: Run, want: int) -> Batch:
+        """A batch that starts with the verified companies a crashed batch left undelivered."""
+        batch = Batch(want, [self._company(row) for row in await self.store.undelivered_accepted(run.id, want)])
+        batch.taken = {_name_key(c.name, c.city) for c in [*await self.store.run_companies(run.id), *batch.accepted]}
+        return batch
+
+    async def verify_pending(self, run: Run, criteria: Criteria, batch: Batch) -> None:
+        """Verify pending candidates until the batch is full or none are left."""
+        while batch.gap and (pending := await self.store.pending_candidates(run.id, limit=4 * VERIFY_CONCURRENCY)):
+            await self._verify_stream(run, criteria, pending, batch)
+
+    async def _verify_stream(self, run: Run, criteria: Criteria, rows: list[dict[str, Any]], batch: Batch) -> None:
         """Verify candidates concurrently and settle each as it finishes; once the batch is
         full the stragglers are cancelled and stay pending for the next batch."""
         gate = asyncio.Semaphore(VERIFY_CONCURRENCY)
+        if self.verify_limit is not None:
+            rows = rows[: max(0, self.verify_limit - batch.verified)]
 
         async def one(row: dict[str, Any]) -> tuple[dict[str, Any], Verification]:
             async with gate:
-                return row, await verify_company(self.tools.fetcher, row["website"], row["name"], criteria)
+                verification = await verify_company(self.tools.fetcher, row["website"], row["name"], criteria)
+                return row, await self._judge_unknowns(verification, criteria)
 
         tasks = [asyncio.create_task(one(r)) for r in rows]
         try:
             for next_done in asyncio.as_completed(tasks):
                 row, verification = await next_done
-                await self._settle(run, row, verification, accepted, taken)
-                if len(accepted) >= want:
+                batch.verified += 1
+                await self._settle(run, row, verification, batch)
+                if not batch.gap:
                     break
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _settle(
-        self, run: Run, row: dict[str, Any], v: Verification, accepted: list[NewCompany], taken: set[tuple[str, str]]
-    ) -> None:
+    async def _judge_unknowns(self, v: Verification, criteria: Criteria) -> Verification:
+        """With an LLM: ask it about each criterion the rules left unknown, when nothing is false.
+        Its answer counts only with a verbatim quote from a fetched page (agents.tasks.judge_unknown)."""
+        unknown = [x.criterion for x in v.verdicts if x.verdict == Verdict.UNKNOWN]
+        if self.llm is None or v.accepted or any(x.verdict == Verdict.FALSE for x in v.verdicts) or not unknown:
+            return v
+        from leadscout.agents.tasks import JUDGED, judge_unknown
+
+        for criterion in (c for c in unknown if c in JUDGED):
+            try:
+                judged = await judge_unknown(self.llm, criterion, criteria, v.pages)
+            except (LlmError, BudgetExceeded) as exc:
+                log.warning("LLM judge skipped for %s: %s", v.domain, exc)
+                return v
+            if judged is not None:
+                v = v.with_verdict(judged, criteria)
+        return v
+
+    async def _settle(self, run: Run, row: dict[str, Any], v: Verification, batch: Batch) -> None:
         company = self._settle_company(row, v) if v.accepted else None
         status, reasons = ("accepted" if company else "rejected"), v.reasons
         if company is not None:
-            key = (normalise_name(company.name), (company.city or "").lower())
-            if key in taken:  # same name, same city, another domain: one company, listed twice
+            key = _name_key(company.name, company.city)
+            if key in batch.taken:  # same name, same city, another domain: one company, listed twice
                 company, status, reasons = None, "duplicate", [f"same company name and city as {key[0]!r}"]
             else:
-                taken.add(key)
+                batch.taken.add(key)
         await self.store.settle_candidate(
             run.id,
             row["domain"],
@@ -149,7 +199,7 @@ class WebSource:
             retries=v.retries,
         )
         if company is not None:
-            accepted.append(company)
+            batch.accepted.append(company)
 
     @staticmethod
     def _company(row: dict[str, Any]) -> NewCompany:
@@ -197,15 +247,34 @@ class WebSource:
         domain = candidate_domain(url)
         if domain is None or domain in SOCIAL:
             return
-        page = await self.tools.fetcher.fetch(url)
-        facts = extract(page.final_url, page.text) if page.ok else PageFacts(url=url)
-        listed = await self._listed_companies(facts, domain)
+        listed = await self.list_page(url)
         if len(listed) >= LIST_PAGE_MIN_COMPANIES:  # a directory or a "top 25" article
             for name, website in listed:
-                await self._add(run, criteria, website, name, f"list:{urlsplit(url).hostname}")
+                await self.propose(run, criteria, website, name, f"list:{urlsplit(url).hostname}")
             return
         root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
-        await self._add(run, criteria, root, name_from_title(title) or domain, via)
+        await self.propose(run, criteria, root, name_from_title(title) or domain, via)
+
+    async def list_page(self, url: str) -> list[tuple[str, str]]:
+        """(name, website) of the companies a list page names: by the page's structure, else
+        (with an LLM, on a page that reads like a list) by the model, keeping only domains the page shows."""
+        domain = candidate_domain(url)
+        page = await self.tools.fetcher.fetch(url)
+        if domain is None or not page.ok:
+            return []
+        facts = extract(page.final_url, page.text)
+        listed = await self._listed_companies(facts, domain)
+        if len(listed) >= LIST_PAGE_MIN_COMPANIES or self.llm is None or not _LISTY.search(facts.title):
+            return listed
+        from leadscout.agents.tasks import companies_on_list_page
+
+        try:
+            found = await companies_on_list_page(self.llm, facts)
+        except (LlmError, BudgetExceeded) as exc:
+            log.warning("LLM list extraction skipped for %s: %s", url, exc)
+            return listed
+        have = {candidate_domain(w) for _, w in listed} | {domain, None} | SOCIAL
+        return listed + [(n, w) for n, w in found if candidate_domain(w) not in have]
 
     async def _listed_companies(self, facts: PageFacts, list_domain: str) -> list[tuple[str, str]]:
         """Companies a list page names with their own websites (following profile pages and
@@ -251,15 +320,16 @@ class WebSource:
         parts = urlsplit(link.url)
         out[domain] = (name, f"{parts.scheme}://{parts.netloc}/")
 
-    async def _add(self, run: Run, criteria: Criteria, website: str, name: str, via: str) -> None:
+    async def propose(self, run: Run, criteria: Criteria, website: str, name: str, via: str) -> bool:
         """A candidate, deduplicated by registrable domain (names are compared after verification,
-        together with the city: two firms may share a name in two cities)."""
+        together with the city: two firms may share a name in two cities). True when it is new and
+        will be verified."""
         domain = registrable_domain(website)
         if domain in criteria.exclude_domains or await self.store.is_blocked(domain):
             # suppression happens before any spending: the site is never fetched
             await self.store.add_candidate(run.id, domain, name, website, via, "suppressed", ["suppressed domain"])
-            return
-        await self.store.add_candidate(run.id, domain, name, website, via)
+            return False
+        return await self.store.add_candidate(run.id, domain, name, website, via)
 
 
 def itemlist_entries(facts: PageFacts) -> list[tuple[str, str]]:

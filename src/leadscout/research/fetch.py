@@ -25,6 +25,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 from pydantic import BaseModel, Field
 
+from leadscout import usage
 from leadscout.research.domains import is_vendor_host
 from leadscout.research.http import USER_AGENT, proxied
 
@@ -112,6 +113,7 @@ class Fetcher:
 
     async def _fetch_live(self, url: str) -> FetchResult:
         self.stats["fetches"] += 1
+        usage.record_fetch()
         seen: list[str] = []
         current = url
         attempts = 0

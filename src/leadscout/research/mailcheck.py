@@ -19,6 +19,7 @@ import dns.exception
 import dns.resolver
 from pydantic import BaseModel
 
+from leadscout import usage
 from leadscout.models import EmailCheck
 from leadscout.models import EmailStatus as Status
 from leadscout.research.emails import is_role
@@ -60,6 +61,7 @@ class MailChecker:
         return self._done[address]
 
     async def _check(self, address: str, domain: str) -> EmailCheck:
+        usage.record_email_check()
         mx = await self._mx_of(domain)
         if mx.problem is not None:
             return _verdict(address, *mx.problem)

@@ -9,12 +9,13 @@ sandbox), Serper and Brave. Configured by environment:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from leadscout import usage
 from leadscout.errors import ConfigError, PermanentError, TransientError
 
 
@@ -166,8 +167,28 @@ class BraveProvider:
 PROVIDERS = ("searxng", "serper", "brave")
 
 
+@dataclass
+class MeteredProvider:
+    """Any provider, with each query counted (and priced) against the current unit of work;
+    a query over the run's dollar cap is refused before it is sent."""
+
+    inner: SearchProvider
+    name: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.name = self.inner.name
+
+    async def search(self, query: str, page: int = 1) -> list[SearchResult]:
+        usage.record_search(self.inner.name)
+        return await self.inner.search(query, page)
+
+
 def provider_from_env(client: httpx.AsyncClient, env: dict[str, str] | None = None) -> SearchProvider:
-    """The configured provider, or a ConfigError naming the providers and --sandbox."""
+    """The configured provider (metered), or a ConfigError naming the providers and --sandbox."""
+    return MeteredProvider(_configured_provider(client, env))
+
+
+def _configured_provider(client: httpx.AsyncClient, env: dict[str, str] | None) -> SearchProvider:
     env = dict(os.environ) if env is None else env
     name = env.get("LEADSCOUT_SEARCH_PROVIDER", "").strip().lower()
     if not name:

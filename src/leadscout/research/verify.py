@@ -69,9 +69,17 @@ class Verification(BaseModel):
     company_type: str | None = None
     pages_fetched: int = 0
     retries: int = 0
+    pages: list[tuple[FetchResult, PageFacts]] = Field(default_factory=list, exclude=True, repr=False)
 
     def verdict(self, criterion: str) -> CriterionVerdict | None:
         return next((v for v in self.verdicts if v.criterion == criterion), None)
+
+    def with_verdict(self, new: CriterionVerdict, criteria: Criteria) -> Verification:
+        """This verification with one criterion's verdict replaced (an LLM judge's, backed by a
+        verbatim quote), accepted again only if every criterion now passes."""
+        verdicts = [new if v.criterion == new.criterion else v for v in self.verdicts]
+        reasons = _reasons(verdicts, criteria)
+        return self.model_copy(update={"verdicts": verdicts, "reasons": reasons, "accepted": not reasons})
 
 
 def _evidence(result: FetchResult, quote: str, tool: str) -> Evidence:
@@ -156,13 +164,15 @@ def _hq(pages: list[tuple[FetchResult, PageFacts]]) -> tuple[FetchResult, Addres
     return next(structured, None) or next(((r, a) for r, f in pages for a in f.addresses), None)
 
 
-def _location(criteria: Criteria, hq: tuple[FetchResult, Address] | None) -> CriterionVerdict:
+def location_verdict(
+    criteria: Criteria, hq: tuple[FetchResult, Address] | None, *, tool: str | None = None
+) -> CriterionVerdict:
     if criteria.state is None:
         return CriterionVerdict(criterion="location", verdict=Verdict.TRUE, detail="no location asked")
     if hq is None:
         return CriterionVerdict(criterion="location", verdict=Verdict.UNKNOWN, detail="no address found on the site")
     result, address = hq
-    ev = [_evidence(result, address.quote, f"address_extractor:{address.source}")]
+    ev = [_evidence(result, address.quote, tool or f"address_extractor:{address.source}")]
     where = f"HQ {address.city}, {address.state}"
     if address.state != criteria.state:
         return CriterionVerdict(
@@ -209,7 +219,9 @@ def _pms(criteria: Criteria, detection: PmsDetection) -> CriterionVerdict | None
     )
 
 
-def _units(criteria: Criteria, claim: tuple[FetchResult, UnitClaim] | None) -> list[CriterionVerdict]:
+def units_verdicts(
+    criteria: Criteria, claim: tuple[FetchResult, UnitClaim] | None, *, tool: str = "unit_claim_extractor"
+) -> list[CriterionVerdict]:
     out = []
     for name, bound in (("units_min", criteria.units_min), ("units_max", criteria.units_max)):
         if bound is None:
@@ -224,7 +236,7 @@ def _units(criteria: Criteria, claim: tuple[FetchResult, UnitClaim] | None) -> l
                 criterion=name,
                 verdict=Verdict.TRUE if ok else Verdict.FALSE,
                 detail=f"{c.value} units stated",
-                evidence=[_evidence(result, c.phrase, "unit_claim_extractor")],
+                evidence=[_evidence(result, c.phrase, tool)],
             )
         )
     return out
@@ -235,7 +247,7 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
 
     def plausible(seen: list[tuple[FetchResult, PageFacts]]) -> bool:
         kind, _ = classify_type(seen)
-        location = _location(criteria, _hq(seen))
+        location = location_verdict(criteria, _hq(seen))
         return kind in (None, criteria.company_type) and location.verdict != Verdict.FALSE
 
     pages = await crawl(fetcher, website, plausible)
@@ -258,8 +270,7 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
             pages_fetched=fetched,
             retries=retries,
         )
-    allowed = {Verdict.TRUE, Verdict.UNKNOWN} if criteria.unknown_is_match else {Verdict.TRUE}
-    reasons = [f"{v.criterion}: {v.verdict.value} ({v.detail})" for v in judged.verdicts if v.verdict not in allowed]
+    reasons = _reasons(judged.verdicts, criteria)
     return Verification(
         domain=domain,
         name=name_from_title(pages[0][1].title) or name or domain,
@@ -273,7 +284,13 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
         company_type=judged.kind,
         pages_fetched=fetched,
         retries=retries,
+        pages=pages,
     )
+
+
+def _reasons(verdicts: list[CriterionVerdict], criteria: Criteria) -> list[str]:
+    allowed = {Verdict.TRUE, Verdict.UNKNOWN} if criteria.unknown_is_match else {Verdict.TRUE}
+    return [f"{v.criterion}: {v.verdict.value} ({v.detail})" for v in verdicts if v.verdict not in allowed]
 
 
 @dataclass
@@ -314,10 +331,10 @@ def judge(criteria: Criteria, pages: list[tuple[FetchResult, PageFacts]]) -> Jud
     hq = _hq(pages)
     claims = [(r, c) for r, f in pages for c in f.unit_claims]
     claim = max(claims, key=lambda rc: rc[1].value) if claims else None
-    verdicts = [type_verdict, _location(criteria, hq)]
+    verdicts = [type_verdict, location_verdict(criteria, hq)]
     if (pms := _pms(criteria, detection)) is not None:
         verdicts.append(pms)
-    verdicts.extend(_units(criteria, claim))
+    verdicts.extend(units_verdicts(criteria, claim))
     return Judgement(detection, kind, kind_ev, hq, claim, verdicts)
 
 

@@ -15,7 +15,7 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import httpx
@@ -37,8 +37,12 @@ from leadscout.research.fetch import Fetcher, FetchPolicy
 from leadscout.research.http import make_client
 from leadscout.research.mailcheck import MailChecker
 from leadscout.research.search import provider_from_env
+from leadscout.usage import Budget
 from leadscout.workers.app import build_app
 from leadscout.workers.heartbeat import CurrentWork, Heartbeat, upsert_worker_heartbeat
+
+if TYPE_CHECKING:
+    from leadscout.agents.llm import Llm
 
 log = logging.getLogger(__name__)
 FETCH_POLL_SECONDS = 0.2  # a lock-blocked job gets no NOTIFY when its lock frees: poll briskly
@@ -91,6 +95,8 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
         web=web,
         checker=mail_checker(settings) if web is not None else None,
         delivery=delivery(settings),
+        llm=language_model(settings),
+        default_budget=Budget.from_settings(settings),
     )
     app = build_app(settings, dsn, pipeline)
     work = CurrentWork()
@@ -171,6 +177,15 @@ def web_tools(settings: Settings, store: Store, client: httpx.AsyncClient) -> We
     cache = None if settings.fetch_cache == "off" else PgPageCache(store, read=settings.fetch_cache != "record")
     policy = FetchPolicy(timeout=settings.fetch_timeout, politeness_delay=settings.politeness_delay)
     return WebTools(provider, Fetcher(client, policy, cache=cache, replay_only=settings.fetch_cache == "replay"))
+
+
+def language_model(settings: Settings) -> Llm | None:
+    """The configured LLM, or None (pydantic-ai is imported only when one is configured)."""
+    if not settings.llm and not settings.llm_base_url:
+        return None
+    from leadscout.agents.llm import build_llm
+
+    return build_llm(settings)
 
 
 def mail_checker(settings: Settings) -> MailChecker | None:
