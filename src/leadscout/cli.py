@@ -400,12 +400,13 @@ def _language_model(settings: Settings) -> Any:
 
 
 def _confirm(understood: Understood, *, ask: bool) -> None:
-    """Show the criteria as understood (and by which parser); at a terminal, ask before starting."""
+    """Show the criteria as understood (and by which parser); when a model read the request, ask at
+    a terminal before starting (the rule parser is deterministic and documented)."""
     by = "the LLM" if understood.parser == "llm" else "rules"
     err.print(f"Understood ({by}): [bold]{understood.criteria.describe()}[/]")
     for note in understood.notes:
         err.print(f"[yellow]note:[/] {note}")
-    if ask and not typer.confirm("Start this run?", default=True, err=True):
+    if ask and understood.parser == "llm" and not typer.confirm("Start this run?", default=True, err=True):
         raise typer.Exit(1)
 
 
