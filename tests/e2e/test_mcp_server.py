@@ -76,3 +76,38 @@ async def test_an_mcp_client_starts_follows_and_exports_a_run(dsn: str, tmp_path
         refused = await session.call_tool("decide", {"run_id": run_id, "action": "accept_partial"})
         assert refused.is_error and "needs_user_decision" in refused.content[0].text
         assert (await session.call_tool("cancel", {"run_id": run_id})).is_error  # finished runs stay finished
+
+
+async def test_the_mcp_server_speaks_streamable_http_too(dsn: str, tmp_path: Path) -> None:
+    import socket
+    import subprocess
+
+    from mcp.client.streamable_http import streamable_http_client
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    args = ["mcp", "--transport", "http", "--port", str(port), "--workers", "0", "--out", str(tmp_path)]
+    proc = subprocess.Popen([sys.executable, "-m", "leadscout", *args], env=cli_env(dsn, **FAST_ENV))
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the MCP HTTP server did not start"
+                await asyncio.sleep(0.2)
+        async with (
+            streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            assert {t.name for t in (await session.list_tools()).tools} >= TOOLS
+            run = data(await session.call_tool("start_run", {"request": "3 property managers in Denver, CO"}))
+            state = data(await session.call_tool("get_run", {"run_id": run["run_id"]}))
+            assert state["status"] == "active" and state["stage"] == "company_discovery"  # queued: --workers 0
+            assert data(await session.call_tool("cancel", {"run_id": run["run_id"]}))["status"] == "cancelled"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

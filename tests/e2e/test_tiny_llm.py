@@ -84,9 +84,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def tiny_settings(base: str, **extra: object) -> Settings:
-    return Settings(
-        llm="smollm2-135m", llm_base_url=base, llm_api_key=SecretStr("none"), llm_timeout=120, **extra
-    )  # type: ignore[arg-type]
+    return Settings(llm="smollm2-135m", llm_base_url=base, llm_api_key=SecretStr("none"), llm_timeout=120, **extra)  # type: ignore[arg-type]
 
 
 async def test_json_schema_output_parses_into_typed_criteria(tiny_model: str) -> None:

@@ -12,6 +12,7 @@ import pytest
 from leadscout.agents.llm import Llm, build_llm
 from leadscout.agents.tasks import CriteriaDraft, companies_on_list_page, judge_unknown, parse_request, write_brief
 from leadscout.config import Settings
+from leadscout.db.store import Store
 from leadscout.errors import BudgetExceeded, LlmError
 from leadscout.models import CompanyFacts, Evidence, Fact, Verdict
 from leadscout.pipeline.criteria import parse_criteria
@@ -187,3 +188,30 @@ async def test_calls_are_metered_and_capped(llm: Llm, brain: Brain) -> None:
 
 def test_no_llm_configured_means_none() -> None:
     assert build_llm(Settings()) is None  # type: ignore[call-arg]
+
+
+async def test_with_an_llm_a_forum_thread_on_the_sandbox_becomes_candidates(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leadscout.pipeline.web_source import WebSource, WebTools
+    from leadscout.research.fetch import Fetcher, FetchPolicy
+    from leadscout.research.http import make_client
+    from leadscout.research.search import SearxngProvider
+    from leadscout.sandbox import pages
+    from leadscout.sandbox.server import SandboxServer
+    from leadscout.sandbox.world import FORUM_HOST
+
+    with SandboxServer(seed=7) as sandbox, ScriptedLLM(ResearcherBrain()) as server:
+        for key, value in sandbox.env().items():
+            monkeypatch.setenv(key, value)
+        settings = Settings(llm="x", llm_base_url=server.base_url, llm_api_key=server.api_key)  # type: ignore[call-arg]
+        model = build_llm(settings)
+        url = next(u for u in pages.forum_paths(sandbox.world) if "tampa" in u)
+        thread = next(d for d in sandbox.world.directories if d.host == FORUM_HOST and d.metro == "Tampa")
+        async with make_client(timeout=5) as client:
+            tools = WebTools(SearxngProvider(sandbox.url, client), Fetcher(client, FetchPolicy(politeness_delay=0)))
+            assert await WebSource(store, tools).list_page(url) == []  # no links: the rules find nothing
+            found = await WebSource(store, tools, llm=model).list_page(url)
+        asked = [r for r in server.requests if r.schema_name == "ListedCompanies"]
+    domains = {w.removeprefix("http://www.").rstrip("/") for _, w in found}
+    assert len(asked) == 1 and domains == {sandbox.world.by_slug[s].domain for s in thread.slugs}

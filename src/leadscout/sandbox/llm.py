@@ -322,7 +322,7 @@ def _listed(prompt: str) -> list[dict[str, str]]:
     out = []
     for match in _DOMAIN_IN_TEXT.finditer(prompt):
         before = prompt[max(0, match.start() - 80) : match.start()]
-        name = re.split(r"[.!?:;,\n]|\bwith\b|\bat\b|\bto\b", before)[-1].strip()
+        name = re.split(r"[.!?:;,\n]|\b(?:with|at|to|by|try|Honestly)\b", before)[-1].strip()
         if name:
             out.append({"name": name[:100], "website": f"http://www.{match.group(1)}/"})
     return out[:20]

@@ -9,7 +9,7 @@ import json
 from html import escape
 from urllib.parse import quote
 
-from leadscout.sandbox.world import BLOG_HOST, DIRECTORY_HOSTS, Listing, World, WorldCompany
+from leadscout.sandbox.world import BLOG_HOST, DIRECTORY_HOSTS, FORUM_HOST, Listing, World, WorldCompany
 
 PAGE_SIZE = 10
 _BLURB = {
@@ -301,6 +301,45 @@ def blog_page(world: World, path: str) -> tuple[int, str]:
                 title, f"<article><h1>{title}</h1><p>Our picks for landlords.</p><ol>{items}</ol></article>"
             )
     return 404, _page("Not found", "<h1>Not found</h1>")
+
+
+_FORUM_LINES = [
+    "We switched to {name} ({domain}) last year and the owner statements finally make sense.",
+    "Honestly {name} ({domain}) has been fine for our duplex, quick on maintenance.",
+    "My neighbor swears by {name} ({domain}), they handle a few of his rentals.",
+    "Avoid the big franchises, try {name} ({domain}) instead.",
+]
+
+
+def forum_path(metro: str, state: str) -> str:
+    return f"/threads/which-property-managers-do-you-use-in-{city_slug(metro)}-{state.lower()}"
+
+
+def forum_page(world: World, path: str) -> tuple[int, str]:
+    """A thread whose replies name companies in prose: domains as plain text, no links."""
+    for d in world.directories:
+        if d.host != FORUM_HOST or not d.slugs:
+            continue
+        state = world.by_slug[d.slugs[0]].state
+        if path.rstrip("/") == forum_path(d.metro, state):
+            replies = "".join(
+                f"<div class='reply'><b>user{i + 11}</b><p>"
+                + escape(_FORUM_LINES[i % len(_FORUM_LINES)].format(name=c.name, domain=c.domain))
+                + "</p></div>"
+                for i, c in enumerate(world.by_slug[s] for s in d.slugs)
+            )
+            title = f"Which property managers do you use in {d.metro}, {state}? - forum thread - Landlord Forum"
+            body = f"<h1>Which property managers do you use in {d.metro}?</h1><p>Looking for a manager.</p>{replies}"
+            return 200, _page(title, body)
+    return 404, _page("Not found", "<h1>Not found</h1>")
+
+
+def forum_paths(world: World) -> list[str]:
+    return [
+        f"http://{FORUM_HOST}{forum_path(d.metro, world.by_slug[d.slugs[0]].state)}"
+        for d in world.directories
+        if d.host == FORUM_HOST and d.slugs
+    ]
 
 
 def blog_paths(world: World) -> list[str]:

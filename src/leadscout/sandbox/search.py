@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from leadscout.sandbox import pages
-from leadscout.sandbox.world import BLOG_HOST, World
+from leadscout.sandbox.world import BLOG_HOST, FORUM_HOST, World
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -85,6 +85,8 @@ class SearchIndex:
             self.docs.append(_doc(url, pages.directory_page(world, host, "/" + rest, 1)[1]))
         for url in pages.blog_paths(world):
             self.docs.append(_doc(url, pages.blog_page(world, url.removeprefix(f"http://{BLOG_HOST}"))[1]))
+        for url in pages.forum_paths(world):
+            self.docs.append(_doc(url, pages.forum_page(world, url.removeprefix(f"http://{FORUM_HOST}"))[1]))
         self.k1, self.b = k1, b
         self.avg_len = sum(sum(d.terms.values()) for d in self.docs) / max(1, len(self.docs))
         df: Counter[str] = Counter()

@@ -23,7 +23,7 @@ from leadscout.sandbox import pages
 from leadscout.sandbox.hubspot import HubSpotDouble
 from leadscout.sandbox.mail import MailServers
 from leadscout.sandbox.search import SearchIndex
-from leadscout.sandbox.world import BLOG_HOST, DIRECTORY_HOSTS, World, build, truth
+from leadscout.sandbox.world import BLOG_HOST, DIRECTORY_HOSTS, FORUM_HOST, World, build, truth
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -69,6 +69,8 @@ class SandboxApp:
             await _html(send, status, html)
         elif host == BLOG_HOST:
             await _html(send, *pages.blog_page(self.world, path))
+        elif host == FORUM_HOST:
+            await _html(send, *pages.forum_page(self.world, path))
         else:
             await self._company(send, host, path)
 

@@ -81,6 +81,9 @@ MAIL_SERVERS = {"strict": 72, "catch_all": 18, "tempfail": 5, "no_mx": 5}
 ROLE_MAILBOXES = ("office", "info")
 DIRECTORY_HOSTS = ["www.pmdirectory-hub.com", "www.toppropertymanagers.net", "www.rentalmanagerguide.org"]
 BLOG_HOST = "www.landlordlifeblog.com"
+# a landlords' forum: one thread per metro naming companies in prose, with their domains as plain
+# text and no links, which only a reader of the text (an LLM) can turn into candidates
+FORUM_HOST = "www.landlordforum.net"
 
 _A = [
     "Oak",
@@ -366,7 +369,18 @@ def build(seed: int = 7, per_metro: tuple[int, int] = (40, 120)) -> World:
         pms_firms = [c.slug for c in local if c.kind == "property_manager"]
         directories.append(Listing(BLOG_HOST, metro, rng.sample(pms_firms, k=min(25, len(pms_firms)))))
     _assign_mail(seed, companies)
+    directories += _forum_threads(seed, companies)
     return World(seed, companies, directories)
+
+
+def _forum_threads(seed: int, companies: list[WorldCompany]) -> list[Listing]:
+    """A separate random stream, so the companies of a seed stay what they were."""
+    rng = random.Random(seed * 104_729 + 3)
+    threads = []
+    for metro in METROS:
+        local = [c.slug for c in companies if c.metro == metro and c.kind == "property_manager" and c.health == "ok"]
+        threads.append(Listing(FORUM_HOST, metro, rng.sample(local, k=min(8, len(local)))))
+    return threads
 
 
 def _assign_mail(seed: int, companies: list[WorldCompany]) -> None:
