@@ -33,10 +33,9 @@ from leadscout.errors import ConfigError, LeadscoutError, NotFound, UserError
 from leadscout.models import Status
 from leadscout.pipeline import export as export_mod
 from leadscout.pipeline.directory import import_file, read_domain_list
-from leadscout.pipeline.request import Understood, understand
-from leadscout.pipeline.runs import RunSummary, create_run, summarize
+from leadscout.pipeline.launch import Launch, Prepared, prepare, start
+from leadscout.pipeline.runs import RunSummary, summarize
 from leadscout.research.domains import InvalidDomain, registrable_domain
-from leadscout.usage import Usage
 
 T = TypeVar("T")
 app = typer.Typer(
@@ -316,81 +315,32 @@ def run_cmd(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Start without asking to confirm the criteria.")] = False,
 ) -> None:
     """Create a lead-list run; unless --no-wait, work it to the end here and export it."""
-    sources = {"all": ["directory", "web"], "directory": ["directory"], "web": ["web"], "auto": []}.get(source)
-    if sources is None:
-        raise UserError(f"unknown --source {source!r}; use auto, directory, web or all")
-    if strategy not in ("auto", "agent", "rules"):
-        raise UserError(f"unknown --strategy {strategy!r}; use auto, agent or rules")
-    settings = _settings(batch_size=batch_size)
-    llm = _language_model(settings)
-    if strategy == "agent" and llm is None:
-        raise ConfigError(
-            "--strategy agent needs an LLM: set LEADSCOUT_LLM (and OPENAI_API_KEY) or LEADSCOUT_LLM_BASE_URL"
-        )
-    understood = _run(
-        lambda: understand(
-            request,
-            llm,
-            geo_scope=geo,
-            metro_radius_miles=radius,
-            cities=city or [],
-            state=state,
-            pms=pms or [],
-            units_min=units_min,
-            units_max=units_max,
-            quantity=quantity,
-            contacts_min=contacts_min,
-            contacts_max=contacts_max,
-        )
+    launch = Launch.parse(
+        request=request,
+        quantity=quantity,
+        state=state,
+        cities=city or [],
+        pms=pms or [],
+        units_min=units_min,
+        units_max=units_max,
+        contacts_min=contacts_min,
+        contacts_max=contacts_max,
+        geo_scope=geo,
+        radius_miles=radius,
+        source=source,
+        strategy=strategy,
+        preview=preview,
+        max_usd=max_usd,
+        max_llm_requests=max_llm_requests,
     )
-    _confirm(understood, ask=not (yes or json_out or no_wait) and sys.stdin.isatty())
-    if source == "auto":
-        sources = _auto_sources(settings, sandbox)
-    options: dict[str, Any] = {
-        "sources": sources,
-        "strategy": "agent" if strategy == "agent" or (strategy == "auto" and llm is not None) else "rules",
-    }
-    if preview:
-        options["preview"] = True
-    caps = {k: v for k, v in (("max_usd", max_usd), ("max_llm_requests", max_llm_requests)) if v is not None}
-    if caps:
-        options["budget"] = caps
-    if sandbox:
-        options["sandbox"] = {"seed": seed}
-    elif "web" in sources:
-        _require_search_provider()  # a live web run without a provider stops before it starts
-    request_ = RunRequest(understood.criteria, options, no_wait, json_out, concurrency, out_dir, understood.usage)
+    settings = _settings(batch_size=batch_size)
+    ask = not (yes or json_out or no_wait) and sys.stdin.isatty()
+    request_ = RunRequest(launch, seed if sandbox else None, no_wait, json_out, concurrency, out_dir, ask)
     summary = _run(lambda: _run_and_follow(settings, request_))
     if json_out:
         _print_json(summary.model_dump(mode="json"))
     if summary.status == Status.FAILED.value:
         raise typer.Exit(1)
-
-
-def _auto_sources(settings: Settings, sandbox: bool) -> list[str]:
-    """The directory, plus the web when there is a way to search it. Without one, a run with a
-    non-empty directory searches only the directory (and says so); else it stops here."""
-    import httpx
-
-    from leadscout.research.search import provider_from_env
-
-    try:
-        if not sandbox:
-            provider_from_env(httpx.AsyncClient())
-        return ["directory", "web"]
-    except LeadscoutError as exc:
-
-        async def directory_size() -> int:
-            async with _store(settings) as (store, _):
-                return await store.count_directory()
-
-        if _run(directory_size) == 0:
-            raise exc
-        err.print(
-            "[yellow]no web search provider configured: searching the research directory only[/] "
-            "(set LEADSCOUT_SEARXNG_URL, SERPER_API_KEY or BRAVE_API_KEY, or use --sandbox)"
-        )
-        return ["directory"]
 
 
 def _language_model(settings: Settings) -> Any:
@@ -399,36 +349,29 @@ def _language_model(settings: Settings) -> Any:
     return language_model(settings)
 
 
-def _confirm(understood: Understood, *, ask: bool) -> None:
+def _confirm(prepared: Prepared, *, ask: bool) -> None:
     """Show the criteria as understood (and by which parser); when a model read the request, ask at
     a terminal before starting (the rule parser is deterministic and documented)."""
+    understood = prepared.understood
     by = "the LLM" if understood.parser == "llm" else "rules"
     err.print(f"Understood ({by}): [bold]{understood.criteria.describe()}[/]")
-    for note in understood.notes:
+    for note in [*understood.notes, *prepared.notices]:
         err.print(f"[yellow]note:[/] {note}")
     if ask and understood.parser == "llm" and not typer.confirm("Start this run?", default=True, err=True):
         raise typer.Exit(1)
-
-
-def _require_search_provider() -> None:
-    import httpx
-
-    from leadscout.research.search import provider_from_env
-
-    provider_from_env(httpx.AsyncClient())
 
 
 @dataclass
 class RunRequest:
     """What `leadscout run` was asked to do, past validation."""
 
-    criteria: Any
-    options: dict[str, Any]
+    launch: Launch
+    sandbox_seed: int | None
     no_wait: bool
     json_out: bool
     concurrency: int
     out_dir: Path
-    spent: Usage | None = None  # what understanding the request cost
+    ask: bool  # confirm an LLM-parsed request at the terminal
 
 
 @contextmanager
@@ -445,15 +388,15 @@ def _sandbox_for(options: dict[str, Any], wanted: bool = True) -> Iterator[None]
 
 
 async def _run_and_follow(settings: Settings, req: RunRequest) -> RunSummary:
-    with _sandbox_for(req.options, not req.no_wait):
-        async with _store(settings) as (store, dsn):
-            run = await create_run(
-                store, req.criteria, batch_size=settings.batch_size, options=req.options, spent=req.spent
-            )
+    async with _store(settings) as (store, dsn):
+        prepared = await prepare(store, req.launch, llm=_language_model(settings), sandbox_seed=req.sandbox_seed)
+        _confirm(prepared, ask=req.ask)
+        with _sandbox_for(prepared.options, not req.no_wait):
+            run = await start(store, prepared, batch_size=settings.batch_size)
             say = (lambda *a, **k: None) if req.json_out else out.print
-            say(f"[bold]Run {run.id}[/]: {req.criteria.describe()}")
+            say(f"[bold]Run {run.id}[/]: {prepared.understood.criteria.describe()}")
             if req.no_wait:
-                if "sandbox" in req.options:
+                if "sandbox" in prepared.options:
                     say(
                         "queued; run `leadscout sandbox serve`, export the variables it prints, then `leadscout worker`"
                     )
@@ -802,6 +745,43 @@ def hubspot_sync(
         f"{report.customers} customers, {report.recently_contacted} contacted in {days} days: "
         f"{report.added} newly suppressed"
     )
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (beyond loopback a token is required).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=0, max=64, help="In-process worker concurrency (0: none)")
+    ] = 2,
+    sandbox: Annotated[bool, typer.Option("--sandbox", help="Runs started here research the sandbox web.")] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Sandbox world seed.")] = 7,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where exports are written.")] = Path("exports"),
+) -> None:
+    """Serve the dashboard and the REST API (/api/v1, OpenAPI at /openapi.json)."""
+    import uvicorn
+
+    from leadscout.api.app import ServerConfig, check_exposure, create_app
+
+    token = os.environ.get("LEADSCOUT_API_TOKEN") or None
+    with _sandbox_for({"sandbox": {"seed": seed}} if sandbox else {}):
+        settings = _settings()  # after the sandbox set its environment
+        config = ServerConfig(
+            settings=settings,
+            host=host,
+            workers=workers,
+            sandbox_seed=seed if sandbox else None,
+            exports_dir=settings.exports_dir or out_dir,
+            token=token,
+        )
+        check_exposure(config)
+        err.print(
+            f"leadscout on http://{host}:{port}/ (API /api/v1, docs /api/docs)"
+            + (" on the sandbox web" if sandbox else "")
+        )
+        uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False)
 
 
 @app.command("mcp")

@@ -4,7 +4,8 @@ LeadscoutError
 ├── UserError               bad input from the user: a flag, a file, criteria (exit 2, never retried)
 │   ├── InvalidCriteria
 │   ├── ImportFileError
-│   └── NotFound
+│   ├── NotFound
+│   └── Conflict            the object is not in a state that allows this (a decision on a finished run)
 ├── ConfigError             the environment is not set up (exit 2, never retried)
 ├── TransientError          a failure worth retrying (network, a restarting database)
 ├── PermanentError          a failure that retrying cannot fix (auth, a bad page)
@@ -40,6 +41,10 @@ class ImportFileError(UserError):
 
 class NotFound(UserError):
     """No such object."""
+
+
+class Conflict(UserError):
+    """The object is not in a state that allows this."""
 
 
 class ConfigError(LeadscoutError):

@@ -305,16 +305,20 @@ UPDATE pm_pipeline.run_queries
  WHERE run_id = %(run_id)s AND position = %(position)s;
 
 -- add_candidate --
--- A candidate company found by search or on a list page (first sighting wins)
-INSERT INTO pm_pipeline.discovery_candidates (run_id, domain, name, website, found_via, status, reasons)
-VALUES (%(run_id)s, %(domain)s, %(name)s, %(website)s, %(found_via)s, %(status)s, %(reasons)s)
-ON CONFLICT (run_id, domain) DO NOTHING
-RETURNING domain;
+-- A candidate company found by search or on a list page; while it waits, the earliest sighting
+-- in plan order (seq) names it, whichever concurrent insert came first. True when it is new.
+INSERT INTO pm_pipeline.discovery_candidates (run_id, domain, name, website, found_via, status, reasons, seq)
+VALUES (%(run_id)s, %(domain)s, %(name)s, %(website)s, %(found_via)s, %(status)s, %(reasons)s, %(seq)s)
+ON CONFLICT (run_id, domain) DO UPDATE
+   SET seq = excluded.seq, name = excluded.name, website = excluded.website, found_via = excluded.found_via
+ WHERE discovery_candidates.status = 'pending' AND excluded.status = 'pending'
+   AND excluded.seq < discovery_candidates.seq
+RETURNING (xmax = 0) AS inserted;
 
 -- pending_candidates --
--- Candidates still to verify, oldest first
+-- Candidates still to verify, in plan order
 SELECT * FROM pm_pipeline.discovery_candidates
- WHERE run_id = %(run_id)s AND status = 'pending' ORDER BY created_at, domain LIMIT %(limit)s;
+ WHERE run_id = %(run_id)s AND status = 'pending' ORDER BY seq, domain LIMIT %(limit)s;
 
 -- undelivered_accepted --
 -- Candidates that passed verification but are not yet in the run (a crash came between)
@@ -322,7 +326,7 @@ SELECT dc.* FROM pm_pipeline.discovery_candidates dc
  WHERE dc.run_id = %(run_id)s AND dc.status = 'accepted'
    AND NOT EXISTS (SELECT 1 FROM pm_pipeline.company_candidates c
                     WHERE c.run_id = dc.run_id AND lower(c.domain) = dc.domain)
- ORDER BY dc.updated_at, dc.domain LIMIT %(limit)s;
+ ORDER BY dc.seq, dc.domain LIMIT %(limit)s;
 
 -- settle_candidate --
 -- Store a candidate's verification outcome
@@ -468,3 +472,40 @@ SELECT scope, count(DISTINCT company_id)::int AS companies,
        sum(searches)::int AS searches, sum(fetches)::int AS fetches, sum(email_checks)::int AS email_checks,
        sum(cost_usd)::float8 AS cost_usd
   FROM pm_pipeline.run_usage WHERE run_id = %(run_id)s GROUP BY scope ORDER BY scope;
+
+-- count_runs --
+-- How many runs there are (with a status, or all)
+SELECT count(*)::int AS n FROM pm_pipeline.runs WHERE (%(status)s::text IS NULL OR status = %(status)s);
+
+-- page_companies --
+-- One page of a run's delivered companies in delivery order, with their contact counts
+SELECT c.*, (SELECT count(*)::int FROM pm_pipeline.contact_candidates ct WHERE ct.company_id = c.id) AS contacts
+  FROM pm_pipeline.company_candidates c
+ WHERE c.run_id = %(run_id)s AND c.status = 'validated'
+ ORDER BY c.fit_score DESC NULLS LAST, c.batch_no, c.created_at, c.id
+ LIMIT %(limit)s OFFSET %(offset)s;
+
+-- page_contacts --
+-- One page of a run's contacts, in export order
+SELECT ct.*, c.name AS company_name, c.domain AS company_domain
+  FROM pm_pipeline.contact_candidates ct
+  JOIN pm_pipeline.company_candidates c ON c.id = ct.company_id
+ WHERE ct.run_id = %(run_id)s
+ ORDER BY c.batch_no, c.created_at, c.id, ct.seniority NULLS LAST, ct.full_name
+ LIMIT %(limit)s OFFSET %(offset)s;
+
+-- count_contacts_of_run --
+-- How many contacts a run has
+SELECT count(*)::int AS n FROM pm_pipeline.contact_candidates WHERE run_id = %(run_id)s;
+
+-- research_of_company --
+-- One company's research row
+SELECT * FROM pm_pipeline.company_research WHERE company_id = %(company_id)s;
+
+-- contacts_of_company --
+-- One company's contacts, most senior first
+SELECT ct.*, c.name AS company_name, c.domain AS company_domain
+  FROM pm_pipeline.contact_candidates ct
+  JOIN pm_pipeline.company_candidates c ON c.id = ct.company_id
+ WHERE ct.company_id = %(company_id)s
+ ORDER BY ct.seniority NULLS LAST, ct.full_name;

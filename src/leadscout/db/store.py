@@ -347,6 +347,7 @@ class Store:
         found_via: str,
         status: str = "pending",
         reasons: list[str] | None = None,
+        seq: int = 0,
     ) -> bool:
         row = await self._one(
             "add_candidate",
@@ -357,8 +358,9 @@ class Store:
             found_via=found_via,
             status=status,
             reasons=reasons or [],
+            seq=seq,
         )
-        return row is not None
+        return bool(row and row["inserted"])
 
     async def pending_candidates(self, run_id: UUID, limit: int) -> list[dict[str, Any]]:
         return await self._rows("pending_candidates", run_id=run_id, limit=limit)
@@ -463,3 +465,25 @@ class Store:
 
     async def usage_by_scope(self, run_id: UUID) -> list[dict[str, Any]]:
         return await self._rows("usage_by_scope", run_id=run_id)
+
+    # -- pages (dashboard and API) -----------------------------------------------------
+    async def count_runs(self, status: str | None = None) -> int:
+        row = await self._one("count_runs", status=status)
+        return int(row["n"]) if row else 0
+
+    async def page_companies(self, run_id: UUID, limit: int, offset: int) -> list[tuple[m.Company, int]]:
+        rows = await self._rows("page_companies", run_id=run_id, limit=limit, offset=offset)
+        return [(m.Company.model_validate(row), int(row["contacts"])) for row in rows]
+
+    async def page_contacts(self, run_id: UUID, limit: int, offset: int) -> list[m.Contact]:
+        return await self._models(m.Contact, "page_contacts", run_id=run_id, limit=limit, offset=offset)
+
+    async def count_contacts_of_run(self, run_id: UUID) -> int:
+        row = await self._one("count_contacts_of_run", run_id=run_id)
+        return int(row["n"]) if row else 0
+
+    async def research_of_company(self, company_id: UUID) -> dict[str, Any] | None:
+        return await self._one("research_of_company", company_id=company_id)
+
+    async def contacts_of_company(self, company_id: UUID) -> list[m.Contact]:
+        return await self._models(m.Contact, "contacts_of_company", company_id=company_id)

@@ -22,8 +22,8 @@ from leadscout.errors import LeadscoutError, UserError
 from leadscout.models import CompanyFacts
 from leadscout.pipeline import export
 from leadscout.pipeline.decisions import Decision, decide
-from leadscout.pipeline.request import understand
-from leadscout.pipeline.runs import cancel_run, create_run, get_run_or_raise, summarize
+from leadscout.pipeline.launch import Launch, prepare, start
+from leadscout.pipeline.runs import cancel_run, get_run_or_raise, summarize
 
 if TYPE_CHECKING:
     from leadscout.agents.llm import Llm
@@ -93,9 +93,8 @@ def build_server(
         Explicit fields override the sentence. Returns the run id and the criteria as understood.
         preview=true verifies about 10 candidates first and stops with the projected cost per accepted
         company (decide "continue" to go on). max_usd caps the run's spending."""
-        understood = await understand(
-            request,
-            llm,
+        launch = Launch.parse(
+            request=request,
             quantity=quantity,
             state=state,
             cities=cities or [],
@@ -104,22 +103,17 @@ def build_server(
             units_max=units_max,
             contacts_min=contacts_min,
             contacts_max=contacts_max,
+            preview=preview,
+            max_usd=max_usd,
         )
-        options: dict[str, Any] = {"sources": ["directory", "web"], "strategy": "agent" if llm else "rules"}
-        if preview:
-            options["preview"] = True
-        if max_usd is not None:
-            options["budget"] = {"max_usd": max_usd}
-        if sandbox_seed is not None:
-            options["sandbox"] = {"seed": sandbox_seed}
-        run = await create_run(
-            store, understood.criteria, batch_size=batch_size, options=options, spent=understood.usage
-        )
+        prepared = await prepare(store, launch, llm=llm, sandbox_seed=sandbox_seed)
+        run = await start(store, prepared, batch_size=batch_size)
+        understood = prepared.understood
         return {
             "run_id": str(run.id),
             "criteria": understood.criteria.describe(),
             "parsed_by": understood.parser,
-            "notes": understood.notes,
+            "notes": [*understood.notes, *prepared.notices],
             "status": run.status.value,
         }
 

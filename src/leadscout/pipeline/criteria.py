@@ -118,9 +118,13 @@ def parse_criteria(data: dict[str, Any]) -> Criteria:
     try:
         return Criteria.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            field = ".".join(str(p) for p in err["loc"]) or "criteria"
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            problems.append(f"{field}: {msg}")
-        raise InvalidCriteria("invalid criteria: " + "; ".join(problems)) from None
+        raise InvalidCriteria("invalid criteria: " + problems(exc)) from None
+
+
+def problems(exc: ValidationError) -> str:
+    """Every problem of a validation error, as ``field: message; field: message``."""
+    out = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "criteria"
+        out.append(f"{field}: {str(err['msg']).removeprefix('Value error, ')}")
+    return "; ".join(out)

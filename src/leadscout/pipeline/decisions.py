@@ -17,7 +17,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field, ValidationError
 
 from leadscout.db.store import Store
-from leadscout.errors import InvalidCriteria, UserError
+from leadscout.errors import Conflict, InvalidCriteria, UserError
 from leadscout.models import Run, Stage, Status
 from leadscout.pipeline import jobs, state
 from leadscout.pipeline.criteria import Criteria
@@ -67,7 +67,7 @@ async def decide(store: Store, run_id: UUID | str, decision: Decision) -> Run:
         locked = await store.lock_run(run.id, conn)
         if locked is None or locked.status != Status.NEEDS_USER_DECISION:
             now = locked.status.value if locked else "gone"
-            raise UserError(f"run {run.id} is {now}: only a run in needs_user_decision takes a decision")
+            raise Conflict(f"run {run.id} is {now}: only a run in needs_user_decision takes a decision")
         criteria = Criteria.model_validate(locked.criteria)
         options = dict(locked.options)
         payload = decision.model_dump(exclude_defaults=True)
@@ -107,7 +107,7 @@ def _resumed_options(run: Run, decision: Decision, options: dict[str, Any]) -> d
     asked = {o.get("action") for o in run.decision_options or []}
     if decision.action not in asked:
         offered = ", ".join(sorted(str(a) for a in asked)) or "nothing"
-        raise UserError(f"run {run.id} was not offered {decision.action.replace('_', '-')} (it offers: {offered})")
+        raise Conflict(f"run {run.id} was not offered {decision.action.replace('_', '-')} (it offers: {offered})")
     if decision.action == "continue":
         return options | {"preview": False}
     caps = {k: v for k, v in (("max_usd", decision.max_usd), ("max_llm_requests", decision.max_llm_requests)) if v}

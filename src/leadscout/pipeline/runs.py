@@ -178,13 +178,13 @@ async def _candidate_summary(store: Store, run_id: UUID) -> dict[str, Any]:
 
 async def cancel_run(store: Store, run_id: UUID | str) -> Run:
     """Cancel an active or waiting run; its queued jobs find it cancelled and do nothing."""
-    from leadscout.errors import UserError
+    from leadscout.errors import Conflict
     from leadscout.pipeline import state
 
     run = await get_run_or_raise(store, run_id)
     async with store.transaction() as conn:
         locked = await store.lock_run(run.id, conn)
         if locked is None or locked.status not in (Status.ACTIVE, Status.NEEDS_USER_DECISION):
-            raise UserError(f"run {run.id} is {locked.status.value if locked else 'gone'}: nothing to cancel")
+            raise Conflict(f"run {run.id} is {locked.status.value if locked else 'gone'}: nothing to cancel")
         await state.move(store, conn, locked, "cancel")
     return await get_run_or_raise(store, run.id)

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PAGES_PER_QUERY = 2
+# a candidate's place in the plan: query position, then result rank, then place on a list page
+PLAN_STEP, RANK_STEP = 10**8, 10**5
+PROPOSED_BASE = 10**15  # proposals from outside the plan (an agent) come after it, in order
 LIST_PAGE_MIN_COMPANIES = 4
 MAX_LIST_PAGES = 6  # pagination followed per list site
 VERIFY_CONCURRENCY = 8
@@ -111,6 +114,7 @@ class WebSource:
     name: str = "web"
     llm: Llm | None = None  # list pages the rules cannot read, criteria the rules leave unknown
     verify_limit: int | None = None  # preview: stop after verifying this many candidates
+    _proposed: int = field(default=0, init=False)
 
     async def find(self, run: Run, criteria: Criteria, want: int) -> SourceResult:
         batch = await self.open_batch(run, want)
@@ -137,8 +141,9 @@ class WebSource:
             await self._verify_stream(run, criteria, pending, batch)
 
     async def _verify_stream(self, run: Run, criteria: Criteria, rows: list[dict[str, Any]], batch: Batch) -> None:
-        """Verify candidates concurrently and settle each as it finishes; once the batch is
-        full the stragglers are cancelled and stay pending for the next batch."""
+        """Verify candidates concurrently and settle them in plan order, so the batch takes the
+        same companies however the fetches interleave; once it is full the rest are cancelled and
+        stay pending for the next batch."""
         gate = asyncio.Semaphore(VERIFY_CONCURRENCY)
         if self.verify_limit is not None:
             rows = rows[: max(0, self.verify_limit - batch.verified)]
@@ -150,8 +155,8 @@ class WebSource:
 
         tasks = [asyncio.create_task(one(r)) for r in rows]
         try:
-            for next_done in asyncio.as_completed(tasks):
-                row, verification = await next_done
+            for task in tasks:
+                row, verification = await task
                 batch.verified += 1
                 await self._settle(run, row, verification, batch)
                 if not batch.gap:
@@ -237,23 +242,25 @@ class WebSource:
         if planned is None:
             return False
         results = await self.tools.provider.search(planned["query"], planned["page"])
+        via = f"search:{planned['query']}"
+        base = planned["position"] * PLAN_STEP
         await asyncio.gather(
-            *(self._consider(run, criteria, r.url, r.title, f"search:{planned['query']}") for r in results)
+            *(self._consider(run, criteria, r.url, r.title, via, base + r.rank * RANK_STEP) for r in results)
         )
         await self.store.finish_run_query(run.id, planned["position"], "done", len(results), self.tools.provider.name)
         return True
 
-    async def _consider(self, run: Run, criteria: Criteria, url: str, title: str, via: str) -> None:
+    async def _consider(self, run: Run, criteria: Criteria, url: str, title: str, via: str, seq: int) -> None:
         domain = candidate_domain(url)
         if domain is None or domain in SOCIAL:
             return
         listed = await self.list_page(url)
         if len(listed) >= LIST_PAGE_MIN_COMPANIES:  # a directory or a "top 25" article
-            for name, website in listed:
-                await self.propose(run, criteria, website, name, f"list:{urlsplit(url).hostname}")
+            for index, (name, website) in enumerate(listed[: RANK_STEP - 1], 1):
+                await self.propose(run, criteria, website, name, f"list:{urlsplit(url).hostname}", seq + index)
             return
         root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
-        await self.propose(run, criteria, root, name_from_title(title) or domain, via)
+        await self.propose(run, criteria, root, name_from_title(title) or domain, via, seq)
 
     async def list_page(self, url: str) -> list[tuple[str, str]]:
         """(name, website) of the companies a list page names: by the page's structure, else
@@ -320,16 +327,24 @@ class WebSource:
         parts = urlsplit(link.url)
         out[domain] = (name, f"{parts.scheme}://{parts.netloc}/")
 
-    async def propose(self, run: Run, criteria: Criteria, website: str, name: str, via: str) -> bool:
+    async def propose(
+        self, run: Run, criteria: Criteria, website: str, name: str, via: str, seq: int | None = None
+    ) -> bool:
         """A candidate, deduplicated by registrable domain (names are compared after verification,
-        together with the city: two firms may share a name in two cities). True when it is new and
-        will be verified."""
+        together with the city: two firms may share a name in two cities). ``seq`` is its place in
+        the plan (verification follows it); without one it goes after everything planned, in the
+        order proposed. True when it is new and will be verified."""
+        if seq is None:
+            self._proposed += 1
+            seq = PROPOSED_BASE + self._proposed
         domain = registrable_domain(website)
         if domain in criteria.exclude_domains or await self.store.is_blocked(domain):
             # suppression happens before any spending: the site is never fetched
-            await self.store.add_candidate(run.id, domain, name, website, via, "suppressed", ["suppressed domain"])
+            await self.store.add_candidate(
+                run.id, domain, name, website, via, "suppressed", ["suppressed domain"], seq=seq
+            )
             return False
-        return await self.store.add_candidate(run.id, domain, name, website, via)
+        return await self.store.add_candidate(run.id, domain, name, website, via, seq=seq)
 
 
 def itemlist_entries(facts: PageFacts) -> list[tuple[str, str]]:

@@ -1,0 +1,165 @@
+"""The web server: the REST API under ``/api/v1`` and the dashboard, over one database.
+
+``leadscout serve`` builds it with :func:`create_app`; in-process workers (``--workers``) work the
+runs it starts. Auth is a bearer token (``LEADSCOUT_API_TOKEN``), required whenever the server
+listens beyond loopback; the dashboard keeps it in an HttpOnly cookie after a sign-in."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+
+from leadscout.api.problems import Problem, install, problem_response
+from leadscout.config import Settings
+from leadscout.db import migrate
+from leadscout.db.connection import open_pool, resolve_dsn
+from leadscout.db.store import Store
+from leadscout.errors import ConfigError
+
+if TYPE_CHECKING:
+    from leadscout.agents.llm import Llm
+
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024
+TOKEN_COOKIE = "leadscout_token"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclass
+class ServerConfig:
+    settings: Settings
+    host: str = "127.0.0.1"
+    workers: int = 2  # in-process worker concurrency; 0: none (separate `leadscout worker` processes)
+    sandbox_seed: int | None = None  # runs started here research the sandbox web
+    exports_dir: Path = Path("exports")
+    token: str | None = None
+
+
+@dataclass
+class Context:
+    """What every request handler needs, made once at start-up."""
+
+    config: ServerConfig
+    store: Store
+    dsn: str
+    llm: Llm | None
+    ready: bool = True
+    notes: list[str] = field(default_factory=list)
+
+
+def check_exposure(config: ServerConfig) -> None:
+    """A server reachable from other machines must have a token."""
+    if config.host not in LOOPBACK and not config.token:
+        raise ConfigError(
+            f"refusing to listen on {config.host} without LEADSCOUT_API_TOKEN: anyone who can reach it could "
+            "start runs and read contacts. Set LEADSCOUT_API_TOKEN, or listen on 127.0.0.1"
+        )
+
+
+def context_of(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+def require_token(request: Request) -> None:
+    """Bearer token (API clients) or the sign-in cookie (the dashboard), when a token is set."""
+    token = context_of(request).config.token
+    if not token:
+        return
+    header = request.headers.get("authorization", "")
+    given = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+    given = given or request.cookies.get(TOKEN_COOKIE, "")
+    if not given or not hmac.compare_digest(given.encode(), token.encode()):
+        raise Problem(401, "Unauthorized", "send Authorization: Bearer <LEADSCOUT_API_TOKEN>")
+
+
+class BodyLimit:
+    """ASGI middleware: request bodies larger than MAX_BODY get 413 before the app reads them."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+            response = problem_response(413, "Too large", f"request bodies are limited to {MAX_BODY} bytes")
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def capped() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise Problem(413, "Too large", f"request bodies are limited to {MAX_BODY} bytes")
+            return message
+
+        await self.app(scope, capped, send)
+
+
+def create_app(config: ServerConfig) -> FastAPI:
+    check_exposure(config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings = config.settings
+        dsn = resolve_dsn(settings)
+        await asyncio.to_thread(migrate.upgrade, dsn)
+        pool = open_pool(dsn, settings, max_size=8)
+        await pool.open(wait=True, timeout=30)
+        from leadscout.workers.runner import language_model
+
+        app.state.ctx = Context(config, Store(pool), dsn, language_model(settings))
+        worker = _start_workers(config, dsn) if config.workers else None
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await worker
+            await pool.close()
+
+    app = FastAPI(
+        title="leadscout",
+        version="1",
+        summary="Verified B2B lead lists of US property-management companies, with evidence.",
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    from leadscout.api.routes import health, router
+    from leadscout.web.views import STATIC, install_sign_in, pages
+
+    install(app)
+    install_sign_in(app)
+
+    app.include_router(health)
+    app.include_router(router)
+    app.include_router(pages)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BodyLimit)
+    return app
+
+
+def _start_workers(config: ServerConfig, dsn: str) -> asyncio.Task[str]:
+    from leadscout.workers.runner import WorkerConfig, run_worker
+
+    settings = config.settings.model_copy(update={"exports_dir": config.exports_dir})
+    worker = WorkerConfig(concurrency=config.workers, install_signal_handlers=False)
+    return asyncio.create_task(run_worker(settings, dsn, worker))

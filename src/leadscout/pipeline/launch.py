@@ -1,0 +1,136 @@
+"""Starting a run, the same way from every door (CLI, MCP, REST API, dashboard): the request is
+understood into typed criteria, the sources and strategy are chosen, caps and preview are set,
+and the run is created. rv_agentic's UI stored only the request text, so its runs never used the
+PMS filter; here every door hands the same typed :class:`Launch` to :func:`prepare`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from leadscout.db.store import Store
+from leadscout.errors import ConfigError, InvalidCriteria
+from leadscout.models import Run
+from leadscout.pipeline.criteria import problems
+from leadscout.pipeline.request import Understood, understand
+from leadscout.pipeline.runs import create_run
+from leadscout.research.search import provider_from_env
+
+if TYPE_CHECKING:
+    from leadscout.agents.llm import Llm
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+SOURCES = {"all": ["directory", "web"], "directory": ["directory"], "web": ["web"]}
+
+
+class Launch(BaseModel):
+    """What a user asks for when starting a run: a sentence, fields, or both (fields win)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    request: str | None = Field(default=None, max_length=2000, description="e.g. 25 AppFolio PMs in Austin, TX")
+    quantity: int | None = Field(default=None, ge=1, le=1000)
+    state: str | None = Field(default=None, max_length=30)
+    cities: list[Name] = Field(default_factory=list, max_length=20)
+    pms: list[Name] = Field(default_factory=list, max_length=12)
+    units_min: int | None = Field(default=None, ge=0, le=1_000_000)
+    units_max: int | None = Field(default=None, ge=0, le=1_000_000)
+    contacts_min: int | None = Field(default=None, ge=0, le=10)
+    contacts_max: int | None = Field(default=None, ge=1, le=10)
+    geo_scope: Literal["city", "metro"] | None = None
+    radius_miles: int | None = Field(default=None, ge=1, le=150)
+    source: Literal["auto", "directory", "web", "all"] = "auto"
+    strategy: Literal["auto", "agent", "rules"] = "auto"
+    preview: bool = False
+    max_usd: float | None = Field(default=None, ge=0, le=100_000)
+    max_llm_requests: int | None = Field(default=None, ge=0, le=1_000_000)
+
+    @classmethod
+    def parse(cls, **values: Any) -> Launch:
+        """A Launch from loose values (CLI flags, tool arguments), or InvalidCriteria listing every problem."""
+        try:
+            return cls.model_validate({k: v for k, v in values.items() if v is not None})
+        except ValidationError as exc:
+            raise InvalidCriteria("invalid criteria: " + problems(exc)) from None
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "quantity": self.quantity,
+            "state": self.state,
+            "cities": self.cities,
+            "pms": self.pms,
+            "units_min": self.units_min,
+            "units_max": self.units_max,
+            "contacts_min": self.contacts_min,
+            "contacts_max": self.contacts_max,
+            "geo_scope": self.geo_scope,
+            "metro_radius_miles": self.radius_miles,
+        }
+
+
+class Prepared(BaseModel):
+    understood: Understood
+    options: dict[str, Any]
+    notices: list[str] = Field(default_factory=list)
+
+
+async def prepare(store: Store, launch: Launch, *, llm: Llm | None, sandbox_seed: int | None = None) -> Prepared:
+    """The criteria as understood and the run's options; raises before anything is created when
+    the request is invalid or the run could not be worked (no search provider, no LLM)."""
+    if launch.strategy == "agent" and llm is None:
+        raise ConfigError(
+            "the agent strategy needs an LLM: set LEADSCOUT_LLM (and OPENAI_API_KEY) or LEADSCOUT_LLM_BASE_URL"
+        )
+    understood = await understand(launch.request, llm, **launch.fields())
+    notices: list[str] = []
+    sources = await _sources(store, launch.source, sandbox_seed is not None, notices)
+    options: dict[str, Any] = {
+        "sources": sources,
+        "strategy": "agent" if launch.strategy == "agent" or (launch.strategy == "auto" and llm) else "rules",
+    }
+    if launch.preview:
+        options["preview"] = True
+    caps = {"max_usd": launch.max_usd, "max_llm_requests": launch.max_llm_requests}
+    if any(v is not None for v in caps.values()):
+        options["budget"] = {k: v for k, v in caps.items() if v is not None}
+    if sandbox_seed is not None:
+        options["sandbox"] = {"seed": sandbox_seed}
+    return Prepared(understood=understood, options=options, notices=notices)
+
+
+async def start(store: Store, prepared: Prepared, *, batch_size: int) -> Run:
+    return await create_run(
+        store,
+        prepared.understood.criteria,
+        batch_size=batch_size,
+        options=prepared.options,
+        spent=prepared.understood.usage,
+    )
+
+
+async def _sources(store: Store, source: str, sandbox: bool, notices: list[str]) -> list[str]:
+    """auto: the directory, plus the web when there is a way to search it; without one, a
+    non-empty directory only (with a notice), else stop here. web/all need a provider."""
+    if source in SOURCES:
+        if "web" in SOURCES[source] and not sandbox:
+            _search_provider()  # a live web run without a provider stops before it starts
+        return SOURCES[source]
+    if sandbox:
+        return ["directory", "web"]
+    try:
+        _search_provider()
+        return ["directory", "web"]
+    except ConfigError:
+        if await store.count_directory() == 0:
+            raise
+        notices.append(
+            "no web search provider configured: searching the research directory only "
+            "(set LEADSCOUT_SEARXNG_URL, SERPER_API_KEY or BRAVE_API_KEY, or use the sandbox)"
+        )
+        return ["directory"]
+
+
+def _search_provider() -> None:
+    provider_from_env(httpx.AsyncClient())  # only checks the configuration: the client is never used
