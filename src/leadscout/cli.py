@@ -765,9 +765,9 @@ def serve_cmd(
 
     from leadscout.api.app import ServerConfig, check_exposure, create_app
 
-    token = os.environ.get("LEADSCOUT_API_TOKEN") or None
     with _sandbox_for({"sandbox": {"seed": seed}} if sandbox else {}):
         settings = _settings()  # after the sandbox set its environment
+        token = (settings.api_token.get_secret_value() if settings.api_token else "") or None
         config = ServerConfig(
             settings=settings,
             host=host,

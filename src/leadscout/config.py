@@ -127,6 +127,11 @@ class Settings(BaseSettings):
     max_llm_requests_per_company: int | None = Field(
         default=12, ge=0, validation_alias=AliasChoices("LEADSCOUT_MAX_LLM_REQUESTS_PER_COMPANY")
     )
+    api_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEADSCOUT_API_TOKEN"),
+        description="Bearer token of the REST API and dashboard; required when serving beyond loopback.",
+    )
     run_filter_id: str | None = Field(default=None, validation_alias=AliasChoices("RUN_FILTER_ID"))
     worker_max_loops: int | None = Field(default=None, ge=1, validation_alias=AliasChoices("WORKER_MAX_LOOPS"))
 

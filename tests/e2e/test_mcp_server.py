@@ -87,7 +87,7 @@ async def test_the_mcp_server_speaks_streamable_http_too(dsn: str, tmp_path: Pat
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    args = ["mcp", "--transport", "http", "--port", str(port), "--workers", "0", "--out", str(tmp_path)]
+    args = ["mcp", "--transport", "http", "--port", str(port), "--workers", "0", "--sandbox", "--out", str(tmp_path)]
     proc = subprocess.Popen([sys.executable, "-m", "leadscout", *args], env=cli_env(dsn, **FAST_ENV))
     try:
         deadline = time.monotonic() + 30

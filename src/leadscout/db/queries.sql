@@ -91,10 +91,10 @@ ON CONFLICT (run_id, lower(domain)) DO NOTHING
 RETURNING id;
 
 -- run_companies --
--- Validated companies of a run in delivery order (best fit first, then discovery order)
+-- Validated companies of a run in delivery order (best fit first, then batch, then domain: deterministic)
 SELECT * FROM pm_pipeline.company_candidates
  WHERE run_id = %(run_id)s AND status = 'validated'
- ORDER BY fit_score DESC NULLS LAST, batch_no, created_at, id
+ ORDER BY fit_score DESC NULLS LAST, batch_no, domain
  LIMIT %(limit)s;
 
 -- get_company --
@@ -137,7 +137,7 @@ SELECT count(*) FILTER (WHERE research_status = 'pending')::int AS research_pend
        count(*)::int AS companies
   FROM (SELECT research_status, contacts_status FROM pm_pipeline.company_candidates
          WHERE run_id = %(run_id)s AND status = 'validated'
-         ORDER BY fit_score DESC NULLS LAST, batch_no, created_at, id
+         ORDER BY fit_score DESC NULLS LAST, batch_no, domain
          LIMIT %(limit)s) delivered;
 
 -- insert_contact --
@@ -160,7 +160,7 @@ SELECT ct.*, c.name AS company_name, c.domain AS company_domain
   FROM pm_pipeline.contact_candidates ct
   JOIN pm_pipeline.company_candidates c ON c.id = ct.company_id
  WHERE ct.run_id = %(run_id)s
- ORDER BY c.batch_no, c.created_at, c.id, ct.seniority NULLS LAST, ct.full_name;
+ ORDER BY c.batch_no, c.domain, ct.seniority NULLS LAST, ct.full_name;
 
 -- upsert_directory_company --
 -- Load one company into the research directory
@@ -482,7 +482,7 @@ SELECT count(*)::int AS n FROM pm_pipeline.runs WHERE (%(status)s::text IS NULL 
 SELECT c.*, (SELECT count(*)::int FROM pm_pipeline.contact_candidates ct WHERE ct.company_id = c.id) AS contacts
   FROM pm_pipeline.company_candidates c
  WHERE c.run_id = %(run_id)s AND c.status = 'validated'
- ORDER BY c.fit_score DESC NULLS LAST, c.batch_no, c.created_at, c.id
+ ORDER BY c.fit_score DESC NULLS LAST, c.batch_no, c.domain
  LIMIT %(limit)s OFFSET %(offset)s;
 
 -- page_contacts --
@@ -491,7 +491,7 @@ SELECT ct.*, c.name AS company_name, c.domain AS company_domain
   FROM pm_pipeline.contact_candidates ct
   JOIN pm_pipeline.company_candidates c ON c.id = ct.company_id
  WHERE ct.run_id = %(run_id)s
- ORDER BY c.batch_no, c.created_at, c.id, ct.seniority NULLS LAST, ct.full_name
+ ORDER BY c.batch_no, c.domain, ct.seniority NULLS LAST, ct.full_name
  LIMIT %(limit)s OFFSET %(offset)s;
 
 -- count_contacts_of_run --

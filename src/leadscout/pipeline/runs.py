@@ -78,6 +78,7 @@ class RunSummary(BaseModel):
     dropped: list[dict[str, Any]] = Field(default_factory=list)  # research contradicted discovery, or replaced
     emails: dict[str, int] = Field(default_factory=dict)  # contacts with an email, by verdict
     notifications: list[str] = Field(default_factory=list)  # "sent to a@b" | "held (no SMTP_HOST…)"
+    gap: dict[str, int] = Field(default_factory=dict)  # the seed's get_pm_company_gap: ready, gap, batches done
     strategy: str = "rules"  # rules | agent
     usage: dict[str, Any] = Field(default_factory=dict)  # spending: total, per accepted company, by stage
 
@@ -133,6 +134,7 @@ async def summarize(store: Store, run_id: UUID | str) -> RunSummary:
         ],
         notifications=[_describe(m) for m in await store.list_outbox(run.id)],
         emails=dict(Counter((c.email_status or "unverified").split("(")[0] for c in contacts if c.email)),
+        gap=gap.model_dump(include={"companies_ready", "companies_gap", "batches_done"}),
         strategy=str(run.options.get("strategy", "rules")),
         usage=await _usage_summary(store, run.id, gap.companies_ready, run.target_quantity),
     )
