@@ -51,7 +51,8 @@ def load(dsn: str, runs: int, companies: int) -> None:
                        batch_size, stage, status, created_at, options, finished_at)
                 SELECT gen_random_uuid(), '{CRITERIA}'::jsonb, {per_run}, 1, 3, 10,
                        CASE WHEN g % 10 = 0 THEN 'company_discovery' ELSE 'done' END,
-                       CASE WHEN g % 10 = 0 THEN 'active' WHEN g % 17 = 0 THEN 'needs_user_decision' ELSE 'completed' END,
+                       CASE WHEN g % 10 = 0 THEN 'active' WHEN g % 17 = 0 THEN 'needs_user_decision'
+                            ELSE 'completed' END,
                        now() - g * interval '1 minute', '{{"sources": ["web"]}}'::jsonb,
                        CASE WHEN g % 10 = 0 THEN NULL ELSE now() - g * interval '1 minute' + interval '5 minutes' END
                   FROM generate_series(1, {runs}) g"""  # type: ignore[arg-type]
