@@ -24,7 +24,7 @@ from leadscout.sandbox.world import World, WorldCompany, build
 from leadscout.workers.runner import WorkerConfig, run_worker
 from tests.conftest import leadscout
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]
 CHARLOTTE = {"quantity": 10, "cities": ["Charlotte"], "state": "NC", "geo_scope": "city"}
 
 

@@ -23,7 +23,7 @@ from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import build
 from tests.conftest import ROOT, leadscout
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--headless=new",

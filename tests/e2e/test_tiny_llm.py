@@ -30,7 +30,7 @@ from leadscout.pipeline.runs import create_run
 from leadscout.sandbox.server import SandboxServer
 from leadscout.workers.runner import WorkerConfig, run_worker
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]
 LAUNCH = """
 import signal, sys, time
 import xllamacpp as x

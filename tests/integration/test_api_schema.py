@@ -16,7 +16,7 @@ from leadscout.api.app import ServerConfig, create_app, serving
 from leadscout.config import Settings
 from leadscout.sandbox.server import SandboxServer
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.once]
 EXAMPLES = 25
 
 

@@ -22,7 +22,7 @@ from leadscout.research.fetch import FetchResult
 from leadscout.sandbox.llm import ChatRequest, Reply, ResearcherBrain, ScriptedLLM
 from leadscout.usage import Budget, Meter, metering
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.once]
 
 
 class Brain:
