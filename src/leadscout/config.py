@@ -42,6 +42,13 @@ class Settings(BaseSettings):
         description="Seconds without a heartbeat before a worker is dead and its jobs stalled.",
     )
     retry_base_seconds: float = Field(default=2.0, ge=0, validation_alias=AliasChoices("LEADSCOUT_RETRY_BASE_SECONDS"))
+    job_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        validation_alias=AliasChoices("LEADSCOUT_JOB_ATTEMPTS"),
+        description="Attempts a unit of work gets (transient failures and dead workers) before it fails for good.",
+    )
     job_timeout: float = Field(
         default=900.0,
         gt=0,

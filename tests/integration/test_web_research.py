@@ -256,3 +256,82 @@ def test_no_provider_names_the_choices_and_sandbox() -> None:
         assert word in message
     configured = provider_from_env(httpx.AsyncClient(), env={"SERPER_API_KEY": "k"})
     assert isinstance(configured, MeteredProvider) and isinstance(configured.inner, SerperProvider)
+
+
+class _Recorder:
+    """A plain HTTP server on 127.0.0.1 that records what reaches it (the 'internal service')."""
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        hits: list[str] = []
+        self.hits = hits
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                hits.append(f"{self.headers.get('Host')}{self.path}")
+                if self.path == "/redirect":
+                    self.send_response(302)
+                    self.send_header("Location", f"http://internal.example:{self.server.server_address[1]}/x")
+                    self.end_headers()
+                    return
+                body = b"<html><body>internal secret</body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+async def test_dns_rebinding_and_redirects_cannot_reach_a_private_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(key, raising=False)
+    internal = _Recorder()
+    asked: list[str] = []
+
+    async def rebinding(host: str) -> list[str]:
+        """A public answer for the check, then the internal address (a rebinding attacker's DNS). The
+        name is localhost, so a client that resolved again for the connection would reach 127.0.0.1."""
+        asked.append(host)
+        return ["93.184.216.34"] if len(asked) == 1 else ["127.0.0.1"]
+
+    try:
+        async with make_client(timeout=1.0) as client:
+            policy = FetchPolicy(politeness_delay=0, attempts=1, timeout=1.0)
+            first = await Fetcher(client, policy, resolver=rebinding).fetch(f"http://localhost:{internal.port}/")
+            assert not first.ok and internal.hits == []  # it connected to the checked (public) address, not 127.0.0.1
+            assert asked == ["localhost"]  # one answer per hop: the check and the connection share it
+            second = await Fetcher(client, policy, resolver=rebinding).fetch(f"http://localhost:{internal.port}/")
+            assert second.error == "ssrf_blocked" and internal.hits == []
+
+            async def internal_dns(host: str) -> list[str]:
+                return ["10.1.2.3"]
+
+            hop = Fetcher(
+                client, FetchPolicy(politeness_delay=0, allow_hosts=frozenset({"127.0.0.1"})), resolver=internal_dns
+            )
+            redirected = await hop.fetch(f"http://127.0.0.1:{internal.port}/redirect")
+            assert redirected.error == "ssrf_blocked" and redirected.final_url.startswith("http://internal.example")
+            assert [h.split("/", 1)[1] for h in internal.hits] == ["robots.txt", "redirect"]  # never /x
+    finally:
+        internal.close()
+
+
+def test_a_pinned_request_keeps_the_name_for_host_and_tls() -> None:
+    from leadscout.research.fetch import _pinned
+
+    url, options = _pinned("https://www.acme-pm.com:8443/about?x=1", "93.184.216.34")
+    assert url == "https://93.184.216.34:8443/about?x=1"
+    assert options == {"headers": {"Host": "www.acme-pm.com:8443"}, "extensions": {"sni_hostname": "www.acme-pm.com"}}
+    assert _pinned("http://a.com/", "2001:db8::1")[0] == "http://[2001:db8::1]/"
+    assert _pinned("http://a.com/", None) == ("http://a.com/", {})

@@ -9,11 +9,12 @@ when a search result shows that person's profile."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from leadscout.errors import BudgetExceeded
+from leadscout.errors import BudgetExceeded, PermanentError, TransientError
 from leadscout.models import Company, EmailCheck, Evidence, NewContact, Run
 from leadscout.research.contacts import UNRANKED, title_rank
 from leadscout.research.emails import EmailGuess, guesses, infer_pattern, is_role
@@ -22,6 +23,7 @@ from leadscout.research.fetch import Fetcher, FetchResult
 from leadscout.research.mailcheck import MailChecker
 from leadscout.research.search import SearchProvider
 
+log = logging.getLogger(__name__)
 _PEOPLE_PAGES = re.compile(r"team|leadership|staff|people|about|our-company|who-we-are|contact", re.IGNORECASE)
 MAX_PAGES = 5
 MAX_PERMUTATIONS = 4
@@ -139,8 +141,9 @@ class WebContactSource:
             return None
         try:
             results = await self.provider.search(f'"{person.full_name}" {company.name} linkedin')
-        except BudgetExceeded:
-            return None  # a LinkedIn URL is a nicety: never worth going over the budget
+        except (BudgetExceeded, TransientError, PermanentError) as exc:
+            log.info("no LinkedIn search for %s: %s", person.full_name, exc)
+            return None  # a LinkedIn URL is a nicety: never worth the budget, a failed search or the run
         name = person.full_name.lower()
         for result in results:
             parts = urlsplit(result.url)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from leadscout.db.store import Store
-from leadscout.errors import BudgetExceeded, LlmError
+from leadscout.errors import BudgetExceeded, LlmError, TransientError
 from leadscout.models import Evidence, NewCompany, Run, Verdict
 from leadscout.pipeline.criteria import Criteria
 from leadscout.pipeline.sources import SourceResult
@@ -241,7 +241,12 @@ class WebSource:
             planned = await self.store.next_run_query(run.id)
         if planned is None:
             return False
-        results = await self.tools.provider.search(planned["query"], planned["page"])
+        try:
+            results = await self.tools.provider.search(planned["query"], planned["page"])
+        except TransientError as exc:  # retried already: this query is lost, the plan goes on
+            log.warning("query %r failed for run %s: %s", planned["query"], run.id, exc)
+            await self.store.finish_run_query(run.id, planned["position"], "failed", 0, self.tools.provider.name)
+            return True
         via = f"search:{planned['query']}"
         base = planned["position"] * PLAN_STEP
         await asyncio.gather(

@@ -6,7 +6,10 @@
   content types only, charset detection when the server names none;
 * retries only on transient failures (timeouts, connection errors, 429 with Retry-After, 5xx);
 * no private, loopback or link-local targets unless a configured proxy carries the request
-  or the host is on the allowlist.
+  or the host is on the allowlist. The address that was checked is the address connected to
+  (the request goes to that IP with the Host header and TLS SNI of the name), at every redirect
+  hop and for robots.txt, so a DNS answer that changes between check and connect (rebinding)
+  cannot reach a private network.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ import ipaddress
 import socket
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -78,8 +82,10 @@ class Fetcher:
         *,
         cache: PageCache | None = None,
         replay_only: bool = False,
+        resolver: Callable[[str], Awaitable[list[str]]] | None = None,
     ) -> None:
         self.client = client
+        self.resolve = resolver or _resolve
         self.policy = policy or FetchPolicy()
         self.cache = cache
         self.replay_only = replay_only
@@ -90,15 +96,27 @@ class Fetcher:
         self._robots: dict[str, RobotFileParser | None] = {}
         self.stats: dict[str, int] = defaultdict(int)
         self._memo: dict[str, FetchResult] = {}  # this process already read it: no second request
+        self._inflight: dict[str, asyncio.Task[FetchResult]] = {}
 
     async def fetch(self, url: str) -> FetchResult:
+        """One URL, read once per process: concurrent callers share the request, and a caller
+        that is cancelled (a verification no longer needed) lets it finish for the next one."""
         if (seen := self._memo.get(url)) is not None:
             return seen
-        result = await self._fetch_uncached(url)
+        task = self._inflight.get(url)
+        if task is None:
+            task = asyncio.create_task(self._fetch_uncached(url))
+            self._inflight[url] = task
+            task.add_done_callback(lambda done: self._remember(url, done))
+        return await asyncio.shield(task)
+
+    def _remember(self, url: str, done: asyncio.Task[FetchResult]) -> None:
+        self._inflight.pop(url, None)
+        if done.cancelled() or done.exception() is not None:
+            return
         if len(self._memo) > 20_000:
             self._memo.clear()
-        self._memo[url] = result
-        return result
+        self._memo[url] = done.result()
 
     async def _fetch_uncached(self, url: str) -> FetchResult:
         if self.cache is not None and (cached := await self.cache.get(url)) is not None:
@@ -118,11 +136,12 @@ class Fetcher:
         current = url
         attempts = 0
         for _ in range(self.policy.max_redirects + 1):
-            if blocked := await self._refuse(current):
+            blocked, pin = await self._target(current)
+            if blocked:
                 return FetchResult(url=url, final_url=current, error=blocked, attempts=attempts)
-            if not await self._robots_allow(current):
+            if not await self._robots_allow(current, pin):
                 return FetchResult(url=url, final_url=current, error="robots_disallowed", attempts=attempts)
-            result, tries = await self._get_with_retries(url, current)
+            result, tries = await self._get_with_retries(url, current, pin)
             attempts += tries
             result.attempts = attempts
             location = result.error == "redirect" and result.final_url
@@ -136,11 +155,11 @@ class Fetcher:
             current = location
         return FetchResult(url=url, final_url=current, error="too_many_redirects", attempts=attempts)
 
-    async def _get_with_retries(self, url: str, current: str) -> tuple[FetchResult, int]:
+    async def _get_with_retries(self, url: str, current: str, pin: str | None) -> tuple[FetchResult, int]:
         last = FetchResult(url=url, final_url=current, error="not_fetched")
         for attempt in range(1, self.policy.attempts + 1):
             try:
-                return await self._get_once(url, current), attempt
+                return await self._get_once(url, current, pin), attempt
             except _Transient as exc:
                 self.stats["retries"] += attempt < self.policy.attempts
                 last = FetchResult(url=url, final_url=current, error=exc.error)
@@ -149,12 +168,13 @@ class Fetcher:
                     await asyncio.sleep(min(backoff, self.policy.max_retry_after))
         return last, self.policy.attempts
 
-    async def _get_once(self, url: str, current: str) -> FetchResult:
+    async def _get_once(self, url: str, current: str, pin: str | None) -> FetchResult:
         host = urlsplit(current).hostname or ""
         async with self._host_locks[host]:
             await self._be_polite(host)
+            target, options = _pinned(current, pin)
             try:
-                async with self.client.stream("GET", current) as response:
+                async with self.client.stream("GET", target, **options) as response:
                     return await self._read(url, current, response)
             except httpx.TimeoutException:
                 raise _Transient("timeout") from None
@@ -210,17 +230,18 @@ class Fetcher:
             await asyncio.sleep(wait)
         self._last[host] = time.monotonic()
 
-    async def _robots_allow(self, url: str) -> bool:
+    async def _robots_allow(self, url: str, pin: str | None) -> bool:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
-            self._robots[origin] = await self._load_robots(origin)
+            self._robots[origin] = await self._load_robots(origin, pin)
         parser = self._robots[origin]
         return parser is None or parser.can_fetch(USER_AGENT, url)
 
-    async def _load_robots(self, origin: str) -> RobotFileParser | None:
+    async def _load_robots(self, origin: str, pin: str | None) -> RobotFileParser | None:
         try:
-            response = await self.client.get(f"{origin}/robots.txt")
+            url, options = _pinned(f"{origin}/robots.txt", pin)
+            response = await self.client.get(url, **options)
         except httpx.HTTPError:
             return None  # no robots.txt reachable: crawling is allowed
         if response.status_code >= 400:
@@ -229,22 +250,35 @@ class Fetcher:
         parser.parse(response.text.splitlines())
         return parser
 
-    async def _refuse(self, url: str) -> str | None:
-        """Why ``url`` must not be fetched (SSRF), or None."""
+    async def _target(self, url: str) -> tuple[str | None, str | None]:
+        """(why ``url`` must not be fetched, or None; the checked address to connect to, or None
+        when a proxy resolves the name or the host is allowlisted)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            return "unsupported_scheme"
+            return "unsupported_scheme", None
         host = (parts.hostname or "").lower()
         if not host:
-            return "no_host"
+            return "no_host", None
         if host in self.policy.allow_hosts or proxied(url):
-            return None
-        addresses = await _resolve(host)
+            return None, None
+        addresses = await self.resolve(host)
         if not addresses:
-            return "dns_failure"
+            return "dns_failure", None
         if any(_private(a) for a in addresses):
-            return "ssrf_blocked"
-        return None
+            return "ssrf_blocked", None
+        return None, addresses[0]
+
+
+def _pinned(url: str, pin: str | None) -> tuple[str, dict[str, Any]]:
+    """The request for ``url`` sent to the checked address ``pin``: the IP in the URL, the name in
+    the Host header and as TLS SNI (certificates are still verified against the name)."""
+    if pin is None:
+        return url, {}
+    parts = urlsplit(url)
+    ip = f"[{pin}]" if ":" in pin else pin
+    netloc = ip + (f":{parts.port}" if parts.port else "")
+    target = parts._replace(netloc=netloc).geturl()
+    return target, {"headers": {"Host": parts.netloc}, "extensions": {"sni_hostname": parts.hostname or ""}}
 
 
 def _retry_after(value: str | None) -> float:

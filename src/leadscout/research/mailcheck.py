@@ -51,6 +51,7 @@ class MailChecker:
         self._mx: dict[str, _Mx] = {}
         self._done: dict[str, EmailCheck] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self.retries = 0
 
     async def check(self, address: str) -> EmailCheck:
         address = address.strip().lower()
@@ -82,7 +83,12 @@ class MailChecker:
 
     async def _mx_of(self, domain: str) -> _Mx:
         if domain not in self._mx:
-            self._mx[domain] = await self._lookup(domain)
+            found = await self._lookup(domain)
+            if found.problem is not None and found.problem[1].startswith("dns_error"):
+                self.retries += 1  # a resolver's bad moment (SERVFAIL, a timeout) deserves one more try
+                await asyncio.sleep(0.2)
+                found = await self._lookup(domain)
+            self._mx[domain] = found
         return self._mx[domain]
 
     async def _lookup(self, domain: str) -> _Mx:

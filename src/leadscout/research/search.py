@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from leadscout import usage
 from leadscout.errors import ConfigError, PermanentError, TransientError
@@ -165,22 +166,42 @@ class BraveProvider:
 
 
 PROVIDERS = ("searxng", "serper", "brave")
+SEARCH_ATTEMPTS = 3
 
 
 @dataclass
 class MeteredProvider:
-    """Any provider, with each query counted (and priced) against the current unit of work;
-    a query over the run's dollar cap is refused before it is sent."""
+    """Any provider, with each query counted (and priced) against the current unit of work; a
+    query over the run's dollar cap is refused before it is sent. A transient failure (5xx, 429,
+    a timeout, an answer that is not JSON) is retried twice with backoff; a permanent one (a
+    refused key) never. Answers are remembered for the life of the worker, so a unit re-run after
+    a crash or a transient failure pays once per query."""
 
     inner: SearchProvider
     name: str = field(init=False)
+    _memo: dict[tuple[str, int], list[SearchResult]] = field(default_factory=dict, init=False, repr=False)
+    retries: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.name = self.inner.name
 
     async def search(self, query: str, page: int = 1) -> list[SearchResult]:
-        usage.record_search(self.inner.name)
-        return await self.inner.search(query, page)
+        if (seen := self._memo.get((query, page))) is not None:
+            return seen
+        async for attempt in AsyncRetrying(
+            stop=stop_after_attempt(SEARCH_ATTEMPTS),
+            wait=wait_exponential(multiplier=0.25, max=2.0),
+            retry=retry_if_exception_type(TransientError),
+            reraise=True,
+        ):
+            with attempt:
+                self.retries += attempt.retry_state.attempt_number > 1
+                usage.record_search(self.inner.name)
+                results = await self.inner.search(query, page)
+        if len(self._memo) > 10_000:
+            self._memo.clear()
+        self._memo[(query, page)] = results
+        return results
 
 
 def provider_from_env(client: httpx.AsyncClient, env: dict[str, str] | None = None) -> SearchProvider:

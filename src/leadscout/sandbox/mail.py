@@ -21,17 +21,21 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from dnslib import QTYPE, RCODE, RR, A, DNSRecord
 from dnslib.server import BaseResolver, DNSHandler, DNSLogger, DNSServer
 
+from leadscout.sandbox.faults import Injector
 from leadscout.sandbox.world import World
 
 
 class WorldResolver(BaseResolver):  # type: ignore[misc]
-    def __init__(self, world: World) -> None:
-        self.world = world
+    def __init__(self, world: World, injector: Injector | None = None) -> None:
+        self.world, self.injector = world, injector
 
     def resolve(self, request: DNSRecord, handler: DNSHandler) -> DNSRecord:
         reply = request.reply()
         qname = str(request.q.qname).rstrip(".").lower()
         qtype = QTYPE[request.q.qtype]
+        if self.injector is not None and self.injector.fault_for(f"dns:{qtype}:{qname}") == "dns":
+            reply.header.rcode = RCODE.SERVFAIL  # a resolver having a bad moment: worth one more try
+            return reply
         mail_host = qname.startswith("mx.") and qname[3:] in self.world.by_domain
         company = self.world.by_domain.get(qname.removeprefix("mx.").removeprefix("www."))
         if company is None:
@@ -90,6 +94,7 @@ class MailServers:
     """The world's DNS and SMTP servers on 127.0.0.1 (ports chosen by the OS)."""
 
     world: World
+    injector: Injector | None = None
     handler: WorldMailHandler = field(init=False)
     dns: Any = field(init=False, default=None)
     smtp: Controller | None = field(init=False, default=None)
@@ -98,7 +103,7 @@ class MailServers:
         self.handler = WorldMailHandler(self.world)
 
     def start(self) -> MailServers:
-        self.dns = DNSServer(WorldResolver(self.world), address="127.0.0.1", port=0, logger=_QUIET)
+        self.dns = DNSServer(WorldResolver(self.world, self.injector), address="127.0.0.1", port=0, logger=_QUIET)
         self.dns.start_thread()
         self.smtp = Controller(self.handler, hostname="127.0.0.1", port=_free_port(), ready_timeout=10)
         self.smtp.start()

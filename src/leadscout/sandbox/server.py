@@ -9,6 +9,7 @@ absolute form, routed by their Host header, as any HTTP proxy receives them).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import threading
 import time
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import uvicorn
 
 from leadscout.sandbox import pages
+from leadscout.sandbox.faults import FaultProfile, Injector
 from leadscout.sandbox.hubspot import HubSpotDouble
 from leadscout.sandbox.mail import MailServers
 from leadscout.sandbox.search import SearchIndex
@@ -30,8 +32,9 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 class SandboxApp:
-    def __init__(self, world: World, *, timeout_seconds: float = 20.0) -> None:
+    def __init__(self, world: World, *, timeout_seconds: float = 20.0, faults: FaultProfile | None = None) -> None:
         self.world = world
+        self.injector = Injector(faults) if faults else None
         self.index = SearchIndex(world)
         self.timeout_seconds = timeout_seconds
         self.hubspot = HubSpotDouble()  # the CRM double under /hubspot on the search host
@@ -56,6 +59,16 @@ class SandboxApp:
             path = urlsplit(path).path or "/"
         host = headers.get("host", "").split(":")[0].lower()
         query = parse_qs(scope.get("query_string", b"").decode())
+        if self.injector is not None and not path.startswith(("/hubspot/", "/truth.json", "/healthz")):
+            qs = scope.get("query_string", b"").decode()
+            key = f"{host}{path}" + (f"?{qs}" if qs else "")
+            raw, send = send, self._logged(send, key)
+            if await self._misbehave(send, raw, key, search=host in LOCAL_HOSTS):
+                return
+            world_site = self.world.by_domain.get(host.removeprefix("www."))
+            if world_site is not None and world_site.health == "timeout" and path != "/robots.txt":
+                self.injector.answered(key, 408)  # a site that never answers in time, logged as such
+                send = raw
         if scope["method"] == "CONNECT":
             await _respond(send, 502, "text/plain", b"HTTPS tunnels are not part of the sandbox")
         elif host in LOCAL_HOSTS and path.startswith("/hubspot/"):
@@ -73,6 +86,49 @@ class SandboxApp:
             await _html(send, *pages.forum_page(self.world, path))
         else:
             await self._company(send, host, path)
+
+    def _logged(self, send: Send, key: str) -> Send:
+        injector = self.injector
+        assert injector is not None
+
+        async def logged(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                injector.answered(key, int(message["status"]))
+            await send(message)
+
+        return logged
+
+    async def _misbehave(self, send: Send, raw: Send, key: str, *, search: bool) -> bool:
+        """Inject this URL's fault, if it has one; True when the answer was sent."""
+        assert self.injector is not None
+        fault = self.injector.fault_for(key, search=search)
+        if fault is None:
+            return False
+        if fault == "slow":
+            await asyncio.sleep(self.injector.profile.slow_seconds)
+            return False
+        if fault == "5xx":
+            await _respond(send, 503, "text/html", b"<h1>503 Service Unavailable</h1>")
+        elif fault == "429":
+            await _respond(send, 429, "text/html", b"<h1>Too Many Requests</h1>", {"retry-after": "1"})
+        elif fault == "dns":
+            await _respond(send, 502, "text/plain", b"Bad Gateway: temporary failure in name resolution")
+        elif fault == "timeout":
+            self.injector.answered(key, 408)  # logged now: the client gives up long before we answer
+            try:
+                await asyncio.sleep(self.timeout_seconds)
+            except asyncio.CancelledError:
+                return True
+            await _respond(raw, 504, "text/plain", b"too late")
+        elif fault == "truncated":
+            body = b"<html><body>" + b"cut short " * 400
+            headers = [(b"content-type", b"text/html"), (b"content-length", str(len(body) * 2).encode())]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+        elif fault == "garbage":
+            noise = hashlib.sha256(key.encode()).digest() * 512 + b"<<<\x00\xff<div<<p>>"
+            await _respond(send, 200, "text/html", noise)
+        return True
 
     async def _local(self, send: Send, path: str, query: dict[str, list[str]]) -> None:
         if path == "/search":
@@ -146,10 +202,16 @@ class SandboxServer:
     """Serve a world on 127.0.0.1 in a background thread (tests, ``leadscout run --sandbox``)."""
 
     def __init__(
-        self, world: World | None = None, *, seed: int = 7, port: int = 0, timeout_seconds: float = 20.0
+        self,
+        world: World | None = None,
+        *,
+        seed: int = 7,
+        port: int = 0,
+        timeout_seconds: float = 20.0,
+        faults: FaultProfile | None = None,
     ) -> None:
         self.world = world or build(seed)
-        self.app = SandboxApp(self.world, timeout_seconds=timeout_seconds)
+        self.app = SandboxApp(self.world, timeout_seconds=timeout_seconds, faults=faults)
         config = uvicorn.Config(
             self.app,
             host="127.0.0.1",
@@ -162,7 +224,7 @@ class SandboxServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="leadscout-sandbox", daemon=True)
         self.port = 0
-        self.mail = MailServers(self.world)
+        self.mail = MailServers(self.world, self.app.injector)
 
     def __enter__(self) -> SandboxServer:
         self.mail.start()

@@ -73,7 +73,7 @@ class Units:
 
 def build_app(settings: Settings, dsn: str, pipeline: Pipeline) -> procrastinate.App:
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=dsn))
-    retry = TransientRetry(base_seconds=settings.retry_base_seconds)
+    retry = TransientRetry(base_seconds=settings.retry_base_seconds, max_retries=settings.job_attempts - 1)
     units = Units(pipeline, retry, settings)
 
     @app.task(name=jobs.DISCOVER, queue=jobs.QUEUE_OF[jobs.DISCOVER], retry=retry, pass_context=True)
