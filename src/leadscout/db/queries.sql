@@ -509,3 +509,7 @@ SELECT ct.*, c.name AS company_name, c.domain AS company_domain
   JOIN pm_pipeline.company_candidates c ON c.id = ct.company_id
  WHERE ct.company_id = %(company_id)s
  ORDER BY ct.seniority NULLS LAST, ct.full_name;
+
+-- ping --
+-- Is the database there?
+SELECT 1 AS ok;

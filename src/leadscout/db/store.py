@@ -73,6 +73,9 @@ class Store:
         row = await self._one(name, conn, **params)
         return model.model_validate(row) if row else None
 
+    async def ping(self) -> bool:
+        return await self._one("ping") is not None
+
     # -- runs -------------------------------------------------------------------
     async def insert_run(self, conn: Conn | None = None, **values: Any) -> m.Run:
         run = await self._model(m.Run, "insert_run", conn, **values)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import procrastinate
@@ -112,9 +114,11 @@ def build_app(settings: Settings, dsn: str, pipeline: Pipeline) -> procrastinate
             lambda err: pipeline.store.settle_outbox(mid, "failed", err[:500]),
         )
 
-    # the optional 6th cron field is *seconds*, and it goes last
+    # the optional 6th cron field is *seconds*, and it goes last. No `lock`: a sweep that died with
+    # its worker would hold it for ever and no sweep could run again; concurrent sweeps are safe
+    # (retrying a job another sweep already retried is refused and skipped).
     @app.periodic(cron=f"* * * * * */{settings.sweep_interval}", periodic_id="sweep")
-    @app.task(name=jobs.SWEEP, queue=jobs.MAINTENANCE_QUEUE, lock="sweep", queueing_lock="sweep")
+    @app.task(name=jobs.SWEEP, queue=jobs.MAINTENANCE_QUEUE, queueing_lock="sweep")
     async def sweep(timestamp: int) -> str:
         return await sweep_once(app, units, settings)
 
@@ -125,30 +129,41 @@ async def sweep_once(app: procrastinate.App, units: Units, settings: Settings) -
     """Retry the jobs of dead workers (procrastinate does not do it by itself), settle the
     ones out of attempts, and requeue active runs that somehow have no job."""
     manager = app.job_manager
-    retried = settled = 0
+    outcomes: Counter[str] = Counter()
     for job in await manager.get_stalled_jobs(seconds_since_heartbeat=settings.dead_after):
-        if job.task_name == jobs.SWEEP:
-            await manager.finish_job(job, status=Status.FAILED, delete_job=False)
-            continue
-        # these retries ignore the task's retry strategy, so the budget is enforced here
-        if job.attempts >= units.retry.max_retries:
-            await manager.finish_job(job, status=Status.FAILED, delete_job=False)
-            await units.on_exhausted(job)
-            settled += 1
-            continue
         try:
-            await manager.retry_job(job)
-            retried += 1
-        except (psycopg.errors.UniqueViolation, procrastinate.exceptions.UniqueViolation):
-            # an identical job is already queued (queueing lock): this one is redundant
-            await manager.finish_job(job, status=Status.ABORTED, delete_job=False)
+            outcome = await _recover(manager, units, job)
+        except (psycopg.errors.RaiseException, procrastinate.exceptions.ConnectorException) as exc:
+            log.info("stalled job %s changed while this sweep looked at it: %s", job.id, exc)  # another sweep won
+            continue
+        outcomes[outcome] += 1
         run_id = job.task_kwargs.get("run_id")
-        if run_id:
+        if run_id and outcome == "retried":
             await units.pipeline.store.insert_event(
                 UUID(str(run_id)), "job_recovered", {"task": job.task_name, "job_id": job.id, "attempts": job.attempts}
             )
+    retried, settled = outcomes["retried"], outcomes["settled"]
     unpinned = await units.pipeline.store.unpin_orphaned_runs()
     requeued = 0
     for run in await units.pipeline.store.active_runs_without_jobs(grace_seconds=settings.dead_after):
         requeued += await units.pipeline.requeue(run.id)
     return f"retried={retried} settled={settled} unpinned={unpinned} requeued={requeued}"
+
+
+async def _recover(manager: Any, units: Units, job: Job) -> str:
+    """Retry one job of a dead worker, or settle it when it has no attempts left."""
+    if job.task_name == jobs.SWEEP:
+        await manager.finish_job(job, status=Status.FAILED, delete_job=False)
+        return "dropped"
+    # these retries ignore the task's retry strategy, so the budget is enforced here
+    if job.attempts >= units.retry.max_retries:
+        await manager.finish_job(job, status=Status.FAILED, delete_job=False)
+        await units.on_exhausted(job)
+        return "settled"
+    try:
+        await manager.retry_job(job)
+    except (psycopg.errors.UniqueViolation, procrastinate.exceptions.UniqueViolation):
+        # an identical job is already queued (queueing lock): this one is redundant
+        await manager.finish_job(job, status=Status.ABORTED, delete_job=False)
+        return "redundant"
+    return "retried"

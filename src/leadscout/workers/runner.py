@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
@@ -109,6 +110,7 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
     try:
         async with app.open_async():
             worker: Worker | None = None
+            stopping = asyncio.Event()
 
             async def track(call_next: Callable[[], Awaitable[Any]], context: JobContext, _w: Worker) -> Any:
                 job_id = context.job.id or 0
@@ -124,21 +126,10 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
                             stop()
 
             def stop() -> None:
+                stopping.set()
                 if worker is not None:
                     worker.stop()  # type: ignore[no-untyped-call]
 
-            worker = Worker(
-                app,
-                queues=queues,
-                name=worker_id,
-                concurrency=config.concurrency,
-                fetch_job_polling_interval=FETCH_POLL_SECONDS,
-                install_signal_handlers=config.install_signal_handlers,
-                worker_middleware=[track],
-                update_heartbeat_interval=settings.heartbeat_interval,
-                stalled_worker_timeout=settings.dead_after,
-                shutdown_graceful_timeout=settings.job_timeout,
-            )
             heartbeat = Heartbeat(
                 store,
                 worker_id,
@@ -151,9 +142,31 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
             side = [asyncio.create_task(heartbeat.run())]
             if until is not None:
                 side.append(asyncio.create_task(_stop_when(until, stop)))
+            signals = _on_signals(stop) if config.install_signal_handlers else []
             try:
-                await worker.run()  # type: ignore[no-untyped-call]
+                while not stopping.is_set():
+                    worker = Worker(
+                        app,
+                        queues=queues,
+                        name=worker_id,
+                        concurrency=config.concurrency,
+                        fetch_job_polling_interval=FETCH_POLL_SECONDS,
+                        install_signal_handlers=False,  # ours (above) also stop the restart loop
+                        worker_middleware=[track],
+                        update_heartbeat_interval=settings.heartbeat_interval,
+                        stalled_worker_timeout=settings.dead_after,
+                        shutdown_graceful_timeout=settings.job_timeout,
+                    )
+                    await worker.run()  # type: ignore[no-untyped-call]
+                    if not stopping.is_set():
+                        # the job engine stops itself when it loses the database (its listener
+                        # fails): wait for the database, then start it again; the sweeper retries
+                        # what the old one left behind
+                        log.warning("worker %s lost the database; restarting its job engine", worker_id)
+                        await _until_database(store, stopping)
             finally:
+                for sig in signals:
+                    asyncio.get_running_loop().remove_signal_handler(sig)
                 for task in side:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -253,3 +266,24 @@ async def _stop_when(condition: Callable[[], Awaitable[bool]], stop: Callable[[]
         except Exception as exc:  # a restarting database must not kill the watcher
             log.warning("stop condition check failed: %s", exc)
         await asyncio.sleep(0.25)
+
+
+def _on_signals(stop: Callable[[], None]) -> list[int]:
+    """SIGTERM and SIGINT stop the worker gracefully (after the jobs in hand)."""
+    loop = asyncio.get_running_loop()
+    handled: list[int] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform or thread
+            loop.add_signal_handler(sig, stop)
+            handled.append(sig)
+    return handled
+
+
+async def _until_database(store: Store, stopping: asyncio.Event) -> None:
+    while not stopping.is_set():
+        try:
+            if await store.ping():
+                return
+        except Exception as exc:  # any trouble reaching it: keep waiting
+            log.info("database not back yet: %s", exc)
+        await asyncio.sleep(1.0)
