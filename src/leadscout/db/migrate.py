@@ -42,28 +42,52 @@ CREATE TABLE IF NOT EXISTS pm_pipeline.schema_migrations (
 
 
 def upgrade(dsn: str) -> list[str]:
-    """Bring the database to the latest schema; return the versions applied now."""
-    applied_now: list[str] = []
+    """Bring the database to the latest schema; return the versions applied now. A schema that
+    is already current is only read (so a least-privilege worker role can start), and a role
+    that may not migrate gets a clear error instead of a half-applied schema."""
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", [_LOCK_KEY])
+        if _current(conn):
+            return []
         try:
-            conn.execute(_BOOTSTRAP)
-            done = {row[0] for row in conn.execute("SELECT version FROM pm_pipeline.schema_migrations")}
-            if PROCRASTINATE_VERSION not in done:
-                _apply_job_engine_schema(conn)
-                applied_now.append(PROCRASTINATE_VERSION)
-            for migration in migrations():
-                if migration.version in done:
-                    continue
-                with conn.transaction():
-                    conn.execute(migration.sql.encode())
-                    conn.execute(
-                        "INSERT INTO pm_pipeline.schema_migrations (version, checksum) VALUES (%s, %s)",
-                        [migration.version, migration.checksum],
-                    )
-                applied_now.append(migration.version)
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_KEY])
+            return _apply(conn)
+        except psycopg.errors.InsufficientPrivilege:
+            from leadscout.errors import ConfigError
+
+            raise ConfigError(
+                "the database schema needs migrations this database role may not apply: "
+                "run `leadscout db upgrade` once as the schema owner"
+            ) from None
+
+
+def _current(conn: psycopg.Connection[tuple[object, ...]]) -> bool:
+    row = conn.execute("SELECT to_regclass('pm_pipeline.schema_migrations') IS NOT NULL").fetchone()
+    if not (row and row[0]):
+        return False
+    done = {r[0] for r in conn.execute("SELECT version FROM pm_pipeline.schema_migrations")}
+    return {PROCRASTINATE_VERSION, *(m.version for m in migrations())} <= done
+
+
+def _apply(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
+    applied_now: list[str] = []
+    conn.execute("SELECT pg_advisory_lock(%s)", [_LOCK_KEY])
+    try:
+        conn.execute(_BOOTSTRAP)
+        done = {row[0] for row in conn.execute("SELECT version FROM pm_pipeline.schema_migrations")}
+        if PROCRASTINATE_VERSION not in done:
+            _apply_job_engine_schema(conn)
+            applied_now.append(PROCRASTINATE_VERSION)
+        for migration in migrations():
+            if migration.version in done:
+                continue
+            with conn.transaction():
+                conn.execute(migration.sql.encode())
+                conn.execute(
+                    "INSERT INTO pm_pipeline.schema_migrations (version, checksum) VALUES (%s, %s)",
+                    [migration.version, migration.checksum],
+                )
+            applied_now.append(migration.version)
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_KEY])
     return applied_now
 
 
