@@ -69,7 +69,7 @@ _UNITS = re.compile(
 _MANAGE_WORDS = re.compile(r"manag|portfolio|trusted|care of|under management|oversee", re.IGNORECASE)
 _ADDRESS = re.compile(r"([A-Z][A-Za-z .'-]{1,40}),\s*([A-Z]{2})\s+(\d{5})(?:-\d{4})?")
 _PHONE = re.compile(r"\(?\b(\d{3})\)?[ .-]?(\d{3})[ .-](\d{4})\b")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}")  # bounded: linear on hostile text
 
 
 def _sentence(text: str, start: int, end: int) -> str:
