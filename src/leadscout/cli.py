@@ -747,6 +747,40 @@ def hubspot_sync(
     )
 
 
+bench_app = typer.Typer(help="Benchmarks on the sandbox web.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("baseline")
+def bench_baseline(
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Also print one JSON summary object as the last line.")
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", help="The report to write.")] = Path("PERFORMANCE_BASELINE.md"),
+    workers: Annotated[str, typer.Option("--workers", help="Worker process counts to compare, e.g. 1,2,4")] = "1,2,4",
+    runs: Annotated[
+        int, typer.Option("--runs", min=1, max=8, help="Runs in the throughput workload (one per metro)")
+    ] = 8,
+    quantity: Annotated[int, typer.Option("--quantity", min=1, max=50, help="Companies per throughput run")] = 5,
+) -> None:
+    """Measure throughput with 1, 2 and 4 workers, efficiency, orchestration overhead, peak RSS and the
+    seed's 25-company run on the sandbox web with injected tool latency; write PERFORMANCE_BASELINE.md."""
+    from leadscout import bench
+
+    try:
+        counts = [int(w) for w in _split(workers)]
+    except ValueError:
+        raise UserError(f"--workers takes numbers such as 1,2,4, not {workers!r}") from None
+    cfg = bench.BenchConfig(workers=counts, runs=runs, quantity=quantity)
+    result = _run(lambda: bench.baseline(cfg, progress=lambda m: err.print(m)))
+    bench.write(result, out)
+    err.print(f"wrote {out} and {out.with_suffix('.json')}")
+    if json_out:
+        _print_json(result.summary())
+    else:
+        sys.stdout.write(out.read_text())
+
+
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (beyond loopback a token is required).")] = (

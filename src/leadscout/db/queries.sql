@@ -513,3 +513,19 @@ SELECT ct.*, c.name AS company_name, c.domain AS company_domain
 -- ping --
 -- Is the database there?
 SELECT 1 AS ok;
+
+-- job_intervals --
+-- When each job of the given runs was queued, started and finished (benchmarks and reports)
+SELECT j.id, j.task_name, j.args ->> 'run_id' AS run_id,
+       min(e.at) FILTER (WHERE e.type = 'deferred') AS deferred_at,
+       min(e.at) FILTER (WHERE e.type = 'started') AS started_at,
+       max(e.at) FILTER (WHERE e.type IN ('succeeded', 'failed', 'cancelled', 'aborted')) AS finished_at
+  FROM procrastinate_jobs j JOIN procrastinate_events e ON e.job_id = j.id
+ WHERE j.args ->> 'run_id' = ANY(%(run_ids)s)
+ GROUP BY j.id, j.task_name;
+
+-- database_activity --
+-- The database's transaction and row counters (pg_stat_database), for load per unit of work
+SELECT (xact_commit + xact_rollback)::bigint AS transactions, tup_returned::bigint AS rows_read,
+       (tup_inserted + tup_updated + tup_deleted)::bigint AS rows_written
+  FROM pg_stat_database WHERE datname = current_database();

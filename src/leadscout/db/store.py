@@ -490,3 +490,11 @@ class Store:
 
     async def contacts_of_company(self, company_id: UUID) -> list[m.Contact]:
         return await self._models(m.Contact, "contacts_of_company", company_id=company_id)
+
+    # -- measurements (benchmarks) -------------------------------------------------------
+    async def job_intervals(self, run_ids: list[UUID]) -> list[dict[str, Any]]:
+        return await self._rows("job_intervals", run_ids=[str(r) for r in run_ids])
+
+    async def database_activity(self) -> dict[str, int]:
+        row = await self._one("database_activity")
+        return {k: int(v or 0) for k, v in (row or {}).items()}

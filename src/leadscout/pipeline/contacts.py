@@ -9,6 +9,7 @@ when a search result shows that person's profile."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -68,8 +69,8 @@ class WebContactSource:
         ]
         people: dict[str, tuple[PersonCard, FetchResult]] = {}
         published = set(home_facts.emails)
-        for url in list(dict.fromkeys(targets))[:MAX_PAGES]:
-            page = await self.fetcher.fetch(url)
+        chosen = list(dict.fromkeys(targets))[:MAX_PAGES]
+        for page in await asyncio.gather(*(self.fetcher.fetch(url) for url in chosen)):  # in link order
             if not page.ok:
                 continue
             facts: PageFacts = extract(page.final_url, page.text)

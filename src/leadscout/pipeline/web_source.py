@@ -310,8 +310,10 @@ class WebSource:
                         if nxt.ok:
                             pages.append(extract(nxt.final_url, nxt.text))
             if len(profiles) >= LIST_PAGE_MIN_COMPANIES:
-                for link in profiles[:40]:
-                    profile = await self.tools.fetcher.fetch(link.url)
+                chosen = profiles[:40]  # read together (the fetcher keeps per-host politeness), used in order
+                for link, profile in zip(
+                    chosen, await asyncio.gather(*(self.tools.fetcher.fetch(p.url) for p in chosen)), strict=True
+                ):
                     if profile.ok:
                         profile_facts = extract(profile.final_url, profile.text)
                         name = profile_facts.title.split(" - ")[0].strip() or link.context

@@ -8,6 +8,7 @@ Each criterion gets a verdict of true, false or unknown, each backed by evidence
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,27 +103,33 @@ async def crawl(
 ) -> list[tuple[FetchResult, PageFacts]]:
     """Fetch the home page and the pages a person would open to check the criteria: first
     about/contact, then (if ``keep_going`` still sees a possible match) residents, owners,
-    team and the pay-rent/portal links on them."""
+    team and the pay-rent/portal links on them. Each wave of pages is fetched concurrently (the
+    fetcher keeps per-host politeness) and kept in link order, so the result is the same page
+    list a one-by-one crawl gives."""
     home = await fetcher.fetch(website)
     pages = [(home, extract(home.final_url, home.text) if home.ok else PageFacts(url=website))]
     if not home.ok:
         return pages
     site = urlsplit(home.final_url).hostname
     links = _pick(pages[0][1], site, _FOLLOW, set())
-    queue = sorted(links, key=lambda u: 0 if _FIRST_LOOK.search(urlsplit(u).path) else 1)
+    first = [u for u in links if _FIRST_LOOK.search(urlsplit(u).path)]
+    queue = [u for u in links if u not in first]
     seen = {website, home.final_url}
-    first_look = sum(1 for u in links if _FIRST_LOOK.search(urlsplit(u).path))
+
+    async def read(wave: list[str]) -> None:
+        seen.update(wave)
+        for result in await asyncio.gather(*(fetcher.fetch(url) for url in wave)):
+            facts = extract(result.final_url, result.text) if result.ok and result.text else PageFacts(url=result.url)
+            pages.append((result, facts))
+            queue.extend(u for u in _pick(facts, site, _SECOND_HOP, seen) if u not in queue)
+
+    await read(first[: MAX_PAGES - 1])
+    if keep_going is not None and not keep_going(pages):
+        return pages  # already disqualified: no need to read the rest of the site
     while queue and len(pages) < MAX_PAGES:
-        if keep_going is not None and len(pages) == 1 + first_look and not keep_going(pages):
-            break  # already disqualified: no need to read the rest of the site
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        result = await fetcher.fetch(url)
-        facts = extract(result.final_url, result.text) if result.ok and result.text else PageFacts(url=url)
-        pages.append((result, facts))
-        queue.extend(u for u in _pick(facts, site, _SECOND_HOP, seen) if u not in queue)
+        wave = [u for u in dict.fromkeys(queue) if u not in seen][: MAX_PAGES - len(pages)]
+        queue.clear()
+        await read(wave)
     return pages
 
 

@@ -63,3 +63,43 @@ class Injector:
 
     def answered(self, key: str, status: int) -> None:
         self.answers.setdefault(key, []).append(status)
+
+
+class LatencyProfile(BaseModel):
+    """Realistic tool latency: every search answer waits ``search`` seconds, every page a seeded
+    ``fetch`` range (the same URL always waits as long). The server adds it all up."""
+
+    search: float = Field(default=1.0, ge=0)
+    fetch: tuple[float, float] = (0.3, 2.0)
+    seed: int = 7
+
+    def delay(self, key: str, *, search: bool) -> float:
+        if search:
+            return self.search
+        low, high = self.fetch
+        digest = hashlib.sha256(f"{self.seed}:latency:{key}".encode()).digest()
+        return low + (high - low) * int.from_bytes(digest[:4], "big") / 2**32
+
+
+class LatencyMeter:
+    """What the sandbox made clients wait: the total, and requests in flight (now and at most)."""
+
+    def __init__(self, profile: LatencyProfile) -> None:
+        self.profile = profile
+        self.total = 0.0
+        self.requests = 0
+        self.in_flight = 0
+        self.peak = 0
+
+    async def wait(self, key: str, *, search: bool) -> None:
+        import asyncio
+
+        delay = self.profile.delay(key, search=search)
+        self.total += delay
+        self.requests += 1
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            self.in_flight -= 1

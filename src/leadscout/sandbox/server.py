@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import uvicorn
 
 from leadscout.sandbox import pages
-from leadscout.sandbox.faults import FaultProfile, Injector
+from leadscout.sandbox.faults import FaultProfile, Injector, LatencyMeter, LatencyProfile
 from leadscout.sandbox.hubspot import HubSpotDouble
 from leadscout.sandbox.mail import MailServers
 from leadscout.sandbox.search import SearchIndex
@@ -32,9 +32,17 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 class SandboxApp:
-    def __init__(self, world: World, *, timeout_seconds: float = 20.0, faults: FaultProfile | None = None) -> None:
+    def __init__(
+        self,
+        world: World,
+        *,
+        timeout_seconds: float = 20.0,
+        faults: FaultProfile | None = None,
+        latency: LatencyProfile | None = None,
+    ) -> None:
         self.world = world
         self.injector = Injector(faults) if faults else None
+        self.latency = LatencyMeter(latency) if latency else None
         self.index = SearchIndex(world)
         self.timeout_seconds = timeout_seconds
         self.hubspot = HubSpotDouble()  # the CRM double under /hubspot on the search host
@@ -69,6 +77,8 @@ class SandboxApp:
             if world_site is not None and world_site.health == "timeout" and path != "/robots.txt":
                 self.injector.answered(key, 408)  # a site that never answers in time, logged as such
                 send = raw
+        if self.latency is not None and not path.startswith(("/hubspot/", "/truth.json", "/healthz")):
+            await self.latency.wait(f"{host}{path}", search=host in LOCAL_HOSTS)
         if scope["method"] == "CONNECT":
             await _respond(send, 502, "text/plain", b"HTTPS tunnels are not part of the sandbox")
         elif host in LOCAL_HOSTS and path.startswith("/hubspot/"):
@@ -209,9 +219,10 @@ class SandboxServer:
         port: int = 0,
         timeout_seconds: float = 20.0,
         faults: FaultProfile | None = None,
+        latency: LatencyProfile | None = None,
     ) -> None:
         self.world = world or build(seed)
-        self.app = SandboxApp(self.world, timeout_seconds=timeout_seconds, faults=faults)
+        self.app = SandboxApp(self.world, timeout_seconds=timeout_seconds, faults=faults, latency=latency)
         config = uvicorn.Config(
             self.app,
             host="127.0.0.1",
