@@ -41,7 +41,7 @@ PLAN_STEP, RANK_STEP = 10**8, 10**5
 PROPOSED_BASE = 10**15  # proposals from outside the plan (an agent) come after it, in order
 LIST_PAGE_MIN_COMPANIES = 4
 MAX_LIST_PAGES = 6  # pagination followed per list site
-VERIFY_CONCURRENCY = 8
+VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
 SOCIAL = frozenset(
     {
         "facebook.com",
