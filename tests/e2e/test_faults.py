@@ -18,7 +18,7 @@ from leadscout.sandbox.faults import PROFILES, FaultProfile
 from leadscout.sandbox.server import SandboxServer
 from leadscout.workers.runner import WorkerConfig, run_worker
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]
 PERMANENT = set(range(400, 500)) - {408, 429}  # 408: the sandbox's mark for a request it let time out
 
 

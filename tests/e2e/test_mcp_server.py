@@ -16,7 +16,7 @@ from mcp.client.stdio import stdio_client
 
 from tests.conftest import FAST_ENV, cli_env
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]
 TOOLS = {"start_run", "get_run", "list_companies", "list_contacts", "get_evidence", "events", "decide", "cancel"}
 TOOLS |= {"export"}
 

@@ -21,7 +21,7 @@ from leadscout.sandbox.world import build
 from leadscout.workers.runner import WorkerConfig, run_worker
 from tests.conftest import leadscout, shared_data
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]
 
 
 def read_csv(path: str | Path) -> list[dict[str, str]]:

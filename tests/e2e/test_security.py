@@ -61,6 +61,7 @@ def test_a_least_privilege_role_works_a_run_but_cannot_touch_the_schema(
                 conn.execute(ddl)  # type: ignore[arg-type]
 
 
+@pytest.mark.once
 def test_secrets_never_reach_logs_exports_or_the_database(dsn: str, tmp_path: Path) -> None:
     with ScriptedLLM(ResearcherBrain(), api_key=SENTINELS["LEADSCOUT_LLM_API_KEY"]) as llm:
         env = {

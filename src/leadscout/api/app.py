@@ -169,21 +169,7 @@ def _start_workers(config: ServerConfig, dsn: str) -> asyncio.Task[str]:
 def serving(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve ``app`` on a real socket in a background thread for the block; yields its base URL
     (tests, benchmarks, embedding)."""
-    import threading
-    import time
+    from leadscout.serving import ThreadedServer
 
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="leadscout-api", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the leadscout server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://{host}:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+    with ThreadedServer(app, host=host, port=port, name="leadscout-api") as server:
+        yield server.url

@@ -27,16 +27,6 @@ _FOUNDED = re.compile(r"\b(?:since|founded in|established in|established|est\.)\
 Pages = list[tuple[FetchResult, PageFacts]]
 
 
-def _ev(result: FetchResult, quote: str, tool: str) -> Evidence:
-    return Evidence(
-        url=result.final_url,
-        quote=" ".join(quote.split())[:300],
-        source=tool,
-        fetched_at=result.fetched_at,
-        content_hash=result.content_hash,
-    )
-
-
 def _around(text: str, start: int, end: int) -> str:
     return text[max(0, start - 120) : end + 120]
 
@@ -119,7 +109,7 @@ def _units(judged: Judgement | None) -> Fact:
     if judged is None or judged.units is None:
         return Fact()
     result, claim = judged.units
-    return Fact(value=claim.value, evidence=[_ev(result, claim.phrase, "unit_claim_extractor")])
+    return Fact(value=claim.value, evidence=[result.evidence(claim.phrase, "unit_claim_extractor")])
 
 
 def _hq(judged: Judgement | None) -> Fact:
@@ -127,7 +117,7 @@ def _hq(judged: Judgement | None) -> Fact:
         return Fact()
     result, address = judged.hq
     value = {"street": address.street, "city": address.city, "state": address.state, "zip": address.zip}
-    return Fact(value=value, evidence=[_ev(result, address.quote, f"address_extractor:{address.source}")])
+    return Fact(value=value, evidence=[result.evidence(address.quote, f"address_extractor:{address.source}")])
 
 
 def _portfolio(pages: Pages) -> Fact:
@@ -138,7 +128,7 @@ def _portfolio(pages: Pages) -> Fact:
         for kind, words in PORTFOLIO.items():
             for word in words:
                 if kind not in found and (at := _word_at(lower, word)) >= 0:
-                    found[kind] = _ev(result, _around(text, at, at + len(word)), "portfolio_keywords")
+                    found[kind] = result.evidence(_around(text, at, at + len(word)), "portfolio_keywords")
     if not found:
         return Fact()
     return Fact(value=sorted(found), evidence=list(found.values()))
@@ -153,7 +143,7 @@ def _service_areas(pages: Pages) -> Fact:
     for result, facts in pages:
         if facts.service_areas:
             return Fact(
-                value=facts.service_areas, evidence=[_ev(result, ", ".join(facts.service_areas), "service_areas")]
+                value=facts.service_areas, evidence=[result.evidence(", ".join(facts.service_areas), "service_areas")]
             )
     return Fact()
 
@@ -162,14 +152,14 @@ def _founded(pages: Pages) -> Fact:
     for result, facts in pages:
         if match := _FOUNDED.search(facts.text):
             quote = _around(facts.text, match.start(), match.end())
-            return Fact(value=int(match.group(1)), evidence=[_ev(result, quote, "founded_extractor")])
+            return Fact(value=int(match.group(1)), evidence=[result.evidence(quote, "founded_extractor")])
     return Fact()
 
 
 def _phone(pages: Pages) -> Fact:
     for result, facts in pages:
         if facts.phones:
-            return Fact(value=facts.phones[0], evidence=[_ev(result, facts.phones[0], "phone_extractor")])
+            return Fact(value=facts.phones[0], evidence=[result.evidence(facts.phones[0], "phone_extractor")])
     return Fact()
 
 
@@ -179,7 +169,7 @@ def _social(pages: Pages) -> Fact:
         for link in facts.links:
             host = (urlsplit(link.url).hostname or "").lower().removeprefix("www.")
             if host in SOCIAL_HOSTS and link.url not in links:
-                links[link.url] = _ev(result, link.text or link.url, "link_extractor")
+                links[link.url] = result.evidence(link.text or link.url, "link_extractor")
     if not links:
         return Fact()
     return Fact(value=sorted(links), evidence=list(links.values())[:5])

@@ -30,6 +30,7 @@ import httpx
 from pydantic import BaseModel, Field
 
 from leadscout import usage
+from leadscout.models import Evidence
 from leadscout.research.domains import is_vendor_host
 from leadscout.research.http import USER_AGENT, proxied
 
@@ -61,6 +62,17 @@ class FetchResult(BaseModel):
     fetched_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     content_hash: str | None = None
     from_cache: bool = False
+
+    def evidence(self, quote: str, tool: str) -> Evidence:
+        """Proof quoted from this page: its URL, the words (whitespace folded, at most 300 characters),
+        when it was fetched and the hash of what was read."""
+        return Evidence(
+            url=self.final_url,
+            quote=" ".join(quote.split())[:300],
+            source=tool,
+            fetched_at=self.fetched_at,
+            content_hash=self.content_hash,
+        )
 
 
 class PageCache(Protocol):

@@ -83,16 +83,6 @@ class Verification(BaseModel):
         return self.model_copy(update={"verdicts": verdicts, "reasons": reasons, "accepted": not reasons})
 
 
-def _evidence(result: FetchResult, quote: str, tool: str) -> Evidence:
-    return Evidence(
-        url=result.final_url,
-        quote=" ".join(quote.split())[:300],
-        source=tool,
-        fetched_at=result.fetched_at,
-        content_hash=result.content_hash,
-    )
-
-
 _FIRST_LOOK = re.compile(r"about|contact", re.IGNORECASE)
 
 
@@ -157,7 +147,7 @@ def classify_type(pages: list[tuple[FetchResult, PageFacts]]) -> tuple[str | Non
                     continue
                 count, ev = scores.get(kind, (0, None))
                 quote = facts.text[max(0, idx - 100) : idx + len(phrase) + 100]
-                scores[kind] = (count + 1, ev or _evidence(result, quote, "company_type_classifier"))
+                scores[kind] = (count + 1, ev or result.evidence(quote, "company_type_classifier"))
     if not scores:
         return None, None
     if "parked" in scores:
@@ -179,7 +169,7 @@ def location_verdict(
     if hq is None:
         return CriterionVerdict(criterion="location", verdict=Verdict.UNKNOWN, detail="no address found on the site")
     result, address = hq
-    ev = [_evidence(result, address.quote, tool or f"address_extractor:{address.source}")]
+    ev = [result.evidence(address.quote, tool or f"address_extractor:{address.source}")]
     where = f"HQ {address.city}, {address.state}"
     if address.state != criteria.state:
         return CriterionVerdict(
@@ -243,7 +233,7 @@ def units_verdicts(
                 criterion=name,
                 verdict=Verdict.TRUE if ok else Verdict.FALSE,
                 detail=f"{c.value} units stated",
-                evidence=[_evidence(result, c.phrase, tool)],
+                evidence=[result.evidence(c.phrase, tool)],
             )
         )
     return out

@@ -16,18 +16,17 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from leadscout.pipeline.request import parse_request
+from leadscout.serving import ThreadedServer
 
 
 class ChatRequest(BaseModel):
@@ -128,35 +127,22 @@ class ScriptedLLM:
         self.requests: list[ChatRequest] = []
         self.usage = {"prompt_tokens": 0, "completion_tokens": 0}
         self._ids = itertools.count(1)
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
         self.app = self._build()
+        self._server = ThreadedServer(self.app, lifespan="off", name="scripted-llm")
 
     @property
     def base_url(self) -> str:
-        assert self._server is not None
-        port = self._server.servers[0].sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}/v1"
+        return f"{self._server.url}/v1"
 
     def env(self, model: str = "scripted-researcher") -> dict[str, str]:
         return {"LEADSCOUT_LLM": model, "LEADSCOUT_LLM_BASE_URL": self.base_url, "LEADSCOUT_LLM_API_KEY": self.api_key}
 
     def start(self) -> ScriptedLLM:
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the scripted LLM server did not start")
-            time.sleep(0.01)
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+        self._server.stop()
 
     def __enter__(self) -> ScriptedLLM:
         return self.start()

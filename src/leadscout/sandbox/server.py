@@ -11,14 +11,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import threading
-import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-
-import uvicorn
 
 from leadscout.sandbox import pages
 from leadscout.sandbox.faults import FaultProfile, Injector, LatencyMeter, LatencyProfile
@@ -26,6 +22,7 @@ from leadscout.sandbox.hubspot import HubSpotDouble
 from leadscout.sandbox.mail import MailServers
 from leadscout.sandbox.search import SearchIndex
 from leadscout.sandbox.world import BLOG_HOST, DIRECTORY_HOSTS, FORUM_HOST, World, build, truth
+from leadscout.serving import ThreadedServer
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -223,34 +220,25 @@ class SandboxServer:
     ) -> None:
         self.world = world or build(seed)
         self.app = SandboxApp(self.world, timeout_seconds=timeout_seconds, faults=faults, latency=latency)
-        config = uvicorn.Config(
+        self.server = ThreadedServer(
             self.app,
-            host="127.0.0.1",
             port=port,
+            name="leadscout-sandbox",
             log_level="critical",  # clients that give up on a "timeout" site are expected here
             http="h11",
-            lifespan="on",
             timeout_graceful_shutdown=1,
         )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="leadscout-sandbox", daemon=True)
         self.port = 0
         self.mail = MailServers(self.world, self.app.injector)
 
     def __enter__(self) -> SandboxServer:
         self.mail.start()
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the sandbox server did not start")
-            time.sleep(0.01)
-        self.port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.server.start()
+        self.port = self.server.port
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
+        self.server.stop(timeout=5)
         self.mail.stop()
 
     @property
