@@ -359,7 +359,8 @@ def markdown(b: Baseline) -> str:
         "- Heartbeat: 2s interval (benchmark), dead after 10 s",
         f"- Machine: {m['cpus']} CPUs, {m['memory_gb']} GB, {m['platform']}, Python {m['python']}",
         "",
-        "## Throughput (one run per metro, the same workload each time)",
+        f"## Throughput ({b.throughput[0].runs} runs across the eight metros, {b.throughput[0].companies // max(1, b.throughput[0].runs)} "
+        "companies each; the same workload each time)",
         "",
         "| workers | runs | companies | wall s | companies/min | efficiency | fetches/company "
         "| DB transactions/company | queue wait ms/job | peak RSS MB/worker |",
