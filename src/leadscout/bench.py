@@ -334,7 +334,7 @@ async def baseline(cfg: BenchConfig, progress: Any = print) -> Baseline:
 
 def markdown(b: Baseline) -> str:
     """PERFORMANCE_BASELINE.md in the seed guide's format, with the measurements behind it."""
-    s, m = b.seed_run, b.machine
+    s, m, first = b.seed_run, b.machine, b.throughput[0]
     four = next((t for t in b.throughput if t.workers == 4), b.throughput[-1])
     lines = [
         "# Performance Baseline",
@@ -359,7 +359,7 @@ def markdown(b: Baseline) -> str:
         "- Heartbeat: 2s interval (benchmark), dead after 10 s",
         f"- Machine: {m['cpus']} CPUs, {m['memory_gb']} GB, {m['platform']}, Python {m['python']}",
         "",
-        f"## Throughput ({b.throughput[0].runs} runs across the eight metros, {b.throughput[0].companies // max(1, b.throughput[0].runs)} "
+        f"## Throughput ({first.runs} runs across the eight metros, {first.companies // max(1, first.runs)} "
         "companies each; the same workload each time)",
         "",
         "| workers | runs | companies | wall s | companies/min | efficiency | fetches/company "
