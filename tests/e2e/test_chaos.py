@@ -44,13 +44,13 @@ STAGE_OF_TASK = {
 
 
 def drill_world() -> World:
-    """The seed-7 world, except that its rate-limited sites answer every request: they refuse every
-    other request to a page *across all clients*, so which of 20 concurrent runs gets refused
-    depends on timing, and determinism under crashes is what this drill measures (the faults
-    drill covers rate limits)."""
+    """The seed-7 world without its time-dependent sites. A rate-limited site refuses every other
+    request to a page across all clients, and a slow site times out or not depending on how loaded
+    the machine is, so with 20 concurrent runs on two cores their verdicts would depend on timing;
+    determinism under crashes is what this drill measures (the faults drill covers both)."""
     world = build(7)
     for company in world.companies:
-        if company.health == "ratelimited":
+        if company.health in ("ratelimited", "timeout"):
             company.health = "ok"
     return world
 
@@ -66,7 +66,7 @@ def worker_env(dsn: str, sandbox: SandboxServer, **extra: str) -> dict[str, str]
         dsn,
         **FAST_ENV,
         **sandbox.env(),
-        LEADSCOUT_FETCH_TIMEOUT="1.5",
+        LEADSCOUT_FETCH_TIMEOUT="10",  # no page may time out because the machine is busy
         LEADSCOUT_POLITENESS_DELAY="0.02",
         LEADSCOUT_JOB_ATTEMPTS="10",  # a worker death is not the job's fault: give it room for many
         **extra,
@@ -172,10 +172,12 @@ async def test_kill9_at_random_points_in_every_stage_changes_nothing(
                 break
             if kills < KILLS:
                 time.sleep(rng.uniform(0.4, 1.0))
-                in_flight = doing(dsn)
-                for task in set(in_flight):
-                    if task in STAGE_OF_TASK:
-                        hit[STAGE_OF_TASK[task]] += 1
+                in_flight = {STAGE_OF_TASK[task] for task in doing(dsn) if task in STAGE_OF_TASK}
+                if not in_flight or (in_flight <= set(hit) and not set(STAGE_OF_TASK.values()) <= set(hit)):
+                    # hold the kill until a stage not yet hit is in flight: on a fast machine the
+                    # random kills would otherwise all land while batches are being verified
+                    continue
+                hit.update(in_flight)
                 victim = rng.choice(pool.alive())
                 victim.send_signal(signal.SIGKILL)
                 victim.wait(timeout=10)
@@ -189,7 +191,7 @@ async def test_kill9_at_random_points_in_every_stage_changes_nothing(
     for run_id in runs:
         companies, contacts = outcome(dsn, run_id)
         assert len(companies) == len(set(companies)) == 5
-        assert companies == reference[0], f"run {run_id} delivered other companies than the undisturbed run"
+        assert companies == reference[0], f"run {run_id} delivered {companies}, undisturbed {reference[0]}"
         assert contacts == reference[1], f"run {run_id}: {set(contacts) ^ set(reference[1])}"
     assert await store.leftover_jobs() == []
     assert kills >= KILLS, f"the runs finished after {kills} kills"

@@ -336,9 +336,17 @@ class Store:
     async def next_run_query(self, run_id: UUID) -> dict[str, Any] | None:
         return await self._one("next_run_query", run_id=run_id)
 
-    async def finish_run_query(self, run_id: UUID, position: int, status: str, results: int, provider: str) -> None:
+    async def finish_run_query(
+        self, run_id: UUID, position: int, status: str, results: int, provider: str, conn: Conn | None = None
+    ) -> None:
         await self._rows(
-            "finish_run_query", run_id=run_id, position=position, status=status, results=results, provider=provider
+            "finish_run_query",
+            conn,
+            run_id=run_id,
+            position=position,
+            status=status,
+            results=results,
+            provider=provider,
         )
 
     async def add_candidate(
@@ -351,9 +359,11 @@ class Store:
         status: str = "pending",
         reasons: list[str] | None = None,
         seq: int = 0,
+        conn: Conn | None = None,
     ) -> bool:
         row = await self._one(
             "add_candidate",
+            conn,
             run_id=run_id,
             domain=domain,
             name=name,
@@ -398,8 +408,8 @@ class Store:
     async def candidate_stats(self, run_id: UUID) -> list[dict[str, Any]]:
         return await self._rows("candidate_stats", run_id=run_id)
 
-    async def is_blocked(self, domain: str) -> bool:
-        row = await self._one("is_blocked", domain=domain)
+    async def is_blocked(self, domain: str, conn: Conn | None = None) -> bool:
+        row = await self._one("is_blocked", conn, domain=domain)
         return bool(row and row["blocked"])
 
     async def cache_get(self, url: str) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from leadscout.db.store import Store
+from leadscout.db.store import Conn, Store
 from leadscout.errors import BudgetExceeded, LlmError, TransientError
 from leadscout.models import Evidence, NewCompany, Run, Verdict
 from leadscout.pipeline.criteria import Criteria
@@ -249,23 +249,29 @@ class WebSource:
             return True
         via = f"search:{planned['query']}"
         base = planned["position"] * PLAN_STEP
-        await asyncio.gather(
-            *(self._consider(run, criteria, r.url, r.title, via, base + r.rank * RANK_STEP) for r in results)
-        )
-        await self.store.finish_run_query(run.id, planned["position"], "done", len(results), self.tools.provider.name)
+        found = await asyncio.gather(*(self._consider(r.url, r.title, via, base + r.rank * RANK_STEP) for r in results))
+        # one transaction per query: a worker killed halfway leaves none of its candidates, so the
+        # retry proposes all of them and verification still follows the plan's order
+        async with self.store.transaction() as conn:
+            for proposals in found:
+                for proposal in proposals:
+                    await self.propose(run, criteria, *proposal, conn=conn)
+            await self.store.finish_run_query(
+                run.id, planned["position"], "done", len(results), self.tools.provider.name, conn
+            )
         return True
 
-    async def _consider(self, run: Run, criteria: Criteria, url: str, title: str, via: str, seq: int) -> None:
+    async def _consider(self, url: str, title: str, via: str, seq: int) -> list[tuple[str, str, str, int]]:
+        """(website, name, via, seq) of the candidates one search result yields."""
         domain = candidate_domain(url)
         if domain is None or domain in SOCIAL:
-            return
+            return []
         listed = await self.list_page(url)
         if len(listed) >= LIST_PAGE_MIN_COMPANIES:  # a directory or a "top 25" article
-            for index, (name, website) in enumerate(listed[: RANK_STEP - 1], 1):
-                await self.propose(run, criteria, website, name, f"list:{urlsplit(url).hostname}", seq + index)
-            return
+            list_via = f"list:{urlsplit(url).hostname}"
+            return [(website, name, list_via, seq + i) for i, (name, website) in enumerate(listed[: RANK_STEP - 1], 1)]
         root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
-        await self.propose(run, criteria, root, name_from_title(title) or domain, via, seq)
+        return [(root, name_from_title(title) or domain, via, seq)]
 
     async def list_page(self, url: str) -> list[tuple[str, str]]:
         """(name, website) of the companies a list page names: by the page's structure, else
@@ -335,7 +341,15 @@ class WebSource:
         out[domain] = (name, f"{parts.scheme}://{parts.netloc}/")
 
     async def propose(
-        self, run: Run, criteria: Criteria, website: str, name: str, via: str, seq: int | None = None
+        self,
+        run: Run,
+        criteria: Criteria,
+        website: str,
+        name: str,
+        via: str,
+        seq: int | None = None,
+        *,
+        conn: Conn | None = None,
     ) -> bool:
         """A candidate, deduplicated by registrable domain (names are compared after verification,
         together with the city: two firms may share a name in two cities). ``seq`` is its place in
@@ -345,13 +359,13 @@ class WebSource:
             self._proposed += 1
             seq = PROPOSED_BASE + self._proposed
         domain = registrable_domain(website)
-        if domain in criteria.exclude_domains or await self.store.is_blocked(domain):
+        if domain in criteria.exclude_domains or await self.store.is_blocked(domain, conn):
             # suppression happens before any spending: the site is never fetched
             await self.store.add_candidate(
-                run.id, domain, name, website, via, "suppressed", ["suppressed domain"], seq=seq
+                run.id, domain, name, website, via, "suppressed", ["suppressed domain"], seq=seq, conn=conn
             )
             return False
-        return await self.store.add_candidate(run.id, domain, name, website, via, seq=seq)
+        return await self.store.add_candidate(run.id, domain, name, website, via, seq=seq, conn=conn)
 
 
 def itemlist_entries(facts: PageFacts) -> list[tuple[str, str]]:
