@@ -39,12 +39,12 @@ run_pytest() {
 }
 
 echo "== tests on the embedded PostgreSQL"
-run_pytest env -u DATABASE_URL -u POSTGRES_URL .venv/bin/python -m pytest "$@"
+run_pytest env -u DATABASE_URL -u POSTGRES_URL .venv/bin/python -m pytest --durations=20 "$@"
 
 MACHINE_PG=${LEADSCOUT_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
 if .venv/bin/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$MACHINE_PG" 2>/dev/null; then
     echo "== database tests again on $(echo "$MACHINE_PG" | sed -E 's#://([^:@]*):[^@]*@#://\1:***@#')"
-    run_pytest env DATABASE_URL="$MACHINE_PG" .venv/bin/python -m pytest -m "(integration or e2e) and not once" "$@"
+    run_pytest env DATABASE_URL="$MACHINE_PG" .venv/bin/python -m pytest --durations=20 -m "(integration or e2e) and not once" "$@"
 else
     echo "== no PostgreSQL at $MACHINE_PG: the second pass (external server) was not run"
 fi
