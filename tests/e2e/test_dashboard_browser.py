@@ -89,8 +89,10 @@ def test_start_watch_inspect_decide_and_download_in_a_browser(
     run_id = start_from_form(page, dashboard, REQUEST)
     # live: the page is never reloaded; the event stream updates it until the run completes
     page.wait_for_selector("#summary .badge-completed", timeout=180_000)
+    # the summary can turn "completed" a poll before the stream delivers the run_completed event
+    page.wait_for_selector("#events li[data-event=run_completed]", timeout=30_000)
     assert page.locator("#events li").count() >= 10
-    assert any("Completed with 6 companies" in t for t in page.locator("#events li").all_inner_texts())
+    assert "Completed with 6 companies" in page.locator("#events li[data-event=run_completed]").inner_text()
     assert page.locator("#companies tr.company").count() == 6
     shot(page, "run-completed")
 
