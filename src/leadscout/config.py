@@ -114,6 +114,12 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("LEADSCOUT_LLM_API_KEY", "OPENAI_API_KEY")
     )
     llm_timeout: float = Field(default=60.0, gt=0, validation_alias=AliasChoices("LEADSCOUT_LLM_TIMEOUT"))
+    llm_max_output_tokens: int = Field(
+        default=4096,
+        ge=16,
+        validation_alias=AliasChoices("LEADSCOUT_LLM_MAX_OUTPUT_TOKENS"),
+        description="Tokens one model answer may generate: stops a looping model from running to its timeout.",
+    )
     agent_max_steps: int = Field(
         default=40,
         ge=1,

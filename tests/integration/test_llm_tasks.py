@@ -69,6 +69,9 @@ async def test_request_parsing_drops_cities_the_request_does_not_name(llm: Llm, 
     assert request.schema_name == "CriteriaDraft"  # JSON-schema output, not free text
     schema = (request.response_format or {})["json_schema"]["schema"]
     assert schema["properties"]["cities"]["maxItems"] == 5  # bounded, or small models loop
+    extra = request.model_extra or {}
+    max_tokens = extra.get("max_completion_tokens") or extra.get("max_tokens")
+    assert max_tokens == Settings().llm_max_output_tokens  # every answer is capped, so a looping model stops
 
 
 async def test_understand_shows_the_llm_parse_and_falls_back_to_rules_when_it_fails(llm: Llm, brain: Brain) -> None:

@@ -90,7 +90,11 @@ def build_llm(settings: Settings) -> Llm | None:
     if not settings.llm and not settings.llm_base_url:
         return None
     name = settings.llm or "default"
-    model_settings: ModelSettings = {"temperature": 0.0, "timeout": settings.llm_timeout}
+    model_settings: ModelSettings = {
+        "temperature": 0.0,
+        "timeout": settings.llm_timeout,
+        "max_tokens": settings.llm_max_output_tokens,
+    }
     return Llm(_model(settings, name), name.rpartition(":")[2], model_settings, settings.agent_max_steps)
 
 
