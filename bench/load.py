@@ -19,7 +19,7 @@ import asyncio
 import json
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from leadscout import bench  # noqa: E402
+from leadscout.db.store import Store  # noqa: E402
 from leadscout.models import Status  # noqa: E402
 from leadscout.pipeline.criteria import parse_criteria  # noqa: E402
 from leadscout.pipeline.runs import create_run  # noqa: E402
@@ -51,15 +52,19 @@ async def scenario(name: str, runs: int, quantity: int, workers: int, latency: b
             with bench.Workers(dsn, sandbox.env(), workers, 4) as crew:
                 await bench._until_settled(store, [r for r, _ in created], timeout=7200)
                 wall = time.monotonic() - started
+                drain = await _until_drained(store, timeout=120)
             await asyncio.sleep(1.0)
             after = await store.database_activity()
             outcome: dict[str, int] = defaultdict(int)
+            decisions: Counter[str] = Counter()
             by_city: dict[str, set[tuple[str, ...]]] = defaultdict(set)
             companies = 0
             for run_id, city in created:
                 run = await store.get_run(run_id)
                 assert run is not None
                 outcome[run.status.value] += 1
+                if run.status == Status.NEEDS_USER_DECISION:
+                    decisions[f"{city} at {run.stage.value}: {(run.notes or '?')[:120]}"] += 1
                 delivered = tuple(c.domain for c in await store.run_companies(run_id))
                 companies += len(delivered)
                 if run.status == Status.COMPLETED:
@@ -81,9 +86,22 @@ async def scenario(name: str, runs: int, quantity: int, workers: int, latency: b
         "db_transactions_per_company": round((after["transactions"] - before["transactions"]) / max(1, companies), 1),
         "rows_read_per_company": round((after["rows_read"] - before["rows_read"]) / max(1, companies)),
         "different_results_for_the_same_criteria": cross_talk,
+        "notification_drain_seconds": drain,
         "leftover_jobs": len(leftover),
+        "leftover_by_task": dict(Counter(f"{j['task_name']}:{j['status']}" for j in leftover)),
+        "decisions": dict(decisions),
         "peak_rss_mb": crew.rss,
     }
+
+
+async def _until_drained(store: Store, timeout: float) -> float | None:
+    """Seconds until finished runs have no job left (their notifications sent), or None on timeout."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if not await store.leftover_jobs():
+            return round(time.monotonic() - started, 1)
+        await asyncio.sleep(0.5)
+    return None
 
 
 def main() -> None:
@@ -91,6 +109,7 @@ def main() -> None:
     parser.add_argument("--scenario", choices=("concurrent", "queued", "both"), default="both")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--latency", action="store_true", help="inject search 1 s / pages 0.3-2 s")
+    parser.add_argument("--runs", type=int, help="override the number of runs of each scenario")
     parser.add_argument("--json-out", type=Path, default=ROOT / "bench" / "results" / "load.json")
     args = parser.parse_args()
     plans = {"concurrent": ("concurrent", 20, 25), "queued": ("queued", 200, 5)}
@@ -98,6 +117,7 @@ def main() -> None:
     results = []
     for key in chosen:
         name, runs, quantity = plans[key]
+        runs = args.runs or runs
         print(f"{name}: {runs} runs of {quantity} companies on {args.workers} workers...", flush=True)
         results.append(asyncio.run(scenario(name, runs, quantity, args.workers, args.latency)))
         print(json.dumps(results[-1]), flush=True)

@@ -225,7 +225,7 @@ SELECT COUNT(*)::int AS n FROM pm_pipeline.blocked_domains;
 -- defer_job --
 -- Enqueue a procrastinate job inside the caller's transaction (no crash window after commit)
 SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(
-    %(queue)s, %(task_name)s, 0, %(lock)s, %(queueing_lock)s, %(args)s, NULL
+    %(queue)s, %(task_name)s, %(priority)s, %(lock)s, %(queueing_lock)s, %(args)s, NULL
 )::procrastinate_job_to_defer_v1])) AS id;
 
 -- live_jobs_for_run --

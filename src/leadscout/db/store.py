@@ -291,6 +291,7 @@ class Store:
         lock: str | None,
         queueing_lock: str | None,
         args: dict[str, Any],
+        priority: int = 0,
     ) -> int | None:
         """Enqueue in the caller's transaction; None when an identical job is already queued."""
         try:
@@ -300,6 +301,7 @@ class Store:
                     conn,
                     queue=queue,
                     task_name=task_name,
+                    priority=priority,
                     lock=lock,
                     queueing_lock=queueing_lock,
                     args=args,

@@ -25,6 +25,9 @@ QUEUE_OF = {
     COMPLETE: "lead_list",
     NOTIFY: "lead_list",
 }
+# Higher runs first (procrastinate orders by priority, then age): work that finishes a run in
+# flight goes ahead of new discovery, so a deep queue does not delay lists that are nearly done.
+PRIORITY_OF = {DISCOVER: 0, RESEARCH: 1, CONTACTS: 1, COMPLETE: 2, NOTIFY: 3}
 MAINTENANCE_QUEUE = "maintenance"
 WORKER_TYPES = {
     "lead_list": ["lead_list"],
@@ -51,6 +54,10 @@ class JobSpec:
     def queue(self) -> str:
         base = QUEUE_OF[self.task_name]
         return f"{base}@{self.lane}" if self.lane else base
+
+    @property
+    def priority(self) -> int:
+        return PRIORITY_OF[self.task_name]
 
 
 def discover_job(run: Run) -> JobSpec:
@@ -82,5 +89,11 @@ def notify_job(run: Run, message_id: UUID) -> JobSpec:
 async def enqueue(store: Store, conn: Conn, job: JobSpec) -> int | None:
     """Queue ``job`` in the caller's transaction; None when the same job already waits."""
     return await store.defer_job(
-        conn, queue=job.queue, task_name=job.task_name, lock=job.lock, queueing_lock=job.queueing_lock, args=job.args
+        conn,
+        queue=job.queue,
+        task_name=job.task_name,
+        priority=job.priority,
+        lock=job.lock,
+        queueing_lock=job.queueing_lock,
+        args=job.args,
     )
