@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from filelock import FileLock
 from psycopg.conninfo import make_conninfo
 
 from leadscout.config import Settings
@@ -49,7 +50,8 @@ def pg_admin_dsn() -> str:
     """DSN of a maintenance database on the server the tests use."""
     if _EXTERNAL:
         return _EXTERNAL
-    return embedded.start(TEST_PG_DIR)
+    with FileLock(f"{TEST_PG_DIR}.lock"):  # pytest-xdist workers share one embedded server
+        return embedded.start(TEST_PG_DIR)
 
 
 @pytest.fixture(scope="session")
