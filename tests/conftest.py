@@ -10,6 +10,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -20,6 +21,8 @@ from leadscout.config import Settings
 from leadscout.db import embedded, migrate
 from leadscout.db.connection import open_pool
 from leadscout.db.store import Store
+from leadscout.models import Run, Status
+from leadscout.workers.runner import WorkerConfig, run_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -148,3 +151,21 @@ def leadscout(
         input=input_text,
         cwd=ROOT,
     )
+
+
+async def work_until_settled(
+    store: Store, settings: Settings, dsn: str, run: Run, *, concurrency: int = 4, make_source: Any = None
+) -> Run:
+    """Work ``run`` with an in-process worker until it leaves ``active``; return it as it ended."""
+
+    async def settled() -> bool:
+        current = await store.get_run(run.id)
+        return current is not None and current.status != Status.ACTIVE
+
+    config = WorkerConfig(
+        concurrency=concurrency, install_signal_handlers=False, until=settled, make_source=make_source
+    )
+    await run_worker(settings, dsn, config)
+    final = await store.get_run(run.id)
+    assert final is not None
+    return final

@@ -21,8 +21,7 @@ from leadscout.pipeline.runs import create_run, summarize
 from leadscout.sandbox.llm import ChatRequest, Reply, ResearcherBrain, ScriptedLLM
 from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import World, WorldCompany, build
-from leadscout.workers.runner import WorkerConfig, run_worker
-from tests.conftest import leadscout
+from tests.conftest import leadscout, work_until_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.once]
 CHARLOTTE = {"quantity": 10, "cities": ["Charlotte"], "state": "NC", "geo_scope": "city"}
@@ -51,17 +50,6 @@ def with_llm(settings: Settings, llm: ScriptedLLM, **extra: Any) -> Settings:
     return settings.model_copy(update={"fetch_timeout": 2.0, "politeness_delay": 0.02, **update, **extra})
 
 
-async def work(store: Store, settings: Settings, dsn: str, run: Run) -> Run:
-    async def settled() -> bool:
-        current = await store.get_run(run.id)
-        return current is not None and current.status != Status.ACTIVE
-
-    await run_worker(settings, dsn, WorkerConfig(concurrency=4, install_signal_handlers=False, until=settled))
-    final = await store.get_run(run.id)
-    assert final is not None
-    return final
-
-
 async def agent_run(store: Store, criteria: Criteria, **options: Any) -> Run:
     return await create_run(
         store, criteria, batch_size=10, options={"sources": ["web"], "strategy": "agent", **options}
@@ -81,7 +69,7 @@ async def test_the_agent_finds_verified_companies_through_mcp(
     criteria = parse_criteria(CHARLOTTE)
     with ScriptedLLM(ResearcherBrain()) as llm:
         run = await agent_run(store, criteria)
-        final = await work(store, with_llm(settings, llm), dsn, run)
+        final = await work_until_settled(store, with_llm(settings, llm), dsn, run)
         discovery_requests = [r for r in llm.requests if "search_web" in r.tool_names]
     assert (final.stage, final.status) == (Stage.DONE, Status.COMPLETED)
     companies = await store.run_companies(run.id)
@@ -138,7 +126,7 @@ async def test_a_cheating_agent_cannot_break_a_hard_criterion(
     brain = Cheater(sandbox.world)
     with ScriptedLLM(brain) as llm:
         run = await agent_run(store, criteria)
-        final = await work(store, with_llm(settings, llm), dsn, run)
+        final = await work_until_settled(store, with_llm(settings, llm), dsn, run)
         retry = [m for r in llm.requests for m in r.messages if "find_contacts" in json.dumps(m)]
     assert final.status == Status.COMPLETED
     companies = await store.run_companies(run.id)
@@ -165,12 +153,14 @@ async def test_a_runaway_agent_is_capped_and_the_rules_finish_the_batch(
     criteria = parse_criteria(CHARLOTTE)
     with ScriptedLLM(Runaway()) as llm:
         run = await agent_run(store, criteria)
-        final = await work(store, with_llm(settings, llm, agent_max_steps=4), dsn, run)
+        final = await work_until_settled(store, with_llm(settings, llm, agent_max_steps=4), dsn, run)
         discovery_requests = [r for r in llm.requests if "search_web" in r.tool_names]
-    assert final.status == Status.COMPLETED
-    turns = [e.payload for e in await store.events_since(run.id) if e.event == "agent_turn"]
-    assert [t["ended"] for t in turns] == ["capped"]  # one capped turn, no progress: the agent is done
-    assert turns[0]["requests"] == 4 and len(discovery_requests) == 4
+    events = await store.events_since(run.id)
+    assert final.status == Status.COMPLETED, [(e.event, e.payload) for e in events]
+    turns = [e.payload for e in events if e.event == "agent_turn"]
+    story = [(e.event, e.payload) for e in events if e.event not in ("company_accepted", "contacts_found")]
+    assert [t["ended"] for t in turns] == ["capped"], story  # one capped turn, no progress: the agent is done
+    assert turns[0]["requests"] == 4 and len(discovery_requests) == 4, story
     assert_true_matches(sandbox.world, await store.run_companies(run.id), criteria)
 
 
@@ -181,7 +171,7 @@ async def test_the_run_budget_stops_the_agent_then_the_user_raises_it(
     with ScriptedLLM(Runaway()) as llm:
         run = await agent_run(store, criteria, budget={"max_llm_requests": 3})
         capped = with_llm(settings, llm, agent_max_steps=5)
-        final = await work(store, capped, dsn, run)
+        final = await work_until_settled(store, capped, dsn, run)
         assert (final.stage, final.status) == (Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
         asked = [e.payload for e in await store.events_since(run.id) if e.event == "needs_user_decision"][-1]
         assert asked["reason"] == "budget_exhausted" and "LLM requests" in asked["limit"]
@@ -191,7 +181,7 @@ async def test_the_run_budget_stops_the_agent_then_the_user_raises_it(
         assert spent.llm_requests == 3
 
         await decide(store, run.id, Decision(action="raise_budget", max_llm_requests=50))
-        final = await work(store, capped, dsn, run)
+        final = await work_until_settled(store, capped, dsn, run)
     assert final.status == Status.COMPLETED
     assert len(await store.run_companies(run.id)) == 10
 
@@ -202,7 +192,7 @@ async def test_preview_projects_the_cost_then_continues(
     criteria = parse_criteria({**CHARLOTTE, "quantity": 12})
     run = await create_run(store, criteria, batch_size=10, options={"sources": ["web"], "preview": True})
     fast = settings.model_copy(update={"fetch_timeout": 2.0, "politeness_delay": 0.02})
-    final = await work(store, fast, dsn, run)
+    final = await work_until_settled(store, fast, dsn, run)
     assert final.status == Status.NEEDS_USER_DECISION
     asked = [e.payload for e in await store.events_since(run.id) if e.event == "needs_user_decision"][-1]
     assert asked["reason"] == "preview"
@@ -218,7 +208,7 @@ async def test_preview_projects_the_cost_then_continues(
         await decide(store, run.id, Decision(action="raise_budget", max_usd=3))  # not what was offered
 
     await decide(store, run.id, Decision(action="continue"))
-    final = await work(store, fast, dsn, run)
+    final = await work_until_settled(store, fast, dsn, run)
     assert final.status == Status.COMPLETED and len(await store.run_companies(run.id)) == 12
 
 

@@ -3,13 +3,14 @@ and decision makers found on company websites through the sandbox proxy."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
 import pytest
 
+from leadscout.errors import TransientError
 from leadscout.models import Company, Run, Stage, Status
 from leadscout.pipeline.contacts import WebContactSource
 from leadscout.research.contacts import UNRANKED, title_rank
@@ -21,12 +22,6 @@ from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import WorldCompany
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(seed=7, timeout_seconds=3) as server:
-        yield server
 
 
 @pytest.fixture
@@ -171,3 +166,16 @@ async def test_linkedin_only_when_a_search_result_shows_the_profile(
                 shown += 1
                 assert any(e.url == contact.linkedin_url and e.source.startswith("search:") for e in contact.evidence)
     assert seen_with and seen_without and shown
+
+
+async def test_a_site_failing_for_now_is_retried_not_concluded(
+    sandbox: SandboxServer, contact_source: WebContactSource
+) -> None:
+    failing = next(c for c in sandbox.world.companies if c.health == "error5xx")  # answers 503 to every request
+    fetches = contact_source.fetcher.stats["fetches"]
+    for _ in range(2):  # the job's retry asks the site again: a 503 is not remembered as the answer
+        with pytest.raises(TransientError, match="http_503"):
+            await contact_source.find(a_run(), as_company(failing))
+    assert contact_source.fetcher.stats["fetches"] == fetches + 2
+    parked = next(c for c in sandbox.world.companies if c.health == "parked")
+    assert await contact_source.find(a_run(), as_company(parked)) == []  # answered, with nobody on it: concluded

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -16,7 +15,7 @@ from leadscout.config import Settings
 from leadscout.crm.hubspot import HubSpot, push_run, sync_suppression
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError
-from leadscout.models import CompanyFacts, Run, Stage, Status
+from leadscout.models import CompanyFacts, Stage, Status
 from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.decisions import Decision, decide
 from leadscout.pipeline.delivery import send_notification
@@ -26,14 +25,10 @@ from leadscout.pipeline.runs import create_run
 from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import WorldCompany
 from leadscout.workers.runner import WorkerConfig, mailer, run_worker
+from tests.conftest import work_until_settled
+from tests.integration.conftest import run_short_of_contacts
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(seed=7, timeout_seconds=3) as server:
-        yield server
 
 
 @pytest.fixture
@@ -52,17 +47,6 @@ def web_settings(sandbox: SandboxServer, settings: Settings, monkeypatch: pytest
             "politeness_delay": 0.0,
         }
     )
-
-
-async def work_until_settled(store: Store, settings: Settings, dsn: str, run: Run) -> Run:
-    async def settled() -> bool:
-        current = await store.get_run(run.id)
-        return current is not None and current.status != Status.ACTIVE
-
-    await run_worker(settings, dsn, WorkerConfig(concurrency=4, install_signal_handlers=False, until=settled))
-    final = await store.get_run(run.id)
-    assert final is not None
-    return final
 
 
 def austin_firms(sandbox: SandboxServer, pms: str) -> list[WorldCompany]:
@@ -197,16 +181,7 @@ async def test_contacts_short_then_user_decisions(
 async def test_accept_partial_completes_with_what_there_is(
     store: Store, settings: Settings, dsn: str, tmp_path: Path
 ) -> None:
-    path = tmp_path / "dir.csv"
-    path.write_text(
-        "name,website,city,state,contact_name,contact_title\n"
-        "Alpha PM,https://alpha-pm.com,Austin,TX,Ann Owner,Owner\n"
-        "Beta PM,https://beta-pm.com,Austin,TX,,\n"
-    )
-    await import_file(store, path)
-    run = await create_run(
-        store, parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX", "geo_scope": "city"}), batch_size=10
-    )
+    run = await run_short_of_contacts(store, tmp_path)
     await work_until_settled(store, settings, dsn, run)
     resumed = await decide(store, run.id, Decision(action="accept_partial"))
     final = await work_until_settled(store, settings, dsn, resumed)

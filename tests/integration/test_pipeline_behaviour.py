@@ -15,25 +15,10 @@ from leadscout.pipeline.criteria import Criteria, parse_criteria
 from leadscout.pipeline.directory import import_file
 from leadscout.pipeline.runs import create_run
 from leadscout.pipeline.sources import CompanySource, DirectorySource, SourceResult
-from leadscout.workers.runner import WorkerConfig, run_worker
-from tests.conftest import shared_data
+from tests.conftest import shared_data, work_until_settled
+from tests.integration.conftest import run_short_of_contacts
 
 pytestmark = pytest.mark.integration
-
-
-async def work_until_settled(store: Store, settings: Settings, dsn: str, run: Run, make_source: object = None) -> Run:
-    async def settled() -> bool:
-        current = await store.get_run(run.id)
-        return current is not None and current.status != Status.ACTIVE
-
-    await run_worker(
-        settings,
-        dsn,
-        WorkerConfig(concurrency=3, install_signal_handlers=False, until=settled, make_source=make_source),
-    )  # type: ignore[arg-type]
-    final = await store.get_run(run.id)
-    assert final is not None
-    return final
 
 
 @dataclass
@@ -50,7 +35,7 @@ class FailingSource:
 async def test_transient_errors_get_exactly_three_attempts(store: Store, settings: Settings, dsn: str) -> None:
     source = FailingSource(TransientError("search provider timed out"))
     run = await create_run(store, parse_criteria({"quantity": 5, "state": "TX"}), batch_size=10)
-    final = await work_until_settled(store, settings, dsn, run, lambda _s: source)
+    final = await work_until_settled(store, settings, dsn, run, concurrency=3, make_source=lambda _s: source)
     assert len(source.calls) == 3  # 3 attempts, not procrastinate's max_attempts + 1 = 4 by accident
     assert final.status == Status.FAILED and final.stage == Stage.COMPANY_DISCOVERY
     batches = await store.list_batches(run.id)
@@ -62,7 +47,7 @@ async def test_transient_errors_get_exactly_three_attempts(store: Store, setting
 async def test_permanent_errors_are_never_retried(store: Store, settings: Settings, dsn: str) -> None:
     source = FailingSource(PermanentError("401 Unauthorized: check SERPER_API_KEY"))
     run = await create_run(store, parse_criteria({"quantity": 5, "state": "TX"}), batch_size=10)
-    final = await work_until_settled(store, settings, dsn, run, lambda _s: source)
+    final = await work_until_settled(store, settings, dsn, run, concurrency=3, make_source=lambda _s: source)
     assert len(source.calls) == 1 and final.status == Status.FAILED
 
 
@@ -89,7 +74,9 @@ async def test_transient_failure_then_success_loses_and_duplicates_nothing(
     run = await create_run(
         store, parse_criteria({"quantity": 25, "cities": ["Austin"], "state": "TX", "geo_scope": "city"}), batch_size=10
     )
-    final = await work_until_settled(store, settings, dsn, run, lambda s: FlakySource(DirectorySource(s)))
+    final = await work_until_settled(
+        store, settings, dsn, run, concurrency=3, make_source=lambda s: FlakySource(DirectorySource(s))
+    )
     assert (final.stage, final.status) == (Stage.DONE, Status.COMPLETED)
     batches = await store.list_batches(run.id)
     assert [(b.requested, b.found, b.attempts) for b in batches] == [(10, 10, 2), (10, 10, 1), (5, 5, 2)]
@@ -117,7 +104,7 @@ async def test_blocked_and_excluded_domains_are_never_delivered(
         }
     )
     run = await create_run(store, criteria, batch_size=4)
-    await work_until_settled(store, settings, dsn, run)
+    await work_until_settled(store, settings, dsn, run, concurrency=3)
     delivered = {c.domain for c in await store.run_companies(run.id)}
     assert len(delivered) == 10
     assert delivered.isdisjoint({c.domain for c in first_six[:4]})
@@ -139,7 +126,7 @@ async def test_exhausted_directory_asks_the_user_with_options(
         }
     )
     run = await create_run(store, criteria, batch_size=10)
-    final = await work_until_settled(store, settings, dsn, run)
+    final = await work_until_settled(store, settings, dsn, run, concurrency=3)
     assert (final.stage, final.status) == (Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
     actions = [o["action"] for o in final.decision_options or []]
     assert actions == ["expand_location", "loosen_pms", "lower_units", "accept_partial"]
@@ -152,17 +139,8 @@ async def test_exhausted_directory_asks_the_user_with_options(
 async def test_contacts_short_ends_in_a_decision_not_a_loop(
     store: Store, settings: Settings, dsn: str, tmp_path: Path
 ) -> None:
-    path = tmp_path / "dir.csv"
-    path.write_text(
-        "name,website,city,state,contact_name,contact_title\n"
-        "Alpha PM,https://alpha-pm.com,Austin,TX,Ann Owner,Owner\n"
-        "Beta PM,https://beta-pm.com,Austin,TX,,\n"
-    )
-    await import_file(store, path)
-    run = await create_run(
-        store, parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX", "geo_scope": "city"}), batch_size=10
-    )
-    final = await work_until_settled(store, settings, dsn, run)
+    run = await run_short_of_contacts(store, tmp_path)
+    final = await work_until_settled(store, settings, dsn, run, concurrency=3)
     assert (final.stage, final.status) == (Stage.CONTACT_DISCOVERY, Status.NEEDS_USER_DECISION)
     assert [o["action"] for o in final.decision_options or []] == ["expand_location", "loosen_pms", "accept_partial"]
 

@@ -31,12 +31,6 @@ from leadscout.sandbox.world import World, WorldCompany, build
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(seed=7, timeout_seconds=3) as server:
-        yield server
-
-
 @pytest.fixture
 def proxy_env(sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in sandbox.env().items():

@@ -57,6 +57,8 @@ class WebContactSource:
     async def _read_site(self, company: Company) -> SitePeople:
         website = company.website or f"http://{company.domain}/"
         home = await self.fetcher.fetch(website)
+        if home.transient:
+            raise TransientError(f"{website} answered {home.error}: its team pages are read on a retry")
         if not home.ok:
             return SitePeople([], set(), None)
         host = urlsplit(home.final_url).hostname
@@ -70,7 +72,10 @@ class WebContactSource:
         people: dict[str, tuple[PersonCard, FetchResult]] = {}
         published = set(home_facts.emails)
         chosen = list(dict.fromkeys(targets))[:MAX_PAGES]
-        for page in await asyncio.gather(*(self.fetcher.fetch(url) for url in chosen)):  # in link order
+        pages = await asyncio.gather(*(self.fetcher.fetch(url) for url in chosen))  # in link order
+        if failed := next((page for page in pages if page.transient), None):
+            raise TransientError(f"{failed.url} answered {failed.error}: the people on it are read on a retry")
+        for page in pages:
             if not page.ok:
                 continue
             facts: PageFacts = extract(page.final_url, page.text)

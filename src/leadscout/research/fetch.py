@@ -36,6 +36,7 @@ from leadscout.research.http import USER_AGENT, proxied
 
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+TRANSIENT_ERRORS = frozenset({"timeout", "connect_error", *(f"http_{status}" for status in RETRY_STATUSES)})
 
 
 class FetchPolicy(BaseModel):
@@ -62,6 +63,11 @@ class FetchResult(BaseModel):
     fetched_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     content_hash: str | None = None
     from_cache: bool = False
+
+    @property
+    def transient(self) -> bool:
+        """The failure may pass (a timeout, a dropped connection, 429 or 5xx): worth asking again later."""
+        return self.error in TRANSIENT_ERRORS
 
     def evidence(self, quote: str, tool: str) -> Evidence:
         """Proof quoted from this page: its URL, the words (whitespace folded, at most 300 characters),
@@ -124,8 +130,8 @@ class Fetcher:
 
     def _remember(self, url: str, done: asyncio.Task[FetchResult]) -> None:
         self._inflight.pop(url, None)
-        if done.cancelled() or done.exception() is not None:
-            return
+        if done.cancelled() or done.exception() is not None or done.result().transient:
+            return  # a later caller (a retried job) asks the site again
         if len(self._memo) > 20_000:
             self._memo.clear()
         self._memo[url] = done.result()
@@ -137,7 +143,7 @@ class Fetcher:
         if self.replay_only:
             return FetchResult(url=url, final_url=url, error="not_in_cache")
         result = await self._fetch_live(url)
-        if self.cache is not None and result.error not in ("timeout", "connect_error", "ssrf_blocked"):
+        if self.cache is not None and not result.transient and result.error != "ssrf_blocked":
             await self.cache.put(result)
         return result
 

@@ -1,0 +1,34 @@
+"""Fixtures and set-ups shared by the integration tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from leadscout.db.store import Store
+from leadscout.models import Run
+from leadscout.pipeline.criteria import parse_criteria
+from leadscout.pipeline.directory import import_file
+from leadscout.pipeline.runs import create_run
+from leadscout.sandbox.server import SandboxServer
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(seed=7, timeout_seconds=3) as server:
+        yield server
+
+
+async def run_short_of_contacts(store: Store, tmp_path: Path) -> Run:
+    """A 2-company directory run in which Beta PM has no contact: it must end in a decision."""
+    path = tmp_path / "dir.csv"
+    path.write_text(
+        "name,website,city,state,contact_name,contact_title\n"
+        "Alpha PM,https://alpha-pm.com,Austin,TX,Ann Owner,Owner\n"
+        "Beta PM,https://beta-pm.com,Austin,TX,,\n"
+    )
+    await import_file(store, path)
+    criteria = parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX", "geo_scope": "city"})
+    return await create_run(store, criteria, batch_size=10)
