@@ -16,7 +16,7 @@ from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.runs import create_run, summarize
 from leadscout.sandbox.faults import PROFILES, FaultProfile
 from leadscout.sandbox.server import SandboxServer
-from leadscout.workers.runner import WorkerConfig, run_worker
+from tests.conftest import work_until_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.once]
 PERMANENT = set(range(400, 500)) - {408, 429}  # 408: the sandbox's mark for a request it let time out
@@ -42,15 +42,10 @@ async def test_the_run_completes_under_each_fault_profile(
             }
         )
 
-        async def settled() -> bool:
-            current = await store.get_run(run.id)
-            return current is not None and current.status != Status.ACTIVE
-
-        await run_worker(worker, dsn, WorkerConfig(concurrency=4, install_signal_handlers=False, until=settled))
+        final = await work_until_settled(store, worker, dsn, run)
         injector = sandbox.app.injector
         assert injector is not None
-    final = await store.get_run(run.id)
-    assert final is not None and final.status == Status.COMPLETED, final
+    assert final.status == Status.COMPLETED, final
     assert sum(injector.injected.values()) > 0, f"the {profile} profile injected nothing"
     for company in await store.run_companies(run.id):
         truth = sandbox.world.by_domain[company.domain]

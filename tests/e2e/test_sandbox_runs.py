@@ -18,8 +18,7 @@ from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.runs import create_run
 from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import build
-from leadscout.workers.runner import WorkerConfig, run_worker
-from tests.conftest import leadscout, shared_data
+from tests.conftest import leadscout, shared_data, work_until_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.once]
 
@@ -117,14 +116,9 @@ async def test_unsatisfiable_request_ends_in_a_decision_with_options(
         )
         run = await create_run(store, criteria, batch_size=10, options={"sources": ["web"]})
 
-        async def settled() -> bool:
-            current = await store.get_run(run.id)
-            return current is not None and current.status != Status.ACTIVE
-
         fast = settings.model_copy(update={"fetch_timeout": 1.5, "politeness_delay": 0.02})
-        await run_worker(fast, dsn, WorkerConfig(concurrency=4, install_signal_handlers=False, until=settled))
-    final = await store.get_run(run.id)
-    assert final is not None and (final.stage, final.status) == (Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
+        final = await work_until_settled(store, fast, dsn, run)
+    assert (final.stage, final.status) == (Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
     actions = [o["action"] for o in final.decision_options or []]
     assert actions == ["expand_location", "loosen_pms", "lower_units", "accept_partial"]
     rows = await store.candidate_stats(run.id)

@@ -28,7 +28,7 @@ from leadscout.models import Status
 from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.runs import create_run
 from leadscout.sandbox.server import SandboxServer
-from leadscout.workers.runner import WorkerConfig, run_worker
+from tests.conftest import work_until_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.once]
 LAUNCH = """
@@ -112,13 +112,8 @@ async def test_an_agent_turn_on_a_real_run_stops_within_its_cap(
             update={"agent_max_steps": 3, "llm_timeout": 120.0, "llm_max_output_tokens": 512, "fetch_timeout": 3.0}
         )
 
-        async def settled() -> bool:
-            current = await store.get_run(run.id)
-            return current is not None and current.status != Status.ACTIVE
-
-        await run_worker(worker, dsn, WorkerConfig(concurrency=2, install_signal_handlers=False, until=settled))
-    final = await store.get_run(run.id)
-    assert final is not None and final.status == Status.COMPLETED  # the rules finish what the model cannot
+        final = await work_until_settled(store, worker, dsn, run, concurrency=2)
+    assert final.status == Status.COMPLETED  # the rules finish what the model cannot
     turns = [e.payload for e in await store.events_since(run.id) if e.event == "agent_turn"]
     assert turns and all(t["requests"] <= 3 for t in turns)
     assert all(t["ended"] in ("final", "exhausted", "capped", "failed") for t in turns)
