@@ -141,16 +141,25 @@ def cli_env(dsn: str, **extra: str) -> dict[str, str]:
 def leadscout(
     *args: str, dsn: str, env: dict[str, str] | None = None, timeout: float = 120, input_text: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a subprocess."""
-    return subprocess.run(
-        [sys.executable, "-m", "leadscout", *args],
-        capture_output=True,
-        text=True,
-        env={**cli_env(dsn), **(env or {})},
-        timeout=timeout,
-        input=input_text,
-        cwd=ROOT,
-    )
+    """Run the real CLI in a subprocess; one that outlives ``timeout`` fails the test with its output."""
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "leadscout", *args],
+            capture_output=True,
+            text=True,
+            env={**cli_env(dsn), **(env or {})},
+            timeout=timeout,
+            input=input_text,
+            cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired as exc:
+        said = [
+            part.decode(errors="replace") if isinstance(part, bytes) else part or ""
+            for part in (exc.stdout, exc.stderr)
+        ]
+        pytest.fail(
+            f"leadscout {' '.join(args)} ran over {timeout:.0f}s\nstdout: {said[0][-3000:]}\nstderr: {said[1][-3000:]}"
+        )
 
 
 async def work_until_settled(
