@@ -4,6 +4,8 @@ database with the schema, and a fresh database per test cloned from it."""
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -91,6 +93,26 @@ def dsn(pg_admin_dsn: str, template_db: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def own_server(request: pytest.FixtureRequest) -> Iterator[tuple[Path, str]]:
+    """A PostgreSQL of this test's own (embedded, with the schema), so it can be stopped and started
+    mid-run without touching the server other tests share."""
+    name = re.sub(r"\W", "_", request.node.name)[:20]
+    pgdata = Path(tempfile.gettempdir()) / f"ls-own-pg-{name}-{uuid.uuid4().hex[:8]}"
+    admin = embedded.start(pgdata)
+    db = "own"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')  # type: ignore[arg-type]
+        conn.execute(f'CREATE DATABASE "{db}"')  # type: ignore[arg-type]
+    own = _dsn_for(admin, db)
+    migrate.upgrade(own)
+    try:
+        yield pgdata, own
+    finally:
+        embedded.stop(pgdata)
+        shutil.rmtree(pgdata, ignore_errors=True)
+
+
+@pytest.fixture
 def empty_dsn(pg_admin_dsn: str) -> Iterator[str]:
     """A fresh database with no schema at all."""
     name = _fresh_database(pg_admin_dsn, None)
@@ -132,9 +154,15 @@ def world_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+TEST_LOG_FILE = Path(tempfile.gettempdir()) / f"leadscout-tests-{os.getpid()}.log"
+
+
 def cli_env(dsn: str, **extra: str) -> dict[str, str]:
+    """The environment of a CLI subprocess: this test's database, and a log file of the test
+    process's own (never the user's)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "POSTGRES_URL")}
-    env.update(DATABASE_URL=dsn, PYTHONUNBUFFERED="1", **extra)
+    env.update(DATABASE_URL=dsn, PYTHONUNBUFFERED="1", LEADSCOUT_LOG_FILE=str(TEST_LOG_FILE))
+    env.update(extra)
     return env
 
 

@@ -21,12 +21,15 @@ from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import psycopg
+import psycopg_pool
 import typer
+from procrastinate.exceptions import ConnectorException as ProcrastinateConnectorError
 from rich.console import Console
 from rich.table import Table
 
+from leadscout import logs
 from leadscout.config import Settings, load_settings
-from leadscout.db import migrate
+from leadscout.db import migrate, outage
 from leadscout.db.connection import describe_dsn, open_pool, resolve_dsn
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError, LeadscoutError, NotFound, UserError
@@ -56,6 +59,7 @@ app.add_typer(workers_app, name="workers")
 out = Console(soft_wrap=True)  # paths and ids are printed whole, never broken across lines
 err = Console(stderr=True, soft_wrap=True)  # an error line is never broken mid-path
 STATE: dict[str, Any] = {"verbose": False}
+log = logging.getLogger("leadscout.cli")
 
 
 @app.callback()
@@ -63,11 +67,7 @@ def _root(
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show debug logs and tracebacks.")] = False,
 ) -> None:
     STATE["verbose"] = verbose
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logs.setup(verbose=verbose)
 
 
 # -- plumbing ----------------------------------------------------------------------------
@@ -410,7 +410,7 @@ async def _work_until_settled(
     settings: Settings, store: Store, dsn: str, run_id: Any, concurrency: int, out_dir: Path, say: Callable[..., None]
 ) -> RunSummary:
     """Work a run with in-process workers until it completes, fails or needs a decision."""
-    from leadscout.workers.runner import WorkerConfig, run_worker
+    from leadscout.workers.runner import WorkerConfig, run_worker_supervised
 
     async def finished() -> bool:
         current = await store.get_run(run_id)
@@ -428,14 +428,19 @@ async def _work_until_settled(
         exports_dir=out_dir,
     )
     try:
-        await run_worker(worker_settings, dsn, WorkerConfig(concurrency=concurrency, until=finished))
+        config = WorkerConfig(concurrency=concurrency, until=finished, outage_limit=settings.db_outage_grace)
+        await run_worker_supervised(worker_settings, dsn, config, give_up_after=settings.db_outage_grace)
     finally:
         progress.cancel()
-    summary = await summarize(store, run_id)
+
+    async def through_outages(call: Callable[[], Awaitable[T]], what: str) -> T:
+        return await outage.through_outages(call, store.ping, grace=settings.db_outage_grace, what=what)
+
+    summary = await through_outages(lambda: summarize(store, run_id), "reading the run's summary")
     if summary.status == Status.ACTIVE.value:
         say("[yellow]stopped before the run finished; it is saved: `leadscout worker` resumes it[/]")
     elif summary.companies_found and not summary.exports:  # not completed: export what there is
-        summary.exports = await export_mod.export_run(store, run_id, out_dir)
+        summary.exports = await through_outages(lambda: export_mod.export_run(store, run_id, out_dir), "exporting")
     _print_summary(summary, say)
     return summary
 
@@ -813,7 +818,8 @@ def serve_cmd(
             f"leadscout on http://{host}:{port}/ (API /api/v1, docs /api/docs)"
             + (" on the sandbox web" if sandbox else "")
         )
-        uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False)
+        # log_config=None: uvicorn logs through ours (one line on stderr, tracebacks in the log file)
+        uvicorn.run(create_app(config), host=host, port=port, log_config=None, access_log=False)
 
 
 @app.command("mcp")
@@ -835,7 +841,7 @@ def mcp_cmd(
 
     async def go() -> None:
         from leadscout.mcp.server import build_server
-        from leadscout.workers.runner import WorkerConfig, run_worker
+        from leadscout.workers.runner import WorkerConfig, run_worker_supervised
 
         with _sandbox_for({"sandbox": {"seed": seed}} if sandbox else {}):
             settings = _settings()  # after the sandbox set its environment
@@ -852,7 +858,7 @@ def mcp_cmd(
                 if workers:
                     config = WorkerConfig(concurrency=workers, install_signal_handlers=False)
                     worker = asyncio.create_task(
-                        run_worker(settings.model_copy(update={"exports_dir": exports}), dsn, config)
+                        run_worker_supervised(settings.model_copy(update={"exports_dir": exports}), dsn, config)
                     )
                 try:
                     if transport == "stdio":
@@ -1056,15 +1062,29 @@ def main(argv: list[str] | None = None) -> None:
         if STATE["verbose"]:
             err.print_exception()
         err.print(f"[red]error:[/] {exc}")
+        if not isinstance(exc, UserError | ConfigError):  # not the user's mistake: keep the story
+            log.error("command failed", exc_info=exc, extra=logs.FILE_ONLY)
+            if where := logs.current_file():
+                err.print(f"  details: {where}")
         sys.exit(exc.exit_code)
-    except psycopg.OperationalError as exc:
+    except (psycopg.Error, psycopg_pool.PoolTimeout, ProcrastinateConnectorError) as exc:
         if STATE["verbose"]:
             err.print_exception()
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        err.print(
-            f"[red]error:[/] cannot reach the database: {first}\n"
-            "  check DATABASE_URL (or unset it to use the embedded database)"
-        )
+        log.error("database error", exc_info=exc, extra=logs.FILE_ONLY)
+        where = logs.current_file()
+        if outage.is_outage(exc):
+            err.print(
+                f"[red]error:[/] the database is unreachable or went away: {outage.describe(exc)}\n"
+                "  check that PostgreSQL is up (`leadscout db status`) and DATABASE_URL (unset: the embedded "
+                "database); runs are saved and resume with `leadscout worker`"
+                + (f"\n  details: {where}" if where else "")
+            )
+        else:
+            err.print(
+                f"[red]error:[/] the database refused a request: {outage.describe(exc)}\n"
+                "  `leadscout db upgrade` applies missing migrations; if that does not help, please report it"
+                + (f" with {where}" if where else "")
+            )
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted; runs are saved and resume with `leadscout worker`")

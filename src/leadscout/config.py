@@ -55,6 +55,19 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEADSCOUT_JOB_TIMEOUT"),
         description="A job that hangs this long while its worker lives is failed (and retried).",
     )
+    db_wait: float = Field(
+        default=10.0,
+        gt=0,
+        validation_alias=AliasChoices("LEADSCOUT_DB_WAIT"),
+        description="How long one database call waits for a connection before it counts as an outage.",
+    )
+    db_outage_grace: float = Field(
+        default=120.0,
+        ge=0,
+        validation_alias=AliasChoices("LEADSCOUT_DB_OUTAGE_GRACE"),
+        description="How long work waits for a database that went away (restart, failover) before it "
+        "counts as a failure; an outage inside this window costs no attempt.",
+    )
     simulated_latency: float = Field(
         default=0.0,
         ge=0,
@@ -157,6 +170,12 @@ class Settings(BaseSettings):
                 "would be declared dead between two heartbeats"
             )
         return self
+
+    @cached_property
+    def loop_stall_limit(self) -> float:
+        """Seconds a worker's event loop may be busy before its heartbeat stops (a wedged loop is
+        dead); at least 30 s, so a loaded machine's long parse never looks like a death."""
+        return max(self.dead_after, 30.0)
 
     @cached_property
     def sweep_interval(self) -> int:

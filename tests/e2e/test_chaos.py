@@ -6,12 +6,10 @@ to seconds per kill."""
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -211,21 +209,6 @@ def _statuses(dsn: str, runs: list[Any]) -> list[str]:
     with psycopg.connect(dsn, autocommit=True) as conn:
         rows = dict(conn.execute("SELECT id, status FROM pm_pipeline.runs WHERE id = ANY(%s)", [runs]).fetchall())
     return [rows[r] for r in runs]
-
-
-@pytest.fixture
-def own_server() -> Iterator[tuple[Path, str]]:
-    """A PostgreSQL of this test's own (embedded), so it can be stopped and started mid-run."""
-    pgdata = Path(tempfile.gettempdir()) / f"leadscout-restart-pg-{os.getuid()}"
-    dsn = embedded.start(pgdata)
-    db = "restart_drill"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')  # type: ignore[arg-type]
-        conn.execute(f'CREATE DATABASE "{db}"')  # type: ignore[arg-type]
-    from psycopg.conninfo import make_conninfo
-
-    yield pgdata, make_conninfo(dsn, dbname=db)
-    embedded.stop(pgdata)
 
 
 @pytest.mark.once  # it brings its own embedded server whatever DATABASE_URL says

@@ -71,6 +71,7 @@ def test_secrets_never_reach_logs_exports_or_the_database(dsn: str, tmp_path: Pa
             "SMTP_USER": "leadscout",
             "LEADSCOUT_FETCH_TIMEOUT": "2",
             "LEADSCOUT_POLITENESS_DELAY": "0.05",
+            "LEADSCOUT_LOG_FILE": str(tmp_path / "leadscout.log"),
         }
         out = tmp_path / "out"
         result = leadscout(
@@ -85,6 +86,9 @@ def test_secrets_never_reach_logs_exports_or_the_database(dsn: str, tmp_path: Pa
     seen = [result.stdout, result.stderr, pushed.stdout, pushed.stderr, status.stdout, status.stderr]
     seen += [p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix != ".xlsx"]
     seen += [p.read_bytes().decode("latin-1") for p in out.rglob("*.xlsx")]
+    log_file = (tmp_path / "leadscout.log").read_text()
+    assert "DEBUG" in log_file  # the log file got everything -v logs
+    seen.append(log_file)
     with psycopg.connect(dsn, autocommit=True) as conn:
         for table in ("runs", "run_events", "outbox", "run_usage", "company_research", "discovery_candidates"):
             seen += [str(r[0]) for r in conn.execute(f"SELECT t::text FROM pm_pipeline.{table} t")]  # type: ignore[arg-type]

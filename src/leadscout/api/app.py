@@ -157,12 +157,12 @@ def create_app(config: ServerConfig) -> FastAPI:
     return app
 
 
-def _start_workers(config: ServerConfig, dsn: str) -> asyncio.Task[str]:
-    from leadscout.workers.runner import WorkerConfig, run_worker
+def _start_workers(config: ServerConfig, dsn: str) -> asyncio.Task[str | None]:
+    from leadscout.workers.runner import WorkerConfig, run_worker_supervised
 
     settings = config.settings.model_copy(update={"exports_dir": config.exports_dir})
     worker = WorkerConfig(concurrency=config.workers, install_signal_handlers=False)
-    return asyncio.create_task(run_worker(settings, dsn, worker))
+    return asyncio.create_task(run_worker_supervised(settings, dsn, worker))
 
 
 @contextlib.contextmanager

@@ -8,11 +8,15 @@ import logging
 import uuid
 from typing import Any
 
+import psycopg
+import psycopg_pool
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from procrastinate.exceptions import ConnectorException
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from leadscout.db import outage
 from leadscout.errors import (
     BudgetExceeded,
     ConfigError,
@@ -25,6 +29,7 @@ from leadscout.errors import (
 )
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
 MEDIA_TYPE = "application/problem+json"
 
 
@@ -76,9 +81,28 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem_response(exc.status_code, _TITLES.get(exc.status_code, "Error"), str(exc.detail or ""))
 
+    # registered by class, so they answer inside the app (an `Exception` handler would also re-raise)
+    for database_error in (psycopg.Error, psycopg_pool.PoolTimeout, ConnectorException):
+
+        @app.exception_handler(database_error)
+        async def _database(request: Request, exc: Exception) -> JSONResponse:
+            if outage.is_outage(exc):
+                return database_unavailable(request, exc)
+            return _unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
         return _unexpected(request, exc)
+
+
+def database_unavailable(request: Request, exc: BaseException) -> JSONResponse:
+    """The database went away (restart, failover): a 503 the client can retry, not a 500."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, outage.describe(exc))
+    response = problem_response(
+        503, "Database unavailable", "the database is restarting or unreachable; retry in a few seconds"
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -30,7 +30,7 @@ from leadscout.api.schemas import (
     Understanding,
     Workers,
 )
-from leadscout.db import migrate
+from leadscout.db import migrate, outage
 from leadscout.errors import NotFound, UserError
 from leadscout.models import CompanyFacts, RunEvent, Status
 from leadscout.pipeline import export
@@ -197,14 +197,22 @@ async def event_stream(
 
 async def _events(ctx: Context, run_id: UUID, cursor: int, request: Request) -> AsyncIterator[dict[str, str]]:
     while not await request.is_disconnected():
-        rows = await ctx.store.events_since(run_id, cursor, MAX_PAGE)
+        try:
+            rows = await ctx.store.events_since(run_id, cursor, MAX_PAGE)
+            run = None if rows else await ctx.store.get_run(run_id)
+        except Exception as exc:
+            if not outage.is_outage(exc):
+                raise
+            await asyncio.sleep(SSE_POLL_SECONDS * 4)  # the database is restarting: the stream waits for it
+            continue
         for event in rows:
             cursor = event.id
             yield {"id": str(event.id), "data": event.model_dump_json()}  # a plain message: its name is in data
         if rows:
             continue
-        run = await ctx.store.get_run(run_id)
         if run is None or run.status.value in TERMINAL:
+            if await ctx.store.events_since(run_id, cursor, 1):
+                continue  # the last events committed between the two reads: send them first
             yield {"event": "end", "data": json.dumps({"status": run.status.value if run else "gone"})}
             return
         await asyncio.sleep(SSE_POLL_SECONDS)

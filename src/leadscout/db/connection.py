@@ -50,6 +50,7 @@ def open_pool(dsn: str, settings: Settings, *, max_size: int = 8) -> AsyncConnec
         kwargs={"autocommit": True},
         configure=configure,
         check=AsyncConnectionPool.check_connection,
+        timeout=settings.db_wait,
         open=False,
         name="leadscout",
     )

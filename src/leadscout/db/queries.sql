@@ -529,3 +529,7 @@ SELECT j.id, j.task_name, j.args ->> 'run_id' AS run_id,
 SELECT (xact_commit + xact_rollback)::bigint AS transactions, tup_returned::bigint AS rows_read,
        (tup_inserted + tup_updated + tup_deleted)::bigint AS rows_written
   FROM pg_stat_database WHERE datname = current_database();
+
+-- beat_job_engine_worker --
+-- The job engine's heartbeat of one worker, from a thread (no row: the worker was pruned as dead)
+UPDATE procrastinate_workers SET last_heartbeat = NOW() WHERE id = %(worker_id)s RETURNING id;

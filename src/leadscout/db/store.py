@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from uuid import UUID
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, Connection
 from psycopg.errors import UniqueViolation
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
@@ -37,6 +37,12 @@ def _params(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _JSON_LISTS = frozenset({"evidence", "verdicts", "reasons", "attachments"})
+
+
+def beat_job_engine_worker(conn: Connection[Any], worker_id: int) -> bool:
+    """The job engine's heartbeat from a thread's own (blocking) connection; False when the
+    worker's row is gone (pruned as dead)."""
+    return conn.execute(QUERIES["beat_job_engine_worker"], {"worker_id": worker_id}).fetchone() is not None
 
 
 class Store:

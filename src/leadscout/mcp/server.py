@@ -8,6 +8,7 @@ Served over stdio or streamable HTTP with the official ``mcp`` SDK."""
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,8 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import ValidationError
 
+from leadscout import logs
+from leadscout.db import outage
 from leadscout.db.store import Store
 from leadscout.errors import LeadscoutError, UserError
 from leadscout.models import CompanyFacts
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     from leadscout.agents.llm import Llm
 
 PAGE = 50
+log = logging.getLogger(__name__)
 ToolFn = Callable[..., Awaitable[Any]]
 
 
@@ -51,6 +55,13 @@ def _tools_of(server: MCPServer) -> Callable[..., Callable[[ToolFn], ToolFn]]:
                     return await fn(*args, **kwargs)
                 except LeadscoutError as exc:
                     raise ToolError(str(exc)) from None
+                except Exception as exc:
+                    if not outage.is_outage(exc):
+                        raise
+                    log.warning("tool %s met a database outage", fn.__name__, exc_info=exc, extra=logs.FILE_ONLY)
+                    raise ToolError(
+                        f"the database is restarting or unreachable ({outage.describe(exc)}); retry in a few seconds"
+                    ) from None
 
             server.tool(name=name or fn.__name__)(guarded)
             return fn

@@ -14,7 +14,7 @@ import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import procrastinate
@@ -23,11 +23,13 @@ from procrastinate import JobContext
 from procrastinate.jobs import Job, Status
 
 from leadscout.config import Settings
+from leadscout.db import outage
 from leadscout.pipeline import delivery, jobs
 from leadscout.pipeline.stages import Pipeline
 from leadscout.workers.retry import TransientRetry
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -41,9 +43,11 @@ class Units:
     async def run(
         self, context: JobContext, work: Callable[[], Awaitable[str]], on_final: Callable[[str], Awaitable[None]]
     ) -> str:
+        what = f"job {context.job.id} ({context.job.task_name})"
         try:
-            # a job that hangs while its worker lives is never "stalled": give it a deadline
-            return await asyncio.wait_for(work(), timeout=self.settings.job_timeout)
+            # a job that hangs while its worker lives is never "stalled": give it a deadline; a
+            # database outage costs no attempt: the unit (idempotent) runs again once it is back
+            return await self.through_outages(lambda: asyncio.wait_for(work(), timeout=self.settings.job_timeout), what)
         except Exception as exc:
             attempts = context.job.attempts
             if self.retry.is_final(exc, attempts):
@@ -53,8 +57,13 @@ class Units:
                     exc,
                     extra={"action": "job_failed", "job_id": context.job.id},
                 )
-                await on_final(f"{type(exc).__name__}: {exc}")
+                reason = f"{type(exc).__name__}: {exc}"
+                await self.through_outages(lambda: on_final(reason), f"settling {what}")
             raise
+
+    async def through_outages(self, call: Callable[[], Awaitable[T]], what: str) -> T:
+        grace = self.settings.db_outage_grace
+        return await outage.through_outages(call, self.pipeline.store.ping, grace=grace, what=what)
 
     async def on_exhausted(self, job: Job) -> None:
         """A stalled job that has no attempts left: settle its unit like a final failure."""
@@ -74,7 +83,7 @@ class Units:
 
 
 def build_app(settings: Settings, dsn: str, pipeline: Pipeline) -> procrastinate.App:
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=dsn))
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=dsn, timeout=settings.db_wait))
     retry = TransientRetry(base_seconds=settings.retry_base_seconds, max_retries=settings.job_attempts - 1)
     units = Units(pipeline, retry, settings)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from leadscout.db import outage
 from leadscout.db.store import Store
 from leadscout.models import WorkerRow, WorkerStats
 
@@ -91,6 +92,7 @@ class Heartbeat:
     on_stop_request: Callable[[], None]
     metadata: dict[str, Any] = field(default_factory=dict)
     stop_seen: bool = False
+    failures: outage.FailureStreak = field(default_factory=lambda: outage.FailureStreak(log, "heartbeat"))
 
     async def beat(self) -> None:
         run_id, task = self.work.describe()
@@ -106,8 +108,9 @@ class Heartbeat:
                 metadata={**self.metadata, "jobs_done": self.work.finished},
             )
         except Exception as exc:  # the database may be restarting: keep beating
-            log.warning("heartbeat failed, will retry: %s", exc, extra={"action": "heartbeat_failed"})
+            self.failures.failed(exc)
             return
+        self.failures.succeeded()
         if stop and not self.stop_seen:
             self.stop_seen = True
             log.info("stop requested for %s", self.worker_id, extra={"action": "stop_requested"})

@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -24,9 +25,10 @@ from procrastinate import JobContext
 from procrastinate.worker import Worker
 
 from leadscout.config import Settings
+from leadscout.db import outage
 from leadscout.db.connection import data_dir, open_pool
 from leadscout.db.store import Store
-from leadscout.errors import ConfigError, UserError
+from leadscout.errors import ConfigError, TransientError, UserError
 from leadscout.models import Run, Status
 from leadscout.pipeline import jobs
 from leadscout.pipeline.delivery import Delivery, Mailer
@@ -40,6 +42,7 @@ from leadscout.research.mailcheck import MailChecker
 from leadscout.research.search import provider_from_env
 from leadscout.usage import Budget
 from leadscout.workers.app import build_app
+from leadscout.workers.engine import ResilientWorker
 from leadscout.workers.heartbeat import CurrentWork, Heartbeat, upsert_worker_heartbeat
 
 if TYPE_CHECKING:
@@ -61,6 +64,7 @@ class WorkerConfig:
     worker_id: str | None = None
     install_signal_handlers: bool = True
     until: Callable[[], Awaitable[bool]] | None = None  # stop when this returns True
+    outage_limit: float | None = None  # give up when the database stays away this long (None: wait)
     make_source: Callable[[Store], CompanySource] | None = None  # default: the directory
 
 
@@ -145,8 +149,12 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
             signals = _on_signals(stop) if config.install_signal_handlers else []
             try:
                 while not stopping.is_set():
-                    worker = Worker(
+                    worker = ResilientWorker(
                         app,
+                        dsn=dsn,
+                        ping=store.ping,
+                        outage_grace=settings.db_outage_grace,
+                        stall_limit=settings.loop_stall_limit,
                         queues=queues,
                         name=worker_id,
                         concurrency=config.concurrency,
@@ -157,13 +165,16 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
                         stalled_worker_timeout=settings.dead_after,
                         shutdown_graceful_timeout=settings.job_timeout,
                     )
-                    await worker.run()  # type: ignore[no-untyped-call]
+                    try:
+                        await worker.run()  # type: ignore[no-untyped-call]
+                    except Exception as exc:  # a database call of the engine itself failed
+                        log.warning("job engine of %s stopped: %s", worker_id, outage.describe(exc), exc_info=exc)
                     if not stopping.is_set():
-                        # the job engine stops itself when it loses the database (its listener
-                        # fails): wait for the database, then start it again; the sweeper retries
-                        # what the old one left behind
-                        log.warning("worker %s lost the database; restarting its job engine", worker_id)
-                        await _until_database(store, stopping)
+                        # the engine stops itself when it loses the database (its listener or a
+                        # query fails) or asked for a restart: wait for the database, then start a
+                        # new one; the sweeper retries what the old one left behind
+                        log.warning("worker %s restarts its job engine", worker_id)
+                        await _until_database(store, stopping, config.outage_limit)
             finally:
                 for sig in signals:
                     asyncio.get_running_loop().remove_signal_handler(sig)
@@ -179,6 +190,28 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
         await client.aclose()
         await pool.close()
     return worker_id
+
+
+async def run_worker_supervised(
+    settings: Settings, dsn: str, config: WorkerConfig, *, give_up_after: float | None = None
+) -> str | None:
+    """``run_worker`` for in-process workers (``leadscout run``, ``serve``, ``mcp``): when it cannot
+    start or stops on a database outage it starts again, until it ends normally, or until the
+    outage has lasted ``give_up_after`` seconds (None: never give up). A user's mistake (bad
+    settings) is not retried."""
+    started = time.monotonic()
+    delay = 0.5
+    while True:
+        try:
+            return await run_worker(settings, dsn, config)
+        except (UserError, ConfigError):
+            raise
+        except Exception as exc:
+            if give_up_after is not None and time.monotonic() - started > give_up_after:
+                raise
+            log.warning("in-process worker stopped (%s); starting it again", outage.describe(exc), exc_info=exc)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 10.0)
 
 
 def web_tools(settings: Settings, store: Store, client: httpx.AsyncClient) -> WebTools | None:
@@ -258,13 +291,15 @@ def _settled_or(
 
 
 async def _stop_when(condition: Callable[[], Awaitable[bool]], stop: Callable[[], None]) -> None:
+    failures = outage.FailureStreak(log, "checking whether to stop")
     while True:
         try:
             if await condition():
                 stop()
                 return
+            failures.succeeded()
         except Exception as exc:  # a restarting database must not kill the watcher
-            log.warning("stop condition check failed: %s", exc)
+            failures.failed(exc)
         await asyncio.sleep(0.25)
 
 
@@ -279,11 +314,10 @@ def _on_signals(stop: Callable[[], None]) -> list[int]:
     return handled
 
 
-async def _until_database(store: Store, stopping: asyncio.Event) -> None:
-    while not stopping.is_set():
-        try:
-            if await store.ping():
-                return
-        except Exception as exc:  # any trouble reaching it: keep waiting
-            log.info("database not back yet: %s", exc)
-        await asyncio.sleep(1.0)
+async def _until_database(store: Store, stopping: asyncio.Event, limit: float | None) -> None:
+    back = await outage.wait_until_up(store.ping, timeout=limit or float("inf"), stopping=stopping.is_set)
+    if not back and not stopping.is_set():
+        raise TransientError(
+            f"the database has been unreachable for {limit:.0f}s: the run is saved; once PostgreSQL is back "
+            "(`leadscout db status`), `leadscout worker` resumes it"
+        )

@@ -1,0 +1,242 @@
+"""Each entry point (the CLI, the REST API, the MCP server) with its database stopped mid-run: the
+run completes once the database is back, nothing is lost or duplicated, and no traceback
+reaches the user (stderr); a database that stays away ends the CLI with one line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from leadscout.db import embedded
+from tests.conftest import FAST_ENV, ROOT, cli_env
+
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # each brings its own server whatever DATABASE_URL says
+CHARLOTTE = "6 property managers in Charlotte, NC"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until(
+    condition: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen[str], tmp_path: Path
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if proc.poll() is not None:
+            raise AssertionError(f"{what}: the process ended first (exit {proc.returncode})\n{_output(tmp_path)}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout:.0f}s\n{_output(tmp_path)}")
+        time.sleep(0.1)
+
+
+def _output(tmp_path: Path) -> str:
+    said = [(tmp_path / name).read_text()[-3000:] for name in ("stdout", "stderr")]
+    return f"stdout: {said[0]}\nstderr: {said[1]}"
+
+
+def _query(dsn: str, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    try:
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=2) as conn:
+            return conn.execute(sql, args).fetchall()  # type: ignore[arg-type]
+    except psycopg.OperationalError:
+        return []
+
+
+def batches_done(dsn: str) -> bool:
+    return bool(_query(dsn, "SELECT 1 FROM pm_pipeline.run_batches WHERE status = 'done' LIMIT 1"))
+
+
+def run_status(dsn: str, run_id: str) -> str:
+    rows = _query(dsn, "SELECT status FROM pm_pipeline.runs WHERE id = %s", run_id)
+    return str(rows[0][0]) if rows else ""
+
+
+def assert_whole(dsn: str, run_id: str, quantity: int = 6) -> None:
+    """The run delivered ``quantity`` companies, none twice, and no contact twice."""
+    companies = _query(
+        dsn, "SELECT domain FROM pm_pipeline.company_candidates WHERE run_id = %s AND status = 'validated'", run_id
+    )
+    assert len(companies) == len(set(companies)) == quantity, companies
+    contacts = _query(
+        dsn,
+        "SELECT company_id, lower(full_name) FROM pm_pipeline.contact_candidates WHERE run_id = %s",
+        run_id,
+    )
+    assert contacts and len(contacts) == len(set(contacts)), contacts
+
+
+@contextmanager
+def restarted(pgdata: Path, down_for: float = 3.0) -> Iterator[None]:
+    """The database goes away for ``down_for`` seconds, then comes back."""
+    assert embedded.stop(pgdata)
+    try:
+        time.sleep(down_for)
+        yield
+    finally:
+        embedded.start(pgdata)
+
+
+def no_traceback(stderr: str) -> None:
+    assert "Traceback" not in stderr, stderr[-4000:]
+
+
+def launch(tmp_path: Path, dsn: str, *args: str, **env: str) -> subprocess.Popen[str]:
+    """``leadscout ARGS`` in the background, its output in files (a pipe nobody reads can fill up)."""
+    environ = {**cli_env(dsn, **FAST_ENV), "LEADSCOUT_LOG_FILE": str(tmp_path / "leadscout.log"), **env}
+    with (tmp_path / "stdout").open("w") as out, (tmp_path / "stderr").open("w") as err:
+        return subprocess.Popen(
+            [sys.executable, "-m", "leadscout", *args], env=environ, cwd=ROOT, stdout=out, stderr=err, text=True
+        )
+
+
+def finished(proc: subprocess.Popen[str], tmp_path: Path, timeout: float) -> tuple[str, str]:
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return (tmp_path / "stdout").read_text(), (tmp_path / "stderr").read_text()
+
+
+def test_a_cli_run_completes_through_a_database_restart(own_server: tuple[Path, str], tmp_path: Path) -> None:
+    pgdata, dsn = own_server
+    proc = launch(tmp_path, dsn, "run", "--sandbox", CHARLOTTE, "--json", "--out", str(tmp_path))
+    wait_until(lambda: batches_done(dsn), 120, "a first batch", proc, tmp_path)
+    with restarted(pgdata):
+        assert proc.poll() is None, "the CLI died with the database"
+    out, err = finished(proc, tmp_path, 240)
+    assert proc.returncode == 0, err[-4000:]
+    summary = json.loads(out)
+    assert summary["status"] == "completed" and summary["companies_found"] == 6
+    assert_whole(dsn, summary["run_id"])  # nothing lost, nothing twice
+    no_traceback(err)
+
+
+def test_a_database_that_stays_away_ends_the_cli_with_one_line(own_server: tuple[Path, str], tmp_path: Path) -> None:
+    pgdata, dsn = own_server
+    log_file = tmp_path / "leadscout.log"
+    proc = launch(
+        tmp_path,
+        dsn,
+        "run",
+        "--sandbox",
+        CHARLOTTE,
+        "--out",
+        str(tmp_path),
+        LEADSCOUT_DB_OUTAGE_GRACE="4",
+        LEADSCOUT_DB_WAIT="2",
+    )
+    wait_until(lambda: batches_done(dsn), 120, "a first batch", proc, tmp_path)
+    assert embedded.stop(pgdata)
+    try:
+        _out, err = finished(proc, tmp_path, 120)
+    finally:
+        embedded.start(pgdata)
+    assert proc.returncode == 1
+    no_traceback(err)
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "database" in errors[0], err[-3000:]
+    assert "resume" in err and str(log_file) in err  # what to do next, and where the details are
+    assert "Traceback" in log_file.read_text()  # the whole story is in the log file
+    assert run_status(dsn, _only_run(dsn)) == "active"  # saved, not failed: a worker resumes it
+
+
+def _only_run(dsn: str) -> str:
+    rows = _query(dsn, "SELECT id FROM pm_pipeline.runs")
+    assert len(rows) == 1
+    return str(rows[0][0])
+
+
+@contextmanager
+def serving(*args: str, dsn: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    port = free_port()
+    proc = launch(tmp_path, dsn, *args, "--port", str(port), "--out", str(tmp_path))
+
+    def listening() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    try:
+        wait_until(listening, 60, f"leadscout {args[0]} listening", proc, tmp_path)
+        yield proc, port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_the_api_answers_503_while_the_database_is_away_and_its_run_completes(
+    own_server: tuple[Path, str], tmp_path: Path
+) -> None:
+    pgdata, dsn = own_server
+    with serving("serve", "--sandbox", "--workers", "4", dsn=dsn, tmp_path=tmp_path) as (proc, port):
+        api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        created = api.post("/api/v1/runs", json={"request": CHARLOTTE, "geo_scope": "metro"})
+        assert created.status_code == 201, created.text
+        run_id = created.json()["run_id"]
+        wait_until(lambda: batches_done(dsn), 120, "a first batch", proc, tmp_path)
+        with restarted(pgdata):
+            away = api.get("/api/v1/runs")
+            assert away.status_code == 503 and away.headers["content-type"] == "application/problem+json"
+            assert away.headers["retry-after"] and "retry" in away.json()["detail"]
+            assert api.get("/readyz").status_code == 503
+        wait_until(lambda: run_status(dsn, run_id) == "completed", 180, "the run completing", proc, tmp_path)
+        assert api.get(f"/api/v1/runs/{run_id}").json()["status"] == "completed"
+    assert_whole(dsn, run_id)
+    no_traceback((tmp_path / "stderr").read_text())
+
+
+async def test_the_mcp_server_says_so_while_the_database_is_away_and_its_run_completes(
+    own_server: tuple[Path, str], tmp_path: Path
+) -> None:
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    pgdata, dsn = own_server
+    with serving("mcp", "--transport", "http", "--sandbox", "--workers", "4", dsn=dsn, tmp_path=tmp_path) as (
+        proc,
+        port,
+    ):
+        async with (
+            streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            started = await session.call_tool("start_run", {"request": CHARLOTTE})
+            assert not started.is_error, started.content
+            run_id = json.loads(started.content[0].text)["run_id"]
+            await asyncio.to_thread(wait_until, lambda: batches_done(dsn), 120, "a first batch", proc, tmp_path)
+            assert embedded.stop(pgdata)
+            try:
+                await asyncio.sleep(3)
+                away = await session.call_tool("get_run", {"run_id": run_id})
+                assert away.is_error and "database" in away.content[0].text, away.content
+            finally:
+                embedded.start(pgdata)
+            await asyncio.to_thread(
+                wait_until, lambda: run_status(dsn, run_id) == "completed", 180, "the run completing", proc, tmp_path
+            )
+            back = await session.call_tool("get_run", {"run_id": run_id})
+            assert not back.is_error and json.loads(back.content[0].text)["status"] == "completed"
+    assert_whole(dsn, run_id)
+    no_traceback((tmp_path / "stderr").read_text())
