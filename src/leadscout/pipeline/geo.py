@@ -89,6 +89,14 @@ def _state_zips(state: str) -> tuple[tuple[str, float, float], ...]:
     return tuple(rows)
 
 
+def warm() -> None:
+    """Load the ZIP table now (about 0.5 s of C code holding the GIL): a worker does this before it
+    takes jobs, so the first job does not hold up every thread of the process."""
+    import zipcodes
+
+    zipcodes.filter_by(state="DE")  # type: ignore[no-untyped-call,unused-ignore]
+
+
 def _miles(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2

@@ -149,7 +149,9 @@ async def sweep_once(app: procrastinate.App, units: Units, settings: Settings) -
         run_id = job.task_kwargs.get("run_id")
         if run_id and outcome == "retried":
             await units.pipeline.store.insert_event(
-                UUID(str(run_id)), "job_recovered", {"task": job.task_name, "job_id": job.id, "attempts": job.attempts}
+                UUID(str(run_id)),
+                "job_recovered",
+                {"task": job.task_name, "job_id": job.id, "attempts": job.attempts, "engine_worker": job.worker_id},
             )
     retried, settled = outcomes["retried"], outcomes["settled"]
     unpinned = await units.pipeline.store.unpin_orphaned_runs()

@@ -58,6 +58,7 @@ class ThreadHeartbeat:
         conn: psycopg.Connection[Any] | None = None
         warned_stall = False
         streak = outage.FailureStreak(log, "job engine heartbeat")
+        last_beat = time.monotonic()
         while not self._stopped.wait(self.interval):
             stalled_for = time.monotonic() - self.loop_seen
             if stalled_for > self.stall_limit:
@@ -77,6 +78,10 @@ class ThreadHeartbeat:
                 conn = None
                 continue
             streak.succeeded()
+            now = time.monotonic()
+            if now - last_beat > self.interval * 3:  # the thread itself was held up (GIL, CPU)
+                log.warning("job engine heartbeat came %.1fs after the one before", now - last_beat)
+            last_beat = now
             if not alive:
                 log.warning("job engine worker %s was pruned as dead; restarting the engine", self.worker_id)
                 self.on_lost()

@@ -30,7 +30,7 @@ from leadscout.db.connection import data_dir, open_pool
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError, TransientError, UserError
 from leadscout.models import Run, Status
-from leadscout.pipeline import jobs
+from leadscout.pipeline import geo, jobs
 from leadscout.pipeline.delivery import Delivery, Mailer
 from leadscout.pipeline.sources import CompanySource
 from leadscout.pipeline.stages import Pipeline
@@ -86,6 +86,7 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
     if config.worker_type not in jobs.WORKER_TYPES:
         raise UserError(f"unknown worker type {config.worker_type!r}; use one of: " + ", ".join(jobs.WORKER_TYPES))
     worker_id = config.worker_id or new_worker_id(config.worker_type)
+    await asyncio.to_thread(geo.warm)
     pool = open_pool(dsn, settings, max_size=config.concurrency + 3)
     await pool.open(wait=True, timeout=30)
     store = Store(pool)
