@@ -206,3 +206,42 @@ async def work_until_settled(
     final = await store.get_run(run.id)
     assert final is not None
     return final
+
+
+def run_stories(dsn: str, per_run: int = 60) -> str:
+    """Every run in the database with its last events: what a failed test that waited for a run
+    prints, so the failure says what the run did."""
+    lines: list[str] = []
+    try:
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=3) as conn:
+            runs = conn.execute(
+                "SELECT id, status, stage, target_quantity FROM pm_pipeline.runs ORDER BY created_at"
+            ).fetchall()
+            for run_id, status, stage, target in runs:
+                lines.append(f"run {run_id}: {status} (stage {stage}, target {target})")
+                events = conn.execute(
+                    "SELECT created_at, event, entity_id, payload::text FROM ("
+                    " SELECT * FROM pm_pipeline.run_events WHERE run_id = %s ORDER BY id DESC LIMIT %s"
+                    ") e ORDER BY id",
+                    [run_id, per_run],
+                ).fetchall()
+                lines += [
+                    f"  {at:%H:%M:%S.%f} {event} {entity or ''} {payload[:300]}"
+                    for at, event, entity, payload in events
+                ]
+    except psycopg.Error as exc:
+        lines.append(f"(the runs could not be read: {exc})")
+    return "\n".join(lines) or "(no runs)"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed test that used a database shows the event story of each of its runs."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when != "call" or not report.failed:
+        return
+    funcargs = getattr(item, "funcargs", {})
+    dsn = funcargs.get("dsn") or (funcargs.get("own_server") or (None, None))[1]
+    if dsn:
+        report.sections.append(("run event stories", run_stories(dsn)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 from pathlib import Path
 
 import httpx
@@ -15,7 +16,8 @@ from leadscout.config import Settings
 from leadscout.crm.hubspot import HubSpot, push_run, sync_suppression
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError
-from leadscout.models import CompanyFacts, Stage, Status
+from leadscout.models import CompanyFacts, NewOutboxMessage, Stage, Status
+from leadscout.pipeline import jobs
 from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.decisions import Decision, decide
 from leadscout.pipeline.delivery import send_notification
@@ -147,6 +149,40 @@ async def test_completion_writes_files_and_notifies_exactly_once(
     assert (await send_notification(store, mailer(web_settings), message.id)).startswith("skipped")
     assert len(sandbox.mail.handler.messages) == before + 1
     assert [e.event for e in await store.events_since(run.id)].count("run_completed") == 1
+
+
+async def test_a_worker_that_cannot_send_mail_never_takes_a_notification(
+    sandbox: SandboxServer, store: Store, web_settings: Settings, dsn: str
+) -> None:
+    """The hang of `leadscout run` beside a dashboard: a worker without SMTP_HOST took the
+    notification job, called it done, and left the message pending for ever."""
+    run = await create_run(store, parse_criteria({"quantity": 1, "state": "TX"}), batch_size=10)
+    message = NewOutboxMessage(
+        run_id=run.id, kind="run_completed", dedupe_key=f"test:{run.id}", recipients=["ops@leadscout.test"],
+        subject="ready", body="ready", status="pending",
+    )  # fmt: skip
+    async with store.transaction() as conn:  # what a completing worker with SMTP_HOST commits
+        message_id = await store.insert_outbox(message, conn)
+        assert message_id is not None
+        await jobs.enqueue(store, conn, jobs.notify_job(run, message_id))
+    deaf = web_settings.model_copy(update={"smtp_host": None})
+    loops = 0
+
+    async def a_while() -> bool:
+        nonlocal loops
+        loops += 1
+        return loops > 12  # about 3 s of a worker that cannot send mail
+
+    await run_worker(deaf, dsn, WorkerConfig(concurrency=2, install_signal_handlers=False, until=a_while))
+    assert [m.status for m in await store.list_outbox(run.id)] == ["pending"]
+
+    deadline = time.monotonic() + 30
+
+    async def notified() -> bool:
+        return time.monotonic() > deadline or [m.status for m in await store.list_outbox(run.id)] != ["pending"]
+
+    await run_worker(web_settings, dsn, WorkerConfig(concurrency=2, install_signal_handlers=False, until=notified))
+    assert [m.status for m in await store.list_outbox(run.id)] == ["sent"]  # the job waited for a worker that can
 
 
 async def test_contacts_short_then_user_decisions(

@@ -81,11 +81,12 @@ class Delivery:
 async def send_notification(store: Store, mailer: Mailer | None, message_id: UUID) -> str:
     """Send one outbox message. Transient SMTP trouble raises TransientError (the job retries);
     a refusal is final. A message already sent is never sent again."""
-    if mailer is None:
-        return "held: SMTP_HOST is not set"
     message = await store.claim_outbox(message_id)
     if message is None:
         return "skipped: already sent or settled"
+    if mailer is None:  # only a job queued by an older release reaches a worker without SMTP_HOST
+        await store.settle_outbox(message.id, "held", "the worker that took it has no SMTP_HOST")
+        return "held: SMTP_HOST is not set"
     email = EmailMessage()
     email["From"] = mailer.sender
     email["To"] = ", ".join(message.recipients)

@@ -23,7 +23,7 @@ QUEUE_OF = {
     RESEARCH: "company_research",
     CONTACTS: "contact_research",
     COMPLETE: "lead_list",
-    NOTIFY: "lead_list",
+    NOTIFY: "notification",  # only workers that can send mail listen here (see lane_queues)
 }
 # Higher runs first (procrastinate orders by priority, then age): work that finishes a run in
 # flight goes ahead of new discovery, so a deep queue does not delay lists that are nearly done.
@@ -37,9 +37,14 @@ WORKER_TYPES = {
 }
 
 
-def lane_queues(worker_type: str, lane: str | None) -> list[str]:
-    """The queues a worker listens to: shared ones, or a pinned run's lane."""
-    return [f"{q}@{lane}" if lane else q for q in WORKER_TYPES[worker_type]]
+def lane_queues(worker_type: str, lane: str | None, *, can_mail: bool = False) -> list[str]:
+    """The queues a worker listens to: shared ones, or a pinned run's lane. Notifications go only
+    to a worker that can send them (SMTP_HOST set): one without would take the job and leave the
+    message unsent (a `leadscout run` waiting for it then waited for ever)."""
+    queues = list(WORKER_TYPES[worker_type])
+    if can_mail and "lead_list" in queues:
+        queues.append(QUEUE_OF[NOTIFY])
+    return [f"{q}@{lane}" if lane else q for q in queues]
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,8 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
     work = CurrentWork()
     filter_run = await _pin_filtered_run(store, settings, worker_id, config.worker_type)
     lane = filter_run.lane if filter_run else None
-    queues = [*jobs.lane_queues(config.worker_type, lane), jobs.MAINTENANCE_QUEUE]
+    can_mail = pipeline.delivery is not None and pipeline.delivery.mailer is not None
+    queues = [*jobs.lane_queues(config.worker_type, lane, can_mail=can_mail), jobs.MAINTENANCE_QUEUE]
     until = config.until
     if filter_run is not None:
         until = _settled_or(store, filter_run.id, config.until)
