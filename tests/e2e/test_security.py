@@ -41,6 +41,7 @@ def worker_role(dsn: str) -> Iterator[str]:
         conn.execute(f"DROP ROLE {role}")  # type: ignore[arg-type]
 
 
+@pytest.mark.sql
 def test_a_least_privilege_role_works_a_run_but_cannot_touch_the_schema(
     dsn: str, worker_role: str, world_csv: Path, tmp_path: Path
 ) -> None:

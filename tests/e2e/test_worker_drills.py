@@ -107,6 +107,7 @@ def delivered(dsn: str, run_id: str) -> list[str]:
     return [r[0] for r in query(dsn, "SELECT domain FROM pm_pipeline.company_candidates WHERE run_id = %s", run_id)]
 
 
+@pytest.mark.sql
 def test_kill9_mid_batch_second_worker_resumes_from_checkpoint(dsn: str, world_csv: Path, workers: Workers) -> None:
     leadscout("directory", "import", str(world_csv), dsn=dsn)
     run_id = new_run(dsn, "-n", "25", "--city", "Austin", "--state", "TX")

@@ -20,7 +20,7 @@ from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.runs import create_run
 from tests.conftest import leadscout
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.sql]
 PROBLEM = "application/problem+json"
 
 

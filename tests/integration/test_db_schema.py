@@ -12,7 +12,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from leadscout.db import migrate
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.sql]
 
 
 def test_upgrade_is_idempotent_and_ordered(empty_dsn: str) -> None:

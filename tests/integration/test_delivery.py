@@ -30,7 +30,7 @@ from leadscout.workers.runner import WorkerConfig, mailer, run_worker
 from tests.conftest import work_until_settled
 from tests.integration.conftest import run_short_of_contacts
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.sql]
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from procrastinate.worker import Worker
 from leadscout.db import embedded
 from leadscout.workers.engine import ResilientWorker
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.sql]
 DEAD_AFTER = 2.0
 HEARTBEAT = 0.5
 

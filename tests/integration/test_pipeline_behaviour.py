@@ -18,7 +18,7 @@ from leadscout.pipeline.sources import CompanySource, DirectorySource, SourceRes
 from tests.conftest import shared_data, work_until_settled
 from tests.integration.conftest import run_short_of_contacts
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.sql]
 
 
 @dataclass

@@ -24,7 +24,7 @@ from leadscout.sandbox.server import SandboxServer
 from leadscout.workers import heartbeat as hb
 from leadscout.workers.runner import WorkerConfig, run_worker
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.sql]
 LINE = "=" * 34
 
 
