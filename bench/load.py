@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from leadscout import bench  # noqa: E402
+from leadscout.criteria import parse_criteria  # noqa: E402
 from leadscout.db.store import Store  # noqa: E402
 from leadscout.models import Status  # noqa: E402
-from leadscout.pipeline.criteria import parse_criteria  # noqa: E402
 from leadscout.pipeline.runs import create_run  # noqa: E402
 from leadscout.sandbox.faults import LatencyProfile  # noqa: E402
 from leadscout.sandbox.server import SandboxServer  # noqa: E402

@@ -33,11 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from leadscout.config import Settings  # noqa: E402
+from leadscout.criteria import Criteria, parse_criteria  # noqa: E402
 from leadscout.db import embedded, migrate  # noqa: E402
 from leadscout.db.connection import open_pool  # noqa: E402
 from leadscout.db.store import Store  # noqa: E402
 from leadscout.models import Company, Contact, Status  # noqa: E402
-from leadscout.pipeline.criteria import Criteria, parse_criteria  # noqa: E402
 from leadscout.pipeline.request import parse_request  # noqa: E402
 from leadscout.pipeline.runs import create_run  # noqa: E402
 from leadscout.pipeline.web_source import rejection_summary  # noqa: E402

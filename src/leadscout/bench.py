@@ -38,11 +38,11 @@ from psycopg.conninfo import make_conninfo
 from pydantic import BaseModel, Field
 
 from leadscout.config import Settings
+from leadscout.criteria import parse_criteria
 from leadscout.db import embedded, migrate
 from leadscout.db.connection import open_pool
 from leadscout.db.store import Store
 from leadscout.models import Status
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.runs import create_run, summarize
 from leadscout.sandbox.faults import LatencyProfile
 from leadscout.sandbox.server import SandboxServer

@@ -13,9 +13,9 @@ import pytest
 from pydantic import SecretStr
 
 from leadscout.config import Settings
+from leadscout.criteria import Criteria, parse_criteria
 from leadscout.db.store import Store
 from leadscout.models import Run, Stage, Status
-from leadscout.pipeline.criteria import Criteria, parse_criteria
 from leadscout.pipeline.decisions import Decision, decide
 from leadscout.pipeline.runs import create_run, summarize
 from leadscout.sandbox.llm import ChatRequest, Reply, ResearcherBrain, ScriptedLLM

@@ -20,10 +20,10 @@ import psycopg
 import pytest
 
 from leadscout.config import Settings
+from leadscout.criteria import parse_criteria
 from leadscout.db import embedded, migrate
 from leadscout.db.connection import open_pool
 from leadscout.db.store import Store
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.runs import create_run
 from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import World, build

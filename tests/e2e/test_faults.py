@@ -10,9 +10,9 @@ import psycopg
 import pytest
 
 from leadscout.config import Settings
+from leadscout.criteria import parse_criteria
 from leadscout.db.store import Store
 from leadscout.models import Status
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.runs import create_run, summarize
 from leadscout.sandbox.faults import PROFILES, FaultProfile
 from leadscout.sandbox.server import SandboxServer

@@ -23,9 +23,9 @@ from pydantic import SecretStr
 from leadscout.agents.llm import build_llm
 from leadscout.agents.tasks import PARSE_INSTRUCTIONS, CriteriaDraft
 from leadscout.config import Settings
+from leadscout.criteria import parse_criteria
 from leadscout.db.store import Store
 from leadscout.models import Status
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.runs import create_run
 from leadscout.sandbox.server import SandboxServer
 from tests.conftest import work_until_settled

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from leadscout.criteria import parse_criteria
 from leadscout.db.store import Store
 from leadscout.models import Run
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.directory import import_file
 from leadscout.pipeline.runs import create_run
 from leadscout.sandbox.server import SandboxServer

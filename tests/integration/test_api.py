@@ -14,9 +14,9 @@ import pytest
 
 from leadscout.api.app import ServerConfig, check_exposure, create_app, serving
 from leadscout.config import Settings
+from leadscout.criteria import parse_criteria
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.runs import create_run
 from tests.conftest import leadscout
 

@@ -13,12 +13,12 @@ import pytest
 from openpyxl import load_workbook
 
 from leadscout.config import Settings
+from leadscout.criteria import parse_criteria
 from leadscout.crm.hubspot import HubSpot, push_run, sync_suppression
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError
 from leadscout.models import CompanyFacts, NewOutboxMessage, Stage, Status
 from leadscout.pipeline import jobs
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.decisions import Decision, decide
 from leadscout.pipeline.delivery import send_notification
 from leadscout.pipeline.directory import import_file

@@ -12,10 +12,10 @@ import pytest
 from leadscout.agents.llm import Llm, build_llm
 from leadscout.agents.tasks import CriteriaDraft, companies_on_list_page, judge_unknown, parse_request, write_brief
 from leadscout.config import Settings
+from leadscout.criteria import parse_criteria
 from leadscout.db.store import Store
 from leadscout.errors import BudgetExceeded, LlmError
 from leadscout.models import CompanyFacts, Evidence, Fact, Verdict
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.request import understand
 from leadscout.research.extract import Link, PageFacts
 from leadscout.research.fetch import FetchResult

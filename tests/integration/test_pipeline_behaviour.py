@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from leadscout.config import Settings
+from leadscout.criteria import Criteria, parse_criteria
 from leadscout.db.store import Store
 from leadscout.errors import PermanentError, TransientError
 from leadscout.models import Run, Stage, Status
-from leadscout.pipeline.criteria import Criteria, parse_criteria
 from leadscout.pipeline.directory import import_file
 from leadscout.pipeline.runs import create_run
 from leadscout.pipeline.sources import CompanySource, DirectorySource, SourceResult

@@ -16,9 +16,9 @@ import psycopg
 import pytest
 
 from leadscout.config import Settings
+from leadscout.criteria import parse_criteria
 from leadscout.db.store import Store
 from leadscout.models import Stage, Status
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.runs import create_run, summarize
 from leadscout.sandbox.server import SandboxServer
 from leadscout.workers import heartbeat as hb

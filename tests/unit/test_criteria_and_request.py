@@ -1,7 +1,7 @@
 import pytest
 
+from leadscout.criteria import parse_criteria
 from leadscout.errors import InvalidCriteria
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.request import parse_request
 
 

@@ -7,9 +7,9 @@ from uuid import uuid4
 
 import pytest
 
+from leadscout.criteria import parse_criteria
 from leadscout.errors import UserError
 from leadscout.models import Company, CompanyFacts, CriterionVerdict, Fact, PmsFact, Verdict
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.decisions import Decision, revise
 from leadscout.research.company import contradictions, fit
 from leadscout.research.emails import guesses, infer_pattern, is_role, name_parts, patterns_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leadscout.pipeline.criteria import parse_criteria
+from leadscout.criteria import parse_criteria
 from leadscout.pipeline.stages import discovery_options, near_miss_summary
 from leadscout.pipeline.web_source import normalise_name, query_plan
 from leadscout.research.extract import extract, unit_claims

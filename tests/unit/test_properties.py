@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from leadscout.criteria import parse_criteria
 from leadscout.errors import ImportFileError, InvalidCriteria, UserError
-from leadscout.pipeline.criteria import parse_criteria
 from leadscout.pipeline.directory import parse_row, read_rows
 from leadscout.pipeline.request import build_criteria, parse_request
 from leadscout.research.domains import InvalidDomain, company_domain, registrable_domain

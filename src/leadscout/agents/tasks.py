@@ -18,8 +18,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from leadscout.agents.llm import Llm
+from leadscout.criteria import Criteria
 from leadscout.models import CompanyFacts, CriterionVerdict, Evidence, ResearchBrief, Verdict
-from leadscout.pipeline.criteria import Criteria
 from leadscout.research.domains import InvalidDomain, company_domain
 from leadscout.research.extract import Address, PageFacts, UnitClaim
 from leadscout.research.fetch import FetchResult

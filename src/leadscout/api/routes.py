@@ -30,11 +30,11 @@ from leadscout.api.schemas import (
     Understanding,
     Workers,
 )
+from leadscout.criteria import Criteria
 from leadscout.db import migrate, outage
 from leadscout.errors import NotFound, UserError
 from leadscout.models import CompanyFacts, RunEvent, Status
 from leadscout.pipeline import export
-from leadscout.pipeline.criteria import Criteria
 from leadscout.pipeline.decisions import Decision, decide
 from leadscout.pipeline.launch import Launch, Prepared, prepare, start
 from leadscout.pipeline.runs import RunSummary, cancel_run, get_run_or_raise, summarize

@@ -16,11 +16,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, ValidationError
 
+from leadscout.criteria import Criteria
 from leadscout.db.store import Store
 from leadscout.errors import Conflict, InvalidCriteria, UserError
 from leadscout.models import Run, Stage, Status
 from leadscout.pipeline import jobs, state
-from leadscout.pipeline.criteria import Criteria
 from leadscout.pipeline.runs import get_run_or_raise
 
 Action = Literal["expand_location", "loosen_pms", "lower_units", "accept_partial", "continue", "raise_budget"]

@@ -12,10 +12,10 @@ from email.utils import formatdate
 from pathlib import Path
 from uuid import UUID
 
+from leadscout.criteria import Criteria
 from leadscout.db.store import Store
 from leadscout.errors import PermanentError, TransientError
 from leadscout.models import NewOutboxMessage, Run, StageProgress
-from leadscout.pipeline.criteria import Criteria
 from leadscout.pipeline.export import export_run
 
 COMPLETION_FORMATS = ("csv", "json", "xlsx")

@@ -13,8 +13,8 @@ from typing import Any
 
 from leadscout.db.store import Store
 from leadscout.errors import ImportFileError
+from leadscout.geo import state_code
 from leadscout.models import DirectoryCompany, DirectoryContact
-from leadscout.pipeline.geo import state_code
 from leadscout.research import vendors
 from leadscout.research.domains import InvalidDomain, company_domain
 

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from leadscout.criteria import problems
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError, InvalidCriteria
 from leadscout.models import Run
-from leadscout.pipeline.criteria import problems
 from leadscout.pipeline.request import Understood, understand
 from leadscout.pipeline.runs import create_run
 from leadscout.research.search import provider_from_env

@@ -9,9 +9,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from leadscout.criteria import Criteria, parse_criteria
 from leadscout.errors import BudgetExceeded, LlmError, UserError
-from leadscout.pipeline.criteria import Criteria, parse_criteria
-from leadscout.pipeline.geo import STATES, state_code
+from leadscout.geo import STATES, state_code
 from leadscout.research import vendors
 from leadscout.usage import Budget, Meter, Usage, metering
 

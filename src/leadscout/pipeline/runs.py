@@ -8,11 +8,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from leadscout.criteria import Criteria
 from leadscout.db.store import Store
 from leadscout.errors import NotFound
 from leadscout.models import OutboxMessage, Run, Status
 from leadscout.pipeline import jobs
-from leadscout.pipeline.criteria import Criteria
 from leadscout.usage import Usage, project
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from leadscout.criteria import Criteria
 from leadscout.db.store import Store
 from leadscout.models import (
     Company,
@@ -19,7 +20,6 @@ from leadscout.models import (
     PmsFact,
     Run,
 )
-from leadscout.pipeline.criteria import Criteria
 from leadscout.research.company import finish, research_site
 from leadscout.research.contacts import UNRANKED, title_rank
 from leadscout.research.fetch import Fetcher

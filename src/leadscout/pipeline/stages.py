@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from leadscout import usage
+from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
 from leadscout.errors import BudgetExceeded, ConfigError, LlmError
 from leadscout.models import Company, CompanyFacts, NewCompany, Run, Stage, Status
 from leadscout.pipeline import jobs, state
 from leadscout.pipeline.contacts import WebContactSource
-from leadscout.pipeline.criteria import Criteria
 from leadscout.pipeline.delivery import Delivery
 from leadscout.pipeline.sources import (
     ChainContactSource,

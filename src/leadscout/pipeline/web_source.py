@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
 from leadscout.errors import BudgetExceeded, LlmError, TransientError
 from leadscout.models import Evidence, NewCompany, Run, Verdict
-from leadscout.pipeline.criteria import Criteria
 from leadscout.pipeline.sources import SourceResult
 from leadscout.research import vendors
 from leadscout.research.domains import registrable_domain

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from leadscout.criteria import Criteria
 from leadscout.models import Company, CompanyFacts, CriterionVerdict, Evidence, Fact, PmsFact, Verdict
-from leadscout.pipeline.criteria import Criteria
 from leadscout.research.extract import PageFacts
 from leadscout.research.fetch import Fetcher, FetchResult
 from leadscout.research.pms import Tier

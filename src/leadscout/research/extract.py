@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from pydantic import BaseModel, Field
 from selectolax.lexbor import LexborHTMLParser
 
-from leadscout.pipeline.geo import state_code
+from leadscout.geo import state_code
 
 MAX_TEXT = 200_000
 

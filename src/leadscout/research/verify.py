@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
+from leadscout.criteria import Criteria
 from leadscout.models import CriterionVerdict, Evidence, Verdict
-from leadscout.pipeline.criteria import Criteria
 from leadscout.research import vendors
 from leadscout.research.domains import InvalidDomain, company_domain
 from leadscout.research.extract import Address, PageFacts, UnitClaim, extract

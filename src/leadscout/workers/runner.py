@@ -24,13 +24,14 @@ import httpx
 from procrastinate import JobContext
 from procrastinate.worker import Worker
 
+from leadscout import geo
 from leadscout.config import Settings
 from leadscout.db import outage
 from leadscout.db.connection import data_dir, open_pool
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError, TransientError, UserError
 from leadscout.models import Run, Status
-from leadscout.pipeline import geo, jobs
+from leadscout.pipeline import jobs
 from leadscout.pipeline.delivery import Delivery, Mailer
 from leadscout.pipeline.sources import CompanySource
 from leadscout.pipeline.stages import Pipeline

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from leadscout.errors import InvalidCriteria
-from leadscout.pipeline.geo import state_code
+from leadscout.geo import state_code
 from leadscout.research import vendors
 from leadscout.research.domains import InvalidDomain, registrable_domain
 
@@ -84,7 +84,7 @@ class Criteria(BaseModel):
 
     def allowed_cities(self) -> list[str]:
         """Every city a company's HQ may be in (the explicit geography policy)."""
-        from leadscout.pipeline.geo import metro_cities
+        from leadscout.geo import metro_cities
 
         if not self.cities or self.state is None:
             return []
