@@ -90,11 +90,13 @@ def _state_zips(state: str) -> tuple[tuple[str, float, float], ...]:
 
 
 def warm() -> None:
-    """Load the ZIP table now (about 0.5 s of C code holding the GIL): a worker does this before it
-    takes jobs, so the first job does not hold up every thread of the process."""
+    """Load the ZIP tables now (about a second of C code holding the GIL): a worker does this
+    before it takes jobs, so the first job does not hold up every thread of the process."""
     import zipcodes
 
     zipcodes.filter_by(state="DE")  # type: ignore[no-untyped-call,unused-ignore]
+    _cities()
+    _zips()
 
 
 def _miles(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -122,3 +124,62 @@ def metro_cities(city: str, state: str, radius_miles: float) -> list[str]:
             nearest[name] = d
     nearest[city.title()] = 0.0
     return sorted(nearest, key=lambda n: (nearest[n], n))
+
+
+# -- places -------------------------------------------------------------------------------------------
+@cache
+def _cities() -> dict[str, frozenset[str]]:
+    """City name (lower case) -> the states that have a place of that name (the `zipcodes` table)."""
+    import zipcodes
+
+    table: dict[str, set[str]] = {}
+    for z in zipcodes.list_all():  # type: ignore[no-untyped-call,unused-ignore]
+        for name in [z.get("city"), *(z.get("acceptable_cities") or [])]:
+            if name:
+                table.setdefault(str(name).lower(), set()).add(str(z["state"]))
+    return {name: frozenset(states) for name, states in table.items()}
+
+
+@cache
+def _zip_counts() -> dict[tuple[str, str], int]:
+    import zipcodes
+
+    counts: dict[tuple[str, str], int] = {}
+    for z in zipcodes.list_all():  # type: ignore[no-untyped-call,unused-ignore]
+        key = (str(z["city"]).lower(), str(z["state"]))
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def main_state(city: str) -> str | None:
+    """The state of the largest place of that name (the one with the most ZIP codes): what
+    "Minneapolis-based" means without a state."""
+    states = city_states(city)
+    if not states:
+        return None
+    counts = _zip_counts()
+    return max(sorted(states), key=lambda st: counts.get((city.lower(), st), 0))
+
+
+@cache
+def _zips() -> dict[str, tuple[str, str]]:
+    import zipcodes
+
+    return {str(z["zip_code"]): (str(z["city"]).title(), str(z["state"])) for z in zipcodes.list_all()}  # type: ignore[no-untyped-call,unused-ignore]
+
+
+def city_states(name: str) -> frozenset[str]:
+    """The states with a city (or town) of this name; empty when there is none."""
+    return _cities().get(" ".join(name.split()).lower().replace("saint ", "st. "), frozenset()) or _cities().get(
+        " ".join(name.split()).lower(), frozenset()
+    )
+
+
+def is_city(name: str, state: str | None = None) -> bool:
+    states = city_states(name)
+    return bool(states) and (state is None or state in states)
+
+
+def zip_place(zip_code: str) -> tuple[str, str] | None:
+    """(city, state) of a 5-digit ZIP, or None."""
+    return _zips().get(zip_code[:5])

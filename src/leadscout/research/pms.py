@@ -19,7 +19,8 @@ from pydantic import BaseModel, Field
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from leadscout.models import Evidence
-from leadscout.research.vendors import vendors
+from leadscout.research.page import sentences
+from leadscout.research.vendors import vendor_domains, vendors
 
 
 class Tier(StrEnum):
@@ -122,77 +123,167 @@ def _snippet(text: str, limit: int = 300) -> str:
     return " ".join(text.split())[:limit]
 
 
+_URL_ATTRS = ("href", "src", "action", "formaction", "data", "data-href", "data-url", "data-link", "data-src",
+              "data-portal", "data-target", "value")  # fmt: skip
+_ABSOLUTE_URL = re.compile(r"https?:\\?/\\?/[^\s\"'<>()\\]{3,300}", re.IGNORECASE)
+_JS_TARGET = re.compile(
+    r"(?:location(?:\.href)?\s*=|location\.(?:assign|replace)\(|window\.open\()\s*['\"`]([^'\"`]{1,300})['\"`]"
+)
+_HOST_IN_TEXT = re.compile(r"\b(?:https?://)?((?:[a-z0-9\[\]-]+\.)+(?:com|io|net)(?:/[^\s,;)\"']*)?)", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"your|account|name|company|\[|\]", re.IGNORECASE)
+
+
 def _matches_in_page(page: Page) -> list[tuple[LinkMatch, str]]:
     found: list[tuple[LinkMatch, str]] = []
     base = page.final_url or page.url
     if page.final_url and page.final_url != page.url and (m := classify_url(page.final_url)):
         found.append((m, f"{page.url} redirects to {page.final_url}"))
+    elif (m := classify_url(base)) is not None and m.tier == Tier.STRONG:
+        found.append((m, f"the page itself is a portal: {base}"))  # a company's vendor-hosted resident site
     if not page.html:
         return found
     tree = HTMLParser(page.html)
-    for selector, attr in (
-        ("a", "href"),
-        ("iframe", "src"),
-        ("form", "action"),
-        ("link", "href"),
-        ("script", "src"),
-        ("area", "href"),
-    ):
-        for node in tree.css(f"{selector}[{attr}]"):
-            raw = (node.attributes.get(attr) or "").strip()
-            if not raw or raw.startswith(("#", "mailto:", "tel:", "javascript:")):
-                continue
-            try:
-                m = classify_url(urljoin(base, raw))
-            except ValueError:  # a malformed link is skipped, never fatal
-                continue
-            if m is None:
-                continue
-            if selector == "script" and m.tier == Tier.STRONG:
-                m = m.model_copy(update={"tier": Tier.MEDIUM})  # a script is a widget, not a portal
-            label = _snippet(node.text() or "") or selector
-            found.append((m, f'<{selector} {attr}="{raw[:200]}"> {label}'))
-    for node in tree.css("meta[http-equiv]"):
-        if (node.attributes.get("http-equiv") or "").lower() == "refresh":
-            content = node.attributes.get("content") or ""
-            target = content.split("url=", 1)[-1].strip(" '\"") if "url=" in content.lower() else ""
-            try:
-                m = classify_url(urljoin(base, target)) if target else None
-            except ValueError:
-                m = None
-            if m is not None:
-                found.append((m, f"meta refresh to {target[:200]}"))
-    found.extend(_script_and_text_matches(tree))
+    found.extend(_attribute_matches(tree, base))
+    found.extend(_inline_script_matches(tree, base))
+    found.extend(_script_and_text_matches(tree, own_page=not _vendor_page(base)))
     return found
 
 
-def _script_and_text_matches(tree: HTMLParser) -> list[tuple[LinkMatch, str]]:
+def _targets(tag: str, attr: str, value: str, attrs: dict[str, str | None]) -> list[str]:
+    if attr == "onclick":
+        return _JS_TARGET.findall(value)
+    if attr == "content" and tag == "meta":
+        refresh = (attrs.get("http-equiv") or "").lower() == "refresh"
+        if refresh and "url" in value.lower():
+            return [re.split(r"url\s*=", value, flags=re.IGNORECASE)[-1].strip(" '\"")]
+        return []
+    if attr in _URL_ATTRS and not value.startswith(("#", "mailto:", "tel:", "javascript:")):
+        return [value]
+    return []
+
+
+def _attribute_matches(tree: HTMLParser, base: str) -> list[tuple[LinkMatch, str]]:
+    """Every URL-bearing attribute of every element (links, forms, frames, scripts, ``data-*``,
+    ``onclick``), and ``<meta http-equiv=refresh>``."""
+    found: list[tuple[LinkMatch, str]] = []
+    for node in tree.css("*"):
+        attrs = node.attributes
+        tag = node.tag or ""
+        for attr, raw in (attrs or {}).items():
+            for target in _targets(tag, attr, (raw or "").strip(), attrs):
+                try:
+                    m = classify_url(urljoin(base, target))
+                except ValueError:  # a malformed link is skipped, never fatal
+                    continue
+                if m is None:
+                    continue
+                if tag == "script" and m.tier == Tier.STRONG:
+                    m = m.model_copy(update={"tier": Tier.MEDIUM})  # a script is a widget, not a portal
+                label = _snippet(node.text() or "") if tag in ("a", "button", "area") else ""
+                found.append((m, f'<{tag} {attr}="{target[:200]}"> {label}'.strip()))
+    return found
+
+
+def _inline_script_matches(tree: HTMLParser, base: str) -> list[tuple[LinkMatch, str]]:
+    """Portal URLs written in a page's own code: ``const PORTAL_URL = "https://acme.appfolio.com"``,
+    ``window.location = '...'``, JSON configuration."""
+    found: list[tuple[LinkMatch, str]] = []
+    for node in tree.css("script:not([src])"):
+        code = (node.text() or "")[:200_000]
+        targets = [u.replace("\\/", "/") for u in _ABSOLUTE_URL.findall(code)] + _JS_TARGET.findall(code)
+        for target in dict.fromkeys(targets):
+            try:
+                m = classify_url(urljoin(base, target))
+            except ValueError:
+                continue
+            if m is not None:
+                found.append((m, f"page code links {target[:200]}"))
+    return found
+
+
+def _vendor_page(url: str) -> bool:
+    """A vendor's own site (marketing, help, docs): what it says about portals is not a company's."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in vendor_domains())
+
+
+def _script_and_text_matches(tree: HTMLParser, *, own_page: bool = True) -> list[tuple[LinkMatch, str]]:
     found: list[tuple[LinkMatch, str]] = []
     classes = " ".join(n.attributes.get("class") or "" for n in tree.css("[class]")).lower()
     inline = " ".join(n.text() or "" for n in tree.css("script:not([src])")).lower()
     for node in tree.css("script, style, noscript"):
         node.decompose()
     body = tree.body.text(separator=" ") if tree.body else ""
-    text = " ".join(body.split()).lower()
+    text = " ".join(body.split())
+    lower = text.lower()
     for rules in _rules():
         for pattern in rules.scripts:
             hit = pattern.search(classes) or pattern.search(inline)
             if hit:
-                found.append(
-                    (
-                        LinkMatch(url="", vendor=rules.vendor, tier=Tier.MEDIUM, rule=pattern.pattern),
-                        f"page code contains {hit.group(0)!r}",
-                    )
-                )
+                match = LinkMatch(url="", vendor=rules.vendor, tier=Tier.MEDIUM, rule=pattern.pattern)
+                found.append((match, f"page code contains {hit.group(0)!r}"))
         for pattern in rules.text:
-            if hit := pattern.search(text):
+            if hit := pattern.search(lower):
                 start = max(0, hit.start() - 80)
-                found.append(
-                    (
-                        LinkMatch(url="", vendor=rules.vendor, tier=Tier.WEAK, rule=pattern.pattern),
-                        text[start : hit.end() + 80],
-                    )
-                )
+                match = LinkMatch(url="", vendor=rules.vendor, tier=Tier.WEAK, rule=pattern.pattern)
+                found.append((match, lower[start : hit.end() + 80]))
+    if own_page:
+        found.extend(_hosts_in_text(text))
+        found.extend(portal_mentions(text))
+    return found
+
+
+def _hosts_in_text(text: str) -> list[tuple[LinkMatch, str]]:
+    """"Log in at acme.appfolio.com": a portal host written out as text."""
+    found = []
+    for m in _HOST_IN_TEXT.finditer(text):
+        host_and_path = m.group(1)
+        match = classify_url(re.sub(r"[\[\]]", "", host_and_path))
+        if match is None:
+            continue
+        if match.tier == Tier.STRONG and _PLACEHOLDER.search(host_and_path.split(".")[0]):
+            match = match.model_copy(update={"tier": Tier.MEDIUM})  # "[your-account].appfolio.com": instructions
+        start = max(0, m.start() - 80)
+        found.append((match, text[start : m.end() + 80]))
+    return found
+
+
+_PORTAL_WORDS = (
+    r"(?:online\s+|resident\s+|owner\s+|owners\s+|tenant\s+|rental\s+)?"
+    r"(?:portals?|resident\s+center|owner\s+center|app|account|login|log\s*in)"
+)
+_COMPARISON = re.compile(
+    r"\b(?:best|top\s+\d+|compare[ds]?|comparison|vs\.?|versus|review|reviews|ranked|alternatives?|pricing|"
+    r"features|software\s+(?:for|like))\b",
+    re.IGNORECASE,
+)
+_THIRD_PARTY = re.compile(r"\byour\s+property\s+manage(?:r|ment)(?:'s|’s)?\b", re.IGNORECASE)
+
+
+@cache
+def _mention_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    out = []
+    for vendor in vendors():
+        names = sorted({vendor.name, *vendor.aliases, vendor.name.split(" / ")[-1]}, key=len, reverse=True)
+        alternation = "|".join(re.escape(n).replace(r"\ ", r"\s*") for n in names if len(n) > 3)
+        out.append((vendor.slug, re.compile(rf"\b(?:{alternation})(?:'s|’s)?\s+{_PORTAL_WORDS}\b", re.IGNORECASE)))
+    return tuple(out)
+
+
+def portal_mentions(text: str) -> list[tuple[LinkMatch, str]]:
+    """A company's own page naming its portal: "The AppFolio Online Portal", "your Rentvine owner
+    portal", "verify your Rent Café account": medium evidence (a link would be strong). A sentence
+    comparing vendors or written for another company's customers says nothing about this one."""
+    found = []
+    for sentence in sentences(text):
+        if _COMPARISON.search(sentence) or _THIRD_PARTY.search(sentence):
+            continue
+        normal = sentence.replace("é", "e").replace("É", "E")
+        hits = {slug for slug, pattern in _mention_patterns() if pattern.search(normal)}
+        if len(hits) != 1:
+            continue  # none, or several vendors side by side: a comparison
+        match = LinkMatch(url="", vendor=hits.pop(), tier=Tier.MEDIUM, rule="portal mention")
+        found.append((match, sentence[:300]))
     return found
 
 

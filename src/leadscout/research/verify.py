@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,7 +23,9 @@ from leadscout.research import vendors
 from leadscout.research.domains import InvalidDomain, company_domain
 from leadscout.research.extract import Address, PageFacts, UnitClaim, extract
 from leadscout.research.fetch import Fetcher, FetchResult
+from leadscout.research.places import SOURCES
 from leadscout.research.pms import Page, PmsDetection, Tier, detect_pms
+from leadscout.research.quantities import best_claim
 
 MAX_PAGES = 9
 _FOLLOW = re.compile(
@@ -90,6 +93,7 @@ async def crawl(
     fetcher: Fetcher,
     website: str,
     keep_going: Callable[[list[tuple[FetchResult, PageFacts]]], bool] | None = None,
+    company: str | None = None,
 ) -> list[tuple[FetchResult, PageFacts]]:
     """Fetch the home page and the pages a person would open to check the criteria: first
     about/contact, then (if ``keep_going`` still sees a possible match) residents, owners,
@@ -97,7 +101,7 @@ async def crawl(
     fetcher keeps per-host politeness) and kept in link order, so the result is the same page
     list a one-by-one crawl gives."""
     home = await fetcher.fetch(website)
-    pages = [(home, extract(home.final_url, home.text) if home.ok else PageFacts(url=website))]
+    pages = [(home, extract(home.final_url, home.text, company) if home.ok else PageFacts(url=website))]
     if not home.ok:
         return pages
     site = urlsplit(home.final_url).hostname
@@ -109,7 +113,8 @@ async def crawl(
     async def read(wave: list[str]) -> None:
         seen.update(wave)
         for result in await asyncio.gather(*(fetcher.fetch(url) for url in wave)):
-            facts = extract(result.final_url, result.text) if result.ok and result.text else PageFacts(url=result.url)
+            ok = result.ok and result.text
+            facts = extract(result.final_url, result.text, company) if ok else PageFacts(url=result.url)
             pages.append((result, facts))
             queue.extend(u for u in _pick(facts, site, _SECOND_HOP, seen) if u not in queue)
 
@@ -157,8 +162,13 @@ def classify_type(pages: list[tuple[FetchResult, PageFacts]]) -> tuple[str | Non
 
 
 def _hq(pages: list[tuple[FetchResult, PageFacts]]) -> tuple[FetchResult, Address] | None:
-    structured = ((r, a) for r, f in pages for a in f.addresses if a.source != "text")
-    return next(structured, None) or next(((r, a) for r, f in pages for a in f.addresses), None)
+    """The HQ: the best-placed address on the site (JSON-LD, <address>, a map, a contact or footer
+    block, prose), and among equals the one the site repeats most."""
+    found = [(r, a) for r, f in pages for a in f.addresses]
+    if not found:
+        return None
+    counts = Counter((a.city.lower(), a.state) for _, a in found)
+    return min(found, key=lambda ra: (SOURCES.index(ra[1].source), -counts[(ra[1].city.lower(), ra[1].state)]))
 
 
 def location_verdict(
@@ -227,12 +237,16 @@ def units_verdicts(
             out.append(CriterionVerdict(criterion=name, verdict=Verdict.UNKNOWN, detail="no unit count stated"))
             continue
         result, c = claim
-        ok = c.value >= bound if name == "units_min" else c.value <= bound
+        decided = c.decides(minimum=bound) if name == "units_min" else c.decides(maximum=bound)
+        verdict = Verdict.UNKNOWN if decided is None else Verdict.TRUE if decided else Verdict.FALSE
+        stated = {"exact": f"{c.value}", "at_least": f"at least {c.low}", "about": f"about {c.value}"}.get(
+            c.qualifier, f"{c.low}-{c.high}"
+        )
         out.append(
             CriterionVerdict(
                 criterion=name,
-                verdict=Verdict.TRUE if ok else Verdict.FALSE,
-                detail=f"{c.value} units stated",
+                verdict=verdict,
+                detail=f"{stated} {c.kind} stated" + (": not enough to decide" if decided is None else ""),
                 evidence=[result.evidence(c.phrase, tool)],
             )
         )
@@ -247,7 +261,7 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
         location = location_verdict(criteria, _hq(seen))
         return kind in (None, criteria.company_type) and location.verdict != Verdict.FALSE
 
-    pages = await crawl(fetcher, website, plausible)
+    pages = await crawl(fetcher, website, plausible, company=name)
     home = pages[0][0]
     retries = sum(max(0, r.attempts - 1) for r, _ in pages)
     fetched = sum(1 for r, _ in pages if not r.from_cache)
@@ -326,8 +340,9 @@ def judge(criteria: Criteria, pages: list[tuple[FetchResult, PageFacts]]) -> Jud
         evidence=[kind_ev] if kind_ev else [],
     )
     hq = _hq(pages)
-    claims = [(r, c) for r, f in pages for c in f.unit_claims]
-    claim = max(claims, key=lambda rc: rc[1].value) if claims else None
+    claims = {id(c): (r, c) for r, f in pages for c in f.unit_claims}
+    best = best_claim([c for _, c in claims.values()])
+    claim = claims[id(best)] if best is not None else None
     verdicts = [type_verdict, location_verdict(criteria, hq)]
     if (pms := _pms(criteria, detection)) is not None:
         verdicts.append(pms)

@@ -1,0 +1,172 @@
+"""A page as its readers need it: text blocks in reading order, each knowing its container.
+
+Readers of units, people and places ask "what is next to what": a number above its label in a
+stats block, a name above its title in a card, a street line above its city line. A flat text
+loses that, and ``node.text(separator=...)`` breaks sentences at every ``<b>``. So this walks the
+DOM once: inline elements join their block's text, each block-level element starts a new
+block, and every block records the element that contains it (its *group*: the card, the table
+row, the list). Plain text (a file, a snippet) becomes one block per line, with blank lines
+between groups.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from leadscout.research import published
+
+_BLOCKS = """address article aside blockquote body caption dd details div dl dt fieldset figcaption figure footer
+form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul label legend
+option button"""
+BLOCK_TAGS = frozenset(_BLOCKS.split())
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "head", "select", "iframe", "-comment"})
+MAX_BLOCKS = 5000
+
+
+@dataclass
+class Block:
+    text: str
+    tag: str  # the block element holding the text (p, li, td, h3, div...)
+    group: int  # the element that contains that block element: blocks of one card share it
+    index: int  # position in reading order
+    classes: str = ""  # class and id of the block element and its container (WordPress blocks, stats...)
+    emails: list[str] = field(default_factory=list)  # addresses its links publish (mailto, Cloudflare-protected)
+
+    @property
+    def heading(self) -> bool:
+        return self.tag in HEADINGS
+
+
+@dataclass
+class PageText:
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(b.text for b in self.blocks)
+
+    def neighbours(self, block: Block, span: int = 2) -> list[Block]:
+        """Blocks within ``span`` places of ``block``, nearest first (after before before)."""
+        out = []
+        for distance in range(1, span + 1):
+            for at in (block.index + distance, block.index - distance):
+                if 0 <= at < len(self.blocks):
+                    out.append(self.blocks[at])
+        return out
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.emails: list[str] = []
+
+    def flush(self, tag: str, group: int, classes: str) -> None:
+        text = " ".join("".join(self.parts).split())
+        emails, self.parts, self.emails = self.emails, [], []
+        if (text or emails) and len(self.blocks) < MAX_BLOCKS:
+            self.blocks.append(Block(text[:2000], tag, group, len(self.blocks), classes, emails))
+
+    def note_email(self, node: LexborNode) -> None:
+        attrs = node.attributes
+        href = attrs.get("href") or ""
+        found = published.from_mailto(href) or published.cf_href(href)
+        if not found and attrs.get("data-cfemail"):
+            found = published.decode_cfemail(attrs.get("data-cfemail") or "")
+            if found:
+                self.parts.append(f" {found} ")  # the page shows it once its script runs
+        if found and found not in self.emails:
+            self.emails.append(found)
+
+    def walk(self, node: LexborNode, tag: str, group: int, classes: str) -> None:
+        for child in node.iter(include_text=True):
+            name = child.tag or ""
+            if name == "-text":
+                self.parts.append(child.text_content or "")
+            elif name in SKIPPED:
+                continue
+            elif name == "br":
+                self.flush(tag, group, classes)
+            elif name in BLOCK_TAGS:
+                self.flush(tag, group, classes)
+                own = _classes(child)
+                self.walk(child, name, node.mem_id, f"{own} {_classes(node)}".strip())
+                self.flush(name, node.mem_id, own)
+            else:  # inline: a space on each side, or `<span>1,200+</span><span>doors</span>` reads "1,200+doors"
+                if name in ("a", "span"):
+                    self.note_email(child)
+                self.parts.append(" ")
+                self.walk(child, tag, group, classes)
+                self.parts.append(" ")
+
+
+def _classes(node: LexborNode) -> str:
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}".strip()[:200]
+
+
+def from_html(tree: LexborHTMLParser) -> PageText:
+    """The blocks of a parsed page (the tree is only read)."""
+    root = tree.body or tree.root
+    if root is None:
+        return PageText()
+    walker = _Walker()
+    with contextlib.suppress(RecursionError):  # absurdly deep markup: keep what was read
+        walker.walk(root, "body", 0, "")
+    walker.flush("body", 0, "")
+    return PageText(walker.blocks)
+
+
+def from_text(text: str) -> PageText:
+    """Plain text: a block per line (a hard-wrapped sentence is joined again); a blank line
+    starts a new group."""
+    blocks: list[Block] = []
+    group = 0
+    for line in text.splitlines():
+        clean = " ".join(line.split())
+        if not clean:
+            group += 1
+            continue
+        last = blocks[-1] if blocks else None
+        if last is not None and last.group == group and _wrapped(last.text, clean):
+            last.text = f"{last.text} {clean}"[:2000]
+            continue
+        blocks.append(Block(clean[:2000], "p", group, len(blocks)))
+        if len(blocks) >= MAX_BLOCKS:
+            break
+    return PageText(blocks)
+
+
+def _wrapped(previous: str, line: str) -> bool:
+    """A line that continues the sentence before it (hard-wrapped prose)."""
+    return bool(re.search(r"[,;:a-z0-9]$", previous)) and bool(re.match(r"[a-z0-9]", line)) and len(previous) > 40
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(re.search(r"<(html|body|div|p|a|span|head|section|table|ul|h[1-6])\b", text[:5000], re.I))
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a block (a plain split on . ! ? followed by a space and a capital or digit;
+    "St." and "Inc." stay inside). Hand-written: a sentence splitter library would bring a model."""
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        before = text[max(0, m.start() - 4) : m.start() + 1]
+        if _ABBREVIATION.search(before):
+            continue
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z0-9“\"])")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:St|Ste|Inc|Co|Corp|Ltd|Mr|Mrs|Ms|Dr|Jr|Sr|No|Ave|Blvd|Rd|Dept|Mt|Ft|vs|etc|[A-Z])\.)$"
+)
