@@ -82,11 +82,18 @@ def _state_zips(state: str) -> tuple[tuple[str, float, float], ...]:
 
     rows = []
     for z in zipcodes.filter_by(state=state):  # type: ignore[no-untyped-call,unused-ignore]
-        try:
-            rows.append((str(z["city"]).title(), float(z["lat"]), float(z["long"])))
-        except (TypeError, ValueError, KeyError):
-            continue
+        # a ZIP's other accepted city names count too: Lakewood, CO has no ZIP of its own name
+        for name in [z.get("city"), *(a for a in z.get("acceptable_cities") or [] if _spelled_out(a))]:
+            try:
+                rows.append((str(name).title(), float(z["lat"]), float(z["long"])))
+            except (TypeError, ValueError, KeyError):
+                continue
     return tuple(rows)
+
+
+def _spelled_out(name: str) -> bool:
+    """USPS alternates such as "Vlg O The Hls" are abbreviations, not how anyone writes a city."""
+    return all(len(w) > 1 and any(v in w.lower() for v in "aeiouy") for w in str(name).split())
 
 
 def warm() -> None:

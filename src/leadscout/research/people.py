@@ -36,6 +36,7 @@ def _lexicon() -> dict[str, frozenset[str]]:
 
 
 _LEXICON = _lexicon()
+_CONNECTORS = {"of", "and", "&", "for", "in", "to", "the", "our", "a", "an", "then", "at", "with"}
 HEADS, MODIFIERS = _LEXICON["heads"], _LEXICON["modifiers"]
 CREDENTIALS, _NOT_NAMES = _LEXICON["credentials"], _LEXICON["not_names"]
 
@@ -78,7 +79,7 @@ def is_title(text: str) -> str | None:
         return None
     if not any(w in HEADS for w in words) or not all(w in HEADS or w in MODIFIERS for w in words):
         return None
-    if words[0] in ("of", "and", "for", "in", "to", "&"):
+    if words[0] in ("of", "and", "for", "in", "to", "&") or words[-1] in _CONNECTORS:
         return None
     return re.sub(r"^(?:our|the|a|an)\s+", "", clean, flags=re.IGNORECASE).strip(" ,")
 
@@ -93,11 +94,12 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
     tokens = clean.split()
     if not 2 <= len(tokens) <= 4 or len(clean) > 48 or any(ch.isdigit() for ch in clean):
         return None
+    if not all(re.fullmatch(r"[A-Z][A-Za-z.'’-]*", t) for t in tokens):
+        return None  # "Owner: Kevin", "Jane@Acme": not a name as written
     lowered = [t.lower().strip(".,®") for t in tokens]
     if any(t in _NOT_NAMES or t in HEADS or t in CREDENTIALS for t in lowered):
         return None
-    if not all(t[0].isupper() for t in tokens) or (clean.isupper() and len(clean) > 4 and " " not in clean):
-        return None
+
     try:
         tags, kind = probablepeople.tag(clean)
     except probablepeople.RepeatedLabelError:
@@ -222,8 +224,14 @@ def _title_near(page: PageText, block: Block) -> str | None:
         first = _SPLIT.split(other.text, maxsplit=1)[0]
         if other is after and (title := is_title(first)):
             return title
-        lead = re.match(r"^(?:is\s+)?(?:our|the)?\s*([^.]{3,60}?)(?:\s+(?:at|of|since|with|for)\b|[.]|$)", other.text)
-        if other is after and lead and (title := is_title(lead.group(1))):
+        first = re.escape(block.text.split()[0])
+        lead = re.match(
+            rf"^(?:(?:{first}|he|she|they)\s+(?:is|serves\s+as|works\s+as)\s+|is\s+)?(?:our|the|a|an)?\s*([^.]{{3,80}}?)"
+            r"(?:\s+(?:at|since|with|for)\b|[.]|$)",
+            other.text,
+            re.IGNORECASE,
+        )
+        if other is after and lead and (title := _longest_title(lead.group(1))):
             return title
     return None
 

@@ -73,12 +73,13 @@ _MODIFIERS = {
     "managed", "scattered-site", "investment", "income", "total", "student", "senior", "affordable", "luxury",
     "commercial", "retail", "industrial", "office", "mixed-use", "condo", "townhome", "local", "individual",
     "residential-income", "rent", "active", "leased", "owner", "owners'", "client", "privately-owned", "homeowner",
-    "apartment-home", "market-rate", "conventional", "different", "unique",
+    "apartment-home", "market-rate", "conventional", "different", "unique", "small", "large", "mid-size",
+    "mid-sized", "multi-unit", "residential-rental",
 }  # fmt: skip
 _MANAGE = re.compile(
     r"\b(?:manag(?:e|es|ed|ing|ement)|oversee(?:s|ing)?|oversaw|care\s+(?:for|of)|taking\s+care|take\s+care|"
     r"look(?:s|ing)?\s+after|handl(?:e|es|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|portfolio|"
-    r"administer\w*|operat(?:e|es|ing))\b",
+    r"administer\w*|operat(?:e|es|ing)|under\s+(?:our\s+)?(?:care|management|contract))\b",
     re.IGNORECASE,
 )
 _GREW_TO = re.compile(
@@ -342,9 +343,13 @@ def _number(digits: str | None, k: str | None) -> int | None:
 def _sum_enumeration(claims: list[UnitClaim], normal: str, original: str) -> list[UnitClaim]:
     """ "We manage 112 single family properties, 10 duplexes, 5 fourplexes and 12 retail
     properties": one portfolio told in parts is their sum."""
-    exact = [c for c in claims if c.qualifier == "exact" and c.kind in ("properties", "homes", "units", "doors")]
+    exact = [c for c in claims if c.qualifier in ("exact", "at_least") and c.value == c.low]
+    exact = [c for c in exact if c.qualifier == "exact" or c.kind in _LOWER_KINDS]
     if len(exact) < 2 or len(exact) != len(claims) or not re.search(r",|\band\b", normal):
         return claims
+    kinds = {c.kind for c in exact}
+    if "units" in kinds and kinds & _LOWER_KINDS:
+        return claims  # "2,400 communities and 660,000 apartment units": two levels, not parts of one whole
     total = sum(c.value for c in exact)
     whole = _make(total, None, False, False, "properties", original, exact[0].basis)
     return [whole] if whole else claims
@@ -394,7 +399,7 @@ def _label_value(label: Block, page: PageText) -> list[UnitClaim]:
     """ "Doors managed" with its number in the next (or previous) block of the same group."""
     for other in page.neighbours(label, 1):
         m = re.fullmatch(rf"(?:over|more than)?\s*({_NUM})\s*([kK])?\s*(\+)?", other.text.strip(), re.IGNORECASE)
-        if m and other.group == label.group:
+        if m and other.group == label.group and other.index > label.index:
             value = _number(m.group(1), m.group(2))
             bare = re.sub(r"^(?:total|portfolio(?: size)?|under management)\W*", "", label.text, flags=re.I)
             noun = _noun_after(bare)
@@ -409,7 +414,7 @@ def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[
     """A stats block: "1,200+" with "Doors under management" beside it."""
     for other in page.neighbours(number, 1):
         label = other.text.strip()
-        if len(label) > 60 or (other.group != number.group and abs(other.index - number.index) > 1):
+        if len(label) > 60 or other.group != number.group or other.index < number.index:
             continue
         noun = _noun_after(label)
         if noun and (_MANAGE.search(label) or _LABEL.match(label) or re.search(r"\bmanaged\b", label, re.I)):

@@ -24,16 +24,26 @@ from leadscout.research.domains import InvalidDomain, company_domain
 from leadscout.research.extract import Address, PageFacts, UnitClaim, extract
 from leadscout.research.fetch import Fetcher, FetchResult
 from leadscout.research.places import SOURCES
-from leadscout.research.pms import Page, PmsDetection, Tier, detect_pms
+from leadscout.research.pms import Page, PmsDetection, Tier, classify_url, detect_pms
 from leadscout.research.quantities import best_claim
+from leadscout.research.vendors import vendor_domains
 
 MAX_PAGES = 9
-_FOLLOW = re.compile(
-    r"about|team|leadership|staff|people|contact|resident|tenant|renter|owner|investor|"
-    r"pay|portal|login|sign-in",
+# what a person opens to check a company, by link text or path, whatever the site calls it
+_FIRST_LOOK = re.compile(
+    r"about|company|who[\s-]?we[\s-]?are|our[\s-]?story|history|contact|get[\s-]?in[\s-]?touch|reach[\s-]?us|"
+    r"locations?\b|our[\s-]?office|find[\s-]?us",
     re.IGNORECASE,
 )
-_SECOND_HOP = re.compile(r"pay|portal|login|sign in|sign-in|resident|tenant|owner", re.IGNORECASE)
+_PORTAL_INTENT = re.compile(
+    r"portal|log[\s-]?in|sign[\s-]?in|pay(?:ment|\s+rent|[\s-]?online|\b)|rent\s+online|resident|tenant|renter|"
+    r"owner|landlord|investor|apply|maintenance|repair|work[\s-]?order",
+    re.IGNORECASE,
+)
+_PEOPLE = re.compile(r"team|leadership|staff|people|meet|our[\s-]?agents|management[\s-]?team|who[\s-]?we[\s-]?are",
+                     re.IGNORECASE)
+_FOLLOW = re.compile(f"{_FIRST_LOOK.pattern}|{_PORTAL_INTENT.pattern}|{_PEOPLE.pattern}", re.IGNORECASE)
+_SECOND_HOP = _PORTAL_INTENT
 
 TYPE_SIGNALS: dict[str, list[str]] = {
     "property_manager": [
@@ -86,8 +96,6 @@ class Verification(BaseModel):
         return self.model_copy(update={"verdicts": verdicts, "reasons": reasons, "accepted": not reasons})
 
 
-_FIRST_LOOK = re.compile(r"about|contact", re.IGNORECASE)
-
 
 async def crawl(
     fetcher: Fetcher,
@@ -106,8 +114,8 @@ async def crawl(
         return pages
     site = urlsplit(home.final_url).hostname
     links = _pick(pages[0][1], site, _FOLLOW, set())
-    first = [u for u in links if _FIRST_LOOK.search(urlsplit(u).path)]
-    queue = [u for u in links if u not in first]
+    first = [u for u, text in links if _FIRST_LOOK.search(urlsplit(u).path) or _FIRST_LOOK.search(text)][:3]
+    queue = [u for u, text in sorted(links, key=lambda lt: _priority(*lt)) if u not in first]
     seen = {website, home.final_url}
 
     async def read(wave: list[str]) -> None:
@@ -116,7 +124,7 @@ async def crawl(
             ok = result.ok and result.text
             facts = extract(result.final_url, result.text, company) if ok else PageFacts(url=result.url)
             pages.append((result, facts))
-            queue.extend(u for u in _pick(facts, site, _SECOND_HOP, seen) if u not in queue)
+            queue.extend(u for u, _ in _pick(facts, site, _SECOND_HOP, seen) if u not in queue)
 
     await read(first[: MAX_PAGES - 1])
     if keep_going is not None and not keep_going(pages):
@@ -128,17 +136,40 @@ async def crawl(
     return pages
 
 
-def _pick(facts: PageFacts, site: str | None, pattern: re.Pattern[str], seen: set[str]) -> list[str]:
-    out = []
+def _priority(url: str, text: str) -> int:
+    """Portal hops first (they decide the PMS), then people, then the rest."""
+    path = urlsplit(url).path
+    if _PORTAL_INTENT.search(text) or _PORTAL_INTENT.search(path):
+        return 0
+    return 1 if _PEOPLE.search(text) or _PEOPLE.search(path) else 2
+
+
+def _pick(facts: PageFacts, site: str | None, pattern: re.Pattern[str], seen: set[str]) -> list[tuple[str, str]]:
+    """(url, link text) of the links worth opening: same-site pages whose path or text matches,
+    and off-site ones whose text says portal (a "Pay Rent" link to a payments host may redirect
+    into the vendor's portal); vendor portal links themselves are evidence already."""
+    out: dict[str, str] = {}
     for link in facts.links:
         parts = urlsplit(link.url)
-        if parts.hostname != site or link.url in seen or parts.scheme not in ("http", "https"):
+        if link.url in seen or parts.scheme not in ("http", "https"):
             continue
-        if pattern.search(parts.path) or pattern.search(link.text):
+        host = (parts.hostname or "").removeprefix("www.")
+        same_site = host == (site or "").removeprefix("www.")
+        if same_site and (pattern.search(parts.path) or pattern.search(link.text)):
             clean = f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
-            if clean not in out:
-                out.append(clean)
-    return out
+            out.setdefault(clean, link.text)
+        elif not same_site and _PORTAL_INTENT.search(link.text) and not _known_elsewhere(link.url, host):
+            out.setdefault(link.url, link.text)
+    return list(out.items())
+
+
+def _known_elsewhere(url: str, host: str) -> bool:
+    """A link that need not be opened: a vendor portal (the link is the evidence), a vendor's or a
+    social site."""
+    if classify_url(url) is not None:
+        return True
+    known = ("facebook.com", "instagram.com", "linkedin.com", "twitter.com", "x.com", "youtube.com", "google.com")
+    return any(host == d or host.endswith("." + d) for d in (*known, *vendor_domains()))
 
 
 def classify_type(pages: list[tuple[FetchResult, PageFacts]]) -> tuple[str | None, Evidence | None]:

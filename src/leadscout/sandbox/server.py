@@ -183,7 +183,12 @@ class SandboxApp:
         if c.health == "parked":
             await _html(send, 200, pages.parked_page(c.domain))
             return
-        status, html, extra = pages.company_page(c, path)
+        if c.look is not None:
+            from leadscout.sandbox import wild
+
+            status, html, extra = wild.company_page(c, path)
+        else:
+            status, html, extra = pages.company_page(c, path)
         if c.health == "latin1":  # legacy site: windows-1252 bytes and no charset in the header
             legacy = html.replace("<meta charset='utf-8'>", "").replace("</h1>", " - Se\u00f1or Caf\u00e9 Rentals</h1>")
             body = legacy.encode("cp1252", "replace")
@@ -213,12 +218,13 @@ class SandboxServer:
         world: World | None = None,
         *,
         seed: int = 7,
+        style: str = "classic",
         port: int = 0,
         timeout_seconds: float = 20.0,
         faults: FaultProfile | None = None,
         latency: LatencyProfile | None = None,
     ) -> None:
-        self.world = world or build(seed)
+        self.world = world or build(seed, style=style)
         self.app = SandboxApp(self.world, timeout_seconds=timeout_seconds, faults=faults, latency=latency)
         self.server = ThreadedServer(
             self.app,

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from leadscout.sandbox.catalogue import Look, make_look
+
 METROS: dict[str, tuple[str, str, list[str]]] = {
     # metro: (state, first ZIP, suburbs)
     "Austin": ("TX", "787", ["Round Rock", "Cedar Park", "Pflugerville", "Georgetown", "Kyle"]),
@@ -252,6 +254,20 @@ class WorldCompany:
     email_publishing: str = "all"
     # the mail server's behaviour: strict (rejects unknown users) | catch_all | tempfail | no_mx
     mail_server: str = "strict"
+    look: Look | None = None  # the wild style's way of building this site (None: the classic templates)
+
+    def provable_units(self) -> tuple[int | None, int | None]:
+        """(at least, at most) what the site's own words prove about its portfolio."""
+        if self.look is not None:
+            return self.look.units_low, self.look.units_high
+        if self.units_phrase and ("over" in self.units_phrase or "+" in self.units_phrase or "more than" in self.units_phrase):
+            return self.units, None  # "over 108 units" proves at least 108, not at most
+        return self.units, self.units
+
+    @property
+    def pms_provable(self) -> bool:
+        """A portal link (or hop) on the site proves the PMS; a mention or a widget does not."""
+        return bool(self.pms) and (self.look is None or self.look.pms_provable)
 
     @property
     def mailboxes(self) -> set[str]:
@@ -275,6 +291,7 @@ class World:
     seed: int
     companies: list[WorldCompany]
     directories: list[Listing]
+    style: str = "classic"
 
     @cached_property
     def by_domain(self) -> dict[str, WorldCompany]:
@@ -354,7 +371,14 @@ def _company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
     )
 
 
-def build(seed: int = 7, per_metro: tuple[int, int] = (40, 120)) -> World:
+STYLES = ("classic", "wild")
+
+
+def build(seed: int = 7, per_metro: tuple[int, int] = (40, 120), style: str = "classic") -> World:
+    """The world of ``seed``; ``style`` wild renders the same companies the way real sites do
+    (templates, phrasings, placements from :mod:`leadscout.sandbox.catalogue`)."""
+    if style not in STYLES:
+        raise ValueError(f"unknown sandbox style {style!r}; use {' or '.join(STYLES)}")
     rng = random.Random(seed)
     used: set[str] = set()
     companies: list[WorldCompany] = []
@@ -370,7 +394,16 @@ def build(seed: int = 7, per_metro: tuple[int, int] = (40, 120)) -> World:
         directories.append(Listing(BLOG_HOST, metro, rng.sample(pms_firms, k=min(25, len(pms_firms)))))
     _assign_mail(seed, companies)
     directories += _forum_threads(seed, companies)
-    return World(seed, companies, directories)
+    if style == "wild":
+        _assign_looks(seed, companies)
+    return World(seed, companies, directories, style)
+
+
+def _assign_looks(seed: int, companies: list[WorldCompany]) -> None:
+    """A separate random stream: the wild style changes how sites read, never what is true."""
+    rng = random.Random(seed * 31_337 + 5)
+    for c in companies:
+        c.look = make_look(rng, c.units, bool(c.pms))
 
 
 def _forum_threads(seed: int, companies: list[WorldCompany]) -> list[Listing]:
@@ -399,6 +432,7 @@ def truth(world: World) -> dict[str, object]:
     """Ground truth for every entity, as JSON-ready data."""
     return {
         "seed": world.seed,
+        "style": world.style,
         "companies": [asdict(c) | {"website": c.website} for c in world.companies],
         "directories": [asdict(d) for d in world.directories],
     }

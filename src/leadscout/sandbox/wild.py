@@ -1,0 +1,405 @@
+"""Company sites of the ``wild`` sandbox style: the same world, built the way real sites are.
+
+Six templates (WordPress-like, a single page, Squarespace-like nested blocks, a Bootstrap agency
+theme, an old table layout, a script-heavy app shell), each with its own paths and menu words;
+the catalogue's ways of stating units, placing the portal, laying out the team, hiding emails and
+giving the address (:mod:`leadscout.sandbox.catalogue`). Nothing here is shaped to the readers:
+each variant is one a real site uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from html import escape
+from urllib.parse import quote_plus
+
+from leadscout.geo import STATES
+from leadscout.sandbox.catalogue import Look, phrase
+from leadscout.sandbox.pages import _BLURB, VENDOR_SITES
+from leadscout.sandbox.world import Person, WorldCompany
+
+PAGES = ("about", "team", "contact", "residents", "owners")
+PATHS: dict[str, dict[str, str]] = {
+    "wordpress": {"about": "/about-us/", "team": "/our-team/", "contact": "/contact-us/", "residents": "/tenants/",
+                  "owners": "/owners/"},
+    "onepage": {"about": "/", "team": "/", "contact": "/", "residents": "/", "owners": "/"},
+    "squarespace": {"about": "/about", "team": "/meet-the-team", "contact": "/contact", "residents": "/residents",
+                    "owners": "/property-owners"},
+    "bootstrap": {"about": "/company", "team": "/leadership", "contact": "/get-in-touch", "residents": "/renters",
+                  "owners": "/landlords"},
+    "legacy": {"about": "/about.html", "team": "/staff.html", "contact": "/contact.html", "residents": "/tenants.html",
+               "owners": "/owners.html"},
+    "react": {"about": "/who-we-are", "team": "/people", "contact": "/reach-us", "residents": "/resident-center",
+              "owners": "/owner-services"},
+}  # fmt: skip
+LABELS: dict[str, dict[str, str]] = {
+    "wordpress": {"about": "About Us", "team": "Our Team", "contact": "Contact Us", "residents": "Tenants",
+                  "owners": "Owners"},
+    "onepage": {"about": "About", "team": "Team", "contact": "Contact", "residents": "Residents", "owners": "Owners"},
+    "squarespace": {"about": "About", "team": "Meet the Team", "contact": "Contact", "residents": "Residents",
+                    "owners": "Property Owners"},
+    "bootstrap": {"about": "Company", "team": "Leadership", "contact": "Get in Touch", "residents": "Renters",
+                  "owners": "Landlords"},
+    "legacy": {"about": "About", "team": "Staff", "contact": "Contact", "residents": "Tenants", "owners": "Owners"},
+    "react": {"about": "Who We Are", "team": "People", "contact": "Reach Us", "residents": "Resident Center",
+              "owners": "Owner Services"},
+}  # fmt: skip
+# pages that only carry the portal hop of some placements
+HOPS = {
+    "iframe_page": ("/online-payments/", "Make a Payment"),
+    "form": ("/login/", "Resident Login"),
+    "meta_refresh": ("/resident-portal/", "Resident Portal"),
+    "js_redirect": ("/tenant-login", "Tenant Login"),
+    "redirect_301": ("/go/pay", "Pay Rent"),
+}
+
+
+def _seeded(c: WorldCompany, salt: str, low: int, high: int) -> int:
+    digest = hashlib.sha256(f"{c.slug}:{salt}".encode()).digest()
+    return low + int.from_bytes(digest[:4], "big") % (high - low + 1)
+
+
+def _look(c: WorldCompany) -> Look:
+    assert c.look is not None
+    return c.look
+
+
+def company_page(c: WorldCompany, path: str) -> tuple[int, str, dict[str, str]]:
+    look = _look(c)
+    paths = PATHS[look.template]
+    if look.portal in HOPS and c.portal_url and path == HOPS[look.portal][0]:
+        return _hop(c, look)
+    if path in ("/", "/index.html", "/index.php", "/home"):
+        sections = ["home"] + (list(PAGES) if look.template == "onepage" else [])
+        return 200, _render(c, look, sections, "Home"), {}
+    for page in PAGES:
+        if path in (paths[page], paths[page].rstrip("/")) and look.template != "onepage":
+            return 200, _render(c, look, [page], LABELS[look.template][page]), {}
+    if look.template == "wordpress" and path.rstrip("/") == "/blog/choosing-property-management-software":
+        return 200, _render(c, look, ["blog"], "Blog"), {}
+    return 404, _shell(c, look, "Page not found", "<h1>Oops! That page can’t be found.</h1>"), {}
+
+
+def _hop(c: WorldCompany, look: Look) -> tuple[int, str, dict[str, str]]:
+    url = c.portal_url or ""
+    if look.portal == "redirect_301":
+        return 301, "", {"location": url}
+    if look.portal == "meta_refresh":
+        body = "<p>Taking you to the resident portal…</p>"
+        head = f"<meta http-equiv='refresh' content='0; URL={escape(url)}'>"
+        return 200, _shell(c, look, "Resident Portal", body, head), {}
+    if look.portal == "js_redirect":
+        body = f"<p>Redirecting…</p><script>window.location.href = {json.dumps(url)};</script>"
+        return 200, _shell(c, look, "Tenant Login", body), {}
+    if look.portal == "iframe_page":
+        body = (
+            f"<h1>Make a Payment</h1><iframe title='Payments' src='{escape(url)}' width='100%' height='900'></iframe>"
+        )
+        return 200, _shell(c, look, "Make a Payment", body), {}
+    action = url.rstrip("/") + "/users/sign_in" if "appfolio" in url else url
+    body = (
+        f"<h1>Resident Login</h1><form method='post' action='{escape(action)}'><label>Email <input name='email'>"
+        "</label><label>Password <input type='password' name='password'></label><button>Sign in</button></form>"
+    )
+    return 200, _shell(c, look, "Resident Login", body), {}
+
+
+# -- page furniture ------------------------------------------------------------------------------------
+def _nav(c: WorldCompany, look: Look) -> str:
+    paths, labels = PATHS[look.template], LABELS[look.template]
+    items = [("/", "Home")]
+    if look.template == "onepage":
+        items += [(f"#{p}", labels[p]) for p in PAGES]
+    else:
+        items += [(paths[p], labels[p]) for p in PAGES]
+    if look.portal in HOPS and c.portal_url:
+        items.append(HOPS[look.portal])
+    if look.template == "wordpress":
+        items.append(("/blog/choosing-property-management-software/", "Blog"))
+    if look.template == "react":  # an app shell: menu items are buttons routed by script
+        return (
+            "<div class='nav-bar' role='navigation'>"
+            + "".join(
+                f"<a role='button' data-href='{escape(h)}' href='{escape(h)}' class='nav-item'><span>{escape(t)}</span></a>"
+                for h, t in items
+            )
+            + "</div>"
+        )
+    if look.template == "legacy":
+        cells = "".join(f"<td><font size='2'><a href='{escape(h)}'>{escape(t)}</a></font></td>" for h, t in items)
+        return f"<table width='100%' border='0'><tr>{cells}</tr></table>"
+    if look.template == "wordpress":
+        lis = "".join(f"<li class='menu-item'><a href='{escape(h)}'>{escape(t)}</a></li>" for h, t in items)
+        return f"<nav class='main-navigation'><ul id='primary-menu' class='menu'>{lis}</ul></nav>"
+    return (
+        "<nav class='navbar'>"
+        + " ".join(f"<a class='nav-link' href='{escape(h)}'>{escape(t)}</a>" for h, t in items)
+        + "</nav>"
+    )
+
+
+def _header(c: WorldCompany, look: Look) -> str:
+    button = ""
+    if look.portal == "header_button" and c.portal_url:
+        button = (
+            f"<a class='btn btn-outline header-cta' href='{escape(c.portal_url)}' target='_blank'>Resident Login</a>"
+        )
+    return f"<header class='site-header'><div class='logo'>{escape(c.name)}</div>{_nav(c, look)}{button}</header>"
+
+
+def _address_text(c: WorldCompany, *, comma: bool = True) -> str:
+    return f"{c.street}, {c.city}{',' if comma else ''} {c.state} {c.zip}"
+
+
+def _footer(c: WorldCompany, look: Look) -> str:
+    parts = []
+    if look.address == "footer_address":
+        parts.append(f"<address>{escape(c.street)}<br>{escape(c.city)}, {c.state} {c.zip}</address>")
+    if look.address == "footer_pipes":
+        parts.append(f"<p>{escape(c.name)} | {escape(c.street)} | {escape(c.city)}, {c.state} {c.zip} | {c.phone}</p>")
+    else:
+        parts.append(f"<p class='footer-phone'>{c.phone}</p>")
+    if look.portal == "footer_widget" and c.portal_url:
+        parts.append(
+            "<div class='footer-widget'><h5>Residents</h5><ul><li><a href='#faq'>FAQ</a></li>"
+            f"<li><a href='{escape(c.portal_url)}'>Tenant Portal</a></li><li><a href='#apply'>Apply Online</a></li></ul></div>"
+        )
+    if c.powered_by:
+        vendor = c.pms or "appfolio"
+        parts.append(f"<p class='credits'>Website powered by <a href='https://www.{vendor}.com/'>"
+                     f"{VENDOR_SITES.get(vendor, vendor)}</a></p>")  # fmt: skip
+    parts.append(f"<p>© 2026 {escape(c.name)}. All rights reserved.</p>")
+    return "<footer class='site-footer'>" + "".join(parts) + "</footer>"
+
+
+def _sidebar(c: WorldCompany, look: Look) -> str:
+    parts = []
+    if look.portal == "sidebar" and c.portal_url:
+        parts.append(f"<div class='widget'><h4>Quick Links</h4><ul><li><a href='{escape(c.portal_url)}'>Pay Rent</a></li>"
+                     "<li><a href='#maintenance'>Maintenance Request</a></li></ul></div>")  # fmt: skip
+    if look.address == "sidebar":
+        parts.append(f"<div class='widget'><h4>Visit Us</h4><p>{escape(_address_text(c, comma=False))}</p></div>")
+    return f"<aside class='sidebar widget-area'>{''.join(parts)}</aside>" if parts else ""
+
+
+def _head(c: WorldCompany, look: Look) -> str:
+    head = []
+    if look.address == "jsonld":
+        data = {"@context": "https://schema.org", "@type": ["LocalBusiness", "RealEstateAgent"], "name": c.name,
+                "telephone": c.phone, "address": {"@type": "PostalAddress", "streetAddress": c.street,
+                "addressLocality": c.city, "addressRegion": c.state, "postalCode": c.zip}}  # fmt: skip
+        head.append(f"<script type='application/ld+json'>{json.dumps(data)}</script>")
+    if look.portal == "inline_config" and c.portal_url:
+        config = {"brand": c.name, "theme": "light", "portalUrl": c.portal_url, "gaId": "G-XXXX"}
+        head.append(f"<script>window.SITE_CONFIG = {json.dumps(config)};</script>")
+    if look.portal == "script_widget" and c.portal_host:
+        head.append(f"<script src='https://{c.portal_host}/listings/embed.js' async></script>")
+    return "".join(head)
+
+
+def _shell(c: WorldCompany, look: Look, title: str, main: str, head: str = "") -> str:
+    body_class = {"wordpress": "wp-site page-template-default", "squarespace": "sqs-site", "react": "app"}.get(
+        look.template, look.template
+    )
+    main_html = f"<main id='main' class='site-main'>{main}</main>{_sidebar(c, look)}"
+    if look.template == "squarespace":  # content nested in blocks of spans and divs
+        main_html = (
+            f"<div class='sqs-layout'><div class='sqs-row'><div class='sqs-col-12'>{main_html}</div></div></div>"
+        )
+    if look.template == "react":
+        main_html = f"<div id='root'><div class='App'>{main_html}</div></div>"
+    page_title = f"{title} - {c.name}" if title != "Home" else f"{c.name} | {c.city} Property Management"
+    return (
+        f"<!DOCTYPE html><html lang='en-US'><head><meta charset='UTF-8'><title>{escape(page_title)}</title>"
+        f"{_head(c, look)}{head}</head><body class='{body_class}'>{_header(c, look)}{main_html}{_footer(c, look)}"
+        "</body></html>"
+    )
+
+
+# -- sections -----------------------------------------------------------------------------------------------
+def _render(c: WorldCompany, look: Look, sections: list[str], title: str) -> str:
+    parts = []
+    for section in sections:
+        inner = {"home": _home, "about": _about, "team": _team, "contact": _contact, "residents": _residents,
+                 "owners": _owners, "blog": _blog}[section](c, look)  # fmt: skip
+        parts.append(f"<section id='{section}' class='section section-{section}'>{inner}</section>")
+    return _shell(c, look, title, "".join(parts))
+
+
+def _blurb(c: WorldCompany) -> str:
+    return _BLURB[c.kind].format(name=escape(c.name), city=escape(c.city), state=c.state)
+
+
+def _units_html(c: WorldCompany, look: Look) -> str:
+    if look.units_phrasing == "none" or c.kind != "property_manager":
+        return ""
+    text = phrase(look, c.metro, STATES.get(c.state, c.state))
+    if text.startswith("STATS|"):
+        _, number, label = text.split("|")
+        other = (
+            f"<div class='stat'><span class='stat-number'>{_seeded(c, 'years', 5, 30)}</span>"
+            "<span class='stat-label'>Years in business</span></div>"
+        )
+        return ("<div class='stats-row'>" + other + f"<div class='stat'><span class='stat-number'>{number}</span>"
+                f"<span class='stat-label'>{label}</span></div></div>")  # fmt: skip
+    if text.startswith("TABLE|"):
+        _, label, number = text.split("|")
+        return (f"<table class='facts'><tr><th>Founded</th><td>{c.founded or 2004}</td></tr>"
+                f"<tr><th>{label}</th><td>{number}</td></tr></table>")  # fmt: skip
+    return f"<p class='lead'>{escape(text)}</p>"
+
+
+def _decoys(c: WorldCompany, look: Look) -> str:
+    from leadscout.sandbox.catalogue import DECOYS  # noqa: F401 - the texts are in the look
+
+    values = {"metro": c.metro, "year": c.founded or 2005, "reviews": _seeded(c, "reviews", 40, 900),
+              "rent": _seeded(c, "rent", 9, 30) * 100, "sqft": _seeded(c, "sqft", 9, 30) * 100,
+              "cities": _seeded(c, "cities", 4, 18), "leased": _seeded(c, "leased", 30, 400),
+              "suburb": (c.service_areas or [c.metro])[0], "added": _seeded(c, "added", 20, 150), "phone": c.phone}  # fmt: skip
+    return "".join(f"<p>{escape(d.format(**values))}</p>" for d in look.decoys)
+
+
+def _served(c: WorldCompany) -> str:
+    areas = [a for a in dict.fromkeys([c.metro, *c.service_areas])]
+    if len(areas) < 2:
+        return f"<p>Proudly serving {escape(c.metro)} and the surrounding area.</p>"
+    return f"<p>Proudly serving {escape(', '.join(areas[:-1]))} and {escape(areas[-1])}.</p>"
+
+
+def _home(c: WorldCompany, look: Look) -> str:
+    parts = [f"<div class='hero'><h1>{escape(c.name)}</h1><p>{_blurb(c)}</p></div>"]
+    if _seeded(c, "units_page", 0, 1) == 0:
+        parts.append(_units_html(c, look))
+    if look.served_on_home:
+        parts.append(_served(c))
+    if look.portal == "data_href" and c.portal_url:
+        url = escape(c.portal_url)
+        parts.append(
+            f"<button class='cta' data-href='{url}' onclick=\"window.location.href='{url}'\">Pay Rent</button>"
+        )
+    if look.portal == "text_only" and c.pms:
+        name = VENDOR_SITES.get(c.pms, c.pms)
+        parts.append(
+            f"<p>Current residents: log in to your {escape(name)} online portal to pay rent and request repairs.</p>"
+        )
+    parts.append(_decoys(c, look))
+    return "".join(parts)
+
+
+def _about(c: WorldCompany, look: Look) -> str:
+    parts = [f"<h2>About {escape(c.name)}</h2><p>{_blurb(c)}</p>"]
+    if c.founded:
+        parts.append(f"<p>Locally owned and operated since {c.founded}, we treat every home like our own.</p>")
+    if _seeded(c, "units_page", 0, 1) == 1:
+        parts.append(_units_html(c, look))
+    if look.address == "located_at":
+        parts.append(f"<p>Our office is located at {escape(c.street)} in {escape(c.city)}, "
+                     f"{STATES.get(c.state, c.state)}.</p>")  # fmt: skip
+    if not look.served_on_home:
+        parts.append(_served(c))
+    if look.people == "prose":
+        parts.append(_team_html(c, look))
+    return "".join(parts)
+
+
+def _email_html(c: WorldCompany, look: Look, person: Person, index: int) -> str:
+    published = c.email_publishing == "all" or (c.email_publishing == "first" and index == 0)
+    if not published or look.emails == "none":
+        return ""
+    email = person.email
+    if look.emails == "mailto":
+        return f"<a class='email' href='mailto:{escape(email)}'>Email {escape(person.full_name.split()[0])}</a>"
+    if look.emails == "cloudflare":
+        key = 0x5A
+        hexed = f"{key:02x}" + "".join(f"{ord(ch) ^ key:02x}" for ch in email)
+        return (f"<a href='/cdn-cgi/l/email-protection#{hexed}'><span class='__cf_email__' data-cfemail='{hexed}'>"
+                "[email&#160;protected]</span></a>")  # fmt: skip
+    if look.emails == "spelled":
+        local, domain = email.split("@")
+        return f"<span>{escape(local)} [at] {escape(domain.replace('.', ' [dot] '))}</span>"
+    return f"<span class='email-text'>{escape(email)}</span>"
+
+
+def _team(c: WorldCompany, look: Look) -> str:
+    return "<h2>Meet Our Team</h2>" + _team_html(c, look)
+
+
+def _team_html(c: WorldCompany, look: Look) -> str:
+    people = c.people
+    layout = look.people
+    if layout == "cards":
+        return "".join(f"<div class='staff-card'><img alt=''><h3>{escape(p.full_name)}</h3><p class='position'>"
+                       f"{escape(p.title)}</p>{_email_html(c, look, p, i)}</div>" for i, p in enumerate(people))  # fmt: skip
+    if layout == "card_line":
+        return "".join(f"<div class='member'><p><strong>{escape(p.full_name)}</strong> | {escape(p.title)}</p>"
+                       f"{_email_html(c, look, p, i)}</div>" for i, p in enumerate(people))  # fmt: skip
+    if layout == "table":
+        rows = "".join(f"<tr><td>{escape(p.full_name)}</td><td>{escape(p.title)}</td><td>{_email_html(c, look, p, i)}"
+                       "</td></tr>" for i, p in enumerate(people))  # fmt: skip
+        return f"<table class='staff'><tr><th>Name</th><th>Title</th><th>Contact</th></tr>{rows}</table>"
+    if layout == "dl":
+        items = "".join(f"<dt>{escape(p.full_name)}</dt><dd>{escape(p.title)}</dd><dd>{_email_html(c, look, p, i)}</dd>"
+                        for i, p in enumerate(people))  # fmt: skip
+        return f"<dl class='team-list'>{items}</dl>"
+    if layout == "heading_bio":
+        return "".join(f"<div class='bio'><h4>{escape(p.full_name)}</h4><p>{escape(p.full_name.split()[0])} is our "
+                       f"{escape(p.title)} and has worked in {escape(c.metro)} real estate for "
+                       f"{_seeded(c, p.full_name, 3, 25)} years.</p>{_email_html(c, look, p, i)}</div>"
+                       for i, p in enumerate(people))  # fmt: skip
+    if layout == "prose":
+        lines = []
+        for i, p in enumerate(people):
+            verb = f"founded {escape(c.name)} in {c.founded}" if i == 0 and c.founded else "joined the team"
+            lines.append(f"<p>{escape(p.full_name)}, {escape(p.title)}, {verb}. {_email_html(c, look, p, i)}</p>")
+        return "".join(lines)
+    if layout == "jsonld_only":
+        graph = [{"@type": "Person", "name": p.full_name, "jobTitle": p.title, "worksFor": c.name} for p in people]
+        script = f"<script type='application/ld+json'>{json.dumps({'@context': 'https://schema.org', '@graph': graph})}</script>"
+        faces = "".join(f"<figure><img alt=''><figcaption>{escape(p.full_name.split()[0])}</figcaption></figure>"
+                        for p in people)  # fmt: skip
+        return script + f"<div class='gallery'>{faces}</div>"
+    if layout == "wp_media":
+        return "".join(f"<div class='wp-block-media-text'><figure class='wp-block-media-text__media'><img alt=''>"
+                       f"</figure><div class='wp-block-media-text__content'><p><strong>{escape(p.full_name)}</strong>"
+                       f"<br><em>{escape(p.title)}</em></p>{_email_html(c, look, p, i)}</div></div>"
+                       for i, p in enumerate(people))  # fmt: skip
+    return "".join(f"<p>{escape(p.title)}: {escape(p.full_name)}</p><p>{_email_html(c, look, p, i)}</p>"
+                   for i, p in enumerate(people))  # fmt: skip
+
+
+def _contact(c: WorldCompany, look: Look) -> str:
+    parts = ["<h2>Contact Us</h2>", f"<p>Phone: {c.phone}</p>"]
+    parts.append(f"<p>General inquiries: <a href='mailto:office@{c.domain}'>office@{c.domain}</a></p>")
+    if look.address == "contact_lines":
+        parts.append(f"<div class='location'><p>{escape(c.street)}</p><p>{escape(c.city)}, {c.state} {c.zip}</p></div>")
+    if look.address == "map_embed":
+        q = quote_plus(_address_text(c))
+        parts.append(f"<p>Find us on the map:</p><iframe src='https://www.google.com/maps/embed/v1/place?key=KEY&q={q}'"
+                     " width='600' height='450' loading='lazy'></iframe>")  # fmt: skip
+    parts.append(
+        "<form class='contact-form'><input name='name'><textarea name='message'></textarea><button>Send</button></form>"
+    )
+    return "".join(parts)
+
+
+def _residents(c: WorldCompany, look: Look) -> str:
+    parts = ["<h2>Resident Resources</h2><p>Pay rent online, submit maintenance requests and review your lease.</p>"]
+    if look.portal in HOPS and c.portal_url:
+        hop, label = HOPS[look.portal]
+        parts.append(f"<p><a href='{hop}'>{label}</a></p>")
+    return "".join(parts)
+
+
+def _owners(c: WorldCompany, look: Look) -> str:
+    parts = ["<h2>For Property Owners</h2><p>Monthly statements, transparent fees and local market expertise.</p>"]
+    if look.portal == "owner_only" and c.portal_url:
+        owner = c.portal_url.replace("/connect", "/oportal").replace("resident", "owner")
+        parts.append(f"<p><a class='button' href='{escape(owner)}'>Owner Login</a></p>")
+    return "".join(parts)
+
+
+def _blog(c: WorldCompany, look: Look) -> str:
+    return ("<article><h1>Choosing property management software</h1><p>Landlords often ask us about software. The best "
+            "tools we have seen compared are AppFolio, Buildium and Rentvine; AppFolio vs Buildium comes down to "
+            "portfolio size. Read any review before you choose.</p></article>")  # fmt: skip
