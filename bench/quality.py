@@ -1,6 +1,7 @@
 """Quality of web discovery on the sandbox, scored against the world's ground truth.
 
-    python bench/quality.py [--seed 7] [--json-out FILE] [--only NAME] [--strategy rules|agent]
+    python bench/quality.py [--style classic|wild|both] [--seed 7] [--json-out FILE] [--only NAME]
+                            [--strategy rules|agent] [--readers-only]
 
 ``--strategy agent`` runs the same requests with the agent discovery strategy, driven by the
 scripted OpenAI-compatible model of the sandbox (``leadscout.sandbox.llm``), or by a real model
@@ -9,7 +10,10 @@ at ``--llm-base-url`` (with ``--llm-model``); it adds LLM requests and tokens pe
 Runs several requests (varying metro, PMS, unit thresholds and quantity, one that cannot be
 met) through the real pipeline: in-process workers, the sandbox web over HTTP, an embedded
 (or DATABASE_URL) PostgreSQL with a fresh database per request. Prints a table and writes
-JSON (default bench/results/quality.json).
+JSON (default bench/results/quality.json). ``--style both`` (the default) prints one table per
+sandbox style: ``classic`` (the templates the sandbox began with) and ``wild`` (sites built from a
+catalogue of real-world variants). A reader table scores each reader on the labelled real text of
+``shared/data/real_pm_text.jsonl``.
 """
 
 from __future__ import annotations
@@ -51,23 +55,27 @@ REQUESTS = {
     "denver_200_units": "15 property managers in Denver, CO with 200+ units",
     "tampa_rentvine_or_yardi": ("8 property managers in Tampa, FL", {"pms": ["rentvine", "yardi"]}),
     "charlotte_city_only": ("12 property managers in Charlotte, NC", {"geo_scope": "city"}),
-    "dallas_small_firms": ("10 property managers in Dallas, TX", {"units_max": 150}),
+    # 8, not 10: "over 108 units" proves at least 108, not at most 150 (the old reader took it as
+    # exactly 108); nine Dallas firms state a count that proves it
+    "dallas_small_firms": ("8 property managers in Dallas, TX", {"units_max": 150}),
     "unsatisfiable_columbus_resman": "30 ResMan property managers in Columbus, OH with 1000+ units",
 }
 
 
 def truth_match(c: WorldCompany, criteria: Criteria) -> bool:
-    """What a correct verifier would accept, from the ground truth."""
+    """What a correct verifier can accept, from the ground truth: what the site's own words prove
+    (a vague "hundreds of homes" proves at least 200; a PMS named but never linked proves nothing)."""
     reachable = c.health in ("ok", "ratelimited", "latin1")
-    units_ok = (criteria.units_min is None or (c.units is not None and c.units >= criteria.units_min)) and (
-        criteria.units_max is None or (c.units is not None and c.units <= criteria.units_max)
+    low, high = c.provable_units()
+    units_ok = (criteria.units_min is None or (low is not None and low >= criteria.units_min)) and (
+        criteria.units_max is None or (high is not None and high <= criteria.units_max)
     )
     return (
         c.kind == "property_manager"
         and reachable
         and c.state == criteria.state
         and (not criteria.cities or c.city in criteria.allowed_cities())
-        and (not criteria.pms or c.pms in criteria.pms)
+        and (not criteria.pms or (c.pms in criteria.pms and c.pms_provable))
         and units_ok
     )
 
@@ -146,10 +154,10 @@ async def one_request(
     truth = [c for c in world.companies if truth_match(c, criteria) and c.domain not in blocked]
     correct = [c for c in companies if (w := world.by_domain.get(c.domain)) and truth_match(w, criteria)]
     pms_right = [c for c in companies if (w := world.by_domain.get(c.domain)) and c.pms == (w.pms or None)]
-    unit_errors = [
-        abs(c.units_estimate - w.units) / w.units
+    unit_errors = [  # against what the site proves (its stated lower bound), not the unstated true count
+        abs(c.units_estimate - low) / low
         for c in companies
-        if c.units_estimate is not None and (w := world.by_domain.get(c.domain)) and w.units
+        if c.units_estimate is not None and (w := world.by_domain.get(c.domain)) and (low := w.provable_units()[0])
     ]
     domains = [c.domain for c in companies]
     fetches = sum(r["fetches"] for r in candidates)
@@ -220,7 +228,7 @@ def contact_quality(companies: list[Company], contacts: list[Contact], world: Wo
     }
 
 
-async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
+async def main_async(args: argparse.Namespace, style: str) -> list[dict[str, Any]]:
     from contextlib import ExitStack
 
     from pydantic import SecretStr
@@ -229,7 +237,7 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
 
     admin = admin_dsn()
     rows = []
-    with SandboxServer(seed=args.seed, timeout_seconds=6) as server, ExitStack() as stack:
+    with SandboxServer(seed=args.seed, style=style, timeout_seconds=6) as server, ExitStack() as stack:
         os.environ.update(server.env())
         llm: dict[str, Any] = {}
         if args.strategy == "agent":
@@ -242,14 +250,37 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
         for name, spec in REQUESTS.items():
             if args.only and name not in args.only:
                 continue
-            rows.append(await one_request(name, spec, server.world, server, admin, llm))
-            print(f"  {name}: {rows[-1]['found']}/{rows[-1]['target']} in {rows[-1]['wall_seconds']}s", flush=True)
+            rows.append(await one_request(name, spec, server.world, server, admin, llm) | {"style": style})
+            print(
+                f"  {style} {name}: {rows[-1]['found']}/{rows[-1]['target']} in {rows[-1]['wall_seconds']}s", flush=True
+            )
     return rows
 
 
 def _fmt(value: Any, spec: str) -> str:
     width = spec.lstrip(">").split(".")[0]
     return format(value, spec) if value is not None else format("-", f">{width}")
+
+
+def real_text_path() -> Path | None:
+    places = [p / "shared" / "data" / "real_pm_text.jsonl" for p in [*ROOT.parents, Path("/work")]]
+    return next((p for p in places if p.is_file()), None)
+
+
+def print_readers(table: dict[str, Any]) -> None:
+    print("\nReaders on labelled real text (shared/data/real_pm_text.jsonl):")
+    print(f"  {'reader':<8} {'rows':>4} {'recall':>7} {'precision':>9}  detail")
+    u, p, m, pl = table["units"], table["people"], table["pms"], table["places"]
+    print(f"  {'units':<8} {u['rows']:>4} {_fmt(u['recall'], '>7.3f')} {_fmt(u['precision'], '>9.3f')}  "
+          f"{u['correct']} right of {u['stated']} stated, {u['claimed']} claimed")  # fmt: skip
+    print(f"  {'people':<8} {p['rows']:>4} {_fmt(p['recall'], '>7.3f')} {_fmt(p['precision'], '>9.3f')}  "
+          f"{p['correct']} of {p['labelled']} labelled ({p['not_in_text']} not in the text at all)")  # fmt: skip
+    print(
+        f"  {'pms':<8} {m['rows']:>4} {_fmt(m['accuracy'], '>7.3f')} {'':>9}  "
+        "accuracy (vendor, or none for false signals)"
+    )
+    print(f"  {'places':<8} {pl['rows']:>4} {_fmt(pl['hq_accuracy'], '>7.3f')} {'':>9}  HQ on {pl['hq_rows']} plain "
+          f"labels; served areas {pl['served_found']}/{pl['served_labelled']}")  # fmt: skip
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
@@ -286,6 +317,8 @@ def main() -> None:
     parser.add_argument("--llm-base-url", help="agent strategy: a real OpenAI-compatible model instead of the script")
     parser.add_argument("--llm-model", default="local", help="the model name at --llm-base-url")
     parser.add_argument("--classifier-only", action="store_true", help="only the real-data PMS classifier check")
+    parser.add_argument("--readers-only", action="store_true", help="only the reader table on labelled real text")
+    parser.add_argument("--style", choices=("classic", "wild", "both"), default="both")
     parser.add_argument("--json-out", type=Path, help="default bench/results/quality[_agent].json")
     args = parser.parse_args()
     suffix = "_agent" if args.strategy == "agent" else ""
@@ -294,12 +327,23 @@ def main() -> None:
     print("PMS link classifier on real strong portal labels (per vendor):")
     for vendor, stats in classifier.items():
         print(f"  {vendor:<14} {stats}")
-    rows = [] if args.classifier_only else asyncio.run(main_async(args))
-    print_table(rows)
+    from leadscout.research.scoring import reader_table
+
+    text = real_text_path()
+    readers = reader_table(text) if text else {"error": "missing shared/data/real_pm_text.jsonl"}
+    if text:
+        print_readers(readers)
+    styles = ["classic", "wild"] if args.style == "both" else [args.style]
+    rows: list[dict[str, Any]] = []
+    if not (args.classifier_only or args.readers_only):
+        for style in styles:
+            rows += asyncio.run(main_async(args, style))
+        for style in styles:
+            print(f"\nstyle: {style}")
+            print_table([r for r in rows if r["style"] == style])
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
-    args.json_out.write_text(
-        json.dumps({"seed": args.seed, "requests": rows, "pms_classifier_real_data": classifier}, indent=2)
-    )
+    report = {"seed": args.seed, "requests": rows, "pms_classifier_real_data": classifier, "readers": readers}
+    args.json_out.write_text(json.dumps(report, indent=2))
     print(f"\nwrote {args.json_out}")
 
 

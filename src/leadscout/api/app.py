@@ -41,6 +41,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     workers: int = 2  # in-process worker concurrency; 0: none (separate `leadscout worker` processes)
     sandbox_seed: int | None = None  # runs started here research the sandbox web
+    sandbox_style: str = "classic"
     exports_dir: Path = Path("exports")
     token: str | None = None
 

@@ -85,13 +85,19 @@ def _understanding(prepared: Prepared) -> dict[str, Any]:
 @router.post("/runs/parse", response_model=Understanding, tags=["runs"])
 async def parse_run(launch: Launch, ctx: Ctx) -> dict[str, Any]:
     """How a request would be understood, without creating anything (show it to the user to confirm)."""
-    return _understanding(await prepare(ctx.store, launch, llm=ctx.llm, sandbox_seed=ctx.config.sandbox_seed))
+    return _understanding(
+        await prepare(
+            ctx.store, launch, llm=ctx.llm, sandbox_seed=ctx.config.sandbox_seed, sandbox_style=ctx.config.sandbox_style
+        )
+    )
 
 
 @router.post("/runs", response_model=CreatedRun, status_code=201, tags=["runs"])
 async def create_run(launch: Launch, ctx: Ctx) -> dict[str, Any]:
     """Start a run from typed criteria, a sentence, or both (the fields win)."""
-    prepared = await prepare(ctx.store, launch, llm=ctx.llm, sandbox_seed=ctx.config.sandbox_seed)
+    prepared = await prepare(
+        ctx.store, launch, llm=ctx.llm, sandbox_seed=ctx.config.sandbox_seed, sandbox_style=ctx.config.sandbox_style
+    )
     run = await start(ctx.store, prepared, batch_size=ctx.config.settings.batch_size)
     base = f"/api/v1/runs/{run.id}"
     links = {"self": base, "events": f"{base}/events", "companies": f"{base}/companies", "page": f"/runs/{run.id}"}

@@ -72,7 +72,13 @@ def _tools_of(server: MCPServer) -> Callable[..., Callable[[ToolFn], ToolFn]]:
 
 
 def build_server(
-    store: Store, *, batch_size: int = 10, exports_dir: Path, sandbox_seed: int | None = None, llm: Llm | None = None
+    store: Store,
+    *,
+    batch_size: int = 10,
+    exports_dir: Path,
+    sandbox_seed: int | None = None,
+    sandbox_style: str = "classic",
+    llm: Llm | None = None,
 ) -> MCPServer:
     server = MCPServer(
         "leadscout",
@@ -117,7 +123,7 @@ def build_server(
             preview=preview,
             max_usd=max_usd,
         )
-        prepared = await prepare(store, launch, llm=llm, sandbox_seed=sandbox_seed)
+        prepared = await prepare(store, launch, llm=llm, sandbox_seed=sandbox_seed, sandbox_style=sandbox_style)
         run = await start(store, prepared, batch_size=batch_size)
         understood = prepared.understood
         return {

@@ -76,7 +76,9 @@ class Prepared(BaseModel):
     notices: list[str] = Field(default_factory=list)
 
 
-async def prepare(store: Store, launch: Launch, *, llm: Llm | None, sandbox_seed: int | None = None) -> Prepared:
+async def prepare(
+    store: Store, launch: Launch, *, llm: Llm | None, sandbox_seed: int | None = None, sandbox_style: str = "classic"
+) -> Prepared:
     """The criteria as understood and the run's options; raises before anything is created when
     the request is invalid or the run could not be worked (no search provider, no LLM)."""
     if launch.strategy == "agent" and llm is None:
@@ -96,7 +98,7 @@ async def prepare(store: Store, launch: Launch, *, llm: Llm | None, sandbox_seed
     if any(v is not None for v in caps.values()):
         options["budget"] = {k: v for k, v in caps.items() if v is not None}
     if sandbox_seed is not None:
-        options["sandbox"] = {"seed": sandbox_seed}
+        options["sandbox"] = {"seed": sandbox_seed, "style": sandbox_style}
     return Prepared(understood=understood, options=options, notices=notices)
 
 

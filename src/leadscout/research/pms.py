@@ -106,6 +106,7 @@ class PmsLabel(BaseModel):
     tier: Tier
     confidence: float
     evidence: list[Evidence] = Field(default_factory=list)
+    portal_url: str | None = None  # the portal (or vendor) URL that proves it, when a link did
 
 
 class PmsDetection(BaseModel):
@@ -234,7 +235,7 @@ def _script_and_text_matches(tree: HTMLParser, *, own_page: bool = True) -> list
 
 
 def _hosts_in_text(text: str) -> list[tuple[LinkMatch, str]]:
-    """"Log in at acme.appfolio.com": a portal host written out as text."""
+    """ "Log in at acme.appfolio.com": a portal host written out as text."""
     found = []
     for m in _HOST_IN_TEXT.finditer(text):
         host_and_path = m.group(1)
@@ -304,7 +305,11 @@ def detect_pms(pages: list[Page]) -> PmsDetection:
             current = best.get(match.vendor)
             if current is None or _ORDER.index(match.tier) < _ORDER.index(current.tier):
                 best[match.vendor] = PmsLabel(
-                    vendor=match.vendor, tier=match.tier, confidence=CONFIDENCE[match.tier], evidence=[evidence]
+                    vendor=match.vendor,
+                    tier=match.tier,
+                    confidence=CONFIDENCE[match.tier],
+                    evidence=[evidence],
+                    portal_url=match.url or None,
                 )
             elif match.tier == current.tier and len(current.evidence) < 3:
                 current.evidence.append(evidence)

@@ -40,8 +40,9 @@ _PORTAL_INTENT = re.compile(
     r"owner|landlord|investor|apply|maintenance|repair|work[\s-]?order",
     re.IGNORECASE,
 )
-_PEOPLE = re.compile(r"team|leadership|staff|people|meet|our[\s-]?agents|management[\s-]?team|who[\s-]?we[\s-]?are",
-                     re.IGNORECASE)
+_PEOPLE = re.compile(
+    r"team|leadership|staff|people|meet|our[\s-]?agents|management[\s-]?team|who[\s-]?we[\s-]?are", re.IGNORECASE
+)
 _FOLLOW = re.compile(f"{_FIRST_LOOK.pattern}|{_PORTAL_INTENT.pattern}|{_PEOPLE.pattern}", re.IGNORECASE)
 _SECOND_HOP = _PORTAL_INTENT
 
@@ -94,7 +95,6 @@ class Verification(BaseModel):
         verdicts = [new if v.criterion == new.criterion else v for v in self.verdicts]
         reasons = _reasons(verdicts, criteria)
         return self.model_copy(update={"verdicts": verdicts, "reasons": reasons, "accepted": not reasons})
-
 
 
 async def crawl(

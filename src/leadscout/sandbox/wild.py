@@ -21,30 +21,75 @@ from leadscout.sandbox.world import Person, WorldCompany
 
 PAGES = ("about", "team", "contact", "residents", "owners")
 PATHS: dict[str, dict[str, str]] = {
-    "wordpress": {"about": "/about-us/", "team": "/our-team/", "contact": "/contact-us/", "residents": "/tenants/",
-                  "owners": "/owners/"},
+    "wordpress": {
+        "about": "/about-us/",
+        "team": "/our-team/",
+        "contact": "/contact-us/",
+        "residents": "/tenants/",
+        "owners": "/owners/",
+    },
     "onepage": {"about": "/", "team": "/", "contact": "/", "residents": "/", "owners": "/"},
-    "squarespace": {"about": "/about", "team": "/meet-the-team", "contact": "/contact", "residents": "/residents",
-                    "owners": "/property-owners"},
-    "bootstrap": {"about": "/company", "team": "/leadership", "contact": "/get-in-touch", "residents": "/renters",
-                  "owners": "/landlords"},
-    "legacy": {"about": "/about.html", "team": "/staff.html", "contact": "/contact.html", "residents": "/tenants.html",
-               "owners": "/owners.html"},
-    "react": {"about": "/who-we-are", "team": "/people", "contact": "/reach-us", "residents": "/resident-center",
-              "owners": "/owner-services"},
-}  # fmt: skip
+    "squarespace": {
+        "about": "/about",
+        "team": "/meet-the-team",
+        "contact": "/contact",
+        "residents": "/residents",
+        "owners": "/property-owners",
+    },
+    "bootstrap": {
+        "about": "/company",
+        "team": "/leadership",
+        "contact": "/get-in-touch",
+        "residents": "/renters",
+        "owners": "/landlords",
+    },
+    "legacy": {
+        "about": "/about.html",
+        "team": "/staff.html",
+        "contact": "/contact.html",
+        "residents": "/tenants.html",
+        "owners": "/owners.html",
+    },
+    "react": {
+        "about": "/who-we-are",
+        "team": "/people",
+        "contact": "/reach-us",
+        "residents": "/resident-center",
+        "owners": "/owner-services",
+    },
+}
 LABELS: dict[str, dict[str, str]] = {
-    "wordpress": {"about": "About Us", "team": "Our Team", "contact": "Contact Us", "residents": "Tenants",
-                  "owners": "Owners"},
+    "wordpress": {
+        "about": "About Us",
+        "team": "Our Team",
+        "contact": "Contact Us",
+        "residents": "Tenants",
+        "owners": "Owners",
+    },
     "onepage": {"about": "About", "team": "Team", "contact": "Contact", "residents": "Residents", "owners": "Owners"},
-    "squarespace": {"about": "About", "team": "Meet the Team", "contact": "Contact", "residents": "Residents",
-                    "owners": "Property Owners"},
-    "bootstrap": {"about": "Company", "team": "Leadership", "contact": "Get in Touch", "residents": "Renters",
-                  "owners": "Landlords"},
+    "squarespace": {
+        "about": "About",
+        "team": "Meet the Team",
+        "contact": "Contact",
+        "residents": "Residents",
+        "owners": "Property Owners",
+    },
+    "bootstrap": {
+        "about": "Company",
+        "team": "Leadership",
+        "contact": "Get in Touch",
+        "residents": "Renters",
+        "owners": "Landlords",
+    },
     "legacy": {"about": "About", "team": "Staff", "contact": "Contact", "residents": "Tenants", "owners": "Owners"},
-    "react": {"about": "Who We Are", "team": "People", "contact": "Reach Us", "residents": "Resident Center",
-              "owners": "Owner Services"},
-}  # fmt: skip
+    "react": {
+        "about": "Who We Are",
+        "team": "People",
+        "contact": "Reach Us",
+        "residents": "Resident Center",
+        "owners": "Owner Services",
+    },
+}
 # pages that only carry the portal hop of some placements
 HOPS = {
     "iframe_page": ("/online-payments/", "Make a Payment"),
@@ -121,7 +166,8 @@ def _nav(c: WorldCompany, look: Look) -> str:
         return (
             "<div class='nav-bar' role='navigation'>"
             + "".join(
-                f"<a role='button' data-href='{escape(h)}' href='{escape(h)}' class='nav-item'><span>{escape(t)}</span></a>"
+                f"<a role='button' data-href='{escape(h)}' href='{escape(h)}' class='nav-item'>"
+                f"<span>{escape(t)}</span></a>"
                 for h, t in items
             )
             + "</div>"
@@ -163,12 +209,15 @@ def _footer(c: WorldCompany, look: Look) -> str:
     if look.portal == "footer_widget" and c.portal_url:
         parts.append(
             "<div class='footer-widget'><h5>Residents</h5><ul><li><a href='#faq'>FAQ</a></li>"
-            f"<li><a href='{escape(c.portal_url)}'>Tenant Portal</a></li><li><a href='#apply'>Apply Online</a></li></ul></div>"
+            f"<li><a href='{escape(c.portal_url)}'>Tenant Portal</a></li>"
+            "<li><a href='#apply'>Apply Online</a></li></ul></div>"
         )
     if c.powered_by:
         vendor = c.pms or "appfolio"
-        parts.append(f"<p class='credits'>Website powered by <a href='https://www.{vendor}.com/'>"
-                     f"{VENDOR_SITES.get(vendor, vendor)}</a></p>")  # fmt: skip
+        parts.append(
+            f"<p class='credits'>Website powered by <a href='https://www.{vendor}.com/'>"
+            f"{VENDOR_SITES.get(vendor, vendor)}</a></p>"
+        )
     parts.append(f"<p>© 2026 {escape(c.name)}. All rights reserved.</p>")
     return "<footer class='site-footer'>" + "".join(parts) + "</footer>"
 
@@ -176,8 +225,10 @@ def _footer(c: WorldCompany, look: Look) -> str:
 def _sidebar(c: WorldCompany, look: Look) -> str:
     parts = []
     if look.portal == "sidebar" and c.portal_url:
-        parts.append(f"<div class='widget'><h4>Quick Links</h4><ul><li><a href='{escape(c.portal_url)}'>Pay Rent</a></li>"
-                     "<li><a href='#maintenance'>Maintenance Request</a></li></ul></div>")  # fmt: skip
+        parts.append(
+            f"<div class='widget'><h4>Quick Links</h4><ul><li><a href='{escape(c.portal_url)}'>Pay Rent</a></li>"
+            "<li><a href='#maintenance'>Maintenance Request</a></li></ul></div>"
+        )
     if look.address == "sidebar":
         parts.append(f"<div class='widget'><h4>Visit Us</h4><p>{escape(_address_text(c, comma=False))}</p></div>")
     return f"<aside class='sidebar widget-area'>{''.join(parts)}</aside>" if parts else ""
@@ -186,9 +237,19 @@ def _sidebar(c: WorldCompany, look: Look) -> str:
 def _head(c: WorldCompany, look: Look) -> str:
     head = []
     if look.address == "jsonld":
-        data = {"@context": "https://schema.org", "@type": ["LocalBusiness", "RealEstateAgent"], "name": c.name,
-                "telephone": c.phone, "address": {"@type": "PostalAddress", "streetAddress": c.street,
-                "addressLocality": c.city, "addressRegion": c.state, "postalCode": c.zip}}  # fmt: skip
+        data = {
+            "@context": "https://schema.org",
+            "@type": ["LocalBusiness", "RealEstateAgent"],
+            "name": c.name,
+            "telephone": c.phone,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": c.street,
+                "addressLocality": c.city,
+                "addressRegion": c.state,
+                "postalCode": c.zip,
+            },
+        }
         head.append(f"<script type='application/ld+json'>{json.dumps(data)}</script>")
     if look.portal == "inline_config" and c.portal_url:
         config = {"brand": c.name, "theme": "light", "portalUrl": c.portal_url, "gaId": "G-XXXX"}
@@ -221,8 +282,15 @@ def _shell(c: WorldCompany, look: Look, title: str, main: str, head: str = "") -
 def _render(c: WorldCompany, look: Look, sections: list[str], title: str) -> str:
     parts = []
     for section in sections:
-        inner = {"home": _home, "about": _about, "team": _team, "contact": _contact, "residents": _residents,
-                 "owners": _owners, "blog": _blog}[section](c, look)  # fmt: skip
+        inner = {
+            "home": _home,
+            "about": _about,
+            "team": _team,
+            "contact": _contact,
+            "residents": _residents,
+            "owners": _owners,
+            "blog": _blog,
+        }[section](c, look)
         parts.append(f"<section id='{section}' class='section section-{section}'>{inner}</section>")
     return _shell(c, look, title, "".join(parts))
 
@@ -241,22 +309,34 @@ def _units_html(c: WorldCompany, look: Look) -> str:
             f"<div class='stat'><span class='stat-number'>{_seeded(c, 'years', 5, 30)}</span>"
             "<span class='stat-label'>Years in business</span></div>"
         )
-        return ("<div class='stats-row'>" + other + f"<div class='stat'><span class='stat-number'>{number}</span>"
-                f"<span class='stat-label'>{label}</span></div></div>")  # fmt: skip
+        return (
+            "<div class='stats-row'>" + other + f"<div class='stat'><span class='stat-number'>{number}</span>"
+            f"<span class='stat-label'>{label}</span></div></div>"
+        )
     if text.startswith("TABLE|"):
         _, label, number = text.split("|")
-        return (f"<table class='facts'><tr><th>Founded</th><td>{c.founded or 2004}</td></tr>"
-                f"<tr><th>{label}</th><td>{number}</td></tr></table>")  # fmt: skip
+        return (
+            f"<table class='facts'><tr><th>Founded</th><td>{c.founded or 2004}</td></tr>"
+            f"<tr><th>{label}</th><td>{number}</td></tr></table>"
+        )
     return f"<p class='lead'>{escape(text)}</p>"
 
 
 def _decoys(c: WorldCompany, look: Look) -> str:
     from leadscout.sandbox.catalogue import DECOYS  # noqa: F401 - the texts are in the look
 
-    values = {"metro": c.metro, "year": c.founded or 2005, "reviews": _seeded(c, "reviews", 40, 900),
-              "rent": _seeded(c, "rent", 9, 30) * 100, "sqft": _seeded(c, "sqft", 9, 30) * 100,
-              "cities": _seeded(c, "cities", 4, 18), "leased": _seeded(c, "leased", 30, 400),
-              "suburb": (c.service_areas or [c.metro])[0], "added": _seeded(c, "added", 20, 150), "phone": c.phone}  # fmt: skip
+    values = {
+        "metro": c.metro,
+        "year": c.founded or 2005,
+        "reviews": _seeded(c, "reviews", 40, 900),
+        "rent": _seeded(c, "rent", 9, 30) * 100,
+        "sqft": _seeded(c, "sqft", 9, 30) * 100,
+        "cities": _seeded(c, "cities", 4, 18),
+        "leased": _seeded(c, "leased", 30, 400),
+        "suburb": (c.service_areas or [c.metro])[0],
+        "added": _seeded(c, "added", 20, 150),
+        "phone": c.phone,
+    }
     return "".join(f"<p>{escape(d.format(**values))}</p>" for d in look.decoys)
 
 
@@ -294,8 +374,9 @@ def _about(c: WorldCompany, look: Look) -> str:
     if _seeded(c, "units_page", 0, 1) == 1:
         parts.append(_units_html(c, look))
     if look.address == "located_at":
-        parts.append(f"<p>Our office is located at {escape(c.street)} in {escape(c.city)}, "
-                     f"{STATES.get(c.state, c.state)}.</p>")  # fmt: skip
+        parts.append(
+            f"<p>Our office is located at {escape(c.street)} in {escape(c.city)}, {STATES.get(c.state, c.state)}.</p>"
+        )
     if not look.served_on_home:
         parts.append(_served(c))
     if look.people == "prose":
@@ -313,8 +394,10 @@ def _email_html(c: WorldCompany, look: Look, person: Person, index: int) -> str:
     if look.emails == "cloudflare":
         key = 0x5A
         hexed = f"{key:02x}" + "".join(f"{ord(ch) ^ key:02x}" for ch in email)
-        return (f"<a href='/cdn-cgi/l/email-protection#{hexed}'><span class='__cf_email__' data-cfemail='{hexed}'>"
-                "[email&#160;protected]</span></a>")  # fmt: skip
+        return (
+            f"<a href='/cdn-cgi/l/email-protection#{hexed}'><span class='__cf_email__' data-cfemail='{hexed}'>"
+            "[email&#160;protected]</span></a>"
+        )
     if look.emails == "spelled":
         local, domain = email.split("@")
         return f"<span>{escape(local)} [at] {escape(domain.replace('.', ' [dot] '))}</span>"
@@ -329,24 +412,36 @@ def _team_html(c: WorldCompany, look: Look) -> str:
     people = c.people
     layout = look.people
     if layout == "cards":
-        return "".join(f"<div class='staff-card'><img alt=''><h3>{escape(p.full_name)}</h3><p class='position'>"
-                       f"{escape(p.title)}</p>{_email_html(c, look, p, i)}</div>" for i, p in enumerate(people))  # fmt: skip
+        return "".join(
+            f"<div class='staff-card'><img alt=''><h3>{escape(p.full_name)}</h3><p class='position'>"
+            f"{escape(p.title)}</p>{_email_html(c, look, p, i)}</div>"
+            for i, p in enumerate(people)
+        )
     if layout == "card_line":
-        return "".join(f"<div class='member'><p><strong>{escape(p.full_name)}</strong> | {escape(p.title)}</p>"
-                       f"{_email_html(c, look, p, i)}</div>" for i, p in enumerate(people))  # fmt: skip
+        return "".join(
+            f"<div class='member'><p><strong>{escape(p.full_name)}</strong> | {escape(p.title)}</p>"
+            f"{_email_html(c, look, p, i)}</div>"
+            for i, p in enumerate(people)
+        )
     if layout == "table":
-        rows = "".join(f"<tr><td>{escape(p.full_name)}</td><td>{escape(p.title)}</td><td>{_email_html(c, look, p, i)}"
-                       "</td></tr>" for i, p in enumerate(people))  # fmt: skip
+        rows = "".join(
+            f"<tr><td>{escape(p.full_name)}</td><td>{escape(p.title)}</td><td>{_email_html(c, look, p, i)}</td></tr>"
+            for i, p in enumerate(people)
+        )
         return f"<table class='staff'><tr><th>Name</th><th>Title</th><th>Contact</th></tr>{rows}</table>"
     if layout == "dl":
-        items = "".join(f"<dt>{escape(p.full_name)}</dt><dd>{escape(p.title)}</dd><dd>{_email_html(c, look, p, i)}</dd>"
-                        for i, p in enumerate(people))  # fmt: skip
+        items = "".join(
+            f"<dt>{escape(p.full_name)}</dt><dd>{escape(p.title)}</dd><dd>{_email_html(c, look, p, i)}</dd>"
+            for i, p in enumerate(people)
+        )
         return f"<dl class='team-list'>{items}</dl>"
     if layout == "heading_bio":
-        return "".join(f"<div class='bio'><h4>{escape(p.full_name)}</h4><p>{escape(p.full_name.split()[0])} is our "
-                       f"{escape(p.title)} and has worked in {escape(c.metro)} real estate for "
-                       f"{_seeded(c, p.full_name, 3, 25)} years.</p>{_email_html(c, look, p, i)}</div>"
-                       for i, p in enumerate(people))  # fmt: skip
+        return "".join(
+            f"<div class='bio'><h4>{escape(p.full_name)}</h4><p>{escape(p.full_name.split()[0])} is our "
+            f"{escape(p.title)} and has worked in {escape(c.metro)} real estate for "
+            f"{_seeded(c, p.full_name, 3, 25)} years.</p>{_email_html(c, look, p, i)}</div>"
+            for i, p in enumerate(people)
+        )
     if layout == "prose":
         lines = []
         for i, p in enumerate(people):
@@ -355,17 +450,23 @@ def _team_html(c: WorldCompany, look: Look) -> str:
         return "".join(lines)
     if layout == "jsonld_only":
         graph = [{"@type": "Person", "name": p.full_name, "jobTitle": p.title, "worksFor": c.name} for p in people]
-        script = f"<script type='application/ld+json'>{json.dumps({'@context': 'https://schema.org', '@graph': graph})}</script>"
-        faces = "".join(f"<figure><img alt=''><figcaption>{escape(p.full_name.split()[0])}</figcaption></figure>"
-                        for p in people)  # fmt: skip
+        data = json.dumps({"@context": "https://schema.org", "@graph": graph})
+        script = f"<script type='application/ld+json'>{data}</script>"
+        faces = "".join(
+            f"<figure><img alt=''><figcaption>{escape(p.full_name.split()[0])}</figcaption></figure>" for p in people
+        )
         return script + f"<div class='gallery'>{faces}</div>"
     if layout == "wp_media":
-        return "".join(f"<div class='wp-block-media-text'><figure class='wp-block-media-text__media'><img alt=''>"
-                       f"</figure><div class='wp-block-media-text__content'><p><strong>{escape(p.full_name)}</strong>"
-                       f"<br><em>{escape(p.title)}</em></p>{_email_html(c, look, p, i)}</div></div>"
-                       for i, p in enumerate(people))  # fmt: skip
-    return "".join(f"<p>{escape(p.title)}: {escape(p.full_name)}</p><p>{_email_html(c, look, p, i)}</p>"
-                   for i, p in enumerate(people))  # fmt: skip
+        return "".join(
+            f"<div class='wp-block-media-text'><figure class='wp-block-media-text__media'><img alt=''>"
+            f"</figure><div class='wp-block-media-text__content'><p><strong>{escape(p.full_name)}</strong>"
+            f"<br><em>{escape(p.title)}</em></p>{_email_html(c, look, p, i)}</div></div>"
+            for i, p in enumerate(people)
+        )
+    return "".join(
+        f"<p>{escape(p.title)}: {escape(p.full_name)}</p><p>{_email_html(c, look, p, i)}</p>"
+        for i, p in enumerate(people)
+    )
 
 
 def _contact(c: WorldCompany, look: Look) -> str:
@@ -375,8 +476,10 @@ def _contact(c: WorldCompany, look: Look) -> str:
         parts.append(f"<div class='location'><p>{escape(c.street)}</p><p>{escape(c.city)}, {c.state} {c.zip}</p></div>")
     if look.address == "map_embed":
         q = quote_plus(_address_text(c))
-        parts.append(f"<p>Find us on the map:</p><iframe src='https://www.google.com/maps/embed/v1/place?key=KEY&q={q}'"
-                     " width='600' height='450' loading='lazy'></iframe>")  # fmt: skip
+        parts.append(
+            f"<p>Find us on the map:</p><iframe src='https://www.google.com/maps/embed/v1/place?key=KEY&q={q}'"
+            " width='600' height='450' loading='lazy'></iframe>"
+        )
     parts.append(
         "<form class='contact-form'><input name='name'><textarea name='message'></textarea><button>Send</button></form>"
     )
@@ -400,6 +503,8 @@ def _owners(c: WorldCompany, look: Look) -> str:
 
 
 def _blog(c: WorldCompany, look: Look) -> str:
-    return ("<article><h1>Choosing property management software</h1><p>Landlords often ask us about software. The best "
-            "tools we have seen compared are AppFolio, Buildium and Rentvine; AppFolio vs Buildium comes down to "
-            "portfolio size. Read any review before you choose.</p></article>")  # fmt: skip
+    return (
+        "<article><h1>Choosing property management software</h1><p>Landlords often ask us about software. The best "
+        "tools we have seen compared are AppFolio, Buildium and Rentvine; AppFolio vs Buildium comes down to "
+        "portfolio size. Read any review before you choose.</p></article>"
+    )

@@ -260,7 +260,7 @@ class WorldCompany:
         """(at least, at most) what the site's own words prove about its portfolio."""
         if self.look is not None:
             return self.look.units_low, self.look.units_high
-        if self.units_phrase and ("over" in self.units_phrase or "+" in self.units_phrase or "more than" in self.units_phrase):
+        if self.units_phrase and any(word in self.units_phrase for word in ("over", "+", "more than")):
             return self.units, None  # "over 108 units" proves at least 108, not at most
         return self.units, self.units
 

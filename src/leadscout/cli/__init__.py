@@ -294,6 +294,9 @@ def run_cmd(
         bool, typer.Option("--sandbox", help="Research the generated sandbox web (no keys needed).")
     ] = False,
     seed: Annotated[int, typer.Option("--seed", help="Sandbox world seed.")] = 7,
+    style: Annotated[
+        str, typer.Option("--style", help="Sandbox style: classic | wild (sites built like real ones).")
+    ] = ("classic"),
     source: Annotated[
         str,
         typer.Option("--source", help="auto | directory | web | all (all: the directory first, then the web)"),
@@ -335,7 +338,9 @@ def run_cmd(
     )
     settings = _settings(batch_size=batch_size)
     ask = not (yes or json_out or no_wait) and sys.stdin.isatty()
-    request_ = RunRequest(launch, seed if sandbox else None, no_wait, json_out, concurrency, out_dir, ask)
+    request_ = RunRequest(
+        launch, seed if sandbox else None, no_wait, json_out, concurrency, out_dir, ask, _style(style)
+    )
     summary = _run(lambda: _run_and_follow(settings, request_))
     if json_out:
         _print_json(summary.model_dump(mode="json"))
@@ -372,6 +377,15 @@ class RunRequest:
     concurrency: int
     out_dir: Path
     ask: bool  # confirm an LLM-parsed request at the terminal
+    sandbox_style: str = "classic"
+
+
+def _style(style: str) -> str:
+    from leadscout.sandbox.world import STYLES
+
+    if style not in STYLES:
+        raise UserError(f"unknown --style {style!r}; use one of: {', '.join(STYLES)}")
+    return style
 
 
 @contextmanager
@@ -382,14 +396,20 @@ def _sandbox_for(options: dict[str, Any], wanted: bool = True) -> Iterator[None]
         return
     from leadscout.sandbox.server import SandboxServer
 
-    with SandboxServer(seed=options["sandbox"]["seed"]) as server:
+    with SandboxServer(seed=options["sandbox"]["seed"], style=options["sandbox"].get("style", "classic")) as server:
         os.environ.update(server.env())  # the in-process workers fetch through the sandbox proxy
         yield
 
 
 async def _run_and_follow(settings: Settings, req: RunRequest) -> RunSummary:
     async with _store(settings) as (store, dsn):
-        prepared = await prepare(store, req.launch, llm=_language_model(settings), sandbox_seed=req.sandbox_seed)
+        prepared = await prepare(
+            store,
+            req.launch,
+            llm=_language_model(settings),
+            sandbox_seed=req.sandbox_seed,
+            sandbox_style=req.sandbox_style,
+        )
         _confirm(prepared, ask=req.ask)
         with _sandbox_for(prepared.options, not req.no_wait):
             run = await start(store, prepared, batch_size=settings.batch_size)
@@ -795,6 +815,7 @@ def serve_cmd(
     ] = 2,
     sandbox: Annotated[bool, typer.Option("--sandbox", help="Runs started here research the sandbox web.")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Sandbox world seed.")] = 7,
+    style: Annotated[str, typer.Option("--style", help="Sandbox style: classic | wild.")] = "classic",
     out_dir: Annotated[Path, typer.Option("--out", help="Where exports are written.")] = Path("exports"),
 ) -> None:
     """Serve the dashboard and the REST API (/api/v1, OpenAPI at /openapi.json)."""
@@ -802,7 +823,7 @@ def serve_cmd(
 
     from leadscout.api.app import ServerConfig, check_exposure, create_app
 
-    with _sandbox_for({"sandbox": {"seed": seed}} if sandbox else {}):
+    with _sandbox_for({"sandbox": {"seed": seed, "style": _style(style)}} if sandbox else {}):
         settings = _settings()  # after the sandbox set its environment
         token = (settings.api_token.get_secret_value() if settings.api_token else "") or None
         config = ServerConfig(
@@ -810,6 +831,7 @@ def serve_cmd(
             host=host,
             workers=workers,
             sandbox_seed=seed if sandbox else None,
+            sandbox_style=style,
             exports_dir=settings.exports_dir or out_dir,
             token=token,
         )
@@ -832,6 +854,7 @@ def mcp_cmd(
     ] = 2,
     sandbox: Annotated[bool, typer.Option("--sandbox", help="Runs research the sandbox web.")] = False,
     seed: Annotated[int, typer.Option("--seed", help="Sandbox world seed.")] = 7,
+    style: Annotated[str, typer.Option("--style", help="Sandbox style: classic | wild.")] = "classic",
     out_dir: Annotated[Path, typer.Option("--out", help="Where the export tool writes files.")] = Path("exports"),
 ) -> None:
     """Serve leadscout to MCP clients: start_run, get_run, list_companies, list_contacts, get_evidence,
@@ -843,7 +866,7 @@ def mcp_cmd(
         from leadscout.mcp.server import build_server
         from leadscout.workers.runner import WorkerConfig, run_worker_supervised
 
-        with _sandbox_for({"sandbox": {"seed": seed}} if sandbox else {}):
+        with _sandbox_for({"sandbox": {"seed": seed, "style": _style(style)}} if sandbox else {}):
             settings = _settings()  # after the sandbox set its environment
             exports = settings.exports_dir or out_dir
             async with _store(settings) as (store, dsn):
@@ -852,6 +875,7 @@ def mcp_cmd(
                     batch_size=settings.batch_size,
                     exports_dir=exports,
                     sandbox_seed=seed if sandbox else None,
+                    sandbox_style=style,
                     llm=_language_model(settings),
                 )
                 worker = None
@@ -1007,14 +1031,15 @@ app.add_typer(sandbox_app, name="sandbox")
 def sandbox_serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 = any free port).")] = 8899,
     seed: Annotated[int, typer.Option(help="World seed.")] = 7,
+    style: Annotated[str, typer.Option(help="classic | wild (sites built like real ones).")] = "classic",
 ) -> None:
     """Serve the sandbox web: search API and forward proxy on 127.0.0.1 until Ctrl-C."""
     import time
 
     from leadscout.sandbox.server import SandboxServer
 
-    with SandboxServer(seed=seed, port=port) as server:
-        out.print(f"sandbox world (seed {seed}, {len(server.world.companies)} companies) on {server.url}")
+    with SandboxServer(seed=seed, style=_style(style), port=port) as server:
+        out.print(f"sandbox world (seed {seed}, {style}, {len(server.world.companies)} companies) on {server.url}")
         out.print("point workers at it with:")
         for key, value in server.env().items():
             if key.isupper():
@@ -1031,11 +1056,14 @@ def sandbox_serve(
 def sandbox_truth(
     out_file: Annotated[Path, typer.Option("--out", help="JSON file to write.")],
     seed: Annotated[int, typer.Option(help="World seed.")] = 7,
+    style: Annotated[str, typer.Option(help="classic | wild: the wild truth also says what each site proves.")] = (
+        "classic"
+    ),
 ) -> None:
     """Export the ground truth of every entity of a sandbox world as JSON."""
     from leadscout.sandbox.world import build, truth
 
-    data = truth(build(seed))
+    data = truth(build(seed, style=_style(style)))
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(json.dumps(data, indent=1))
     out.print(f"{len(data['companies'])} companies written to {out_file}")  # type: ignore[arg-type]
@@ -1052,6 +1080,16 @@ def sandbox_directory(
     companies = generate(seed)
     rows = write_directory_csv(companies, out_file)
     out.print(f"{rows} rows of known property managers written to {out_file}")
+
+
+# -- command groups in modules of their own -------------------------------------------------------------------
+def _register_modules() -> None:
+    from leadscout.cli import extract
+
+    extract.register(app, _print_json)
+
+
+_register_modules()
 
 
 # -- entry point ------------------------------------------------------------------------------------
