@@ -207,6 +207,22 @@ class NewContact(Record):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class ContactSearch(BaseModel):
+    """What looking for a company's decision makers found, and where it looked: the contacts, the
+    pages read and everyone seen (decision maker or not), so a short company can say why."""
+
+    contacts: list[NewContact] = Field(default_factory=list)
+    pages_read: list[str] = Field(default_factory=list)
+    people_seen: list[str] = Field(default_factory=list)  # "Jane Doe (Leasing Agent)"
+
+    def why_short(self) -> str:
+        if not self.pages_read:
+            return "no page of its site could be read for people"
+        if not self.people_seen:
+            return f"no named person on the {len(self.pages_read)} pages read"
+        return f"{len(self.people_seen)} people named, none a decision maker: {', '.join(self.people_seen[:5])}"
+
+
 class Contact(NewContact):
     id: UUID
     run_id: UUID

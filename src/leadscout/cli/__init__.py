@@ -529,6 +529,10 @@ def _print_summary(s: RunSummary, say: Callable[..., None]) -> None:
             )
     for d in s.dropped:
         say(f"Dropped {d['domain']}: {d['reason']}")
+    if s.decision_companies:
+        say("Short of the target, and why:")
+        for company in s.decision_companies[:15]:
+            say(f"  {company.get('domain')}: {company.get('why')}")
     if s.decision_options:
         say("[yellow]This run needs your decision[/] (`leadscout decide RUN_ID ACTION`):")
         for i, option in enumerate(s.decision_options, 1):

@@ -126,8 +126,10 @@ class Store:
         assert row is not None
         return int(row["id"])
 
-    async def events_since(self, run_id: UUID, after_id: int = 0, limit: int = 500) -> list[m.RunEvent]:
-        return await self._models(m.RunEvent, "events_since", run_id=run_id, after_id=after_id, limit=limit)
+    async def events_since(
+        self, run_id: UUID, after_id: int = 0, limit: int = 500, conn: Conn | None = None
+    ) -> list[m.RunEvent]:
+        return await self._models(m.RunEvent, "events_since", conn, run_id=run_id, after_id=after_id, limit=limit)
 
     async def completion_payload(self, run_id: UUID) -> dict[str, Any] | None:
         row = await self._one("completion_payload", run_id=run_id)

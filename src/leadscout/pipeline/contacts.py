@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from leadscout.errors import BudgetExceeded, PermanentError, TransientError
-from leadscout.models import Company, EmailCheck, Evidence, NewContact, Run
+from leadscout.models import Company, ContactSearch, EmailCheck, Evidence, NewContact, Run
 from leadscout.research.contacts import UNRANKED, title_rank
 from leadscout.research.emails import EmailGuess, guesses, infer_pattern, is_role
 from leadscout.research.extract import PageFacts, PersonCard, extract
@@ -35,6 +35,7 @@ class SitePeople:
     people: list[tuple[PersonCard, FetchResult]]
     published: set[str]  # every address any crawled page shows
     pattern: str | None
+    pages_read: list[str]
 
 
 @dataclass
@@ -43,7 +44,7 @@ class WebContactSource:
     checker: MailChecker | None = None
     provider: SearchProvider | None = None
 
-    async def find(self, run: Run, company: Company) -> list[NewContact]:
+    async def find(self, run: Run, company: Company) -> ContactSearch:
         site = await self._read_site(company)
         ranked = sorted(
             ((p, page) for p, page in site.people if title_rank(p.title) != UNRANKED),  # decision makers only
@@ -52,7 +53,8 @@ class WebContactSource:
         contacts = []
         for person, page in ranked[: run.contacts_max * 2]:
             contacts.append(await self._contact(company, person, page, site))
-        return contacts
+        seen = [f"{p.full_name} ({p.title or 'no title'})" for p, _ in site.people]
+        return ContactSearch(contacts=contacts, pages_read=site.pages_read, people_seen=seen)
 
     async def _read_site(self, company: Company) -> SitePeople:
         website = company.website or f"http://{company.domain}/"
@@ -60,7 +62,7 @@ class WebContactSource:
         if home.transient:
             raise TransientError(f"{website} answered {home.error}: its team pages are read on a retry")
         if not home.ok:
-            return SitePeople([], set(), None)
+            return SitePeople([], set(), None, [])
         host = urlsplit(home.final_url).hostname
         home_facts = extract(home.final_url, home.text)
         targets = [
@@ -84,7 +86,8 @@ class WebContactSource:
                 people.setdefault(person.full_name.lower(), (person, page))
         on_domain = {e for e in published if e.endswith("@" + company.domain)}
         pairs = [(p.full_name, p.email.lower()) for p, _ in people.values() if p.email and p.email.lower() in on_domain]
-        return SitePeople(list(people.values()), on_domain, infer_pattern(pairs))
+        read = [home.final_url] + [page.final_url for page in pages if page.ok]
+        return SitePeople(list(people.values()), on_domain, infer_pattern(pairs), read)
 
     async def _contact(self, company: Company, person: PersonCard, page: FetchResult, site: SitePeople) -> NewContact:
         own = person.email.lower() if person.email and person.email.lower() in site.published else None

@@ -73,6 +73,9 @@ class RunSummary(BaseModel):
     avg_batch_seconds: float | None
     criteria: dict[str, Any]
     decision_options: list[dict[str, Any]] | None
+    # while a decision waits: each company short of the target (contacts short, or the nearest
+    # misses of discovery) and why, with what was read
+    decision_companies: list[dict[str, Any]] = Field(default_factory=list)
     candidates: dict[str, Any] = {}  # web discovery: candidates by outcome, rejections by criterion
     exports: dict[str, str] | None = None
     dropped: list[dict[str, Any]] = Field(default_factory=list)  # research contradicted discovery, or replaced
@@ -81,6 +84,13 @@ class RunSummary(BaseModel):
     gap: dict[str, int] = Field(default_factory=dict)  # the seed's get_pm_company_gap: ready, gap, batches done
     strategy: str = "rules"  # rules | agent
     usage: dict[str, Any] = Field(default_factory=dict)  # spending: total, per accepted company, by stage
+
+
+async def _decision_companies(store: Store, run: Run) -> list[dict[str, Any]]:
+    if run.status != Status.NEEDS_USER_DECISION:
+        return []
+    asked = [e for e in await store.events_since(run.id, 0, 100_000) if e.event == "needs_user_decision"]
+    return list(asked[-1].payload.get("companies", [])) if asked else []
 
 
 async def get_run_or_raise(store: Store, run_id: UUID | str) -> Run:
@@ -126,6 +136,7 @@ async def summarize(store: Store, run_id: UUID | str) -> RunSummary:
         avg_batch_seconds=round(sum(b.seconds or 0 for b in done) / len(done), 3) if done else None,
         criteria=run.criteria,
         decision_options=run.decision_options,
+        decision_companies=await _decision_companies(store, run),
         candidates=await _candidate_summary(store, run.id),
         exports=_completion_exports(await store.completion_payload(run.id)),
         dropped=[

@@ -12,6 +12,7 @@ from leadscout.db.store import Store
 from leadscout.models import (
     Company,
     CompanyFacts,
+    ContactSearch,
     DirectoryCompany,
     Evidence,
     Fact,
@@ -43,7 +44,7 @@ class Researcher(Protocol):
 
 
 class ContactSource(Protocol):
-    async def find(self, run: Run, company: Company) -> list[NewContact]: ...
+    async def find(self, run: Run, company: Company) -> ContactSearch: ...
 
 
 @dataclass
@@ -147,11 +148,15 @@ class ChainContactSource:
 
     sources: list[ContactSource]
 
-    async def find(self, run: Run, company: Company) -> list[NewContact]:
+    async def find(self, run: Run, company: Company) -> ContactSearch:
+        searched = ContactSearch()
         for source in self.sources:
-            if found := await source.find(run, company):
+            found = await source.find(run, company)
+            if found.contacts:
                 return found
-        return []
+            searched.pages_read += found.pages_read
+            searched.people_seen += [p for p in found.people_seen if p not in searched.people_seen]
+        return searched
 
 
 @dataclass
@@ -161,7 +166,7 @@ class DirectoryContactSource:
     store: Store
     checker: MailChecker | None = None
 
-    async def find(self, run: Run, company: Company) -> list[NewContact]:
+    async def find(self, run: Run, company: Company) -> ContactSearch:
         rows = await self.store.directory_contacts(company.domain)
         contacts = [
             NewContact(
@@ -180,7 +185,8 @@ class DirectoryContactSource:
             if title_rank(row.title) != UNRANKED  # decision makers only
         ]
         contacts.sort(key=lambda c: (c.seniority or UNRANKED, c.full_name))
-        return [await self._checked(c) for c in contacts]
+        seen = [f"{row.full_name} ({row.title or 'no title'})" for row in rows]
+        return ContactSearch(contacts=[await self._checked(c) for c in contacts], people_seen=seen)
 
     async def _checked(self, contact: NewContact) -> NewContact:
         if self.checker is None or contact.email is None:

@@ -233,7 +233,8 @@ class Pipeline:
         )
 
     async def _ask_user(self, conn: Conn, run: Run, ready: int, criteria: Criteria) -> None:
-        near_misses = near_miss_summary(await self.store.candidate_stats(run.id))
+        candidates = await self.store.candidate_stats(run.id)
+        near_misses = near_miss_summary(candidates)
         options = discovery_options(criteria, ready, run.target_quantity, near_misses)
         await state.move(
             self.store,
@@ -243,6 +244,7 @@ class Pipeline:
             reason="search_exhausted",
             companies_ready=ready,
             target_quantity=run.target_quantity,
+            companies=nearly_matching(candidates),
             options=options,
         )
 
@@ -341,7 +343,8 @@ class Pipeline:
             return "skipped: run is not finding contacts"
         if company.contacts_status == "pending":
             async with self.metered(run, "contacts", company.id):
-                found = await self.contacts_for(run).find(run, company)
+                search = await self.contacts_for(run).find(run, company)
+            found = search.contacts
             await self._simulate_latency()
             async with self.store.transaction() as conn:
                 locked = await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY)
@@ -354,10 +357,14 @@ class Pipeline:
                 have = await self.store.count_contacts(company_id, conn)
                 status = "done" if have >= run.contacts_min else "short"
                 await self.store.set_contacts_status(company_id, status, conn)
+                detail = {"domain": company.domain, "contacts": have, "status": status}
+                if status == "short":  # what the decision shows: where it looked and whom it saw
+                    detail |= {"pages_read": search.pages_read[:6], "people_seen": search.people_seen[:10],
+                               "why": search.why_short()}  # fmt: skip
                 await self.store.insert_event(
                     run_id,
                     "contacts_found",
-                    {"domain": company.domain, "contacts": have, "status": status},
+                    detail,
                     entity_type="company",
                     entity_id=str(company_id),
                     conn=conn,
@@ -389,10 +396,31 @@ class Pipeline:
                 "ask_user",
                 reason="contacts_short",
                 companies_short=progress.contacts_short,
+                companies=await self._short_companies(conn, run),
                 options=contact_options(progress.contacts_short),
             )
         else:
             await jobs.enqueue(self.store, conn, jobs.complete_job(run))
+
+    async def _short_companies(self, conn: Conn, run: Run) -> list[dict[str, Any]]:
+        """Each company short of contacts, with why: the pages read and the people seen there."""
+        short = {
+            str(c.id): c for c in await self.store.run_companies(run.id, run.target_quantity, conn)
+            if c.contacts_status == "short"
+        }  # fmt: skip
+        last: dict[str, dict[str, Any]] = {}
+        for event in await self.store.events_since(run.id, 0, 100_000, conn):
+            if event.entity_id in short and event.event in ("contacts_found", "contacts_failed"):
+                last[event.entity_id] = event.payload
+        out = []
+        for company_id, company in short.items():
+            seen = last.get(company_id, {})
+            why = seen.get("why") or (
+                f"the search failed: {seen['error']}" if "error" in seen else "no decision maker found"
+            )
+            out.append({"domain": company.domain, "name": company.name, "contacts": seen.get("contacts", 0),
+                        "why": why, "pages_read": seen.get("pages_read", [])})  # fmt: skip
+        return out
 
     # -- completion: exports + notification, then done/completed ------------------------------
     async def complete_run(self, run_id: UUID) -> str:
@@ -524,6 +552,21 @@ def near_miss_summary(rows: list[dict[str, Any]]) -> NearMisses:
         elif failed[0]["criterion"] == "units_min" and detail.split()[0].isdigit():
             near.units.append(int(detail.split()[0]))
     return near
+
+
+def nearly_matching(rows: list[dict[str, Any]], limit: int = 15) -> list[dict[str, Any]]:
+    """The rejected candidates that came closest (fewest failed criteria), each with why: the
+    criteria it failed or could not prove, with what was found, and how many pages were read."""
+    scored = []
+    for row in rows:
+        if row["status"] != "rejected" or not row["verdicts"]:
+            continue
+        failed = [v for v in row["verdicts"] if v.get("verdict") != "true"]
+        if not failed or any(v["criterion"] in ("company_type", "reachable") for v in failed):
+            continue
+        why = "; ".join(f"{v['criterion']} {v.get('verdict')}: {v.get('detail', '')}" for v in failed)
+        scored.append((len(failed), row["domain"], {"domain": row["domain"], "why": why, "pages_read": row["fetches"]}))
+    return [entry for _, _, entry in sorted(scored)[:limit]]
 
 
 def contact_options(short: int) -> list[dict[str, object]]:
