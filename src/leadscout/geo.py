@@ -158,6 +158,11 @@ def _zip_counts() -> dict[tuple[str, str], int]:
     return counts
 
 
+def place_size(city: str, state: str) -> int:
+    """How many ZIP codes a place has: a rough measure of its size (Round Rock before Rollingwood)."""
+    return _zip_counts().get((city.lower(), state), 0)
+
+
 def main_state(city: str) -> str | None:
     """The state of the largest place of that name (the one with the most ZIP codes): what
     "Minneapolis-based" means without a state."""

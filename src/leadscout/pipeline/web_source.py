@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from leadscout import geo
 from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
 from leadscout.errors import BudgetExceeded, LlmError, TransientError
@@ -78,7 +79,8 @@ def query_plan(criteria: Criteria) -> list[str]:
         queries += [f"{name} property management {place}" for name in names]
         queries += [f"best property management company {place}", f"property management {place} rentals"]
     if criteria.cities and criteria.state and criteria.geo_scope == "metro":
-        for city in criteria.allowed_cities()[1:9]:
+        suburbs = sorted(criteria.allowed_cities()[1:], key=lambda c: -geo.place_size(c, criteria.state or ""))
+        for city in suburbs[:8]:  # the largest places of the metro first: that is where the firms are
             queries.append(f"property management {city} {criteria.state}")
     return list(dict.fromkeys(queries))
 

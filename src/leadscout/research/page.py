@@ -24,6 +24,7 @@ form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbod
 option button"""
 BLOCK_TAGS = frozenset(_BLOCKS.split())
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_LANDMARKS = frozenset({"footer", "aside", "header", "nav", "address", "main", "article"})
 SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "head", "select", "iframe", "-comment"})
 MAX_BLOCKS = 5000
 
@@ -34,7 +35,7 @@ class Block:
     tag: str  # the block element holding the text (p, li, td, h3, div...)
     group: int  # the element that contains that block element: blocks of one card share it
     index: int  # position in reading order
-    classes: str = ""  # class and id of the block element and its container (WordPress blocks, stats...)
+    classes: str = ""  # class, id and landmark of the block element and its ancestors (footer, .wp-block-...)
     emails: list[str] = field(default_factory=list)  # addresses its links publish (mailto, Cloudflare-protected)
 
     @property
@@ -94,9 +95,10 @@ class _Walker:
                 self.flush(tag, group, classes)
             elif name in BLOCK_TAGS:
                 self.flush(tag, group, classes)
-                own = _classes(child)
-                self.walk(child, name, node.mem_id, f"{own} {_classes(node)}".strip())
-                self.flush(name, node.mem_id, own)
+                # where the block sits: its own and its ancestors' landmarks (footer, aside, .contact...)
+                inside = f"{_classes(child)} {name if name in _LANDMARKS else ''} {classes}".strip()[:300]
+                self.walk(child, name, node.mem_id, inside)
+                self.flush(name, node.mem_id, inside)
             else:  # inline: a space on each side, or `<span>1,200+</span><span>doors</span>` reads "1,200+doors"
                 if name in ("a", "span"):
                     self.note_email(child)

@@ -25,7 +25,7 @@ from leadscout.geo import STATES, is_city, main_state, state_code, zip_place
 from leadscout.research.page import Block, PageText, sentences
 
 # where the address was read, best first (the HQ is the best-ranked one)
-SOURCES = ("jsonld", "address_tag", "map", "contact", "footer", "text", "located")
+SOURCES = ("jsonld", "address_tag", "map", "contact", "footer", "located", "text")
 
 
 class Address(BaseModel):
@@ -123,9 +123,11 @@ def _from_map(url: str) -> list[Address]:
 
 
 def _from_block(block: Block, page: PageText) -> list[Address]:
-    source = "address_tag" if block.tag == "address" else _block_source(block)
+    source = "address_tag" if block.tag == "address" or " address" in f" {block.classes}" else _block_source(block)
+    if source == "text" and _LOCATED.search(block.text):
+        source = "located"
     out = parse_addresses(block.text, source)
-    if source == "text" and len(block.text) > 80:  # prose: "homes in Dallas, TX" is not an office
+    if source in ("text", "located") and len(block.text) > 80:  # prose: "homes in Dallas, TX" is not an office
         out = [a for a in out if a.street or a.zip]
     if not out and block.index + 1 < len(page.blocks):  # "100 Main St" above "Austin, TX 78701"
         below = page.blocks[block.index + 1]

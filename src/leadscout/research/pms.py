@@ -69,8 +69,24 @@ def _rules() -> tuple[_Rules, ...]:
     return tuple(out)
 
 
+# a vendor's own service hosts (help centres, docs, status pages): never one company's portal
+_SERVICE_LABELS = frozenset(
+    """support help docs doc kb knowledge community academy developer developers api cdn static assets blog news
+    careers jobs status learn go get info marketing partners press events university training""".split()
+)
+
+
 def classify_url(url: str) -> LinkMatch | None:
     """The vendor and tier a link URL proves, or None. Never raises."""
+    match = _classify(url)
+    if match is not None and match.tier == Tier.STRONG:
+        host = (urlsplit(url if "://" in url else f"https://{url}").hostname or "").lower()
+        if host.split(".")[0] in _SERVICE_LABELS:
+            return match.model_copy(update={"tier": Tier.WEAK, "rule": "vendor service host"})
+    return match
+
+
+def _classify(url: str) -> LinkMatch | None:
     try:
         parts = urlsplit(url.strip() if "://" in url else f"https://{url.strip()}")
         host = (parts.hostname or "").rstrip(".").lower()

@@ -150,7 +150,7 @@ _THE_COMPANY = re.compile(
 # "A portfolio of 310 homes.", "Trusted with 95 rental homes.", "1,200 doors and counting": a line with no
 # subject of its own is the site speaking of itself ("Greystar manages ..." has one, and is not)
 _SUBJECTLESS = re.compile(
-    r"^(?:\d|(?:a|an|over|more|nearly|about|approximately|almost|trusted|managing|proudly|currently|portfolio|"
+    r"^(?:\d|vague\d|(?:a|an|over|more|nearly|about|approximately|almost|trusted|managing|proudly|currently|portfolio|"
     r"with|today|now|helping|serving|caring|overseeing|total)\b)",
     re.IGNORECASE,
 )
@@ -295,7 +295,9 @@ def _vague_at(clause: str, m: re.Match[str], original: str, subject: str | None)
     rest = clause[m.end() :]
     noun = _noun_after(rest)
     before = clause[: m.start()]
-    if noun is None or subject is None or _RATE_AFTER.match(rest[rest.lower().find(noun[0]) + len(noun[0]) :]):
+    after_noun = rest[rest.lower().find(noun[0]) + len(noun[0]) :] if noun else ""
+    subject = subject or ("self" if _PASSIVE.match(after_noun) else None)
+    if noun is None or subject is None or _RATE_AFTER.match(after_noun):
         return None
     if _DELTA.search(before) or not _MANAGE.search(_window(before, rest)):
         return None
