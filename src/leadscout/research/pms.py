@@ -71,11 +71,11 @@ def _rules() -> tuple[_Rules, ...]:
 
 # a vendor's own service hosts (help centres, docs, status pages): never one company's portal
 _SERVICE_LABELS = frozenset(
-    {
-        "support", "help", "docs", "doc", "kb", "knowledge", "community", "academy", "developer", "developers",
-        "api", "cdn", "static", "assets", "blog", "news", "careers", "jobs", "status", "learn", "go", "get",
-        "info", "marketing", "partners", "press", "events", "university", "training",
-    }  # fmt: skip
+    re.findall(
+        r"\w+",
+        "support help docs doc kb knowledge community academy developer developers api cdn static assets blog news "
+        "careers jobs status learn go get info marketing partners press events university training",
+    )
 )
 
 
