@@ -156,3 +156,48 @@ def test_real_directory_only_run_returns_rows_that_truly_match(dsn: str, tmp_pat
         assert src["pms"] == "appfolio" and int(src["doors_managed"]) >= 200, src
         assert src["listing_state"] == "AZ" and src["listing_city"].title() in allowed, src
     assert os.path.getsize(summary["exports"]["contacts"]) > 0
+
+
+def test_a_wild_web_run_from_the_cli_is_correct_and_proven(dsn: str, tmp_path: Path) -> None:
+    """The same pipeline on sites built like real ones (other templates, phrasings, portal places,
+    team layouts): every delivered company matches what its site proves, with contacts."""
+    request = "8 AppFolio property managers in Austin, TX with 100+ units"
+    result = leadscout(
+        "run", "--sandbox", "--style", "wild", request, "--json", "--out", str(tmp_path),
+        dsn=dsn, env=FAST_WEB, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary = json.loads(result.stdout)
+    assert (summary["status"], summary["companies_found"]) == ("completed", 8), summary.get("decision_companies")
+    world = build(7, style="wild")
+    companies = read_csv(summary["exports"]["companies"])
+    for row in companies:
+        truth = world.by_domain[row["domain"]]
+        low, _high = truth.provable_units()
+        assert truth.kind == "property_manager" and truth.pms == "appfolio" and truth.pms_provable, row
+        assert low is not None and low >= 100 and truth.state == "TX", (row, truth.look)
+    contacts = read_csv(summary["exports"]["contacts"])
+    assert {c["company_domain"] for c in contacts} == {c["domain"] for c in companies}  # every one has someone
+    for contact in contacts:
+        people = {p.full_name: p for p in world.by_domain[contact["company_domain"]].people}
+        assert contact["title"] == people[contact["full_name"]].title
+        assert contact["email"] in ("", people[contact["full_name"]].email)
+    assert len({world.by_domain[c["domain"]].look.template for c in companies}) >= 3  # type: ignore[union-attr]
+
+
+def test_the_wild_world_is_deterministic_and_every_page_renders() -> None:
+    from leadscout.sandbox import wild
+
+    first, again = build(7, style="wild"), build(7, style="wild")
+    assert [c.look for c in first.companies] == [c.look for c in again.companies]
+    assert [c.domain for c in first.companies] == [c.domain for c in build(7).companies]  # same companies
+    looks = [c.look for c in first.companies if c.look]
+    assert {look.template for look in looks} == set(wild.PATHS)
+    from leadscout.sandbox.catalogue import PORTAL_PLACEMENTS, UNIT_PHRASINGS
+
+    assert {look.portal for look in looks if look} >= set(PORTAL_PLACEMENTS) - {"header_button"}
+    assert len({look.units_phrasing for look in looks}) >= 20 and len(UNIT_PHRASINGS) >= 21
+    for company in first.companies:
+        for page in ("/", *wild.PATHS[company.look.template].values()):  # type: ignore[union-attr]
+            status, html, _ = wild.company_page(company, page)
+            assert status in (200, 301, 404) and (status != 200 or "<html" in html)

@@ -125,7 +125,7 @@ async def test_each_email_comes_from_the_best_evidence_available(
         "permutation": pick(sandbox, email_publishing="none", mail_server="strict"),
     }
     for expected_source, world_company in cases.items():
-        contacts = await contact_source.find(a_run(), as_company(world_company))
+        contacts = (await contact_source.find(a_run(), as_company(world_company))).contacts
         truth = {p.full_name: p for p in world_company.people}
         assert {c.full_name for c in contacts} <= set(decision_makers(world_company))
         sources = {c.email_source for c in contacts if c.email}
@@ -143,7 +143,7 @@ async def test_catch_all_domain_without_published_pattern_keeps_no_guess(
     sandbox: SandboxServer, contact_source: WebContactSource
 ) -> None:
     world_company = pick(sandbox, email_publishing="none", mail_server="catch_all")
-    contacts = await contact_source.find(a_run(), as_company(world_company))
+    contacts = (await contact_source.find(a_run(), as_company(world_company))).contacts
     assert contacts, "the team page lists decision makers"
     assert all(c.email is None for c in contacts)  # any permutation would be accepted: none is proof
 
@@ -154,7 +154,7 @@ async def test_linkedin_only_when_a_search_result_shows_the_profile(
     seen_with = seen_without = shown = 0
     for world_company in [c for c in sandbox.world.companies if c.health == "ok" and c.metro == "Denver"][:12]:
         truth = {p.full_name: p for p in world_company.people}
-        for contact in await contact_source.find(a_run(), as_company(world_company)):
+        for contact in (await contact_source.find(a_run(), as_company(world_company))).contacts:
             person = truth[contact.full_name]
             if person.linkedin:
                 seen_with += 1
@@ -178,4 +178,4 @@ async def test_a_site_failing_for_now_is_retried_not_concluded(
             await contact_source.find(a_run(), as_company(failing))
     assert contact_source.fetcher.stats["fetches"] == fetches + 2
     parked = next(c for c in sandbox.world.companies if c.health == "parked")
-    assert await contact_source.find(a_run(), as_company(parked)) == []  # answered, with nobody on it: concluded
+    assert (await contact_source.find(a_run(), as_company(parked))).contacts == []  # answered, with nobody on it: concluded

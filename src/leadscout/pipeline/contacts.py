@@ -25,7 +25,11 @@ from leadscout.research.mailcheck import MailChecker
 from leadscout.research.search import SearchProvider
 
 log = logging.getLogger(__name__)
-_PEOPLE_PAGES = re.compile(r"team|leadership|staff|people|about|our-company|who-we-are|contact", re.IGNORECASE)
+_PEOPLE_PAGES = re.compile(
+    r"team|leadership|staff|people|meet|about|company|who[\s-]?we[\s-]?are|our[\s-]?story|contact|get[\s-]?in[\s-]?touch|"
+    r"reach[\s-]?us|agents|founder",
+    re.IGNORECASE,
+)
 MAX_PAGES = 5
 MAX_PERMUTATIONS = 4
 
@@ -71,7 +75,7 @@ class WebContactSource:
             if urlsplit(link.url).hostname == host
             and (_PEOPLE_PAGES.search(urlsplit(link.url).path) or _PEOPLE_PAGES.search(link.text))
         ]
-        people: dict[str, tuple[PersonCard, FetchResult]] = {}
+        people: dict[str, tuple[PersonCard, FetchResult]] = {p.full_name.lower(): (p, home) for p in home_facts.people}
         published = set(home_facts.emails)
         chosen = list(dict.fromkeys(targets))[:MAX_PAGES]
         pages = await asyncio.gather(*(self.fetcher.fetch(url) for url in chosen))  # in link order
