@@ -224,3 +224,30 @@ def test_decide_export_outbox_and_hubspot_commands(dsn: str, tmp_path: Path) -> 
 
     no_token = leadscout("hubspot", "push", run_id, dsn=dsn, env={"HUBSPOT_ACCESS_TOKEN": ""})
     assert no_token.returncode == 2 and "HUBSPOT_ACCESS_TOKEN" in no_token.stderr and "Traceback" not in no_token.stderr
+
+
+def test_extract_shows_what_each_reader_finds(dsn: str, tmp_path: Path) -> None:
+    page = tmp_path / "team.html"
+    page.write_text(
+        "<html><body><header><a class='btn' href='https://oakpm.appfolio.com/connect'>Resident Login</a></header>"
+        "<div class='stat'><span>1,200+</span><span>Doors under management</span></div>"
+        "<p>Proudly serving Austin, Round Rock and Cedar Park.</p>"
+        "<div class='card'><h3>Jane Doe</h3><p>Owner/Broker</p></div>"
+        "<footer><address>500 Elm St, Round Rock, TX 78664</address></footer></body></html>"
+    )
+    result = leadscout("extract", str(page), "--base-url", "http://www.oakpm.com/team", "--json", dsn=dsn)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["units_estimate"] == 1200 and "Doors under management" in found["units_quote"]
+    assert found["people"] == [{"full_name": "Jane Doe", "title": "Owner/Broker", "email": None}]
+    assert [(p["vendor"], p["tier"], p["url"]) for p in found["pms"]] == [
+        ("appfolio", "strong", "https://oakpm.appfolio.com/connect")
+    ]
+    assert found["hq"]["city"] == "Round Rock" and found["hq"]["state"] == "TX"
+    assert found["service_areas"] == ["Austin", "Round Rock", "Cedar Park"]
+    text = leadscout("extract", "-", "--json", dsn=dsn, input_text="We manage approximately 400 units in Tampa.")
+    assert json.loads(text.stdout)["units_estimate"] == 360  # about 400: at least 360 is what it proves
+    human = leadscout("extract", str(page), dsn=dsn)
+    assert human.returncode == 0 and "Jane Doe" in human.stdout and "appfolio" in human.stdout
+    missing = leadscout("extract", str(tmp_path / "nope.html"), dsn=dsn)
+    assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr

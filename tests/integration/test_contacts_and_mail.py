@@ -178,4 +178,5 @@ async def test_a_site_failing_for_now_is_retried_not_concluded(
             await contact_source.find(a_run(), as_company(failing))
     assert contact_source.fetcher.stats["fetches"] == fetches + 2
     parked = next(c for c in sandbox.world.companies if c.health == "parked")
-    assert (await contact_source.find(a_run(), as_company(parked))).contacts == []  # answered, with nobody on it: concluded
+    # answered, with nobody on it: concluded
+    assert (await contact_source.find(a_run(), as_company(parked))).contacts == []

@@ -22,8 +22,8 @@ from leadscout.pipeline import jobs
 from leadscout.pipeline.decisions import Decision, decide
 from leadscout.pipeline.delivery import send_notification
 from leadscout.pipeline.directory import import_file
-from leadscout.pipeline.export import COMPANY_COLUMNS, CONTACT_COLUMNS
-from leadscout.pipeline.runs import create_run
+from leadscout.pipeline.export import COMPANY_COLUMNS, CONTACT_COLUMNS, export_run
+from leadscout.pipeline.runs import create_run, summarize
 from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import WorldCompany
 from leadscout.workers.runner import WorkerConfig, mailer, run_worker
@@ -200,6 +200,12 @@ async def test_contacts_short_then_user_decisions(
     run = await create_run(store, criteria, batch_size=10)
     asked = await work_until_settled(store, settings, dsn, run)
     assert (asked.stage, asked.status) == (Stage.CONTACT_DISCOVERY, Status.NEEDS_USER_DECISION)
+    waiting = await summarize(store, run.id)  # the decision says who is short, and why
+    assert [(c["domain"], c["contacts"]) for c in waiting.decision_companies] == [("beta-pm.com", 0)]
+    assert waiting.decision_companies[0]["why"]
+    files = await export_run(store, run.id, tmp_path / "waiting")  # what it has is exportable already
+    with open(files["companies"], newline="") as handle:
+        assert {r["domain"] for r in csv.DictReader(handle)} == {"alpha-pm.com", "beta-pm.com"}
 
     resumed = await decide(store, run.id, Decision(action="expand_location", cities=["Round Rock"]))
     assert (resumed.stage, resumed.status) == (Stage.COMPANY_DISCOVERY, Status.ACTIVE)
