@@ -29,6 +29,7 @@ from leadscout.research import vendors
 from leadscout.research.domains import registrable_domain
 from leadscout.research.extract import Link, PageFacts, extract
 from leadscout.research.fetch import Fetcher
+from leadscout.research.pms import Tier
 from leadscout.research.search import SearchProvider
 from leadscout.research.verify import Verification, candidate_domain, name_from_title, verify_company
 
@@ -214,7 +215,12 @@ class WebSource:
 
     @staticmethod
     def _settle_company(row: dict[str, Any], v: Verification) -> NewCompany:
-        pms = next((lab for lab in v.pms.labels if lab.tier == "strong"), None)
+        # the PMS column: a portal link's vendor; else the one vendor the site names as its portal
+        # (medium: a fact about the company, never enough to pass a PMS criterion)
+        medium = {lab.vendor for lab in v.pms.best(Tier.MEDIUM)}
+        pms = next((lab for lab in v.pms.labels if lab.tier == "strong"), None) or (
+            next(lab for lab in v.pms.labels if lab.tier == "medium") if len(medium) == 1 else None
+        )
         evidence: list[Evidence] = []
         for verdict in v.verdicts:
             evidence.extend(verdict.evidence[:1])
