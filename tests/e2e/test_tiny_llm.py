@@ -109,7 +109,7 @@ async def test_an_agent_turn_on_a_real_run_stops_within_its_cap(
         worker = settings.model_copy(update={k: getattr(worker, k) for k in ("llm", "llm_base_url", "llm_api_key")})
         worker = worker.model_copy(
             # a 135M model can loop on JSON until its context fills: the output cap ends that answer
-            update={"agent_max_steps": 3, "llm_timeout": 120.0, "llm_max_output_tokens": 256, "fetch_timeout": 3.0}
+            update={"agent_max_steps": 3, "llm_timeout": 120.0, "llm_max_output_tokens": 128, "fetch_timeout": 3.0}
         )
 
         final = await work_until_settled(store, worker, dsn, run, concurrency=2)
