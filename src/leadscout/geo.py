@@ -106,6 +106,11 @@ def warm() -> None:
     _zips()
 
 
+def miles(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in miles."""
+    return _miles(a, b)
+
+
 def _miles(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2

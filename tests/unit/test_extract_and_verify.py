@@ -145,6 +145,28 @@ def test_decision_options_are_concrete() -> None:
     assert "7 of 25" in str(options["accept_partial"]["label"])
 
 
+def test_expanding_the_location_offers_the_nearest_cities_never_another_metro() -> None:
+    def miss(city: str) -> dict[str, object]:
+        return {
+            "status": "rejected",
+            "verdicts": [{"criterion": "location", "verdict": "false", "detail": f"HQ {city}: out"}],
+        }
+
+    rows = [miss("Dallas, TX")] * 5 + [miss("Georgetown, TX"), miss("Round Rock, TX"), miss("Round Rock, TX")]
+    rows += [miss("Denver, CO")] * 9
+    criteria = parse_criteria({"quantity": 10, "cities": ["Austin"], "state": "TX", "geo_scope": "city"})
+    option = next(
+        o for o in discovery_options(criteria, 3, 10, near_miss_summary(rows)) if o["action"] == "expand_location"
+    )
+    assert option["suggestion"] == {"cities": ["Round Rock", "Georgetown"]}  # nearest first; Dallas and Denver are far
+    assert "Round Rock (2" in str(option["label"])
+    far = parse_criteria({"quantity": 10, "cities": ["Austin"], "state": "TX"})
+    option = next(
+        o for o in discovery_options(far, 3, 10, near_miss_summary(rows[:5])) if o["action"] == "expand_location"
+    )
+    assert option["suggestion"] == {"radius_miles": 60}
+
+
 def test_jsonld_itemlist_entries_are_list_candidates() -> None:
     from leadscout.pipeline.web_source import itemlist_entries
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from leadscout import usage
+from leadscout import geo, usage
 from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
 from leadscout.errors import BudgetExceeded, ConfigError, LlmError
@@ -504,11 +504,7 @@ def discovery_options(
     near = near or NearMisses()
     options: list[dict[str, object]] = []
     if criteria.cities:
-        cities = [c for c, _ in near.cities.most_common(5)]
-        label = f"Expand the location beyond {', '.join(criteria.cities)}"
-        if cities:
-            label += f": add {', '.join(cities)} ({sum(near.cities.values())} matching companies found there)"
-        options.append({"action": "expand_location", "label": label, "suggestion": {"cities": cities}})
+        options.append(_expand_option(criteria, near))
     elif criteria.state:
         options.append({"action": "expand_location", "label": f"Search beyond {criteria.state}", "suggestion": {}})
     if criteria.pms:
@@ -529,11 +525,37 @@ def discovery_options(
     return options
 
 
+NEARBY_MILES = 100  # a city further than this from every requested city is another market, not "nearby"
+
+
+def _expand_option(criteria: Criteria, near: NearMisses) -> dict[str, object]:
+    """Expand to the nearest cities where candidates failed only on location, nearest first, each
+    with how many it would add; never a metro across the country."""
+    centers = [c for c in (geo.city_center(city, criteria.state or "") for city in criteria.cities) if c]
+    nearby: list[tuple[float, str, int]] = []
+    for (city, st), count in near.cities.items():
+        here = geo.city_center(city, st) if st == criteria.state else None
+        if here is None or not centers:
+            continue
+        miles = min(geo.miles(here, c) for c in centers)
+        if miles <= NEARBY_MILES:
+            nearby.append((miles, city, count))
+    nearby.sort()
+    label = f"Expand the location beyond {', '.join(criteria.cities)}"
+    if nearby:
+        listed = ", ".join(f"{city} ({count}, {miles:.0f} mi)" for miles, city, count in nearby[:5])
+        label += f": add {listed}"
+        return {"action": "expand_location", "label": label, "suggestion": {"cities": [c for _, c, _ in nearby[:5]]}}
+    radius = min(150, max(criteria.metro_radius_miles * 2, 40))
+    label += f": no matching company seen nearby; widen the metro to {radius} miles"
+    return {"action": "expand_location", "label": label, "suggestion": {"radius_miles": radius}}
+
+
 @dataclass
 class NearMisses:
     """Rejected candidates that failed exactly one criterion, by what would admit them."""
 
-    cities: Counter[str] = field(default_factory=Counter)
+    cities: Counter[tuple[str, str]] = field(default_factory=Counter)  # (city, state) of the HQ
     pms: Counter[str] = field(default_factory=Counter)
     units: list[int] = field(default_factory=list)
 
@@ -546,7 +568,8 @@ def near_miss_summary(rows: list[dict[str, Any]]) -> NearMisses:
             continue
         detail = str(failed[0].get("detail", ""))
         if failed[0]["criterion"] == "location" and detail.startswith("HQ "):
-            near.cities[detail[3:].split(",")[0]] += 1
+            city, _, rest = detail[3:].partition(",")
+            near.cities[(city.strip(), rest.strip()[:2])] += 1
         elif failed[0]["criterion"] == "pms" and detail.startswith("uses "):
             near.pms[detail[5:].split(",")[0]] += 1
         elif failed[0]["criterion"] == "units_min" and detail.split()[0].isdigit():

@@ -50,7 +50,8 @@ if TYPE_CHECKING:
     from leadscout.agents.llm import Llm
 
 log = logging.getLogger(__name__)
-FETCH_POLL_SECONDS = 0.2  # a lock-blocked job gets no NOTIFY when its lock frees: poll briskly
+# a fallback: new jobs and freed locks (migration 0010) NOTIFY; only delayed retries wait for it
+FETCH_POLL_SECONDS = 1.0
 
 
 def new_worker_id(worker_type: str) -> str:
