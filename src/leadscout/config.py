@@ -75,9 +75,16 @@ class Settings(BaseSettings):
         description="Seconds of tool latency added to every unit of work (drills and benchmarks only).",
     )
     fetch_cache: Literal["off", "use", "record", "replay"] = Field(
-        default="off",
+        default="use",
         validation_alias=AliasChoices("LEADSCOUT_FETCH_CACHE"),
         description="page cache in PostgreSQL: off | use | record | replay",
+    )
+    fetch_cache_max_age: float = Field(
+        default=86_400.0,
+        gt=0,
+        validation_alias=AliasChoices("LEADSCOUT_FETCH_CACHE_MAX_AGE"),
+        description="Seconds a cached page is used (mode use): a run reads each page once, and a page a "
+        "day old is read again.",
     )
     fetch_timeout: float = Field(default=10.0, gt=0, validation_alias=AliasChoices("LEADSCOUT_FETCH_TIMEOUT"))
     politeness_delay: float = Field(default=0.25, ge=0, validation_alias=AliasChoices("LEADSCOUT_POLITENESS_DELAY"))

@@ -216,5 +216,5 @@ async def test_with_an_llm_a_forum_thread_on_the_sandbox_becomes_candidates(
             assert await WebSource(store, tools).list_page(url) == []  # no links: the rules find nothing
             found = await WebSource(store, tools, llm=model).list_page(url)
         asked = [r for r in server.requests if r.schema_name == "ListedCompanies"]
-    domains = {w.removeprefix("http://www.").rstrip("/") for _, w in found}
+    domains = {w.removeprefix("http://www.").rstrip("/") for _, w, _ in found}
     assert len(asked) == 1 and domains == {sandbox.world.by_slug[s].domain for s in thread.slugs}

@@ -345,10 +345,11 @@ SELECT domain, found_via, status, reasons, verdicts, fetches, retries, updated_a
 SELECT EXISTS (SELECT 1 FROM pm_pipeline.blocked_domains WHERE domain = %(domain)s) AS blocked;
 
 -- cache_get --
--- A cached page by URL
+-- A cached page by URL, when it is younger than max_age seconds (NULL: any age)
 SELECT pc.*, pb.body FROM pm_pipeline.page_cache pc
   LEFT JOIN pm_pipeline.page_bodies pb ON pb.content_hash = pc.content_hash
- WHERE pc.url = %(url)s;
+ WHERE pc.url = %(url)s
+   AND (%(max_age)s::float8 IS NULL OR pc.fetched_at > now() - make_interval(secs => %(max_age)s::float8));
 
 -- cache_put_body --
 -- Store a page body once per content hash
@@ -366,10 +367,13 @@ ON CONFLICT (url) DO UPDATE
        fetched_at = excluded.fetched_at;
 
 -- settle_company_research --
--- A company's research outcome: its fit score, and whether it stays in the run
+-- A company's research outcome: its fit score, whether it stays in the run, and the PMS and unit
+-- count it found where discovery stopped reading before it saw them
 UPDATE pm_pipeline.company_candidates
    SET research_status = %(research_status)s,
        fit_score = coalesce(%(fit_score)s, fit_score),
+       pms = coalesce(pms, %(pms)s),
+       units_estimate = coalesce(units_estimate, %(units_estimate)s),
        status = CASE WHEN %(drop_reason)s::text IS NULL THEN status ELSE 'dropped' END,
        drop_reason = coalesce(%(drop_reason)s, drop_reason),
        updated_at = now()

@@ -183,7 +183,15 @@ class Store:
         return {row["company_id"]: row for row in await self._rows("get_research", run_id=run_id)}
 
     async def settle_company_research(
-        self, company_id: UUID, research_status: str, fit_score: float | None, drop_reason: str | None, conn: Conn
+        self,
+        company_id: UUID,
+        research_status: str,
+        fit_score: float | None,
+        drop_reason: str | None,
+        conn: Conn,
+        *,
+        pms: str | None = None,
+        units_estimate: int | None = None,
     ) -> None:
         await self._rows(
             "settle_company_research",
@@ -192,6 +200,8 @@ class Store:
             research_status=research_status,
             fit_score=fit_score,
             drop_reason=drop_reason,
+            pms=pms,
+            units_estimate=units_estimate,
         )
 
     async def drop_short_companies(self, run_id: UUID, reason: str, conn: Conn) -> list[dict[str, Any]]:
@@ -402,9 +412,11 @@ class Store:
         company: dict[str, Any] | None,
         fetches: int,
         retries: int,
+        conn: Conn | None = None,
     ) -> None:
         await self._rows(
             "settle_candidate",
+            conn,
             run_id=run_id,
             domain=domain,
             status=status,
@@ -422,8 +434,8 @@ class Store:
         row = await self._one("is_blocked", conn, domain=domain)
         return bool(row and row["blocked"])
 
-    async def cache_get(self, url: str) -> dict[str, Any] | None:
-        return await self._one("cache_get", url=url)
+    async def cache_get(self, url: str, max_age: float | None = None) -> dict[str, Any] | None:
+        return await self._one("cache_get", url=url, max_age=max_age)
 
     async def cache_put(self, values: dict[str, Any], body: str | None) -> None:
         async with self.transaction() as conn:

@@ -54,7 +54,7 @@ class DiscoveryScope:
 
     provider: SearchProvider
     fetcher: Fetcher
-    list_companies: Callable[[str], Awaitable[list[tuple[str, str]]]]  # list page URL -> (name, website)
+    list_companies: Callable[[str], Awaitable[list[tuple[str, str, str]]]]  # list page URL -> (name, website, card)
     propose: Callable[[str, str], Awaitable[bool]]  # (name, website) -> queued (False: suppressed or known)
     progress: Callable[[], Awaitable[Progress]]  # verify what is pending, report
     calls: list[str] = field(default_factory=list)
@@ -90,7 +90,7 @@ def discovery_server(scope: DiscoveryScope) -> MCPServer:
         """Companies a directory or "top N" list page names, with their own websites (follows
         profile pages and pagination on the list site)."""
         scope.calls.append("companies_on_page")
-        return [{"name": name, "website": website} for name, website in await scope.list_companies(url)]
+        return [{"name": name, "website": website} for name, website, _card in await scope.list_companies(url)]
 
     @server.tool()
     async def propose_companies(companies: list[Proposal]) -> dict[str, int]:

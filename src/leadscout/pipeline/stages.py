@@ -302,8 +302,18 @@ class Pipeline:
             await self.store.upsert_research(
                 run_id, company.id, facts.model_dump(mode="json"), signals, "complete" if ok else "failed", conn
             )
+            found_pms = next((p.vendor for p in facts.pms if p.tier == "strong"), None) or (
+                facts.pms[0].vendor if len(facts.pms) == 1 else None
+            )
+            units = facts.units_estimate.value if isinstance(facts.units_estimate.value, int) else None
             await self.store.settle_company_research(
-                company.id, "done" if ok else "failed", facts.fit_score if ok else None, drop_reason, conn
+                company.id,
+                "done" if ok else "failed",
+                facts.fit_score if ok else None,
+                drop_reason,
+                conn,
+                pms=found_pms if ok else None,
+                units_estimate=units if ok else None,
             )
             if drop_reason:
                 await self.store.insert_event(

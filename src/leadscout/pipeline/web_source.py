@@ -23,12 +23,13 @@ from leadscout import geo
 from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
 from leadscout.errors import BudgetExceeded, LlmError, TransientError
-from leadscout.models import Evidence, NewCompany, Run, Verdict
+from leadscout.models import CriterionVerdict, Evidence, NewCompany, Run, Verdict
 from leadscout.pipeline.sources import SourceResult
 from leadscout.research import vendors
 from leadscout.research.domains import registrable_domain
 from leadscout.research.extract import Link, PageFacts, extract
 from leadscout.research.fetch import Fetcher
+from leadscout.research.places import parse_addresses
 from leadscout.research.pms import Tier
 from leadscout.research.search import SearchProvider
 from leadscout.research.verify import Verification, candidate_domain, name_from_title, verify_company
@@ -257,32 +258,39 @@ class WebSource:
             return True
         via = f"search:{planned['query']}"
         base = planned["position"] * PLAN_STEP
-        found = await asyncio.gather(*(self._consider(r.url, r.title, via, base + r.rank * RANK_STEP) for r in results))
+        found = await asyncio.gather(
+            *(self._consider(r.url, r.title, via, base + r.rank * RANK_STEP, r.snippet) for r in results)
+        )
         # one transaction per query: a worker killed halfway leaves none of its candidates, so the
         # retry proposes all of them and verification still follows the plan's order
         async with self.store.transaction() as conn:
             for proposals in found:
-                for proposal in proposals:
-                    await self.propose(run, criteria, *proposal, conn=conn)
+                for website, name, via_, seq, listing in proposals:
+                    await self.propose(run, criteria, website, name, via_, seq, conn=conn, listing=listing)
             await self.store.finish_run_query(
                 run.id, planned["position"], "done", len(results), self.tools.provider.name, conn
             )
         return True
 
-    async def _consider(self, url: str, title: str, via: str, seq: int) -> list[tuple[str, str, str, int]]:
-        """(website, name, via, seq) of the candidates one search result yields."""
+    async def _consider(
+        self, url: str, title: str, via: str, seq: int, snippet: str = ""
+    ) -> list[tuple[str, str, str, int, Listing | None]]:
+        """(website, name, via, seq, what the listing says) of the candidates one search result yields."""
         domain = candidate_domain(url)
         if domain is None or domain in SOCIAL:
             return []
         listed = await self.list_page(url)
         if len(listed) >= LIST_PAGE_MIN_COMPANIES:  # a directory or a "top 25" article
             list_via = f"list:{urlsplit(url).hostname}"
-            return [(website, name, list_via, seq + i) for i, (name, website) in enumerate(listed[: RANK_STEP - 1], 1)]
+            return [
+                (website, name, list_via, seq + i, Listing(url, card) if card else None)
+                for i, (name, website, card) in enumerate(listed[: RANK_STEP - 1], 1)
+            ]
         root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
-        return [(root, name_from_title(title) or domain, via, seq)]
+        return [(root, name_from_title(title) or domain, via, seq, Listing(url, f"{title} {snippet}".strip()))]
 
-    async def list_page(self, url: str) -> list[tuple[str, str]]:
-        """(name, website) of the companies a list page names: by the page's structure, else
+    async def list_page(self, url: str) -> list[tuple[str, str, str]]:
+        """(name, website, card) of the companies a list page names: by the page's structure, else
         (with an LLM, on a page that reads like a list) by the model, keeping only domains the page shows."""
         domain = candidate_domain(url)
         page = await self.tools.fetcher.fetch(url)
@@ -299,13 +307,13 @@ class WebSource:
         except (LlmError, BudgetExceeded) as exc:
             log.warning("LLM list extraction skipped for %s: %s", url, exc)
             return listed
-        have = {candidate_domain(w) for _, w in listed} | {domain, None} | SOCIAL
-        return listed + [(n, w) for n, w in found if candidate_domain(w) not in have]
+        have = {candidate_domain(w) for _, w, _ in listed} | {domain, None} | SOCIAL
+        return listed + [(n, w, "") for n, w in found if candidate_domain(w) not in have]
 
-    async def _listed_companies(self, facts: PageFacts, list_domain: str) -> list[tuple[str, str]]:
+    async def _listed_companies(self, facts: PageFacts, list_domain: str) -> list[tuple[str, str, str]]:
         """Companies a list page names with their own websites (following profile pages and
-        pagination on the list site)."""
-        out: dict[str, tuple[str, str]] = {}
+        pagination on the list site), each with its listing's text."""
+        out: dict[str, tuple[str, str, str]] = {}
         for name, url in itemlist_entries(facts):  # schema.org ItemList: the page says it is a list
             self._external(Link(url=url, text=name, context=name), list_domain, out)
         seen_pages = {facts.url}
@@ -331,14 +339,14 @@ class WebSource:
                     if profile.ok:
                         profile_facts = extract(profile.final_url, profile.text)
                         name = profile_facts.title.split(" - ")[0].strip() or link.context
+                        card = link.card or profile_facts.text[:300]
                         for outbound in profile_facts.links:
-                            self._external(
-                                outbound.model_copy(update={"text": name, "context": name}), list_domain, out
-                            )
+                            update = {"text": name, "context": name, "card": card}
+                            self._external(outbound.model_copy(update=update), list_domain, out)
         return list(out.values())
 
     @staticmethod
-    def _external(link: Link, list_domain: str, out: dict[str, tuple[str, str]]) -> None:
+    def _external(link: Link, list_domain: str, out: dict[str, tuple[str, str, str]]) -> None:
         domain = candidate_domain(link.url)
         if domain is None or domain == list_domain or domain in SOCIAL or domain in out:
             return
@@ -346,7 +354,7 @@ class WebSource:
         if not name or name.lower() in ("website", "visit website", "view profile"):
             name = domain
         parts = urlsplit(link.url)
-        out[domain] = (name, f"{parts.scheme}://{parts.netloc}/")
+        out[domain] = (name, f"{parts.scheme}://{parts.netloc}/", link.card)
 
     async def propose(
         self,
@@ -358,6 +366,7 @@ class WebSource:
         seq: int | None = None,
         *,
         conn: Conn | None = None,
+        listing: Listing | None = None,
     ) -> bool:
         """A candidate, deduplicated by registrable domain (names are compared after verification,
         together with the city: two firms may share a name in two cities). ``seq`` is its place in
@@ -373,7 +382,51 @@ class WebSource:
                 run.id, domain, name, website, via, "suppressed", ["suppressed domain"], seq=seq, conn=conn
             )
             return False
+        if listing is not None and (elsewhere := listing.elsewhere(criteria)) is not None:
+            # the listing places it in another market: not worth a single fetch
+            if await self.store.add_candidate(
+                run.id, domain, name, website, via, "rejected", [elsewhere.detail], seq=seq, conn=conn
+            ):
+                verdict = [elsewhere.model_dump(mode="json")]
+                await self.store.settle_candidate(
+                    run.id, domain, status="rejected", reasons=[f"location: false ({elsewhere.detail})"],
+                    verdicts=verdict, company=None, fetches=0, retries=0, conn=conn,
+                )  # fmt: skip
+            return False
         return await self.store.add_candidate(run.id, domain, name, website, via, seq=seq, conn=conn)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a list page or a search result says about a candidate before it is fetched."""
+
+    url: str
+    text: str
+
+    def elsewhere(self, criteria: Criteria) -> CriterionVerdict | None:
+        """A false location verdict when the listing puts the company in another market: another
+        state, or a city more than twice the metro radius (at least 60 miles) from every city
+        asked for. Suburbs in between are fetched: a listing's city is not always the office's."""
+        if not criteria.state:
+            return None
+        places = [a for a in parse_addresses(self.text, "listing") if a.state]
+        if not places:
+            return None
+        place = places[0]
+        detail = f"listed in {place.city}, {place.state} ({self.url})"
+        if place.state != criteria.state:
+            return _listed_verdict(f"{detail}: not in {criteria.state}", self)
+        centers = [c for c in (geo.city_center(city, criteria.state) for city in criteria.cities) if c]
+        here = geo.city_center(place.city, place.state)
+        if centers and here and min(geo.miles(here, c) for c in centers) > max(2 * criteria.metro_radius_miles, 60):
+            return _listed_verdict(f"{detail}: another metro", self)
+        return None
+
+
+def _listed_verdict(detail: str, listing: Listing) -> CriterionVerdict:
+    quote = listing.text[:300]
+    evidence = Evidence(url=listing.url, quote=quote, source="listing")
+    return CriterionVerdict(criterion="location", verdict=Verdict.FALSE, detail=detail, evidence=[evidence])
 
 
 def itemlist_entries(facts: PageFacts) -> list[tuple[str, str]]:

@@ -1,7 +1,9 @@
 """The content-addressed page cache in PostgreSQL: record every fetch, replay them offline.
 
-    LEADSCOUT_FETCH_CACHE=off      no cache (default)
-    LEADSCOUT_FETCH_CACHE=use      read a page from the cache when there, else fetch and record
+    LEADSCOUT_FETCH_CACHE=off      no cache
+    LEADSCOUT_FETCH_CACHE=use      (default) read a page from the cache when it is younger than
+                                   LEADSCOUT_FETCH_CACHE_MAX_AGE (a day), else fetch and record:
+                                   research and contacts read the pages discovery fetched
     LEADSCOUT_FETCH_CACHE=record   always fetch, and record
     LEADSCOUT_FETCH_CACHE=replay   only read: a page not recorded is an error, nothing goes out
 Bodies are stored once per SHA-256 of their bytes (``page_bodies``); ``page_cache`` maps URLs
@@ -21,11 +23,12 @@ MODES = ("off", "use", "record", "replay")
 class PgPageCache:
     store: Store
     read: bool = True
+    max_age: float | None = None  # seconds; None: any age (replay)
 
     async def get(self, url: str) -> FetchResult | None:
         if not self.read:
             return None
-        row = await self.store.cache_get(url)
+        row = await self.store.cache_get(url, self.max_age)
         if row is None:
             return None
         return FetchResult(

@@ -31,6 +31,7 @@ class Link(BaseModel):
     url: str
     text: str = ""
     context: str = ""  # the nearest heading or list item, for directory listings
+    card: str = ""  # the text of the small block around the link (a listing's name, city, blurb)
 
 
 class PageFacts(BaseModel):
@@ -103,8 +104,24 @@ def _links(tree: LexborHTMLParser, url: str) -> list[Link]:
             text = " ".join(node.text().split()) or (
                 node.attributes.get("title") or node.attributes.get("aria-label") or ""
             )
-            links.append(Link(url=target, text=text[:200], context=_context(node)))
+            links.append(Link(url=target, text=text[:200], context=_context(node), card=_card(node)))
     return links
+
+
+def _card(node: Any) -> str:
+    """The text of the nearest ancestor that says more than the link but is still one listing."""
+    own = len(" ".join((node.text() or "").split()))
+    parent = node.parent
+    for _ in range(4):
+        if parent is None:
+            break
+        text = " ".join((parent.text(separator=" ") or "").split())
+        if len(text) > 300:
+            break
+        if len(text) > own + 3:
+            return text
+        parent = parent.parent
+    return ""
 
 
 def _map_urls(tree: LexborHTMLParser) -> list[str]:

@@ -97,51 +97,57 @@ class Verification(BaseModel):
         return self.model_copy(update={"verdicts": verdicts, "reasons": reasons, "accepted": not reasons})
 
 
-async def crawl(
-    fetcher: Fetcher,
-    website: str,
-    keep_going: Callable[[list[tuple[FetchResult, PageFacts]]], bool] | None = None,
-    company: str | None = None,
-) -> list[tuple[FetchResult, PageFacts]]:
-    """Fetch the home page and the pages a person would open to check the criteria: first
-    about/contact, then (if ``keep_going`` still sees a possible match) residents, owners,
-    team and the pay-rent/portal links on them. Each wave of pages is fetched concurrently (the
-    fetcher keeps per-host politeness) and kept in link order, so the result is the same page
-    list a one-by-one crawl gives."""
+Pages = list[tuple[FetchResult, PageFacts]]
+Needs = Callable[[Pages], set[str]]  # what the caller still needs read: "place", "portal", "people"
+EVERYTHING = frozenset({"place", "portal", "people"})
+WAVE = 3  # pages fetched at once from one site (the fetcher keeps per-host politeness)
+
+
+async def crawl(fetcher: Fetcher, website: str, needs: Needs | None = None, company: str | None = None) -> Pages:
+    """Fetch the home page, then, wave by wave, the links that answer what is still needed: the
+    place (about, contact: HQ, type, units), the portal (pay rent, resident login: the PMS) or the
+    people (team pages). ``needs`` says what is still open after each wave; an empty answer stops
+    the crawl (decided, or already disqualified). Without it everything is read (research).
+    Waves are fetched concurrently and kept in link order, so the page list does not depend on
+    timing."""
     home = await fetcher.fetch(website)
-    pages = [(home, extract(home.final_url, home.text, company) if home.ok else PageFacts(url=website))]
+    pages: Pages = [(home, extract(home.final_url, home.text, company) if home.ok else PageFacts(url=website))]
     if not home.ok:
         return pages
     site = urlsplit(home.final_url).hostname
     links = _pick(pages[0][1], site, _FOLLOW, set())
-    first = [u for u, text in links if _FIRST_LOOK.search(urlsplit(u).path) or _FIRST_LOOK.search(text)][:3]
-    queue = [u for u, text in sorted(links, key=lambda lt: _priority(*lt)) if u not in first]
     seen = {website, home.final_url}
-
-    async def read(wave: list[str]) -> None:
+    while len(pages) < MAX_PAGES:
+        wanted = needs(pages) if needs is not None else set(EVERYTHING)
+        wave = _next_wave(links, wanted, seen, min(WAVE, MAX_PAGES - len(pages)))
+        if not wave:
+            break
         seen.update(wave)
         for result in await asyncio.gather(*(fetcher.fetch(url) for url in wave)):
             ok = result.ok and result.text
             facts = extract(result.final_url, result.text, company) if ok else PageFacts(url=result.url)
             pages.append((result, facts))
-            queue.extend(u for u, _ in _pick(facts, site, _SECOND_HOP, seen) if u not in queue)
-
-    await read(first[: MAX_PAGES - 1])
-    if keep_going is not None and not keep_going(pages):
-        return pages  # already disqualified: no need to read the rest of the site
-    while queue and len(pages) < MAX_PAGES:
-        wave = [u for u in dict.fromkeys(queue) if u not in seen][: MAX_PAGES - len(pages)]
-        queue.clear()
-        await read(wave)
+            links += [link for link in _pick(facts, site, _SECOND_HOP, seen) if link not in links]
     return pages
 
 
-def _priority(url: str, text: str) -> int:
-    """Portal hops first (they decide the PMS), then people, then the rest."""
-    path = urlsplit(url).path
-    if _PORTAL_INTENT.search(text) or _PORTAL_INTENT.search(path):
-        return 0
-    return 1 if _PEOPLE.search(text) or _PEOPLE.search(path) else 2
+_KINDS = {"place": _FIRST_LOOK, "portal": _PORTAL_INTENT, "people": _PEOPLE}
+
+
+def _next_wave(links: list[tuple[str, str]], wanted: set[str], seen: set[str], size: int) -> list[str]:
+    """The unread links that answer what is wanted, the most decisive kind first (the place, then
+    the portal, then people), in link order within a kind."""
+    wave: list[str] = []
+    for kind in ("place", "portal", "people"):
+        if kind not in wanted:
+            continue
+        pattern = _KINDS[kind]
+        for url, text in links:
+            if len(wave) >= size:
+                return wave
+            if url not in seen and url not in wave and (pattern.search(urlsplit(url).path) or pattern.search(text)):
+                wave.append(url)
+    return wave
 
 
 def _pick(facts: PageFacts, site: str | None, pattern: re.Pattern[str], seen: set[str]) -> list[tuple[str, str]]:
@@ -284,15 +290,37 @@ def units_verdicts(
     return out
 
 
+def still_open(criteria: Criteria, pages: Pages) -> set[str]:
+    """What is left to read to decide ``criteria``: nothing once a hard criterion is already
+    false (the company is out) or every one is decided."""
+    judged = judge(criteria, pages)
+    verdicts = {v.criterion: v for v in judged.verdicts}
+    if any(v.verdict == Verdict.FALSE and _final(v, judged) for v in verdicts.values()):
+        return set()
+    wanted: set[str] = set()
+    for name in ("company_type", "location", "units_min", "units_max"):
+        if name in verdicts and verdicts[name].verdict == Verdict.UNKNOWN:
+            wanted.add("place")
+    if "pms" in verdicts and verdicts["pms"].verdict != Verdict.TRUE:
+        wanted.add("portal")  # a partial crawl's "no PMS seen yet" is not an answer
+    return wanted
+
+
+def _final(verdict: CriterionVerdict, judged: Judgement) -> bool:
+    """A false verdict more pages cannot turn: another vendor's portal link, a wrong place or type,
+    a stated count out of range; not a PMS that is merely not seen yet."""
+    if verdict.criterion != "pms":
+        return True
+    return bool(judged.pms.best(Tier.STRONG))
+
+
 async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Criteria) -> Verification:
     domain = company_domain(website)
 
-    def plausible(seen: list[tuple[FetchResult, PageFacts]]) -> bool:
-        kind, _ = classify_type(seen)
-        location = location_verdict(criteria, _hq(seen))
-        return kind in (None, criteria.company_type) and location.verdict != Verdict.FALSE
+    def needs(seen: Pages) -> set[str]:
+        return still_open(criteria, seen)
 
-    pages = await crawl(fetcher, website, plausible, company=name)
+    pages = await crawl(fetcher, website, needs, company=name)
     home = pages[0][0]
     retries = sum(max(0, r.attempts - 1) for r, _ in pages)
     fetched = sum(1 for r, _ in pages if not r.from_cache)
