@@ -11,12 +11,15 @@ to them with the status, final URL and fetch time."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
+from leadscout.db import outage
 from leadscout.db.store import Store
 from leadscout.research.fetch import FetchResult
 
 MODES = ("off", "use", "record", "replay")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,7 +48,16 @@ class PgPageCache:
         )
 
     async def put(self, result: FetchResult) -> None:
+        """Record a fetch; a page that cannot be stored (binary junk with NUL bytes) is simply not
+        cached, and a cache that fails never fails the fetch."""
+        if "\x00" in result.text:
+            return
         values = result.model_dump(
             include={"url", "final_url", "status", "content_type", "error", "truncated", "content_hash", "fetched_at"}
         )
-        await self.store.cache_put(values, result.text if result.content_hash else None)
+        try:
+            await self.store.cache_put(values, result.text if result.content_hash else None)
+        except Exception as exc:
+            if outage.is_outage(exc):
+                raise  # the database is away: the job waits for it like any other call
+            log.warning("page %s not cached: %s", result.url, outage.describe(exc))
