@@ -245,3 +245,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     dsn = funcargs.get("dsn") or (funcargs.get("own_server") or (None, None))[1]
     if dsn:
         report.sections.append(("run event stories", run_stories(dsn)))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long tests first (e2e, then integration, then unit): with two processes, a long test
+    that starts last keeps one of them busy while the other has nothing left to do."""
+    rank = {"e2e": 0, "integration": 1, "unit": 2}
+    items.sort(key=lambda item: rank.get(item.path.parent.name, 3))

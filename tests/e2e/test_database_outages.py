@@ -38,14 +38,14 @@ def wait_until(
     deadline = time.monotonic() + timeout
     while not condition():
         if proc.poll() is not None:
-            raise AssertionError(f"{what}: the process ended first (exit {proc.returncode})\n{_output(tmp_path)}")
+            raise AssertionError(f"{what}: the process ended first (exit {proc.returncode})\n{_output(proc)}")
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout:.0f}s\n{_output(tmp_path)}")
+            raise AssertionError(f"{what}: not within {timeout:.0f}s\n{_output(proc)}")
         time.sleep(0.1)
 
 
-def _output(tmp_path: Path) -> str:
-    said = [(tmp_path / name).read_text()[-3000:] for name in ("stdout", "stderr")]
+def _output(proc: subprocess.Popen[str]) -> str:
+    said = [Path(f"{proc.args_file}.{name}").read_text()[-3000:] for name in ("out", "err")]  # type: ignore[attr-defined]
     return f"stdout: {said[0]}\nstderr: {said[1]}"
 
 
@@ -95,22 +95,26 @@ def no_traceback(stderr: str) -> None:
     assert "Traceback" not in stderr, stderr[-4000:]
 
 
-def launch(tmp_path: Path, dsn: str, *args: str, **env: str) -> subprocess.Popen[str]:
+def launch(tmp_path: Path, dsn: str, *args: str, label: str = "cli", **env: str) -> subprocess.Popen[str]:
     """``leadscout ARGS`` in the background, its output in files (a pipe nobody reads can fill up)."""
-    environ = {**cli_env(dsn, **FAST_ENV), "LEADSCOUT_LOG_FILE": str(tmp_path / "leadscout.log"), **env}
-    with (tmp_path / "stdout").open("w") as out, (tmp_path / "stderr").open("w") as err:
-        return subprocess.Popen(
+    environ = {**cli_env(dsn, **FAST_ENV), "LEADSCOUT_LOG_FILE": str(tmp_path / f"{label}.log"), **env}
+    base = tmp_path / label
+    with Path(f"{base}.out").open("w") as out, Path(f"{base}.err").open("w") as err:
+        proc = subprocess.Popen(
             [sys.executable, "-m", "leadscout", *args], env=environ, cwd=ROOT, stdout=out, stderr=err, text=True
         )
+    proc.args_file = str(base)  # type: ignore[attr-defined]
+    return proc
 
 
-def finished(proc: subprocess.Popen[str], tmp_path: Path, timeout: float) -> tuple[str, str]:
+def finished(proc: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-    return (tmp_path / "stdout").read_text(), (tmp_path / "stderr").read_text()
+    base = proc.args_file  # type: ignore[attr-defined]
+    return Path(f"{base}.out").read_text(), Path(f"{base}.err").read_text()
 
 
 def test_a_cli_run_completes_through_a_database_restart(own_server: tuple[Path, str], tmp_path: Path) -> None:
@@ -119,7 +123,7 @@ def test_a_cli_run_completes_through_a_database_restart(own_server: tuple[Path, 
     wait_until(lambda: batches_done(dsn), 120, "a first batch", proc, tmp_path)
     with restarted(pgdata):
         assert proc.poll() is None, "the CLI died with the database"
-    out, err = finished(proc, tmp_path, 240)
+    out, err = finished(proc, 240)
     assert proc.returncode == 0, err[-4000:]
     summary = json.loads(out)
     assert summary["status"] == "completed" and summary["companies_found"] == 4
@@ -129,7 +133,7 @@ def test_a_cli_run_completes_through_a_database_restart(own_server: tuple[Path, 
 
 def test_a_database_that_stays_away_ends_the_cli_with_one_line(own_server: tuple[Path, str], tmp_path: Path) -> None:
     pgdata, dsn = own_server
-    log_file = tmp_path / "leadscout.log"
+    log_file = tmp_path / "cli.log"
     proc = launch(
         tmp_path,
         dsn,
@@ -138,13 +142,13 @@ def test_a_database_that_stays_away_ends_the_cli_with_one_line(own_server: tuple
         CHARLOTTE,
         "--out",
         str(tmp_path),
-        LEADSCOUT_DB_OUTAGE_GRACE="4",
-        LEADSCOUT_DB_WAIT="2",
+        LEADSCOUT_DB_OUTAGE_GRACE="2",
+        LEADSCOUT_DB_WAIT="1",
     )
     wait_until(lambda: batches_done(dsn), 120, "a first batch", proc, tmp_path)
     assert embedded.stop(pgdata)
     try:
-        _out, err = finished(proc, tmp_path, 120)
+        _out, err = finished(proc, 120)
     finally:
         embedded.start(pgdata)
     assert proc.returncode == 1
@@ -163,9 +167,9 @@ def _only_run(dsn: str) -> str:
 
 
 @contextmanager
-def serving(*args: str, dsn: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+def serving(*args: str, dsn: str, tmp_path: Path, label: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
     port = free_port()
-    proc = launch(tmp_path, dsn, *args, "--port", str(port), "--out", str(tmp_path))
+    proc = launch(tmp_path, dsn, *args, "--port", str(port), "--out", str(tmp_path), label=label)
 
     def listening() -> bool:
         try:
@@ -185,58 +189,54 @@ def serving(*args: str, dsn: str, tmp_path: Path) -> Iterator[tuple[subprocess.P
             proc.kill()
 
 
-def test_the_api_answers_503_while_the_database_is_away_and_its_run_completes(
+async def test_the_api_and_the_mcp_server_say_so_while_the_database_is_away_and_their_runs_complete(
     own_server: tuple[Path, str], tmp_path: Path
 ) -> None:
-    pgdata, dsn = own_server
-    with serving("serve", "--sandbox", "--workers", "4", dsn=dsn, tmp_path=tmp_path) as (proc, port):
-        api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
-        created = api.post("/api/v1/runs", json={"request": CHARLOTTE, "geo_scope": "metro"})
-        assert created.status_code == 201, created.text
-        run_id = created.json()["run_id"]
-        wait_until(lambda: batches_done(dsn), 120, "a first batch", proc, tmp_path)
-        with restarted(pgdata):
-            away = api.get("/api/v1/runs")
-            assert away.status_code == 503 and away.headers["content-type"] == "application/problem+json"
-            assert away.headers["retry-after"] and "retry" in away.json()["detail"]
-            assert api.get("/readyz").status_code == 503
-        wait_until(lambda: run_status(dsn, run_id) == "completed", 180, "the run completing", proc, tmp_path)
-        assert api.get(f"/api/v1/runs/{run_id}").json()["status"] == "completed"
-    assert_whole(dsn, run_id)
-    no_traceback((tmp_path / "stderr").read_text())
-
-
-async def test_the_mcp_server_says_so_while_the_database_is_away_and_its_run_completes(
-    own_server: tuple[Path, str], tmp_path: Path
-) -> None:
+    """Both servers on one database, each working a run with its in-process workers, while it
+    goes away: the API answers 503 with Retry-After, an MCP tool says so in one line, and both runs
+    complete once it is back."""
     from mcp import ClientSession
     from mcp.client.streamable_http import streamable_http_client
 
     pgdata, dsn = own_server
-    with serving("mcp", "--transport", "http", "--sandbox", "--workers", "4", dsn=dsn, tmp_path=tmp_path) as (
-        proc,
-        port,
-    ):
+    with (
+        serving("serve", "--sandbox", "--workers", "2", dsn=dsn, tmp_path=tmp_path, label="api") as (api_proc, port),
+        serving("mcp", "--transport", "http", "--sandbox", "--workers", "2", dsn=dsn, tmp_path=tmp_path,
+                label="mcp") as (mcp_proc, mcp_port),
+    ):  # fmt: skip
+        api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        created = api.post("/api/v1/runs", json={"request": CHARLOTTE, "geo_scope": "metro"})
+        assert created.status_code == 201, created.text
+        api_run = created.json()["run_id"]
         async with (
-            streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write),
+            streamable_http_client(f"http://127.0.0.1:{mcp_port}/mcp") as (read, write),
             ClientSession(read, write) as session,
         ):
             await session.initialize()
-            started = await session.call_tool("start_run", {"request": CHARLOTTE})
+            started = await session.call_tool("start_run", {"request": "3 property managers in Denver, CO"})
             assert not started.is_error, started.content
-            run_id = json.loads(started.content[0].text)["run_id"]
-            await asyncio.to_thread(wait_until, lambda: batches_done(dsn), 120, "a first batch", proc, tmp_path)
+            mcp_run = json.loads(started.content[0].text)["run_id"]
+            await asyncio.to_thread(wait_until, lambda: batches_done(dsn), 120, "a first batch", api_proc, tmp_path)
             assert embedded.stop(pgdata)
             try:
                 await asyncio.sleep(3)
-                away = await session.call_tool("get_run", {"run_id": run_id})
-                assert away.is_error and "database" in away.content[0].text, away.content
+                away = api.get("/api/v1/runs")
+                assert away.status_code == 503 and away.headers["content-type"] == "application/problem+json"
+                assert away.headers["retry-after"] and "retry" in away.json()["detail"]
+                assert api.get("/readyz").status_code == 503
+                tool = await session.call_tool("get_run", {"run_id": mcp_run})
+                assert tool.is_error and "database" in tool.content[0].text, tool.content
             finally:
                 embedded.start(pgdata)
-            await asyncio.to_thread(
-                wait_until, lambda: run_status(dsn, run_id) == "completed", 180, "the run completing", proc, tmp_path
-            )
-            back = await session.call_tool("get_run", {"run_id": run_id})
+            for run_id, proc in ((api_run, api_proc), (mcp_run, mcp_proc)):
+                await asyncio.to_thread(
+                    wait_until, lambda r=run_id: run_status(dsn, r) == "completed", 180, "a run completing", proc,
+                    tmp_path,
+                )  # fmt: skip
+            back = await session.call_tool("get_run", {"run_id": mcp_run})
             assert not back.is_error and json.loads(back.content[0].text)["status"] == "completed"
-    assert_whole(dsn, run_id)
-    no_traceback((tmp_path / "stderr").read_text())
+        assert api.get(f"/api/v1/runs/{api_run}").json()["status"] == "completed"
+    assert_whole(dsn, api_run)
+    assert_whole(dsn, mcp_run, quantity=3)
+    for label in ("api", "mcp"):
+        no_traceback((tmp_path / f"{label}.err").read_text())
