@@ -169,7 +169,7 @@ async def test_kill9_at_random_points_in_every_stage_changes_nothing(
             if all(s != "active" for s in statuses):
                 break
             if kills < KILLS:
-                time.sleep(rng.uniform(0.4, 1.0))
+                time.sleep(rng.uniform(0.25, 0.6))
                 in_flight = {STAGE_OF_TASK[task] for task in doing(dsn) if task in STAGE_OF_TASK}
                 if not in_flight or (in_flight <= set(hit) and not set(STAGE_OF_TASK.values()) <= set(hit)):
                     # hold the kill until a stage not yet hit is in flight: on a fast machine the
