@@ -59,6 +59,7 @@ def workload(runs: int) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 class BenchConfig(BaseModel):
+    styles: list[str] = Field(default_factory=lambda: ["classic", "wild"])
     workers: list[int] = Field(default_factory=lambda: [1, 2, 4])
     concurrency: int = 4
     runs: int = 16  # throughput workload (see workload())
@@ -68,6 +69,7 @@ class BenchConfig(BaseModel):
 
 
 class Throughput(BaseModel):
+    style: str = "classic"
     workers: int
     concurrency: int
     runs: int
@@ -80,13 +82,15 @@ class Throughput(BaseModel):
     injected_latency_seconds: float
     requests: int
     peak_in_flight: int
-    fetches_per_company: float
+    fetches_per_company: float  # every page request of the runs (discovery, research, contacts)
+    searches_per_company: float = 0.0
     db_transactions_per_company: float
     queue_wait_ms_per_job: float
     peak_rss_mb: list[float]
 
 
 class SeedReport(BaseModel):
+    style: str = "classic"
     companies_found: int
     target: int
     batches: list[dict[str, Any]]
@@ -94,6 +98,10 @@ class SeedReport(BaseModel):
     avg_batch_seconds: float
     orchestration_overhead: float
     status: str
+    contacts: int = 0
+    fetches_per_company: float = 0.0
+    searches_per_company: float = 0.0
+    db_transactions_per_company: float = 0.0
 
 
 class Baseline(BaseModel):
@@ -101,18 +109,28 @@ class Baseline(BaseModel):
     machine: dict[str, Any]
     latency: LatencyProfile
     throughput: list[Throughput]
-    seed_run: SeedReport
+    seed_runs: list[SeedReport]
+
+    @property
+    def seed_run(self) -> SeedReport:
+        return self.seed_runs[0]
 
     def summary(self) -> dict[str, Any]:
-        four = next((t for t in self.throughput if t.workers == 4), self.throughput[-1])
-        return {
-            "efficiency_4_workers": four.efficiency,
-            "orchestration_overhead": self.seed_run.orchestration_overhead,
-            "companies_per_minute": four.companies_per_minute,
-            "fetches_per_company": four.fetches_per_company,
-            "seed_run_seconds": self.seed_run.total_seconds,
-            "peak_rss_mb": max(four.peak_rss_mb or [0.0]),
-        }
+        out: dict[str, Any] = {}
+        for seed in self.seed_runs:
+            mine = [t for t in self.throughput if t.style == seed.style]
+            four = next((t for t in mine if t.workers == 4), mine[-1] if mine else None)
+            out[seed.style] = {
+                "efficiency_4_workers": four.efficiency if four else None,
+                "companies_per_minute": four.companies_per_minute if four else None,
+                "fetches_per_company": four.fetches_per_company if four else None,
+                "db_transactions_per_company": four.db_transactions_per_company if four else None,
+                "seed_run_seconds": seed.total_seconds,
+                "seed_run_companies": seed.companies_found,
+                "orchestration_overhead": seed.orchestration_overhead,
+                "peak_rss_mb": max(four.peak_rss_mb or [0.0]) if four else None,
+            }
+        return out
 
 
 # -- plumbing -------------------------------------------------------------------------------------
@@ -207,8 +225,8 @@ def _intervals(rows: list[dict[str, Any]]) -> list[tuple[float, float]]:
 
 
 # -- measurements ------------------------------------------------------------------------------------
-async def throughput(admin: str, workers: int, cfg: BenchConfig) -> Throughput:
-    with SandboxServer(seed=cfg.seed, latency=cfg.latency) as sandbox, fresh_database(admin) as dsn:
+async def throughput(admin: str, workers: int, cfg: BenchConfig, style: str = "classic") -> Throughput:
+    with SandboxServer(seed=cfg.seed, style=style, latency=cfg.latency) as sandbox, fresh_database(admin) as dsn:
         pool, store = await _open(dsn)
         try:
             before = await store.database_activity()
@@ -235,6 +253,7 @@ async def throughput(admin: str, workers: int, cfg: BenchConfig) -> Throughput:
     fetches = latency.requests
     overhead = _per_job_overhead(jobs)
     return Throughput(
+        style=style,
         workers=workers,
         concurrency=cfg.concurrency,
         runs=len(runs),
@@ -247,7 +266,8 @@ async def throughput(admin: str, workers: int, cfg: BenchConfig) -> Throughput:
         injected_latency_seconds=round(latency.total, 1),
         requests=fetches,
         peak_in_flight=latency.peak,
-        fetches_per_company=round(fetches / max(1, companies), 1),
+        fetches_per_company=round((fetches - latency.searches) / max(1, companies), 1),
+        searches_per_company=round(latency.searches / max(1, companies), 2),
         db_transactions_per_company=round((after["transactions"] - before["transactions"]) / max(1, companies), 1),
         queue_wait_ms_per_job=overhead,
         peak_rss_mb=crew.rss,
@@ -273,24 +293,35 @@ def _per_job_overhead(jobs: list[dict[str, Any]]) -> float:
     return round(1000 * sum(waits) / len(waits), 1) if waits else 0.0
 
 
-async def seed_run(admin: str, cfg: BenchConfig, workers: int = 4) -> SeedReport:
-    """The seed's 25-company test: 25 AppFolio property managers in Austin, TX with 100+ units."""
-    with SandboxServer(seed=cfg.seed, latency=cfg.latency) as sandbox, fresh_database(admin) as dsn:
+async def seed_run(admin: str, cfg: BenchConfig, workers: int = 4, style: str = "classic") -> SeedReport:
+    """The seed's 25-company test, with contacts: 25 AppFolio property managers in Austin, TX with 100+ units."""
+    with SandboxServer(seed=cfg.seed, style=style, latency=cfg.latency) as sandbox, fresh_database(admin) as dsn:
         pool, store = await _open(dsn)
         try:
+            before = await store.database_activity()
             run = await create_run(store, parse_criteria(SEED_REQUEST), batch_size=10, options={"sources": ["web"]})
             with Workers(dsn, sandbox.env(), workers, cfg.concurrency):
                 await _until_settled(store, [run.id], timeout=1800)
             summary = await summarize(store, run.id)
             final = await store.get_run(run.id)
             jobs = await store.job_intervals([run.id])
+            await asyncio.sleep(1.0)  # let the statistics collector catch up
+            after = await store.database_activity()
         finally:
             await pool.close()
+        latency = sandbox.app.latency
+        assert latency is not None
     assert final is not None
     end = final.finished_at or datetime.now(final.created_at.tzinfo)
     wall = (end - final.created_at).total_seconds()
     busy = _union_seconds(_intervals(jobs))
+    found = max(1, summary.companies_found)
     return SeedReport(
+        style=style,
+        contacts=summary.contacts_found,
+        fetches_per_company=round((latency.requests - latency.searches) / found, 1),
+        searches_per_company=round(latency.searches / found, 2),
+        db_transactions_per_company=round((after["transactions"] - before["transactions"]) / found, 1),
         companies_found=summary.companies_found,
         target=summary.target_quantity,
         batches=[b.model_dump() for b in summary.batches],
@@ -314,42 +345,54 @@ def machine() -> dict[str, Any]:
 async def baseline(cfg: BenchConfig, progress: Any = print) -> Baseline:
     admin = admin_dsn()
     results = []
-    for n in cfg.workers:
-        progress(f"throughput with {n} worker process(es)...")
-        results.append(await throughput(admin, n, cfg))
-        progress(
-            f"  {results[-1].companies} companies in {results[-1].wall_seconds}s, efficiency {results[-1].efficiency}"
-        )
-    progress("the seed's 25-company run with 4 workers...")
-    seed = await seed_run(admin, cfg)
-    progress(f"  {seed.companies_found}/{seed.target} in {seed.total_seconds}s")
+    seeds = []
+    for style in cfg.styles:
+        for n in cfg.workers:
+            progress(f"{style}: throughput with {n} worker process(es)...")
+            results.append(await throughput(admin, n, cfg, style))
+            last = results[-1]
+            progress(f"  {last.companies} companies in {last.wall_seconds}s, efficiency {last.efficiency}")
+        progress(f"{style}: the seed's 25-company run with 4 workers...")
+        seeds.append(await seed_run(admin, cfg, style=style))
+        progress(f"  {seeds[-1].companies_found}/{seeds[-1].target} in {seeds[-1].total_seconds}s")
     return Baseline(
         measured_at=datetime.now().astimezone().isoformat(timespec="seconds"),
         machine=machine(),
         latency=cfg.latency,
         throughput=results,
-        seed_run=seed,
+        seed_runs=seeds,
     )
 
 
 def markdown(b: Baseline) -> str:
-    """PERFORMANCE_BASELINE.md in the seed guide's format, with the measurements behind it."""
-    s, m, first = b.seed_run, b.machine, b.throughput[0]
+    """PERFORMANCE_BASELINE.md in the seed guide's format, per sandbox style, with the measurements behind it."""
+    m, first = b.machine, b.throughput[0]
     four = next((t for t in b.throughput if t.workers == 4), b.throughput[-1])
     lines = [
         "# Performance Baseline",
         "",
         f"**Date:** {b.measured_at[:10]}",
-        "**Test:** 25 companies, batch_size=10 (25 AppFolio property managers in Austin, TX with 100+ units)",
+        "**Test:** 25 companies, batch_size=10, with contacts "
+        "(25 AppFolio property managers in Austin, TX with 100+ units)",
         "",
-        "## Results",
-        f"- Batches: {len(s.batches)}",
-        f"- Companies: {s.companies_found}/{s.target} ({100 * s.companies_found / s.target:.0f}%)",
-        f"- Time: {s.total_seconds / 60:.1f} min ({s.total_seconds:.0f} s)",
-        f"- Avg/batch: {s.avg_batch_seconds / 60:.1f} min ({s.avg_batch_seconds:.0f} s)",
-        *(f"  - batch {x['number']}: {x['found']}/{x['requested']} in {x['seconds']} s" for x in s.batches),
-        f"- Orchestration overhead: {100 * s.orchestration_overhead:.1f}% of the wall time (no job of the run running)",
-        "",
+    ]
+    for s in b.seed_runs:
+        lines += [
+            f"## Results ({s.style} sandbox)",
+            f"- Batches: {len(s.batches)}",
+            f"- Companies: {s.companies_found}/{s.target} ({100 * s.companies_found / s.target:.0f}%), "
+            f"{s.contacts} contacts, status {s.status}",
+            f"- Time: {s.total_seconds / 60:.1f} min ({s.total_seconds:.0f} s)",
+            f"- Avg/batch: {s.avg_batch_seconds / 60:.1f} min ({s.avg_batch_seconds:.0f} s)",
+            *(f"  - batch {x['number']}: {x['found']}/{x['requested']} in {x['seconds']} s" for x in s.batches),
+            f"- Per delivered company: {s.fetches_per_company:.1f} page fetches, "
+            f"{s.searches_per_company:.2f} searches, "
+            f"{s.db_transactions_per_company:.0f} database transactions",
+            f"- Orchestration overhead: {100 * s.orchestration_overhead:.1f}% of the wall time "
+            "(no job of the run running)",
+            "",
+        ]
+    lines += [
         "## System",
         "- Database: PostgreSQL (embedded, or DATABASE_URL)",
         "- Agent: none (deterministic pipeline); web: the sandbox, with injected tool latency "
@@ -362,18 +405,21 @@ def markdown(b: Baseline) -> str:
         f"## Throughput ({first.runs} runs across the eight metros, {first.companies // max(1, first.runs)} "
         "companies each; the same workload each time)",
         "",
-        "| workers | runs | companies | wall s | companies/min | efficiency | fetches/company "
+        "| style | workers | runs | companies | wall s | companies/min | efficiency | fetches/company "
+        "| searches/company "
         "| DB transactions/company | queue wait ms/job | peak RSS MB/worker |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
         *(
-            f"| {t.workers} | {t.runs} | {t.companies} | {t.wall_seconds:.0f} | {t.companies_per_minute:.1f} "
-            f"| {t.efficiency:.2f} | {t.fetches_per_company:.1f} | {t.db_transactions_per_company:.0f} "
-            f"| {t.queue_wait_ms_per_job:.0f} | {max(t.peak_rss_mb or [0]):.0f} |"
+            f"| {t.style} | {t.workers} | {t.runs} | {t.companies} | {t.wall_seconds:.0f} "
+            f"| {t.companies_per_minute:.1f} "
+            f"| {t.efficiency:.2f} | {t.fetches_per_company:.1f} | {t.searches_per_company:.2f} "
+            f"| {t.db_transactions_per_company:.0f} | {t.queue_wait_ms_per_job:.0f} | {max(t.peak_rss_mb or [0]):.0f} |"
             for t in b.throughput
         ),
         "",
         "Efficiency = (sum of job run times / (workers x concurrency)) / wall time: the share of the allowed",
         "concurrency kept busy. Jobs wait on the tools, so their run times are the tool latency they saw.",
+        "Fetches count every page request of the runs (discovery, research, contacts), searches every query.",
         "Queue wait = mean time from a job being ready to it starting (engine pick-up and waiting for a free slot).",
         "Ratios were measured side by side in one run of `leadscout bench baseline`; absolute times move",
         "with the machine's load.",

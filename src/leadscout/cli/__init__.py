@@ -789,6 +789,7 @@ def bench_baseline(
     workers: Annotated[str, typer.Option("--workers", help="Worker process counts to compare, e.g. 1,2,4")] = "1,2,4",
     runs: Annotated[int, typer.Option("--runs", min=1, max=48, help="Runs in the throughput workload")] = 16,
     quantity: Annotated[int, typer.Option("--quantity", min=1, max=50, help="Companies per throughput run")] = 3,
+    style: Annotated[str, typer.Option("--style", help="classic, wild or both (the default)")] = "both",
 ) -> None:
     """Measure throughput with 1, 2 and 4 workers, efficiency, orchestration overhead, peak RSS and the
     seed's 25-company run on the sandbox web with injected tool latency; write PERFORMANCE_BASELINE.md."""
@@ -798,7 +799,8 @@ def bench_baseline(
         counts = [int(w) for w in _split(workers)]
     except ValueError:
         raise UserError(f"--workers takes numbers such as 1,2,4, not {workers!r}") from None
-    cfg = bench.BenchConfig(workers=counts, runs=runs, quantity=quantity)
+    styles = ["classic", "wild"] if style == "both" else [_style(style)]
+    cfg = bench.BenchConfig(workers=counts, runs=runs, quantity=quantity, styles=styles)
     result = _run(lambda: bench.baseline(cfg, progress=lambda m: err.print(m)))
     bench.write(result, out)
     err.print(f"wrote {out} and {out.with_suffix('.json')}")

@@ -88,6 +88,7 @@ class LatencyMeter:
         self.profile = profile
         self.total = 0.0
         self.requests = 0
+        self.searches = 0
         self.in_flight = 0
         self.peak = 0
 
@@ -97,6 +98,7 @@ class LatencyMeter:
         delay = self.profile.delay(key, search=search)
         self.total += delay
         self.requests += 1
+        self.searches += search
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
         try:
