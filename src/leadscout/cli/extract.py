@@ -6,37 +6,37 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from leadscout.cli.common import app, print_json
 from leadscout.errors import UserError
 from leadscout.research.inspect import PageReport, fetch_page, inspect_page
 
 out = Console(soft_wrap=True)
 
 
-def register(app: typer.Typer, print_json: Any) -> None:
-    @app.command("extract")
-    def extract_cmd(
-        source: Annotated[str, typer.Argument(help="An HTML or text FILE, a URL, or - for standard input.")] = "-",
-        base_url: Annotated[
-            str | None, typer.Option("--base-url", help="The page's address, to resolve its relative links.")
-        ] = None,
-        company: Annotated[
-            str | None, typer.Option("--company", help="The company's name: its own claims also count by name.")
-        ] = None,
-        json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    ) -> None:
-        """Show what each reader finds in one page or text: units, people, PMS, HQ, served areas."""
-        url, body = _read_source(source, base_url)
-        report = inspect_page(body, url=url, company=company)
-        if json_out:
-            print_json(report.model_dump(mode="json"))
-        else:
-            _print(report)
+@app.command("extract")
+def extract_cmd(
+    source: Annotated[str, typer.Argument(help="An HTML or text FILE, a URL, or - for standard input.")] = "-",
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="The page's address, to resolve its relative links.")
+    ] = None,
+    company: Annotated[
+        str | None, typer.Option("--company", help="The company's name: its own claims also count by name.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Show what each reader finds in one page or text: units, people, PMS, HQ, served areas."""
+    url, body = _read_source(source, base_url)
+    report = inspect_page(body, url=url, company=company)
+    if json_out:
+        print_json(report.model_dump(mode="json"))
+    else:
+        _print(report)
 
 
 def _read_source(source: str, base_url: str | None) -> tuple[str, str]:

@@ -1,0 +1,113 @@
+"""What every command group shares: the typer app, the consoles, settings, the store, JSON output and the
+sandbox a run researches."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Annotated, Any, TypeVar
+from uuid import UUID
+
+import typer
+from rich.console import Console
+
+from leadscout import logs
+from leadscout.config import Settings, load_settings
+from leadscout.db import migrate
+from leadscout.db.connection import describe_dsn, open_pool, resolve_dsn
+from leadscout.db.store import Store
+from leadscout.errors import LeadscoutError, UserError
+
+T = TypeVar("T")
+app = typer.Typer(
+    help="Verified B2B lead lists of US property-management companies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+out = Console(soft_wrap=True)  # paths and ids are printed whole, never broken across lines
+err = Console(stderr=True, soft_wrap=True)  # an error line is never broken mid-path
+STATE: dict[str, Any] = {"verbose": False}
+log = logging.getLogger("leadscout.cli")
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Show debug logs and tracebacks.")] = False,
+) -> None:
+    STATE["verbose"] = verbose
+    logs.setup(verbose=verbose)
+
+
+# -- plumbing ----------------------------------------------------------------------------
+def cli_settings(**overrides: object) -> Settings:
+    return load_settings(**overrides)
+
+
+@asynccontextmanager
+async def open_store(settings: Settings, *, upgrade: bool = True) -> AsyncIterator[tuple[Store, str]]:
+    dsn = resolve_dsn(settings)
+    if upgrade:
+        await asyncio.to_thread(migrate.upgrade, dsn)
+    pool = open_pool(dsn, settings, max_size=4)
+    try:
+        await pool.open(wait=True, timeout=30)
+    except Exception as exc:
+        raise LeadscoutError(f"cannot connect to the database at {describe_dsn(dsn)}: {exc}") from None
+    try:
+        yield Store(pool), dsn
+    finally:
+        await pool.close()
+
+
+def run_async(coro_fn: Callable[[], Awaitable[T]]) -> T:
+    return asyncio.run(coro_fn())  # type: ignore[arg-type]
+
+
+def split_commas(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def parse_uuid(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise UserError(f"{value!r} is not an id (a UUID)") from None
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, default=str) + "\n")
+
+
+def language_model(settings: Settings) -> Any:
+    from leadscout.workers.runner import language_model
+
+    return language_model(settings)
+
+
+def sandbox_style(style: str) -> str:
+    from leadscout.sandbox.world import STYLES
+
+    if style not in STYLES:
+        raise UserError(f"unknown --style {style!r}; use one of: {', '.join(STYLES)}")
+    return style
+
+
+@contextmanager
+def sandbox_for(options: dict[str, Any], wanted: bool = True) -> Iterator[None]:
+    """Serve the run's sandbox world while in-process workers research it."""
+    if "sandbox" not in options or not wanted:
+        yield
+        return
+    from leadscout.sandbox.server import SandboxServer
+
+    with SandboxServer(seed=options["sandbox"]["seed"], style=options["sandbox"].get("style", "classic")) as server:
+        os.environ.update(server.env())  # the in-process workers fetch through the sandbox proxy
+        yield
