@@ -8,54 +8,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from leadscout.api.deps import Context, ServerConfig
 from leadscout.api.problems import Problem, install, problem_response
-from leadscout.config import Settings
+from leadscout.api.routes import health, router
 from leadscout.db import migrate
 from leadscout.db.connection import open_pool, resolve_dsn
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError
+from leadscout.web.views import STATIC, install_sign_in, pages
 
-if TYPE_CHECKING:
-    from leadscout.agents.llm import Llm
-
+__all__ = ["Context", "ServerConfig", "check_exposure", "create_app", "serving"]
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
-TOKEN_COOKIE = "leadscout_token"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-@dataclass
-class ServerConfig:
-    settings: Settings
-    host: str = "127.0.0.1"
-    workers: int = 2  # in-process worker concurrency; 0: none (separate `leadscout worker` processes)
-    sandbox_seed: int | None = None  # runs started here research the sandbox web
-    sandbox_style: str = "classic"
-    exports_dir: Path = Path("exports")
-    token: str | None = None
-
-
-@dataclass
-class Context:
-    """What every request handler needs, made once at start-up."""
-
-    config: ServerConfig
-    store: Store
-    dsn: str
-    llm: Llm | None
-    ready: bool = True
-    notes: list[str] = field(default_factory=list)
 
 
 def check_exposure(config: ServerConfig) -> None:
@@ -65,23 +38,6 @@ def check_exposure(config: ServerConfig) -> None:
             f"refusing to listen on {config.host} without LEADSCOUT_API_TOKEN: anyone who can reach it could "
             "start runs and read contacts. Set LEADSCOUT_API_TOKEN, or listen on 127.0.0.1"
         )
-
-
-def context_of(request: Request) -> Context:
-    ctx: Context = request.app.state.ctx
-    return ctx
-
-
-def require_token(request: Request) -> None:
-    """Bearer token (API clients) or the sign-in cookie (the dashboard), when a token is set."""
-    token = context_of(request).config.token
-    if not token:
-        return
-    header = request.headers.get("authorization", "")
-    given = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-    given = given or request.cookies.get(TOKEN_COOKIE, "")
-    if not given or not hmac.compare_digest(given.encode(), token.encode()):
-        raise Problem(401, "Unauthorized", "send Authorization: Bearer <LEADSCOUT_API_TOKEN>")
 
 
 class BodyLimit:
@@ -144,9 +100,6 @@ def create_app(config: ServerConfig) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
     )
-    from leadscout.api.routes import health, router
-    from leadscout.web.views import STATIC, install_sign_in, pages
-
     install(app)
     install_sign_in(app)
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import FileResponse
 from sse_starlette import EventSourceResponse
 
-from leadscout.api.app import Context, context_of, require_token
+from leadscout.api.deps import Context, context_of, require_token
 from leadscout.api.problems import Problem
 from leadscout.api.schemas import (
     MAX_PAGE,

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from leadscout.api.app import TOKEN_COOKIE, Context, context_of, require_token
+from leadscout.api.deps import TOKEN_COOKIE, Context, context_of, require_token
 from leadscout.api.problems import Problem
 from leadscout.api.routes import get_company, list_companies, list_runs, list_suppression, list_workers
 from leadscout.api.schemas import MAX_PAGE
