@@ -184,6 +184,7 @@ async def one_request(
         "fetches_per_accepted": round(fetches / len(companies), 1) if companies else None,
         "candidates": len(candidates),
         "rejections_by_criterion": dict(rejection_summary(candidates)),
+        "fetches_by_outcome": fetches_by_outcome(candidates),
         "decision_options": [o.get("label") for o in (final.decision_options or [])] if final else [],
         "wall_seconds": round(wall, 1),
         "strategy": strategy,
@@ -193,6 +194,20 @@ async def one_request(
         "agent_turns": [t["ended"] for t in turns],
         "agent_found": sum(1 for c in companies if c.discovery_source == "web:agent"),
     }
+
+
+def fetches_by_outcome(candidates: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Where verification's fetches went: per outcome (accepted, or the first criterion that failed),
+    how many candidates and how many fetches, and how many were decided with no fetch at all."""
+    out: dict[str, dict[str, int]] = {}
+    for row in candidates:
+        failed = [v["criterion"] for v in row["verdicts"] or [] if v.get("verdict") != "true"]
+        key = row["status"] if row["status"] != "rejected" else f"rejected:{failed[0] if failed else '?'}"
+        slot = out.setdefault(key, {"candidates": 0, "fetches": 0, "no_fetch": 0})
+        slot["candidates"] += 1
+        slot["fetches"] += row["fetches"] or 0
+        slot["no_fetch"] += not row["fetches"]
+    return out
 
 
 def contact_quality(companies: list[Company], contacts: list[Contact], world: World) -> dict[str, Any]:

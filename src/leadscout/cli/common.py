@@ -24,6 +24,14 @@ from leadscout.db.store import Store
 from leadscout.errors import LeadscoutError, UserError
 
 T = TypeVar("T")
+# options several commands share
+SeedOption = Annotated[int, typer.Option("--seed", help="Sandbox world seed.")]
+StyleOption = Annotated[
+    str, typer.Option("--style", help="Sandbox style: classic | wild (sites built like real ones).")
+]
+SandboxWorkers = Annotated[
+    int, typer.Option("--workers", min=0, max=64, help="In-process worker concurrency (0: none)")
+]
 app = typer.Typer(
     help="Verified B2B lead lists of US property-management companies.",
     no_args_is_help=True,

@@ -14,6 +14,8 @@ import typer
 from rich.table import Table
 
 from leadscout.cli.common import (
+    SeedOption,
+    StyleOption,
     T,
     app,
     cli_settings,
@@ -61,10 +63,8 @@ def run_cmd(
     sandbox: Annotated[
         bool, typer.Option("--sandbox", help="Research the generated sandbox web (no keys needed).")
     ] = False,
-    seed: Annotated[int, typer.Option("--seed", help="Sandbox world seed.")] = 7,
-    style: Annotated[
-        str, typer.Option("--style", help="Sandbox style: classic | wild (sites built like real ones).")
-    ] = ("classic"),
+    seed: SeedOption = 7,
+    style: StyleOption = "classic",
     source: Annotated[
         str,
         typer.Option("--source", help="auto | directory | web | all (all: the directory first, then the web)"),

@@ -10,6 +10,9 @@ from typing import Annotated
 import typer
 
 from leadscout.cli.common import (
+    SandboxWorkers,
+    SeedOption,
+    StyleOption,
     app,
     cli_settings,
     err,
@@ -28,12 +31,10 @@ def serve_cmd(
         "127.0.0.1"
     ),
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
-    workers: Annotated[
-        int, typer.Option("--workers", min=0, max=64, help="In-process worker concurrency (0: none)")
-    ] = 2,
+    workers: SandboxWorkers = 2,
     sandbox: Annotated[bool, typer.Option("--sandbox", help="Runs started here research the sandbox web.")] = False,
-    seed: Annotated[int, typer.Option("--seed", help="Sandbox world seed.")] = 7,
-    style: Annotated[str, typer.Option("--style", help="Sandbox style: classic | wild.")] = "classic",
+    seed: SeedOption = 7,
+    style: StyleOption = "classic",
     out_dir: Annotated[Path, typer.Option("--out", help="Where exports are written.")] = Path("exports"),
 ) -> None:
     """Serve the dashboard and the REST API (/api/v1, OpenAPI at /openapi.json)."""
@@ -67,12 +68,10 @@ def mcp_cmd(
     transport: Annotated[str, typer.Option("--transport", help="stdio | http (streamable HTTP)")] = "stdio",
     host: Annotated[str, typer.Option("--host", help="http: address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="http: port (the endpoint is /mcp)")] = 8765,
-    workers: Annotated[
-        int, typer.Option("--workers", min=0, max=64, help="In-process worker concurrency (0: none)")
-    ] = 2,
+    workers: SandboxWorkers = 2,
     sandbox: Annotated[bool, typer.Option("--sandbox", help="Runs research the sandbox web.")] = False,
-    seed: Annotated[int, typer.Option("--seed", help="Sandbox world seed.")] = 7,
-    style: Annotated[str, typer.Option("--style", help="Sandbox style: classic | wild.")] = "classic",
+    seed: SeedOption = 7,
+    style: StyleOption = "classic",
     out_dir: Annotated[Path, typer.Option("--out", help="Where the export tool writes files.")] = Path("exports"),
 ) -> None:
     """Serve leadscout to MCP clients: start_run, get_run, list_companies, list_contacts, get_evidence,

@@ -24,6 +24,7 @@ from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
 from leadscout.errors import BudgetExceeded, LlmError, TransientError
 from leadscout.models import CriterionVerdict, Evidence, NewCompany, Run, Verdict
+from leadscout.pipeline import prospects
 from leadscout.pipeline.sources import SourceResult
 from leadscout.research import vendors
 from leadscout.research.domains import registrable_domain
@@ -77,8 +78,9 @@ def query_plan(criteria: Criteria) -> list[str]:
     names = [v.name for v in vendors.vendors() if v.slug in criteria.pms]
     queries: list[str] = []
     for place in places:
-        queries += [f"property management companies in {place}", f"top property managers {place}"]
+        # a PMS asked for: sites that name the vendor first (most of them use it)
         queries += [f"{name} property management {place}" for name in names]
+        queries += [f"property management companies in {place}", f"top property managers {place}"]
         queries += [f"best property management company {place}", f"property management {place} rentals"]
     if criteria.cities and criteria.state and criteria.geo_scope == "metro":
         suburbs = sorted(criteria.allowed_cities()[1:], key=lambda c: -geo.place_size(c, criteria.state or ""))
@@ -393,6 +395,8 @@ class WebSource:
                     verdicts=verdict, company=None, fetches=0, retries=0, conn=conn,
                 )  # fmt: skip
             return False
+        if listing is not None:  # what the listing already says decides who is verified first
+            seq = prospects.seq_for(seq, listing.text, criteria)
         return await self.store.add_candidate(run.id, domain, name, website, via, seq=seq, conn=conn)
 
 

@@ -40,6 +40,11 @@ _PORTAL_INTENT = re.compile(
     r"owner|landlord|investor|apply|maintenance|repair|work[\s-]?order",
     re.IGNORECASE,
 )
+# the actions that open the portal itself, before the pages that only describe it (residents, owners)
+_PORTAL_ACTION = re.compile(
+    r"portal|log[\s-]?in|sign[\s-]?in|pay(?:ment|\s+rent|[\s-]?online|\b)|rent\s+online|apply|work[\s-]?order",
+    re.IGNORECASE,
+)
 _PEOPLE = re.compile(
     r"team|leadership|staff|people|meet|our[\s-]?agents|management[\s-]?team|who[\s-]?we[\s-]?are", re.IGNORECASE
 )
@@ -135,18 +140,22 @@ _KINDS = {"place": _FIRST_LOOK, "portal": _PORTAL_INTENT, "people": _PEOPLE}
 
 
 def _next_wave(links: list[tuple[str, str]], wanted: set[str], seen: set[str], size: int) -> list[str]:
-    """The unread links that answer what is wanted, the most decisive kind first (the place, then
-    the portal, then people), in link order within a kind."""
+    """The unread links that answer what is wanted, the most decisive kind first (the portal: one
+    page that shows another vendor's portal ends the crawl, and portal pages often carry the
+    address too; then the place; then people), in link order within a kind."""
     wave: list[str] = []
-    for kind in ("place", "portal", "people"):
+    for kind in ("portal", "place", "people"):
         if kind not in wanted:
             continue
         pattern = _KINDS[kind]
-        for url, text in links:
+        ordered = sorted(links, key=lambda link: not _PORTAL_ACTION.search(link[1])) if kind == "portal" else links
+        for url, text in ordered:
             if len(wave) >= size:
                 return wave
             if url not in seen and url not in wave and (pattern.search(urlsplit(url).path) or pattern.search(text)):
                 wave.append(url)
+                if kind == "portal":  # one portal page usually settles the PMS: read them one by one
+                    return wave
     return wave
 
 

@@ -117,6 +117,17 @@ class SearchIndex:
         scored.sort(key=lambda pair: (-pair[1], pair[0].url))
         return scored[(page - 1) * RESULTS_PER_PAGE : page * RESULTS_PER_PAGE]
 
+    def snippet(self, doc: Doc, query: str, width: int = 240) -> str:
+        """The text around the rarest query word the page contains, as web engines show it (their
+        snippets are about the query, not the top of the page)."""
+        present = [t for t in tokens(query) if doc.terms.get(t)]
+        if not present:
+            return doc.text[:width]
+        rarest = max(present, key=lambda t: self.idf.get(t, 0.0))
+        at = doc.text.lower().find(rarest)
+        start = max(0, at - width // 3) if at >= 0 else 0
+        return ("..." if start else "") + doc.text[start : start + width]
+
     def searxng_json(self, query: str, page: int = 1) -> dict[str, object]:
         hits = self.search(query, page)
         return {
@@ -126,7 +137,7 @@ class SearchIndex:
                 {
                     "url": d.url,
                     "title": d.title,
-                    "content": d.text[:240],
+                    "content": self.snippet(d, query),
                     "engine": "sandbox",
                     "engines": ["sandbox"],
                     "score": round(s, 4),
