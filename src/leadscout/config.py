@@ -118,6 +118,31 @@ class Settings(BaseSettings):
         description="Where completed runs write their files (default: <data dir>/exports).",
     )
     hubspot_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("HUBSPOT_ACCESS_TOKEN"))
+    webhook_attempts: int = Field(
+        default=12,
+        ge=1,
+        le=50,
+        validation_alias=AliasChoices("LEADSCOUT_WEBHOOK_ATTEMPTS"),
+        description="Deliveries tried per webhook event before it is given up (shown as failed).",
+    )
+    webhook_retry_base: float = Field(
+        default=30.0,
+        ge=0,
+        validation_alias=AliasChoices("LEADSCOUT_WEBHOOK_RETRY_BASE"),
+        description="Seconds before the first webhook retry; each next wait doubles, up to webhook_retry_cap "
+        "(12 attempts span about 5 hours).",
+    )
+    webhook_retry_cap: float = Field(default=3600.0, gt=0, validation_alias=AliasChoices("LEADSCOUT_WEBHOOK_RETRY_CAP"))
+    webhook_timeout: float = Field(
+        default=10.0, gt=0, validation_alias=AliasChoices("LEADSCOUT_WEBHOOK_TIMEOUT"),
+        description="Seconds a receiver has to answer one delivery.",
+    )  # fmt: skip
+    webhook_allow_hosts: str = Field(
+        default="",
+        validation_alias=AliasChoices("LEADSCOUT_WEBHOOK_ALLOW_HOSTS"),
+        description="Comma-separated hosts a webhook may target although they are private, loopback or "
+        "link-local (e.g. a receiver on this machine).",
+    )
     hubspot_api_base: str = Field(default="https://api.hubapi.com", validation_alias=AliasChoices("HUBSPOT_API_BASE"))
     llm: str | None = Field(
         default=None,

@@ -240,6 +240,7 @@ class NewOutboxMessage(Record):
     body: str
     attachments: list[str] = Field(default_factory=list)
     status: str = "pending"
+    endpoint_id: UUID | None = None  # a webhook event: the endpoint it goes to (recipients: its URL)
 
 
 class OutboxMessage(NewOutboxMessage):
@@ -248,6 +249,18 @@ class OutboxMessage(NewOutboxMessage):
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+
+
+class WebhookEndpoint(Record):
+    """A webhook URL, as listed (its secret is never part of it)."""
+
+    id: UUID
+    url: str
+    created_at: datetime
+    rotated_at: datetime | None
+    sent: int = 0
+    waiting: int = 0
+    failed: int = 0
 
 
 class StageProgress(Record):

@@ -101,7 +101,14 @@ async def create_run(launch: Launch, ctx: Ctx) -> dict[str, Any]:
     run = await start(ctx.store, prepared, batch_size=ctx.config.settings.batch_size)
     base = f"/api/v1/runs/{run.id}"
     links = {"self": base, "events": f"{base}/events", "companies": f"{base}/companies", "page": f"/runs/{run.id}"}
-    return {**_understanding(prepared), "run_id": run.id, "status": run.status.value, "links": links}
+    made = prepared.webhook.secret.get_secret_value() if prepared.webhook and prepared.webhook.generated else None
+    return {
+        **_understanding(prepared),
+        "run_id": run.id,
+        "status": run.status.value,
+        "links": links,
+        "webhook_secret": made,
+    }
 
 
 StatusFilter = Annotated[Literal["active", "needs_user_decision", "completed", "failed", "cancelled"] | None, Query()]

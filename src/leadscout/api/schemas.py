@@ -47,6 +47,9 @@ class CreatedRun(Understanding):
     run_id: UUID
     status: str
     links: dict[str, str]
+    webhook_secret: str | None = Field(
+        default=None, description="the signing secret leadscout made for webhook_url: shown this once, never again"
+    )
 
 
 class CompanyRow(BaseModel):

@@ -24,6 +24,7 @@ from leadscout.cli import (  # noqa: F401  importing a command group registers i
     workers,
     lists,
     outbox,
+    webhooks,
     hubspot,
     database,
     pms,

@@ -84,6 +84,19 @@ def run_cmd(
         int | None, typer.Option("--max-llm-requests", min=0, help="LLM request cap for this run.")
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Start without asking to confirm the criteria.")] = False,
+    webhook: Annotated[
+        str | None,
+        typer.Option("--webhook", help="POST signed run.completed / run.needs_user_decision events to this URL."),
+    ] = None,
+    webhook_secret: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook-secret",
+            envvar="LEADSCOUT_WEBHOOK_SECRET",
+            show_envvar=True,
+            help="whsec_... signing secret (default: one is made and printed once).",
+        ),
+    ] = None,
 ) -> None:
     """Create a lead-list run; unless --no-wait, work it to the end here and export it."""
     launch = Launch.parse(
@@ -103,6 +116,8 @@ def run_cmd(
         preview=preview,
         max_usd=max_usd,
         max_llm_requests=max_llm_requests,
+        webhook_url=webhook,
+        webhook_secret=webhook_secret,
     )
     settings = cli_settings(batch_size=batch_size)
     ask = not (yes or json_out or no_wait) and sys.stdin.isatty()
@@ -156,6 +171,11 @@ async def _run_and_follow(settings: Settings, req: RunRequest) -> RunSummary:
             run = await start(store, prepared, batch_size=settings.batch_size)
             say = (lambda *a, **k: None) if req.json_out else out.print
             say(f"[bold]Run {run.id}[/]: {prepared.understood.criteria.describe()}")
+            if prepared.webhook is not None and prepared.webhook.generated:  # on stderr, never in --json output
+                err.print(
+                    f"webhook secret for {prepared.webhook.url} (shown once; verify signatures with it): "
+                    f"{prepared.webhook.secret.get_secret_value()}"
+                )
             if req.no_wait:
                 if "sandbox" in prepared.options:
                     say(
@@ -178,7 +198,9 @@ async def _work_until_settled(
         if current is not None and current.status == Status.ACTIVE:
             return False
         # a completed run's notification is sent before the in-process workers stop
-        return all(m.status not in ("pending", "sending") for m in await store.list_outbox(run_id))
+        # webhooks retry over hours: the command does not wait for them (workers deliver them)
+        messages = [m for m in await store.list_outbox(run_id) if m.endpoint_id is None]
+        return all(m.status not in ("pending", "sending") for m in messages)
 
     progress = asyncio.create_task(_follow(store, run_id, say))
     # read the environment again: a sandbox started after `settings` set its DNS, SMTP and proxy

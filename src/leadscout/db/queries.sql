@@ -413,8 +413,10 @@ HAVING NOT bool_or(query = %(query)s AND page = %(page)s) OR count(*) = 0;
 
 -- insert_outbox --
 -- Write a notification once (dedupe_key); returns its id only when it is new
-INSERT INTO pm_pipeline.outbox (run_id, kind, dedupe_key, recipients, subject, body, attachments, status)
-VALUES (%(run_id)s, %(kind)s, %(dedupe_key)s, %(recipients)s, %(subject)s, %(body)s, %(attachments)s, %(status)s)
+INSERT INTO pm_pipeline.outbox
+       (run_id, kind, dedupe_key, recipients, subject, body, attachments, status, endpoint_id)
+VALUES (%(run_id)s, %(kind)s, %(dedupe_key)s, %(recipients)s, %(subject)s, %(body)s, %(attachments)s, %(status)s,
+        %(endpoint_id)s)
 ON CONFLICT (dedupe_key) DO NOTHING
 RETURNING id;
 
@@ -537,3 +539,28 @@ SELECT (xact_commit + xact_rollback)::bigint AS transactions, tup_returned::bigi
 -- beat_job_engine_worker --
 -- The job engine's heartbeat of one worker, from a thread (no row: the worker was pruned as dead)
 UPDATE procrastinate_workers SET last_heartbeat = NOW() WHERE id = %(worker_id)s RETURNING id;
+
+-- insert_webhook_endpoint --
+-- A webhook URL and its signing secret
+INSERT INTO pm_pipeline.webhook_endpoints (url, secret) VALUES (%(url)s, %(secret)s) RETURNING id;
+
+-- webhook_secrets --
+-- What signs a message to an endpoint: its secret and, after a rotation, the previous one
+SELECT id, url, secret, previous_secret FROM pm_pipeline.webhook_endpoints WHERE id = %(id)s;
+
+-- rotate_webhook_secret --
+-- A new secret; the current one keeps signing beside it until the next rotation
+UPDATE pm_pipeline.webhook_endpoints
+   SET previous_secret = secret, secret = %(secret)s, rotated_at = now()
+ WHERE id = %(id)s
+RETURNING id;
+
+-- list_webhook_endpoints --
+-- Endpoints with what was sent to each (never their secrets)
+SELECT e.id, e.url, e.created_at, e.rotated_at,
+       count(o.id) FILTER (WHERE o.status = 'sent') AS sent,
+       count(o.id) FILTER (WHERE o.status IN ('pending', 'sending')) AS waiting,
+       count(o.id) FILTER (WHERE o.status = 'failed') AS failed
+  FROM pm_pipeline.webhook_endpoints e
+  LEFT JOIN pm_pipeline.outbox o ON o.endpoint_id = e.id
+ GROUP BY e.id ORDER BY e.created_at DESC;

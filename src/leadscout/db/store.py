@@ -488,6 +488,21 @@ class Store:
     async def list_outbox(self, run_id: UUID | None = None, limit: int = 50) -> list[m.OutboxMessage]:
         return await self._models(m.OutboxMessage, "list_outbox", run_id=run_id, limit=limit)
 
+    # -- webhook endpoints -------------------------------------------------------------
+    async def insert_webhook_endpoint(self, url: str, secret: str) -> UUID:
+        row = await self._one("insert_webhook_endpoint", url=url, secret=secret)
+        assert row is not None
+        return UUID(str(row["id"]))
+
+    async def webhook_secrets(self, endpoint_id: UUID) -> dict[str, Any] | None:
+        return await self._one("webhook_secrets", id=endpoint_id)
+
+    async def rotate_webhook_secret(self, endpoint_id: UUID, secret: str) -> bool:
+        return await self._one("rotate_webhook_secret", id=endpoint_id, secret=secret) is not None
+
+    async def list_webhook_endpoints(self) -> list[m.WebhookEndpoint]:
+        return await self._models(m.WebhookEndpoint, "list_webhook_endpoints")
+
     # -- usage -----------------------------------------------------------------------
     async def insert_usage(
         self, run_id: UUID, company_id: UUID | None, scope: str, spent: Usage, conn: Conn | None = None

@@ -16,6 +16,7 @@ RESEARCH = "leadscout.research_company"
 CONTACTS = "leadscout.find_contacts"
 COMPLETE = "leadscout.complete_run"
 NOTIFY = "leadscout.send_notification"
+WEBHOOK = "leadscout.send_webhook"
 SWEEP = "leadscout.sweep"
 
 QUEUE_OF = {
@@ -24,10 +25,11 @@ QUEUE_OF = {
     CONTACTS: "contact_research",
     COMPLETE: "lead_list",
     NOTIFY: "notification",  # only workers that can send mail listen here (see lane_queues)
+    WEBHOOK: "webhook",  # every lead_list worker can send HTTP
 }
 # Higher runs first (procrastinate orders by priority, then age): work that finishes a run in
 # flight goes ahead of new discovery, so a deep queue does not delay lists that are nearly done.
-PRIORITY_OF = {DISCOVER: 0, RESEARCH: 1, CONTACTS: 1, COMPLETE: 2, NOTIFY: 3}
+PRIORITY_OF = {DISCOVER: 0, RESEARCH: 1, CONTACTS: 1, COMPLETE: 2, NOTIFY: 3, WEBHOOK: 3}
 MAINTENANCE_QUEUE = "maintenance"
 WORKER_TYPES = {
     "lead_list": ["lead_list"],
@@ -42,6 +44,8 @@ def lane_queues(worker_type: str, lane: str | None, *, can_mail: bool = False) -
     to a worker that can send them (SMTP_HOST set): one without would take the job and leave the
     message unsent (a `leadscout run` waiting for it then waited for ever)."""
     queues = list(WORKER_TYPES[worker_type])
+    if "lead_list" in queues:
+        queues.append(QUEUE_OF[WEBHOOK])
     if can_mail and "lead_list" in queues:
         queues.append(QUEUE_OF[NOTIFY])
     return [f"{q}@{lane}" if lane else q for q in queues]
@@ -89,6 +93,11 @@ def complete_job(run: Run) -> JobSpec:
 def notify_job(run: Run, message_id: UUID) -> JobSpec:
     key = f"notify:{message_id}"
     return JobSpec(NOTIFY, {"run_id": str(run.id), "message_id": str(message_id)}, key, key, run.lane)
+
+
+def webhook_job(run: Run, message_id: UUID) -> JobSpec:
+    key = f"webhook:{message_id}"
+    return JobSpec(WEBHOOK, {"run_id": str(run.id), "message_id": str(message_id)}, key, key, run.lane)
 
 
 async def enqueue(store: Store, conn: Conn, job: JobSpec) -> int | None:

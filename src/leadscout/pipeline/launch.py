@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, ValidationError
 
 from leadscout.criteria import problems
 from leadscout.db.store import Store
@@ -46,6 +46,12 @@ class Launch(BaseModel):
     preview: bool = False
     max_usd: float | None = Field(default=None, ge=0, le=100_000)
     max_llm_requests: int | None = Field(default=None, ge=0, le=1_000_000)
+    webhook_url: str | None = Field(
+        default=None, max_length=2000, description="POST run.completed / run.needs_user_decision here, signed"
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="whsec_... signing secret (Standard Webhooks); omitted: one is made"
+    )
 
     @classmethod
     def parse(cls, **values: Any) -> Launch:
@@ -70,10 +76,17 @@ class Launch(BaseModel):
         }
 
 
+class WebhookTarget(BaseModel):
+    url: str
+    secret: SecretStr
+    generated: bool  # leadscout made the secret: show it to the user once
+
+
 class Prepared(BaseModel):
     understood: Understood
     options: dict[str, Any]
     notices: list[str] = Field(default_factory=list)
+    webhook: WebhookTarget | None = None
 
 
 async def prepare(
@@ -99,10 +112,27 @@ async def prepare(
         options["budget"] = {k: v for k, v in caps.items() if v is not None}
     if sandbox_seed is not None:
         options["sandbox"] = {"seed": sandbox_seed, "style": sandbox_style}
-    return Prepared(understood=understood, options=options, notices=notices)
+    return Prepared(understood=understood, options=options, notices=notices, webhook=_webhook(launch))
+
+
+def _webhook(launch: Launch) -> WebhookTarget | None:
+    from leadscout.webhooks.signing import check_secret, new_secret
+    from leadscout.webhooks.targets import check_url
+
+    if launch.webhook_url is None:
+        if launch.webhook_secret is not None:
+            raise InvalidCriteria("a webhook secret was given without a webhook URL")
+        return None
+    given = launch.webhook_secret.get_secret_value() if launch.webhook_secret else None
+    secret = check_secret(given) if given else new_secret()
+    return WebhookTarget(url=check_url(launch.webhook_url), secret=SecretStr(secret), generated=given is None)
 
 
 async def start(store: Store, prepared: Prepared, *, batch_size: int) -> Run:
+    if prepared.webhook is not None:  # the secret stays in its own table; the run keeps the endpoint's id
+        target = prepared.webhook
+        endpoint = await store.insert_webhook_endpoint(target.url, target.secret.get_secret_value())
+        prepared.options["webhook"] = {"endpoint_id": str(endpoint), "url": target.url}
     return await create_run(
         store,
         prepared.understood.criteria,

@@ -75,7 +75,7 @@ def target_of(run: Run, name: str) -> tuple[Stage, Status]:
 async def move(store: Store, conn: Conn | None, run: Run, name: str, **payload: Any) -> bool:
     """Apply a named move to ``run`` as the caller last saw it; True if this caller won."""
     to_stage, to_status = target_of(run, name)
-    return await store.transition_run(
+    won = await store.transition_run(
         conn,
         run_id=run.id,
         from_stage=run.stage.value,
@@ -85,3 +85,16 @@ async def move(store: Store, conn: Conn | None, run: Run, name: str, **payload: 
         event=MOVES[name].event,
         payload=payload,
     )
+    if won and conn is not None:
+        await _announce(store, conn, run, MOVES[name].event, payload)
+    return won
+
+
+async def _announce(store: Store, conn: Conn, run: Run, event: str, payload: dict[str, Any]) -> None:
+    """A move the run's webhook listens for goes to the outbox, in the move's transaction."""
+    from leadscout.pipeline import jobs
+    from leadscout.webhooks.events import run_event
+
+    message = run_event(run, event, payload)
+    if message is not None and (message_id := await store.insert_outbox(message, conn)) is not None:
+        await jobs.enqueue(store, conn, jobs.webhook_job(run, message_id))

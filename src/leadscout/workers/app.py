@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
+import httpx
 import procrastinate
 import psycopg
 from procrastinate import JobContext
@@ -39,6 +40,10 @@ class Units:
     pipeline: Pipeline
     retry: TransientRetry
     settings: Settings
+    webhook_retry: TransientRetry | None = None  # webhooks retry longer: over hours
+
+    def retry_of(self, task_name: str) -> TransientRetry:
+        return self.webhook_retry if task_name == jobs.WEBHOOK and self.webhook_retry else self.retry
 
     async def run(
         self, context: JobContext, work: Callable[[], Awaitable[str]], on_final: Callable[[str], Awaitable[None]]
@@ -50,7 +55,7 @@ class Units:
             return await self.through_outages(lambda: asyncio.wait_for(work(), timeout=self.settings.job_timeout), what)
         except Exception as exc:
             attempts = context.job.attempts
-            if self.retry.is_final(exc, attempts):
+            if self.retry_of(context.job.task_name or "").is_final(exc, attempts):
                 log.error(
                     "job failed for good after %s attempts: %r",
                     attempts + 1,
@@ -78,14 +83,19 @@ class Units:
             await self.pipeline.mark_contacts_failed(run_id, UUID(str(args["company_id"])), reason)
         elif job.task_name == jobs.COMPLETE:
             await self.pipeline.fail_run(run_id, reason)
-        elif job.task_name == jobs.NOTIFY:
+        elif job.task_name in (jobs.NOTIFY, jobs.WEBHOOK):
             await self.pipeline.store.settle_outbox(UUID(str(args["message_id"])), "failed", reason)
 
 
 def build_app(settings: Settings, dsn: str, pipeline: Pipeline) -> procrastinate.App:
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=dsn, timeout=settings.db_wait))
     retry = TransientRetry(base_seconds=settings.retry_base_seconds, max_retries=settings.job_attempts - 1)
-    units = Units(pipeline, retry, settings)
+    webhook_retry = TransientRetry(
+        base_seconds=settings.webhook_retry_base,
+        max_retries=settings.webhook_attempts - 1,
+        cap_seconds=settings.webhook_retry_cap,
+    )
+    units = Units(pipeline, retry, settings, webhook_retry)
 
     @app.task(name=jobs.DISCOVER, queue=jobs.QUEUE_OF[jobs.DISCOVER], retry=retry, pass_context=True)
     async def discover_batch(context: JobContext, run_id: str) -> str:
@@ -122,6 +132,20 @@ def build_app(settings: Settings, dsn: str, pipeline: Pipeline) -> procrastinate
             lambda: delivery.send_notification(pipeline.store, mailer, mid),
             lambda err: pipeline.store.settle_outbox(mid, "failed", err[:500]),
         )
+
+    @app.task(name=jobs.WEBHOOK, queue=jobs.QUEUE_OF[jobs.WEBHOOK], retry=webhook_retry, pass_context=True)
+    async def send_webhook(context: JobContext, run_id: str, message_id: str) -> str:
+        from leadscout.webhooks.send import send_webhook as deliver
+        from leadscout.webhooks.targets import allowed_hosts
+
+        mid = UUID(message_id)
+        allow = allowed_hosts(settings.webhook_allow_hosts)
+
+        async def attempt() -> str:
+            async with httpx.AsyncClient(follow_redirects=False) as client:
+                return await deliver(pipeline.store, client, mid, allow=allow, timeout=settings.webhook_timeout)
+
+        return await units.run(context, attempt, lambda err: pipeline.store.settle_outbox(mid, "failed", err[:500]))
 
     # the optional 6th cron field is *seconds*, and it goes last. No `lock`: a sweep that died with
     # its worker would hold it for ever and no sweep could run again; concurrent sweeps are safe
@@ -167,7 +191,7 @@ async def _recover(manager: Any, units: Units, job: Job) -> str:
         await manager.finish_job(job, status=Status.FAILED, delete_job=False)
         return "dropped"
     # these retries ignore the task's retry strategy, so the budget is enforced here
-    if job.attempts >= units.retry.max_retries:
+    if job.attempts >= units.retry_of(job.task_name).max_retries:
         await manager.finish_job(job, status=Status.FAILED, delete_job=False)
         await units.on_exhausted(job)
         return "settled"

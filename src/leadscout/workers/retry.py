@@ -28,9 +28,10 @@ def is_transient(exc: BaseException) -> bool:
 
 
 class TransientRetry(BaseRetryStrategy):
-    def __init__(self, base_seconds: float = 2.0, max_retries: int = MAX_RETRIES) -> None:
+    def __init__(self, base_seconds: float = 2.0, max_retries: int = MAX_RETRIES, cap_seconds: float = 3600.0) -> None:
         self.base_seconds = base_seconds
         self.max_retries = max_retries
+        self.cap_seconds = cap_seconds
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
         if isinstance(exception, asyncio.CancelledError):  # graceful shutdown: hand the job back
@@ -41,7 +42,7 @@ class TransientRetry(BaseRetryStrategy):
         return RetryDecision(retry_in={"seconds": self.backoff(job.attempts)})  # type: ignore[call-overload, no-any-return]
 
     def backoff(self, attempts: int) -> float:
-        return float(self.base_seconds * (2**attempts) * random.uniform(0.5, 1.5))
+        return float(min(self.cap_seconds, self.base_seconds * (2**attempts)) * random.uniform(0.5, 1.5))
 
     def is_final(self, exc: BaseException, attempts: int) -> bool:
         """True when this failure ends the job for good (no retry will follow)."""

@@ -79,6 +79,7 @@ def _describe(context: JobContext) -> tuple[UUID | None, str]:
         jobs.CONTACTS: "Finding contacts",
         jobs.COMPLETE: "Completing run",
         jobs.NOTIFY: "Sending notification",
+        jobs.WEBHOOK: "Sending webhook",
     }.get(context.job.task_name, context.job.task_name)
     target = args.get("company_id", "")
     return run_id, f"{label} {target}".strip() + (f" (run {run_id})" if run_id else "")

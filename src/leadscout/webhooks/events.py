@@ -1,0 +1,59 @@
+"""The webhook events of a run, as outbox rows: ``run.completed`` and ``run.needs_user_decision``.
+
+The body follows the Standard Webhooks shape (``type``, ``timestamp``, ``data``) and is stored
+whole, so every retry sends the same bytes under the same ``webhook-id``."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from leadscout.models import NewOutboxMessage, Run
+
+# run move (its run_events name) -> webhook event type
+RUN_EVENTS = {"run_completed": "run.completed", "needs_user_decision": "run.needs_user_decision"}
+
+
+def endpoint_of(run: Run) -> str | None:
+    """The id of the run's webhook endpoint, if it has one."""
+    value = (run.options.get("webhook") or {}).get("endpoint_id")
+    return str(value) if value else None
+
+
+def run_event(run: Run, move_event: str, payload: dict[str, Any]) -> NewOutboxMessage | None:
+    """The outbox row announcing a run's move, or None when nobody listens for it."""
+    endpoint = endpoint_of(run)
+    kind = RUN_EVENTS.get(move_event)
+    if endpoint is None or kind is None:
+        return None
+    data: dict[str, Any] = {
+        "run_id": str(run.id),
+        "status": "completed" if kind == "run.completed" else "needs_user_decision",
+        "target_quantity": run.target_quantity,
+        "criteria": run.criteria,
+    }
+    if kind == "run.completed":
+        data["companies"] = payload.get("companies")
+        data["partial"] = bool(payload.get("partial"))
+    else:
+        data["reason"] = payload.get("reason")
+        data["companies_ready"] = payload.get("companies_ready")
+        data["options"] = [{"action": o.get("action"), "label": o.get("label")} for o in payload.get("options") or []]
+    body = json.dumps(
+        {"type": kind, "timestamp": datetime.now(UTC).isoformat(timespec="seconds"), "data": data},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    # the state the run left: a guarded move from it wins once, so this key names one event
+    occurrence = f"{run.stage.value}/{run.status.value}@{run.updated_at.timestamp()}"
+    return NewOutboxMessage(
+        run_id=run.id,
+        kind=kind,
+        dedupe_key=f"webhook:{endpoint}:{kind}:{run.id}:{occurrence}",
+        recipients=[str((run.options.get("webhook") or {}).get("url", ""))],
+        subject=kind,
+        body=body,
+        endpoint_id=endpoint,  # type: ignore[arg-type]
+    )

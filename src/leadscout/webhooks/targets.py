@@ -1,0 +1,47 @@
+"""Where a webhook may go: like the fetcher's targets, never a private, loopback or link-local
+address (a webhook URL is user input and must not reach the internal network), unless its host is
+listed in ``LEADSCOUT_WEBHOOK_ALLOW_HOSTS``."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from leadscout.errors import PermanentError, UserError
+
+
+def allowed_hosts(setting: str) -> frozenset[str]:
+    return frozenset(h.strip().lower() for h in setting.split(",") if h.strip())
+
+
+def check_url(url: str) -> str:
+    """The URL, when its form is acceptable; a UserError saying what is wrong otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(
+            f"webhook URL {url!r} must be an absolute http(s) URL, e.g. https://example.com/hooks/leadscout"
+        )
+    if parts.username or parts.password:
+        raise UserError("a webhook URL must not carry credentials; the signature authenticates leadscout")
+    return url.strip()
+
+
+async def check_target(url: str, allow: frozenset[str]) -> None:
+    """Refuse a URL whose host resolves to a private, loopback or link-local address, unless the
+    host is allowed. Raises PermanentError: a refused target does not get better by retrying."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host in allow:
+        return
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise PermanentError(f"webhook host {host!r} does not resolve: {exc}") from None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
+            raise PermanentError(
+                f"webhook host {host!r} is a private or loopback address ({address}); "
+                "list it in LEADSCOUT_WEBHOOK_ALLOW_HOSTS to allow it"
+            )
