@@ -64,11 +64,14 @@ def test_parse_then_create_echoes_the_typed_criteria(client: httpx.Client) -> No
     assert parsed["criteria"]["pms"] == ["appfolio"] and parsed["criteria"]["units_min"] == 100
     assert parsed["summary"].startswith("25 companies in Austin, TX") and parsed["parser"] == "rules"
     assert client.get("/api/v1/runs").json()["total"] == 0  # parsing creates nothing
-    created = client.post("/api/v1/runs", json=body)
+    created = client.post("/api/v1/runs", json={**body, "webhook_url": "https://hooks.example.com/ls"})
     assert created.status_code == 201, created.text
     run = created.json()
     assert run["criteria"] == parsed["criteria"] and run["status"] == "active"  # what was shown is what runs
+    secret = run["webhook_secret"]  # made by leadscout, shown this once
+    assert secret.startswith("whsec_") and run["options"]["webhook"]["url"] == "https://hooks.example.com/ls"
     detail = client.get(f"/api/v1/runs/{run['run_id']}").json()
+    assert secret not in json.dumps(detail)
     assert detail["criteria"]["pms"] == ["appfolio"] and detail["stage"] == "company_discovery"
     listing = client.get("/api/v1/runs", params={"status": "active"}).json()
     assert listing["total"] == 1 and listing["items"][0]["id"] == run["run_id"]
@@ -87,6 +90,10 @@ def test_mistakes_are_clear_problems(client: httpx.Client) -> None:
     huge = {"request": "x" * 70_000}
     problem(client.post("/api/v1/runs", json=huge), 413)
     problem(client.get("/api/v1/nowhere"), 404)
+    bad_hook = {"quantity": 3, "state": "TX", "source": "directory", "webhook_url": "ftp://x"}
+    assert "http(s)" in problem(client.post("/api/v1/runs", json=bad_hook), 400)["detail"]
+    weak = {**bad_hook, "webhook_url": "https://hooks.example.com/ls", "webhook_secret": "hunter2"}
+    assert "whsec_" in problem(client.post("/api/v1/runs", json=weak), 400)["detail"]
 
 
 def test_decisions_and_cancel_on_the_wrong_state_conflict(client: httpx.Client, dsn: str) -> None:

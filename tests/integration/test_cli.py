@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.conftest import leadscout
+from leadscout.sandbox.receiver import FlakyReceiver
+from leadscout.serving import ThreadedServer
+from leadscout.webhooks.signing import new_secret
+from tests.conftest import cli_env, leadscout
 
 pytestmark = pytest.mark.integration
 
@@ -38,25 +42,15 @@ def test_invalid_criteria_get_a_clear_error_and_create_nothing(dsn: str, args: l
 
 def test_run_json_is_one_stable_object_and_status_matches(dsn: str, world_csv: Path, tmp_path: Path) -> None:
     assert leadscout("directory", "import", str(world_csv), dsn=dsn).returncode == 0
-    result = leadscout(
-        "run",
-        "-n",
-        "25",
-        "--city",
-        "Austin",
-        "--state",
-        "TX",
-        "--json",
-        "--out",
-        str(tmp_path),
-        "--source",
-        "directory",
-        "--geo",
-        "city",
-        dsn=dsn,
-    )
+    secret = new_secret()
+    receiver = FlakyReceiver(secret)
+    with ThreadedServer(receiver.app) as hooks:
+        result = _run_with_webhook(dsn, tmp_path, f"{hooks.url}/hooks", secret)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)  # the whole stdout is exactly one JSON object
+    [event] = receiver.handled.values()  # signed, verified by the receiver with the standardwebhooks library
+    assert (event["type"], event["data"]["run_id"], event["data"]["companies"]) == ("run.completed", data["run_id"], 25)
+    assert secret not in result.stdout + result.stderr
     assert {"run_id", "status", "stage", "target_quantity", "companies_found", "batches", "exports"} <= set(data)
     assert (data["status"], data["stage"], data["target_quantity"], data["companies_found"]) == (
         "completed",
@@ -76,6 +70,12 @@ def test_run_json_is_one_stable_object_and_status_matches(dsn: str, world_csv: P
     again = json.loads(status.stdout)
     for key in ("run_id", "status", "stage", "target_quantity", "companies_found", "batches"):
         assert again[key] == data[key]
+
+
+def _run_with_webhook(dsn: str, out: Path, url: str, secret: str) -> subprocess.CompletedProcess[str]:
+    args = ["run", "-n", "25", "--city", "Austin", "--state", "TX", "--json", "--out", str(out)]
+    args += ["--source", "directory", "--geo", "city", "--webhook", url, "--webhook-secret", secret]
+    return leadscout(*args, dsn=dsn, env=cli_env(dsn, LEADSCOUT_WEBHOOK_ALLOW_HOSTS="127.0.0.1"))
 
 
 def test_run_prints_the_seed_report(dsn: str, world_csv: Path, tmp_path: Path) -> None:

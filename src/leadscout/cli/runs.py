@@ -198,9 +198,11 @@ async def _work_until_settled(
         if current is not None and current.status == Status.ACTIVE:
             return False
         # a completed run's notification is sent before the in-process workers stop
-        # webhooks retry over hours: the command does not wait for them (workers deliver them)
-        messages = [m for m in await store.list_outbox(run_id) if m.endpoint_id is None]
-        return all(m.status not in ("pending", "sending") for m in messages)
+        # a webhook gets its first try here; its retries (over hours) are any worker's
+        return all(
+            m.status not in ("pending", "sending") or (m.endpoint_id and m.status == "pending" and m.attempts)
+            for m in await store.list_outbox(run_id)
+        )
 
     progress = asyncio.create_task(_follow(store, run_id, say))
     # read the environment again: a sandbox started after `settings` set its DNS, SMTP and proxy

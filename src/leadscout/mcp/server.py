@@ -105,11 +105,13 @@ def build_server(
         contacts_max: int | None = None,
         preview: bool = False,
         max_usd: float | None = None,
+        webhook_url: str | None = None,
     ) -> dict[str, Any]:
         """Queue a lead-list run, e.g. request="25 AppFolio property managers in Austin, TX with 100+ units".
         Explicit fields override the sentence. Returns the run id and the criteria as understood.
         preview=true verifies about 10 candidates first and stops with the projected cost per accepted
-        company (decide "continue" to go on). max_usd caps the run's spending."""
+        company (decide "continue" to go on). max_usd caps the run's spending. webhook_url gets signed
+        run.completed / run.needs_user_decision events; the signing secret is returned this once."""
         launch = Launch.parse(
             request=request,
             quantity=quantity,
@@ -122,17 +124,21 @@ def build_server(
             contacts_max=contacts_max,
             preview=preview,
             max_usd=max_usd,
+            webhook_url=webhook_url,
         )
         prepared = await prepare(store, launch, llm=llm, sandbox_seed=sandbox_seed, sandbox_style=sandbox_style)
         run = await start(store, prepared, batch_size=batch_size)
         understood = prepared.understood
-        return {
+        answer = {
             "run_id": str(run.id),
             "criteria": understood.criteria.describe(),
             "parsed_by": understood.parser,
             "notes": [*understood.notes, *prepared.notices],
             "status": run.status.value,
         }
+        if prepared.webhook is not None:
+            answer["webhook_secret"] = prepared.webhook.secret.get_secret_value()
+        return answer
 
     @tool()
     async def get_run(run_id: str) -> dict[str, Any]:

@@ -163,6 +163,10 @@ async def _usage_summary(store: Store, run_id: UUID, ready: int, target: int) ->
 
 def _describe(message: OutboxMessage) -> str:
     to = ", ".join(message.recipients) or "nobody"
+    if message.endpoint_id is not None:
+        tries = f"{message.attempts} attempt{'s' if message.attempts != 1 else ''}"
+        why = f": {message.last_error}" if message.last_error and message.status != "sent" else ""
+        return f"webhook {message.kind} {message.status} to {to} ({tries}){why}"
     if message.status == "held":
         return "held: set SMTP_HOST and LEADSCOUT_NOTIFY_TO, then `leadscout outbox send " + f"{message.id}`"
     return f"{message.status} to {to}" + (f" ({message.last_error})" if message.last_error else "")
