@@ -40,3 +40,10 @@ def test_a_score_moves_a_candidate_past_every_planned_position() -> None:
     early_and_unknown = seq_for(1 * 10**8, "A property manager", wanted)
     assert late_but_likely < early_and_unknown
     assert abs(early_and_unknown - 10**8) < SCORE_STEP
+
+
+def test_a_snippet_that_reads_like_another_kind_of_business_goes_later() -> None:
+    wanted = _criteria()
+    assert score("Sunset HOA management: community association management in Atlanta", wanted) == 0  # -1 +1
+    assert score("Luxury apartment homes in Atlanta. Floor plans and amenities.", wanted) == 0
+    assert score("Atlanta property management: rent collection and tenant screening.", wanted) == 1

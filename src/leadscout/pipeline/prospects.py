@@ -10,6 +10,7 @@ from __future__ import annotations
 from leadscout.criteria import Criteria
 from leadscout.research import vendors
 from leadscout.research.quantities import best_claim, claims_in_text
+from leadscout.research.verify import TYPE_SIGNALS
 
 # a score moves a candidate ahead of (or behind) everything planned at a lower (higher) score;
 # plan positions stay below this, and agent proposals (PROPOSED_BASE) above every shifted value
@@ -17,11 +18,11 @@ SCORE_STEP = 10**12
 
 
 def score(text: str, criteria: Criteria) -> int:
-    """-3..3: how likely the company described by ``text`` is to pass the hard criteria."""
+    """-4..3: how likely the company described by ``text`` is to pass the hard criteria."""
     if not text:
         return 0
     lowered = f" {text.lower()} "
-    return _pms(lowered, criteria) + _units(text, criteria) + _place(lowered, criteria)
+    return _pms(lowered, criteria) + _units(text, criteria) + _place(lowered, criteria) + _kind(lowered, criteria)
 
 
 def seq_for(seq: int, text: str, criteria: Criteria) -> int:
@@ -57,6 +58,14 @@ def _units(text: str, criteria: Criteria) -> int:
     if False in verdicts:
         return -2
     return 1 if verdicts and all(verdicts) else 0
+
+
+def _kind(lowered: str, criteria: Criteria) -> int:
+    """-1 when the text reads more like another kind of business (an HOA manager, a brokerage, a
+    vacation-rental or apartment site) than the kind asked for."""
+    hits = {kind: sum(phrase in lowered for phrase in phrases) for kind, phrases in TYPE_SIGNALS.items()}
+    best = max(hits, key=lambda kind: (hits[kind], kind == criteria.company_type))
+    return -1 if hits[best] and best != criteria.company_type else 0
 
 
 def _place(lowered: str, criteria: Criteria) -> int:

@@ -30,11 +30,12 @@ from leadscout.research.vendors import vendor_domains
 
 MAX_PAGES = 9
 # what a person opens to check a company, by link text or path, whatever the site calls it
-_FIRST_LOOK = re.compile(
-    r"about|company|who[\s-]?we[\s-]?are|our[\s-]?story|history|contact|get[\s-]?in[\s-]?touch|reach[\s-]?us|"
-    r"locations?\b|our[\s-]?office|find[\s-]?us",
-    re.IGNORECASE,
+# what the company is and how big (type, units), and where it is (the HQ)
+_ABOUT = re.compile(r"about|company|who[\s-]?we[\s-]?are|our[\s-]?story|history", re.IGNORECASE)
+_CONTACT = re.compile(
+    r"contact|get[\s-]?in[\s-]?touch|reach[\s-]?us|locations?\b|our[\s-]?office|find[\s-]?us", re.IGNORECASE
 )
+_FIRST_LOOK = re.compile(f"{_ABOUT.pattern}|{_CONTACT.pattern}", re.IGNORECASE)
 _PORTAL_INTENT = re.compile(
     r"portal|log[\s-]?in|sign[\s-]?in|pay(?:ment|\s+rent|[\s-]?online|\b)|rent\s+online|resident|tenant|renter|"
     r"owner|landlord|investor|apply|maintenance|repair|work[\s-]?order",
@@ -103,8 +104,8 @@ class Verification(BaseModel):
 
 
 Pages = list[tuple[FetchResult, PageFacts]]
-Needs = Callable[[Pages], set[str]]  # what the caller still needs read: "place", "portal", "people"
-EVERYTHING = frozenset({"place", "portal", "people"})
+Needs = Callable[[Pages], set[str]]  # what is still to read: "about", "contact", "portal", "people"
+EVERYTHING = frozenset({"about", "contact", "portal", "people"})
 WAVE = 3  # pages fetched at once from one site (the fetcher keeps per-host politeness)
 
 
@@ -124,7 +125,10 @@ async def crawl(fetcher: Fetcher, website: str, needs: Needs | None = None, comp
     seen = {website, home.final_url}
     while len(pages) < MAX_PAGES:
         wanted = needs(pages) if needs is not None else set(EVERYTHING)
-        wave = _next_wave(links, wanted, seen, min(WAVE, MAX_PAGES - len(pages)))
+        # verifying: one page at a time, as each may settle it (other sites are verified meanwhile);
+        # reading a whole site (research): a few at once
+        size = 1 if needs is not None else WAVE
+        wave = _next_wave(links, wanted, seen, min(size, MAX_PAGES - len(pages)))
         if not wave:
             break
         seen.update(wave)
@@ -136,15 +140,16 @@ async def crawl(fetcher: Fetcher, website: str, needs: Needs | None = None, comp
     return pages
 
 
-_KINDS = {"place": _FIRST_LOOK, "portal": _PORTAL_INTENT, "people": _PEOPLE}
+_KINDS = {"about": _ABOUT, "contact": _CONTACT, "portal": _PORTAL_INTENT, "people": _PEOPLE}
 
 
 def _next_wave(links: list[tuple[str, str]], wanted: set[str], seen: set[str], size: int) -> list[str]:
     """The unread links that answer what is wanted, the most decisive kind first (the portal: one
     page that shows another vendor's portal ends the crawl, and portal pages often carry the
-    address too; then the place; then people), in link order within a kind."""
+    address too; then contact pages for the HQ; then about pages for the type and size; then
+    people), in link order within a kind."""
     wave: list[str] = []
-    for kind in ("portal", "place", "people"):
+    for kind in ("portal", "contact", "about", "people"):
         if kind not in wanted:
             continue
         pattern = _KINDS[kind]
@@ -154,8 +159,6 @@ def _next_wave(links: list[tuple[str, str]], wanted: set[str], seen: set[str], s
                 return wave
             if url not in seen and url not in wave and (pattern.search(urlsplit(url).path) or pattern.search(text)):
                 wave.append(url)
-                if kind == "portal":  # one portal page usually settles the PMS: read them one by one
-                    return wave
     return wave
 
 
@@ -307,9 +310,11 @@ def still_open(criteria: Criteria, pages: Pages) -> set[str]:
     if any(v.verdict == Verdict.FALSE and _final(v, judged) for v in verdicts.values()):
         return set()
     wanted: set[str] = set()
-    for name in ("company_type", "location", "units_min", "units_max"):
-        if name in verdicts and verdicts[name].verdict == Verdict.UNKNOWN:
-            wanted.add("place")
+    unknown = {name for name, v in verdicts.items() if v.verdict == Verdict.UNKNOWN}
+    if unknown & {"company_type", "units_min", "units_max"}:
+        wanted.add("about")  # what the company is and how big: its about pages
+    if "location" in unknown:
+        wanted |= {"contact", "about"}  # where: contact pages, else the about pages
     if "pms" in verdicts and verdicts["pms"].verdict != Verdict.TRUE:
         wanted.add("portal")  # a partial crawl's "no PMS seen yet" is not an answer
     return wanted
