@@ -30,7 +30,7 @@ def bench_baseline(
     out: Annotated[Path, typer.Option("--out", help="The report to write.")] = Path("PERFORMANCE_BASELINE.md"),
     workers: Annotated[str, typer.Option("--workers", help="Worker process counts to compare, e.g. 1,2,4")] = "1,2,4",
     runs: Annotated[int, typer.Option("--runs", min=1, max=48, help="Runs in the throughput workload")] = 16,
-    quantity: Annotated[int, typer.Option("--quantity", min=1, max=50, help="Companies per throughput run")] = 3,
+    quantity: Annotated[int, typer.Option("--quantity", min=1, max=50, help="Companies per throughput run")] = 2,
     style: Annotated[str, typer.Option("--style", help="classic, wild or both (the default)")] = "both",
 ) -> None:
     """Measure throughput with 1, 2 and 4 workers, efficiency, orchestration overhead, peak RSS and the
