@@ -44,10 +44,8 @@ def lane_queues(worker_type: str, lane: str | None, *, can_mail: bool = False) -
     to a worker that can send them (SMTP_HOST set): one without would take the job and leave the
     message unsent (a `leadscout run` waiting for it then waited for ever)."""
     queues = list(WORKER_TYPES[worker_type])
-    if "lead_list" in queues:
-        queues.append(QUEUE_OF[WEBHOOK])
-    if can_mail and "lead_list" in queues:
-        queues.append(QUEUE_OF[NOTIFY])
+    if "lead_list" in queues:  # webhooks need only HTTP; mail needs SMTP_HOST
+        queues += [QUEUE_OF[WEBHOOK], *([QUEUE_OF[NOTIFY]] if can_mail else [])]
     return [f"{q}@{lane}" if lane else q for q in queues]
 
 

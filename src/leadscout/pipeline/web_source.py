@@ -150,7 +150,7 @@ class WebSource:
         """Verify candidates concurrently and settle them in plan order, so the batch takes the
         same companies however the fetches interleave; once it is full the rest are cancelled and
         stay pending for the next batch."""
-        # a few candidates per place still open: what is in flight when the batch fills is wasted
+        # about three candidates per company the batch still wants: what is in flight when it fills is wasted
         gate = asyncio.Semaphore(min(VERIFY_CONCURRENCY, max(4, 3 * batch.gap)))
         if self.verify_limit is not None:
             rows = rows[: max(0, self.verify_limit - batch.verified)]

@@ -103,7 +103,7 @@ class Fetcher:
         resolver: Callable[[str], Awaitable[list[str]]] | None = None,
     ) -> None:
         self.client = client
-        self.resolve = resolver or _resolve
+        self.resolve = resolver or resolve_host
         self.policy = policy or FetchPolicy()
         self.cache = cache
         self.replay_only = replay_only
@@ -282,7 +282,7 @@ class Fetcher:
         addresses = await self.resolve(host)
         if not addresses:
             return "dns_failure", None
-        if any(_private(a) for a in addresses):
+        if any(is_private_address(a) for a in addresses):
             return "ssrf_blocked", None
         return None, addresses[0]
 
@@ -306,7 +306,8 @@ def _retry_after(value: str | None) -> float:
         return 1.0
 
 
-async def _resolve(host: str) -> list[str]:
+async def resolve_host(host: str) -> list[str]:
+    """The addresses of ``host`` (itself when it is an IP), or [] when it does not resolve."""
     try:
         ipaddress.ip_address(host)
         return [host]
@@ -319,6 +320,7 @@ async def _resolve(host: str) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-def _private(address: str) -> bool:
+def is_private_address(address: str) -> bool:
+    """Private, loopback, link-local, reserved, multicast or unspecified: never a target of ours."""
     ip = ipaddress.ip_address(address.split("%")[0])
     return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified

@@ -36,15 +36,14 @@ _CONTACT = re.compile(
     r"contact|get[\s-]?in[\s-]?touch|reach[\s-]?us|locations?\b|our[\s-]?office|find[\s-]?us", re.IGNORECASE
 )
 _FIRST_LOOK = re.compile(f"{_ABOUT.pattern}|{_CONTACT.pattern}", re.IGNORECASE)
-_PORTAL_INTENT = re.compile(
-    r"portal|log[\s-]?in|sign[\s-]?in|pay(?:ment|\s+rent|[\s-]?online|\b)|rent\s+online|resident|tenant|renter|"
-    r"owner|landlord|investor|apply|maintenance|repair|work[\s-]?order",
-    re.IGNORECASE,
-)
 # the actions that open the portal itself, before the pages that only describe it (residents, owners)
 _PORTAL_ACTION = re.compile(
     r"portal|log[\s-]?in|sign[\s-]?in|pay(?:ment|\s+rent|[\s-]?online|\b)|rent\s+online|apply|work[\s-]?order",
     re.IGNORECASE,
+)
+# the portal's pages: its actions, and the pages for its audiences (residents, owners, maintenance)
+_PORTAL_INTENT = re.compile(
+    f"{_PORTAL_ACTION.pattern}|resident|tenant|renter|owner|landlord|investor|maintenance|repair", re.IGNORECASE
 )
 _PEOPLE = re.compile(
     r"team|leadership|staff|people|meet|our[\s-]?agents|management[\s-]?team|who[\s-]?we[\s-]?are", re.IGNORECASE

@@ -15,18 +15,13 @@ from leadscout.models import NewOutboxMessage, Run
 RUN_EVENTS = {"run_completed": "run.completed", "needs_user_decision": "run.needs_user_decision"}
 
 
-def endpoint_of(run: Run) -> str | None:
-    """The id of the run's webhook endpoint, if it has one."""
-    value = (run.options.get("webhook") or {}).get("endpoint_id")
-    return str(value) if value else None
-
-
 def run_event(run: Run, move_event: str, payload: dict[str, Any]) -> NewOutboxMessage | None:
     """The outbox row announcing a run's move, or None when nobody listens for it."""
-    endpoint = endpoint_of(run)
+    hook = run.options.get("webhook") or {}  # {endpoint_id, url}, set when the run started
     kind = RUN_EVENTS.get(move_event)
-    if endpoint is None or kind is None:
+    if not hook.get("endpoint_id") or kind is None:
         return None
+    endpoint = str(hook["endpoint_id"])
     data: dict[str, Any] = {
         "run_id": str(run.id),
         "status": "completed" if kind == "run.completed" else "needs_user_decision",
@@ -52,7 +47,7 @@ def run_event(run: Run, move_event: str, payload: dict[str, Any]) -> NewOutboxMe
         run_id=run.id,
         kind=kind,
         dedupe_key=f"webhook:{endpoint}:{kind}:{run.id}:{occurrence}",
-        recipients=[str((run.options.get("webhook") or {}).get("url", ""))],
+        recipients=[str(hook.get("url", ""))],
         subject=kind,
         body=body,
         endpoint_id=endpoint,  # type: ignore[arg-type]

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 
 from standardwebhooks import Webhook
 
+from leadscout.errors import UserError
+
 PREFIX = "whsec_"
 
 
@@ -20,8 +22,6 @@ def new_secret() -> str:
 
 def check_secret(secret: str) -> str:
     """The secret, when the library can sign with it (whsec_ + base64, at least 16 bytes)."""
-    from leadscout.errors import UserError
-
     body = secret.removeprefix(PREFIX)
     try:
         raw = base64.b64decode(body + "==", validate=False)

@@ -4,12 +4,10 @@ listed in ``LEADSCOUT_WEBHOOK_ALLOW_HOSTS``."""
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import socket
 from urllib.parse import urlsplit
 
 from leadscout.errors import PermanentError, UserError
+from leadscout.research.fetch import is_private_address, resolve_host
 
 
 def allowed_hosts(setting: str) -> frozenset[str]:
@@ -34,14 +32,11 @@ async def check_target(url: str, allow: frozenset[str]) -> None:
     host = (urlsplit(url).hostname or "").lower()
     if host in allow:
         return
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except OSError as exc:
-        raise PermanentError(f"webhook host {host!r} does not resolve: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            raise PermanentError(
-                f"webhook host {host!r} is a private or loopback address ({address}); "
-                "list it in LEADSCOUT_WEBHOOK_ALLOW_HOSTS to allow it"
-            )
+    addresses = await resolve_host(host)
+    if not addresses:
+        raise PermanentError(f"webhook host {host!r} does not resolve")
+    if private := next((a for a in addresses if is_private_address(a)), None):
+        raise PermanentError(
+            f"webhook host {host!r} is a private or loopback address ({private}); "
+            "list it in LEADSCOUT_WEBHOOK_ALLOW_HOSTS to allow it"
+        )
