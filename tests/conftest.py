@@ -120,12 +120,19 @@ def empty_dsn(pg_admin_dsn: str) -> Iterator[str]:
     _drop_database(pg_admin_dsn, name)
 
 
-FAST = {"heartbeat_interval": 0.5, "dead_after": 2.0, "retry_base_seconds": 0.05, "job_timeout": 60.0}
+FAST = {
+    "heartbeat_interval": 0.5,
+    "dead_after": 2.0,
+    "retry_base_seconds": 0.05,
+    "job_timeout": 60.0,
+    "job_poll_interval": 1.0,
+}
 FAST_ENV = {
     "WORKER_HEARTBEAT_INTERVAL": "0.5",
     "WORKER_DEAD_AFTER": "2",
     "LEADSCOUT_RETRY_BASE_SECONDS": "0.05",
     "LEADSCOUT_JOB_TIMEOUT": "60",
+    "LEADSCOUT_JOB_POLL_INTERVAL": "1",
 }
 
 

@@ -41,6 +41,14 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("WORKER_DEAD_AFTER", "LEADSCOUT_DEAD_AFTER"),
         description="Seconds without a heartbeat before a worker is dead and its jobs stalled.",
     )
+    job_poll_interval: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        validation_alias=AliasChoices("LEADSCOUT_JOB_POLL_INTERVAL"),
+        description="Seconds between a worker's queue polls: new jobs and freed run locks wake it at once "
+        "(NOTIFY), so only a retry's delay waits for this.",
+    )
     retry_base_seconds: float = Field(default=2.0, ge=0, validation_alias=AliasChoices("LEADSCOUT_RETRY_BASE_SECONDS"))
     job_attempts: int = Field(
         default=3,

@@ -213,8 +213,8 @@ async def test_with_an_llm_a_forum_thread_on_the_sandbox_becomes_candidates(
         thread = next(d for d in sandbox.world.directories if d.host == FORUM_HOST and d.metro == "Tampa")
         async with make_client(timeout=5) as client:
             tools = WebTools(SearxngProvider(sandbox.url, client), Fetcher(client, FetchPolicy(politeness_delay=0)))
-            assert await WebSource(store, tools).list_page(url) == []  # no links: the rules find nothing
-            found = await WebSource(store, tools, llm=model).list_page(url)
+            assert await WebSource(store, tools).list_companies(url) == []  # no links: the rules find nothing
+            found = await WebSource(store, tools, llm=model).list_companies(url)
         asked = [r for r in server.requests if r.schema_name == "ListedCompanies"]
     domains = {w.removeprefix("http://www.").rstrip("/") for _, w, _ in found}
     assert len(asked) == 1 and domains == {sandbox.world.by_slug[s].domain for s in thread.slugs}

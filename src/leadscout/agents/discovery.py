@@ -193,7 +193,7 @@ class AgentSource:
         return DiscoveryScope(
             provider=QueryLog(web.tools.provider, tried),
             fetcher=web.tools.fetcher,
-            list_companies=web.list_page,
+            list_companies=web.list_companies,
             propose=propose,
             progress=progress,
         )

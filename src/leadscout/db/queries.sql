@@ -564,3 +564,13 @@ SELECT e.id, e.url, e.created_at, e.rotated_at,
   FROM pm_pipeline.webhook_endpoints e
   LEFT JOIN pm_pipeline.outbox o ON o.endpoint_id = e.id
  GROUP BY e.id ORDER BY e.created_at DESC;
+
+-- resolve_candidate --
+-- A directory profile read: its candidate becomes the company's own domain, unless the run
+-- already has that domain as a candidate (then nothing changes and no row comes back)
+UPDATE pm_pipeline.discovery_candidates
+   SET domain = %(domain)s, name = %(name)s, website = %(website)s, updated_at = now()
+ WHERE run_id = %(run_id)s AND domain = %(key)s
+   AND NOT EXISTS (SELECT 1 FROM pm_pipeline.discovery_candidates
+                    WHERE run_id = %(run_id)s AND domain = %(domain)s)
+RETURNING domain;

@@ -430,6 +430,16 @@ class Store:
     async def candidate_stats(self, run_id: UUID) -> list[dict[str, Any]]:
         return await self._rows("candidate_stats", run_id=run_id)
 
+    async def resolve_candidate(self, run_id: UUID, key: str, domain: str, name: str, website: str) -> bool:
+        """Re-key a directory profile's candidate to the company's domain; False when the run
+        already has that domain (two concurrent resolutions to one domain: the second loses)."""
+        try:
+            values = {"run_id": run_id, "key": key, "domain": domain, "name": name, "website": website}
+            row = await self._one("resolve_candidate", **values)
+        except UniqueViolation:
+            return False
+        return row is not None
+
     async def is_blocked(self, domain: str, conn: Conn | None = None) -> bool:
         row = await self._one("is_blocked", conn, domain=domain)
         return bool(row and row["blocked"])

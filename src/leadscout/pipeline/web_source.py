@@ -155,17 +155,25 @@ class WebSource:
         if self.verify_limit is not None:
             rows = rows[: max(0, self.verify_limit - batch.verified)]
 
-        async def one(row: dict[str, Any]) -> tuple[dict[str, Any], Verification]:
+        async def one(row: dict[str, Any]) -> tuple[dict[str, Any], Verification | Settled]:
             async with gate:
+                if is_profile_key(row["domain"]):
+                    resolved = await self._resolve_profile(run, criteria, row)
+                    if isinstance(resolved, Settled):
+                        return row, resolved
+                    row = resolved
                 verification = await verify_company(self.tools.fetcher, row["website"], row["name"], criteria)
                 return row, await self._judge_unknowns(verification, criteria)
 
         tasks = [asyncio.create_task(one(r)) for r in rows]
         try:
             for task in tasks:
-                row, verification = await task
+                row, outcome = await task
                 batch.verified += 1
-                await self._settle(run, row, verification, batch)
+                if isinstance(outcome, Settled):
+                    await self.store.settle_candidate(run.id, outcome.key, **outcome.columns())
+                else:
+                    await self._settle(run, row, outcome, batch)
                 if not batch.gap:
                     break
         finally:
@@ -242,6 +250,31 @@ class WebSource:
             verdicts=v.verdicts,
         )
 
+    async def _resolve_profile(self, run: Run, criteria: Criteria, row: dict[str, Any]) -> dict[str, Any] | Settled:
+        """A directory profile proposed unread: read it now for the company's own website, and
+        make the candidate that site (unless the run already has it, or it is suppressed or
+        listed in another market)."""
+        key = row["domain"]
+        page = await self.tools.fetcher.fetch(row["website"])
+        if not page.ok:
+            return Settled(key, "rejected", [f"directory profile unreadable: {page.error or page.status}"], fetches=1)
+        facts = extract(page.final_url, page.text)
+        name = facts.title.split(" - ")[0].strip() or row["name"]
+        found: dict[str, tuple[str, str, str]] = {}
+        for link in facts.links:
+            self._external(link.model_copy(update={"text": name, "context": name}), registrable_domain(key), found)
+        if not found:
+            return Settled(key, "rejected", ["the directory profile links no company website"], fetches=1)
+        domain, (name, website, _card) = next(iter(found.items()))
+        if not await self.store.resolve_candidate(run.id, key, domain, name, website):
+            return Settled(key, "duplicate", [f"the directory profile is {domain}, already a candidate"], fetches=1)
+        if domain in criteria.exclude_domains or await self.store.is_blocked(domain):
+            return Settled(domain, "suppressed", ["suppressed domain"], fetches=1)
+        if (elsewhere := Listing(page.final_url, facts.text[:400]).elsewhere(criteria)) is not None:
+            reasons = [f"location: false ({elsewhere.detail})"]
+            return Settled(domain, "rejected", reasons, [elsewhere.model_dump(mode="json")], fetches=1)
+        return {**row, "domain": domain, "name": name, "website": website}
+
     # -- searching ------------------------------------------------------------------------------
     async def _search_more(self, run: Run, criteria: Criteria) -> bool:
         """Run the next planned query; False when the plan is used up."""
@@ -262,45 +295,65 @@ class WebSource:
         via = f"search:{planned['query']}"
         base = planned["position"] * PLAN_STEP
         found = await asyncio.gather(
-            *(self._consider(r.url, r.title, via, base + r.rank * RANK_STEP, r.snippet) for r in results)
+            *(self._consider(criteria, r.url, r.title, via, base + r.rank * RANK_STEP, r.snippet) for r in results)
         )
         # one transaction per query: a worker killed halfway leaves none of its candidates, so the
         # retry proposes all of them and verification still follows the plan's order
+        sightings = [s for listed in found for s in listed]
+        repeated = repeated_profiles(sightings)
         async with self.store.transaction() as conn:
-            for proposals in found:
-                for website, name, via_, seq, listing in proposals:
-                    await self.propose(run, criteria, website, name, via_, seq, conn=conn, listing=listing)
+            for s in sightings:
+                if s in repeated:  # another directory or the same one already lists it: not worth a fetch
+                    await self.store.add_candidate(
+                        run.id, profile_key(s.website), s.name, s.website, s.via, "duplicate",
+                        [f"listed again: {repeated[s]}"], seq=s.seq, conn=conn,
+                    )  # fmt: skip
+                    continue
+                await self.propose(
+                    run, criteria, s.website, s.name, s.via, s.seq, conn=conn, listing=s.listing, profile=s.profile
+                )
             await self.store.finish_run_query(
                 run.id, planned["position"], "done", len(results), self.tools.provider.name, conn
             )
         return True
 
     async def _consider(
-        self, url: str, title: str, via: str, seq: int, snippet: str = ""
-    ) -> list[tuple[str, str, str, int, Listing | None]]:
-        """(website, name, via, seq, what the listing says) of the candidates one search result yields."""
+        self, criteria: Criteria, url: str, title: str, via: str, seq: int, snippet: str = ""
+    ) -> list[Sighting]:
+        """The candidates one search result yields: itself, or the companies its list page names
+        (directory profiles unread: :meth:`_resolve_profile` reads the ones verification reaches).
+        A result whose title or snippet places it in another market is not read at all."""
         domain = candidate_domain(url)
         if domain is None or domain in SOCIAL:
             return []
-        listed = await self.list_page(url)
+        root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
+        result = Sighting(root, name_from_title(title) or domain, via, seq, Listing(url, f"{title} {snippet}".strip()))
+        if result.listing is not None and result.listing.elsewhere(criteria) is not None:
+            return [result]  # propose() rejects it for its location, unread
+        listed = await self.list_page(url, read_profiles=False)
         if len(listed) >= LIST_PAGE_MIN_COMPANIES:  # a directory or a "top 25" article
             list_via = f"list:{urlsplit(url).hostname}"
             return [
-                (website, name, list_via, seq + i, Listing(url, card) if card else None)
-                for i, (name, website, card) in enumerate(listed[: RANK_STEP - 1], 1)
+                Sighting(website, name, list_via, seq + i, Listing(url, card) if card else None, is_profile_key(key))
+                for i, (key, (name, website, card)) in enumerate(list(listed.items())[: RANK_STEP - 1], 1)
             ]
-        root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
-        return [(root, name_from_title(title) or domain, via, seq, Listing(url, f"{title} {snippet}".strip()))]
+        return [result]
 
-    async def list_page(self, url: str) -> list[tuple[str, str, str]]:
-        """(name, website, card) of the companies a list page names: by the page's structure, else
-        (with an LLM, on a page that reads like a list) by the model, keeping only domains the page shows."""
+    async def list_companies(self, url: str) -> list[tuple[str, str, str]]:
+        """(name, website, card) of the companies a list page names, profile pages read."""
+        return list((await self.list_page(url)).values())
+
+    async def list_page(self, url: str, *, read_profiles: bool = True) -> dict[str, tuple[str, str, str]]:
+        """domain -> (name, website, card) of the companies a list page names: by the page's
+        structure, else (with an LLM, on a page that reads like a list) by the model, keeping only
+        domains the page shows. Unless ``read_profiles``, a directory's profile pages are not read:
+        each is keyed by :func:`profile_key` and its website is the profile's URL."""
         domain = candidate_domain(url)
         page = await self.tools.fetcher.fetch(url)
         if domain is None or not page.ok:
-            return []
+            return {}
         facts = extract(page.final_url, page.text)
-        listed = await self._listed_companies(facts, domain)
+        listed = await self._listed_companies(facts, domain, read_profiles)
         if len(listed) >= LIST_PAGE_MIN_COMPANIES or self.llm is None or not _LISTY.search(facts.title):
             return listed
         from leadscout.agents.tasks import companies_on_list_page
@@ -310,12 +363,16 @@ class WebSource:
         except (LlmError, BudgetExceeded) as exc:
             log.warning("LLM list extraction skipped for %s: %s", url, exc)
             return listed
-        have = {candidate_domain(w) for _, w, _ in listed} | {domain, None} | SOCIAL
-        return listed + [(n, w, "") for n, w in found if candidate_domain(w) not in have]
+        for name, website in found:
+            if (key := candidate_domain(website)) is not None and key not in listed and key not in (domain, *SOCIAL):
+                listed[key] = (name, website, "")
+        return listed
 
-    async def _listed_companies(self, facts: PageFacts, list_domain: str) -> list[tuple[str, str, str]]:
-        """Companies a list page names with their own websites (following profile pages and
-        pagination on the list site), each with its listing's text."""
+    async def _listed_companies(
+        self, facts: PageFacts, list_domain: str, read_profiles: bool
+    ) -> dict[str, tuple[str, str, str]]:
+        """Companies a list page names with their own websites (following pagination, and profile
+        pages when asked, on the list site), each with its listing's text."""
         out: dict[str, tuple[str, str, str]] = {}
         for name, url in itemlist_entries(facts):  # schema.org ItemList: the page says it is a list
             self._external(Link(url=url, text=name, context=name), list_domain, out)
@@ -334,7 +391,10 @@ class WebSource:
                         nxt = await self.tools.fetcher.fetch(link.url)
                         if nxt.ok:
                             pages.append(extract(nxt.final_url, nxt.text))
-            if len(profiles) >= LIST_PAGE_MIN_COMPANIES:
+            if len(profiles) >= LIST_PAGE_MIN_COMPANIES and not read_profiles:
+                for link in profiles:  # read when verification reaches them, most promising first
+                    out.setdefault(profile_key(link.url), (link.context or link.text, link.url, link.card))
+            elif len(profiles) >= LIST_PAGE_MIN_COMPANIES:
                 chosen = profiles[:40]  # read together (the fetcher keeps per-host politeness), used in order
                 for link, profile in zip(
                     chosen, await asyncio.gather(*(self.tools.fetcher.fetch(p.url) for p in chosen)), strict=True
@@ -346,7 +406,7 @@ class WebSource:
                         for outbound in profile_facts.links:
                             update = {"text": name, "context": name, "card": card}
                             self._external(outbound.model_copy(update=update), list_domain, out)
-        return list(out.values())
+        return out
 
     @staticmethod
     def _external(link: Link, list_domain: str, out: dict[str, tuple[str, str, str]]) -> None:
@@ -370,6 +430,7 @@ class WebSource:
         *,
         conn: Conn | None = None,
         listing: Listing | None = None,
+        profile: bool = False,
     ) -> bool:
         """A candidate, deduplicated by registrable domain (names are compared after verification,
         together with the city: two firms may share a name in two cities). ``seq`` is its place in
@@ -378,7 +439,7 @@ class WebSource:
         if seq is None:
             self._proposed += 1
             seq = PROPOSED_BASE + self._proposed
-        domain = registrable_domain(website)
+        domain = profile_key(website) if profile else registrable_domain(website)
         if domain in criteria.exclude_domains or await self.store.is_blocked(domain, conn):
             # suppression happens before any spending: the site is never fetched
             await self.store.add_candidate(
@@ -401,12 +462,69 @@ class WebSource:
         return await self.store.add_candidate(run.id, domain, name, website, via, seq=seq, conn=conn)
 
 
+def profile_key(url: str) -> str:
+    """A directory profile's candidate key until it is read: host and path, never a domain."""
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').lower()}{parts.path.rstrip('/') or '/'}"
+
+
+def repeated_profiles(sightings: list[Sighting]) -> dict[Sighting, str]:
+    """Unread directory profiles of a company one query already shows (same name, same listed
+    city): the one with its own website, else the first profile in plan order, is kept."""
+    kept: dict[tuple[str, str], Sighting] = {}
+    for s in sorted(sightings, key=lambda s: (s.profile, s.seq)):
+        key = (normalise_name(s.name), s.listing.city() if s.listing else "")
+        if key[0] and key not in kept:
+            kept[key] = s
+    out = {}
+    for s in sightings:
+        key = (normalise_name(s.name), s.listing.city() if s.listing else "")
+        if s.profile and key in kept and kept[key] is not s:
+            out[s] = f"{kept[key].name} ({kept[key].website})"
+    return out
+
+
+def is_profile_key(key: str) -> bool:
+    return "/" in key
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """A candidate as a search result or a list page shows it, before anything about it is read."""
+
+    website: str
+    name: str
+    via: str
+    seq: int
+    listing: Listing | None = None
+    profile: bool = False
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A candidate settled without verifying its site (its directory profile decided)."""
+
+    key: str
+    status: str
+    reasons: list[str]
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+    fetches: int = 0
+
+    def columns(self) -> dict[str, Any]:
+        return {"status": self.status, "reasons": self.reasons, "verdicts": self.verdicts, "company": None,
+                "fetches": self.fetches, "retries": 0}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Listing:
     """What a list page or a search result says about a candidate before it is fetched."""
 
     url: str
     text: str
+
+    def city(self) -> str:
+        places = parse_addresses(self.text, "listing")
+        return f"{places[0].city}, {places[0].state}".lower() if places else ""
 
     def elsewhere(self, criteria: Criteria) -> CriterionVerdict | None:
         """A false location verdict when the listing puts the company in another market: another

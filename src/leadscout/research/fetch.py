@@ -46,6 +46,7 @@ class FetchPolicy(BaseModel):
     per_host_concurrency: int = 2
     politeness_delay: float = 0.25
     attempts: int = 3
+    timeout_attempts: int = 2  # a site that did not answer in `timeout` rarely answers the moment after
     max_retry_after: float = 10.0
     allow_hosts: frozenset[str] = Field(default_factory=frozenset)
 
@@ -179,8 +180,11 @@ class Fetcher:
             try:
                 return await self._get_once(url, current, pin), attempt
             except _Transient as exc:
-                self.stats["retries"] += attempt < self.policy.attempts
+                limit = self.policy.timeout_attempts if exc.error == "timeout" else self.policy.attempts
+                self.stats["retries"] += attempt < limit
                 last = FetchResult(url=url, final_url=current, error=exc.error)
+                if attempt >= limit:
+                    return last, attempt
                 if attempt < self.policy.attempts:
                     backoff = exc.retry_after or 0.2 * 2 ** (attempt - 1)
                     await asyncio.sleep(min(backoff, self.policy.max_retry_after))

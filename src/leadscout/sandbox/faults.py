@@ -91,6 +91,7 @@ class LatencyMeter:
         self.searches = 0
         self.in_flight = 0
         self.peak = 0
+        self.paths: Counter[str] = Counter()  # host + path of every request
 
     async def wait(self, key: str, *, search: bool) -> None:
         import asyncio
@@ -98,6 +99,7 @@ class LatencyMeter:
         delay = self.profile.delay(key, search=search)
         self.total += delay
         self.requests += 1
+        self.paths[key] += 1
         self.searches += search
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)

@@ -50,8 +50,6 @@ if TYPE_CHECKING:
     from leadscout.agents.llm import Llm
 
 log = logging.getLogger(__name__)
-# a fallback: new jobs and freed locks (migration 0010) NOTIFY; only delayed retries wait for it
-FETCH_POLL_SECONDS = 1.0
 
 
 def new_worker_id(worker_type: str) -> str:
@@ -163,7 +161,7 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
                         queues=queues,
                         name=worker_id,
                         concurrency=config.concurrency,
-                        fetch_job_polling_interval=FETCH_POLL_SECONDS,
+                        fetch_job_polling_interval=settings.job_poll_interval,
                         install_signal_handlers=False,  # ours (above) also stop the restart loop
                         worker_middleware=[track],
                         update_heartbeat_interval=settings.heartbeat_interval,

@@ -1,0 +1,63 @@
+"""What discovery reads before it knows a candidate is worth it: directory profiles are read only
+when verification reaches them, a company two directories list is read once, and a search result
+that places itself in another metro is never opened. Real HTTP to the sandbox, real PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from leadscout.criteria import parse_criteria
+from leadscout.db.store import Store
+from leadscout.pipeline.runs import create_run
+from leadscout.pipeline.web_source import WebSource, WebTools, is_profile_key
+from leadscout.research.fetch import Fetcher, FetchPolicy
+from leadscout.research.http import make_client
+from leadscout.research.search import SearxngProvider
+from leadscout.sandbox.faults import LatencyProfile
+from leadscout.sandbox.server import SandboxServer
+from leadscout.sandbox.world import DIRECTORY_HOSTS
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def metered() -> Iterator[SandboxServer]:
+    with SandboxServer(seed=7, timeout_seconds=2, latency=LatencyProfile(search=0, fetch=(0, 0))) as server:
+        yield server
+
+
+async def test_directory_profiles_are_read_only_when_verification_reaches_them(
+    metered: SandboxServer, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in metered.env().items():
+        monkeypatch.setenv(key, value)
+    criteria = parse_criteria({"quantity": 4, "cities": ["Austin"], "state": "TX"})
+    run = await create_run(store, criteria, batch_size=4, options={"sources": ["web"]})
+    async with make_client(timeout=2) as client:
+        tools = WebTools(SearxngProvider(metered.url, client), Fetcher(client, FetchPolicy(politeness_delay=0)))
+        source = WebSource(store, tools)
+        result = await source.find(run, criteria, 4)
+        while not any(is_profile_key(r["domain"]) for r in await store.candidate_stats(run.id)):
+            assert await source._search_more(run, criteria), "no directory page was ever listed"  # noqa: SLF001
+    meter = metered.app.latency
+    assert meter is not None
+    rows = await store.candidate_stats(run.id)
+    profiles = [r for r in rows if is_profile_key(r["domain"])]
+    profile_reads = [k for k in meter.paths if k.split("/", 1)[0] in DIRECTORY_HOSTS and "/company/" in k]
+    assert profiles, "the directories' profiles were proposed as candidates"
+    assert len(profile_reads) < len(profiles), "profiles were read before verification needed them"
+    # a profile that was read became its company's own domain (or a duplicate of one already seen)
+    world_domains = {c.domain for c in metered.world.companies}
+    accepted = [r for r in rows if r["status"] == "accepted"]
+    assert len(result.companies) == 4 and all(r["domain"] in world_domains for r in accepted)
+    truth = {c.domain: c for c in metered.world.companies}
+    assert all(truth[c.domain].metro == "Austin" for c in result.companies)
+    # two directories listing one company: the second listing is not read
+    repeated = [r for r in rows if any("listed again" in reason for reason in r["reasons"] or [])]
+    assert repeated and all(r["fetches"] == 0 for r in repeated)
+    # a list page of another metro (its title says so) is never opened
+    assert not [k for k in meter.paths if k.split("/", 1)[0] in DIRECTORY_HOSTS and "/dallas" in k]
+    elsewhere = [r for r in rows if r["fetches"] == 0 and "another metro" in " ".join(r["reasons"] or [])]
+    assert elsewhere, "no result was rejected from its listing alone"
