@@ -40,7 +40,7 @@ async def test_directory_profiles_are_read_only_when_verification_reaches_them(
         source = WebSource(store, tools)
         result = await source.find(run, criteria, 4)
         while not any(is_profile_key(r["domain"]) for r in await store.candidate_stats(run.id)):
-            assert await source._search_more(run, criteria), "no directory page was ever listed"  # noqa: SLF001
+            assert await source._search_more(run, criteria), "no directory page was ever listed"
     meter = metered.app.latency
     assert meter is not None
     rows = await store.candidate_stats(run.id)
