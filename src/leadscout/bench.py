@@ -42,7 +42,6 @@ from leadscout.criteria import parse_criteria
 from leadscout.db import embedded, migrate
 from leadscout.db.connection import open_pool
 from leadscout.db.store import Store
-from leadscout.models import Status
 from leadscout.pipeline.runs import create_run, summarize
 from leadscout.sandbox.faults import LatencyProfile
 from leadscout.sandbox.server import SandboxServer
@@ -205,14 +204,22 @@ async def _open(dsn: str) -> tuple[Any, Store]:
     return pool, Store(pool)
 
 
-async def _until_settled(store: Store, run_ids: list[UUID], timeout: float) -> None:
+async def _until_settled(store: Store, run_ids: list[UUID], timeout: float) -> int:
+    """Wait for the runs to settle; returns the transactions this watching cost (one per poll),
+    which the measurements leave out: they are the bench's, not the system's."""
     deadline = time.monotonic() + timeout
+    polls = 0
     while time.monotonic() < deadline:
-        runs = [await store.get_run(r) for r in run_ids]
-        if all(r is not None and r.status != Status.ACTIVE for r in runs):
-            return
+        polls += 1
+        if await store.active_runs_among(run_ids) == 0:
+            return polls
         await asyncio.sleep(0.5)
     raise TimeoutError(f"the benchmark runs did not finish in {timeout:.0f}s")
+
+
+def _transactions(before: dict[str, int], after: dict[str, int], watching: int) -> int:
+    """The system's transactions between two readings: the bench's own polls and readings left out."""
+    return after["transactions"] - before["transactions"] - watching - 1
 
 
 def _union_seconds(intervals: list[tuple[float, float]]) -> float:
@@ -247,7 +254,7 @@ async def throughput(admin: str, workers: int, cfg: BenchConfig, style: str = "c
                 for city, state, extra in workload(cfg.runs):
                     criteria = parse_criteria({"quantity": cfg.quantity, "cities": [city], "state": state, **extra})
                     runs.append((await create_run(store, criteria, batch_size=10, options={"sources": ["web"]})).id)
-                await _until_settled(store, runs, timeout=1800)
+                watching = await _until_settled(store, runs, timeout=1800)
                 wall = time.monotonic() - started
             await asyncio.sleep(1.0)  # let the statistics collector catch up
             after = await store.database_activity()
@@ -278,7 +285,7 @@ async def throughput(admin: str, workers: int, cfg: BenchConfig, style: str = "c
         peak_in_flight=latency.peak,
         fetches_per_company=round((fetches - latency.searches) / max(1, companies), 1),
         searches_per_company=round(latency.searches / max(1, companies), 2),
-        db_transactions_per_company=round((after["transactions"] - before["transactions"]) / max(1, companies), 1),
+        db_transactions_per_company=round(_transactions(before, after, watching) / max(1, companies), 1),
         queue_wait_ms_per_job=overhead,
         peak_rss_mb=crew.rss,
     )
@@ -312,12 +319,12 @@ async def seed_run(admin: str, cfg: BenchConfig, workers: int = 4, style: str = 
                 await crew.ready(store)
                 before = await store.database_activity()
                 run = await create_run(store, parse_criteria(SEED_REQUEST), batch_size=10, options={"sources": ["web"]})
-                await _until_settled(store, [run.id], timeout=1800)
+                watching = await _until_settled(store, [run.id], timeout=1800)
+                await asyncio.sleep(1.0)  # let the statistics collector catch up
+                after = await store.database_activity()
             summary = await summarize(store, run.id)
             final = await store.get_run(run.id)
             jobs = await store.job_intervals([run.id])
-            await asyncio.sleep(1.0)  # let the statistics collector catch up
-            after = await store.database_activity()
         finally:
             await pool.close()
         latency = sandbox.app.latency
@@ -332,7 +339,7 @@ async def seed_run(admin: str, cfg: BenchConfig, workers: int = 4, style: str = 
         contacts=summary.contacts_found,
         fetches_per_company=round((latency.requests - latency.searches) / found, 1),
         searches_per_company=round(latency.searches / found, 2),
-        db_transactions_per_company=round((after["transactions"] - before["transactions"]) / found, 1),
+        db_transactions_per_company=round(_transactions(before, after, watching) / found, 1),
         companies_found=summary.companies_found,
         target=summary.target_quantity,
         batches=[b.model_dump() for b in summary.batches],

@@ -30,7 +30,7 @@ from leadscout.errors import BudgetExceeded
 from leadscout.mcp.research_tools import DiscoveryScope, Progress, discovery_server, serve_over_http
 from leadscout.models import Run
 from leadscout.pipeline.sources import SourceResult
-from leadscout.pipeline.web_source import Batch, WebSource
+from leadscout.pipeline.web_source import Batch, Sighting, WebSource
 from leadscout.research.search import SearchProvider, SearchResult
 
 log = logging.getLogger(__name__)
@@ -174,7 +174,7 @@ class AgentSource:
         web = self.web
 
         async def propose(name: str, website: str) -> bool:
-            return await web.propose(run, criteria, website, name, "agent")
+            return await web.propose(run, criteria, Sighting(website, name, "agent", None))
 
         async def progress() -> Progress:
             verified = batch.verified

@@ -307,8 +307,10 @@ UPDATE pm_pipeline.run_queries
 -- add_candidate --
 -- A candidate company found by search or on a list page; while it waits, the earliest sighting
 -- in plan order (seq) names it, whichever concurrent insert came first. True when it is new.
-INSERT INTO pm_pipeline.discovery_candidates (run_id, domain, name, website, found_via, status, reasons, seq)
-VALUES (%(run_id)s, %(domain)s, %(name)s, %(website)s, %(found_via)s, %(status)s, %(reasons)s, %(seq)s)
+INSERT INTO pm_pipeline.discovery_candidates (run_id, domain, name, website, found_via, status, reasons, seq,
+                                               listed_city)
+VALUES (%(run_id)s, %(domain)s, %(name)s, %(website)s, %(found_via)s, %(status)s, %(reasons)s, %(seq)s,
+        %(listed_city)s)
 ON CONFLICT (run_id, domain) DO UPDATE
    SET seq = excluded.seq, name = excluded.name, website = excluded.website, found_via = excluded.found_via
  WHERE discovery_candidates.status = 'pending' AND excluded.status = 'pending'
@@ -321,11 +323,13 @@ SELECT * FROM pm_pipeline.discovery_candidates
  WHERE run_id = %(run_id)s AND status = 'pending' ORDER BY seq, domain LIMIT %(limit)s;
 
 -- undelivered_accepted --
--- Candidates that passed verification but are not yet in the run (a crash came between)
+-- Candidates that passed verification but are not yet in the run (a crash came between); one
+-- suppressed since is never offered again (the run could not take it, and would ask for it for ever)
 SELECT dc.* FROM pm_pipeline.discovery_candidates dc
  WHERE dc.run_id = %(run_id)s AND dc.status = 'accepted'
    AND NOT EXISTS (SELECT 1 FROM pm_pipeline.company_candidates c
                     WHERE c.run_id = dc.run_id AND lower(c.domain) = dc.domain)
+   AND NOT EXISTS (SELECT 1 FROM pm_pipeline.blocked_domains b WHERE b.domain = dc.domain)
  ORDER BY dc.seq, dc.domain LIMIT %(limit)s;
 
 -- settle_candidate --
@@ -567,10 +571,27 @@ SELECT e.id, e.url, e.created_at, e.rotated_at,
 
 -- resolve_candidate --
 -- A directory profile read: its candidate becomes the company's own domain, unless the run
--- already has that domain as a candidate (then nothing changes and no row comes back)
+-- already has that domain as a candidate (then nothing changes and no row comes back). A
+-- suppressed domain is settled as such in the same statement, so no later verification can miss it.
 UPDATE pm_pipeline.discovery_candidates
-   SET domain = %(domain)s, name = %(name)s, website = %(website)s, updated_at = now()
+   SET domain = %(domain)s, name = %(name)s, website = %(website)s, updated_at = now(),
+       status = CASE WHEN %(excluded)s OR EXISTS (SELECT 1 FROM pm_pipeline.blocked_domains b
+                                                   WHERE b.domain = %(domain)s)
+                     THEN 'suppressed' ELSE status END,
+       reasons = CASE WHEN %(excluded)s OR EXISTS (SELECT 1 FROM pm_pipeline.blocked_domains b
+                                                    WHERE b.domain = %(domain)s)
+                      THEN '["suppressed domain"]'::jsonb ELSE reasons END
  WHERE run_id = %(run_id)s AND domain = %(key)s
    AND NOT EXISTS (SELECT 1 FROM pm_pipeline.discovery_candidates
                     WHERE run_id = %(run_id)s AND domain = %(domain)s)
-RETURNING domain;
+RETURNING domain, status;
+
+-- candidate_names --
+-- The name and listed city of every candidate of a run (profiles of companies it already has)
+SELECT name, coalesce(listed_city, '') AS listed_city, domain FROM pm_pipeline.discovery_candidates
+ WHERE run_id = %(run_id)s;
+
+-- active_runs_among --
+-- How many of the given runs are still active (a watcher's one-statement poll)
+SELECT count(*) FILTER (WHERE status = 'active')::int AS active, count(*)::int AS known
+  FROM pm_pipeline.runs WHERE id = ANY(%(run_ids)s::uuid[]);

@@ -380,6 +380,7 @@ class Store:
         reasons: list[str] | None = None,
         seq: int = 0,
         conn: Conn | None = None,
+        listed_city: str | None = None,
     ) -> bool:
         row = await self._one(
             "add_candidate",
@@ -392,8 +393,12 @@ class Store:
             status=status,
             reasons=reasons or [],
             seq=seq,
+            listed_city=listed_city,
         )
         return bool(row and row["inserted"])
+
+    async def candidate_names(self, run_id: UUID, conn: Conn | None = None) -> list[dict[str, Any]]:
+        return await self._rows("candidate_names", conn, run_id=run_id)
 
     async def pending_candidates(self, run_id: UUID, limit: int) -> list[dict[str, Any]]:
         return await self._rows("pending_candidates", run_id=run_id, limit=limit)
@@ -430,15 +435,18 @@ class Store:
     async def candidate_stats(self, run_id: UUID) -> list[dict[str, Any]]:
         return await self._rows("candidate_stats", run_id=run_id)
 
-    async def resolve_candidate(self, run_id: UUID, key: str, domain: str, name: str, website: str) -> bool:
-        """Re-key a directory profile's candidate to the company's domain; False when the run
-        already has that domain (two concurrent resolutions to one domain: the second loses)."""
+    async def resolve_candidate(
+        self, run_id: UUID, key: str, domain: str, name: str, website: str, *, excluded: bool = False
+    ) -> str | None:
+        """Re-key a directory profile's candidate to the company's domain and return its status
+        (``suppressed`` when the domain is blocked or ``excluded``); None when the run already has
+        that domain (two concurrent resolutions to one domain: the second loses)."""
+        values = {"run_id": run_id, "key": key, "domain": domain, "name": name, "website": website}
         try:
-            values = {"run_id": run_id, "key": key, "domain": domain, "name": name, "website": website}
-            row = await self._one("resolve_candidate", **values)
+            row = await self._one("resolve_candidate", **values, excluded=excluded)
         except UniqueViolation:
-            return False
-        return row is not None
+            return None
+        return str(row["status"]) if row else None
 
     async def is_blocked(self, domain: str, conn: Conn | None = None) -> bool:
         row = await self._one("is_blocked", conn, domain=domain)
@@ -549,6 +557,11 @@ class Store:
         return await self._models(m.Contact, "contacts_of_company", company_id=company_id)
 
     # -- measurements (benchmarks) -------------------------------------------------------
+    async def active_runs_among(self, run_ids: list[UUID]) -> int:
+        """How many of ``run_ids`` are active; a run that does not exist counts as active."""
+        row = await self._one("active_runs_among", run_ids=[str(r) for r in run_ids])
+        return len(run_ids) - row["known"] + row["active"] if row else len(run_ids)
+
     async def job_intervals(self, run_ids: list[UUID]) -> list[dict[str, Any]]:
         return await self._rows("job_intervals", run_ids=[str(r) for r in run_ids])
 

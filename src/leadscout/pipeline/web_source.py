@@ -15,7 +15,8 @@ import asyncio
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -266,9 +267,12 @@ class WebSource:
         if not found:
             return Settled(key, "rejected", ["the directory profile links no company website"], fetches=1)
         domain, (name, website, _card) = next(iter(found.items()))
-        if not await self.store.resolve_candidate(run.id, key, domain, name, website):
+        status = await self.store.resolve_candidate(
+            run.id, key, domain, name, website, excluded=domain in criteria.exclude_domains
+        )
+        if status is None:
             return Settled(key, "duplicate", [f"the directory profile is {domain}, already a candidate"], fetches=1)
-        if domain in criteria.exclude_domains or await self.store.is_blocked(domain):
+        if status == "suppressed":  # settled so by the re-keying itself
             return Settled(domain, "suppressed", ["suppressed domain"], fetches=1)
         if (elsewhere := Listing(page.final_url, facts.text[:400]).elsewhere(criteria)) is not None:
             reasons = [f"location: false ({elsewhere.detail})"]
@@ -300,18 +304,20 @@ class WebSource:
         # one transaction per query: a worker killed halfway leaves none of its candidates, so the
         # retry proposes all of them and verification still follows the plan's order
         sightings = [s for listed in found for s in listed]
-        repeated = repeated_profiles(sightings)
         async with self.store.transaction() as conn:
+            known = {
+                (normalise_name(r["name"]), r["listed_city"]): r["domain"]
+                for r in await self.store.candidate_names(run.id, conn)
+            }
+            repeated = repeated_profiles(sightings, known)
             for s in sightings:
                 if s in repeated:  # another directory or the same one already lists it: not worth a fetch
                     await self.store.add_candidate(
-                        run.id, profile_key(s.website), s.name, s.website, s.via, "duplicate",
-                        [f"listed again: {repeated[s]}"], seq=s.seq, conn=conn,
+                        run.id, s.key, s.name, s.website, s.via, "duplicate",
+                        [f"listed again: {repeated[s]}"], seq=s.seq or 0, conn=conn, listed_city=s.city,
                     )  # fmt: skip
                     continue
-                await self.propose(
-                    run, criteria, s.website, s.name, s.via, s.seq, conn=conn, listing=s.listing, profile=s.profile
-                )
+                await self.propose(run, criteria, s, conn=conn)
             await self.store.finish_run_query(
                 run.id, planned["position"], "done", len(results), self.tools.provider.name, conn
             )
@@ -419,47 +425,37 @@ class WebSource:
         parts = urlsplit(link.url)
         out[domain] = (name, f"{parts.scheme}://{parts.netloc}/", link.card)
 
-    async def propose(
-        self,
-        run: Run,
-        criteria: Criteria,
-        website: str,
-        name: str,
-        via: str,
-        seq: int | None = None,
-        *,
-        conn: Conn | None = None,
-        listing: Listing | None = None,
-        profile: bool = False,
-    ) -> bool:
+    async def propose(self, run: Run, criteria: Criteria, sighting: Sighting, *, conn: Conn | None = None) -> bool:
         """A candidate, deduplicated by registrable domain (names are compared after verification,
-        together with the city: two firms may share a name in two cities). ``seq`` is its place in
-        the plan (verification follows it); without one it goes after everything planned, in the
-        order proposed. True when it is new and will be verified."""
-        if seq is None:
+        together with the city: two firms may share a name in two cities). Its ``seq`` is its
+        place in the plan (verification follows it); without one it goes after everything
+        planned, in the order proposed. True when it is new and will be verified."""
+        s = sighting
+        if s.seq is None:
             self._proposed += 1
-            seq = PROPOSED_BASE + self._proposed
-        domain = profile_key(website) if profile else registrable_domain(website)
-        if domain in criteria.exclude_domains or await self.store.is_blocked(domain, conn):
-            # suppression happens before any spending: the site is never fetched
-            await self.store.add_candidate(
-                run.id, domain, name, website, via, "suppressed", ["suppressed domain"], seq=seq, conn=conn
+            s = replace(s, seq=PROPOSED_BASE + self._proposed)
+        assert s.seq is not None
+        domain, listing = s.key, s.listing
+
+        async def add(status: str = "pending", reasons: list[str] | None = None, seq: int = s.seq) -> bool:
+            return await self.store.add_candidate(
+                run.id, domain, s.name, s.website, s.via, status, reasons, seq=seq, conn=conn, listed_city=s.city
             )
+
+        if domain in criteria.exclude_domains or await self.store.is_blocked(domain, conn):
+            await add("suppressed", ["suppressed domain"])  # before any spending: the site is never fetched
             return False
         if listing is not None and (elsewhere := listing.elsewhere(criteria)) is not None:
             # the listing places it in another market: not worth a single fetch
-            if await self.store.add_candidate(
-                run.id, domain, name, website, via, "rejected", [elsewhere.detail], seq=seq, conn=conn
-            ):
+            if await add("rejected", [elsewhere.detail]):
                 verdict = [elsewhere.model_dump(mode="json")]
                 await self.store.settle_candidate(
                     run.id, domain, status="rejected", reasons=[f"location: false ({elsewhere.detail})"],
                     verdicts=verdict, company=None, fetches=0, retries=0, conn=conn,
                 )  # fmt: skip
             return False
-        if listing is not None:  # what the listing already says decides who is verified first
-            seq = prospects.seq_for(seq, listing.text, criteria)
-        return await self.store.add_candidate(run.id, domain, name, website, via, seq=seq, conn=conn)
+        # what the listing already says decides who is verified first
+        return await add(seq=prospects.seq_for(s.seq, listing.text, criteria) if listing else s.seq)
 
 
 def profile_key(url: str) -> str:
@@ -468,19 +464,20 @@ def profile_key(url: str) -> str:
     return f"{(parts.hostname or '').lower()}{parts.path.rstrip('/') or '/'}"
 
 
-def repeated_profiles(sightings: list[Sighting]) -> dict[Sighting, str]:
-    """Unread directory profiles of a company one query already shows (same name, same listed
-    city): the one with its own website, else the first profile in plan order, is kept."""
-    kept: dict[tuple[str, str], Sighting] = {}
+def repeated_profiles(sightings: list[Sighting], known: dict[tuple[str, str], str]) -> dict[Sighting, str]:
+    """Unread directory profiles of a company the run already has, or one query shows twice (same
+    name, same listed city): the candidate the run has, else the one with its own website, else
+    the first profile in plan order, is kept. ``known``: (normalised name, listed city) -> key."""
+    kept: dict[tuple[str, str], str] = dict(known)
     for s in sorted(sightings, key=lambda s: (s.profile, s.seq)):
-        key = (normalise_name(s.name), s.listing.city() if s.listing else "")
+        key = (normalise_name(s.name), s.city)
         if key[0] and key not in kept:
-            kept[key] = s
+            kept[key] = s.key
     out = {}
     for s in sightings:
-        key = (normalise_name(s.name), s.listing.city() if s.listing else "")
-        if s.profile and key in kept and kept[key] is not s:
-            out[s] = f"{kept[key].name} ({kept[key].website})"
+        key = (normalise_name(s.name), s.city)
+        if s.profile and key in kept and kept[key] != s.key:
+            out[s] = f"{s.name} ({kept[key]})"
     return out
 
 
@@ -495,9 +492,17 @@ class Sighting:
     website: str
     name: str
     via: str
-    seq: int
+    seq: int | None  # its place in the plan; None: after everything planned, in the order proposed
     listing: Listing | None = None
     profile: bool = False
+
+    @property
+    def key(self) -> str:
+        return profile_key(self.website) if self.profile else registrable_domain(self.website)
+
+    @cached_property
+    def city(self) -> str:
+        return self.listing.city() if self.listing else ""
 
 
 @dataclass(frozen=True)
