@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from leadscout import geo
 from leadscout.criteria import Criteria
@@ -384,6 +384,7 @@ class WebSource:
             self._external(Link(url=url, text=name, context=name), list_domain, out)
         seen_pages = {facts.url}
         pages = [facts]
+        ahead: list[asyncio.Task[Any]] = []
         while pages and len(seen_pages) <= MAX_LIST_PAGES:
             current = pages.pop(0)
             profiles = []
@@ -394,6 +395,10 @@ class WebSource:
                         profiles.append(link)
                     elif "next" in link.text.lower() and link.url not in seen_pages:
                         seen_pages.add(link.url)
+                        if (later := following_page(link.url)) and len(seen_pages) < MAX_LIST_PAGES:
+                            # the page after it too, at once (the fetcher shares the request when
+                            # the chain gets there): a numbered pagination need not be read serially
+                            ahead.append(asyncio.create_task(self.tools.fetcher.fetch(later)))
                         nxt = await self.tools.fetcher.fetch(link.url)
                         if nxt.ok:
                             pages.append(extract(nxt.final_url, nxt.text))
@@ -412,6 +417,7 @@ class WebSource:
                         for outbound in profile_facts.links:
                             update = {"text": name, "context": name, "card": card}
                             self._external(outbound.model_copy(update=update), list_domain, out)
+        await asyncio.gather(*ahead, return_exceptions=True)
         return out
 
     @staticmethod
@@ -456,6 +462,22 @@ class WebSource:
             return False
         # what the listing already says decides who is verified first
         return await add(seq=prospects.seq_for(s.seq, listing.text, criteria) if listing else s.seq)
+
+
+def following_page(url: str) -> str | None:
+    """The URL of the page after a numbered list page (``?page=2`` or ``/page/2/``), or None."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for i, (key, value) in enumerate(query):
+        if key.lower() in ("page", "p", "pg") and value.isdigit():
+            query[i] = (key, str(int(value) + 1))
+            return urlunsplit(parts._replace(query=urlencode(query)))
+    segments = parts.path.split("/")
+    for i in range(len(segments) - 1):
+        if segments[i].lower() == "page" and segments[i + 1].isdigit():
+            segments[i + 1] = str(int(segments[i + 1]) + 1)
+            return urlunsplit(parts._replace(path="/".join(segments)))
+    return None
 
 
 def profile_key(url: str) -> str:

@@ -46,7 +46,7 @@ class FetchPolicy(BaseModel):
     per_host_concurrency: int = 2
     politeness_delay: float = 0.25
     attempts: int = 3
-    timeout_attempts: int = 2  # a site that did not answer in `timeout` rarely answers the moment after
+    timeout_attempts: int = 1  # a site silent for `timeout` is rarely quicker at once; a later job may ask again
     max_retry_after: float = 10.0
     allow_hosts: frozenset[str] = Field(default_factory=frozenset)
 
