@@ -25,8 +25,11 @@ def score(text: str, criteria: Criteria) -> int:
     return _pms(lowered, criteria) + _units(text, criteria) + _place(lowered, criteria) + _kind(lowered, criteria)
 
 
-def seq_for(seq: int, text: str, criteria: Criteria) -> int:
-    return seq - score(text, criteria) * SCORE_STEP
+def seq_for(seq: int, text: str, criteria: Criteria, *, profile: bool = False) -> int:
+    """A candidate's place in the verification order: its plan position moved by its score. An
+    unread directory profile costs one more read, on a host every profile shares (politeness
+    queues them), so it goes after an equally likely company whose own website is known."""
+    return seq - (score(text, criteria) - profile) * SCORE_STEP
 
 
 def _pms(lowered: str, criteria: Criteria) -> int:

@@ -461,7 +461,8 @@ class WebSource:
                 )  # fmt: skip
             return False
         # what the listing already says decides who is verified first
-        return await add(seq=prospects.seq_for(s.seq, listing.text, criteria) if listing else s.seq)
+        text = listing.text if listing else ""
+        return await add(seq=prospects.seq_for(s.seq, text, criteria, profile=s.profile))
 
 
 def following_page(url: str) -> str | None:

@@ -75,7 +75,9 @@ class SandboxApp:
                 self.injector.answered(key, 408)  # a site that never answers in time, logged as such
                 send = raw
         if self.latency is not None and not path.startswith(("/hubspot/", "/truth.json", "/healthz")):
-            await self.latency.wait(f"{host}{path}", search=host in LOCAL_HOSTS)
+            qs = scope.get("query_string", b"").decode()  # page 2 of a list is another URL, with its own wait
+            await self.latency.wait(f"{host}{path}" + (f"?{qs}" if qs and host not in LOCAL_HOSTS else ""),
+                                    search=host in LOCAL_HOSTS)  # fmt: skip
         if scope["method"] == "CONNECT":
             await _respond(send, 502, "text/plain", b"HTTPS tunnels are not part of the sandbox")
         elif host in LOCAL_HOSTS and path.startswith("/hubspot/"):
