@@ -162,6 +162,7 @@ async def test_page_cache_records_and_replays(sandbox: SandboxServer, proxy_env:
     async with make_client() as client:
         recorder = Fetcher(client, FetchPolicy(politeness_delay=0), cache=PgPageCache(store, read=False))
         live = await recorder.fetch(c.website)
+        await recorder.flush()  # recorded pages are written a few at a time
     async with make_client(transport=httpx.MockTransport(lambda r: httpx.Response(500))) as offline:
         replay = Fetcher(offline, cache=PgPageCache(store), replay_only=True)
         again = await replay.fetch(c.website)

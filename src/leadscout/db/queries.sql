@@ -355,6 +355,14 @@ SELECT pc.*, pb.body FROM pm_pipeline.page_cache pc
  WHERE pc.url = %(url)s
    AND (%(max_age)s::float8 IS NULL OR pc.fetched_at > now() - make_interval(secs => %(max_age)s::float8));
 
+-- cache_host --
+-- The cached pages of one host (a site's pages are read together), up to limit
+SELECT pc.*, pb.body FROM pm_pipeline.page_cache pc
+  LEFT JOIN pm_pipeline.page_bodies pb ON pb.content_hash = pc.content_hash
+ WHERE split_part(pc.url, '/', 3) = %(host)s
+   AND (%(max_age)s::float8 IS NULL OR pc.fetched_at > now() - make_interval(secs => %(max_age)s::float8))
+ LIMIT %(limit)s;
+
 -- cache_put_body --
 -- Store a page body once per content hash
 INSERT INTO pm_pipeline.page_bodies (content_hash, body) VALUES (%(content_hash)s, %(body)s)

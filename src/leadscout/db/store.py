@@ -455,11 +455,21 @@ class Store:
     async def cache_get(self, url: str, max_age: float | None = None) -> dict[str, Any] | None:
         return await self._one("cache_get", url=url, max_age=max_age)
 
+    async def cache_host(self, host: str, max_age: float | None, limit: int) -> list[dict[str, Any]]:
+        return await self._rows("cache_host", host=host, max_age=max_age, limit=limit)
+
     async def cache_put(self, values: dict[str, Any], body: str | None) -> None:
-        async with self.transaction() as conn:
-            if values.get("content_hash") and body is not None:
-                await self._rows("cache_put_body", conn, content_hash=values["content_hash"], body=body)
-            await self._rows("cache_put", conn, **values)
+        await self.cache_put_many([(values, body)])
+
+    async def cache_put_many(self, pages: list[tuple[dict[str, Any], str | None]]) -> None:
+        """Record fetches in one transaction (bodies once per content hash)."""
+        bodies = {v["content_hash"]: b for v, b in pages if v.get("content_hash") and b is not None}
+        async with self.transaction() as conn, conn.cursor() as cur:
+            if bodies:
+                await cur.executemany(
+                    QUERIES["cache_put_body"], [{"content_hash": h, "body": b} for h, b in sorted(bodies.items())]
+                )
+            await cur.executemany(QUERIES["cache_put"], [_params(v) for v, _ in pages])
 
     # -- worker registry --------------------------------------------------------------
     async def upsert_heartbeat(self, **values: Any) -> bool:

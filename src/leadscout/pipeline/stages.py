@@ -163,6 +163,7 @@ class Pipeline:
         if stop is None and previewing(run):
             stop = {"reason": "preview"}
         await self._simulate_latency()
+        await self._flush_pages()  # the research this commit queues reads them, maybe elsewhere
 
         try:
             return await self._commit_batch(run_id, batch_no, requested, result, criteria, stop)
@@ -266,6 +267,7 @@ class Pipeline:
             facts = await self.researcher_for(run).research(run, company, Criteria.model_validate(run.criteria))
             facts = await self._with_brief(company, facts)
         await self._simulate_latency()
+        await self._flush_pages()
         drop = (
             "; ".join(facts.contradictions) if facts.contradictions and not run.options.get("accept_partial") else None
         )
@@ -505,6 +507,10 @@ class Pipeline:
         return queued
 
     # -- helpers ---------------------------------------------------------------------------
+    async def _flush_pages(self) -> None:
+        if self.web is not None:
+            await self.web.fetcher.flush()
+
     async def _simulate_latency(self) -> None:
         if self.simulated_latency:
             await asyncio.sleep(self.simulated_latency)

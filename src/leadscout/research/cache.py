@@ -11,8 +11,12 @@ to them with the status, final URL and fetch time."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
 
 from leadscout.db import outage
 from leadscout.db.store import Store
@@ -20,44 +24,81 @@ from leadscout.research.fetch import FetchResult
 
 MODES = ("off", "use", "record", "replay")
 log = logging.getLogger(__name__)
+HOST_ROWS = 60  # a site's cached pages read in one query; a host with more is read a page at a time
+HOST_TTL = 30.0  # seconds a host's cached pages are trusted before they are read again
+WRITE_DELAY = 0.3  # seconds a recorded page waits to be written with the others
+WRITE_BATCH = 32
 
 
 @dataclass
 class PgPageCache:
+    """Reads a host's cached pages in one query (a site's pages are read together), and writes
+    recorded pages a few at a time in one transaction: one transaction per page is most of what a
+    run costs the database. :meth:`flush` writes what waits (before work another process
+    continues, such as a discovery batch's commit)."""
+
     store: Store
     read: bool = True
     max_age: float | None = None  # seconds; None: any age (replay)
+    _hosts: dict[str, tuple[float, bool, dict[str, dict[str, Any]]]] = field(default_factory=dict, init=False)
+    _waiting: list[tuple[dict[str, Any], str | None]] = field(default_factory=list, init=False)
+    _writer: asyncio.Task[None] | None = field(default=None, init=False)
 
     async def get(self, url: str) -> FetchResult | None:
         if not self.read:
             return None
-        row = await self.store.cache_get(url, self.max_age)
-        if row is None:
-            return None
-        return FetchResult(
-            url=url,
-            final_url=row["final_url"],
-            status=row["status"],
-            content_type=row["content_type"],
-            text=row["body"] or "",
-            ok=row["error"] is None,
-            error=row["error"],
-            truncated=row["truncated"],
-            fetched_at=row["fetched_at"],
-            content_hash=row["content_hash"],
-        )
+        host = urlsplit(url).netloc.lower()
+        seen = self._hosts.get(host)
+        if seen is None or time.monotonic() - seen[0] > HOST_TTL:
+            rows = await self.store.cache_host(host, self.max_age, HOST_ROWS)
+            if len(self._hosts) > 5_000:
+                self._hosts.clear()
+            seen = (time.monotonic(), len(rows) < HOST_ROWS, {r["url"]: r for r in rows})
+            self._hosts[host] = seen
+        _, complete, rows_by_url = seen
+        row = rows_by_url.get(url)
+        if row is None and not complete:
+            row = await self.store.cache_get(url, self.max_age)
+        return None if row is None else _result(url, row)
 
     async def put(self, result: FetchResult) -> None:
-        """Record a fetch; a page that cannot be stored (binary junk with NUL bytes) is simply not
-        cached, and a cache that fails never fails the fetch."""
+        """Record a fetch (soon, with others); a page that cannot be stored (binary junk with NUL
+        bytes) is simply not cached, and a cache that fails never fails the fetch."""
         if "\x00" in result.text:
             return
         values = result.model_dump(
             include={"url", "final_url", "status", "content_type", "error", "truncated", "content_hash", "fetched_at"}
         )
+        self._waiting.append((values, result.text if result.content_hash else None))
+        if len(self._waiting) >= WRITE_BATCH:
+            await self.flush()
+        elif self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_soon())
+
+    async def _write_soon(self) -> None:
+        await asyncio.sleep(WRITE_DELAY)
+        await self.flush()
+
+    async def flush(self) -> None:
+        pages, self._waiting = self._waiting, []
+        if not pages:
+            return
         try:
-            await self.store.cache_put(values, result.text if result.content_hash else None)
-        except Exception as exc:
-            if outage.is_outage(exc):
-                raise  # the database is away: the job waits for it like any other call
-            log.warning("page %s not cached: %s", result.url, outage.describe(exc))
+            await self.store.cache_put_many(pages)
+        except Exception as exc:  # the pages are fetched again if needed: a cache never fails work
+            log.warning("%d pages not cached: %s", len(pages), outage.describe(exc))
+
+
+def _result(url: str, row: dict[str, Any]) -> FetchResult:
+    return FetchResult(
+        url=url,
+        final_url=row["final_url"],
+        status=row["status"],
+        content_type=row["content_type"],
+        text=row["body"] or "",
+        ok=row["error"] is None,
+        error=row["error"],
+        truncated=row["truncated"],
+        fetched_at=row["fetched_at"],
+        content_hash=row["content_hash"],
+    )

@@ -85,6 +85,7 @@ class FetchResult(BaseModel):
 class PageCache(Protocol):
     async def get(self, url: str) -> FetchResult | None: ...
     async def put(self, result: FetchResult) -> None: ...
+    async def flush(self) -> None: ...
 
 
 class _Transient(Exception):
@@ -116,6 +117,11 @@ class Fetcher:
         self.stats: dict[str, int] = defaultdict(int)
         self._memo: dict[str, FetchResult] = {}  # this process already read it: no second request
         self._inflight: dict[str, asyncio.Task[FetchResult]] = {}
+
+    async def flush(self) -> None:
+        """Write the pages the cache still holds (before another process goes on with this work)."""
+        if self.cache is not None:
+            await self.cache.flush()
 
     async def fetch(self, url: str) -> FetchResult:
         """One URL, read once per process: concurrent callers share the request, and a caller
