@@ -25,7 +25,7 @@ from leadscout.research.fetch import FetchResult
 MODES = ("off", "use", "record", "replay")
 log = logging.getLogger(__name__)
 HOST_ROWS = 60  # a site's cached pages read in one query; a host with more is read a page at a time
-HOST_TTL = 30.0  # seconds a host's cached pages are trusted before they are read again
+HOST_TTL = 5.0  # seconds a host's cached pages are trusted (another process may be reading it too)
 WRITE_DELAY = 0.3  # seconds a recorded page waits to be written with the others
 WRITE_BATCH = 32
 

@@ -267,15 +267,28 @@ class Fetcher:
         return parser is None or parser.can_fetch(USER_AGENT, url)
 
     async def _load_robots(self, origin: str, pin: str | None) -> RobotFileParser | None:
-        try:
-            url, options = _pinned(f"{origin}/robots.txt", pin)
-            response = await self.client.get(url, **options)
-        except httpx.HTTPError:
-            return None  # no robots.txt reachable: crawling is allowed
-        if response.status_code >= 400:
+        """A site's robots.txt: from the page cache when another process read it (every worker
+        would ask again otherwise), else from the site (and then cached)."""
+        robots_url = f"{origin}/robots.txt"
+        cached = await self.cache.get(robots_url) if self.cache is not None else None
+        if cached is None:
+            try:
+                url, options = _pinned(robots_url, pin)
+                response = await self.client.get(url, **options)
+            except httpx.HTTPError:
+                return None  # no robots.txt reachable: crawling is allowed (and asked again later)
+            status = response.status_code
+            cached = FetchResult(
+                url=robots_url, final_url=robots_url, status=status, text=response.text, ok=status < 400,
+                error=None if status < 400 else f"http_{status}", content_type=response.headers.get("content-type"),
+                content_hash=hashlib.sha256(response.content).hexdigest(),
+            )  # fmt: skip
+            if self.cache is not None and response.status_code < 500:
+                await self.cache.put(cached)
+        if not cached.ok:
             return None
         parser = RobotFileParser()
-        parser.parse(response.text.splitlines())
+        parser.parse(cached.text.splitlines())
         return parser
 
     async def _target(self, url: str) -> tuple[str | None, str | None]:
