@@ -293,10 +293,10 @@ SELECT pm_pipeline.unpin_run(%(run_id)s, %(worker_id)s) AS unpinned;
 -- Unpin runs whose pinning worker stopped or died
 SELECT pm_pipeline.unpin_orphaned_runs() AS n;
 
--- next_run_query --
--- The next search query of a run that has not run yet
+-- next_run_queries --
+-- The next search queries of a run that have not run yet, in plan order
 SELECT * FROM pm_pipeline.run_queries
- WHERE run_id = %(run_id)s AND status = 'pending' ORDER BY position LIMIT 1;
+ WHERE run_id = %(run_id)s AND status = 'pending' ORDER BY position LIMIT %(limit)s;
 
 -- finish_run_query --
 -- Record a search query's outcome

@@ -353,8 +353,8 @@ class Store:
     async def plan_run_query(self, run_id: UUID, query: str, page: int) -> None:
         await self._rows("plan_run_query", run_id=run_id, query=query, page=page)
 
-    async def next_run_query(self, run_id: UUID) -> dict[str, Any] | None:
-        return await self._one("next_run_query", run_id=run_id)
+    async def next_run_queries(self, run_id: UUID, limit: int = 1) -> list[dict[str, Any]]:
+        return await self._rows("next_run_queries", run_id=run_id, limit=limit)
 
     async def finish_run_query(
         self, run_id: UUID, position: int, status: str, results: int, provider: str, conn: Conn | None = None

@@ -46,6 +46,7 @@ PLAN_STEP, RANK_STEP = 10**8, 10**5
 PROPOSED_BASE = 10**15  # proposals from outside the plan (an agent) come after it, in order
 LIST_PAGE_MIN_COMPANIES = 4
 MAX_LIST_PAGES = 6  # pagination followed per list site
+SEARCH_AHEAD_GAP = 8  # a batch wanting this many more companies runs two planned queries at once
 VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
 SOCIAL = frozenset(
     {
@@ -130,7 +131,9 @@ class WebSource:
                 return SourceResult(batch.accepted, exhausted=False)
             pending = await self.store.pending_candidates(run.id, limit=4 * VERIFY_CONCURRENCY)
             if not pending:
-                if not await self._search_more(run, criteria):
+                # a batch that still wants many companies searches two queries at once: it will read
+                # their candidates anyway, and waiting on one search, then its pages, is most of a batch
+                if not await self._search_more(run, criteria, ahead=2 if batch.gap >= SEARCH_AHEAD_GAP else 1):
                     return SourceResult(batch.accepted, exhausted=True)
                 continue
             await self._verify_stream(run, criteria, pending, batch)
@@ -280,30 +283,45 @@ class WebSource:
         return {**row, "domain": domain, "name": name, "website": website}
 
     # -- searching ------------------------------------------------------------------------------
-    async def _search_more(self, run: Run, criteria: Criteria) -> bool:
-        """Run the next planned query; False when the plan is used up."""
-        planned = await self.store.next_run_query(run.id)
-        if planned is None:  # first call, or the criteria changed: plan the queries not yet planned
+    async def _search_more(self, run: Run, criteria: Criteria, ahead: int = 1) -> bool:
+        """Run the next ``ahead`` planned queries at once (each proposes its candidates in its own
+        transaction, in plan order); False when the plan is used up."""
+        planned = await self.store.next_run_queries(run.id, ahead)
+        if not planned:  # first call, or the criteria changed: plan the queries not yet planned
             for query in query_plan(criteria):
                 for page in range(1, PAGES_PER_QUERY + 1):
                     await self.store.plan_run_query(run.id, query, page)
-            planned = await self.store.next_run_query(run.id)
-        if planned is None:
+            planned = await self.store.next_run_queries(run.id, ahead)
+        if not planned:
             return False
+        searched = await asyncio.gather(*(self._search_one(run, criteria, q) for q in planned))
+        for row, outcome in zip(planned, searched, strict=True):
+            if outcome is not None:
+                await self._propose_all(run, criteria, row, *outcome)
+        return True
+
+    async def _search_one(
+        self, run: Run, criteria: Criteria, planned: dict[str, Any]
+    ) -> tuple[int, list[Sighting]] | None:
+        """(results, the candidates they show) of one planned query; None when the search failed."""
         try:
             results = await self.tools.provider.search(planned["query"], planned["page"])
         except TransientError as exc:  # retried already: this query is lost, the plan goes on
             log.warning("query %r failed for run %s: %s", planned["query"], run.id, exc)
             await self.store.finish_run_query(run.id, planned["position"], "failed", 0, self.tools.provider.name)
-            return True
+            return None
         via = f"search:{planned['query']}"
         base = planned["position"] * PLAN_STEP
         found = await asyncio.gather(
             *(self._consider(criteria, r.url, r.title, via, base + r.rank * RANK_STEP, r.snippet) for r in results)
         )
+        return len(results), [s for listed in found for s in listed]
+
+    async def _propose_all(
+        self, run: Run, criteria: Criteria, planned: dict[str, Any], results: int, sightings: list[Sighting]
+    ) -> None:
         # one transaction per query: a worker killed halfway leaves none of its candidates, so the
         # retry proposes all of them and verification still follows the plan's order
-        sightings = [s for listed in found for s in listed]
         async with self.store.transaction() as conn:
             known = {
                 (normalise_name(r["name"]), r["listed_city"]): r["domain"]
@@ -319,9 +337,8 @@ class WebSource:
                     continue
                 await self.propose(run, criteria, s, conn=conn)
             await self.store.finish_run_query(
-                run.id, planned["position"], "done", len(results), self.tools.provider.name, conn
+                run.id, planned["position"], "done", results, self.tools.provider.name, conn
             )
-        return True
 
     async def _consider(
         self, criteria: Criteria, url: str, title: str, via: str, seq: int, snippet: str = ""
