@@ -42,12 +42,12 @@ class Settings(BaseSettings):
         description="Seconds without a heartbeat before a worker is dead and its jobs stalled.",
     )
     job_poll_interval: float = Field(
-        default=5.0,
+        default=1.0,
         gt=0,
         le=60,
         validation_alias=AliasChoices("LEADSCOUT_JOB_POLL_INTERVAL"),
-        description="Seconds between a worker's queue polls: new jobs and freed run locks wake it at once "
-        "(NOTIFY), so only a retry's delay waits for this.",
+        description="Seconds between a worker's queue polls when no NOTIFY woke it (new jobs and freed run "
+        "locks do); a longer one costs fewer idle transactions, and some hand-overs wait for it.",
     )
     retry_base_seconds: float = Field(default=2.0, ge=0, validation_alias=AliasChoices("LEADSCOUT_RETRY_BASE_SECONDS"))
     job_attempts: int = Field(
