@@ -31,7 +31,7 @@ from leadscout.research import vendors
 from leadscout.research.domains import registrable_domain
 from leadscout.research.extract import Link, PageFacts, extract
 from leadscout.research.fetch import Fetcher
-from leadscout.research.places import parse_addresses
+from leadscout.research.places import Address, parse_addresses
 from leadscout.research.pms import Tier
 from leadscout.research.search import SearchProvider
 from leadscout.research.verify import Verification, candidate_domain, name_from_title, verify_company
@@ -263,10 +263,8 @@ class WebSource:
         if not page.ok:
             return Settled(key, "rejected", [f"directory profile unreadable: {page.error or page.status}"], fetches=1)
         facts = extract(page.final_url, page.text)
-        name = facts.title.split(" - ")[0].strip() or row["name"]
         found: dict[str, tuple[str, str, str]] = {}
-        for link in facts.links:
-            self._external(link.model_copy(update={"text": name, "context": name}), registrable_domain(key), found)
+        self._profile_sites(facts, row["name"], "", registrable_domain(key), found)
         if not found:
             return Settled(key, "rejected", ["the directory profile links no company website"], fetches=1)
         domain, (name, website, _card) = next(iter(found.items()))
@@ -429,13 +427,19 @@ class WebSource:
                 ):
                     if profile.ok:
                         profile_facts = extract(profile.final_url, profile.text)
-                        name = profile_facts.title.split(" - ")[0].strip() or link.context
                         card = link.card or profile_facts.text[:300]
-                        for outbound in profile_facts.links:
-                            update = {"text": name, "context": name, "card": card}
-                            self._external(outbound.model_copy(update=update), list_domain, out)
+                        self._profile_sites(profile_facts, link.context, card, list_domain, out)
         await asyncio.gather(*ahead, return_exceptions=True)
         return out
+
+    @classmethod
+    def _profile_sites(
+        cls, facts: PageFacts, fallback_name: str, card: str, list_domain: str, out: dict[str, tuple[str, str, str]]
+    ) -> None:
+        """The websites a directory profile links, named as the profile's title names the company."""
+        name = facts.title.split(" - ")[0].strip() or fallback_name
+        for outbound in facts.links:
+            cls._external(outbound.model_copy(update={"text": name, "context": name, "card": card}), list_domain, out)
 
     @staticmethod
     def _external(link: Link, list_domain: str, out: dict[str, tuple[str, str, str]]) -> None:
@@ -567,9 +571,13 @@ class Listing:
     url: str
     text: str
 
+    @cached_property
+    def place(self) -> Address | None:
+        """The first place the listing names (parsed once: ordering and rejecting both ask)."""
+        return next((a for a in parse_addresses(self.text, "listing") if a.state), None)
+
     def city(self) -> str:
-        places = parse_addresses(self.text, "listing")
-        return f"{places[0].city}, {places[0].state}".lower() if places else ""
+        return f"{self.place.city}, {self.place.state}".lower() if self.place else ""
 
     def elsewhere(self, criteria: Criteria) -> CriterionVerdict | None:
         """A false location verdict when the listing puts the company in another market: another
@@ -577,10 +585,9 @@ class Listing:
         asked for. Suburbs in between are fetched: a listing's city is not always the office's."""
         if not criteria.state:
             return None
-        places = [a for a in parse_addresses(self.text, "listing") if a.state]
-        if not places:
+        place = self.place
+        if place is None:
             return None
-        place = places[0]
         detail = f"listed in {place.city}, {place.state} ({self.url})"
         if place.state != criteria.state:
             return _listed_verdict(f"{detail}: not in {criteria.state}", self)
