@@ -109,7 +109,7 @@ async def test_real_25_company_run_with_batching(
 ) -> None:
     """The seed's 25-company run, now against the sandbox web: search, list pages, verification."""
     target, batch_size = 25, 10
-    sandbox = SandboxServer(seed=7, timeout_seconds=3).__enter__()
+    sandbox = SandboxServer(seed=7, timeout_seconds=30).__enter__()
     for key, value in sandbox.env().items():
         monkeypatch.setenv(key, value)
     settings = settings.model_copy(update={"fetch_timeout": 2.0, "politeness_delay": 0.05})
