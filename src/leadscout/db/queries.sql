@@ -228,6 +228,13 @@ SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(
     %(queue)s, %(task_name)s, %(priority)s, %(lock)s, %(queueing_lock)s, %(args)s, NULL
 )::procrastinate_job_to_defer_v1])) AS id;
 
+-- defer_job_unless_live --
+-- The same, unless a job holding the same lock is queued or running (a unit started ahead of its stage)
+SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(
+    %(queue)s, %(task_name)s, %(priority)s, %(lock)s, %(queueing_lock)s, %(args)s, NULL
+)::procrastinate_job_to_defer_v1])) AS id
+ WHERE NOT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE lock = %(lock)s AND status IN ('todo', 'doing'));
+
 -- live_jobs_for_run --
 -- Jobs of a run that are queued or running
 SELECT id, task_name, status, args, attempts FROM procrastinate_jobs

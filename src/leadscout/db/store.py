@@ -310,12 +310,14 @@ class Store:
         queueing_lock: str | None,
         args: dict[str, Any],
         priority: int = 0,
+        unless_live: bool = False,
     ) -> int | None:
-        """Enqueue in the caller's transaction; None when an identical job is already queued."""
+        """Enqueue in the caller's transaction; None when an identical job is already queued (or,
+        ``unless_live``, when a job holding the same lock is queued or running)."""
         try:
             async with conn.transaction():  # savepoint: a queueing-lock clash must not abort the caller
                 row = await self._one(
-                    "defer_job",
+                    "defer_job_unless_live" if unless_live else "defer_job",
                     conn,
                     queue=queue,
                     task_name=task_name,

@@ -98,8 +98,9 @@ def webhook_job(run: Run, message_id: UUID) -> JobSpec:
     return JobSpec(WEBHOOK, {"run_id": str(run.id), "message_id": str(message_id)}, key, key, run.lane)
 
 
-async def enqueue(store: Store, conn: Conn, job: JobSpec) -> int | None:
-    """Queue ``job`` in the caller's transaction; None when the same job already waits."""
+async def enqueue(store: Store, conn: Conn, job: JobSpec, *, unless_live: bool = False) -> int | None:
+    """Queue ``job`` in the caller's transaction; None when the same job already waits (or,
+    ``unless_live``, when one holding its lock waits or runs: a unit started ahead of its stage)."""
     return await store.defer_job(
         conn,
         queue=job.queue,
@@ -108,4 +109,5 @@ async def enqueue(store: Store, conn: Conn, job: JobSpec) -> int | None:
         lock=job.lock,
         queueing_lock=job.queueing_lock,
         args=job.args,
+        unless_live=unless_live,
     )

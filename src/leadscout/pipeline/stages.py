@@ -183,11 +183,11 @@ class Pipeline:
             locked = await self.store.lock_run(run_id, conn)
             if locked is None or (locked.stage, locked.status) != (Stage.COMPANY_DISCOVERY, Status.ACTIVE):
                 return "skipped: run moved on while the batch ran"
-            inserted = 0
+            inserted: list[UUID] = []
             for company in result.companies[:requested]:
                 company_id = await self.store.insert_company(run_id, batch_no, company, conn)
                 if company_id is not None:
-                    inserted += 1
+                    inserted.append(company_id)
                     await self.store.insert_event(
                         run_id,
                         "company_accepted",
@@ -196,10 +196,11 @@ class Pipeline:
                         entity_id=str(company_id),
                         conn=conn,
                     )
-            if await self.store.finish_batch(run_id, batch_no, inserted, conn) is None:
+            found = len(inserted)
+            if await self.store.finish_batch(run_id, batch_no, found, conn) is None:
                 raise BatchTakenOver(f"batch {batch_no} of run {run_id} was committed by another worker")
             await self.store.insert_event(
-                run_id, "batch_completed", {"batch_no": batch_no, "requested": requested, "found": inserted}, conn=conn
+                run_id, "batch_completed", {"batch_no": batch_no, "requested": requested, "found": found}, conn=conn
             )
             after = await self.store.company_gap(run_id, conn)
             assert after is not None
@@ -207,18 +208,24 @@ class Pipeline:
                 await self._ask_to_spend(conn, locked, after.companies_ready, stop)
             elif after.companies_gap == 0:
                 await self._finish_discovery(conn, locked)
-            elif result.exhausted or inserted == 0:
+            elif result.exhausted or not inserted:
                 await self._ask_user(conn, locked, after.companies_ready, criteria)
             else:
                 await jobs.enqueue(self.store, conn, jobs.discover_job(locked))
-        return f"batch {batch_no}: {inserted}/{requested}"
+                for company_id in inserted:  # researched while discovery goes on: the run ends sooner
+                    await jobs.enqueue(self.store, conn, jobs.research_job(locked, company_id))
+        return f"batch {batch_no}: {found}/{requested}"
 
     async def _finish_discovery(self, conn: Conn, run: Run) -> None:
         if not await state.move(self.store, conn, run, state.ADVANCE):
             return
+        queued = 0
         for company in await self.store.run_companies(run.id, run.target_quantity, conn):
             if company.research_status == "pending":  # after a refill only the newcomers
-                await jobs.enqueue(self.store, conn, jobs.research_job(run, company.id))
+                queued += 1
+                await jobs.enqueue(self.store, conn, jobs.research_job(run, company.id), unless_live=True)
+        if not queued:  # all researched while discovery went on
+            await self._finish_research_if_done(conn, run.model_copy(update={"stage": Stage.COMPANY_RESEARCH}))
 
     async def _ask_to_spend(self, conn: Conn, run: Run, ready: int, stop: dict[str, Any]) -> None:
         """A preview that has verified its sample, or a batch that hit a spending cap: show what
@@ -251,7 +258,7 @@ class Pipeline:
 
     # -- company_research: one company ----------------------------------------------------
     async def research_company(self, run_id: UUID, company_id: UUID) -> str:
-        run, company = await self._load(run_id, company_id, Stage.COMPANY_RESEARCH)
+        run, company = await self._load(run_id, company_id, *RESEARCHING)
         if run is None or company is None:
             return "skipped: run is not researching"
         if company.research_status != "pending" or company.status != "validated":
@@ -297,7 +304,7 @@ class Pipeline:
     ) -> bool:
         """Store one company's research outcome and close the stage when it was the last."""
         async with self.store.transaction() as conn:
-            locked = await self._still_in(conn, run_id, Stage.COMPANY_RESEARCH)
+            locked = await self._still_in(conn, run_id, *RESEARCHING)
             if locked is None:
                 return False
             signals = {"error": error} if error else {}
@@ -326,7 +333,10 @@ class Pipeline:
                     entity_id=str(company.id),
                     conn=conn,
                 )
-            await self._finish_research_if_done(conn, locked)
+            if ok and not drop_reason:  # its contacts are sought at once, whatever the others do
+                await jobs.enqueue(self.store, conn, jobs.contacts_job(locked, company.id))
+            if locked.stage == Stage.COMPANY_RESEARCH:  # during discovery, the discovery's end decides
+                await self._finish_research_if_done(conn, locked)
         return True
 
     async def _finish_research_if_done(self, conn: Conn, run: Run) -> None:
@@ -344,13 +354,17 @@ class Pipeline:
             return
         if not await state.move(self.store, conn, run, state.ADVANCE):
             return
+        queued = 0
         for company in await self.store.run_companies(run.id, run.target_quantity, conn):
             if company.contacts_status == "pending":
-                await jobs.enqueue(self.store, conn, jobs.contacts_job(run, company.id))
+                queued += 1
+                await jobs.enqueue(self.store, conn, jobs.contacts_job(run, company.id), unless_live=True)
+        if not queued:  # every company's contacts were sought while the run researched
+            await self._finish_contacts_if_done(conn, run.model_copy(update={"stage": Stage.CONTACT_DISCOVERY}))
 
     # -- contact_discovery: one company -----------------------------------------------------
     async def find_contacts(self, run_id: UUID, company_id: UUID) -> str:
-        run, company = await self._load(run_id, company_id, Stage.CONTACT_DISCOVERY)
+        run, company = await self._load(run_id, company_id, *CONTACTING)
         if run is None or company is None:
             return "skipped: run is not finding contacts"
         if company.contacts_status == "pending":
@@ -359,7 +373,7 @@ class Pipeline:
             found = search.contacts
             await self._simulate_latency()
             async with self.store.transaction() as conn:
-                locked = await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY)
+                locked = await self._still_in(conn, run_id, *CONTACTING)
                 if locked is None:
                     return "skipped: run moved on"
                 for contact in found:
@@ -381,19 +395,21 @@ class Pipeline:
                     entity_id=str(company_id),
                     conn=conn,
                 )
-                await self._finish_contacts_if_done(conn, locked)
+                if locked.stage == Stage.CONTACT_DISCOVERY:  # earlier, the research's end decides
+                    await self._finish_contacts_if_done(conn, locked)
         return f"contacts for {company.domain}"
 
     async def mark_contacts_failed(self, run_id: UUID, company_id: UUID, error: str) -> None:
         async with self.store.transaction() as conn:
-            locked = await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY)
+            locked = await self._still_in(conn, run_id, *CONTACTING)
             if locked is None:
                 return
             await self.store.set_contacts_status(company_id, "short", conn)
             await self.store.insert_event(
                 run_id, "contacts_failed", {"error": error}, entity_type="company", entity_id=str(company_id), conn=conn
             )
-            await self._finish_contacts_if_done(conn, locked)
+            if locked.stage == Stage.CONTACT_DISCOVERY:
+                await self._finish_contacts_if_done(conn, locked)
 
     async def _finish_contacts_if_done(self, conn: Conn, run: Run) -> None:
         """``run`` is locked by the caller, so finishers of one run never race."""
@@ -499,17 +515,23 @@ class Pipeline:
         if self.simulated_latency:
             await asyncio.sleep(self.simulated_latency)
 
-    async def _load(self, run_id: UUID, company_id: UUID, stage: Stage) -> tuple[Run | None, Company | None]:
+    async def _load(self, run_id: UUID, company_id: UUID, *stages: Stage) -> tuple[Run | None, Company | None]:
         run = await self.store.get_run(run_id)
-        if run is None or (run.stage, run.status) != (stage, Status.ACTIVE):
+        if run is None or run.stage not in stages or run.status != Status.ACTIVE:
             return None, None
         return run, await self.store.get_company(company_id)
 
-    async def _still_in(self, conn: Conn, run_id: UUID, stage: Stage) -> Run | None:
+    async def _still_in(self, conn: Conn, run_id: UUID, *stages: Stage) -> Run | None:
         """Lock the run row (serialising the stage's finishers); the locked run if it is still
-        active in ``stage``, else None."""
+        active in one of ``stages``, else None."""
         run = await self.store.lock_run(run_id, conn)
-        return run if run is not None and (run.stage, run.status) == (stage, Status.ACTIVE) else None
+        return run if run is not None and run.stage in stages and run.status == Status.ACTIVE else None
+
+
+# a company is researched as soon as a discovery batch delivers it, and its contacts are sought as
+# soon as its research is done: the stages say what the run as a whole waits for
+RESEARCHING = (Stage.COMPANY_DISCOVERY, Stage.COMPANY_RESEARCH)
+CONTACTING = (*RESEARCHING, Stage.CONTACT_DISCOVERY)
 
 
 def discovery_options(
