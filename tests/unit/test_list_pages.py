@@ -1,9 +1,24 @@
-"""What discovery decides about list pages before reading further: the next numbered page, and
-which unread directory profiles repeat a company the run already has."""
+"""What discovery decides about list pages before reading further: which of a list's pages to read
+next (every numbered page at once, else the next one), and which unread directory profiles repeat
+a company the run already has."""
 
 from __future__ import annotations
 
-from leadscout.pipeline.web_source import Listing, Sighting, following_page, is_profile_key, repeated_profiles
+import asyncio
+from types import SimpleNamespace
+
+from leadscout.pipeline.web_source import (
+    Listing,
+    Sighting,
+    WebSource,
+    following_page,
+    is_profile_key,
+    listing_key,
+    page_number,
+    repeated_profiles,
+)
+from leadscout.research.extract import extract
+from leadscout.research.fetch import FetchResult
 
 
 def test_the_page_after_a_numbered_list_page() -> None:
@@ -37,3 +52,60 @@ def test_a_profile_of_a_company_already_seen_is_not_read() -> None:
     assert set(repeated) == {again, twice[1], summit}
     assert "acme-pm.com" in repeated[again] and "summitrealty.com" in repeated[summit]
     assert is_profile_key(again.key) and not is_profile_key(direct.key)
+
+
+def test_a_list_page_and_its_numbered_pages_are_one_list() -> None:
+    assert page_number("https://dir.example/tx/austin/?page=3") == ("dir.example/tx/austin?", 3)
+    assert page_number("https://blog.example/managers/page/3/") == ("blog.example/managers?", 3)
+    assert page_number("https://dir.example/tx/austin/") is None
+    for url in ("https://dir.example/tx/austin/", "https://dir.example/tx/austin/?page=4"):
+        assert listing_key(url) == "dir.example/tx/austin?"
+    assert listing_key("https://blog.example/managers/") == page_number("https://blog.example/managers/page/2/")[0]
+    assert listing_key("https://dir.example/tx/dallas/?page=2") != listing_key("https://dir.example/tx/austin/")
+
+
+class _Fetches:
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    async def fetch(self, url: str) -> FetchResult:
+        self.urls.append(url)
+        return FetchResult(url=url, final_url=url, error="not_in_cache")
+
+
+def _source() -> tuple[WebSource, _Fetches]:
+    fetches = _Fetches()
+    return WebSource(store=None, tools=SimpleNamespace(fetcher=fetches)), fetches  # type: ignore[arg-type]
+
+
+async def test_every_numbered_page_a_pager_links_is_read_at_once() -> None:
+    # a WordPress-style pager: a window of numbers, an ellipsis, the last page, Next
+    html = (
+        "<html><body><h1>Property managers</h1><nav class='nav-links'><span aria-current='page'>1</span>"
+        "<a class='page-numbers' href='/managers/page/2/'>2</a> <a href='/managers/page/3/'>3</a> &hellip; "
+        "<a href='/managers/page/9/'>9</a> <a class='next' href='/managers/page/2/'>Next &raquo;</a></nav>"
+        "<a href='https://other.example/page/2/'>2</a></body></html>"
+    )
+    source, fetches = _source()
+    first = extract("https://blog.example/managers/", html)
+    seen = {first.url}
+    ahead: list[asyncio.Task[object]] = []
+    more = source._more_pages(first, seen, ahead)
+    assert more == [f"https://blog.example/managers/page/{n}/" for n in (2, 3, 9)]
+    assert not ahead and seen >= set(more)
+    # page 2 links 4 and 5 as well: only the unread ones are read, up to the cap of the list
+    second = extract(more[0], html.replace("'/managers/page/3/'>3", "'/managers/page/4/'>4").replace("9/'>9", "5/'>5"))
+    assert source._more_pages(second, seen, ahead) == [f"https://blog.example/managers/page/{n}/" for n in (4, 5)]
+    assert fetches.urls == []
+
+
+async def test_a_pager_with_only_next_is_followed_with_the_page_after_fetched_ahead() -> None:
+    html = "<html><body><p>Page 1 of 7</p><a rel='next' href='?page=2'>Next page</a></body></html>"
+    source, fetches = _source()
+    first = extract("https://dir.example/tx/austin/", html)
+    ahead: list[asyncio.Task[object]] = []
+    assert source._more_pages(first, {first.url}, ahead) == ["https://dir.example/tx/austin/?page=2"]
+    await asyncio.gather(*ahead)
+    assert fetches.urls == ["https://dir.example/tx/austin/?page=3"]
+    # the last page of the list links nothing further
+    assert source._more_pages(extract(first.url, "<p>Page 7 of 7</p>"), {first.url}, ahead) == []

@@ -48,6 +48,7 @@ LIST_PAGE_MIN_COMPANIES = 4
 MAX_LIST_PAGES = 6  # pagination followed per list site
 SEARCH_AHEAD_GAP = 8  # a batch wanting this many more companies runs two planned queries at once
 VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
+VERIFY_MIN_WINDOW = 8  # even for the last company of a batch: verifying one at a time makes a batch wait
 SOCIAL = frozenset(
     {
         "facebook.com",
@@ -155,7 +156,7 @@ class WebSource:
         same companies however the fetches interleave; once it is full the rest are cancelled and
         stay pending for the next batch."""
         # about three candidates per company the batch still wants: what is in flight when it fills is wasted
-        gate = asyncio.Semaphore(min(VERIFY_CONCURRENCY, max(4, 3 * batch.gap)))
+        gate = asyncio.Semaphore(min(VERIFY_CONCURRENCY, max(VERIFY_MIN_WINDOW, 3 * batch.gap)))
         if self.verify_limit is not None:
             rows = rows[: max(0, self.verify_limit - batch.verified)]
 
@@ -400,23 +401,17 @@ class WebSource:
         seen_pages = {facts.url}
         pages = [facts]
         ahead: list[asyncio.Task[Any]] = []
-        while pages and len(seen_pages) <= MAX_LIST_PAGES:
+        while pages:
             current = pages.pop(0)
+            more = self._more_pages(current, seen_pages, ahead)  # fetched while this page is read
+            fetching = [asyncio.create_task(self.tools.fetcher.fetch(url)) for url in more]
             profiles = []
             for link in current.links:
                 self._external(link, list_domain, out)
-                if urlsplit(link.url).hostname == urlsplit(current.url).hostname:
-                    if _PROFILE.search(urlsplit(link.url).path):
-                        profiles.append(link)
-                    elif "next" in link.text.lower() and link.url not in seen_pages:
-                        seen_pages.add(link.url)
-                        if (later := following_page(link.url)) and len(seen_pages) < MAX_LIST_PAGES:
-                            # the page after it too, at once (the fetcher shares the request when
-                            # the chain gets there): a numbered pagination need not be read serially
-                            ahead.append(asyncio.create_task(self.tools.fetcher.fetch(later)))
-                        nxt = await self.tools.fetcher.fetch(link.url)
-                        if nxt.ok:
-                            pages.append(extract(nxt.final_url, nxt.text))
+                if urlsplit(link.url).hostname == urlsplit(current.url).hostname and _PROFILE.search(
+                    urlsplit(link.url).path
+                ):
+                    profiles.append(link)
             if len(profiles) >= LIST_PAGE_MIN_COMPANIES and not read_profiles:
                 for link in profiles:  # read when verification reaches them, most promising first
                     out.setdefault(profile_key(link.url), (link.context or link.text, link.url, link.card))
@@ -429,8 +424,38 @@ class WebSource:
                         profile_facts = extract(profile.final_url, profile.text)
                         card = link.card or profile_facts.text[:300]
                         self._profile_sites(profile_facts, link.context, card, list_domain, out)
+            for page in await asyncio.gather(*fetching):
+                if page.ok:
+                    pages.append(extract(page.final_url, page.text))
         await asyncio.gather(*ahead, return_exceptions=True)
         return out
+
+    def _more_pages(self, current: PageFacts, seen: set[str], ahead: list[asyncio.Task[Any]]) -> list[str]:
+        """The list's next pages to read: every numbered page the pagination links at once (``1 2 3
+        … 7``), else the "next" page, with the one after it fetched ahead (the fetcher shares the
+        request when the chain gets there); at most MAX_LIST_PAGES after the first."""
+        room = MAX_LIST_PAGES + 1 - len(seen)
+        host = urlsplit(current.url).hostname
+        same_site = [link for link in current.links if urlsplit(link.url).hostname == host]
+        listing = listing_key(current.url)
+        numbered = sorted(
+            {
+                (found[1], link.url)
+                for link in same_site  # the pager's numbers (a Next link is numbered too, but says nothing of the rest)
+                if link.text.strip().isdigit()
+                and (found := page_number(link.url)) is not None
+                and found[0] == listing
+                and found[1] > 1
+            }
+        )
+        wanted = [url for _, url in numbered if url not in seen][: max(0, room)]
+        if not wanted:
+            nxt = next((link.url for link in same_site if "next" in link.text.lower() and link.url not in seen), None)
+            wanted = [nxt] if nxt is not None and room > 0 else []
+            if wanted and (later := following_page(wanted[0])) and room > 1 and later not in seen:
+                ahead.append(asyncio.create_task(self.tools.fetcher.fetch(later)))
+        seen.update(wanted)
+        return wanted
 
     @classmethod
     def _profile_sites(
@@ -486,12 +511,36 @@ class WebSource:
         return await add(seq=prospects.seq_for(s.seq, text, criteria, profile=s.profile))
 
 
+_PAGE_KEYS = ("page", "p", "pg", "paged")
+
+
+def page_number(url: str) -> tuple[str, int] | None:
+    """(the list a numbered list page belongs to, its number) for ``?page=3`` or ``/page/3/``."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for i, (key, value) in enumerate(query):
+        if key.lower() in _PAGE_KEYS and value.isdigit():
+            return f"{parts.netloc}{parts.path.rstrip('/')}?{urlencode(query[:i] + query[i + 1 :])}", int(value)
+    segments = parts.path.rstrip("/").split("/")
+    if len(segments) > 2 and segments[-2].lower() == "page" and segments[-1].isdigit():
+        return f"{parts.netloc}{'/'.join(segments[:-2])}?{parts.query}", int(segments[-1])
+    return None
+
+
+def listing_key(url: str) -> str:
+    """The list a page belongs to, whichever of its pages ``url`` is (the first has no number)."""
+    if (found := page_number(url)) is not None:
+        return found[0]
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path.rstrip('/')}?{parts.query}"
+
+
 def following_page(url: str) -> str | None:
     """The URL of the page after a numbered list page (``?page=2`` or ``/page/2/``), or None."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     for i, (key, value) in enumerate(query):
-        if key.lower() in ("page", "p", "pg") and value.isdigit():
+        if key.lower() in _PAGE_KEYS and value.isdigit():
             query[i] = (key, str(int(value) + 1))
             return urlunsplit(parts._replace(query=urlencode(query)))
     segments = parts.path.split("/")

@@ -276,13 +276,29 @@ def _listing_page(world: World, listing: Listing, name: str, page: int) -> str:
             f"{c.state}</p>{link}</div>"
         )
     pages = max(1, -(-len(listing.slugs) // PAGE_SIZE))
-    nav = f"<a rel='next' href='?page={page + 1}'>Next page</a>" if page < pages else ""
+    nav = _pagination(DIRECTORY_HOSTS.index(listing.host) if listing.host in DIRECTORY_HOSTS else 0, page, pages)
     title = f"Property management companies in {listing.metro}, {state} - page {page} - {name}"
     return _page(
         title,
         f"<h1>Property Management Companies in {listing.metro}, {state}</h1>"
         f"<p>Compare {len(listing.slugs)} local property managers.</p>{''.join(items)}{nav}",
     )
+
+
+def _pagination(style: int, page: int, pages: int) -> str:
+    """Pagination as directories write it: numbered links with Next (one window of them, with the
+    last page, on a long list), or only "Page 2 of 7" and Next, so a reader must chain."""
+    if pages <= 1:
+        return ""
+    following = f"<a rel='next' href='?page={page + 1}'>Next page</a>" if page < pages else ""
+    if style == 1:
+        return f"<nav class='pager'><span>Page {page} of {pages}</span> {following}</nav>"
+    window = range(1, pages + 1) if style == 0 else sorted({*range(max(1, page - 2), min(pages, page + 2) + 1), pages})
+    numbers = " ".join(
+        f"<span class='current'>{n}</span>" if n == page else f"<a href='?page={n}'>{n}</a>" for n in window
+    )
+    previous = f"<a rel='prev' href='?page={page - 1}'>&laquo; Prev</a> " if page > 1 else ""
+    return f"<nav class='pagination'>{previous}{numbers} {following}</nav>"
 
 
 def blog_page(world: World, path: str) -> tuple[int, str]:
