@@ -156,7 +156,8 @@ class WebSource:
         same companies however the fetches interleave; once it is full the rest are cancelled and
         stay pending for the next batch."""
         # about three candidates per company the batch still wants: what is in flight when it fills is wasted
-        gate = asyncio.Semaphore(min(VERIFY_CONCURRENCY, max(VERIFY_MIN_WINDOW, 3 * batch.gap)))
+        window = max(3 * batch.gap, min(VERIFY_MIN_WINDOW, 3 * batch.want))  # a small batch keeps its 3 per company
+        gate = asyncio.Semaphore(min(VERIFY_CONCURRENCY, window))
         if self.verify_limit is not None:
             rows = rows[: max(0, self.verify_limit - batch.verified)]
 

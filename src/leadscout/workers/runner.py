@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from leadscout.agents.llm import Llm
 
 log = logging.getLogger(__name__)
+ABORT_POLL_SECONDS = 300.0
 
 
 def new_worker_id(worker_type: str) -> str:
@@ -162,6 +163,9 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
                         name=worker_id,
                         concurrency=config.concurrency,
                         fetch_job_polling_interval=settings.job_poll_interval,
+                        # no job is ever aborted, and an abort request comes by NOTIFY anyway: the
+                        # engine's 5 s poll for one was a transaction every 5 s per busy worker
+                        abort_job_polling_interval=ABORT_POLL_SECONDS,
                         install_signal_handlers=False,  # ours (above) also stop the restart loop
                         worker_middleware=[track],
                         update_heartbeat_interval=settings.heartbeat_interval,
