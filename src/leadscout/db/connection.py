@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import weakref
 from pathlib import Path
+from typing import Any
 
 from psycopg import AsyncConnection, OperationalError, pq
 from psycopg_pool import AsyncConnectionPool
@@ -81,3 +82,11 @@ def open_pool(dsn: str, settings: Settings, *, max_size: int = 8) -> AsyncConnec
         open=False,
         name="leadscout",
     )
+
+
+def engine_pool(**kwargs: Any) -> AsyncConnectionPool:
+    """The job engine's pool (procrastinate's ``pool_factory``): procrastinate pings every
+    connection on every checkout, an empty query that is one transaction per engine call; this
+    pool pings only a connection idle long enough to have outlived a restart, like ours."""
+    idle = IdleCheck()
+    return AsyncConnectionPool(**{**kwargs, "check": idle.check, "reset": idle.reset})

@@ -423,12 +423,15 @@ UPDATE pm_pipeline.discovery_candidates
  WHERE run_id = %(run_id)s AND status = 'rejected'
    AND verdicts @> jsonb_build_array(jsonb_build_object('criterion', %(criterion)s::text, 'verdict', 'false'));
 
--- plan_run_query --
--- Add a search query to the end of a run's plan unless it is already planned
+-- plan_run_queries --
+-- Add search queries, in order, to the end of a run's plan, leaving out those already planned
 INSERT INTO pm_pipeline.run_queries (run_id, position, query, page)
-SELECT %(run_id)s, coalesce(max(position) + 1, 0), %(query)s, %(page)s
-  FROM pm_pipeline.run_queries WHERE run_id = %(run_id)s
-HAVING NOT bool_or(query = %(query)s AND page = %(page)s) OR count(*) = 0;
+SELECT %(run_id)s, base.next + row_number() OVER (ORDER BY wanted.ord) - 1, wanted.query, wanted.page
+  FROM unnest(%(queries)s::text[], %(pages)s::int[]) WITH ORDINALITY AS wanted(query, page, ord)
+ CROSS JOIN (SELECT coalesce(max(position) + 1, 0) AS next
+               FROM pm_pipeline.run_queries WHERE run_id = %(run_id)s) AS base
+ WHERE NOT EXISTS (SELECT 1 FROM pm_pipeline.run_queries q
+                    WHERE q.run_id = %(run_id)s AND q.query = wanted.query AND q.page = wanted.page);
 
 -- insert_outbox --
 -- Write a notification once (dedupe_key); returns its id only when it is new

@@ -352,8 +352,12 @@ class Store:
         return int(row["n"]) if row else 0
 
     # -- web discovery ----------------------------------------------------------------
-    async def plan_run_query(self, run_id: UUID, query: str, page: int) -> None:
-        await self._rows("plan_run_query", run_id=run_id, query=query, page=page)
+    async def plan_run_queries(self, run_id: UUID, planned: list[tuple[str, int]]) -> None:
+        """Append (query, page) pairs to the run's plan in one statement, skipping planned ones."""
+        unique = list(dict.fromkeys(planned))
+        await self._rows(
+            "plan_run_queries", run_id=run_id, queries=[q for q, _ in unique], pages=[p for _, p in unique]
+        )
 
     async def next_run_queries(self, run_id: UUID, limit: int = 1) -> list[dict[str, Any]]:
         return await self._rows("next_run_queries", run_id=run_id, limit=limit)

@@ -98,13 +98,16 @@ class Pipeline:
     async def metered(self, run: Run, scope: str, company_id: UUID | None = None) -> AsyncIterator[Meter]:
         """Count what this unit spends against the run's (and company's) caps, and store it
         when the unit ends, however it ends."""
+        # what was spent before matters only to the caps, and only a language model is capped: a
+        # unit without one reads no totals (two queries per job)
+        capped = self.llm is not None
         meter = Meter(
             run.id,
             scope,
             company_id=company_id,
             budget=self.budget_of(run),
-            run_before=await self.store.usage_totals(run.id),
-            company_before=await self.store.usage_totals(run.id, company_id) if company_id else None,
+            run_before=await self.store.usage_totals(run.id) if capped else None,
+            company_before=await self.store.usage_totals(run.id, company_id) if capped and company_id else None,
         )
         try:
             with usage.metering(meter):

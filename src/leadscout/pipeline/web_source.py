@@ -288,9 +288,8 @@ class WebSource:
         transaction, in plan order); False when the plan is used up."""
         planned = await self.store.next_run_queries(run.id, ahead)
         if not planned:  # first call, or the criteria changed: plan the queries not yet planned
-            for query in query_plan(criteria):
-                for page in range(1, PAGES_PER_QUERY + 1):
-                    await self.store.plan_run_query(run.id, query, page)
+            plan = [(query, page) for query in query_plan(criteria) for page in range(1, PAGES_PER_QUERY + 1)]
+            await self.store.plan_run_queries(run.id, plan)
             planned = await self.store.next_run_queries(run.id, ahead)
         if not planned:
             return False

@@ -25,6 +25,7 @@ from procrastinate.jobs import Job, Status
 
 from leadscout.config import Settings
 from leadscout.db import outage
+from leadscout.db.connection import engine_pool
 from leadscout.pipeline import delivery, jobs
 from leadscout.pipeline.stages import Pipeline
 from leadscout.workers.retry import TransientRetry
@@ -88,7 +89,8 @@ class Units:
 
 
 def build_app(settings: Settings, dsn: str, pipeline: Pipeline) -> procrastinate.App:
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=dsn, timeout=settings.db_wait))
+    connector = procrastinate.PsycopgConnector(conninfo=dsn, timeout=settings.db_wait, pool_factory=engine_pool)
+    app = procrastinate.App(connector=connector)
     retry = TransientRetry(base_seconds=settings.retry_base_seconds, max_retries=settings.job_attempts - 1)
     webhook_retry = TransientRetry(
         base_seconds=settings.webhook_retry_base,
