@@ -175,9 +175,9 @@ def test_workers_stop_command_stops_after_the_current_job(dsn: str, world_csv: P
     wait_for(lambda: any(b[3] == "running" for b in batches(dsn, run_id)), what="batch running")
     listing = json.loads(leadscout("workers", "--json", dsn=dsn).stdout)
     row = next(w for w in listing["active"] if w["worker_id"] == "worker-stop")
-    # its current job: the batch, or a company of batch 1 researched while discovery goes on
+    # its current job: the batch, or a company of batch 1 researched (or its contacts) while discovery goes on
     assert row["status"] == "processing"
-    assert row["current_task"].startswith(("Lead discovery batch", "Researching company"))
+    assert row["current_task"].startswith(("Lead discovery batch", "Researching company", "Finding contacts"))
     assert row["pid"] == a.pid
     result = leadscout("workers", "stop", "worker-stop", dsn=dsn)
     assert result.returncode == 0 and "stop requested" in result.stdout

@@ -216,7 +216,7 @@ class Pipeline:
             else:
                 await jobs.enqueue(self.store, conn, jobs.discover_job(locked))
                 for company_id in inserted:  # researched while discovery goes on: the run ends sooner
-                    await jobs.enqueue(self.store, conn, jobs.research_job(locked, company_id))
+                    await self._start_company(conn, locked, company_id)
         return f"batch {batch_no}: {found}/{requested}"
 
     async def _finish_discovery(self, conn: Conn, run: Run) -> None:
@@ -226,9 +226,16 @@ class Pipeline:
         for company in await self.store.run_companies(run.id, run.target_quantity, conn):
             if company.research_status == "pending":  # after a refill only the newcomers
                 queued += 1
-                await jobs.enqueue(self.store, conn, jobs.research_job(run, company.id), unless_live=True)
+                await self._start_company(conn, run, company.id, unless_live=True)
         if not queued:  # all researched while discovery went on
             await self._finish_research_if_done(conn, run.model_copy(update={"stage": Stage.COMPANY_RESEARCH}))
+
+    async def _start_company(self, conn: Conn, run: Run, company_id: UUID, *, unless_live: bool = False) -> None:
+        """Research a delivered company and seek its contacts at once, side by side: neither needs
+        the other's result, and a run's last company otherwise waits for both in turn. (Contacts of
+        a company research drops are wasted, which is rare; the stages still wait for research.)"""
+        await jobs.enqueue(self.store, conn, jobs.research_job(run, company_id), unless_live=unless_live)
+        await jobs.enqueue(self.store, conn, jobs.contacts_job(run, company_id), unless_live=unless_live)
 
     async def _ask_to_spend(self, conn: Conn, run: Run, ready: int, stop: dict[str, Any]) -> None:
         """A preview that has verified its sample, or a batch that hit a spending cap: show what
@@ -336,8 +343,6 @@ class Pipeline:
                     entity_id=str(company.id),
                     conn=conn,
                 )
-            if ok and not drop_reason:  # its contacts are sought at once, whatever the others do
-                await jobs.enqueue(self.store, conn, jobs.contacts_job(locked, company.id))
             if locked.stage == Stage.COMPANY_RESEARCH:  # during discovery, the discovery's end decides
                 await self._finish_research_if_done(conn, locked)
         return True
