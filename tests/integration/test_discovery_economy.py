@@ -11,7 +11,7 @@ import pytest
 from leadscout.criteria import parse_criteria
 from leadscout.db.store import Store
 from leadscout.pipeline.runs import create_run
-from leadscout.pipeline.web_source import WebSource, WebTools, is_profile_key
+from leadscout.pipeline.web_source import Batch, WebSource, WebTools, is_profile_key
 from leadscout.research.fetch import Fetcher, FetchPolicy
 from leadscout.research.http import make_client
 from leadscout.research.search import SearxngProvider
@@ -40,7 +40,9 @@ async def test_directory_profiles_are_read_only_when_verification_reaches_them(
         source = WebSource(store, tools)
         result = await source.find(run, criteria, 4)
         while not any(is_profile_key(r["domain"]) for r in await store.candidate_stats(run.id)):
-            assert await source._search_more(run, criteria), "no directory page was ever listed"
+            searched = await source._search_next(run, criteria, Batch(4))
+            assert searched, "no directory page was ever listed"
+            await source._propose_searched(run, criteria, searched)
     meter = metered.app.latency
     assert meter is not None
     rows = await store.candidate_stats(run.id)

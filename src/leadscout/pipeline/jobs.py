@@ -56,6 +56,7 @@ class JobSpec:
     lock: str
     queueing_lock: str
     lane: str | None = None
+    in_flight: bool = False  # a run's next discovery batch: as urgent as the research it runs beside
 
     @property
     def queue(self) -> str:
@@ -64,13 +65,15 @@ class JobSpec:
 
     @property
     def priority(self) -> int:
-        return PRIORITY_OF[self.task_name]
+        return PRIORITY_OF[self.task_name] + self.in_flight
 
 
-def discover_job(run: Run) -> JobSpec:
+def discover_job(run: Run, *, in_flight: bool = False) -> JobSpec:
+    """A run's discovery batch; ``in_flight``: the batch after one that delivered companies, whose
+    research and contacts are queued beside it (it goes first: it is the run's critical path)."""
     # lock: one batch of a run runs at a time; queueing_lock: at most one waits
     key = f"discover:{run.id}"
-    return JobSpec(DISCOVER, {"run_id": str(run.id)}, lock=key, queueing_lock=key, lane=run.lane)
+    return JobSpec(DISCOVER, {"run_id": str(run.id)}, lock=key, queueing_lock=key, lane=run.lane, in_flight=in_flight)
 
 
 def research_job(run: Run, company_id: UUID) -> JobSpec:

@@ -214,7 +214,7 @@ class Pipeline:
             elif result.exhausted or not inserted:
                 await self._ask_user(conn, locked, after.companies_ready, criteria)
             else:
-                await jobs.enqueue(self.store, conn, jobs.discover_job(locked))
+                await jobs.enqueue(self.store, conn, jobs.discover_job(locked, in_flight=True))
                 for company_id in inserted:  # researched while discovery goes on: the run ends sooner
                     await self._start_company(conn, locked, company_id)
         return f"batch {batch_no}: {found}/{requested}"

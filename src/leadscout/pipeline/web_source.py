@@ -47,6 +47,7 @@ PROPOSED_BASE = 10**15  # proposals from outside the plan (an agent) come after 
 LIST_PAGE_MIN_COMPANIES = 4
 MAX_LIST_PAGES = 6  # pagination followed per list site
 SEARCH_AHEAD_GAP = 8  # a batch wanting this many more companies runs two planned queries at once
+SEARCH_EARLY = 3  # fewer pending candidates than this per company wanted: search the next query meanwhile
 VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
 VERIFY_MIN_WINDOW = 8  # even for the last company of a batch: verifying one at a time makes a batch wait
 SOCIAL = frozenset(
@@ -102,6 +103,10 @@ def normalise_name(name: str) -> str:
     return " ".join(w for w in words if w not in filler)
 
 
+# the queries searched for a batch and what each showed: (results, candidates), or None if it failed
+Searched = list[tuple[dict[str, Any], "tuple[int, list[Sighting]] | None"]]
+
+
 @dataclass
 class Batch:
     """What one discovery batch has accepted so far, and the (name, city) pairs already taken."""
@@ -127,18 +132,29 @@ class WebSource:
 
     async def find(self, run: Run, criteria: Criteria, want: int) -> SourceResult:
         batch = await self.open_batch(run, want)
-        while batch.gap:
-            if self.verify_limit is not None and batch.verified >= self.verify_limit:
-                return SourceResult(batch.accepted, exhausted=False)
-            pending = await self.store.pending_candidates(run.id, limit=4 * VERIFY_CONCURRENCY)
-            if not pending:
-                # a batch that still wants many companies searches two queries at once: it will read
-                # their candidates anyway, and waiting on one search, then its pages, is most of a batch
-                if not await self._search_more(run, criteria, ahead=2 if batch.gap >= SEARCH_AHEAD_GAP else 1):
-                    return SourceResult(batch.accepted, exhausted=True)
-                continue
-            await self._verify_stream(run, criteria, pending, batch)
-        return SourceResult(batch.accepted[: batch.want], exhausted=False)
+        searching: asyncio.Task[Searched | None] | None = None
+        try:
+            while batch.gap:
+                if self.verify_limit is not None and batch.verified >= self.verify_limit:
+                    return SourceResult(batch.accepted, exhausted=False)
+                pending = await self.store.pending_candidates(run.id, limit=4 * VERIFY_CONCURRENCY)
+                if not pending:
+                    searched = await (searching or self._search_next(run, criteria, batch))
+                    searching = None
+                    if searched is None:
+                        return SourceResult(batch.accepted, exhausted=True)
+                    await self._propose_searched(run, criteria, searched)
+                    continue
+                if searching is None and self.verify_limit is None and len(pending) < SEARCH_EARLY * batch.gap:
+                    # few candidates left for what the batch wants: the next search and its list
+                    # pages are read meanwhile; proposed only once these are settled, as before
+                    searching = asyncio.create_task(self._search_next(run, criteria, batch))
+                await self._verify_stream(run, criteria, pending, batch)
+            return SourceResult(batch.accepted[: batch.want], exhausted=False)
+        finally:
+            if searching is not None:  # the batch is full: the pages it read stay in the cache
+                searching.cancel()
+                await asyncio.gather(searching, return_exceptions=True)
 
     async def open_batch(self, run: Run, want: int) -> Batch:
         """A batch that starts with the verified companies a crashed batch left undelivered."""
@@ -283,21 +299,26 @@ class WebSource:
         return {**row, "domain": domain, "name": name, "website": website}
 
     # -- searching ------------------------------------------------------------------------------
-    async def _search_more(self, run: Run, criteria: Criteria, ahead: int = 1) -> bool:
-        """Run the next ``ahead`` planned queries at once (each proposes its candidates in its own
-        transaction, in plan order); False when the plan is used up."""
+    async def _search_next(self, run: Run, criteria: Criteria, batch: Batch) -> Searched | None:
+        """Run the next planned queries (two at once for a batch that still wants many companies:
+        it will read their candidates anyway, and waiting on one search, then its pages, is most
+        of a batch) and read what they show, without proposing it; None when the plan is used up."""
+        ahead = 2 if batch.gap >= SEARCH_AHEAD_GAP else 1
         planned = await self.store.next_run_queries(run.id, ahead)
         if not planned:  # first call, or the criteria changed: plan the queries not yet planned
             plan = [(query, page) for query in query_plan(criteria) for page in range(1, PAGES_PER_QUERY + 1)]
             await self.store.plan_run_queries(run.id, plan)
             planned = await self.store.next_run_queries(run.id, ahead)
         if not planned:
-            return False
-        searched = await asyncio.gather(*(self._search_one(run, criteria, q) for q in planned))
-        for row, outcome in zip(planned, searched, strict=True):
+            return None
+        outcomes = await asyncio.gather(*(self._search_one(run, criteria, q) for q in planned))
+        return list(zip(planned, outcomes, strict=True))
+
+    async def _propose_searched(self, run: Run, criteria: Criteria, searched: Searched) -> None:
+        """Propose what the searched queries showed, each query in its own transaction, in plan order."""
+        for row, outcome in searched:
             if outcome is not None:
                 await self._propose_all(run, criteria, row, *outcome)
-        return True
 
     async def _search_one(
         self, run: Run, criteria: Criteria, planned: dict[str, Any]
