@@ -81,6 +81,21 @@ def test_mistakes_are_clear_problems(client: httpx.Client) -> None:
     assert "greater than or equal to 1" in problem(client.post("/api/v1/runs", json={"quantity": 0}), 422)["detail"]
     assert "unknown PMS" in problem(client.post("/api/v1/runs", json={"quantity": 3, "pms": ["nope"]}), 422)["detail"]
     assert problem(client.post("/api/v1/runs", json={"quantity": 3, "colour": "red"}), 422)["errors"]
+    # text the database cannot store is the sender's mistake, not a 500
+    nul = b'{"quantity": 3, "request": "PMs in Austin\\u0000"}'
+    assert (
+        "NUL"
+        in problem(client.post("/api/v1/runs", content=nul, headers={"content-type": "application/json"}), 422)[
+            "detail"
+        ]
+    )
+    lone = b'{"quantity": 3, "cities": ["Aus\\udec3tin"]}'
+    assert (
+        "surrogate"
+        in problem(client.post("/api/v1/runs", content=lone, headers={"content-type": "application/json"}), 422)[
+            "detail"
+        ]
+    )
     assert problem(client.post("/api/v1/runs", content=b"{not json", headers={"content-type": "application/json"}), 422)
     missing = "/api/v1/runs/00000000-0000-0000-0000-000000000000"
     assert "no run" in problem(client.get(missing), 404)["detail"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, ValidationError, model_validator
 
 from leadscout.criteria import problems
 from leadscout.db.store import Store
@@ -52,6 +52,20 @@ class Launch(BaseModel):
     webhook_secret: SecretStr | None = Field(
         default=None, description="whsec_... signing secret (Standard Webhooks); omitted: one is made"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, values: Any) -> Any:
+        """Text PostgreSQL can store: no NUL character and no lone UTF-16 surrogate (a JSON body
+        may carry both; the database would refuse the run with an internal error)."""
+        for text in _strings(values):
+            if "\x00" in text:
+                raise ValueError("text may not contain a NUL character (\\u0000)")
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("text may not contain a lone UTF-16 surrogate (\\ud800-\\udfff)") from None
+        return values
 
     @classmethod
     def parse(cls, **values: Any) -> Launch:
@@ -166,3 +180,14 @@ async def _sources(store: Store, source: str, sandbox: bool, notices: list[str])
 
 def _search_provider() -> None:
     provider_from_env(httpx.AsyncClient())  # only checks the configuration: the client is never used
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a JSON-like value, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
