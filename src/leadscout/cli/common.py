@@ -29,6 +29,9 @@ SeedOption = Annotated[int, typer.Option("--seed", help="Sandbox world seed.")]
 StyleOption = Annotated[
     str, typer.Option("--style", help="Sandbox style: classic | wild (sites built like real ones).")
 ]
+WorldDayOption = Annotated[
+    int, typer.Option("--world-day", help="Sandbox world N days on (0: the seed's world; see sandbox truth --day).")
+]
 SandboxWorkers = Annotated[
     int, typer.Option("--workers", min=0, max=64, help="In-process worker concurrency (0: none)")
 ]
@@ -100,6 +103,12 @@ def language_model(settings: Settings) -> Any:
     return language_model(settings)
 
 
+def world_day(day: int, flag: str = "--world-day") -> int:
+    if day < 0:
+        raise UserError(f"{flag} {day}: a world day is 0 (the seed's world) or later")
+    return day
+
+
 def sandbox_style(style: str) -> str:
     from leadscout.sandbox.world import STYLES
 
@@ -116,6 +125,8 @@ def sandbox_for(options: dict[str, Any], wanted: bool = True) -> Iterator[None]:
         return
     from leadscout.sandbox.server import SandboxServer
 
-    with SandboxServer(seed=options["sandbox"]["seed"], style=options["sandbox"].get("style", "classic")) as server:
+    sandbox = options["sandbox"]
+    day = sandbox.get("day", 0)
+    with SandboxServer(seed=sandbox["seed"], style=sandbox.get("style", "classic"), day=day) as server:
         os.environ.update(server.env())  # the in-process workers fetch through the sandbox proxy
         yield

@@ -17,6 +17,7 @@ from leadscout.cli.common import (
     SeedOption,
     StyleOption,
     T,
+    WorldDayOption,
     app,
     cli_settings,
     err,
@@ -28,6 +29,7 @@ from leadscout.cli.common import (
     sandbox_for,
     sandbox_style,
     split_commas,
+    world_day,
 )
 from leadscout.config import Settings, load_settings
 from leadscout.db import outage
@@ -65,6 +67,7 @@ def run_cmd(
     ] = False,
     seed: SeedOption = 7,
     style: StyleOption = "classic",
+    day: WorldDayOption = 0,
     source: Annotated[
         str,
         typer.Option("--source", help="auto | directory | web | all (all: the directory first, then the web)"),
@@ -122,8 +125,9 @@ def run_cmd(
     settings = cli_settings(batch_size=batch_size)
     ask = not (yes or json_out or no_wait) and sys.stdin.isatty()
     request_ = RunRequest(
-        launch, seed if sandbox else None, no_wait, json_out, concurrency, out_dir, ask, sandbox_style(style)
-    )
+        launch, seed if sandbox else None, no_wait, json_out, concurrency, out_dir, ask, sandbox_style(style),
+        world_day(day),
+    )  # fmt: skip
     summary = run_async(lambda: _run_and_follow(settings, request_))
     if json_out:
         print_json(summary.model_dump(mode="json"))
@@ -155,6 +159,7 @@ class RunRequest:
     out_dir: Path
     ask: bool  # confirm an LLM-parsed request at the terminal
     sandbox_style: str = "classic"
+    sandbox_day: int = 0
 
 
 async def _run_and_follow(settings: Settings, req: RunRequest) -> RunSummary:
@@ -165,6 +170,7 @@ async def _run_and_follow(settings: Settings, req: RunRequest) -> RunSummary:
             llm=language_model(settings),
             sandbox_seed=req.sandbox_seed,
             sandbox_style=req.sandbox_style,
+            sandbox_day=req.sandbox_day,
         )
         _confirm(prepared, ask=req.ask)
         with sandbox_for(prepared.options, not req.no_wait):

@@ -12,6 +12,7 @@ from leadscout.cli.common import (
     app,
     out,
     sandbox_style,
+    world_day,
 )
 
 sandbox_app = typer.Typer(help="The generated sandbox world.", no_args_is_help=True)
@@ -23,14 +24,16 @@ def sandbox_serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 = any free port).")] = 8899,
     seed: Annotated[int, typer.Option(help="World seed.")] = 7,
     style: Annotated[str, typer.Option(help="classic | wild (sites built like real ones).")] = "classic",
+    day: Annotated[int, typer.Option("--world-day", help="The world N days on (0: the seed's world).")] = 0,
 ) -> None:
     """Serve the sandbox web: search API and forward proxy on 127.0.0.1 until Ctrl-C."""
     import time
 
     from leadscout.sandbox.server import SandboxServer
 
-    with SandboxServer(seed=seed, style=sandbox_style(style), port=port) as server:
-        out.print(f"sandbox world (seed {seed}, {style}, {len(server.world.companies)} companies) on {server.url}")
+    with SandboxServer(seed=seed, style=sandbox_style(style), day=world_day(day), port=port) as server:
+        size = len(server.world.companies)
+        out.print(f"sandbox world (seed {seed}, {style}, day {day}, {size} companies) on {server.url}")
         out.print("point workers at it with:")
         for key, value in server.env().items():
             if key.isupper():
@@ -50,14 +53,16 @@ def sandbox_truth(
     style: Annotated[str, typer.Option(help="classic | wild: the wild truth also says what each site proves.")] = (
         "classic"
     ),
+    day: Annotated[int, typer.Option("--day", help="The world N days on; its changes since day 0 are listed.")] = 0,
 ) -> None:
-    """Export the ground truth of every entity of a sandbox world as JSON."""
+    """Export the ground truth of every entity of a sandbox world as JSON (on day N: with what changed)."""
     from leadscout.sandbox.world import build, truth
 
-    data = truth(build(seed, style=sandbox_style(style)))
+    data = truth(build(seed, style=sandbox_style(style), day=world_day(day, "--day")))
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(json.dumps(data, indent=1))
-    out.print(f"{len(data['companies'])} companies written to {out_file}")  # type: ignore[arg-type]
+    changed = f", {len(data['changes'])} changes since day 0" if day else ""  # type: ignore[arg-type]
+    out.print(f"{len(data['companies'])} companies (day {day}{changed}) written to {out_file}")  # type: ignore[arg-type]
 
 
 @sandbox_app.command("directory")

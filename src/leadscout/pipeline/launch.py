@@ -104,7 +104,13 @@ class Prepared(BaseModel):
 
 
 async def prepare(
-    store: Store, launch: Launch, *, llm: Llm | None, sandbox_seed: int | None = None, sandbox_style: str = "classic"
+    store: Store,
+    launch: Launch,
+    *,
+    llm: Llm | None,
+    sandbox_seed: int | None = None,
+    sandbox_style: str = "classic",
+    sandbox_day: int = 0,
 ) -> Prepared:
     """The criteria as understood and the run's options; raises before anything is created when
     the request is invalid or the run could not be worked (no search provider, no LLM)."""
@@ -125,7 +131,8 @@ async def prepare(
     if any(v is not None for v in caps.values()):
         options["budget"] = {k: v for k, v in caps.items() if v is not None}
     if sandbox_seed is not None:
-        options["sandbox"] = {"seed": sandbox_seed, "style": sandbox_style}
+        day = {"day": sandbox_day} if sandbox_day else {}  # day 0: the options a run always had
+        options["sandbox"] = {"seed": sandbox_seed, "style": sandbox_style} | day
     return Prepared(understood=understood, options=options, notices=notices, webhook=_webhook(launch))
 
 

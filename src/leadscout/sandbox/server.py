@@ -221,12 +221,13 @@ class SandboxServer:
         *,
         seed: int = 7,
         style: str = "classic",
+        day: int = 0,
         port: int = 0,
         timeout_seconds: float = 20.0,
         faults: FaultProfile | None = None,
         latency: LatencyProfile | None = None,
     ) -> None:
-        self.world = world or build(seed, style=style)
+        self.world = world or build(seed, style=style, day=day)
         self.app = SandboxApp(self.world, timeout_seconds=timeout_seconds, faults=faults, latency=latency)
         self.server = ThreadedServer(
             self.app,

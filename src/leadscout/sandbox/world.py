@@ -12,6 +12,7 @@ import random
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from leadscout.sandbox.catalogue import Look, make_look
 
@@ -292,6 +293,8 @@ class World:
     companies: list[WorldCompany]
     directories: list[Listing]
     style: str = "classic"
+    day: int = 0  # how many days on from the seed's world (sandbox.timeline)
+    changes: list[Any] = field(default_factory=list)  # timeline.Change, day by day
 
     @cached_property
     def by_domain(self) -> dict[str, WorldCompany]:
@@ -306,7 +309,8 @@ def _slugify(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-def _company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
+def company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
+    """A new company of ``metro`` whose slug is not in ``used`` (added to it)."""
     state, zip3, suburbs = METROS[metro]
     kind = rng.choices(list(KINDS), list(KINDS.values()))[0]
     while True:
@@ -374,9 +378,14 @@ def _company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
 STYLES = ("classic", "wild")
 
 
-def build(seed: int = 7, per_metro: tuple[int, int] = (40, 120), style: str = "classic") -> World:
+def build(seed: int = 7, per_metro: tuple[int, int] = (40, 120), style: str = "classic", day: int = 0) -> World:
     """The world of ``seed``; ``style`` wild renders the same companies the way real sites do
-    (templates, phrasings, placements from :mod:`leadscout.sandbox.catalogue`)."""
+    (templates, phrasings, placements from :mod:`leadscout.sandbox.catalogue`); ``day`` N is that
+    world N days on (:mod:`leadscout.sandbox.timeline`: day 0 is the seed's world, unchanged)."""
+    if day:
+        from leadscout.sandbox.timeline import advance
+
+        return advance(build(seed, per_metro, style), day)
     if style not in STYLES:
         raise ValueError(f"unknown sandbox style {style!r}; use {' or '.join(STYLES)}")
     rng = random.Random(seed)
@@ -385,7 +394,7 @@ def build(seed: int = 7, per_metro: tuple[int, int] = (40, 120), style: str = "c
     directories: list[Listing] = []
     for metro in METROS:
         size = SHOWCASE[metro][0] if metro in SHOWCASE else rng.randint(*per_metro)
-        local = [_company(rng, metro, used) for _ in range(size)]
+        local = [company(rng, metro, used) for _ in range(size)]
         companies.extend(local)
         for host in DIRECTORY_HOSTS:  # overlapping listings: each lists about 60 % of the metro
             listed = [c.slug for c in local if c.health != "dead" and rng.random() < 0.6]
@@ -433,6 +442,8 @@ def truth(world: World) -> dict[str, object]:
     return {
         "seed": world.seed,
         "style": world.style,
+        "day": world.day,
+        "changes": [asdict(change) for change in world.changes],
         "companies": [asdict(c) | {"website": c.website} for c in world.companies],
         "directories": [asdict(d) for d in world.directories],
     }
