@@ -82,10 +82,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEADSCOUT_SIMULATED_LATENCY"),
         description="Seconds of tool latency added to every unit of work (drills and benchmarks only).",
     )
-    fetch_cache: Literal["off", "use", "record", "replay"] = Field(
+    fetch_cache: Literal["off", "use", "record", "replay", "revalidate"] = Field(
         default="use",
         validation_alias=AliasChoices("LEADSCOUT_FETCH_CACHE"),
-        description="page cache in PostgreSQL: off | use | record | replay",
+        description="page cache in PostgreSQL: off | use | record | replay | revalidate (a stored page is "
+        "asked 'changed since?' with the validators its server sent)",
     )
     fetch_cache_max_age: float = Field(
         default=86_400.0,

@@ -377,13 +377,14 @@ ON CONFLICT (content_hash) DO NOTHING;
 
 -- cache_put --
 -- Record a fetch
-INSERT INTO pm_pipeline.page_cache (url, final_url, status, content_type, error, truncated, content_hash, fetched_at)
+INSERT INTO pm_pipeline.page_cache
+       (url, final_url, status, content_type, error, truncated, content_hash, fetched_at, etag, last_modified)
 VALUES (%(url)s, %(final_url)s, %(status)s, %(content_type)s, %(error)s, %(truncated)s, %(content_hash)s,
-        %(fetched_at)s)
+        %(fetched_at)s, %(etag)s, %(last_modified)s)
 ON CONFLICT (url) DO UPDATE
    SET final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
        error = excluded.error, truncated = excluded.truncated, content_hash = excluded.content_hash,
-       fetched_at = excluded.fetched_at;
+       fetched_at = excluded.fetched_at, etag = excluded.etag, last_modified = excluded.last_modified;
 
 -- settle_company_research --
 -- A company's research outcome: its fit score, whether it stays in the run, and the PMS and unit

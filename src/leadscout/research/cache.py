@@ -6,6 +6,9 @@
                                    research and contacts read the pages discovery fetched
     LEADSCOUT_FETCH_CACHE=record   always fetch, and record
     LEADSCOUT_FETCH_CACHE=replay   only read: a page not recorded is an error, nothing goes out
+    LEADSCOUT_FETCH_CACHE=revalidate  a recorded page of any age is asked "changed since?" with the
+                                   validators its server sent (If-None-Match / If-Modified-Since):
+                                   a 304 costs a request but no body, and the stored page is used
 Bodies are stored once per SHA-256 of their bytes (``page_bodies``); ``page_cache`` maps URLs
 to them with the status, final URL and fetch time."""
 
@@ -22,7 +25,7 @@ from leadscout.db import outage
 from leadscout.db.store import Store
 from leadscout.research.fetch import FetchResult
 
-MODES = ("off", "use", "record", "replay")
+MODES = ("off", "use", "record", "replay", "revalidate")
 log = logging.getLogger(__name__)
 HOST_ROWS = 60  # a site's cached pages read in one query; a host with more is read a page at a time
 HOST_TTL = 5.0  # seconds a host's cached pages are trusted (another process may be reading it too)
@@ -67,7 +70,10 @@ class PgPageCache:
         if "\x00" in result.text:
             return
         values = result.model_dump(
-            include={"url", "final_url", "status", "content_type", "error", "truncated", "content_hash", "fetched_at"}
+            include={
+                *("url", "final_url", "status", "content_type", "error", "truncated", "content_hash"),
+                *("fetched_at", "etag", "last_modified"),
+            }
         )
         self._waiting.append((values, result.text if result.content_hash else None))
         if len(self._waiting) >= WRITE_BATCH:
@@ -101,4 +107,6 @@ def _result(url: str, row: dict[str, Any]) -> FetchResult:
         truncated=row["truncated"],
         fetched_at=row["fetched_at"],
         content_hash=row["content_hash"],
+        etag=row.get("etag"),
+        last_modified=row.get("last_modified"),
     )

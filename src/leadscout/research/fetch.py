@@ -46,6 +46,7 @@ class FetchPolicy(BaseModel):
     per_host_concurrency: int = 2
     politeness_delay: float = 0.25
     attempts: int = 3
+    revalidate: bool = False  # a cached page is asked "changed since?" (If-None-Match / If-Modified-Since), not trusted
     timeout_attempts: int = 1  # a site silent for `timeout` is rarely quicker at once; a later job may ask again
     max_retry_after: float = 10.0
     allow_hosts: frozenset[str] = Field(default_factory=frozenset)
@@ -64,6 +65,9 @@ class FetchResult(BaseModel):
     fetched_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     content_hash: str | None = None
     from_cache: bool = False
+    etag: str | None = None  # the server's validators, for a later conditional read
+    last_modified: str | None = None
+    revalidated: bool = False  # read from the cache after the server said it had not changed (304)
 
     @property
     def transient(self) -> bool:
@@ -144,17 +148,22 @@ class Fetcher:
         self._memo[url] = done.result()
 
     async def _fetch_uncached(self, url: str) -> FetchResult:
-        if self.cache is not None and (cached := await self.cache.get(url)) is not None:
+        cached = await self.cache.get(url) if self.cache is not None else None
+        if cached is not None and not (self.policy.revalidate and not self.replay_only):
             self.stats["cache_hits"] += 1
             return cached.model_copy(update={"from_cache": True})
         if self.replay_only:
             return FetchResult(url=url, final_url=url, error="not_in_cache")
-        result = await self._fetch_live(url)
+        result = await self._fetch_live(url, _conditions(cached))
+        if cached is not None and result.status == 304:  # unchanged: the stored page, now confirmed
+            self.stats["not_modified"] += 1
+            confirmed = {"from_cache": True, "revalidated": True, "fetched_at": result.fetched_at}
+            result = cached.model_copy(update=confirmed)
         if self.cache is not None and not result.transient and result.error != "ssrf_blocked":
             await self.cache.put(result)
         return result
 
-    async def _fetch_live(self, url: str) -> FetchResult:
+    async def _fetch_live(self, url: str, conditions: dict[str, str] | None = None) -> FetchResult:
         self.stats["fetches"] += 1
         usage.record_fetch()
         seen: list[str] = []
@@ -166,7 +175,7 @@ class Fetcher:
                 return FetchResult(url=url, final_url=current, error=blocked, attempts=attempts)
             if not await self._robots_allow(current, pin):
                 return FetchResult(url=url, final_url=current, error="robots_disallowed", attempts=attempts)
-            result, tries = await self._get_with_retries(url, current, pin)
+            result, tries = await self._get_with_retries(url, current, pin, conditions if current == url else None)
             attempts += tries
             result.attempts = attempts
             location = result.error == "redirect" and result.final_url
@@ -180,11 +189,13 @@ class Fetcher:
             current = location
         return FetchResult(url=url, final_url=current, error="too_many_redirects", attempts=attempts)
 
-    async def _get_with_retries(self, url: str, current: str, pin: str | None) -> tuple[FetchResult, int]:
+    async def _get_with_retries(
+        self, url: str, current: str, pin: str | None, conditions: dict[str, str] | None = None
+    ) -> tuple[FetchResult, int]:
         last = FetchResult(url=url, final_url=current, error="not_fetched")
         for attempt in range(1, self.policy.attempts + 1):
             try:
-                return await self._get_once(url, current, pin), attempt
+                return await self._get_once(url, current, pin, conditions), attempt
             except _Transient as exc:
                 limit = self.policy.timeout_attempts if exc.error == "timeout" else self.policy.attempts
                 self.stats["retries"] += attempt < limit
@@ -196,11 +207,15 @@ class Fetcher:
                     await asyncio.sleep(min(backoff, self.policy.max_retry_after))
         return last, self.policy.attempts
 
-    async def _get_once(self, url: str, current: str, pin: str | None) -> FetchResult:
+    async def _get_once(
+        self, url: str, current: str, pin: str | None, conditions: dict[str, str] | None = None
+    ) -> FetchResult:
         host = urlsplit(current).hostname or ""
         async with self._host_locks[host]:
             await self._be_polite(host)
             target, options = _pinned(current, pin)
+            if conditions:
+                options = {**options, "headers": {**options.get("headers", {}), **conditions}}
             try:
                 async with self.client.stream("GET", target, **options) as response:
                     return await self._read(url, current, response)
@@ -211,6 +226,8 @@ class Fetcher:
 
     async def _read(self, url: str, current: str, response: httpx.Response) -> FetchResult:
         status = response.status_code
+        if status == 304:
+            return FetchResult(url=url, final_url=current, status=status, error="not_modified")
         if status in RETRY_STATUSES:
             retry_after = _retry_after(response.headers.get("retry-after"))
             raise _Transient(f"http_{status}", retry_after)
@@ -250,6 +267,8 @@ class Fetcher:
             ok=True,
             truncated=truncated,
             content_hash=hashlib.sha256(body).hexdigest(),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
         )
 
     async def _be_polite(self, host: str) -> None:
@@ -347,3 +366,13 @@ def is_private_address(address: str) -> bool:
     """Private, loopback, link-local, reserved, multicast or unspecified: never a target of ours."""
     ip = ipaddress.ip_address(address.split("%")[0])
     return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
+
+
+def _conditions(cached: FetchResult | None) -> dict[str, str] | None:
+    """The conditional-request headers for re-reading a stored page (None: nothing to ask with)."""
+    if cached is None or not cached.ok:
+        return None
+    conditions = {"if-none-match": cached.etag} if cached.etag else {}
+    if cached.last_modified:
+        conditions["if-modified-since"] = cached.last_modified
+    return conditions or None

@@ -13,6 +13,8 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,7 +23,16 @@ from leadscout.sandbox.faults import FaultProfile, Injector, LatencyMeter, Laten
 from leadscout.sandbox.hubspot import HubSpotDouble
 from leadscout.sandbox.mail import MailServers
 from leadscout.sandbox.search import SearchIndex
-from leadscout.sandbox.world import BLOG_HOST, DIRECTORY_HOSTS, FORUM_HOST, World, build, truth
+from leadscout.sandbox.world import (
+    BLOG_HOST,
+    DIRECTORY_HOSTS,
+    FORUM_HOST,
+    WORLD_EPOCH,
+    World,
+    WorldCompany,
+    build,
+    truth,
+)
 from leadscout.serving import ThreadedServer
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -94,7 +105,7 @@ class SandboxApp:
         elif host == FORUM_HOST:
             await _html(send, *pages.forum_page(self.world, path))
         else:
-            await self._company(send, host, path)
+            await self._company(send, host, path, headers)
 
     def _logged(self, send: Send, key: str) -> Send:
         injector = self.injector
@@ -155,7 +166,7 @@ class SandboxApp:
         else:
             await _respond(send, 404, "text/plain", b"not found")
 
-    async def _company(self, send: Send, host: str, path: str) -> None:
+    async def _company(self, send: Send, host: str, path: str, headers: dict[str, str] | None = None) -> None:
         c = self.world.by_domain.get(host.removeprefix("www."))
         if c is None or c.health == "dead":
             # what a real proxy answers when the name does not resolve
@@ -196,7 +207,32 @@ class SandboxApp:
             body = legacy.encode("cp1252", "replace")
             await _respond(send, status, "text/html", body, extra)
             return
+        if status == 200:
+            validators = _validators(c, html)
+            if validators and _not_modified(validators, headers or {}):
+                await _respond(send, 304, "text/html; charset=utf-8", b"", validators)
+                return
+            extra = {**(extra or {}), **validators}
         await _html(send, status, html, extra)
+
+
+def _validators(c: WorldCompany, html: str) -> dict[str, str]:
+    """What a site's server says about a page's version, as real servers vary: an ETag and a
+    Last-Modified (the day its company last changed), only one of them, or neither (a fetcher must
+    then compare what it read with the page it stored)."""
+    kind = int(hashlib.sha256(c.domain.encode()).hexdigest(), 16) % 4
+    etag = f'"{hashlib.sha256(html.encode()).hexdigest()[:20]}"'
+    changed = WORLD_EPOCH + timedelta(days=c.changed_on if c.changed_on is not None else 0)
+    modified = format_datetime(changed, usegmt=True)
+    return [{"etag": etag, "last-modified": modified}, {"etag": etag}, {"last-modified": modified}, {}][kind]
+
+
+def _not_modified(validators: dict[str, str], request: dict[str, str]) -> bool:
+    """RFC 9110: If-None-Match wins over If-Modified-Since."""
+    if "if-none-match" in request:
+        return "etag" in validators and validators["etag"] in [t.strip() for t in request["if-none-match"].split(",")]
+    since = request.get("if-modified-since")
+    return since is not None and "last-modified" in validators and since == validators["last-modified"]
 
 
 async def _html(send: Send, status: int, html: str, extra: dict[str, str] | None = None) -> None:

@@ -71,7 +71,7 @@ def _one_day(world: World, day: int) -> None:
             if roll < rate:
                 updated, change = _apply(rng, c, kind, day)
                 if change is not None:
-                    world.companies[i] = updated
+                    world.companies[i] = replace(updated, changed_on=day)
                     changes.append(change)
                 break
             roll -= rate
@@ -141,6 +141,7 @@ def _open(rng: random.Random, world: World, metro: str, day: int) -> Change:
     new = replace(
         new,
         health="ok",  # a new firm's site works
+        changed_on=day,
         email_publishing=rng.choices(list(EMAIL_PUBLISHING), list(EMAIL_PUBLISHING.values()))[0],
         mail_server=rng.choices(list(MAIL_SERVERS), list(MAIL_SERVERS.values()))[0],
         look=make_look(random.Random(f"{world.seed}:look:{new.slug}"), new.units, bool(new.pms))

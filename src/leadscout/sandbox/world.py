@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import random
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -210,6 +211,9 @@ _TITLES = [
 _STREETS = ["Main St", "Oak Ave", "Congress Ave", "Elm St", "Park Blvd", "Commerce Dr", "Lakeview Rd", "Mill St"]
 
 
+WORLD_EPOCH = datetime(2026, 11, 2, tzinfo=UTC)  # day 0, as servers date their pages (Last-Modified)
+
+
 @dataclass
 class Person:
     full_name: str
@@ -256,6 +260,7 @@ class WorldCompany:
     # the mail server's behaviour: strict (rejects unknown users) | catch_all | tempfail | no_mx
     mail_server: str = "strict"
     look: Look | None = None  # the wild style's way of building this site (None: the classic templates)
+    changed_on: int | None = None  # the world day it last changed (None: as on day 0)
 
     def provable_units(self) -> tuple[int | None, int | None]:
         """(at least, at most) what the site's own words prove about its portfolio."""

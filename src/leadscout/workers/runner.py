@@ -227,13 +227,17 @@ def web_tools(settings: Settings, store: Store, client: httpx.AsyncClient) -> We
         provider = provider_from_env(client)
     except ConfigError:
         return None
-    max_age = None if settings.fetch_cache == "replay" else settings.fetch_cache_max_age
+    max_age = None if settings.fetch_cache in ("replay", "revalidate") else settings.fetch_cache_max_age
     cache = (
         None
         if settings.fetch_cache == "off"
         else PgPageCache(store, read=settings.fetch_cache != "record", max_age=max_age)
     )
-    policy = FetchPolicy(timeout=settings.fetch_timeout, politeness_delay=settings.politeness_delay)
+    policy = FetchPolicy(
+        timeout=settings.fetch_timeout,
+        politeness_delay=settings.politeness_delay,
+        revalidate=settings.fetch_cache == "revalidate",
+    )
     return WebTools(provider, Fetcher(client, policy, cache=cache, replay_only=settings.fetch_cache == "replay"))
 
 
