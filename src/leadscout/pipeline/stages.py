@@ -231,11 +231,10 @@ class Pipeline:
             await self._finish_research_if_done(conn, run.model_copy(update={"stage": Stage.COMPANY_RESEARCH}))
 
     async def _start_company(self, conn: Conn, run: Run, company_id: UUID, *, unless_live: bool = False) -> None:
-        """Research a delivered company and seek its contacts at once, side by side: neither needs
-        the other's result, and a run's last company otherwise waits for both in turn. (Contacts of
-        a company research drops are wasted, which is rare; the stages still wait for research.)"""
+        """Research a delivered company; its contacts are sought when its research is done. (Side by
+        side, both jobs held a slot while waiting on the same pages: 15 % fewer companies a minute
+        with one worker, for a second or so off a run's end.)"""
         await jobs.enqueue(self.store, conn, jobs.research_job(run, company_id), unless_live=unless_live)
-        await jobs.enqueue(self.store, conn, jobs.contacts_job(run, company_id), unless_live=unless_live)
 
     async def _ask_to_spend(self, conn: Conn, run: Run, ready: int, stop: dict[str, Any]) -> None:
         """A preview that has verified its sample, or a batch that hit a spending cap: show what
@@ -343,6 +342,8 @@ class Pipeline:
                     entity_id=str(company.id),
                     conn=conn,
                 )
+            if ok and not drop_reason:  # its contacts are sought at once, whatever the others do
+                await jobs.enqueue(self.store, conn, jobs.contacts_job(locked, company.id))
             if locked.stage == Stage.COMPANY_RESEARCH:  # during discovery, the discovery's end decides
                 await self._finish_research_if_done(conn, locked)
         return True
