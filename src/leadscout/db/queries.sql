@@ -223,17 +223,13 @@ SELECT * FROM pm_pipeline.blocked_domains ORDER BY domain LIMIT %(limit)s OFFSET
 SELECT COUNT(*)::int AS n FROM pm_pipeline.blocked_domains;
 
 -- defer_job --
--- Enqueue a procrastinate job inside the caller's transaction (no crash window after commit)
-SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(
-    %(queue)s, %(task_name)s, %(priority)s, %(lock)s, %(queueing_lock)s, %(args)s, NULL
-)::procrastinate_job_to_defer_v1])) AS id;
-
--- defer_job_unless_live --
--- The same, unless a job holding the same lock is queued or running (a unit started ahead of its stage)
+-- Enqueue a procrastinate job inside the caller's transaction (no crash window after commit); with
+-- unless_live, not when a job holding the same lock is queued or running (a unit started ahead of its stage)
 SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(
     %(queue)s, %(task_name)s, %(priority)s, %(lock)s, %(queueing_lock)s, %(args)s, NULL
 )::procrastinate_job_to_defer_v1])) AS id
- WHERE NOT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE lock = %(lock)s AND status IN ('todo', 'doing'));
+ WHERE NOT (%(unless_live)s::boolean AND EXISTS (
+       SELECT 1 FROM procrastinate_jobs WHERE lock = %(lock)s AND status IN ('todo', 'doing')));
 
 -- live_jobs_for_run --
 -- Jobs of a run that are queued or running

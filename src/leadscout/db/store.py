@@ -317,7 +317,7 @@ class Store:
         try:
             async with conn.transaction():  # savepoint: a queueing-lock clash must not abort the caller
                 row = await self._one(
-                    "defer_job_unless_live" if unless_live else "defer_job",
+                    "defer_job",
                     conn,
                     queue=queue,
                     task_name=task_name,
@@ -325,6 +325,7 @@ class Store:
                     lock=lock,
                     queueing_lock=queueing_lock,
                     args=args,
+                    unless_live=unless_live,
                 )
         except UniqueViolation:
             return None

@@ -70,7 +70,7 @@ class JobSpec:
 
 def discover_job(run: Run, *, in_flight: bool = False) -> JobSpec:
     """A run's discovery batch; ``in_flight``: the batch after one that delivered companies, whose
-    research and contacts are queued beside it (it goes first: it is the run's critical path)."""
+    research is queued beside it (it goes first: it is the run's critical path)."""
     # lock: one batch of a run runs at a time; queueing_lock: at most one waits
     key = f"discover:{run.id}"
     return JobSpec(DISCOVER, {"run_id": str(run.id)}, lock=key, queueing_lock=key, lane=run.lane, in_flight=in_flight)

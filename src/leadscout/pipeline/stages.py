@@ -216,7 +216,7 @@ class Pipeline:
             else:
                 await jobs.enqueue(self.store, conn, jobs.discover_job(locked, in_flight=True))
                 for company_id in inserted:  # researched while discovery goes on: the run ends sooner
-                    await self._start_company(conn, locked, company_id)
+                    await jobs.enqueue(self.store, conn, jobs.research_job(locked, company_id))
         return f"batch {batch_no}: {found}/{requested}"
 
     async def _finish_discovery(self, conn: Conn, run: Run) -> None:
@@ -226,15 +226,9 @@ class Pipeline:
         for company in await self.store.run_companies(run.id, run.target_quantity, conn):
             if company.research_status == "pending":  # after a refill only the newcomers
                 queued += 1
-                await self._start_company(conn, run, company.id, unless_live=True)
+                await jobs.enqueue(self.store, conn, jobs.research_job(run, company.id), unless_live=True)
         if not queued:  # all researched while discovery went on
             await self._finish_research_if_done(conn, run.model_copy(update={"stage": Stage.COMPANY_RESEARCH}))
-
-    async def _start_company(self, conn: Conn, run: Run, company_id: UUID, *, unless_live: bool = False) -> None:
-        """Research a delivered company; its contacts are sought when its research is done. (Side by
-        side, both jobs held a slot while waiting on the same pages: 15 % fewer companies a minute
-        with one worker, for a second or so off a run's end.)"""
-        await jobs.enqueue(self.store, conn, jobs.research_job(run, company_id), unless_live=unless_live)
 
     async def _ask_to_spend(self, conn: Conn, run: Run, ready: int, stop: dict[str, Any]) -> None:
         """A preview that has verified its sample, or a batch that hit a spending cap: show what
@@ -342,7 +336,9 @@ class Pipeline:
                     entity_id=str(company.id),
                     conn=conn,
                 )
-            if ok and not drop_reason:  # its contacts are sought at once, whatever the others do
+            # its contacts are sought now, whatever the others do (started beside its research, both
+            # jobs held a slot waiting on the same pages: 15 % fewer companies a minute on one worker)
+            if ok and not drop_reason:
                 await jobs.enqueue(self.store, conn, jobs.contacts_job(locked, company.id))
             if locked.stage == Stage.COMPANY_RESEARCH:  # during discovery, the discovery's end decides
                 await self._finish_research_if_done(conn, locked)

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from leadscout import geo
 from leadscout.criteria import Criteria
@@ -535,17 +535,54 @@ class WebSource:
 _PAGE_KEYS = ("page", "p", "pg", "paged")
 
 
-def page_number(url: str) -> tuple[str, int] | None:
-    """(the list a numbered list page belongs to, its number) for ``?page=3`` or ``/page/3/``."""
+@dataclass(frozen=True)
+class _PageSlot:
+    """Where a numbered list page's URL carries its number: the n-th query pair or path segment."""
+
+    parts: SplitResult
+    query: list[tuple[str, str]]
+    segments: list[str]
+    index: int
+    in_query: bool
+
+    @property
+    def number(self) -> int:
+        return int(self.query[self.index][1] if self.in_query else self.segments[self.index])
+
+    def with_number(self, number: int) -> str:
+        if self.in_query:
+            query = [*self.query[: self.index], (self.query[self.index][0], str(number)), *self.query[self.index + 1 :]]
+            return urlunsplit(self.parts._replace(query=urlencode(query)))
+        segments = [*self.segments[: self.index], str(number), *self.segments[self.index + 1 :]]
+        return urlunsplit(self.parts._replace(path="/".join(segments)))
+
+
+def _page_slot(url: str) -> _PageSlot | None:
+    """``?page=3`` (or p, pg, paged), else the first ``/page/3/`` in the path."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
+    segments = parts.path.split("/")
     for i, (key, value) in enumerate(query):
         if key.lower() in _PAGE_KEYS and value.isdigit():
-            return f"{parts.netloc}{parts.path.rstrip('/')}?{urlencode(query[:i] + query[i + 1 :])}", int(value)
-    segments = parts.path.rstrip("/").split("/")
-    if len(segments) > 2 and segments[-2].lower() == "page" and segments[-1].isdigit():
-        return f"{parts.netloc}{'/'.join(segments[:-2])}?{parts.query}", int(segments[-1])
+            return _PageSlot(parts, query, segments, i, in_query=True)
+    for i in range(1, len(segments)):
+        if segments[i - 1].lower() == "page" and segments[i].isdigit():
+            return _PageSlot(parts, query, segments, i, in_query=False)
     return None
+
+
+def page_number(url: str) -> tuple[str, int] | None:
+    """(the list a numbered list page belongs to, its number) for ``?page=3`` or a path ending ``/page/3/``."""
+    slot = _page_slot(url)
+    if slot is None:
+        return None
+    parts = slot.parts
+    if slot.in_query:
+        rest = urlencode(slot.query[: slot.index] + slot.query[slot.index + 1 :])
+        return f"{parts.netloc}{parts.path.rstrip('/')}?{rest}", slot.number
+    if any(slot.segments[slot.index + 1 :]):  # /page/3/more: not the list's own page
+        return None
+    return f"{parts.netloc}{'/'.join(slot.segments[: slot.index - 1])}?{parts.query}", slot.number
 
 
 def listing_key(url: str) -> str:
@@ -558,18 +595,8 @@ def listing_key(url: str) -> str:
 
 def following_page(url: str) -> str | None:
     """The URL of the page after a numbered list page (``?page=2`` or ``/page/2/``), or None."""
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    for i, (key, value) in enumerate(query):
-        if key.lower() in _PAGE_KEYS and value.isdigit():
-            query[i] = (key, str(int(value) + 1))
-            return urlunsplit(parts._replace(query=urlencode(query)))
-    segments = parts.path.split("/")
-    for i in range(len(segments) - 1):
-        if segments[i].lower() == "page" and segments[i + 1].isdigit():
-            segments[i + 1] = str(int(segments[i + 1]) + 1)
-            return urlunsplit(parts._replace(path="/".join(segments)))
-    return None
+    slot = _page_slot(url)
+    return None if slot is None else slot.with_number(slot.number + 1)
 
 
 def profile_key(url: str) -> str:

@@ -149,7 +149,8 @@ class Fetcher:
 
     async def _fetch_uncached(self, url: str) -> FetchResult:
         cached = await self.cache.get(url) if self.cache is not None else None
-        if cached is not None and not (self.policy.revalidate and not self.replay_only):
+        trusted = not self.policy.revalidate or self.replay_only  # replay never asks the site
+        if cached is not None and trusted:
             self.stats["cache_hits"] += 1
             return cached.model_copy(update={"from_cache": True})
         if self.replay_only:
