@@ -199,6 +199,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEADSCOUT_API_TOKEN"),
         description="Bearer token of the REST API and dashboard; required when serving beyond loopback.",
     )
+    monitor_poll: int = Field(
+        default=15,
+        ge=1,
+        le=60,
+        validation_alias=AliasChoices("LEADSCOUT_MONITOR_POLL"),
+        description="How often (s) workers look for monitors whose tick is due.",
+    )
     run_filter_id: str | None = Field(default=None, validation_alias=AliasChoices("RUN_FILTER_ID"))
     worker_max_loops: int | None = Field(default=None, ge=1, validation_alias=AliasChoices("WORKER_MAX_LOOPS"))
 

@@ -25,6 +25,7 @@ from leadscout.cli import (  # noqa: F401  importing a command group registers i
     lists,
     outbox,
     webhooks,
+    monitors,
     hubspot,
     database,
     pms,

@@ -32,6 +32,37 @@ StyleOption = Annotated[
 WorldDayOption = Annotated[
     int, typer.Option("--world-day", help="Sandbox world N days on (0: the seed's world; see sandbox truth --day).")
 ]
+# the request flags of `run` and `monitor create`
+RequestArg = Annotated[
+    str | None, typer.Argument(help='e.g. "25 AppFolio property managers in Austin, TX with 100+ units"')
+]
+CityOption = Annotated[list[str] | None, typer.Option("--city", help="City (repeat for several).")]
+StateOption = Annotated[str | None, typer.Option("--state", help="US state: TX or Texas.")]
+PmsOption = Annotated[list[str] | None, typer.Option("--pms", help="PMS vendor (repeat: any of).")]
+UnitsMinOption = Annotated[int | None, typer.Option("--units-min")]
+UnitsMaxOption = Annotated[int | None, typer.Option("--units-max")]
+ContactsMinOption = Annotated[int | None, typer.Option("--contacts-min")]
+ContactsMaxOption = Annotated[int | None, typer.Option("--contacts-max")]
+SandboxFlag = Annotated[bool, typer.Option("--sandbox", help="Research the generated sandbox web (no keys needed).")]
+SourceOption = Annotated[
+    str, typer.Option("--source", help="auto | directory | web | all (all: the directory first, then the web)")
+]
+GeoOption = Annotated[str | None, typer.Option("--geo", help="city: the named cities only; metro: also nearby cities")]
+RadiusOption = Annotated[int | None, typer.Option("--radius", help="Metro radius in miles (default 30).")]
+StrategyOption = Annotated[
+    str, typer.Option("--strategy", help="auto | agent | rules (auto: agent when an LLM is configured)")
+]
+WebhookOption = Annotated[str | None, typer.Option("--webhook", help="POST signed events to this URL.")]
+WebhookSecretOption = Annotated[
+    str | None,
+    typer.Option(
+        "--webhook-secret",
+        envvar="LEADSCOUT_WEBHOOK_SECRET",
+        show_envvar=True,
+        help="whsec_... signing secret (default: one is made and printed once).",
+    ),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object (stable fields).")]
 SandboxWorkers = Annotated[
     int, typer.Option("--workers", min=0, max=64, help="In-process worker concurrency (0: none)")
 ]

@@ -14,9 +14,25 @@ import typer
 from rich.table import Table
 
 from leadscout.cli.common import (
+    CityOption,
+    ContactsMaxOption,
+    ContactsMinOption,
+    GeoOption,
+    JsonFlag,
+    PmsOption,
+    RadiusOption,
+    RequestArg,
+    SandboxFlag,
     SeedOption,
+    SourceOption,
+    StateOption,
+    StrategyOption,
     StyleOption,
     T,
+    UnitsMaxOption,
+    UnitsMinOption,
+    WebhookOption,
+    WebhookSecretOption,
     WorldDayOption,
     app,
     cli_settings,
@@ -43,42 +59,31 @@ from leadscout.pipeline.runs import RunSummary, summarize
 
 @app.command("run")
 def run_cmd(
-    request: Annotated[
-        str | None, typer.Argument(help='e.g. "25 AppFolio property managers in Austin, TX with 100+ units"')
-    ] = None,
-    city: Annotated[list[str] | None, typer.Option("--city", help="City (repeat for several).")] = None,
-    state: Annotated[str | None, typer.Option("--state", help="US state: TX or Texas.")] = None,
-    pms: Annotated[list[str] | None, typer.Option("--pms", help="PMS vendor (repeat: any of).")] = None,
-    units_min: Annotated[int | None, typer.Option("--units-min")] = None,
-    units_max: Annotated[int | None, typer.Option("--units-max")] = None,
+    request: RequestArg = None,
+    city: CityOption = None,
+    state: StateOption = None,
+    pms: PmsOption = None,
+    units_min: UnitsMinOption = None,
+    units_max: UnitsMaxOption = None,
     quantity: Annotated[int | None, typer.Option("-n", "--quantity", help="Companies wanted (1-1000).")] = None,
-    contacts_min: Annotated[int | None, typer.Option("--contacts-min")] = None,
-    contacts_max: Annotated[int | None, typer.Option("--contacts-max")] = None,
+    contacts_min: ContactsMinOption = None,
+    contacts_max: ContactsMaxOption = None,
     batch_size: Annotated[
         int | None,
         typer.Option("--batch-size", help="Companies per discovery batch (LEAD_LIST_BATCH_SIZE, default 10)."),
     ] = None,
     no_wait: Annotated[bool, typer.Option("--no-wait", help="Create the run and return; workers do the rest.")] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object (stable fields).")] = False,
+    json_out: JsonFlag = False,
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="In-process worker concurrency.")] = 4,
     out_dir: Annotated[Path, typer.Option("--out", help="Where exports go.")] = Path("exports"),
-    sandbox: Annotated[
-        bool, typer.Option("--sandbox", help="Research the generated sandbox web (no keys needed).")
-    ] = False,
+    sandbox: SandboxFlag = False,
     seed: SeedOption = 7,
     style: StyleOption = "classic",
     day: WorldDayOption = 0,
-    source: Annotated[
-        str,
-        typer.Option("--source", help="auto | directory | web | all (all: the directory first, then the web)"),
-    ] = "auto",
-    geo: Annotated[
-        str | None, typer.Option("--geo", help="city: the named cities only; metro: also nearby cities")
-    ] = None,
-    radius: Annotated[int | None, typer.Option("--radius", help="Metro radius in miles (default 30).")] = None,
-    strategy: Annotated[
-        str, typer.Option("--strategy", help="auto | agent | rules (auto: agent when an LLM is configured)")
-    ] = "auto",
+    source: SourceOption = "auto",
+    geo: GeoOption = None,
+    radius: RadiusOption = None,
+    strategy: StrategyOption = "auto",
     preview: Annotated[
         bool, typer.Option("--preview", help="Verify about 10 candidates, show the projected cost, then ask.")
     ] = False,
@@ -87,19 +92,8 @@ def run_cmd(
         int | None, typer.Option("--max-llm-requests", min=0, help="LLM request cap for this run.")
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Start without asking to confirm the criteria.")] = False,
-    webhook: Annotated[
-        str | None,
-        typer.Option("--webhook", help="POST signed run.completed / run.needs_user_decision events to this URL."),
-    ] = None,
-    webhook_secret: Annotated[
-        str | None,
-        typer.Option(
-            "--webhook-secret",
-            envvar="LEADSCOUT_WEBHOOK_SECRET",
-            show_envvar=True,
-            help="whsec_... signing secret (default: one is made and printed once).",
-        ),
-    ] = None,
+    webhook: WebhookOption = None,
+    webhook_secret: WebhookSecretOption = None,
 ) -> None:
     """Create a lead-list run; unless --no-wait, work it to the end here and export it."""
     launch = Launch.parse(
@@ -197,7 +191,6 @@ async def _work_until_settled(
     settings: Settings, store: Store, dsn: str, run_id: Any, concurrency: int, out_dir: Path, say: Callable[..., None]
 ) -> RunSummary:
     """Work a run with in-process workers until it completes, fails or needs a decision."""
-    from leadscout.workers.runner import WorkerConfig, run_worker_supervised
 
     async def finished() -> bool:
         current = await store.get_run(run_id)
@@ -211,16 +204,8 @@ async def _work_until_settled(
         )
 
     progress = asyncio.create_task(_follow(store, run_id, say))
-    # read the environment again: a sandbox started after `settings` set its DNS, SMTP and proxy
-    worker_settings = load_settings(
-        database_url=settings.database_url,
-        data_dir=settings.data_dir,
-        batch_size=settings.batch_size,
-        exports_dir=out_dir,
-    )
     try:
-        config = WorkerConfig(concurrency=concurrency, until=finished, outage_limit=settings.db_outage_grace)
-        await run_worker_supervised(worker_settings, dsn, config, give_up_after=settings.db_outage_grace)
+        await work_in_process(settings, dsn, finished, concurrency, out_dir)
     finally:
         progress.cancel()
 
@@ -234,6 +219,23 @@ async def _work_until_settled(
         summary.exports = await through_outages(lambda: export_mod.export_run(store, run_id, out_dir), "exporting")
     _print_summary(summary, say)
     return summary
+
+
+async def work_in_process(
+    settings: Settings, dsn: str, until: Callable[[], Awaitable[bool]], concurrency: int, out_dir: Path
+) -> None:
+    """In-process workers, working whatever is queued until ``until()`` says it is done."""
+    from leadscout.workers.runner import WorkerConfig, run_worker_supervised
+
+    # read the environment again: a sandbox started after `settings` set its DNS, SMTP and proxy
+    worker_settings = load_settings(
+        database_url=settings.database_url,
+        data_dir=settings.data_dir,
+        batch_size=settings.batch_size,
+        exports_dir=out_dir,
+    )
+    config = WorkerConfig(concurrency=concurrency, until=until, outage_limit=settings.db_outage_grace)
+    await run_worker_supervised(worker_settings, dsn, config, give_up_after=settings.db_outage_grace)
 
 
 async def _follow(store: Store, run_id: Any, say: Callable[..., None]) -> None:

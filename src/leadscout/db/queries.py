@@ -1,4 +1,4 @@
-"""Parse ``queries.sql`` once into a name -> SQL mapping."""
+"""Parse ``queries.sql`` and ``monitors.sql`` once into a name -> SQL mapping."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ def _parse(text: str) -> dict[str, LiteralString]:
     return queries
 
 
-QUERIES: dict[str, LiteralString] = _parse(
-    resources.files("leadscout.db").joinpath("queries.sql").read_text(encoding="utf-8")
-)
+QUERIES: dict[str, LiteralString] = {
+    name: sql
+    for file in ("queries.sql", "monitors.sql")
+    for name, sql in _parse(resources.files("leadscout.db").joinpath(file).read_text(encoding="utf-8")).items()
+}

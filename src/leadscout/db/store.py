@@ -18,6 +18,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import BaseModel
 
 from leadscout import models as m
+from leadscout.db.monitor_store import MonitorQueries
 from leadscout.db.queries import QUERIES
 from leadscout.usage import Usage
 
@@ -45,7 +46,7 @@ def beat_job_engine_worker(conn: Connection[Any], worker_id: int) -> bool:
     return conn.execute(QUERIES["beat_job_engine_worker"], {"worker_id": worker_id}).fetchone() is not None
 
 
-class Store:
+class Store(MonitorQueries):
     def __init__(self, pool: AsyncConnectionPool) -> None:
         self.pool = pool
 

@@ -18,6 +18,8 @@ COMPLETE = "leadscout.complete_run"
 NOTIFY = "leadscout.send_notification"
 WEBHOOK = "leadscout.send_webhook"
 SWEEP = "leadscout.sweep"
+MONITOR_DELIVER = "leadscout.deliver_monitor_run"
+MONITOR_SCHEDULE = "leadscout.start_due_monitors"
 
 QUEUE_OF = {
     DISCOVER: "lead_list",
@@ -26,10 +28,11 @@ QUEUE_OF = {
     COMPLETE: "lead_list",
     NOTIFY: "notification",  # only workers that can send mail listen here (see lane_queues)
     WEBHOOK: "webhook",  # every lead_list worker can send HTTP
+    MONITOR_DELIVER: "lead_list",
 }
 # Higher runs first (procrastinate orders by priority, then age): work that finishes a run in
 # flight goes ahead of new discovery, so a deep queue does not delay lists that are nearly done.
-PRIORITY_OF = {DISCOVER: 0, RESEARCH: 1, CONTACTS: 1, COMPLETE: 2, NOTIFY: 3, WEBHOOK: 3}
+PRIORITY_OF = {DISCOVER: 0, RESEARCH: 1, CONTACTS: 1, COMPLETE: 2, NOTIFY: 3, WEBHOOK: 3, MONITOR_DELIVER: 2}
 MAINTENANCE_QUEUE = "maintenance"
 WORKER_TYPES = {
     "lead_list": ["lead_list"],
@@ -89,6 +92,12 @@ def contacts_job(run: Run, company_id: UUID) -> JobSpec:
 def complete_job(run: Run) -> JobSpec:
     key = f"complete:{run.id}"
     return JobSpec(COMPLETE, {"run_id": str(run.id)}, key, key, run.lane)
+
+
+def monitor_deliver_job(run: Run) -> JobSpec:
+    """A monitor's completed run: re-check what it delivered before, then deliver what changed."""
+    key = f"monitor_deliver:{run.id}"
+    return JobSpec(MONITOR_DELIVER, {"run_id": str(run.id)}, key, key, run.lane)
 
 
 def notify_job(run: Run, message_id: UUID) -> JobSpec:

@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from leadscout.criteria import Criteria
-from leadscout.db.store import Store
+from leadscout.db.store import Conn, Store
 from leadscout.errors import NotFound
 from leadscout.models import OutboxMessage, Run, Status
 from leadscout.pipeline import jobs
@@ -23,29 +23,32 @@ async def create_run(
     batch_size: int,
     options: dict[str, Any] | None = None,
     spent: Usage | None = None,
+    conn: Conn | None = None,
 ) -> Run:
-    """Insert the run, its first event and its first discovery job in one transaction
-    (``spent``: what understanding the request cost, e.g. an LLM parse)."""
-    async with store.transaction() as conn:
-        run = await store.insert_run(
-            conn,
-            criteria=criteria.model_dump(mode="json"),
-            target_quantity=criteria.quantity,
-            contacts_min=criteria.contacts_min,
-            contacts_max=criteria.contacts_max,
-            batch_size=batch_size,
-            notes=None,
-            options=options or {"sources": ["directory"]},
-        )
-        await store.insert_event(
-            run.id,
-            "run_created",
-            {"criteria": criteria.model_dump(mode="json"), "summary": criteria.describe(), "batch_size": batch_size},
-            conn=conn,
-        )
-        if spent is not None and not spent.empty:
-            await store.insert_usage(run.id, None, "parse", spent, conn)
-        await jobs.enqueue(store, conn, jobs.discover_job(run))
+    """Insert the run, its first event and its first discovery job in one transaction, the
+    caller's when given (``spent``: what understanding the request cost, e.g. an LLM parse)."""
+    if conn is None:
+        async with store.transaction() as fresh:
+            return await create_run(store, criteria, batch_size=batch_size, options=options, spent=spent, conn=fresh)
+    run = await store.insert_run(
+        conn,
+        criteria=criteria.model_dump(mode="json"),
+        target_quantity=criteria.quantity,
+        contacts_min=criteria.contacts_min,
+        contacts_max=criteria.contacts_max,
+        batch_size=batch_size,
+        notes=None,
+        options=options or {"sources": ["directory"]},
+    )
+    await store.insert_event(
+        run.id,
+        "run_created",
+        {"criteria": criteria.model_dump(mode="json"), "summary": criteria.describe(), "batch_size": batch_size},
+        conn=conn,
+    )
+    if spent is not None and not spent.empty:
+        await store.insert_usage(run.id, None, "parse", spent, conn)
+    await jobs.enqueue(store, conn, jobs.discover_job(run))
     return run
 
 

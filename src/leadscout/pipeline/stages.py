@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PREVIEW_CANDIDATES = 10
+REREADING_KEPT = 8  # monitor runs whose re-reading fetchers a worker keeps (one per run in flight)
 
 
 class BatchTakenOver(Exception):
@@ -62,6 +63,17 @@ class Pipeline:
     delivery: Delivery | None = None  # exports + notification at completion; None: files under ./exports
     llm: Llm | None = None  # the optional language model (agents.llm); None: deterministic only
     default_budget: Budget = field(default_factory=Budget)  # the deployment's caps; runs may override
+    _rereading: dict[UUID, WebTools] = field(default_factory=dict, init=False, repr=False)
+
+    def web_for(self, run: Run) -> WebTools | None:
+        """This worker's web tools; a monitor's run gets its own, which re-reads every page it
+        asks for (conditionally), so each tick sees the web of its day."""
+        if self.web is None or not watching(run):
+            return self.web
+        if run.id not in self._rereading:
+            recent = list(self._rereading.items())[-(REREADING_KEPT - 1) :]
+            self._rereading = {**dict(recent), run.id: self.web.rereading()}
+        return self._rereading[run.id]
 
     def source_for(self, run: Run) -> CompanySource:
         if self.source is not None:
@@ -71,13 +83,14 @@ class Pipeline:
         if "directory" in names:
             parts.append(DirectorySource(self.store))
         if "web" in names:
-            if self.web is None:
+            web_tools = self.web_for(run)
+            if web_tools is None:
                 raise ConfigError(
                     "this run searches the web but this worker has no search provider: set "
                     "LEADSCOUT_SEARXNG_URL, SERPER_API_KEY or BRAVE_API_KEY for the worker (or use --sandbox)"
                 )
             limit = PREVIEW_CANDIDATES if previewing(run) else None
-            web = WebSource(self.store, self.web, llm=self.llm, verify_limit=limit)
+            web = WebSource(self.store, web_tools, llm=self.llm, verify_limit=limit)
             parts.append(self._agent_source(web) if run.options.get("strategy") == "agent" else web)
         return ChainSource(parts)
 
@@ -122,14 +135,15 @@ class Pipeline:
     def researcher_for(self, run: Run) -> Researcher:
         if self.researcher is not None:
             return self.researcher
-        return WebResearcher(self.web.fetcher) if self.web is not None else DirectoryResearcher()
+        web = self.web_for(run)
+        return WebResearcher(web.fetcher) if web is not None else DirectoryResearcher()
 
     def contacts_for(self, run: Run) -> ContactSource:
         if self.contact_source is not None:
             return self.contact_source
         sources: list[ContactSource] = [DirectoryContactSource(self.store, self.checker)]
-        if self.web is not None:
-            sources.append(WebContactSource(self.web.fetcher, self.checker, self.web.provider))
+        if (web := self.web_for(run)) is not None:
+            sources.append(WebContactSource(web.fetcher, self.checker, web.provider))
         return ChainContactSource(sources)
 
     # -- company_discovery: one batch ---------------------------------------------------
@@ -166,7 +180,7 @@ class Pipeline:
         if stop is None and previewing(run):
             stop = {"reason": "preview"}
         await self._simulate_latency()
-        await self._flush_pages()  # the research this commit queues reads them, maybe elsewhere
+        await self.flush_pages()  # the research this commit queues reads them, maybe elsewhere
 
         try:
             return await self._commit_batch(run_id, batch_no, requested, result, criteria, stop)
@@ -211,6 +225,8 @@ class Pipeline:
                 await self._ask_to_spend(conn, locked, after.companies_ready, stop)
             elif after.companies_gap == 0:
                 await self._finish_discovery(conn, locked)
+            elif (result.exhausted or not inserted) and watching(locked):
+                await self._finish_discovery(conn, locked)  # a monitor takes what matches: nobody to ask
             elif result.exhausted or not inserted:
                 await self._ask_user(conn, locked, after.companies_ready, criteria)
             else:
@@ -220,6 +236,10 @@ class Pipeline:
         return f"batch {batch_no}: {found}/{requested}"
 
     async def _finish_discovery(self, conn: Conn, run: Run) -> None:
+        if watching(run) and not run.options.get("accept_partial"):  # research and contacts settle without asking
+            options = {**run.options, "accept_partial": True}
+            await self.store.update_run_request(run.id, run.criteria, options, conn)
+            run = run.model_copy(update={"options": options})
         if not await state.move(self.store, conn, run, state.ADVANCE):
             return
         queued = 0
@@ -270,10 +290,9 @@ class Pipeline:
             facts = await self.researcher_for(run).research(run, company, Criteria.model_validate(run.criteria))
             facts = await self._with_brief(company, facts)
         await self._simulate_latency()
-        await self._flush_pages()
-        drop = (
-            "; ".join(facts.contradictions) if facts.contradictions and not run.options.get("accept_partial") else None
-        )
+        await self.flush_pages()
+        keep_all = run.options.get("accept_partial") and not watching(run)  # a monitor delivers only proven matches
+        drop = "; ".join(facts.contradictions) if facts.contradictions and not keep_all else None
         if not await self._settle_research(run_id, company, facts, ok=True, drop_reason=drop):
             return "skipped: run moved on"
         return f"dropped {company.domain}: {drop}" if drop else f"researched {company.domain}"
@@ -472,10 +491,13 @@ class Pipeline:
             locked = await self._still_in(conn, run_id, Stage.CONTACT_DISCOVERY)
             if locked is None:
                 return "skipped: run moved on"
-            message = delivery.notification(locked, files, progress)
-            message_id = await self.store.insert_outbox(message, conn)
-            if message_id is not None and message.status == "pending":
-                await jobs.enqueue(self.store, conn, jobs.notify_job(locked, message_id))
+            if watching(locked):  # the monitor tells its own recipients what changed
+                await jobs.enqueue(self.store, conn, jobs.monitor_deliver_job(locked))
+            else:
+                message = delivery.notification(locked, files, progress)
+                message_id = await self.store.insert_outbox(message, conn)
+                if message_id is not None and message.status == "pending":
+                    await jobs.enqueue(self.store, conn, jobs.notify_job(locked, message_id))
             await state.move(
                 self.store, conn, locked, "complete", companies=progress.companies, partial=partial, files=files
             )
@@ -512,9 +534,11 @@ class Pipeline:
         return queued
 
     # -- helpers ---------------------------------------------------------------------------
-    async def _flush_pages(self) -> None:
+    async def flush_pages(self) -> None:
         if self.web is not None:
             await self.web.fetcher.flush()
+        for tools in self._rereading.values():
+            await tools.fetcher.flush()
 
     async def _simulate_latency(self) -> None:
         if self.simulated_latency:
@@ -641,6 +665,11 @@ def contact_options(short: int) -> list[dict[str, object]]:
         {"action": "loosen_pms", "label": "Loosen PMS requirements (allow more vendors)"},
         {"action": "accept_partial", "label": f"Accept partial results ({short} companies below contacts_min)"},
     ]
+
+
+def watching(run: Run) -> bool:
+    """A monitor's run (see :mod:`leadscout.monitors`)."""
+    return "monitor" in run.options
 
 
 def previewing(run: Run) -> bool:

@@ -76,6 +76,15 @@ class WebTools:
     provider: SearchProvider
     fetcher: Fetcher
 
+    def rereading(self) -> WebTools:
+        """The same search and cache, with a fetcher of its own that asks every cached page
+        "changed since?" (a monitor's run must see today's web, not what this process read)."""
+        f = self.fetcher
+        policy = f.policy.model_copy(update={"revalidate": True})
+        return WebTools(
+            self.provider, Fetcher(f.client, policy, cache=f.cache, replay_only=f.replay_only, resolver=f.resolve)
+        )
+
 
 def query_plan(criteria: Criteria) -> list[str]:
     places = [f"{c} {criteria.state}" for c in criteria.cities] or [criteria.state or "United States"]

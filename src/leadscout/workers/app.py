@@ -71,6 +71,10 @@ class Units:
         grace = self.settings.db_outage_grace
         return await outage.through_outages(call, self.pipeline.store.ping, grace=grace, what=what)
 
+    async def monitor_failed(self, run_id: UUID, error: str) -> None:
+        """A monitor run that could not be delivered stays undelivered; the run says why."""
+        await self.pipeline.store.insert_event(run_id, "monitor_delivery_failed", {"error": error[:500]})
+
     async def on_exhausted(self, job: Job) -> None:
         """A stalled job that has no attempts left: settle its unit like a final failure."""
         args = job.task_kwargs
@@ -84,6 +88,8 @@ class Units:
             await self.pipeline.mark_contacts_failed(run_id, UUID(str(args["company_id"])), reason)
         elif job.task_name == jobs.COMPLETE:
             await self.pipeline.fail_run(run_id, reason)
+        elif job.task_name == jobs.MONITOR_DELIVER:
+            await self.monitor_failed(run_id, reason)
         elif job.task_name in (jobs.NOTIFY, jobs.WEBHOOK):
             await self.pipeline.store.settle_outbox(UUID(str(args["message_id"])), "failed", reason)
 
@@ -149,6 +155,23 @@ def build_app(settings: Settings, dsn: str, pipeline: Pipeline) -> procrastinate
 
         return await units.run(context, attempt, lambda err: pipeline.store.settle_outbox(mid, "failed", err[:500]))
 
+    @app.task(name=jobs.MONITOR_DELIVER, queue=jobs.QUEUE_OF[jobs.MONITOR_DELIVER], retry=retry, pass_context=True)
+    async def deliver_monitor_run(context: JobContext, run_id: str) -> str:
+        from leadscout.monitors.deliver import deliver
+
+        rid = UUID(run_id)
+        return await units.run(context, lambda: deliver(pipeline, rid), lambda err: units.monitor_failed(rid, err))
+
+    # one scheduler pass per interval across all workers (the periodic job is deferred once per
+    # instant); the pass itself claims each due tick in SQL, so even two passes start one run a tick
+    @app.periodic(cron=f"* * * * * */{settings.monitor_poll}", periodic_id="monitors")
+    @app.task(name=jobs.MONITOR_SCHEDULE, queue=jobs.MAINTENANCE_QUEUE, queueing_lock="monitors")
+    async def start_due_monitors(timestamp: int) -> str:
+        from leadscout.monitors.service import start_due
+
+        started = await start_due(pipeline.store, batch_size=settings.batch_size)
+        return f"started {len(started)} monitor run(s)"
+
     # the optional 6th cron field is *seconds*, and it goes last. No `lock`: a sweep that died with
     # its worker would hold it for ever and no sweep could run again; concurrent sweeps are safe
     # (retrying a job another sweep already retried is refused and skipped).
@@ -189,7 +212,7 @@ async def sweep_once(app: procrastinate.App, units: Units, settings: Settings) -
 
 async def _recover(manager: Any, units: Units, job: Job) -> str:
     """Retry one job of a dead worker, or settle it when it has no attempts left."""
-    if job.task_name == jobs.SWEEP:
+    if job.task_name in (jobs.SWEEP, jobs.MONITOR_SCHEDULE):
         await manager.finish_job(job, status=Status.FAILED, delete_job=False)
         return "dropped"
     # these retries ignore the task's retry strategy, so the budget is enforced here

@@ -1,0 +1,135 @@
+"""The typed records of monitors: the monitor, one tick's run, what a delivered company looked
+like (its snapshot), and what a run delivers (new, gone, changed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from leadscout.models import CriterionVerdict, Evidence, NewContact, Record
+
+
+class Monitor(Record):
+    id: UUID
+    name: str
+    request: dict[str, Any]
+    criteria: dict[str, Any]
+    options: dict[str, Any]
+    cap: int | None
+    cron: str
+    next_tick_at: datetime
+    paused: bool
+    notify: list[str] = Field(default_factory=list)
+    endpoint_id: UUID | None = None
+    created_at: datetime
+    updated_at: datetime
+    watching: int = 0  # companies delivered and still matching
+    runs: int = 0
+    last_run_at: datetime | None = None
+
+
+class MonitorRun(Record):
+    id: UUID
+    monitor_id: UUID
+    tick_at: datetime
+    trigger: Literal["schedule", "manual"]
+    run_id: UUID
+    status: Literal["running", "delivered"]
+    result: dict[str, Any] | None = None
+    created_at: datetime
+    delivered_at: datetime | None = None
+    run_status: str | None = None
+
+
+class KnownContact(BaseModel):
+    full_name: str
+    title: str | None = None
+    email: str | None = None
+    email_status: str | None = None
+    evidence: Evidence | None = None
+
+    @classmethod
+    def of(cls, contact: NewContact) -> KnownContact:
+        first = contact.evidence[0] if contact.evidence else None
+        return cls(full_name=contact.full_name, title=contact.title, email=contact.email,
+                   email_status=contact.email_status, evidence=first)  # fmt: skip
+
+
+class WatchedPage(BaseModel):
+    """A page whose change would change what was delivered, with the hash of what was read."""
+
+    url: str
+    content_hash: str | None = None
+
+
+class Snapshot(BaseModel):
+    """A delivered company as the monitor last saw it: what the next runs compare against."""
+
+    company_id: UUID | None = None  # the row it was first researched in
+    name: str
+    website: str | None = None
+    city: str | None = None
+    state: str | None = None
+    pms: list[str] = Field(default_factory=list)
+    units: int | None = None
+    contacts: list[KnownContact] = Field(default_factory=list)
+    verdicts: list[CriterionVerdict] = Field(default_factory=list)
+    watch: list[WatchedPage] = Field(default_factory=list)  # the criteria's page first
+
+
+class NewCompany(BaseModel):
+    domain: str
+    name: str
+    website: str | None = None
+    city: str | None = None
+    state: str | None = None
+    pms: list[str] = Field(default_factory=list)
+    units: int | None = None
+    contacts: list[KnownContact] = Field(default_factory=list)
+    evidence: list[CriterionVerdict] = Field(default_factory=list)
+
+
+class GoneCompany(BaseModel):
+    domain: str
+    name: str
+    reason: str  # closed | unreachable | no_longer_matches
+    detail: str
+    evidence: Evidence | None = None
+
+
+class Change(BaseModel):
+    domain: str
+    name: str
+    field: str  # pms | units | contact_added | contact_gone | email_invalid
+    old: Any = None
+    new: Any = None
+    evidence: Evidence | None = None
+
+
+class Check(BaseModel):
+    """The re-check of one delivered company: unchanged, changed (with the new snapshot) or gone."""
+
+    domain: str
+    outcome: Literal["unchanged", "changed", "gone"]
+    fetches: int = 0
+    changes: list[Change] = Field(default_factory=list)
+    gone: GoneCompany | None = None
+    snapshot: Snapshot | None = None  # the company as it is now (changed)
+
+
+class Delivered(BaseModel):
+    """What one monitor run delivers: the stable ``--json`` shape of ``leadscout monitor run``."""
+
+    monitor_id: UUID
+    monitor_run_id: UUID
+    run_id: UUID
+    tick_at: datetime
+    new: list[NewCompany] = Field(default_factory=list)
+    gone: list[GoneCompany] = Field(default_factory=list)
+    changed: list[Change] = Field(default_factory=list)
+    known: int = 0  # delivered companies re-checked
+    fetches: int = 0  # HTTP requests of the whole run (discovery, research, contacts, re-checks)
+    recheck_fetches: int = 0  # of which re-checking the known companies

@@ -1,0 +1,186 @@
+"""Re-checking a company a monitor delivered: cheap when nothing changed, thorough when it did.
+
+At most two pages are asked "changed since?" (If-None-Match / If-Modified-Since with the
+validators stored with the page, else the body's hash is compared with the one stored): the page
+that proved the request's criteria, and one of the company's other evidence pages (in turn, one
+per tick, so a change on any of them is seen within a few ticks). When both are unchanged the
+company is: two requests. When one changed, the site is researched again and its contacts sought
+again, and the new facts are compared with the snapshot. A site that no longer answers is gone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+from uuid import UUID, uuid4
+
+from leadscout.criteria import Criteria
+from leadscout.models import Company, CompanyFacts, ContactSearch, CriterionVerdict, Evidence, Run, Verdict
+from leadscout.monitors.models import Change, Check, GoneCompany, KnownContact, Snapshot, WatchedPage
+from leadscout.pipeline.stages import Pipeline
+from leadscout.research.fetch import FetchResult
+
+WATCHED = 2  # pages asked per company and tick: the criteria's page and one other in turn
+CRITERIA_ORDER = ("pms", "units_min", "units_max", "location", "company_type")
+CLOSED = {
+    "dns_failure": "the domain no longer resolves",
+    "http_404": "the site answers 404",
+    "http_410": "the site answers 410 Gone",
+}
+
+
+def snapshot_of(company: Company, facts: CompanyFacts, contacts: list[KnownContact]) -> Snapshot:
+    verdicts = facts.verdicts or company.verdicts
+    units = facts.units_estimate.value if isinstance(facts.units_estimate.value, int) else company.units_estimate
+    return Snapshot(
+        company_id=company.id,
+        name=company.name,
+        website=company.website,
+        city=company.city,
+        state=company.state,
+        pms=vendors_of(facts) or ([company.pms] if company.pms else []),
+        units=units,
+        contacts=contacts,
+        verdicts=list(verdicts),
+        watch=watch_pages(company, verdicts, contacts),
+    )
+
+
+def vendors_of(facts: CompanyFacts) -> list[str]:
+    return sorted({p.vendor for p in facts.pms if p.tier != "weak"})
+
+
+def watch_pages(company: Company, verdicts: list[CriterionVerdict], contacts: list[KnownContact]) -> list[WatchedPage]:
+    """The company's own pages that carry evidence: the one proving the criteria first (its home
+    page when that is one of them), then the others (people, other criteria)."""
+    host = _host(company.website or f"http://{company.domain}/")
+    ranked = sorted(verdicts, key=lambda v: CRITERIA_ORDER.index(v.criterion) if v.criterion in CRITERIA_ORDER else 9)
+    proofs = [e for v in ranked if v.verdict == Verdict.TRUE for e in v.evidence]
+    proofs += [c.evidence for c in contacts if c.evidence is not None]
+    pages: dict[str, str | None] = {}
+    for evidence in proofs:
+        if evidence.url and _host(evidence.url) == host:
+            pages.setdefault(evidence.url, evidence.content_hash)
+    home = company.website or f"http://{company.domain}/"
+    first = home if home in pages or not pages else next(iter(pages))
+    rest = [url for url in pages if url != first]
+    return [
+        WatchedPage(url=first, content_hash=pages.get(first)),
+        *(WatchedPage(url=u, content_hash=pages[u]) for u in rest),
+    ]
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def watched_this_tick(snapshot: Snapshot, turn: int) -> list[WatchedPage]:
+    first, rest = snapshot.watch[:1], snapshot.watch[1:]
+    return first + ([rest[turn % len(rest)]] if rest else [])
+
+
+def unchanged(result: FetchResult, page: WatchedPage) -> bool:
+    return result.revalidated or (
+        result.ok and page.content_hash is not None and result.content_hash == page.content_hash
+    )
+
+
+def gone_reason(result: FetchResult) -> tuple[str, str] | None:
+    """Why a company's site says it is gone, or None while it answers."""
+    if result.ok or result.error is None:
+        return None
+    if result.error in CLOSED:
+        return "closed", CLOSED[result.error]
+    if result.transient or result.error in ("connect_error", "timeout"):
+        return "unreachable", f"its site does not answer ({result.error.replace('_', ' ')})"
+    return None
+
+
+class Rechecker:
+    """Re-checks the companies one monitor delivered, within one monitor run."""
+
+    def __init__(self, pipeline: Pipeline, run: Run, criteria: Criteria) -> None:
+        self.pipeline, self.run, self.criteria = pipeline, run, criteria
+        self.turn = run.id.int % 997  # which secondary page this tick asks (the same on a retried job)
+
+    async def check(self, domain: str, snapshot: Snapshot) -> Check:
+        web = self.pipeline.web_for(self.run)
+        if web is None or not snapshot.watch:  # nothing to re-read: a directory-only monitor
+            return Check(domain=domain, outcome="unchanged")
+        pages = watched_this_tick(snapshot, self.turn)
+        results = [await web.fetcher.fetch(page.url) for page in pages]
+        if (why := gone_reason(results[0])) is not None:
+            reason, detail = why
+            gone = GoneCompany(domain=domain, name=snapshot.name, reason=reason, detail=detail,
+                               evidence=Evidence(url=results[0].url, quote=detail, source="recheck"))  # fmt: skip
+            return Check(domain=domain, outcome="gone", gone=gone)
+        if all(unchanged(r, p) for r, p in zip(results, pages, strict=True)):
+            return Check(domain=domain, outcome="unchanged")
+        return await self._research_again(domain, snapshot)
+
+    async def _research_again(self, domain: str, old: Snapshot) -> Check:
+        company = _company(domain, old, self.run.id)
+        facts = await self.pipeline.researcher_for(self.run).research(self.run, company, self.criteria)
+        search = await self.pipeline.contacts_for(self.run).find(self.run, company)
+        new = snapshot_of(company.model_copy(update={"verdicts": facts.verdicts}), facts, known_contacts(search))
+        changes = compare(domain, old, new)
+        failed = [v for v in facts.verdicts if v.verdict == Verdict.FALSE]
+        if failed:
+            why = "; ".join(f"{v.criterion}: {v.detail}" for v in failed)
+            evidence = next((e for v in failed for e in v.evidence), None)
+            gone = GoneCompany(
+                domain=domain, name=old.name, reason="no_longer_matches", detail=why[:300], evidence=evidence
+            )
+            return Check(domain=domain, outcome="gone", gone=gone, changes=changes, snapshot=new)
+        return Check(domain=domain, outcome="changed" if changes else "unchanged", changes=changes, snapshot=new)
+
+
+def known_contacts(search: ContactSearch) -> list[KnownContact]:
+    return [KnownContact.of(c) for c in search.contacts]
+
+
+def compare(domain: str, old: Snapshot, new: Snapshot) -> list[Change]:
+    """What changed that a seller cares about: the PMS, the unit count, the decision makers and
+    their mailboxes; each with the evidence read today."""
+    changes: list[Change] = []
+
+    def add(field: str, before: object, after: object, evidence: Evidence | None) -> None:
+        changes.append(Change(domain=domain, name=new.name, field=field, old=before, new=after, evidence=evidence))
+
+    if new.pms != old.pms and new.pms:
+        add("pms", old.pms, new.pms, _proof(new, "pms"))
+    if new.units is not None and old.units is not None and new.units != old.units:
+        add("units", old.units, new.units, _proof(new, "units_min") or _proof(new, "units_max"))
+    before = {c.full_name.lower(): c for c in old.contacts}
+    after = {c.full_name.lower(): c for c in new.contacts}
+    for name, person in after.items():
+        if name not in before:
+            add("contact_added", None, person.full_name, person.evidence)
+        elif _invalid(person) and not _invalid(before[name]):
+            add("email_invalid", before[name].email, person.email, person.evidence)
+    for name, person in before.items():
+        if name not in after:
+            page = person.evidence.url if person.evidence else None
+            add(
+                "contact_gone",
+                person.full_name,
+                None,
+                Evidence(url=page, quote=f"{person.full_name} is no longer listed", source="recheck"),
+            )
+    return changes
+
+
+def _proof(snapshot: Snapshot, criterion: str) -> Evidence | None:
+    return next((e for v in snapshot.verdicts if v.criterion == criterion for e in v.evidence), None)
+
+
+def _invalid(contact: KnownContact) -> bool:
+    return (contact.email_status or "").startswith("invalid")
+
+
+def _company(domain: str, snapshot: Snapshot, run_id: UUID) -> Company:
+    return Company(
+        id=snapshot.company_id or uuid4(), run_id=run_id, batch_no=None, status="validated",
+        research_status="pending", contacts_status="pending", created_at=datetime.now(UTC),
+        name=snapshot.name, domain=domain, website=snapshot.website, city=snapshot.city, state=snapshot.state,
+        discovery_source="monitor", verdicts=snapshot.verdicts,
+    )  # fmt: skip
