@@ -37,6 +37,7 @@ class Evidence(Record):
     source: str
     fetched_at: datetime | None = None
     content_hash: str | None = None
+    origin: str | None = None  # the link that was followed when ``url`` was reached by a redirect
 
 
 class Verdict(StrEnum):

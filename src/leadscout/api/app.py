@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from leadscout.api.deps import Context, ServerConfig
+from leadscout.api.monitor_routes import monitors
 from leadscout.api.problems import Problem, install, problem_response
 from leadscout.api.routes import health, router
 from leadscout.db import migrate
@@ -105,6 +106,7 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     app.include_router(health)
     app.include_router(router)
+    app.include_router(monitors)
     app.include_router(pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit)

@@ -22,6 +22,7 @@ from leadscout import logs
 from leadscout.db import outage
 from leadscout.db.store import Store
 from leadscout.errors import LeadscoutError, UserError
+from leadscout.mcp.monitor_tools import register_monitor_tools
 from leadscout.models import CompanyFacts
 from leadscout.pipeline import export
 from leadscout.pipeline.decisions import Decision, decide
@@ -223,4 +224,7 @@ def build_server(
         rid = _uuid(run_id)
         return await export.export_run(store, rid, exports_dir / str(rid), format)
 
+    register_monitor_tools(
+        tool, store, batch_size=batch_size, sandbox_seed=sandbox_seed, sandbox_style=sandbox_style, llm=llm
+    )
     return server

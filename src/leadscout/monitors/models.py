@@ -63,6 +63,7 @@ class WatchedPage(BaseModel):
 
     url: str
     content_hash: str | None = None
+    leads_to: str | None = None  # a link that redirects (e.g. "Pay rent" to the PMS portal): where it went
 
 
 class Snapshot(BaseModel):
@@ -115,6 +116,7 @@ class Check(BaseModel):
     domain: str
     outcome: Literal["unchanged", "changed", "gone"]
     fetches: int = 0
+    reads: list[str] = Field(default_factory=list)  # each watched page and what it said ("url: unchanged (304)")
     changes: list[Change] = Field(default_factory=list)
     gone: GoneCompany | None = None
     snapshot: Snapshot | None = None  # the company as it is now (changed)

@@ -50,23 +50,21 @@ def vendors_of(facts: CompanyFacts) -> list[str]:
 
 
 def watch_pages(company: Company, verdicts: list[CriterionVerdict], contacts: list[KnownContact]) -> list[WatchedPage]:
-    """The company's own pages that carry evidence: the one proving the criteria first (its home
-    page when that is one of them), then the others (people, other criteria)."""
-    host = _host(company.website or f"http://{company.domain}/")
+    """The company's own pages that carry evidence: first the one proving the most telling
+    criterion (the PMS, then units, then the place; a portal reached by a redirect is watched
+    through the link on the company's site), then the people page and the other proofs."""
+    site = company.website or f"http://{company.domain}/"
+    host = _host(site)
     ranked = sorted(verdicts, key=lambda v: CRITERIA_ORDER.index(v.criterion) if v.criterion in CRITERIA_ORDER else 9)
     proofs = [e for v in ranked if v.verdict == Verdict.TRUE for e in v.evidence]
-    proofs += [c.evidence for c in contacts if c.evidence is not None]
-    pages: dict[str, str | None] = {}
-    for evidence in proofs:
-        if evidence.url and _host(evidence.url) == host:
-            pages.setdefault(evidence.url, evidence.content_hash)
-    home = company.website or f"http://{company.domain}/"
-    first = home if home in pages or not pages else next(iter(pages))
-    rest = [url for url in pages if url != first]
-    return [
-        WatchedPage(url=first, content_hash=pages.get(first)),
-        *(WatchedPage(url=u, content_hash=pages[u]) for u in rest),
-    ]
+    people = [c.evidence for c in contacts if c.evidence is not None]
+    pages: dict[str, WatchedPage] = {}
+    for evidence in [*proofs[:1], *people, *proofs[1:]]:
+        if evidence.origin and _host(evidence.origin) == host:
+            pages.setdefault(evidence.origin, WatchedPage(url=evidence.origin, leads_to=evidence.url))
+        elif evidence.url and evidence.content_hash and _host(evidence.url) == host:  # a page to compare with
+            pages.setdefault(evidence.url, WatchedPage(url=evidence.url, content_hash=evidence.content_hash))
+    return list(pages.values()) or [WatchedPage(url=site)]
 
 
 def _host(url: str) -> str:
@@ -79,9 +77,21 @@ def watched_this_tick(snapshot: Snapshot, turn: int) -> list[WatchedPage]:
 
 
 def unchanged(result: FetchResult, page: WatchedPage) -> bool:
+    if page.leads_to is not None:  # a redirecting link is unchanged while it leads to the same place
+        return result.final_url == page.leads_to
     return result.revalidated or (
         result.ok and page.content_hash is not None and result.content_hash == page.content_hash
     )
+
+
+def _said(result: FetchResult, page: WatchedPage) -> str:
+    if page.leads_to is not None:
+        return f"leads to {result.final_url}" + (" (as before)" if result.final_url == page.leads_to else "")
+    if result.revalidated:
+        return "unchanged (304)"
+    if not result.ok:
+        return result.error or "unreadable"
+    return "same content" if result.content_hash == page.content_hash else "changed"
 
 
 def gone_reason(result: FetchResult) -> tuple[str, str] | None:
@@ -113,15 +123,21 @@ class Rechecker:
             gone = GoneCompany(domain=domain, name=snapshot.name, reason=reason, detail=detail,
                                evidence=Evidence(url=results[0].url, quote=detail, source="recheck"))  # fmt: skip
             return Check(domain=domain, outcome="gone", gone=gone)
+        reads = [f"{p.url}: {_said(r, p)}" for r, p in zip(results, pages, strict=True)]
         if all(unchanged(r, p) for r, p in zip(results, pages, strict=True)):
-            return Check(domain=domain, outcome="unchanged")
-        return await self._research_again(domain, snapshot)
+            return Check(domain=domain, outcome="unchanged", reads=reads)
+        check = await self._research_again(domain, snapshot)
+        return check.model_copy(update={"reads": reads})
 
     async def _research_again(self, domain: str, old: Snapshot) -> Check:
         company = _company(domain, old, self.run.id)
         facts = await self.pipeline.researcher_for(self.run).research(self.run, company, self.criteria)
         search = await self.pipeline.contacts_for(self.run).find(self.run, company)
-        new = snapshot_of(company.model_copy(update={"verdicts": facts.verdicts}), facts, known_contacts(search))
+        new = snapshot_of(
+            company.model_copy(update={"verdicts": facts.verdicts}),
+            facts,
+            known_contacts(search, self.run.contacts_max),
+        )
         changes = compare(domain, old, new)
         failed = [v for v in facts.verdicts if v.verdict == Verdict.FALSE]
         if failed:
@@ -134,8 +150,9 @@ class Rechecker:
         return Check(domain=domain, outcome="changed" if changes else "unchanged", changes=changes, snapshot=new)
 
 
-def known_contacts(search: ContactSearch) -> list[KnownContact]:
-    return [KnownContact.of(c) for c in search.contacts]
+def known_contacts(search: ContactSearch, most: int) -> list[KnownContact]:
+    """The decision makers a run would keep (the most senior ``most``), as the snapshot keeps them."""
+    return [KnownContact.of(c) for c in search.contacts[:most]]
 
 
 def compare(domain: str, old: Snapshot, new: Snapshot) -> list[Change]:

@@ -83,6 +83,7 @@ class FetchResult(BaseModel):
             source=tool,
             fetched_at=self.fetched_at,
             content_hash=self.content_hash,
+            origin=self.url if self.url != self.final_url else None,
         )
 
 

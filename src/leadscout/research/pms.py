@@ -314,12 +314,14 @@ def detect_pms(pages: list[Page]) -> PmsDetection:
         if not page.ok:
             continue
         for match, snippet in _matches_in_page(page):
+            final = page.final_url or page.url
             evidence = Evidence(
-                url=page.final_url or page.url,
+                url=final,
                 quote=_snippet(snippet),
                 source="pms_fingerprint",
                 fetched_at=page.fetched_at,
                 content_hash=page.content_hash,
+                origin=page.url if page.url and page.url != final else None,  # the site's link that redirected
             )
             current = best.get(match.vendor)
             if current is None or _ORDER.index(match.tier) < _ORDER.index(current.tier):

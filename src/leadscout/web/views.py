@@ -129,6 +129,14 @@ async def suppression_page(
     return render(request, "suppression.html", listing=listing, page=page, pages=pages_total, nav="suppression")
 
 
+@pages.get("/monitors", response_class=HTMLResponse, dependencies=guarded)
+async def monitors_page(request: Request, ctx: Ctx) -> HTMLResponse:
+    """Each monitor with its schedule, its last runs and what each delivered."""
+    monitors = await ctx.store.list_monitors()
+    runs = {m.id: await ctx.store.list_monitor_runs(m.id, limit=5) for m in monitors}
+    return render(request, "monitors.html", monitors=monitors, runs=runs, nav="monitors")
+
+
 def install_sign_in(app: FastAPI) -> None:
     async def to_login(request: Request, exc: Exception) -> Response:
         return RedirectResponse("/login", status_code=303)
