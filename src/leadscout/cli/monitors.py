@@ -41,7 +41,7 @@ from leadscout.cli.common import (
     sandbox_style,
     world_day,
 )
-from leadscout.cli.runs import work_in_process
+from leadscout.cli.runs import outbox_tried, work_in_process
 from leadscout.monitors import service
 from leadscout.monitors.models import Delivered, Monitor
 from leadscout.pipeline.launch import Launch
@@ -217,7 +217,7 @@ def monitor_run(
                 now = await store.monitor_run_of_run(run.id)
                 current = await store.get_run(run.id)
                 settled = current is None or current.status.value not in ("active", "completed")
-                return settled or (now is not None and now.status == "delivered")
+                return settled or (now is not None and now.status == "delivered" and await outbox_tried(store, run.id))
 
             with sandbox_for(run.options):
                 await work_in_process(settings, dsn, delivered, concurrency, out_dir)

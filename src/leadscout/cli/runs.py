@@ -196,12 +196,7 @@ async def _work_until_settled(
         current = await store.get_run(run_id)
         if current is not None and current.status == Status.ACTIVE:
             return False
-        # a completed run's notification is sent before the in-process workers stop
-        # a webhook gets its first try here; its retries (over hours) are any worker's
-        return all(
-            m.status not in ("pending", "sending") or (m.endpoint_id and m.status == "pending" and m.attempts)
-            for m in await store.list_outbox(run_id)
-        )
+        return await outbox_tried(store, run_id)
 
     progress = asyncio.create_task(_follow(store, run_id, say))
     try:
@@ -219,6 +214,15 @@ async def _work_until_settled(
         summary.exports = await through_outages(lambda: export_mod.export_run(store, run_id, out_dir), "exporting")
     _print_summary(summary, say)
     return summary
+
+
+async def outbox_tried(store: Store, run_id: Any) -> bool:
+    """A run's notifications were sent and its webhooks tried once (their retries, over hours,
+    are any worker's): in-process workers may stop."""
+    return all(
+        m.status not in ("pending", "sending") or bool(m.endpoint_id and m.status == "pending" and m.attempts)
+        for m in await store.list_outbox(run_id)
+    )
 
 
 async def work_in_process(
