@@ -15,6 +15,8 @@ LeadscoutError
 
 from __future__ import annotations
 
+from uuid import UUID
+
 
 class LeadscoutError(Exception):
     """Something went wrong in leadscout."""
@@ -71,3 +73,13 @@ class BudgetExceeded(LeadscoutError):
     def __init__(self, limit: str, spent: float | int, cap: float | int) -> None:
         super().__init__(f"{limit} cap reached: {spent} of {cap}")
         self.limit, self.spent, self.cap = limit, spent, cap
+
+
+def id_or_not_found(value: UUID | str, what: str, listing: str) -> UUID:
+    """``value`` as an id; NotFound saying it is not ``what``'s id and where the ids are listed."""
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise NotFound(f"{value!r} is not a {what} id (a UUID, see `{listing}`)") from None

@@ -4,7 +4,7 @@ that re-runs on a schedule and delivers only what changed."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -137,7 +137,7 @@ def monitor_list(json_out: JsonFlag = False) -> None:
 def monitor_show(monitor_id: MonitorId, json_out: JsonFlag = False) -> None:
     """A monitor, its last runs and what each delivered."""
 
-    async def go() -> dict[str, object]:
+    async def go() -> dict[str, Any]:
         async with open_store(cli_settings()) as (store, _):
             monitor = await service.get(store, monitor_id)
             runs = await store.list_monitor_runs(monitor.id)
@@ -150,7 +150,7 @@ def monitor_show(monitor_id: MonitorId, json_out: JsonFlag = False) -> None:
     out.print(f"[bold]{shown['name']}[/] ({shown['id']}), schedule {shown['cron']} UTC")
     out.print(f"next run {shown['next_tick_at']}; watching {shown['watching']} companies; paused: {shown['paused']}")
     table = Table("tick", "trigger", "run", "status", "new", "gone", "changed", "fetches")
-    for r in shown["runs"]:  # type: ignore[attr-defined]
+    for r in shown["runs"]:
         result = r.get("result") or {}
         counts = [str(len(result.get(k, []))) if result else "" for k in ("new", "gone", "changed")]
         table.add_row(r["tick_at"][:16], r["trigger"], r["run_id"], f"{r['status']} ({r['run_status']})", *counts,
@@ -246,5 +246,5 @@ def monitor_run(
     )
 
 
-def _public(monitor: Monitor) -> dict[str, object]:
+def _public(monitor: Monitor) -> dict[str, Any]:
     return monitor.model_dump(mode="json")

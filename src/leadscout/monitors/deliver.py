@@ -9,7 +9,7 @@ from uuid import UUID
 
 from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
-from leadscout.models import Company, NewOutboxMessage, Run
+from leadscout.models import Company, CompanyFacts, NewOutboxMessage, Run
 from leadscout.monitors.models import Check, Delivered, KnownContact, Monitor, MonitorRun, NewCompany, Snapshot
 from leadscout.monitors.recheck import Rechecker, snapshot_of
 from leadscout.pipeline import jobs
@@ -51,10 +51,9 @@ async def deliver(pipeline: Pipeline, run_id: UUID) -> str:
         for entry, snapshot in new:
             await _keep(store, conn, monitor, entry.domain, snapshot, "active", run.id)
         for check in checks:
-            if check.outcome != "unchanged":
-                old = check.snapshot or Snapshot(name=check.gone.name if check.gone else check.domain)
-                await _keep(store, conn, monitor, check.domain, old, "gone" if check.gone else "active", run.id,
-                            keep_old=check.snapshot is None)  # fmt: skip
+            if check.outcome != "unchanged" and check.snapshot is not None:  # what the monitor now knows of it
+                status = "gone" if check.gone else "active"
+                await _keep(store, conn, monitor, check.domain, check.snapshot, status, run.id)
         await store.deliver_monitor_run(conn, record.id, delivered.model_dump(mode="json"))
         await _announce(pipeline, conn, monitor, run, delivered)
     return f"delivered {len(delivered.new)} new, {len(delivered.gone)} gone, {len(delivered.changed)} changed"
@@ -82,8 +81,6 @@ async def recheck_known(pipeline: Pipeline, run: Run, monitor: Monitor, record: 
 
 
 async def _new_company(store: Store, company: Company) -> tuple[NewCompany, Snapshot]:
-    from leadscout.models import CompanyFacts
-
     research = await store.research_of_company(company.id)
     facts = CompanyFacts.model_validate(research["facts"]) if research else CompanyFacts()
     contacts = [KnownContact.of(c) for c in await store.contacts_of_company(company.id)]
@@ -96,14 +93,8 @@ async def _new_company(store: Store, company: Company) -> tuple[NewCompany, Snap
 
 
 async def _keep(
-    store: Store, conn: Conn, monitor: Monitor, domain: str, snapshot: Snapshot, status: str, run_id: UUID,
-    *, keep_old: bool = False,
-) -> None:  # fmt: skip
-    """Record a company's snapshot and status; ``keep_old``: only the status moves (a site that
-    stopped answering tells nothing new about the company)."""
-    if keep_old:
-        rows = [r for r in await store.monitor_companies(monitor.id) if r["domain"] == domain]
-        snapshot = Snapshot.model_validate(rows[0]["snapshot"]) if rows else snapshot
+    store: Store, conn: Conn, monitor: Monitor, domain: str, snapshot: Snapshot, status: str, run_id: UUID
+) -> None:
     await store.upsert_monitor_company(
         conn, monitor_id=monitor.id, domain=domain, name=snapshot.name, status=status,
         snapshot=snapshot.model_dump(mode="json"), run_id=run_id,

@@ -66,10 +66,9 @@ class WatchedPage(BaseModel):
     leads_to: str | None = None  # a link that redirects (e.g. "Pay rent" to the PMS portal): where it went
 
 
-class Snapshot(BaseModel):
-    """A delivered company as the monitor last saw it: what the next runs compare against."""
+class CompanyState(BaseModel):
+    """What a monitor knows of a company: its place, PMS, units and decision makers."""
 
-    company_id: UUID | None = None  # the row it was first researched in
     name: str
     website: str | None = None
     city: str | None = None
@@ -77,19 +76,18 @@ class Snapshot(BaseModel):
     pms: list[str] = Field(default_factory=list)
     units: int | None = None
     contacts: list[KnownContact] = Field(default_factory=list)
+
+
+class Snapshot(CompanyState):
+    """A delivered company as the monitor last saw it: what the next runs compare against."""
+
+    company_id: UUID | None = None  # the row it was first researched in
     verdicts: list[CriterionVerdict] = Field(default_factory=list)
     watch: list[WatchedPage] = Field(default_factory=list)  # the criteria's page first
 
 
-class NewCompany(BaseModel):
+class NewCompany(CompanyState):
     domain: str
-    name: str
-    website: str | None = None
-    city: str | None = None
-    state: str | None = None
-    pms: list[str] = Field(default_factory=list)
-    units: int | None = None
-    contacts: list[KnownContact] = Field(default_factory=list)
     evidence: list[CriterionVerdict] = Field(default_factory=list)
 
 
@@ -119,7 +117,7 @@ class Check(BaseModel):
     reads: list[str] = Field(default_factory=list)  # each watched page and what it said ("url: unchanged (304)")
     changes: list[Change] = Field(default_factory=list)
     gone: GoneCompany | None = None
-    snapshot: Snapshot | None = None  # the company as it is now (changed)
+    snapshot: Snapshot | None = None  # what to keep: as it is now (researched again), or as it was (gone silent)
 
 
 class Delivered(BaseModel):

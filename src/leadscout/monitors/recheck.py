@@ -122,7 +122,7 @@ class Rechecker:
             reason, detail = why
             gone = GoneCompany(domain=domain, name=snapshot.name, reason=reason, detail=detail,
                                evidence=Evidence(url=results[0].url, quote=detail, source="recheck"))  # fmt: skip
-            return Check(domain=domain, outcome="gone", gone=gone)
+            return Check(domain=domain, outcome="gone", gone=gone, snapshot=snapshot)  # silence tells nothing new
         reads = [f"{p.url}: {_said(r, p)}" for r, p in zip(results, pages, strict=True)]
         if all(unchanged(r, p) for r, p in zip(results, pages, strict=True)):
             return Check(domain=domain, outcome="unchanged", reads=reads)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 
 from leadscout.criteria import Criteria, problems
 from leadscout.db.store import Conn, Store
-from leadscout.errors import InvalidCriteria, NotFound
+from leadscout.errors import InvalidCriteria, NotFound, id_or_not_found
 from leadscout.models import Run
 from leadscout.monitors.models import Monitor, MonitorRun
 from leadscout.monitors.schedule import check_cron, next_tick
@@ -86,10 +86,7 @@ async def create(
 
 
 async def get(store: Store, monitor_id: UUID | str) -> Monitor:
-    try:
-        uid = monitor_id if isinstance(monitor_id, UUID) else UUID(str(monitor_id))
-    except ValueError:
-        raise NotFound(f"{monitor_id!r} is not a monitor id (a UUID, see `leadscout monitor list`)") from None
+    uid = id_or_not_found(monitor_id, "monitor", "leadscout monitor list")
     monitor = await store.get_monitor(uid)
     if monitor is None:
         raise NotFound(f"no monitor {uid}; `leadscout monitor list` lists them")

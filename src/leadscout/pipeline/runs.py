@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
-from leadscout.errors import NotFound
+from leadscout.errors import NotFound, id_or_not_found
 from leadscout.models import OutboxMessage, Run, Status
 from leadscout.pipeline import jobs
 from leadscout.usage import Usage, project
@@ -97,10 +97,7 @@ async def _decision_companies(store: Store, run: Run) -> list[dict[str, Any]]:
 
 
 async def get_run_or_raise(store: Store, run_id: UUID | str) -> Run:
-    try:
-        uid = run_id if isinstance(run_id, UUID) else UUID(str(run_id))
-    except ValueError:
-        raise NotFound(f"{run_id!r} is not a run id (a UUID, see `leadscout runs`)") from None
+    uid = id_or_not_found(run_id, "run", "leadscout runs")
     run = await store.get_run(uid)
     if run is None:
         raise NotFound(f"no run {uid}; `leadscout runs` lists them")
