@@ -27,9 +27,10 @@ from psycopg.conninfo import make_conninfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from leadscout.api.app import ServerConfig, create_app, serving  # noqa: E402
+from leadscout.api.app import ServerConfig, serving  # noqa: E402
 from leadscout.config import Settings  # noqa: E402
 from leadscout.db import embedded, migrate  # noqa: E402
+from leadscout.web.app import create_app  # noqa: E402
 
 CRITERIA = (
     '{"quantity": 10, "state": "TX", "cities": ["Austin"], "pms": ["appfolio"], "units_min": 100,'

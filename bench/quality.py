@@ -120,7 +120,7 @@ async def one_request(
     dsn = make_conninfo(admin, dbname=db)
     try:
         migrate.upgrade(dsn)
-        settings = Settings(database_url=dsn, fetch_timeout=3.0, **llm)  # type: ignore[arg-type]
+        settings = server.settings_for(Settings(database_url=dsn, fetch_timeout=3.0, **llm))  # type: ignore[arg-type]
         pool = open_pool(dsn, settings)
         await pool.open(wait=True)
         store = Store(pool)
@@ -253,7 +253,6 @@ async def main_async(args: argparse.Namespace, style: str) -> list[dict[str, Any
     admin = admin_dsn()
     rows = []
     with SandboxServer(seed=args.seed, style=style, timeout_seconds=6) as server, ExitStack() as stack:
-        os.environ.update(server.env())
         llm: dict[str, Any] = {}
         if args.strategy == "agent":
             if args.llm_base_url:

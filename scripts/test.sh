@@ -33,6 +33,7 @@ fi
 if [ -n "$CHROMIUM_JOB" ]; then wait "$CHROMIUM_JOB" || true; fi
 
 phase ruff;  .venv/bin/ruff check src tests bench
+phase "import layers"; .venv/bin/lint-imports --no-cache
 # mypy (CPU) runs beside the first test pass (which mostly waits on sockets and subprocesses); its
 # verdict is read after that pass and fails the run like any check
 phase "mypy (beside the tests)"

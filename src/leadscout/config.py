@@ -8,13 +8,29 @@ considers its jobs stalled after the same number of seconds (see
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+ROOT_DATA_DIR = Path("/var/lib/leadscout")
+
+
+def default_data_dir() -> Path:
+    """Where leadscout keeps its embedded database and logs.
+
+    Run as root, the embedded PostgreSQL package creates a system user and adds o+rx to *every
+    parent directory* of its data directory. Under ``/root`` that would open the root home to
+    traversal, so as root the data lives under ``/var/lib/leadscout`` (whose parents are
+    world-traversable already). A normal user gets their platform data dir
+    (``~/.local/share/leadscout`` on Linux), which nothing widens."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return ROOT_DATA_DIR
+    return Path(platformdirs.user_data_dir("leadscout"))
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
@@ -97,6 +113,19 @@ class Settings(BaseSettings):
     )
     fetch_timeout: float = Field(default=10.0, gt=0, validation_alias=AliasChoices("LEADSCOUT_FETCH_TIMEOUT"))
     politeness_delay: float = Field(default=0.25, ge=0, validation_alias=AliasChoices("LEADSCOUT_POLITENESS_DELAY"))
+    http_proxy: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEADSCOUT_HTTP_PROXY"),
+        description="Proxy for research traffic (loopback goes direct); unset: the standard HTTP_PROXY variables.",
+    )
+    search_provider: str | None = Field(default=None, validation_alias=AliasChoices("LEADSCOUT_SEARCH_PROVIDER"))
+    searxng_url: str | None = Field(default=None, validation_alias=AliasChoices("LEADSCOUT_SEARXNG_URL"))
+    serper_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("SERPER_API_KEY"))
+    serper_base_url: str = Field(default="https://google.serper.dev", validation_alias=AliasChoices("SERPER_BASE_URL"))
+    brave_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("BRAVE_API_KEY"))
+    brave_base_url: str = Field(
+        default="https://api.search.brave.com", validation_alias=AliasChoices("BRAVE_BASE_URL")
+    )
     dns_server: str | None = Field(
         default=None,
         validation_alias=AliasChoices("LEADSCOUT_DNS_SERVER"),

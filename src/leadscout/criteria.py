@@ -6,10 +6,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from leadscout import vendors
+from leadscout.domains import InvalidDomain, registrable_domain
 from leadscout.errors import InvalidCriteria
 from leadscout.geo import state_code
-from leadscout.research import vendors
-from leadscout.research.domains import InvalidDomain, registrable_domain
 
 MAX_QUANTITY = 1000
 
@@ -94,6 +94,10 @@ class Criteria(BaseModel):
         for city in self.cities:
             out.extend(c for c in metro_cities(city, self.state, self.metro_radius_miles) if c not in out)
         return out
+
+    def revised(self, **changes: Any) -> Criteria:
+        """These criteria with ``changes``, validated like any request (InvalidCriteria lists every problem)."""
+        return parse_criteria({**self.model_dump(), **changes})
 
     def describe(self) -> str:
         if self.cities:

@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from leadscout.db import embedded
+from leadscout.config import default_data_dir
 
 FILE_ONLY = {"file_only": True}
 _state: dict[str, Path | None] = {"file": None}
@@ -25,7 +25,7 @@ def log_file_path() -> Path:
     if explicit := os.environ.get("LEADSCOUT_LOG_FILE"):
         return Path(explicit)
     base = Path(os.environ["LEADSCOUT_DATA_DIR"]) if os.environ.get("LEADSCOUT_DATA_DIR") else None
-    return (base or embedded.default_data_dir()) / "logs" / "leadscout.log"
+    return (base or default_data_dir()) / "logs" / "leadscout.log"
 
 
 class OneLine(logging.Formatter):

@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 
-from leadscout.api.app import ServerConfig, create_app, serving
+from leadscout.api.app import ServerConfig, serving
 from leadscout.config import Settings
 from leadscout.pipeline.export import COMPANY_COLUMNS
 from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import build
+from leadscout.web.app import create_app
 from tests.conftest import ROOT, leadscout
 
 pytestmark = [pytest.mark.e2e, pytest.mark.once]

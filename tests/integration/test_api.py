@@ -12,12 +12,13 @@ from typing import Any
 import httpx
 import pytest
 
-from leadscout.api.app import ServerConfig, check_exposure, create_app, serving
+from leadscout.api.app import ServerConfig, check_exposure, serving
 from leadscout.config import Settings
 from leadscout.criteria import parse_criteria
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError
 from leadscout.pipeline.runs import create_run
+from leadscout.web.app import create_app
 from tests.conftest import leadscout
 
 pytestmark = [pytest.mark.integration, pytest.mark.sql]

@@ -12,9 +12,10 @@ import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 
-from leadscout.api.app import ServerConfig, create_app, serving
+from leadscout.api.app import ServerConfig, serving
 from leadscout.config import Settings
 from leadscout.sandbox.server import SandboxServer
+from leadscout.web.app import create_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.once]
 EXAMPLES = 25

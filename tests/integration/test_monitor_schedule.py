@@ -15,8 +15,8 @@ from leadscout.config import Settings
 from leadscout.db.connection import open_pool
 from leadscout.db.store import Store
 from leadscout.errors import UserError
+from leadscout.models.monitors import Monitor
 from leadscout.monitors import service
-from leadscout.monitors.models import Monitor
 from leadscout.pipeline.launch import Launch
 from leadscout.pipeline.runs import cancel_run
 from leadscout.workers.runner import WorkerConfig, run_worker

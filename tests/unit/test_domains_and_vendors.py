@@ -1,7 +1,7 @@
 import pytest
 
-from leadscout.research import vendors
-from leadscout.research.domains import InvalidDomain, company_domain, is_vendor_host, registrable_domain
+from leadscout import vendors
+from leadscout.domains import InvalidDomain, company_domain, is_vendor_host, registrable_domain
 from tests.conftest import shared_data
 
 

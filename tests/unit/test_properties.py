@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadscout.criteria import parse_criteria
+from leadscout.domains import InvalidDomain, company_domain, registrable_domain
 from leadscout.errors import ImportFileError, InvalidCriteria, UserError
 from leadscout.pipeline.directory import parse_row, read_rows
 from leadscout.pipeline.request import build_criteria, parse_request
-from leadscout.research.domains import InvalidDomain, company_domain, registrable_domain
 from leadscout.research.extract import PageFacts, extract
 from leadscout.research.fetch import FetchResult
 from leadscout.research.pms import Page, detect_pms

@@ -13,7 +13,7 @@ def run(stage: Stage, status: Status) -> Run:
         id=uuid4(),
         created_at=now,
         updated_at=now,
-        criteria={},
+        criteria={"quantity": 5},
         target_quantity=5,
         contacts_min=1,
         contacts_max=3,

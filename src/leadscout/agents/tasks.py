@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 
 from leadscout.agents.llm import Llm
 from leadscout.criteria import Criteria
+from leadscout.domains import InvalidDomain, company_domain
 from leadscout.models import CompanyFacts, CriterionVerdict, Evidence, ResearchBrief, Verdict
-from leadscout.research.domains import InvalidDomain, company_domain
 from leadscout.research.extract import Address, PageFacts, UnitClaim
 from leadscout.research.fetch import FetchResult
 from leadscout.research.verify import location_verdict, units_verdicts

@@ -1,6 +1,7 @@
-"""The web server: the REST API under ``/api/v1`` and the dashboard, over one database.
+"""The REST API under ``/api/v1``: its app, auth, body limit and in-process workers.
 
-``leadscout serve`` builds it with :func:`create_app`; in-process workers (``--workers``) work the
+``leadscout serve`` builds the whole server with :func:`leadscout.web.app.create_app` (this API
+and the dashboard over one database); in-process workers (``--workers``) work the
 runs it starts. Auth is a bearer token (``LEADSCOUT_API_TOKEN``), required whenever the server
 listens beyond loopback; the dashboard keeps it in an HttpOnly cookie after a sign-in."""
 
@@ -14,7 +15,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from leadscout.api.deps import Context, ServerConfig
 from leadscout.api.monitor_routes import monitors
@@ -24,9 +24,8 @@ from leadscout.db import migrate
 from leadscout.db.connection import open_pool, resolve_dsn
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError
-from leadscout.web.views import STATIC, install_sign_in, pages
 
-__all__ = ["Context", "ServerConfig", "check_exposure", "create_app", "serving"]
+__all__ = ["Context", "ServerConfig", "check_exposure", "create_api", "serving"]
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -69,7 +68,7 @@ class BodyLimit:
         await self.app(scope, capped, send)
 
 
-def create_app(config: ServerConfig) -> FastAPI:
+def create_api(config: ServerConfig) -> FastAPI:
     check_exposure(config)
 
     @asynccontextmanager
@@ -102,13 +101,9 @@ def create_app(config: ServerConfig) -> FastAPI:
         redoc_url=None,
     )
     install(app)
-    install_sign_in(app)
-
     app.include_router(health)
     app.include_router(router)
     app.include_router(monitors)
-    app.include_router(pages)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit)
     return app
 

@@ -9,8 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query
 
 from leadscout.api.deps import Context, context_of, require_token
+from leadscout.models.monitors import Monitor, MonitorRun
 from leadscout.monitors import service
-from leadscout.monitors.models import Monitor, MonitorRun
 from leadscout.monitors.service import MonitorSpec
 
 monitors = APIRouter(prefix="/api/v1/monitors", dependencies=[Depends(require_token)], tags=["monitors"])

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import FileResponse
 from sse_starlette import EventSourceResponse
 
+from leadscout.api import reads
 from leadscout.api.deps import Context, context_of, require_token
 from leadscout.api.problems import Problem
 from leadscout.api.schemas import (
@@ -30,15 +31,14 @@ from leadscout.api.schemas import (
     Understanding,
     Workers,
 )
-from leadscout.criteria import Criteria
 from leadscout.db import migrate, outage
+from leadscout.domains import InvalidDomain, registrable_domain
 from leadscout.errors import NotFound, UserError
-from leadscout.models import CompanyFacts, RunEvent, Status
+from leadscout.models import RunEvent, Status
 from leadscout.pipeline import export
 from leadscout.pipeline.decisions import Decision, decide
 from leadscout.pipeline.launch import Launch, Prepared, prepare, start
 from leadscout.pipeline.runs import RunSummary, cancel_run, get_run_or_raise, summarize
-from leadscout.research.domains import InvalidDomain, registrable_domain
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
 health = APIRouter()
@@ -117,23 +117,7 @@ StatusFilter = Annotated[Literal["active", "needs_user_decision", "completed", "
 @router.get("/runs", response_model=Page[RunRow], tags=["runs"])
 async def list_runs(ctx: Ctx, status: StatusFilter = None, limit: Limit = 50, offset: Offset = 0) -> Page[RunRow]:
     """Runs, newest first."""
-    rows = await ctx.store.list_runs(status=status, limit=limit, offset=offset)
-    return Page(items=[run_row(r) for r in rows], total=await ctx.store.count_runs(status), limit=limit, offset=offset)
-
-
-def run_row(row: dict[str, Any]) -> RunRow:
-    target = int(row["target_quantity"]) or 1
-    summary = Criteria.model_validate(row["criteria"]).describe()
-    return RunRow(
-        id=row["id"],
-        created_at=row["created_at"],
-        stage=row["stage"],
-        status=row["status"],
-        target_quantity=row["target_quantity"],
-        companies_ready=row["companies_ready"],
-        summary=summary,
-        progress=round(min(1.0, row["companies_ready"] / target), 3),
-    )
+    return await reads.runs(ctx.store, status=status, limit=limit, offset=offset)
 
 
 @router.get("/runs/{run_id}", response_model=RunSummary, tags=["runs"])
@@ -145,36 +129,19 @@ async def get_run(run_id: UUID, ctx: Ctx) -> RunSummary:
 @router.get("/runs/{run_id}/companies", response_model=Page[CompanyRow], tags=["companies"])
 async def list_companies(run_id: UUID, ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> Page[CompanyRow]:
     """A run's companies in delivery order (best fit first)."""
-    run = await get_run_or_raise(ctx.store, run_id)
-    gap = await ctx.store.company_gap(run.id)
-    rows = await ctx.store.page_companies(run.id, limit, offset)
-    total = gap.companies_ready if gap else 0
-    return Page(items=[CompanyRow.of(c, n) for c, n in rows], total=total, limit=limit, offset=offset)
+    return await reads.companies(ctx.store, run_id, limit=limit, offset=offset)
 
 
 @router.get("/runs/{run_id}/companies/{company_id}", response_model=CompanyDetail, tags=["companies"])
 async def get_company(run_id: UUID, company_id: UUID, ctx: Ctx) -> CompanyDetail:
     """One company: every criterion verdict with its evidence (URL + quote), research facts, contacts."""
-    company = await ctx.store.get_company(company_id)
-    if company is None or company.run_id != run_id:
-        raise NotFound(f"run {run_id} has no company {company_id}")
-    research = await ctx.store.research_of_company(company.id)
-    contacts = await ctx.store.contacts_of_company(company.id)
-    return CompanyDetail(
-        company=CompanyRow.of(company, len(contacts)),
-        verdicts=company.verdicts,
-        discovery_evidence=company.evidence,
-        research=CompanyFacts.model_validate(research["facts"]) if research else None,
-        contacts=[ContactRow.of(c) for c in contacts],
-    )
+    return await reads.company(ctx.store, run_id, company_id)
 
 
 @router.get("/runs/{run_id}/contacts", response_model=Page[ContactRow], tags=["contacts"])
 async def list_contacts(run_id: UUID, ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> Page[ContactRow]:
-    run = await get_run_or_raise(ctx.store, run_id)
-    rows = await ctx.store.page_contacts(run.id, limit, offset)
-    total = await ctx.store.count_contacts_of_run(run.id)
-    return Page(items=[ContactRow.of(c) for c in rows], total=total, limit=limit, offset=offset)
+    return await reads.contacts(ctx.store, run_id, limit=limit, offset=offset)
+
 
 
 @router.get("/runs/{run_id}/events/log", response_model=list[RunEvent], tags=["events"])
@@ -272,9 +239,7 @@ async def get_export(
 # -- suppression -----------------------------------------------------------------------------------
 @router.get("/suppression", response_model=Page[SuppressedDomain], tags=["suppression"])
 async def list_suppression(ctx: Ctx, limit: Limit = 100, offset: Offset = 0) -> Page[SuppressedDomain]:
-    rows = await ctx.store.list_blocked_domains(limit=limit, offset=offset)
-    total = await ctx.store.count_blocked_domains()
-    return Page(items=[SuppressedDomain.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await reads.suppression(ctx.store, limit=limit, offset=offset)
 
 
 @router.post("/suppression", tags=["suppression"])
@@ -301,10 +266,7 @@ async def remove_suppression(domain: Annotated[str, Path(max_length=253)], ctx: 
 @router.get("/workers", response_model=Workers, tags=["workers"])
 async def list_workers(ctx: Ctx) -> Workers:
     """Live and dead workers (last heartbeat, current task), and stats per type."""
-    store = ctx.store
-    return Workers(
-        active=await store.active_workers(), dead=await store.dead_workers(), stats=await store.worker_stats()
-    )
+    return await reads.workers(ctx.store)
 
 
 @router.post("/workers/{worker_id}/stop", tags=["workers"])

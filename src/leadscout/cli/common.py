@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -148,16 +147,19 @@ def sandbox_style(style: str) -> str:
     return style
 
 
+Wire = Callable[[Settings], Settings]
+
+
 @contextmanager
-def sandbox_for(options: dict[str, Any], wanted: bool = True) -> Iterator[None]:
-    """Serve the run's sandbox world while in-process workers research it."""
+def sandbox_for(options: dict[str, Any], wanted: bool = True) -> Iterator[Wire]:
+    """Serve the run's sandbox world for the block; yields what routes settings to it (pass the
+    in-process workers' settings through it: the process environment is left alone)."""
     if "sandbox" not in options or not wanted:
-        yield
+        yield lambda settings: settings
         return
     from leadscout.sandbox.server import SandboxServer
 
     sandbox = options["sandbox"]
     day = sandbox.get("day", 0)
     with SandboxServer(seed=sandbox["seed"], style=sandbox.get("style", "classic"), day=day) as server:
-        os.environ.update(server.env())  # the in-process workers fetch through the sandbox proxy
-        yield
+        yield server.settings_for

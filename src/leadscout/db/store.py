@@ -18,6 +18,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import BaseModel
 
 from leadscout import models as m
+from leadscout.criteria import Criteria
 from leadscout.db.monitor_store import MonitorQueries
 from leadscout.db.queries import QUERIES
 from leadscout.usage import Usage
@@ -95,8 +96,8 @@ class Store(MonitorQueries):
     async def lock_run(self, run_id: UUID, conn: Conn) -> m.Run | None:
         return await self._model(m.Run, "lock_run", conn, run_id=run_id)
 
-    async def list_runs(self, *, status: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-        return await self._rows("list_runs", status=status, limit=limit, offset=offset)
+    async def list_runs(self, *, status: str | None = None, limit: int = 50, offset: int = 0) -> list[m.RunListing]:
+        return await self._models(m.RunListing, "list_runs", status=status, limit=limit, offset=offset)
 
     async def delete_run(self, run_id: UUID) -> None:
         await self._rows("delete_run", run_id=run_id)
@@ -212,7 +213,7 @@ class Store(MonitorQueries):
         return await self._rows("dropped_companies", run_id=run_id)
 
     async def update_run_request(
-        self, run_id: UUID, criteria: dict[str, Any], options: dict[str, Any], conn: Conn
+        self, run_id: UUID, criteria: Criteria, options: dict[str, Any], conn: Conn
     ) -> None:
         await self._rows("update_run_request", conn, run_id=run_id, criteria=criteria, options=options)
 

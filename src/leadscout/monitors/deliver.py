@@ -7,10 +7,9 @@ from __future__ import annotations
 import asyncio
 from uuid import UUID
 
-from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
 from leadscout.models import Company, CompanyFacts, NewOutboxMessage, Run
-from leadscout.monitors.models import Check, Delivered, KnownContact, Monitor, MonitorRun, NewCompany, Snapshot
+from leadscout.models.monitors import Check, Delivered, KnownContact, Monitor, MonitorRun, NewCompany, Snapshot
 from leadscout.monitors.recheck import Rechecker, snapshot_of
 from leadscout.pipeline import jobs
 from leadscout.pipeline.stages import Pipeline
@@ -64,7 +63,7 @@ async def recheck_known(pipeline: Pipeline, run: Run, monitor: Monitor, record: 
     store = pipeline.store
     done = {c.domain: c for c in await store.monitor_checks(record.id)}
     known = [r for r in await store.monitor_companies(monitor.id, "active") if r["first_run_id"] != run.id]
-    checker = Rechecker(pipeline, run, Criteria.model_validate(monitor.criteria))
+    checker = Rechecker(pipeline, run, monitor.criteria)
     limit = asyncio.Semaphore(RECHECK_CONCURRENCY)
 
     async def one(row: dict[str, object]) -> Check:

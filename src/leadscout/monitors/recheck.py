@@ -15,7 +15,7 @@ from uuid import UUID, uuid4
 
 from leadscout.criteria import Criteria
 from leadscout.models import Company, CompanyFacts, ContactSearch, CriterionVerdict, Evidence, Run, Verdict
-from leadscout.monitors.models import Change, Check, GoneCompany, KnownContact, Snapshot, WatchedPage
+from leadscout.models.monitors import Change, Check, GoneCompany, KnownContact, Snapshot, WatchedPage
 from leadscout.pipeline.stages import Pipeline
 from leadscout.research.fetch import FetchResult
 

@@ -14,11 +14,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, ValidationError
 
-from leadscout.criteria import Criteria, problems
+from leadscout.criteria import problems
 from leadscout.db.store import Conn, Store
 from leadscout.errors import InvalidCriteria, NotFound, id_or_not_found
 from leadscout.models import Run
-from leadscout.monitors.models import Monitor, MonitorRun
+from leadscout.models.monitors import Monitor, MonitorRun
 from leadscout.monitors.schedule import check_cron, next_tick
 from leadscout.pipeline.launch import Launch, Prepared, prepare
 from leadscout.pipeline.request import parse_request
@@ -119,7 +119,7 @@ async def start_tick(
     """Create the run of one tick in the caller's transaction: the monitor's request, minus every
     company it already delivered (never fetched again by discovery)."""
     known = [row["domain"] for row in await store.monitor_companies(monitor.id)]
-    base = Criteria.model_validate(monitor.criteria)
+    base = monitor.criteria
     criteria = base.model_copy(update={"exclude_domains": sorted({*base.exclude_domains, *known})})
     options: dict[str, Any] = {**monitor.options, "monitor": {"id": str(monitor.id)}}
     if world_day is not None and "sandbox" in options:

@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from leadscout.criteria import Criteria
 from leadscout.db.store import Store
-from leadscout.errors import Conflict, InvalidCriteria, UserError
+from leadscout.errors import Conflict, UserError
 from leadscout.models import Run, Stage, Status
 from leadscout.pipeline import jobs, state
 from leadscout.pipeline.runs import get_run_or_raise
@@ -55,10 +55,7 @@ def revise(criteria: Criteria, decision: Decision) -> Criteria:
         if criteria.units_min is not None and decision.units_min >= criteria.units_min:
             raise UserError(f"lower-units {decision.units_min} is not below the current {criteria.units_min}")
         changes["units_min"] = decision.units_min
-    try:
-        return Criteria.model_validate({**criteria.model_dump(), **changes})
-    except ValidationError as exc:
-        raise InvalidCriteria("; ".join(e["msg"] for e in exc.errors())) from None
+    return criteria.revised(**changes)
 
 
 async def decide(store: Store, run_id: UUID | str, decision: Decision) -> Run:
@@ -68,7 +65,7 @@ async def decide(store: Store, run_id: UUID | str, decision: Decision) -> Run:
         if locked is None or locked.status != Status.NEEDS_USER_DECISION:
             now = locked.status.value if locked else "gone"
             raise Conflict(f"run {run.id} is {now}: only a run in needs_user_decision takes a decision")
-        criteria = Criteria.model_validate(locked.criteria)
+        criteria = locked.criteria
         options = dict(locked.options)
         payload = decision.model_dump(exclude_defaults=True)
         if decision.action in ("continue", "raise_budget"):
@@ -93,7 +90,7 @@ async def decide(store: Store, run_id: UUID | str, decision: Decision) -> Run:
                 dropped = await store.drop_short_companies(locked.id, "contacts_short: replaced by decision", conn)
                 payload["dropped"] = [row["domain"] for row in dropped]
             await store.reopen_rejected_candidates(locked.id, REOPENS[decision.action], conn)
-            await store.update_run_request(locked.id, revised.model_dump(mode="json"), options, conn)
+            await store.update_run_request(locked.id, revised, options, conn)
             payload["criteria"] = revised.describe()
             await state.move(store, conn, locked, "rediscover", **payload)
             resumed = locked.model_copy(update={"stage": Stage.COMPANY_DISCOVERY, "status": Status.ACTIVE})

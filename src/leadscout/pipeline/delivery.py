@@ -12,7 +12,6 @@ from email.utils import formatdate
 from pathlib import Path
 from uuid import UUID
 
-from leadscout.criteria import Criteria
 from leadscout.db.store import Store
 from leadscout.errors import PermanentError, TransientError
 from leadscout.models import NewOutboxMessage, Run, StageProgress
@@ -54,7 +53,7 @@ class Delivery:
         return files
 
     def notification(self, run: Run, files: dict[str, str], progress: StageProgress) -> NewOutboxMessage:
-        criteria = Criteria.model_validate(run.criteria)
+        criteria = run.criteria
         partial = " (partial, accepted)" if run.options.get("accept_partial") else ""
         lines = [
             f"Run {run.id} is complete{partial}.",

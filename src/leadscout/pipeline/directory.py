@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from leadscout import vendors
 from leadscout.db.store import Store
+from leadscout.domains import InvalidDomain, company_domain
 from leadscout.errors import ImportFileError
 from leadscout.geo import state_code
 from leadscout.models import DirectoryCompany, DirectoryContact
-from leadscout.research import vendors
-from leadscout.research.domains import InvalidDomain, company_domain
 
 # column -> accepted spellings (the second set matches public PM directory exports)
 _COLUMNS = {

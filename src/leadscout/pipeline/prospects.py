@@ -7,8 +7,8 @@ and a snippet is a fragment): verification still proves every criterion on the c
 
 from __future__ import annotations
 
+from leadscout import vendors
 from leadscout.criteria import Criteria
-from leadscout.research import vendors
 from leadscout.research.quantities import best_claim, claims_in_text
 from leadscout.research.verify import TYPE_SIGNALS
 

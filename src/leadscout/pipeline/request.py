@@ -9,10 +9,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from leadscout import vendors
 from leadscout.criteria import Criteria, parse_criteria
 from leadscout.errors import BudgetExceeded, LlmError, UserError
 from leadscout.geo import STATES, state_code
-from leadscout.research import vendors
 from leadscout.usage import Budget, Meter, Usage, metering
 
 if TYPE_CHECKING:

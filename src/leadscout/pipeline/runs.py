@@ -74,7 +74,7 @@ class RunSummary(BaseModel):
     batches: list[BatchSummary]
     total_seconds: float | None
     avg_batch_seconds: float | None
-    criteria: dict[str, Any]
+    criteria: Criteria
     decision_options: list[dict[str, Any]] | None
     # while a decision waits: each company short of the target (contacts short, or the nearest
     # misses of discovery) and why, with what was read

@@ -100,7 +100,7 @@ class Pipeline:
                 "this run uses the agent strategy but this worker has no LLM: set LEADSCOUT_LLM "
                 "(and OPENAI_API_KEY) or LEADSCOUT_LLM_BASE_URL for the worker"
             )
-        from leadscout.agents.discovery import AgentSource
+        from leadscout.pipeline.agent_source import AgentSource  # pydantic-ai loads only for agent runs
 
         return AgentSource(self.store, web, self.llm)
 
@@ -168,7 +168,7 @@ class Pipeline:
             "batch_started",
             {"batch_no": batch_no, "requested": requested, "attempt": batch.attempts, "worker_id": self.worker_id},
         )
-        criteria = Criteria.model_validate(run.criteria)
+        criteria = run.criteria
         stop: dict[str, Any] | None = None
         try:
             async with self.metered(run, "preview" if previewing(run) else "discovery"):
@@ -287,7 +287,7 @@ class Pipeline:
         if company.research_status != "pending" or company.status != "validated":
             return f"already researched {company.domain}"
         async with self.metered(run, "research", company.id):
-            facts = await self.researcher_for(run).research(run, company, Criteria.model_validate(run.criteria))
+            facts = await self.researcher_for(run).research(run, company, run.criteria)
             facts = await self._with_brief(company, facts)
         await self._simulate_latency()
         await self.flush_pages()

@@ -20,15 +20,14 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
-from leadscout import geo
+from leadscout import geo, vendors
 from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
+from leadscout.domains import registrable_domain
 from leadscout.errors import BudgetExceeded, LlmError, TransientError
 from leadscout.models import CriterionVerdict, Evidence, NewCompany, Run, Verdict
 from leadscout.pipeline import prospects
 from leadscout.pipeline.sources import SourceResult
-from leadscout.research import vendors
-from leadscout.research.domains import registrable_domain
 from leadscout.research.extract import Link, PageFacts, extract
 from leadscout.research.fetch import Fetcher
 from leadscout.research.places import Address, parse_addresses

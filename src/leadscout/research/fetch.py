@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import ipaddress
-import socket
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -30,8 +28,9 @@ import httpx
 from pydantic import BaseModel, Field
 
 from leadscout import usage
+from leadscout.addresses import is_private_address, resolve_host
+from leadscout.domains import is_vendor_host
 from leadscout.models import Evidence
-from leadscout.research.domains import is_vendor_host
 from leadscout.research.http import USER_AGENT, proxied
 
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -50,6 +49,7 @@ class FetchPolicy(BaseModel):
     timeout_attempts: int = 1  # a site silent for `timeout` is rarely quicker at once; a later job may ask again
     max_retry_after: float = 10.0
     allow_hosts: frozenset[str] = Field(default_factory=frozenset)
+    proxy: str | None = None  # the proxy the client was made with (it resolves names, not us)
 
 
 class FetchResult(BaseModel):
@@ -321,7 +321,7 @@ class Fetcher:
         host = (parts.hostname or "").lower()
         if not host:
             return "no_host", None
-        if host in self.policy.allow_hosts or proxied(url):
+        if host in self.policy.allow_hosts or proxied(url, self.policy.proxy):
             return None, None
         addresses = await self.resolve(host)
         if not addresses:
@@ -348,26 +348,6 @@ def _retry_after(value: str | None) -> float:
         return max(0.0, float(value)) if value else 0.0
     except ValueError:
         return 1.0
-
-
-async def resolve_host(host: str) -> list[str]:
-    """The addresses of ``host`` (itself when it is an IP), or [] when it does not resolve."""
-    try:
-        ipaddress.ip_address(host)
-        return [host]
-    except ValueError:
-        pass
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except OSError:
-        return []
-    return sorted({str(info[4][0]) for info in infos})
-
-
-def is_private_address(address: str) -> bool:
-    """Private, loopback, link-local, reserved, multicast or unspecified: never a target of ours."""
-    ip = ipaddress.ip_address(address.split("%")[0])
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
 
 
 def _conditions(cached: FetchResult | None) -> dict[str, str] | None:

@@ -1,8 +1,9 @@
 """The one HTTP client factory for research traffic.
 
-It honours the standard proxy variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) through httpx's
-``trust_env``, so the sandbox (a forward proxy) and the live web share one code path. Tests
-may pass a transport."""
+A proxy given to it (``LEADSCOUT_HTTP_PROXY``, or the sandbox's) carries every request but those
+to loopback; without one it honours the standard proxy variables (HTTP_PROXY, HTTPS_PROXY,
+NO_PROXY) through httpx's ``trust_env``. Either way the sandbox (a forward proxy) and the live web
+share one code path. Tests may pass a transport."""
 
 from __future__ import annotations
 
@@ -43,24 +44,41 @@ def detect_encoding(content: bytes) -> str:
         return best.encoding if best else "utf-8"
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
 def make_client(
-    *, timeout: float = 10.0, transport: httpx.AsyncBaseTransport | None = None, max_connections: int = 50
+    *,
+    timeout: float = 10.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+    max_connections: int = 50,
+    proxy: str | None = None,
 ) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=20)
+    mounts: dict[str, httpx.AsyncBaseTransport | None] | None = None
+    if proxy is not None and transport is None:
+        direct = httpx.AsyncHTTPTransport(limits=limits)
+        mounts = {"all://": httpx.AsyncHTTPTransport(proxy=proxy, limits=limits)}
+        mounts |= {f"all://{host}": direct for host in LOOPBACK_HOSTS}
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
         headers={"user-agent": USER_AGENT},
         follow_redirects=False,  # the fetcher follows redirects itself, checking every hop
-        trust_env=transport is None,
+        trust_env=transport is None and proxy is None,
         transport=transport,
+        mounts=mounts,
         default_encoding=detect_encoding,
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=20),
+        limits=limits,
     )
 
 
-def proxied(url: str) -> bool:
-    """True when the environment routes ``url`` through a proxy (the proxy resolves its host)."""
+def proxied(url: str, proxy: str | None = None) -> bool:
+    """True when ``url`` goes through a proxy (the proxy resolves its host): the given one (all
+    but loopback), else the one the environment names."""
     from urllib.request import getproxies, proxy_bypass
 
+    if proxy is not None:
+        return httpx.URL(url).host not in LOOPBACK_HOSTS
     scheme = url.split("://", 1)[0].lower()
     if scheme not in getproxies():
         return False

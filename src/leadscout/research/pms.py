@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from leadscout.models import Evidence
 from leadscout.research.page import sentences
-from leadscout.research.vendors import vendor_domains, vendors
+from leadscout.vendors import vendor_domains, vendors
 
 
 class Tier(StrEnum):

@@ -8,7 +8,6 @@ sandbox), Serper and Brave. Configured by environment:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from leadscout import usage
+from leadscout.config import Settings, load_settings
 from leadscout.errors import ConfigError, PermanentError, TransientError
 
 
@@ -204,27 +204,32 @@ class MeteredProvider:
         return results
 
 
-def provider_from_env(client: httpx.AsyncClient, env: dict[str, str] | None = None) -> SearchProvider:
+def provider_from_settings(settings: Settings, client: httpx.AsyncClient) -> SearchProvider:
     """The configured provider (metered), or a ConfigError naming the providers and --sandbox."""
-    return MeteredProvider(_configured_provider(client, env))
+    return MeteredProvider(_configured_provider(client, settings))
 
 
-def _configured_provider(client: httpx.AsyncClient, env: dict[str, str] | None) -> SearchProvider:
-    env = dict(os.environ) if env is None else env
-    name = env.get("LEADSCOUT_SEARCH_PROVIDER", "").strip().lower()
+def provider_from_env(client: httpx.AsyncClient, env: dict[str, str] | None = None) -> SearchProvider:
+    """:func:`provider_from_settings` with settings read from ``env`` (default: the process's)."""
+    settings = load_settings() if env is None else Settings.model_validate({k: v for k, v in env.items() if v})
+    return provider_from_settings(settings, client)
+
+
+def _configured_provider(client: httpx.AsyncClient, settings: Settings) -> SearchProvider:
+    name = (settings.search_provider or "").strip().lower()
     if not name:
-        if env.get("LEADSCOUT_SEARXNG_URL"):
+        if settings.searxng_url:
             name = "searxng"
-        elif env.get("SERPER_API_KEY"):
+        elif settings.serper_api_key:
             name = "serper"
-        elif env.get("BRAVE_API_KEY"):
+        elif settings.brave_api_key:
             name = "brave"
-    if name == "searxng" and env.get("LEADSCOUT_SEARXNG_URL"):
-        return SearxngProvider(env["LEADSCOUT_SEARXNG_URL"], client)
-    if name == "serper" and env.get("SERPER_API_KEY"):
-        return SerperProvider(env["SERPER_API_KEY"], client, env.get("SERPER_BASE_URL", "https://google.serper.dev"))
-    if name == "brave" and env.get("BRAVE_API_KEY"):
-        return BraveProvider(env["BRAVE_API_KEY"], client, env.get("BRAVE_BASE_URL", "https://api.search.brave.com"))
+    if name == "searxng" and settings.searxng_url:
+        return SearxngProvider(settings.searxng_url, client)
+    if name == "serper" and settings.serper_api_key:
+        return SerperProvider(settings.serper_api_key.get_secret_value(), client, settings.serper_base_url)
+    if name == "brave" and settings.brave_api_key:
+        return BraveProvider(settings.brave_api_key.get_secret_value(), client, settings.brave_base_url)
     raise ConfigError(
         "no web search provider is configured. Set one of: LEADSCOUT_SEARXNG_URL (a SearXNG instance), "
         "SERPER_API_KEY (Serper) or BRAVE_API_KEY (Brave), optionally with LEADSCOUT_SEARCH_PROVIDER="

@@ -17,16 +17,16 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
+from leadscout import vendors
 from leadscout.criteria import Criteria
+from leadscout.domains import InvalidDomain, company_domain
 from leadscout.models import CriterionVerdict, Evidence, Verdict
-from leadscout.research import vendors
-from leadscout.research.domains import InvalidDomain, company_domain
 from leadscout.research.extract import Address, PageFacts, UnitClaim, extract
 from leadscout.research.fetch import Fetcher, FetchResult
 from leadscout.research.places import SOURCES
 from leadscout.research.pms import Page, PmsDetection, Tier, classify_url, detect_pms
 from leadscout.research.quantities import best_claim
-from leadscout.research.vendors import vendor_domains
+from leadscout.vendors import vendor_domains
 
 MAX_PAGES = 9
 # what a person opens to check a company, by link text or path, whatever the site calls it

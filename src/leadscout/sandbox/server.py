@@ -18,6 +18,7 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from leadscout.config import Settings
 from leadscout.sandbox import pages
 from leadscout.sandbox.faults import FaultProfile, Injector, LatencyMeter, LatencyProfile
 from leadscout.sandbox.hubspot import HubSpotDouble
@@ -290,17 +291,33 @@ class SandboxServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def wiring(self) -> dict[str, str]:
+        """What routes leadscout to this world, as its settings' variables: the proxy every page
+        goes through, the search API, the HubSpot double, the DNS and SMTP servers, and where
+        notifications go (the sandbox SMTP server accepts and keeps them)."""
+        return {
+            "LEADSCOUT_HTTP_PROXY": self.url,
+            "LEADSCOUT_SEARCH_PROVIDER": "searxng",
+            "LEADSCOUT_SEARXNG_URL": self.url,
+            "HUBSPOT_API_BASE": f"{self.url}/hubspot",
+            "HUBSPOT_ACCESS_TOKEN": "sandbox-token",
+            "LEADSCOUT_NOTIFY_TO": "you@leadscout.sandbox",
+            **self.mail.env(),
+        }
+
+    def settings_for(self, base: Settings) -> Settings:
+        """``base`` routed to this world (in-process workers get it passed in, never through the
+        process environment)."""
+        wired = Settings.model_validate(self.wiring())  # from these variables only, not the environment
+        return base.model_copy(update={name: getattr(wired, name) for name in wired.model_fields_set})
+
     def env(self) -> dict[str, str]:
-        """Environment that routes a fetcher and the search provider to this world."""
+        """The same wiring as environment variables, for worker processes this one starts; the
+        standard proxy variables too, for clients other than leadscout's."""
         return {
             "HTTP_PROXY": self.url,
             "http_proxy": self.url,
             "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": "127.0.0.1,localhost",
-            "LEADSCOUT_SEARCH_PROVIDER": "searxng",
-            "LEADSCOUT_SEARXNG_URL": self.url,
-            "HUBSPOT_API_BASE": f"{self.url}/hubspot",
-            "HUBSPOT_ACCESS_TOKEN": "sandbox-token",
-            "LEADSCOUT_NOTIFY_TO": "you@leadscout.sandbox",  # the sandbox SMTP server accepts and keeps it
-            **self.mail.env(),
+            **self.wiring(),
         }

@@ -16,15 +16,15 @@ from typing import Any
 
 from leadscout.sandbox.catalogue import make_look, units_look
 from leadscout.sandbox.world import (
-    _FIRST,
-    _LAST,
-    _TITLES,
     DIRECTORY_HOSTS,
     EMAIL_PUBLISHING,
+    FIRST_NAMES,
+    LAST_NAMES,
     MAIL_SERVERS,
     METROS,
     PMS_WEIGHTS,
     PORTALS,
+    TITLES,
     UNIT_PHRASES,
     Person,
     World,
@@ -157,8 +157,8 @@ def _open(rng: random.Random, world: World, metro: str, day: int) -> Change:
 
 def _new_person(rng: random.Random, c: WorldCompany) -> Person | None:
     """A new hire, with an address in the company's pattern (None: a namesake already works there)."""
-    first, last = rng.choice(_FIRST), rng.choice(_LAST)
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     if any(p.full_name == f"{first} {last}" for p in c.people):
         return None
     local = c.email_pattern.format(f=first[0].lower(), first=first.lower(), last=last.lower(), l=last[0].lower())
-    return Person(f"{first} {last}", rng.choice(_TITLES), f"{local}@{c.domain}", rng.random() < 0.5)
+    return Person(f"{first} {last}", rng.choice(TITLES), f"{local}@{c.domain}", rng.random() < 0.5)

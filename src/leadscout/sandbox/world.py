@@ -149,7 +149,7 @@ _B = {
     "apartment_community": ["Apartments", "Lofts", "Residences"],
     "vacation_rental": ["Vacation Rentals", "Getaways", "Short Stays"],
 }
-_FIRST = [
+FIRST_NAMES = [
     "James",
     "Maria",
     "Robert",
@@ -173,7 +173,7 @@ _FIRST = [
     "Priya",
     "Andre",
 ]
-_LAST = [
+LAST_NAMES = [
     "Smith",
     "Garcia",
     "Johnson",
@@ -196,7 +196,7 @@ _LAST = [
     "Lewis",
     "Patel",
 ]
-_TITLES = [
+TITLES = [
     "Owner",
     "President",
     "CEO",
@@ -320,7 +320,7 @@ def company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
     kind = rng.choices(list(KINDS), list(KINDS.values()))[0]
     while True:
         base = f"{rng.choice(_A)} {rng.choice(_B[kind])}"
-        name = f"{rng.choice(_LAST)} {base}" if rng.random() < 0.35 else base
+        name = f"{rng.choice(LAST_NAMES)} {base}" if rng.random() < 0.35 else base
         slug = _slugify(name)[:24] + rng.choice(["", "pm", "co", str(rng.randint(2, 99))])
         if slug not in used:
             used.add(slug)
@@ -346,11 +346,11 @@ def company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
     people: list[Person] = []
     pattern = rng.choice(["{f}{last}", "{first}.{last}", "{first}", "{first}{l}"])
     for i in range(rng.randint(1, 5)):
-        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         if any(p.full_name == f"{first} {last}" for p in people):
             continue
         local = pattern.format(f=first[0].lower(), first=first.lower(), last=last.lower(), l=last[0].lower())
-        title = rng.choice(_TITLES[:6] if i == 0 else _TITLES)  # every firm has someone in charge
+        title = rng.choice(TITLES[:6] if i == 0 else TITLES)  # every firm has someone in charge
         people.append(Person(f"{first} {last}", title, f"{local}@{domain}", rng.random() < 0.5))
     return WorldCompany(
         slug=slug,

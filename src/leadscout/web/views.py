@@ -12,12 +12,12 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from leadscout import vendors
+from leadscout.api import reads
 from leadscout.api.deps import TOKEN_COOKIE, Context, context_of, require_token
 from leadscout.api.problems import Problem
-from leadscout.api.routes import get_company, list_companies, list_runs, list_suppression, list_workers
 from leadscout.api.schemas import MAX_PAGE
 from leadscout.pipeline.runs import summarize
-from leadscout.research import vendors
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -68,7 +68,7 @@ async def runs_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     wanted = status if status in ("active", "needs_user_decision", "completed", "failed", "cancelled") else None
-    listing = await list_runs(ctx, status=wanted, limit=PAGE, offset=(page - 1) * PAGE)  # type: ignore[arg-type]
+    listing = await reads.runs(ctx.store, status=wanted, limit=PAGE, offset=(page - 1) * PAGE)
     pages_total = max(1, -(-listing.total // PAGE))
     return render(request, "runs.html", runs=listing, status=wanted, page=page, pages=pages_total, nav="runs")
 
@@ -88,7 +88,7 @@ async def new_run_page(request: Request, ctx: Ctx) -> HTMLResponse:
 @pages.get("/runs/{run_id}", response_class=HTMLResponse, dependencies=guarded)
 async def run_page(request: Request, run_id: UUID, ctx: Ctx) -> HTMLResponse:
     summary = await summarize(ctx.store, run_id)
-    companies = await list_companies(run_id, ctx, limit=PAGE, offset=0)
+    companies = await reads.companies(ctx.store, run_id, limit=PAGE, offset=0)
     return render(request, "run.html", run=summary, companies=companies, page_size=PAGE)
 
 
@@ -105,26 +105,26 @@ async def companies_fragment(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = PAGE,
 ) -> HTMLResponse:
-    companies = await list_companies(run_id, ctx, limit=limit, offset=offset)
+    companies = await reads.companies(ctx.store, run_id, limit=limit, offset=offset)
     return render(request, "_companies.html", run_id=run_id, companies=companies, page_size=limit)
 
 
 @pages.get("/runs/{run_id}/companies/{company_id}", response_class=HTMLResponse, dependencies=guarded)
 async def company_drawer(request: Request, run_id: UUID, company_id: UUID, ctx: Ctx) -> HTMLResponse:
-    detail = await get_company(run_id, company_id, ctx)
+    detail = await reads.company(ctx.store, run_id, company_id)
     return render(request, "_company.html", detail=detail, run_id=run_id)
 
 
 @pages.get("/workers", response_class=HTMLResponse, dependencies=guarded)
 async def workers_page(request: Request, ctx: Ctx) -> HTMLResponse:
-    return render(request, "workers.html", workers=await list_workers(ctx), nav="workers")
+    return render(request, "workers.html", workers=await reads.workers(ctx.store), nav="workers")
 
 
 @pages.get("/suppression", response_class=HTMLResponse, dependencies=guarded)
 async def suppression_page(
     request: Request, ctx: Ctx, page: Annotated[int, Query(ge=1, le=100_000)] = 1
 ) -> HTMLResponse:
-    listing = await list_suppression(ctx, limit=100, offset=(page - 1) * 100)
+    listing = await reads.suppression(ctx.store, limit=100, offset=(page - 1) * 100)
     pages_total = max(1, -(-listing.total // 100))
     return render(request, "suppression.html", listing=listing, page=page, pages=pages_total, nav="suppression")
 

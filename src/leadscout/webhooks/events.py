@@ -14,7 +14,7 @@ from uuid import UUID
 from leadscout.models import NewOutboxMessage, Run
 
 if TYPE_CHECKING:
-    from leadscout.monitors.models import Delivered
+    from leadscout.models.monitors import Delivered
 
 # run move (its run_events name) -> webhook event type
 RUN_EVENTS = {"run_completed": "run.completed", "needs_user_decision": "run.needs_user_decision"}
@@ -31,7 +31,7 @@ def run_event(run: Run, move_event: str, payload: dict[str, Any]) -> NewOutboxMe
         "run_id": str(run.id),
         "status": "completed" if kind == "run.completed" else "needs_user_decision",
         "target_quantity": run.target_quantity,
-        "criteria": run.criteria,
+        "criteria": run.criteria.model_dump(mode="json"),
     }
     if kind == "run.completed":
         data["companies"] = payload.get("companies")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from leadscout.addresses import is_private_address, resolve_host
 from leadscout.errors import PermanentError, UserError
-from leadscout.research.fetch import is_private_address, resolve_host
 
 
 def allowed_hosts(setting: str) -> frozenset[str]:

@@ -40,7 +40,7 @@ from leadscout.research.cache import PgPageCache
 from leadscout.research.fetch import Fetcher, FetchPolicy
 from leadscout.research.http import make_client
 from leadscout.research.mailcheck import MailChecker
-from leadscout.research.search import provider_from_env
+from leadscout.research.search import provider_from_settings
 from leadscout.usage import Budget
 from leadscout.workers.app import build_app
 from leadscout.workers.engine import ResilientWorker
@@ -93,7 +93,7 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
     await pool.open(wait=True, timeout=30)
     store = Store(pool)
     source = config.make_source(store) if config.make_source else None
-    client = make_client(timeout=settings.fetch_timeout)
+    client = make_client(timeout=settings.fetch_timeout, proxy=settings.http_proxy)
     web = web_tools(settings, store, client)
     pipeline = Pipeline(
         store,
@@ -222,9 +222,9 @@ async def run_worker_supervised(
 
 
 def web_tools(settings: Settings, store: Store, client: httpx.AsyncClient) -> WebTools | None:
-    """Search + fetch for this worker, from the environment; None when no provider is set."""
+    """Search + fetch for this worker, from its settings; None when no provider is set."""
     try:
-        provider = provider_from_env(client)
+        provider = provider_from_settings(settings, client)
     except ConfigError:
         return None
     max_age = None if settings.fetch_cache in ("replay", "revalidate") else settings.fetch_cache_max_age
@@ -237,6 +237,7 @@ def web_tools(settings: Settings, store: Store, client: httpx.AsyncClient) -> We
         timeout=settings.fetch_timeout,
         politeness_delay=settings.politeness_delay,
         revalidate=settings.fetch_cache == "revalidate",
+        proxy=settings.http_proxy,
     )
     return WebTools(provider, Fetcher(client, policy, cache=cache, replay_only=settings.fetch_cache == "replay"))
 

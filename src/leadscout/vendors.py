@@ -35,7 +35,7 @@ class Vendor(BaseModel):
 
 @cache
 def vendors() -> tuple[Vendor, ...]:
-    raw = resources.files("leadscout.research").joinpath("data/pms_vendors.json").read_text("utf-8")
+    raw = resources.files("leadscout").joinpath("data/pms_vendors.json").read_text("utf-8")
     return tuple(Vendor.model_validate(v) for v in json.loads(raw)["vendors"])
 
 

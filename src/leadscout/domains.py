@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import tldextract
 
 from leadscout.errors import UserError
-from leadscout.research.vendors import vendor_domains
+from leadscout.vendors import vendor_domains
 
 
 class InvalidDomain(UserError):

@@ -24,10 +24,10 @@ from pydantic_ai.usage import RunUsage, UsageLimits
 
 from leadscout import usage
 from leadscout.agents.llm import Llm, describe
+from leadscout.agents.research_tools import DiscoveryScope, Progress, discovery_server, serve_over_http
 from leadscout.criteria import Criteria
 from leadscout.db.store import Store
 from leadscout.errors import BudgetExceeded
-from leadscout.mcp.research_tools import DiscoveryScope, Progress, discovery_server, serve_over_http
 from leadscout.models import Run
 from leadscout.pipeline.sources import SourceResult
 from leadscout.pipeline.web_source import Batch, Sighting, WebSource

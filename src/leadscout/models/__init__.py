@@ -9,6 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from leadscout.criteria import Criteria
+
 
 class Stage(StrEnum):
     COMPANY_DISCOVERY = "company_discovery"
@@ -59,7 +61,7 @@ class Run(Record):
     id: UUID
     created_at: datetime
     updated_at: datetime
-    criteria: dict[str, Any]
+    criteria: Criteria
     target_quantity: int
     contacts_min: int
     contacts_max: int
@@ -71,6 +73,22 @@ class Run(Record):
     finished_at: datetime | None = None
     lane: str | None = None  # set while RUN_FILTER_ID workers own the run
     options: dict[str, Any] = Field(default_factory=dict)  # sources, sandbox
+
+
+class RunListing(Record):
+    """A run as listed: its request and how far it got."""
+
+    id: UUID
+    created_at: datetime
+    stage: Stage
+    status: Status
+    target_quantity: int
+    companies_ready: int
+    criteria: Criteria
+
+    @property
+    def progress(self) -> float:
+        return round(min(1.0, self.companies_ready / (self.target_quantity or 1)), 3)
 
 
 class Gap(Record):

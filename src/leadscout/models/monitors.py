@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from leadscout.criteria import Criteria
 from leadscout.models import CriterionVerdict, Evidence, NewContact, Record
 
 
@@ -16,7 +17,7 @@ class Monitor(Record):
     id: UUID
     name: str
     request: dict[str, Any]
-    criteria: dict[str, Any]
+    criteria: Criteria
     options: dict[str, Any]
     cap: int | None
     cron: str
