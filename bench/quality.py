@@ -86,7 +86,7 @@ def classifier_accuracy() -> dict[str, Any]:
     import csv
     from collections import defaultdict
 
-    from leadscout.research.pms import classify_url
+    from leadscout.research.read.pms import classify_url
 
     places = [p / "shared" / "data" / "pm_portal_labels.csv" for p in [*ROOT.parents, Path("/work")]]
     path = next((p for p in places if p.is_file()), None)
@@ -341,7 +341,7 @@ def main() -> None:
     print("PMS link classifier on real strong portal labels (per vendor):")
     for vendor, stats in classifier.items():
         print(f"  {vendor:<14} {stats}")
-    from leadscout.research.scoring import reader_table
+    from leadscout.research.read.scoring import reader_table
 
     text = real_text_path()
     readers = reader_table(text) if text else {"error": "missing shared/data/real_pm_text.jsonl"}

@@ -13,11 +13,11 @@ import pytest
 from leadscout.errors import TransientError
 from leadscout.models import Company, Run, Stage, Status
 from leadscout.pipeline.contacts import WebContactSource
-from leadscout.research.contacts import UNRANKED, title_rank
-from leadscout.research.fetch import Fetcher, FetchPolicy
-from leadscout.research.http import make_client
-from leadscout.research.mailcheck import MailChecker
-from leadscout.research.search import SearxngProvider
+from leadscout.research.judge.contacts import UNRANKED, title_rank
+from leadscout.research.judge.mailcheck import MailChecker
+from leadscout.research.web.fetch import Fetcher, FetchPolicy
+from leadscout.research.web.http import make_client
+from leadscout.research.web.search import SearxngProvider
 from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import WorldCompany
 

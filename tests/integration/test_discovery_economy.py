@@ -10,11 +10,12 @@ import pytest
 
 from leadscout.criteria import parse_criteria
 from leadscout.db.store import Store
+from leadscout.pipeline.list_pages import is_profile_key
 from leadscout.pipeline.runs import create_run
-from leadscout.pipeline.web_source import Batch, WebSource, WebTools, is_profile_key
-from leadscout.research.fetch import Fetcher, FetchPolicy
-from leadscout.research.http import make_client
-from leadscout.research.search import SearxngProvider
+from leadscout.pipeline.web_source import Batch, WebSource, WebTools
+from leadscout.research.web.fetch import Fetcher, FetchPolicy
+from leadscout.research.web.http import make_client
+from leadscout.research.web.search import SearxngProvider
 from leadscout.sandbox.faults import LatencyProfile
 from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import DIRECTORY_HOSTS

@@ -17,8 +17,8 @@ from leadscout.db.store import Store
 from leadscout.errors import BudgetExceeded, LlmError
 from leadscout.models import CompanyFacts, Evidence, Fact, Verdict
 from leadscout.pipeline.request import understand
-from leadscout.research.extract import Link, PageFacts
-from leadscout.research.fetch import FetchResult
+from leadscout.research.read.extract import Link, PageFacts
+from leadscout.research.web.fetch import FetchResult
 from leadscout.sandbox.llm import ChatRequest, Reply, ResearcherBrain, ScriptedLLM
 from leadscout.usage import Budget, Meter, metering
 
@@ -197,9 +197,9 @@ async def test_with_an_llm_a_forum_thread_on_the_sandbox_becomes_candidates(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from leadscout.pipeline.web_source import WebSource, WebTools
-    from leadscout.research.fetch import Fetcher, FetchPolicy
-    from leadscout.research.http import make_client
-    from leadscout.research.search import SearxngProvider
+    from leadscout.research.web.fetch import Fetcher, FetchPolicy
+    from leadscout.research.web.http import make_client
+    from leadscout.research.web.search import SearxngProvider
     from leadscout.sandbox import pages
     from leadscout.sandbox.server import SandboxServer
     from leadscout.sandbox.world import FORUM_HOST

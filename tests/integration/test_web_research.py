@@ -15,10 +15,10 @@ import uvicorn
 
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError, PermanentError, TransientError
-from leadscout.research.cache import PgPageCache
-from leadscout.research.fetch import Fetcher, FetchPolicy
-from leadscout.research.http import make_client
-from leadscout.research.search import (
+from leadscout.research.web.cache import PgPageCache
+from leadscout.research.web.fetch import Fetcher, FetchPolicy
+from leadscout.research.web.http import make_client
+from leadscout.research.web.search import (
     BraveProvider,
     MeteredProvider,
     SearxngProvider,
@@ -324,7 +324,7 @@ async def test_dns_rebinding_and_redirects_cannot_reach_a_private_address(monkey
 
 
 def test_a_pinned_request_keeps_the_name_for_host_and_tls() -> None:
-    from leadscout.research.fetch import _pinned
+    from leadscout.research.web.fetch import _pinned
 
     url, options = _pinned("https://www.acme-pm.com:8443/about?x=1", "93.184.216.34")
     assert url == "https://93.184.216.34:8443/about?x=1"

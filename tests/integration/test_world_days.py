@@ -11,9 +11,9 @@ import httpx
 from pytest import MonkeyPatch
 
 from leadscout.db.store import Store
-from leadscout.research.cache import PgPageCache
-from leadscout.research.fetch import Fetcher, FetchPolicy
-from leadscout.research.http import make_client
+from leadscout.research.web.cache import PgPageCache
+from leadscout.research.web.fetch import Fetcher, FetchPolicy
+from leadscout.research.web.http import make_client
 from leadscout.sandbox import pages
 from leadscout.sandbox.faults import LatencyProfile
 from leadscout.sandbox.server import SandboxServer, _validators

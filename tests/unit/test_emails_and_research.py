@@ -11,8 +11,8 @@ from leadscout.criteria import parse_criteria
 from leadscout.errors import UserError
 from leadscout.models import Company, CompanyFacts, CriterionVerdict, Fact, PmsFact, Verdict
 from leadscout.pipeline.decisions import Decision, revise
-from leadscout.research.company import contradictions, fit
-from leadscout.research.emails import guesses, infer_pattern, is_role, name_parts, patterns_of
+from leadscout.research.judge.company import contradictions, fit
+from leadscout.research.judge.emails import guesses, infer_pattern, is_role, name_parts, patterns_of
 
 
 def test_name_parts_fold_accents_and_hyphens() -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from leadscout.criteria import parse_criteria
-from leadscout.pipeline.stages import discovery_options, near_miss_summary
-from leadscout.pipeline.web_source import normalise_name, query_plan
-from leadscout.research.extract import extract, unit_claims
-from leadscout.research.fetch import FetchResult
-from leadscout.research.verify import classify_type, name_from_title
+from leadscout.pipeline.decisions import discovery_options, near_miss_summary
+from leadscout.pipeline.list_pages import normalise_name
+from leadscout.pipeline.query_plan import query_plan
+from leadscout.research.judge.verify import classify_type, name_from_title
+from leadscout.research.read.extract import extract, unit_claims
+from leadscout.research.web.fetch import FetchResult
 
 
 @pytest.mark.parametrize(
@@ -168,7 +169,7 @@ def test_expanding_the_location_offers_the_nearest_cities_never_another_metro() 
 
 
 def test_jsonld_itemlist_entries_are_list_candidates() -> None:
-    from leadscout.pipeline.web_source import itemlist_entries
+    from leadscout.pipeline.list_pages import itemlist_entries
 
     html = """<script type='application/ld+json'>{"@type": "ItemList", "itemListElement": [
       {"@type": "ListItem", "position": 1, "item": {"name": "Oak PM", "url": "https://oak-pm.com/"}},

@@ -5,20 +5,19 @@ a company the run already has."""
 from __future__ import annotations
 
 import asyncio
-from types import SimpleNamespace
 
-from leadscout.pipeline.web_source import (
+from leadscout.pipeline.list_pages import (
     Listing,
+    ListReader,
     Sighting,
-    WebSource,
     following_page,
     is_profile_key,
     listing_key,
     page_number,
     repeated_profiles,
 )
-from leadscout.research.extract import extract
-from leadscout.research.fetch import FetchResult
+from leadscout.research.read.extract import extract
+from leadscout.research.web.fetch import FetchResult
 
 
 def test_the_page_after_a_numbered_list_page() -> None:
@@ -73,9 +72,9 @@ class _Fetches:
         return FetchResult(url=url, final_url=url, error="not_in_cache")
 
 
-def _source() -> tuple[WebSource, _Fetches]:
+def _source() -> tuple[ListReader, _Fetches]:
     fetches = _Fetches()
-    return WebSource(store=None, tools=SimpleNamespace(fetcher=fetches)), fetches  # type: ignore[arg-type]
+    return ListReader(fetcher=fetches), fetches  # type: ignore[arg-type]
 
 
 async def test_every_numbered_page_a_pager_links_is_read_at_once() -> None:

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from leadscout.research.pms import Page, Tier, classify_url, detect_pms
+from leadscout.research.read.pms import Page, Tier, classify_url, detect_pms
 from tests.conftest import shared_data
 
 

@@ -17,10 +17,10 @@ from leadscout.domains import InvalidDomain, company_domain, registrable_domain
 from leadscout.errors import ImportFileError, InvalidCriteria, UserError
 from leadscout.pipeline.directory import parse_row, read_rows
 from leadscout.pipeline.request import build_criteria, parse_request
-from leadscout.research.extract import PageFacts, extract
-from leadscout.research.fetch import FetchResult
-from leadscout.research.pms import Page, detect_pms
-from leadscout.research.verify import judge
+from leadscout.research.judge.verify import judge
+from leadscout.research.read.extract import PageFacts, extract
+from leadscout.research.read.pms import Page, detect_pms
+from leadscout.research.web.fetch import FetchResult
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WORDS = st.sampled_from(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from leadscout.research import page, published
-from leadscout.research.inspect import inspect_page
-from leadscout.research.people import is_name, is_title, read_people
-from leadscout.research.places import read_places
-from leadscout.research.pms import Page, Tier, detect_pms
-from leadscout.research.quantities import best_claim, claims_in_text
+from leadscout.research.read import page, published
+from leadscout.research.read.inspect import inspect_page
+from leadscout.research.read.people import is_name, is_title, read_people
+from leadscout.research.read.places import read_places
+from leadscout.research.read.pms import Page, Tier, detect_pms
+from leadscout.research.read.quantities import best_claim, claims_in_text
 
 
 def html_page(body: str) -> page.PageText:
@@ -76,7 +76,7 @@ def test_numbers_that_are_not_the_portfolio(text: str) -> None:
 def test_a_stats_block_and_a_table_row_pair_number_and_label() -> None:
     stats = html_page("<div class='stat'><h3>1,200+</h3><p>Doors under management</p></div>"
                       "<div class='stat'><h3>25</h3><p>Years in business</p></div>")  # fmt: skip
-    from leadscout.research.quantities import claims_in_page
+    from leadscout.research.read.quantities import claims_in_page
 
     assert [(c.value, c.qualifier) for c in claims_in_page(stats)] == [(1200, "at_least")]
     table = html_page("<table><tr><th>Founded</th><td>2014</td></tr><tr><th>Units under management</th>"

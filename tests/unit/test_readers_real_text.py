@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from leadscout.research import scoring
+from leadscout.research.read import scoring
 from tests.conftest import shared_data
 
 

@@ -22,10 +22,10 @@ import uvicorn
 from mcp.server.mcpserver import MCPServer
 from pydantic import BaseModel, Field
 
-from leadscout.research.extract import extract
-from leadscout.research.fetch import Fetcher
-from leadscout.research.search import SearchProvider
-from leadscout.research.verify import candidate_domain
+from leadscout.research.judge.verify import candidate_domain
+from leadscout.research.read.extract import extract
+from leadscout.research.web.fetch import Fetcher
+from leadscout.research.web.search import SearchProvider
 
 PAGE_TEXT = 3000
 PAGE_LINKS = 60

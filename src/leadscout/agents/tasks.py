@@ -21,9 +21,9 @@ from leadscout.agents.llm import Llm
 from leadscout.criteria import Criteria
 from leadscout.domains import InvalidDomain, company_domain
 from leadscout.models import CompanyFacts, CriterionVerdict, Evidence, ResearchBrief, Verdict
-from leadscout.research.extract import Address, PageFacts, UnitClaim
-from leadscout.research.fetch import FetchResult
-from leadscout.research.verify import location_verdict, units_verdicts
+from leadscout.research.judge.verify import location_verdict, units_verdicts
+from leadscout.research.read.extract import Address, PageFacts, UnitClaim
+from leadscout.research.web.fetch import FetchResult
 
 PAGE_CHARS = 6000
 JUDGED = ("units_min", "units_max", "location")  # PMS needs a portal link: never an LLM's word

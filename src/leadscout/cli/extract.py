@@ -1,5 +1,5 @@
 """``leadscout extract``: what every reader finds in one page, so a user can see why a company was
-accepted or rejected. The core is :func:`leadscout.research.inspect.inspect_page`."""
+accepted or rejected. The core is :func:`leadscout.research.read.inspect.inspect_page`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rich.table import Table
 
 from leadscout.cli.common import app, print_json
 from leadscout.errors import UserError
-from leadscout.research.inspect import PageReport, fetch_page, inspect_page
+from leadscout.research.read.inspect import PageReport, fetch_page, inspect_page
 
 out = Console(soft_wrap=True)
 

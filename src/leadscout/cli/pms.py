@@ -22,7 +22,7 @@ def pms_classify(
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Print the PMS vendor and evidence tier each link URL proves, or none."""
-    from leadscout.research.pms import classify_url
+    from leadscout.research.read.pms import classify_url
 
     results = []
     for url in urls:

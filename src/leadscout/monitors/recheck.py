@@ -17,7 +17,7 @@ from leadscout.criteria import Criteria
 from leadscout.models import Company, CompanyFacts, ContactSearch, CriterionVerdict, Evidence, Run, Verdict
 from leadscout.models.monitors import Change, Check, GoneCompany, KnownContact, Snapshot, WatchedPage
 from leadscout.pipeline.stages import Pipeline
-from leadscout.research.fetch import FetchResult
+from leadscout.research.web.fetch import FetchResult
 
 WATCHED = 2  # pages asked per company and tick: the criteria's page and one other in turn
 CRITERIA_ORDER = ("pms", "units_min", "units_max", "location", "company_type")

@@ -29,9 +29,10 @@ from leadscout.criteria import Criteria
 from leadscout.db.store import Store
 from leadscout.errors import BudgetExceeded
 from leadscout.models import Run
+from leadscout.pipeline.list_pages import Sighting
 from leadscout.pipeline.sources import SourceResult
-from leadscout.pipeline.web_source import Batch, Sighting, WebSource
-from leadscout.research.search import SearchProvider, SearchResult
+from leadscout.pipeline.web_source import Batch, WebSource
+from leadscout.research.web.search import SearchProvider, SearchResult
 
 log = logging.getLogger(__name__)
 MAX_TURNS = 3  # agent turns per batch before the deterministic plan takes over

@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 
 from leadscout.errors import BudgetExceeded, PermanentError, TransientError
 from leadscout.models import Company, ContactSearch, EmailCheck, Evidence, NewContact, Run
-from leadscout.research.contacts import UNRANKED, title_rank
-from leadscout.research.emails import EmailGuess, guesses, infer_pattern, is_role
-from leadscout.research.extract import PageFacts, PersonCard, extract
-from leadscout.research.fetch import Fetcher, FetchResult
-from leadscout.research.mailcheck import MailChecker
-from leadscout.research.search import SearchProvider
+from leadscout.research.judge.contacts import UNRANKED, title_rank
+from leadscout.research.judge.emails import EmailGuess, guesses, infer_pattern, is_role
+from leadscout.research.judge.mailcheck import MailChecker
+from leadscout.research.read.extract import PageFacts, PersonCard, extract
+from leadscout.research.web.fetch import Fetcher, FetchResult
+from leadscout.research.web.search import SearchProvider
 
 log = logging.getLogger(__name__)
 _PEOPLE_PAGES = re.compile(

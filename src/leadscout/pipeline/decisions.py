@@ -11,17 +11,21 @@ results). Each decision is recorded in run_events and resumes the run where it s
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from leadscout import geo
 from leadscout.criteria import Criteria
 from leadscout.db.store import Store
 from leadscout.errors import Conflict, UserError
 from leadscout.models import Run, Stage, Status
 from leadscout.pipeline import jobs, state
 from leadscout.pipeline.runs import get_run_or_raise
+from leadscout.usage import Budget, Usage
 
 Action = Literal["expand_location", "loosen_pms", "lower_units", "accept_partial", "continue", "raise_budget"]
 REOPENS = {"expand_location": "location", "loosen_pms": "pms", "lower_units": "units_min"}
@@ -111,3 +115,143 @@ def _resumed_options(run: Run, decision: Decision, options: dict[str, Any]) -> d
     if not caps:
         raise UserError("raise-budget needs --usd DOLLARS and/or --llm-requests N")
     return options | {"budget": {**options.get("budget", {}), **caps}}
+
+
+# -- the options a run offers when it asks ----------------------------------------------------------
+PREVIEW_CANDIDATES = 10  # a --preview run verifies this many candidates, then asks
+
+
+def discovery_options(
+    criteria: Criteria, ready: int, target: int, near: NearMisses | None = None
+) -> list[dict[str, object]]:
+    """The user's choices when the search space is used up, each with a concrete suggestion
+    drawn from the candidates that failed only that one criterion."""
+    near = near or NearMisses()
+    options: list[dict[str, object]] = []
+    if criteria.cities:
+        options.append(_expand_option(criteria, near))
+    elif criteria.state:
+        options.append({"action": "expand_location", "label": f"Search beyond {criteria.state}", "suggestion": {}})
+    if criteria.pms:
+        vendors_seen = [v for v, _ in near.pms.most_common(3)]
+        label = f"Accept any PMS, not only {', '.join(criteria.pms)}"
+        if vendors_seen:
+            label += f" ({sum(near.pms.values())} otherwise matching companies use {', '.join(vendors_seen)})"
+        options.append({"action": "loosen_pms", "label": label, "suggestion": {"pms": vendors_seen}})
+    if criteria.units_min:
+        lower = max(near.units) if near.units else criteria.units_min // 2
+        label = f"Lower the {criteria.units_min}-unit minimum to {lower}"
+        if near.units:
+            label += f" ({len(near.units)} otherwise matching companies state fewer units)"
+        options.append({"action": "lower_units", "label": label, "suggestion": {"units_min": lower}})
+    options.append(
+        {"action": "accept_partial", "label": f"Accept the {ready} of {target} companies found", "suggestion": {}}
+    )
+    return options
+
+
+NEARBY_MILES = 100  # a city further than this from every requested city is another market, not "nearby"
+
+
+def _expand_option(criteria: Criteria, near: NearMisses) -> dict[str, object]:
+    """Expand to the nearest cities where candidates failed only on location, nearest first, each
+    with how many it would add; never a metro across the country."""
+    centers = [c for c in (geo.city_center(city, criteria.state or "") for city in criteria.cities) if c]
+    nearby: list[tuple[float, str, int]] = []
+    for (city, st), count in near.cities.items():
+        here = geo.city_center(city, st) if st == criteria.state else None
+        if here is None or not centers:
+            continue
+        miles = min(geo.miles(here, c) for c in centers)
+        if miles <= NEARBY_MILES:
+            nearby.append((miles, city, count))
+    nearby.sort()
+    label = f"Expand the location beyond {', '.join(criteria.cities)}"
+    if nearby:
+        listed = ", ".join(f"{city} ({count}, {miles:.0f} mi)" for miles, city, count in nearby[:5])
+        label += f": add {listed}"
+        return {"action": "expand_location", "label": label, "suggestion": {"cities": [c for _, c, _ in nearby[:5]]}}
+    radius = min(150, max(criteria.metro_radius_miles * 2, 40))
+    label += f": no matching company seen nearby; widen the metro to {radius} miles"
+    return {"action": "expand_location", "label": label, "suggestion": {"radius_miles": radius}}
+
+
+@dataclass
+class NearMisses:
+    """Rejected candidates that failed exactly one criterion, by what would admit them."""
+
+    cities: Counter[tuple[str, str]] = field(default_factory=Counter)  # (city, state) of the HQ
+    pms: Counter[str] = field(default_factory=Counter)
+    units: list[int] = field(default_factory=list)
+
+
+def near_miss_summary(rows: list[dict[str, Any]]) -> NearMisses:
+    near = NearMisses()
+    for row in rows:
+        failed = [v for v in row["verdicts"] or [] if v.get("verdict") != "true"]
+        if row["status"] != "rejected" or len(failed) != 1 or failed[0].get("verdict") != "false":
+            continue
+        detail = str(failed[0].get("detail", ""))
+        if failed[0]["criterion"] == "location" and detail.startswith("HQ "):
+            city, _, rest = detail[3:].partition(",")
+            near.cities[(city.strip(), rest.strip()[:2])] += 1
+        elif failed[0]["criterion"] == "pms" and detail.startswith("uses "):
+            near.pms[detail[5:].split(",")[0]] += 1
+        elif failed[0]["criterion"] == "units_min" and detail.split()[0].isdigit():
+            near.units.append(int(detail.split()[0]))
+    return near
+
+
+def nearly_matching(rows: list[dict[str, Any]], limit: int = 15) -> list[dict[str, Any]]:
+    """The rejected candidates that came closest (fewest failed criteria), each with why: the
+    criteria it failed or could not prove, with what was found, and how many pages were read."""
+    scored = []
+    for row in rows:
+        if row["status"] != "rejected" or not row["verdicts"]:
+            continue
+        failed = [v for v in row["verdicts"] if v.get("verdict") != "true"]
+        if not failed or any(v["criterion"] in ("company_type", "reachable") for v in failed):
+            continue
+        why = "; ".join(f"{v['criterion']} {v.get('verdict')}: {v.get('detail', '')}" for v in failed)
+        scored.append((len(failed), row["domain"], {"domain": row["domain"], "why": why, "pages_read": row["fetches"]}))
+    return [entry for _, _, entry in sorted(scored)[:limit]]
+
+
+def contact_options(short: int) -> list[dict[str, object]]:
+    return [
+        {"action": "expand_location", "label": "Expand location requirements to find companies with known contacts"},
+        {"action": "loosen_pms", "label": "Loosen PMS requirements (allow more vendors)"},
+        {"action": "accept_partial", "label": f"Accept partial results ({short} companies below contacts_min)"},
+    ]
+
+
+def preview_options(projection: dict[str, Any], ready: int, target: int) -> list[dict[str, object]]:
+    per = projection.get("per_accepted_company")
+    if per is None:
+        label = f"Continue anyway: no company was accepted among the first {PREVIEW_CANDIDATES} verified"
+    else:
+        label = (
+            f"Continue: about ${projection['projected_remaining_usd']:.2f} more for the other {target - ready} "
+            f"({per['llm_requests']} LLM requests, {per['searches']} searches, {per['fetches']} fetches per company)"
+        )
+    return [
+        {"action": "continue", "label": label, "suggestion": {}},
+        {"action": "accept_partial", "label": f"Keep the {ready} found so far and stop", "suggestion": {}},
+    ]
+
+
+def budget_options(
+    budget: Budget, spent: Usage, projection: dict[str, Any], ready: int, target: int
+) -> list[dict[str, object]]:
+    remaining = float(projection.get("projected_remaining_usd") or 0.0)
+    new_usd = round(max(2 * (budget.max_usd or 0.0), spent.cost_usd + 1.2 * remaining, spent.cost_usd + 1.0), 2)
+    new_requests = max(2 * (budget.max_llm_requests or 0), spent.llm_requests + 50)
+    return [
+        {
+            "action": "raise_budget",
+            "label": f"Raise the run's budget to ${new_usd:.2f} and {new_requests} LLM requests "
+            f"(spent ${spent.cost_usd:.2f} and {spent.llm_requests} requests so far)",
+            "suggestion": {"max_usd": new_usd, "max_llm_requests": new_requests},
+        },
+        {"action": "accept_partial", "label": f"Accept the {ready} of {target} companies found", "suggestion": {}},
+    ]

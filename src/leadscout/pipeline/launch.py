@@ -16,7 +16,7 @@ from leadscout.errors import ConfigError, InvalidCriteria
 from leadscout.models import Run
 from leadscout.pipeline.request import Understood, understand
 from leadscout.pipeline.runs import create_run
-from leadscout.research.search import provider_from_env
+from leadscout.research.web.search import provider_from_env
 
 if TYPE_CHECKING:
     from leadscout.agents.llm import Llm

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from leadscout import vendors
 from leadscout.criteria import Criteria
-from leadscout.research.quantities import best_claim, claims_in_text
-from leadscout.research.verify import TYPE_SIGNALS
+from leadscout.research.judge.verify import TYPE_SIGNALS
+from leadscout.research.read.quantities import best_claim, claims_in_text
 
 # a score moves a candidate ahead of (or behind) everything planned at a lower (higher) score;
 # plan positions stay below this, and agent proposals (PROPOSED_BASE) above every shifted value

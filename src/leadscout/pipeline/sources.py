@@ -21,10 +21,10 @@ from leadscout.models import (
     PmsFact,
     Run,
 )
-from leadscout.research.company import finish, research_site
-from leadscout.research.contacts import UNRANKED, title_rank
-from leadscout.research.fetch import Fetcher
-from leadscout.research.mailcheck import MailChecker
+from leadscout.research.judge.company import finish, research_site
+from leadscout.research.judge.contacts import UNRANKED, title_rank
+from leadscout.research.judge.mailcheck import MailChecker
+from leadscout.research.web.fetch import Fetcher
 
 
 @dataclass

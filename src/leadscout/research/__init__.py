@@ -1,1 +1,1 @@
-"""Research tools: domains, PMS vendors (and, later, search, fetch, extract, contacts)."""
+"""Research: getting pages (web/), reading them (read/) and judging what they say (judge/)."""

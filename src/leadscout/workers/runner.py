@@ -36,11 +36,11 @@ from leadscout.pipeline.delivery import Delivery, Mailer
 from leadscout.pipeline.sources import CompanySource
 from leadscout.pipeline.stages import Pipeline
 from leadscout.pipeline.web_source import WebTools
-from leadscout.research.cache import PgPageCache
-from leadscout.research.fetch import Fetcher, FetchPolicy
-from leadscout.research.http import make_client
-from leadscout.research.mailcheck import MailChecker
-from leadscout.research.search import provider_from_settings
+from leadscout.research.judge.mailcheck import MailChecker
+from leadscout.research.web.cache import PgPageCache
+from leadscout.research.web.fetch import Fetcher, FetchPolicy
+from leadscout.research.web.http import make_client
+from leadscout.research.web.search import provider_from_settings
 from leadscout.usage import Budget
 from leadscout.workers.app import build_app
 from leadscout.workers.engine import ResilientWorker

@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 from leadscout.criteria import Criteria
 from leadscout.models import Company, CompanyFacts, CriterionVerdict, Evidence, Fact, PmsFact, Verdict
-from leadscout.research.extract import PageFacts
-from leadscout.research.fetch import Fetcher, FetchResult
-from leadscout.research.pms import Tier
-from leadscout.research.verify import Judgement, crawl, judge
+from leadscout.research.judge.verify import Judgement, crawl, judge
+from leadscout.research.read.extract import PageFacts
+from leadscout.research.read.pms import Tier
+from leadscout.research.web.fetch import Fetcher, FetchResult
 
 PORTFOLIO: dict[str, tuple[str, ...]] = {
     "single_family": ("single-family", "single family", "rental homes", "houses"),

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from leadscout.errors import UserError
-from leadscout.research.extract import extract, extract_text
-from leadscout.research.page import looks_like_html
-from leadscout.research.places import Address
-from leadscout.research.pms import Page, Tier, detect_pms
-from leadscout.research.quantities import UnitClaim, best_claim
+from leadscout.research.read.extract import extract, extract_text
+from leadscout.research.read.page import looks_like_html
+from leadscout.research.read.places import Address
+from leadscout.research.read.pms import Page, Tier, detect_pms
+from leadscout.research.read.quantities import UnitClaim, best_claim
 
 
 class PersonFound(BaseModel):
@@ -82,8 +82,8 @@ def inspect_page(body: str, *, url: str = "", company: str | None = None) -> Pag
 
 async def fetch_page(url: str) -> str:
     """A page from the web (or the sandbox, through its proxy) with the same fetcher runs use."""
-    from leadscout.research.fetch import Fetcher, FetchPolicy
-    from leadscout.research.http import make_client
+    from leadscout.research.web.fetch import Fetcher, FetchPolicy
+    from leadscout.research.web.http import make_client
 
     async with make_client(timeout=10.0) as client:
         result = await Fetcher(client, FetchPolicy(politeness_delay=0.0)).fetch(url)

@@ -27,11 +27,11 @@ from typing import Any
 import probablepeople
 from pydantic import BaseModel
 
-from leadscout.research.page import Block, PageText, sentences
+from leadscout.research.read.page import Block, PageText, sentences
 
 
 def _lexicon() -> dict[str, frozenset[str]]:
-    raw = resources.files("leadscout.research").joinpath("data/titles.json").read_text("utf-8")
+    raw = resources.files("leadscout.research.read").joinpath("data/titles.json").read_text("utf-8")
     return {key: frozenset(words) for key, words in json.loads(raw).items() if not key.startswith("_")}
 
 
@@ -160,7 +160,7 @@ def _from_jsonld(items: list[dict[str, Any]]) -> list[Person]:
 
 def _group_email(page: PageText, anchor: Block, limit: int = 4) -> str | None:
     """An address in the person's own card: this block, or the next blocks of the same group."""
-    from leadscout.research.published import in_text
+    from leadscout.research.read.published import in_text
 
     for block in page.blocks[anchor.index : anchor.index + limit]:
         if block.index > anchor.index and (block.group != anchor.group and is_name(block.text)):

@@ -18,11 +18,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from leadscout.research.page import from_text
-from leadscout.research.people import read_people
-from leadscout.research.places import read_places
-from leadscout.research.pms import Page, Tier, detect_pms
-from leadscout.research.quantities import best_claim, claims_in_text
+from leadscout.research.read.page import from_text
+from leadscout.research.read.people import read_people
+from leadscout.research.read.places import read_places
+from leadscout.research.read.pms import Page, Tier, detect_pms
+from leadscout.research.read.quantities import best_claim, claims_in_text
 
 
 def load(path: Path) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@
 2. the domain's pattern, learned from addresses the site publishes for other people;
 3. name permutations, ordered by how common each pattern is among small US businesses.
 
-Nothing here claims an address exists: :mod:`leadscout.research.mailcheck` decides that."""
+Nothing here claims an address exists: :mod:`leadscout.research.judge.mailcheck` decides that."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ import usaddress
 from pydantic import BaseModel
 
 from leadscout.geo import STATES, is_city, main_state, state_code, zip_place
-from leadscout.research.page import Block, PageText, sentences
+from leadscout.research.read.page import Block, PageText, sentences
 
 # where the address was read, best first (the HQ is the best-ranked one)
 SOURCES = ("jsonld", "address_tag", "map", "contact", "footer", "located", "text")

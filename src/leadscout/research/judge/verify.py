@@ -21,11 +21,11 @@ from leadscout import vendors
 from leadscout.criteria import Criteria
 from leadscout.domains import InvalidDomain, company_domain
 from leadscout.models import CriterionVerdict, Evidence, Verdict
-from leadscout.research.extract import Address, PageFacts, UnitClaim, extract
-from leadscout.research.fetch import Fetcher, FetchResult
-from leadscout.research.places import SOURCES
-from leadscout.research.pms import Page, PmsDetection, Tier, classify_url, detect_pms
-from leadscout.research.quantities import best_claim
+from leadscout.research.read.extract import Address, PageFacts, UnitClaim, extract
+from leadscout.research.read.places import SOURCES
+from leadscout.research.read.pms import Page, PmsDetection, Tier, classify_url, detect_pms
+from leadscout.research.read.quantities import best_claim
+from leadscout.research.web.fetch import Fetcher, FetchResult
 from leadscout.vendors import vendor_domains
 
 MAX_PAGES = 9

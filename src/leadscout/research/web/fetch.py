@@ -31,7 +31,7 @@ from leadscout import usage
 from leadscout.addresses import is_private_address, resolve_host
 from leadscout.domains import is_vendor_host
 from leadscout.models import Evidence
-from leadscout.research.http import USER_AGENT, proxied
+from leadscout.research.web.http import USER_AGENT, proxied
 
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from leadscout import usage
 from leadscout.models import EmailCheck
 from leadscout.models import EmailStatus as Status
-from leadscout.research.emails import is_role
+from leadscout.research.judge.emails import is_role
 
 
 class _Mx(BaseModel):

@@ -24,7 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 from text_to_num import alpha2digit
 
-from leadscout.research.page import Block, PageText, sentences
+from leadscout.research.read.page import Block, PageText, sentences
 
 Qualifier = Literal["exact", "at_least", "about", "range"]
 
@@ -174,7 +174,7 @@ def claims_in_page(page: PageText, company: str | None = None) -> list[UnitClaim
 
 
 def claims_in_text(text: str, company: str | None = None) -> list[UnitClaim]:
-    from leadscout.research.page import from_text
+    from leadscout.research.read.page import from_text
 
     return claims_in_page(from_text(text), company)
 

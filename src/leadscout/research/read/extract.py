@@ -1,9 +1,9 @@
 """Facts from one page: links, JSON-LD, text, places, phones, emails, unit claims and people.
 
-The parser (selectolax/lexbor) gives the structure; :mod:`leadscout.research.page` turns it into
-blocks in reading order; the readers do the rest: :mod:`~leadscout.research.quantities` (units),
-:mod:`~leadscout.research.people`, :mod:`~leadscout.research.places` (HQ and served areas) and
-:mod:`~leadscout.research.published` (emails). Plain text (a file, a snippet) goes through the
+The parser (selectolax/lexbor) gives the structure; :mod:`leadscout.research.read.page` turns it into
+blocks in reading order; the readers do the rest: :mod:`~leadscout.research.read.quantities` (units),
+:mod:`~leadscout.research.read.people`, :mod:`~leadscout.research.read.places` (HQ and served areas) and
+:mod:`~leadscout.research.read.published` (emails). Plain text (a file, a snippet) goes through the
 same readers. Never raises on hostile input."""
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from urllib.parse import urljoin, urlsplit
 from pydantic import BaseModel, Field
 from selectolax.lexbor import LexborHTMLParser
 
-from leadscout.research import page as page_model
-from leadscout.research import published
-from leadscout.research.people import Person, read_people
-from leadscout.research.places import Address, read_places
-from leadscout.research.quantities import UnitClaim, claims_in_page, claims_in_text
+from leadscout.research.read import page as page_model
+from leadscout.research.read import published
+from leadscout.research.read.people import Person, read_people
+from leadscout.research.read.places import Address, read_places
+from leadscout.research.read.quantities import UnitClaim, claims_in_page, claims_in_text
 
 MAX_TEXT = 200_000
 PersonCard = Person  # the name the contact pipeline knows

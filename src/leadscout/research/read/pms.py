@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from leadscout.models import Evidence
-from leadscout.research.page import sentences
+from leadscout.research.read.page import sentences
 from leadscout.vendors import vendor_domains, vendors
 
 

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from leadscout.db import outage
 from leadscout.db.store import Store
-from leadscout.research.fetch import FetchResult
+from leadscout.research.web.fetch import FetchResult
 
 MODES = ("off", "use", "record", "replay", "revalidate")
 log = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""Judging what was read: criteria verdicts with evidence, company facts, decision makers, mailboxes."""

@@ -1,0 +1,1 @@
+"""Getting pages and results: the HTTP client, the polite fetcher, the page cache, search providers."""
