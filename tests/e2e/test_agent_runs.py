@@ -45,6 +45,12 @@ def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxServer]:
         yield server
 
 
+@pytest.fixture
+def settings(settings: Settings, sandbox: SandboxServer) -> Settings:
+    """Workers routed to the sandbox world."""
+    return sandbox.settings_for(settings)
+
+
 def with_llm(settings: Settings, llm: ScriptedLLM, **extra: Any) -> Settings:
     update = {"llm": "scripted-researcher", "llm_base_url": llm.base_url, "llm_api_key": SecretStr(llm.api_key)}
     return settings.model_copy(update={"fetch_timeout": 2.0, "politeness_delay": 0.02, **update, **extra})

@@ -56,7 +56,7 @@ def dashboard(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     with SandboxServer(seed=7, timeout_seconds=3) as sandbox:
         for key, value in sandbox.env().items():
             monkeypatch.setenv(key, value)
-        fast = settings.model_copy(update={"fetch_timeout": 2.0, "politeness_delay": 0.05})
+        fast = sandbox.settings_for(settings).model_copy(update={"fetch_timeout": 2.0, "politeness_delay": 0.05})
         config = ServerConfig(settings=fast, workers=4, sandbox_seed=7, exports_dir=tmp_path / "exports")
         with serving(create_app(config)) as url:
             yield url

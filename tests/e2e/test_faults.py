@@ -32,7 +32,7 @@ async def test_the_run_completes_under_each_fault_profile(
             monkeypatch.setenv(key, value)
         criteria = parse_criteria({"quantity": 4, "cities": ["Charlotte"], "state": "NC", "geo_scope": "city"})
         run = await create_run(store, criteria, batch_size=10, options={"sources": ["web"]})
-        worker = settings.model_copy(
+        worker = sandbox.settings_for(settings).model_copy(
             update={
                 "fetch_timeout": 1.0,
                 "politeness_delay": 0.0,

@@ -116,7 +116,7 @@ async def test_unsatisfiable_request_ends_in_a_decision_with_options(
         )
         run = await create_run(store, criteria, batch_size=10, options={"sources": ["web"]})
 
-        fast = settings.model_copy(update={"fetch_timeout": 1.5, "politeness_delay": 0.02})
+        fast = server.settings_for(settings).model_copy(update={"fetch_timeout": 1.5, "politeness_delay": 0.02})
         final = await work_until_settled(store, fast, dsn, run)
     assert (final.stage, final.status) == (Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
     actions = [o["action"] for o in final.decision_options or []]

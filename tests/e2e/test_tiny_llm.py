@@ -106,7 +106,9 @@ async def test_an_agent_turn_on_a_real_run_stops_within_its_cap(
         criteria = parse_criteria({"quantity": 3, "cities": ["Charlotte"], "state": "NC", "geo_scope": "city"})
         run = await create_run(store, criteria, batch_size=10, options={"sources": ["web"], "strategy": "agent"})
         worker = tiny_settings(tiny_model, agent_max_steps=3, fetch_timeout=3.0, politeness_delay=0.02)
-        worker = settings.model_copy(update={k: getattr(worker, k) for k in ("llm", "llm_base_url", "llm_api_key")})
+        worker = sandbox.settings_for(settings).model_copy(
+            update={k: getattr(worker, k) for k in ("llm", "llm_base_url", "llm_api_key")}
+        )
         worker = worker.model_copy(
             # a 135M model can loop on JSON until its context fills: the output cap ends that answer
             update={"agent_max_steps": 3, "llm_timeout": 120.0, "llm_max_output_tokens": 128, "fetch_timeout": 3.0}

@@ -38,7 +38,7 @@ def web_settings(sandbox: SandboxServer, settings: Settings, monkeypatch: pytest
     """Workers that search, fetch, verify mailboxes and notify through the sandbox world."""
     for key, value in sandbox.env().items():
         monkeypatch.setenv(key, value)
-    return settings.model_copy(
+    return sandbox.settings_for(settings).model_copy(
         update={
             "dns_server": f"127.0.0.1:{sandbox.mail.dns_port}",
             "smtp_probe_port": sandbox.mail.smtp_port,

@@ -112,7 +112,7 @@ async def test_real_25_company_run_with_batching(
     sandbox = SandboxServer(seed=7, timeout_seconds=30).__enter__()
     for key, value in sandbox.env().items():
         monkeypatch.setenv(key, value)
-    settings = settings.model_copy(update={"fetch_timeout": 2.0, "politeness_delay": 0.05})
+    settings = sandbox.settings_for(settings).model_copy(update={"fetch_timeout": 2.0, "politeness_delay": 0.05})
     criteria = parse_criteria({"quantity": target, "cities": ["Austin"], "state": "TX", "geo_scope": "city"})
     run = await create_run(store, criteria, batch_size=batch_size, options={"sources": ["web"], "sandbox": {}})
     banner("REAL PRODUCTION TEST: 25-Company Run with Batching")

@@ -5,10 +5,10 @@ the ground truth, phrased in varied ways."""
 
 from __future__ import annotations
 
-import json
 from html import escape
 from urllib.parse import quote
 
+from leadscout.sandbox import jsonld
 from leadscout.sandbox.world import BLOG_HOST, DIRECTORY_HOSTS, FORUM_HOST, Listing, World, WorldCompany
 
 PAGE_SIZE = 10
@@ -52,32 +52,9 @@ def _page(title: str, body: str, head: str = "") -> str:
     )
 
 
-def _jsonld(data: dict[str, object]) -> str:
-    return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
-
-
 def _address_html(c: WorldCompany) -> str:
     return f"<address><span class='street'>{escape(c.street)}</span>, {escape(c.city)}, {c.state} {c.zip}</address>"
 
-
-def _org_jsonld(c: WorldCompany) -> str:
-    return _jsonld(
-        {
-            "@context": "https://schema.org",
-            "@type": "LocalBusiness",
-            "name": c.name,
-            "url": c.website,
-            "telephone": c.phone,
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": c.street,
-                "addressLocality": c.city,
-                "addressRegion": c.state,
-                "postalCode": c.zip,
-                "addressCountry": "US",
-            },
-        }
-    )
 
 
 def _nav(c: WorldCompany) -> str:
@@ -119,7 +96,7 @@ def _mailto(email: str) -> str:
 
 def company_page(c: WorldCompany, path: str) -> tuple[int, str, dict[str, str]]:
     """(status, html, extra headers) for one path of a company site."""
-    head = _org_jsonld(c) if c.address_place == "jsonld" else ""
+    head = jsonld.organization(c) if c.address_place == "jsonld" else ""
     blurb = _BLURB[c.kind].format(name=escape(c.name), city=escape(c.city), state=c.state)
     title = {
         "property_manager": "Property Management",
@@ -157,14 +134,7 @@ def company_page(c: WorldCompany, path: str) -> tuple[int, str, dict[str, str]]:
             f"</p>{_mailto(p.email) if _published(c, i) else ''}</div>"
             for i, p in enumerate(c.people)
         )
-        people = _jsonld(
-            {
-                "@context": "https://schema.org",
-                "@graph": [
-                    {"@type": "Person", "name": p.full_name, "jobTitle": p.title, "worksFor": c.name} for p in c.people
-                ],
-            }
-        )
+        people = jsonld.people(c, c.people)
         return (
             200,
             _page(f"Our Team | {c.name}", _nav(c) + "<h1>Meet the team</h1>" + cards + _footer(c), head + people),

@@ -15,6 +15,7 @@ from html import escape
 from urllib.parse import quote_plus
 
 from leadscout.geo import STATES
+from leadscout.sandbox import jsonld
 from leadscout.sandbox.catalogue import Look, phrase
 from leadscout.sandbox.pages import _BLURB, VENDOR_SITES
 from leadscout.sandbox.world import Person, WorldCompany
@@ -237,20 +238,7 @@ def _sidebar(c: WorldCompany, look: Look) -> str:
 def _head(c: WorldCompany, look: Look) -> str:
     head = []
     if look.address == "jsonld":
-        data = {
-            "@context": "https://schema.org",
-            "@type": ["LocalBusiness", "RealEstateAgent"],
-            "name": c.name,
-            "telephone": c.phone,
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": c.street,
-                "addressLocality": c.city,
-                "addressRegion": c.state,
-                "postalCode": c.zip,
-            },
-        }
-        head.append(f"<script type='application/ld+json'>{json.dumps(data)}</script>")
+        head.append(jsonld.organization(c, ["LocalBusiness", "RealEstateAgent"], url=False, country=False))
     if look.portal == "inline_config" and c.portal_url:
         config = {"brand": c.name, "theme": "light", "portalUrl": c.portal_url, "gaId": "G-XXXX"}
         head.append(f"<script>window.SITE_CONFIG = {json.dumps(config)};</script>")
@@ -449,9 +437,7 @@ def _team_html(c: WorldCompany, look: Look) -> str:
             lines.append(f"<p>{escape(p.full_name)}, {escape(p.title)}, {verb}. {_email_html(c, look, p, i)}</p>")
         return "".join(lines)
     if layout == "jsonld_only":
-        graph = [{"@type": "Person", "name": p.full_name, "jobTitle": p.title, "worksFor": c.name} for p in people]
-        data = json.dumps({"@context": "https://schema.org", "@graph": graph})
-        script = f"<script type='application/ld+json'>{data}</script>"
+        script = jsonld.people(c, people)
         faces = "".join(
             f"<figure><img alt=''><figcaption>{escape(p.full_name.split()[0])}</figcaption></figure>" for p in people
         )
