@@ -2,16 +2,58 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from leadscout import vendors
 from leadscout.domains import InvalidDomain, registrable_domain
 from leadscout.errors import InvalidCriteria
-from leadscout.geo import state_code
+from leadscout.geo import STATES, state_code
 
 MAX_QUANTITY = 1000
+def json_kinds(cls: type[BaseModel], values: Any) -> Any:
+    """A model's ``mode="before"`` check that JSON's ``true`` is not the number 1 and ``0`` is not
+    ``false`` (pydantic's lax mode would take them so)."""
+    if not isinstance(values, dict):
+        return values
+    wrong = []
+    for name, info in cls.model_fields.items():
+        kinds = {info.annotation, *get_args(info.annotation)}
+        value = values.get(name)
+        if value is None:
+            continue
+        if {int, float} & kinds and isinstance(value, bool):
+            wrong.append(f"{name}: a number is needed, not true or false")
+        elif bool in kinds and not isinstance(value, bool):
+            wrong.append(f"{name}: true or false is needed")
+    if wrong:
+        raise ValueError("; ".join(wrong))
+    return values
+
+
+# how a request names a state or a vendor; the schema lists the names (any case is accepted)
+StateName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=30),
+    WithJsonSchema({"type": "string", "enum": sorted({*STATES, *STATES.values()})}),
+]
+VendorName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+    WithJsonSchema(
+        {"type": "string", "enum": sorted({*(v.slug for v in vendors.vendors()), *vendors.known_names(), vendors.NONE})}
+    ),
+]
 
 
 class Criteria(BaseModel):

@@ -2,11 +2,12 @@
 
 LeadscoutError
 ├── UserError               bad input from the user: a flag, a file, criteria (exit 2, never retried)
-│   ├── InvalidCriteria
+│   ├── InvalidCriteria     well formed, but not a request that can be worked (a range upside down)
 │   ├── ImportFileError
 │   ├── NotFound
 │   └── Conflict            the object is not in a state that allows this (a decision on a finished run)
 ├── ConfigError             the environment is not set up (exit 2, never retried)
+│   └── NotConfiguredFor    a request needs what this installation lacks (the agent without a model)
 ├── TransientError          a failure worth retrying (network, a restarting database)
 ├── PermanentError          a failure that retrying cannot fix (auth, a bad page)
 ├── LlmError                the language model failed or answered something unusable (callers degrade)
@@ -53,6 +54,10 @@ class ConfigError(LeadscoutError):
     """leadscout is not configured correctly."""
 
     exit_code = 2
+
+
+class NotConfiguredFor(ConfigError):
+    """This request needs something leadscout is not configured with here."""
 
 
 class TransientError(LeadscoutError):

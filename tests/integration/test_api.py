@@ -100,7 +100,7 @@ def test_mistakes_are_clear_problems(client: httpx.Client) -> None:
     assert problem(client.post("/api/v1/runs", content=b"{not json", headers={"content-type": "application/json"}), 422)
     missing = "/api/v1/runs/00000000-0000-0000-0000-000000000000"
     assert "no run" in problem(client.get(missing), 404)["detail"]
-    problem(client.get("/api/v1/runs/not-a-uuid"), 422)
+    problem(client.get("/api/v1/runs/not-a-uuid"), 404)  # a run is named by a UUID: anything else names none
     problem(client.get("/api/v1/runs", params={"limit": 201}), 422)  # pages are bounded
     problem(client.get("/api/v1/runs", params={"status": "sleeping"}), 422)
     huge = {"request": "x" * 70_000}
@@ -135,7 +135,7 @@ def test_suppression_and_workers(client: httpx.Client) -> None:
         "domain": "acme-pm.com",
         "reason": "customer",
     }
-    problem(client.post("/api/v1/suppression", json={"domains": ["not a domain"]}), 400)
+    problem(client.post("/api/v1/suppression", json={"domains": ["not a domain"]}), 422)  # well formed, no domain
     problem(client.post("/api/v1/suppression", json={"domains": []}), 422)
     assert client.delete("/api/v1/suppression/acme-pm.com").json() == {"removed": "acme-pm.com"}
     problem(client.delete("/api/v1/suppression/acme-pm.com"), 404)

@@ -4,9 +4,12 @@ a problem+json document."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
@@ -16,6 +19,7 @@ from leadscout.api.app import ServerConfig, serving
 from leadscout.config import Settings
 from leadscout.sandbox.server import SandboxServer
 from leadscout.web.app import create_app
+from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.once]
 EXAMPLES = 25
@@ -55,3 +59,29 @@ def test_no_generated_request_gets_a_500(api: str) -> None:
         probe()
     assert operations >= 15
     assert failures == [], "\n".join(failures[:20])
+
+
+def test_every_schemathesis_check_passes(api: str) -> None:
+    """`st run --checks all` (the project's schemathesis.toml: 422 answers what JSON Schema cannot
+    say, 413 a body over 64 KB) in all four phases, with bounded examples and a fixed seed."""
+    st = Path(sys.executable).with_name("st")
+    result = subprocess.run(
+        [str(st), "--config-file", str(ROOT / "schemathesis.toml"), "--no-color", "run", f"{api}/openapi.json",
+         "--checks", "all", "--max-examples", "12", "--seed", "7", "--output-sanitize", "false"],
+        capture_output=True, text=True, timeout=280, cwd=ROOT,
+    )  # fmt: skip
+    summary = result.stdout[-6000:]
+    assert result.returncode == 0 and " passed" in summary and "failures" not in summary.split("SUMMARY")[-1], summary
+
+
+def test_a_method_the_path_does_not_answer_gets_405_with_every_allowed_method(api: str) -> None:
+    response = httpx.request("PUT", f"{api}/api/v1/runs")
+    assert response.status_code == 405 and response.headers["content-type"].startswith("application/problem+json")
+    assert set(response.headers["allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_the_agent_strategy_on_a_server_without_a_model_is_a_documented_409(api: str) -> None:
+    response = httpx.post(f"{api}/api/v1/runs", json={"quantity": 3, "state": "TX", "strategy": "agent"})
+    assert response.status_code == 409 and "needs an LLM" in response.json()["detail"]
+    documented = httpx.get(f"{api}/openapi.json").json()["paths"]["/api/v1/runs"]["post"]["responses"]
+    assert "application/problem+json" in documented["409"]["content"] and "422" in documented

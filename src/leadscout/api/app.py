@@ -15,10 +15,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from leadscout.api.deps import Context, ServerConfig
 from leadscout.api.monitor_routes import monitors
-from leadscout.api.problems import Problem, install, problem_response
+from leadscout.api.problems import Problem, as_problem_json, install, problem_response
 from leadscout.api.routes import health, router
 from leadscout.db import migrate
 from leadscout.db.connection import open_pool, resolve_dsn
@@ -101,11 +102,20 @@ def create_api(config: ServerConfig) -> FastAPI:
         redoc_url=None,
     )
     install(app)
+    app.openapi = lambda: app.openapi_schema or _documented(app)  # type: ignore[method-assign]
     app.include_router(health)
     app.include_router(router)
     app.include_router(monitors)
     app.add_middleware(BodyLimit)
     return app
+
+
+def _documented(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document once, with errors as the problem documents they are."""
+    app.openapi_schema = as_problem_json(
+        get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+    )
+    return app.openapi_schema
 
 
 def _start_workers(config: ServerConfig, dsn: str) -> asyncio.Task[str | None]:

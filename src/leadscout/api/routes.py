@@ -16,7 +16,7 @@ from sse_starlette import EventSourceResponse
 
 from leadscout.api import reads
 from leadscout.api.deps import Context, context_of, require_token
-from leadscout.api.problems import Problem
+from leadscout.api.problems import Problem, problems
 from leadscout.api.schemas import (
     MAX_PAGE,
     CompanyDetail,
@@ -33,15 +33,15 @@ from leadscout.api.schemas import (
 )
 from leadscout.db import migrate, outage
 from leadscout.domains import InvalidDomain, registrable_domain
-from leadscout.errors import NotFound, UserError
+from leadscout.errors import InvalidCriteria, NotFound
 from leadscout.models import RunEvent, Status
 from leadscout.pipeline import export
 from leadscout.pipeline.decisions import Decision, decide
 from leadscout.pipeline.launch import Launch, Prepared, prepare, start
 from leadscout.pipeline.runs import RunSummary, cancel_run, get_run_or_raise, summarize
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
-health = APIRouter()
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)], responses=problems(401, 422, 500, 503))
+health = APIRouter(responses=problems(500))
 Ctx = Annotated[Context, Depends(context_of)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"page length, at most {MAX_PAGE}")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
@@ -82,7 +82,7 @@ def _understanding(prepared: Prepared) -> dict[str, Any]:
     }
 
 
-@router.post("/runs/parse", response_model=Understanding, tags=["runs"])
+@router.post("/runs/parse", response_model=Understanding, tags=["runs"], responses=problems(400, 409, 413))
 async def parse_run(launch: Launch, ctx: Ctx) -> dict[str, Any]:
     """How a request would be understood, without creating anything (show it to the user to confirm)."""
     return _understanding(
@@ -92,7 +92,7 @@ async def parse_run(launch: Launch, ctx: Ctx) -> dict[str, Any]:
     )
 
 
-@router.post("/runs", response_model=CreatedRun, status_code=201, tags=["runs"])
+@router.post("/runs", response_model=CreatedRun, status_code=201, tags=["runs"], responses=problems(400, 409, 413))
 async def create_run(launch: Launch, ctx: Ctx) -> dict[str, Any]:
     """Start a run from typed criteria, a sentence, or both (the fields win)."""
     prepared = await prepare(
@@ -120,31 +120,37 @@ async def list_runs(ctx: Ctx, status: StatusFilter = None, limit: Limit = 50, of
     return await reads.runs(ctx.store, status=status, limit=limit, offset=offset)
 
 
-@router.get("/runs/{run_id}", response_model=RunSummary, tags=["runs"])
+@router.get("/runs/{run_id:uuid}", response_model=RunSummary, tags=["runs"], responses=problems(404))
 async def get_run(run_id: UUID, ctx: Ctx) -> RunSummary:
     """Stage, status, batches, gap, decision options, spending, files."""
     return await summarize(ctx.store, run_id)
 
 
-@router.get("/runs/{run_id}/companies", response_model=Page[CompanyRow], tags=["companies"])
+@router.get(
+    "/runs/{run_id:uuid}/companies", response_model=Page[CompanyRow], tags=["companies"], responses=problems(404)
+)
 async def list_companies(run_id: UUID, ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> Page[CompanyRow]:
     """A run's companies in delivery order (best fit first)."""
     return await reads.companies(ctx.store, run_id, limit=limit, offset=offset)
 
 
-@router.get("/runs/{run_id}/companies/{company_id}", response_model=CompanyDetail, tags=["companies"])
+@router.get(
+    "/runs/{run_id:uuid}/companies/{company_id}",
+    response_model=CompanyDetail,
+    tags=["companies"],
+    responses=problems(404),
+)
 async def get_company(run_id: UUID, company_id: UUID, ctx: Ctx) -> CompanyDetail:
     """One company: every criterion verdict with its evidence (URL + quote), research facts, contacts."""
     return await reads.company(ctx.store, run_id, company_id)
 
 
-@router.get("/runs/{run_id}/contacts", response_model=Page[ContactRow], tags=["contacts"])
+@router.get("/runs/{run_id:uuid}/contacts", response_model=Page[ContactRow], tags=["contacts"], responses=problems(404))
 async def list_contacts(run_id: UUID, ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> Page[ContactRow]:
     return await reads.contacts(ctx.store, run_id, limit=limit, offset=offset)
 
 
-
-@router.get("/runs/{run_id}/events/log", response_model=list[RunEvent], tags=["events"])
+@router.get("/runs/{run_id:uuid}/events/log", response_model=list[RunEvent], tags=["events"], responses=problems(404))
 async def event_log(
     run_id: UUID, ctx: Ctx, after: Annotated[int, Query(ge=0)] = 0, limit: Limit = MAX_PAGE
 ) -> list[RunEvent]:
@@ -154,10 +160,10 @@ async def event_log(
 
 
 @router.get(
-    "/runs/{run_id}/events",
+    "/runs/{run_id:uuid}/events",
     tags=["events"],
     response_class=EventSourceResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events"}},
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events"}, **problems(404)},
 )
 async def event_stream(
     run_id: UUID,
@@ -198,14 +204,16 @@ async def _events(ctx: Context, run_id: UUID, cursor: int, request: Request) -> 
         await asyncio.sleep(SSE_POLL_SECONDS)
 
 
-@router.post("/runs/{run_id}/decision", response_model=RunSummary, tags=["runs"])
+@router.post(
+    "/runs/{run_id:uuid}/decision", response_model=RunSummary, tags=["runs"], responses=problems(400, 404, 409, 413)
+)
 async def post_decision(run_id: UUID, decision: Decision, ctx: Ctx) -> RunSummary:
     """Answer a run in needs_user_decision; it resumes where it stopped."""
     await decide(ctx.store, run_id, decision)
     return await summarize(ctx.store, run_id)
 
 
-@router.post("/runs/{run_id}/cancel", response_model=RunSummary, tags=["runs"])
+@router.post("/runs/{run_id:uuid}/cancel", response_model=RunSummary, tags=["runs"], responses=problems(404, 409))
 async def post_cancel(run_id: UUID, ctx: Ctx) -> RunSummary:
     await cancel_run(ctx.store, run_id)
     return await summarize(ctx.store, run_id)
@@ -219,10 +227,10 @@ MEDIA = {
 
 
 @router.get(
-    "/runs/{run_id}/export",
+    "/runs/{run_id:uuid}/export",
     tags=["exports"],
     response_class=FileResponse,
-    responses={200: {"content": {m: {} for m in MEDIA.values()}, "description": "the file"}},
+    responses={200: {"content": {m: {} for m in MEDIA.values()}, "description": "the file"}, **problems(404)},
 )
 async def get_export(
     run_id: UUID,
@@ -242,7 +250,7 @@ async def list_suppression(ctx: Ctx, limit: Limit = 100, offset: Offset = 0) -> 
     return await reads.suppression(ctx.store, limit=limit, offset=offset)
 
 
-@router.post("/suppression", tags=["suppression"])
+@router.post("/suppression", tags=["suppression"], responses=problems(400, 413))
 async def add_suppression(body: SuppressionBody, ctx: Ctx) -> dict[str, int]:
     """Suppress domains (or URLs): they are never delivered."""
     domains = []
@@ -250,12 +258,12 @@ async def add_suppression(body: SuppressionBody, ctx: Ctx) -> dict[str, int]:
         try:
             domains.append(registrable_domain(value))
         except InvalidDomain as exc:
-            raise UserError(f"{value!r}: {exc}") from None
+            raise InvalidCriteria(f"{value!r}: {exc}") from None
     added = sum([await ctx.store.add_blocked_domain(d, body.reason, "api") for d in dict.fromkeys(domains)])
     return {"added": added, "already": len(set(domains)) - added}
 
 
-@router.delete("/suppression/{domain}", tags=["suppression"])
+@router.delete("/suppression/{domain}", tags=["suppression"], responses=problems(404))
 async def remove_suppression(domain: Annotated[str, Path(max_length=253)], ctx: Ctx) -> dict[str, str]:
     if not await ctx.store.remove_blocked_domain(domain.strip().lower()):
         raise NotFound(f"{domain} is not suppressed")
@@ -269,7 +277,7 @@ async def list_workers(ctx: Ctx) -> Workers:
     return await reads.workers(ctx.store)
 
 
-@router.post("/workers/{worker_id}/stop", tags=["workers"])
+@router.post("/workers/{worker_id}/stop", tags=["workers"], responses=problems(404))
 async def stop_worker(worker_id: str, ctx: Ctx) -> dict[str, str]:
     """Ask a worker to stop after its current job."""
     if len(worker_id) > 200 or not await ctx.store.stop_worker(worker_id):

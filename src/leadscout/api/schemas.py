@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from leadscout.models import Company, CompanyFacts, Contact, CriterionVerdict, Evidence, WorkerRow, WorkerStats
 
@@ -113,7 +113,19 @@ class Workers(BaseModel):
     stats: list[WorkerStats]
 
 
-Domain = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=253)]
+# a website or a domain (the schema promises a host with a dotted name; a name under no public
+# suffix, such as example.zz, gets 422)
+Domain = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=253),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 253,
+            "pattern": r"^(https?://)?([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(/[^\s]*)?$",
+        }
+    ),
+]
 
 
 class SuppressionBody(BaseModel):

@@ -7,12 +7,14 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from copy import copy
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import typer
+from pydantic.fields import FieldInfo
 from rich.console import Console
 
 from leadscout import logs
@@ -21,8 +23,10 @@ from leadscout.db import migrate
 from leadscout.db.connection import describe_dsn, open_pool, resolve_dsn
 from leadscout.db.store import Store
 from leadscout.errors import LeadscoutError, UserError
+from leadscout.pipeline.launch import Launch, with_request
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 # options several commands share
 SeedOption = Annotated[int, typer.Option("--seed", help="Sandbox world seed.")]
 StyleOption = Annotated[
@@ -31,36 +35,48 @@ StyleOption = Annotated[
 WorldDayOption = Annotated[
     int, typer.Option("--world-day", help="Sandbox world N days on (0: the seed's world; see sandbox truth --day).")
 ]
-# the request flags of `run` and `monitor create`
-RequestArg = Annotated[
-    str | None, typer.Argument(help='e.g. "25 AppFolio property managers in Austin, TX with 100+ units"')
-]
-CityOption = Annotated[list[str] | None, typer.Option("--city", help="City (repeat for several).")]
-StateOption = Annotated[str | None, typer.Option("--state", help="US state: TX or Texas.")]
-PmsOption = Annotated[list[str] | None, typer.Option("--pms", help="PMS vendor (repeat: any of).")]
-UnitsMinOption = Annotated[int | None, typer.Option("--units-min")]
-UnitsMaxOption = Annotated[int | None, typer.Option("--units-max")]
-ContactsMinOption = Annotated[int | None, typer.Option("--contacts-min")]
-ContactsMaxOption = Annotated[int | None, typer.Option("--contacts-max")]
-SandboxFlag = Annotated[bool, typer.Option("--sandbox", help="Research the generated sandbox web (no keys needed).")]
-SourceOption = Annotated[
-    str, typer.Option("--source", help="auto | directory | web | all (all: the directory first, then the web)")
-]
-GeoOption = Annotated[str | None, typer.Option("--geo", help="city: the named cities only; metro: also nearby cities")]
-RadiusOption = Annotated[int | None, typer.Option("--radius", help="Metro radius in miles (default 30).")]
-StrategyOption = Annotated[
-    str, typer.Option("--strategy", help="auto | agent | rules (auto: agent when an LLM is configured)")
-]
-WebhookOption = Annotated[str | None, typer.Option("--webhook", help="POST signed events to this URL.")]
-WebhookSecretOption = Annotated[
-    str | None,
-    typer.Option(
+# how `run` and `monitor create` spell each field of the one request model (pipeline.launch.Launch)
+REQUEST_FLAGS: dict[str, Any] = {
+    "request": typer.Argument(help='e.g. "25 AppFolio property managers in Austin, TX with 100+ units"'),
+    "quantity": typer.Option("-n", "--quantity", help="Companies wanted (1-1000)."),
+    "state": typer.Option("--state", help="US state: TX or Texas."),
+    "cities": typer.Option("--city", help="City (repeat for several)."),
+    "pms": typer.Option("--pms", help="PMS vendor (repeat: any of)."),
+    "units_min": typer.Option("--units-min"),
+    "units_max": typer.Option("--units-max"),
+    "contacts_min": typer.Option("--contacts-min"),
+    "contacts_max": typer.Option("--contacts-max"),
+    "geo_scope": typer.Option("--geo", help="city: the named cities only; metro: also nearby cities"),
+    "radius_miles": typer.Option("--radius", help="Metro radius in miles (default 30)."),
+    "source": typer.Option("--source", help="auto | directory | web | all (all: the directory first, then the web)"),
+    "strategy": typer.Option("--strategy", help="auto | agent | rules (auto: agent when an LLM is configured)"),
+    "preview": typer.Option("--preview", help="Verify about 10 candidates, show the projected cost, then ask."),
+    "max_usd": typer.Option("--max-usd", help="Dollar cap for this run."),
+    "max_llm_requests": typer.Option("--max-llm-requests", help="LLM request cap for this run."),
+    "webhook_url": typer.Option("--webhook", help="POST signed events to this URL."),
+    "webhook_secret": typer.Option(
         "--webhook-secret",
         envvar="LEADSCOUT_WEBHOOK_SECRET",
         show_envvar=True,
         help="whsec_... signing secret (default: one is made and printed once).",
     ),
-]
+}
+
+
+def request_flags(*, exclude: Collection[str] = (), help: dict[str, str] | None = None) -> Callable[[F], F]:
+    """A command taking the request model's fields as flags (spelt by REQUEST_FLAGS; ``help``
+    overrides a flag's help here); the command gets the validated Launch as ``request_model``."""
+
+    def spell(name: str, info: FieldInfo, loose: Any) -> Any:
+        flag = copy(REQUEST_FLAGS[name])
+        if help and name in help:
+            flag.help = help[name]
+        return Annotated[loose, flag]
+
+    return with_request(Launch, spell, exclude=exclude)
+
+
+SandboxFlag = Annotated[bool, typer.Option("--sandbox", help="Research the generated sandbox web (no keys needed).")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object (stable fields).")]
 SandboxWorkers = Annotated[
     int, typer.Option("--workers", min=0, max=64, help="In-process worker concurrency (0: none)")

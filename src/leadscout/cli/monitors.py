@@ -10,24 +10,10 @@ import typer
 from rich.table import Table
 
 from leadscout.cli.common import (
-    CityOption,
-    ContactsMaxOption,
-    ContactsMinOption,
-    GeoOption,
     JsonFlag,
-    PmsOption,
-    RadiusOption,
-    RequestArg,
     SandboxFlag,
     SeedOption,
-    SourceOption,
-    StateOption,
-    StrategyOption,
     StyleOption,
-    UnitsMaxOption,
-    UnitsMinOption,
-    WebhookOption,
-    WebhookSecretOption,
     WorldDayOption,
     app,
     cli_settings,
@@ -36,6 +22,7 @@ from leadscout.cli.common import (
     open_store,
     out,
     print_json,
+    request_flags,
     run_async,
     sandbox_for,
     sandbox_style,
@@ -52,42 +39,23 @@ MonitorId = Annotated[str, typer.Argument(help="The monitor (see `leadscout moni
 
 
 @monitor_app.command("create")
+@request_flags(exclude={"preview"}, help={"quantity": "At most this many new companies a run (default: all)."})
 def monitor_create(
-    request: RequestArg = None,
+    request_model: Launch,
     every: Annotated[
         str, typer.Option("--every", help="Schedule: a 5-field cron expression in UTC, e.g. '0 6 * * 1'.")
     ] = "0 6 * * 1",
     name: Annotated[str | None, typer.Option("--name", help="A name (default: the request as understood).")] = None,
-    city: CityOption = None,
-    state: StateOption = None,
-    pms: PmsOption = None,
-    units_min: UnitsMinOption = None,
-    units_max: UnitsMaxOption = None,
-    quantity: Annotated[
-        int | None, typer.Option("-n", "--quantity", help="At most this many new companies a run (default: all).")
-    ] = None,
-    contacts_min: ContactsMinOption = None,
-    contacts_max: ContactsMaxOption = None,
-    geo: GeoOption = None,
-    radius: RadiusOption = None,
-    source: SourceOption = "auto",
-    strategy: StrategyOption = "auto",
     sandbox: SandboxFlag = False,
     seed: SeedOption = 7,
     style: StyleOption = "classic",
-    webhook: WebhookOption = None,
-    webhook_secret: WebhookSecretOption = None,
     notify: Annotated[
         list[str] | None, typer.Option("--notify", help="Email what each run delivered (repeat).")
     ] = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Save a request (the same as `leadscout run` takes) to re-run on a schedule."""
-    launch = Launch.parse(
-        request=request, quantity=quantity, state=state, cities=city or [], pms=pms or [], units_min=units_min,
-        units_max=units_max, contacts_min=contacts_min, contacts_max=contacts_max, geo_scope=geo, radius_miles=radius,
-        source=source, strategy=strategy, webhook_url=webhook, webhook_secret=webhook_secret,
-    )  # fmt: skip
+    launch = request_model
     spec = service.MonitorSpec.parse(launch=launch, every=every, name=name, notify=notify or [])
     settings = cli_settings()
 

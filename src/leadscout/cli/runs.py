@@ -14,25 +14,11 @@ import typer
 from rich.table import Table
 
 from leadscout.cli.common import (
-    CityOption,
-    ContactsMaxOption,
-    ContactsMinOption,
-    GeoOption,
     JsonFlag,
-    PmsOption,
-    RadiusOption,
-    RequestArg,
     SandboxFlag,
     SeedOption,
-    SourceOption,
-    StateOption,
-    StrategyOption,
     StyleOption,
     T,
-    UnitsMaxOption,
-    UnitsMinOption,
-    WebhookOption,
-    WebhookSecretOption,
     WorldDayOption,
     app,
     cli_settings,
@@ -41,6 +27,7 @@ from leadscout.cli.common import (
     open_store,
     out,
     print_json,
+    request_flags,
     run_async,
     sandbox_for,
     sandbox_style,
@@ -58,16 +45,9 @@ from leadscout.pipeline.runs import RunSummary, summarize
 
 
 @app.command("run")
+@request_flags()
 def run_cmd(
-    request: RequestArg = None,
-    city: CityOption = None,
-    state: StateOption = None,
-    pms: PmsOption = None,
-    units_min: UnitsMinOption = None,
-    units_max: UnitsMaxOption = None,
-    quantity: Annotated[int | None, typer.Option("-n", "--quantity", help="Companies wanted (1-1000).")] = None,
-    contacts_min: ContactsMinOption = None,
-    contacts_max: ContactsMaxOption = None,
+    request_model: Launch,
     batch_size: Annotated[
         int | None,
         typer.Option("--batch-size", help="Companies per discovery batch (LEAD_LIST_BATCH_SIZE, default 10)."),
@@ -80,42 +60,10 @@ def run_cmd(
     seed: SeedOption = 7,
     style: StyleOption = "classic",
     day: WorldDayOption = 0,
-    source: SourceOption = "auto",
-    geo: GeoOption = None,
-    radius: RadiusOption = None,
-    strategy: StrategyOption = "auto",
-    preview: Annotated[
-        bool, typer.Option("--preview", help="Verify about 10 candidates, show the projected cost, then ask.")
-    ] = False,
-    max_usd: Annotated[float | None, typer.Option("--max-usd", min=0, help="Dollar cap for this run.")] = None,
-    max_llm_requests: Annotated[
-        int | None, typer.Option("--max-llm-requests", min=0, help="LLM request cap for this run.")
-    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Start without asking to confirm the criteria.")] = False,
-    webhook: WebhookOption = None,
-    webhook_secret: WebhookSecretOption = None,
 ) -> None:
     """Create a lead-list run; unless --no-wait, work it to the end here and export it."""
-    launch = Launch.parse(
-        request=request,
-        quantity=quantity,
-        state=state,
-        cities=city or [],
-        pms=pms or [],
-        units_min=units_min,
-        units_max=units_max,
-        contacts_min=contacts_min,
-        contacts_max=contacts_max,
-        geo_scope=geo,
-        radius_miles=radius,
-        source=source,
-        strategy=strategy,
-        preview=preview,
-        max_usd=max_usd,
-        max_llm_requests=max_llm_requests,
-        webhook_url=webhook,
-        webhook_secret=webhook_secret,
-    )
+    launch = request_model
     settings = cli_settings(batch_size=batch_size)
     ask = not (yes or json_out or no_wait) and sys.stdin.isatty()
     request_ = RunRequest(

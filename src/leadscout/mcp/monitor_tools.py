@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from leadscout.db.store import Store
+from leadscout.mcp.arguments import request_arguments
 from leadscout.monitors import service
 from leadscout.pipeline.launch import Launch
 
@@ -23,27 +24,15 @@ def register_monitor_tools(
     llm: Llm | None,
 ) -> None:
     @tool()
+    @request_arguments(exclude={"preview"})
     async def create_monitor(
-        every: str,
-        request: str | None = None,
-        quantity: int | None = None,
-        state: str | None = None,
-        cities: list[str] | None = None,
-        pms: list[str] | None = None,
-        units_min: int | None = None,
-        geo_scope: str | None = None,
-        name: str | None = None,
-        webhook_url: str | None = None,
-        notify: list[str] | None = None,
+        request_model: Launch, every: str, name: str | None = None, notify: list[str] | None = None
     ) -> dict[str, Any]:
         """Save a request to re-run on a schedule: every is a 5-field cron expression in UTC (e.g.
         "0 6 * * 1"). Without quantity a monitor watches every matching company; with it, at most
         that many new companies a run. Each run delivers new, gone and changed companies (signed
         monitor.delivered webhooks to webhook_url; the secret is returned this once)."""
-        launch = Launch.parse(
-            request=request, quantity=quantity, state=state, cities=cities or [], pms=pms or [],
-            units_min=units_min, geo_scope=geo_scope, webhook_url=webhook_url,
-        )  # fmt: skip
+        launch = request_model
         spec = service.MonitorSpec.parse(launch=launch, every=every, name=name, notify=notify or [])
         created = await service.create(store, spec, llm=llm, sandbox_seed=sandbox_seed, sandbox_style=sandbox_style)
         answer: dict[str, Any] = {

@@ -22,6 +22,7 @@ from leadscout import logs
 from leadscout.db import outage
 from leadscout.db.store import Store
 from leadscout.errors import LeadscoutError, UserError
+from leadscout.mcp.arguments import request_arguments
 from leadscout.mcp.monitor_tools import register_monitor_tools
 from leadscout.models import CompanyFacts
 from leadscout.pipeline import export
@@ -94,39 +95,14 @@ def build_server(
     tool = _tools_of(server)
 
     @tool()
-    async def start_run(
-        request: str | None = None,
-        quantity: int | None = None,
-        state: str | None = None,
-        cities: list[str] | None = None,
-        pms: list[str] | None = None,
-        units_min: int | None = None,
-        units_max: int | None = None,
-        contacts_min: int | None = None,
-        contacts_max: int | None = None,
-        preview: bool = False,
-        max_usd: float | None = None,
-        webhook_url: str | None = None,
-    ) -> dict[str, Any]:
+    @request_arguments()
+    async def start_run(request_model: Launch) -> dict[str, Any]:
         """Queue a lead-list run, e.g. request="25 AppFolio property managers in Austin, TX with 100+ units".
         Explicit fields override the sentence. Returns the run id and the criteria as understood.
         preview=true verifies about 10 candidates first and stops with the projected cost per accepted
         company (decide "continue" to go on). max_usd caps the run's spending. webhook_url gets signed
         run.completed / run.needs_user_decision events; the signing secret is returned this once."""
-        launch = Launch.parse(
-            request=request,
-            quantity=quantity,
-            state=state,
-            cities=cities or [],
-            pms=pms or [],
-            units_min=units_min,
-            units_max=units_max,
-            contacts_min=contacts_min,
-            contacts_max=contacts_max,
-            preview=preview,
-            max_usd=max_usd,
-            webhook_url=webhook_url,
-        )
+        launch = request_model
         prepared = await prepare(store, launch, llm=llm, sandbox_seed=sandbox_seed, sandbox_style=sandbox_style)
         run = await start(store, prepared, batch_size=batch_size)
         understood = prepared.understood

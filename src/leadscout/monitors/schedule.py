@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 from croniter import CroniterError, croniter
 
-from leadscout.errors import UserError
+from leadscout.errors import InvalidCriteria, UserError
 
 
 def check_cron(expression: str) -> str:
-    """The expression, when it is a valid 5-field cron line; a UserError saying how otherwise."""
+    """The expression, when it is a valid 5-field cron line; InvalidCriteria saying how otherwise."""
     text = " ".join(expression.split())
     if len(text.split(" ")) != 5 or not croniter.is_valid(text):
-        raise UserError(
+        raise InvalidCriteria(
             f"--every {expression!r} is not a 5-field cron expression (minute hour day month weekday), "
             "e.g. '0 6 * * 1' for Mondays at 06:00 UTC or '*/30 * * * *' for every 30 minutes"
         )

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, ValidationError
+import email_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WithJsonSchema
 
 from leadscout.criteria import problems
 from leadscout.db.store import Conn, Store
@@ -27,8 +28,37 @@ from leadscout.pipeline.runs import create_run
 if TYPE_CHECKING:
     from leadscout.agents.llm import Llm
 
+# the schema's cron line: five fields, each a list of *, N, N-M, with an optional /step, N within
+# the field's range (croniter still checks the rest, such as a range upside down: 422)
+_CRON_VALUES = ("[0-5]?[0-9]", "[01]?[0-9]|2[0-3]", "0?[1-9]|[12][0-9]|3[01]", "0?[1-9]|1[0-2]", "[0-7]")
+
+
+def _cron_field(value: str) -> str:
+    item = rf"(\*|({value})(-({value}))?)(/[1-9][0-9]?)?"
+    return rf"{item}(,{item})*"
+
+
+CRON_SHAPE = "^ *" + " +".join(_cron_field(v) for v in _CRON_VALUES) + " *$"
 EVERY_MATCH = 1000  # a monitor without -n takes every matching company (a run's largest target)
 DUE_PER_PASS = 50  # monitors a scheduler pass starts at most (the next pass takes the rest)
+
+
+def _mailbox(address: str) -> str:
+    """An address as email-validator normalises it; special-use domains (``.test``, ``.local``) are
+    allowed: a monitor on a private network mails its own hosts."""
+    try:
+        return email_validator.validate_email(
+            address, check_deliverability=False, globally_deliverable=False
+        ).normalized
+    except email_validator.EmailNotValidError as exc:
+        raise ValueError(f"{address!r} is not an email address: {exc}") from None
+
+
+Mailbox = Annotated[str, AfterValidator(_mailbox), WithJsonSchema({"type": "string", "format": "email"})]
+
+
+# a monitor's request is a run's, but needs no count: without one it watches every match
+_MONITOR_REQUEST = {k: v for k, v in Launch.model_json_schema().items() if k != "anyOf"}
 
 
 class MonitorSpec(BaseModel):
@@ -36,10 +66,13 @@ class MonitorSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    launch: Launch
-    every: str = Field(description="5-field cron expression, UTC (e.g. '0 6 * * 1')")
+    launch: Annotated[Launch, WithJsonSchema(_MONITOR_REQUEST)]
+    every: str = Field(
+        description="5-field cron expression, UTC (e.g. '0 6 * * 1')",
+        json_schema_extra={"pattern": CRON_SHAPE},
+    )
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
-    notify: list[EmailStr] = Field(default_factory=list, max_length=20)
+    notify: list[Mailbox] = Field(default_factory=list, max_length=20)
 
     @classmethod
     def parse(cls, **values: Any) -> MonitorSpec:

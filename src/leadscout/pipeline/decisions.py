@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from leadscout import geo
-from leadscout.criteria import Criteria
+from leadscout.criteria import Criteria, VendorName, json_kinds
 from leadscout.db.store import Store
-from leadscout.errors import Conflict, UserError
+from leadscout.errors import Conflict, InvalidCriteria
 from leadscout.models import Run, Stage, Status
 from leadscout.pipeline import jobs, state
 from leadscout.pipeline.runs import get_run_or_raise
@@ -31,11 +31,45 @@ Action = Literal["expand_location", "loosen_pms", "lower_units", "accept_partial
 REOPENS = {"expand_location": "location", "loosen_pms": "pms", "lower_units": "units_min"}
 
 
+def _needs(action: str, *any_of: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema: when ``action`` is chosen, one of these shapes must hold."""
+    return {
+        "if": {"properties": {"action": {"const": action}}, "required": ["action"]},
+        "then": {"anyOf": list(any_of)},
+    }
+
+
 class Decision(BaseModel):
+    """An answer to a run that asks (the code also checks what a schema cannot: a lower minimum
+    that is not lower, an action the run did not offer)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                _needs(
+                    "expand_location",
+                    {"required": ["cities"], "properties": {"cities": {"minItems": 1}}},
+                    {"required": ["radius_miles"], "properties": {"radius_miles": {"type": "integer"}}},
+                ),
+                _needs("lower_units", {"required": ["units_min"], "properties": {"units_min": {"type": "integer"}}}),
+                _needs(
+                    "raise_budget",
+                    {"required": ["max_usd"], "properties": {"max_usd": {"type": "number"}}},
+                    {"required": ["max_llm_requests"], "properties": {"max_llm_requests": {"type": "integer"}}},
+                ),
+            ]
+        }
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_kinds(cls, values: Any) -> Any:
+        return json_kinds(cls, values)
+
     action: Action
     cities: list[str] = Field(default_factory=list)  # expand_location: cities to add
     radius_miles: int | None = Field(default=None, ge=1, le=500)  # expand_location: a wider metro
-    pms: list[str] = Field(default_factory=list)  # loosen_pms: vendors to allow; empty = any
+    pms: list[VendorName] = Field(default_factory=list)  # loosen_pms: vendors to allow; empty = any
     units_min: int | None = Field(default=None, ge=0)  # lower_units
     max_usd: float | None = Field(default=None, ge=0)  # raise_budget
     max_llm_requests: int | None = Field(default=None, ge=0)  # raise_budget
@@ -46,7 +80,7 @@ def revise(criteria: Criteria, decision: Decision) -> Criteria:
     changes: dict[str, Any] = {}
     if decision.action == "expand_location":
         if not decision.cities and decision.radius_miles is None:
-            raise UserError("expand-location needs --cities A,B or --radius MILES")
+            raise InvalidCriteria("expand-location needs --cities A,B or --radius MILES")
         if decision.cities:
             changes["cities"] = list(dict.fromkeys([*criteria.cities, *decision.cities]))
         if decision.radius_miles is not None:
@@ -55,9 +89,9 @@ def revise(criteria: Criteria, decision: Decision) -> Criteria:
         changes["pms"] = decision.pms
     elif decision.action == "lower_units":
         if decision.units_min is None:
-            raise UserError("lower-units needs the new minimum, e.g. `lower-units 50`")
+            raise InvalidCriteria("lower-units needs the new minimum, e.g. `lower-units 50`")
         if criteria.units_min is not None and decision.units_min >= criteria.units_min:
-            raise UserError(f"lower-units {decision.units_min} is not below the current {criteria.units_min}")
+            raise InvalidCriteria(f"lower-units {decision.units_min} is not below the current {criteria.units_min}")
         changes["units_min"] = decision.units_min
     return criteria.revised(**changes)
 
@@ -113,7 +147,7 @@ def _resumed_options(run: Run, decision: Decision, options: dict[str, Any]) -> d
         return options | {"preview": False}
     caps = {k: v for k, v in (("max_usd", decision.max_usd), ("max_llm_requests", decision.max_llm_requests)) if v}
     if not caps:
-        raise UserError("raise-budget needs --usd DOLLARS and/or --llm-requests N")
+        raise InvalidCriteria("raise-budget needs --usd DOLLARS and/or --llm-requests N")
     return options | {"budget": {**options.get("budget", {}), **caps}}
 
 

@@ -5,18 +5,24 @@ PMS filter; here every door hands the same typed :class:`Launch` to :func:`prepa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+import functools
+import inspect
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 
-from leadscout.criteria import problems
+from leadscout.criteria import StateName, VendorName, json_kinds, problems
 from leadscout.db.store import Store
-from leadscout.errors import ConfigError, InvalidCriteria
+from leadscout.errors import ConfigError, InvalidCriteria, NotConfiguredFor
 from leadscout.models import Run
 from leadscout.pipeline.request import Understood, understand
 from leadscout.pipeline.runs import create_run
 from leadscout.research.web.search import provider_from_env
+from leadscout.webhooks.signing import SECRET_SHAPE
+from leadscout.webhooks.targets import URL_SHAPE
 
 if TYPE_CHECKING:
     from leadscout.agents.llm import Llm
@@ -25,33 +31,77 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 SOURCES = {"all": ["directory", "web"], "directory": ["directory"], "web": ["web"]}
 
 
+# What the schema can say beyond each field (JSON Schema; the code checks the same and more, such as
+# a range whose minimum is above its maximum, with 422): how many companies is given as a number or
+# in the sentence; cities need their state; a webhook secret needs its webhook.
+_COUNT_IN_SENTENCE = r"(^|[^0-9A-Za-z_])[1-9][0-9]{0,2}([^0-9A-Za-z_+]|$)"
+_REQUEST_RULES: dict[str, Any] = {
+    "anyOf": [
+        {"required": ["quantity"], "properties": {"quantity": {"type": "integer"}}},
+        {"required": ["request"], "properties": {"request": {"type": "string", "pattern": _COUNT_IN_SENTENCE}}},
+    ],
+    "allOf": [
+        {
+            "if": {"required": ["cities"], "properties": {"cities": {"type": "array", "minItems": 1}}},
+            "then": {"required": ["state"], "properties": {"state": {"type": "string"}}},
+        },
+        {
+            "if": {"required": ["webhook_secret"], "properties": {"webhook_secret": {"type": "string"}}},
+            "then": {"required": ["webhook_url"], "properties": {"webhook_url": {"type": "string"}}},
+        },
+    ],
+}
+
+
 class Launch(BaseModel):
     """What a user asks for when starting a run: a sentence, fields, or both (fields win)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_REQUEST_RULES)
 
-    request: str | None = Field(default=None, max_length=2000, description="e.g. 25 AppFolio PMs in Austin, TX")
-    quantity: int | None = Field(default=None, ge=1, le=1000)
-    state: str | None = Field(default=None, max_length=30)
-    cities: list[Name] = Field(default_factory=list, max_length=20)
-    pms: list[Name] = Field(default_factory=list, max_length=12)
-    units_min: int | None = Field(default=None, ge=0, le=1_000_000)
-    units_max: int | None = Field(default=None, ge=0, le=1_000_000)
-    contacts_min: int | None = Field(default=None, ge=0, le=10)
-    contacts_max: int | None = Field(default=None, ge=1, le=10)
-    geo_scope: Literal["city", "metro"] | None = None
-    radius_miles: int | None = Field(default=None, ge=1, le=150)
-    source: Literal["auto", "directory", "web", "all"] = "auto"
-    strategy: Literal["auto", "agent", "rules"] = "auto"
-    preview: bool = False
-    max_usd: float | None = Field(default=None, ge=0, le=100_000)
-    max_llm_requests: int | None = Field(default=None, ge=0, le=1_000_000)
+    request: str | None = Field(
+        default=None, max_length=2000, description="the request as a sentence, e.g. 25 AppFolio PMs in Austin, TX"
+    )
+    quantity: int | None = Field(
+        default=None, ge=1, le=1000, description="companies wanted (without it, the number in the request)"
+    )
+    state: StateName | None = Field(default=None, description="US state: a USPS code (TX) or a name (Texas)")
+    cities: list[Name] = Field(default_factory=list, max_length=20, description="cities, in the state")
+    pms: list[VendorName] = Field(
+        default_factory=list, max_length=12, description="PMS vendors (any of); 'none': no PMS"
+    )
+    units_min: int | None = Field(default=None, ge=0, le=1_000_000, description="at least this many units managed")
+    units_max: int | None = Field(default=None, ge=0, le=1_000_000, description="at most this many units managed")
+    contacts_min: int | None = Field(default=None, ge=0, le=10, description="decision makers per company, at least")
+    contacts_max: int | None = Field(default=None, ge=1, le=10, description="decision makers per company, at most")
+    geo_scope: Literal["city", "metro"] | None = Field(
+        default=None, description="city: the named cities only; metro: also cities within radius_miles"
+    )
+    radius_miles: int | None = Field(default=None, ge=1, le=150, description="metro radius in miles (default 30)")
+    source: Literal["auto", "directory", "web", "all"] = Field(
+        default="auto", description="where companies come from (all: the research directory first, then the web)"
+    )
+    strategy: Literal["auto", "agent", "rules"] = Field(
+        default="auto", description="web discovery by the LLM agent or by rules (auto: the agent when a model is set)"
+    )
+    preview: bool = Field(default=False, description="verify about 10 candidates, then ask with the projected cost")
+    max_usd: float | None = Field(default=None, ge=0, le=100_000, description="the run's dollar cap")
+    max_llm_requests: int | None = Field(default=None, ge=0, le=1_000_000, description="the run's LLM request cap")
     webhook_url: str | None = Field(
-        default=None, max_length=2000, description="POST run.completed / run.needs_user_decision here, signed"
+        default=None,
+        max_length=2000,
+        description="POST run.completed / run.needs_user_decision here, signed",
+        json_schema_extra={"pattern": URL_SHAPE},
     )
     webhook_secret: SecretStr | None = Field(
-        default=None, description="whsec_... signing secret (Standard Webhooks); omitted: one is made"
+        default=None,
+        description="whsec_... signing secret (Standard Webhooks); omitted: one is made",
+        json_schema_extra={"pattern": SECRET_SHAPE},
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_kinds(cls, values: Any) -> Any:
+        return json_kinds(cls, values)
 
     @model_validator(mode="before")
     @classmethod
@@ -90,6 +140,77 @@ class Launch(BaseModel):
         }
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+Spell = Callable[[str, FieldInfo, Any], Any]  # (field, its FieldInfo, its loose type) -> the annotation at a door
+
+
+def loose_type(info: FieldInfo) -> Any:
+    """How a door takes a request field before validation: a list of strings, a flag, or one
+    optional int, float or string (the model checks the rest, with the same messages everywhere)."""
+    kinds = [info.annotation, *get_args(info.annotation)]
+    kinds += [get_args(k)[0] for k in kinds if get_origin(k) is Annotated]
+    origins = {get_origin(k) for k in kinds}
+    if list in origins:
+        return list[str] | None
+    if bool in kinds:
+        return bool
+    for kind in (int, float):
+        if kind in kinds:
+            return kind | None
+    return str | None
+
+
+def with_request(
+    model: type[BaseModel],
+    spell: Spell,
+    *,
+    exclude: Collection[str] = (),
+    parse: Callable[..., BaseModel] | None = None,
+) -> Callable[[F], F]:
+    """A door's function that takes ``model``'s fields as its own parameters (each spelt by
+    ``spell``) and gets the validated model as its ``request_model`` argument: one model, however
+    the door reads its input. ``parse`` builds the model (default ``model.parse``)."""
+    fields = {name: info for name, info in model.model_fields.items() if name not in exclude}
+    build = parse or model.parse  # type: ignore[attr-defined]
+
+    def decorate(fn: F) -> F:
+        own = [p for p in inspect.signature(fn, eval_str=True).parameters.values() if p.name != "request_model"]
+        generated = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=False if loose_type(info) is bool else None,
+                annotation=spell(name, info, loose_type(info)),
+            )
+            for name, info in fields.items()
+        ]
+        kinds = [inspect.Parameter.KEYWORD_ONLY if p.kind == p.POSITIONAL_OR_KEYWORD else p.kind for p in own]
+        params = generated + [p.replace(kind=k) for p, k in zip(own, kinds, strict=True)]
+
+        def split(kwargs: dict[str, Any]) -> dict[str, Any]:
+            given = {k: kwargs.pop(k) for k in list(kwargs) if k in fields}
+            return {"request_model": build(**{k: v for k, v in given.items() if v not in (None, [], "")})}
+
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def door(**kwargs: Any) -> Any:
+                return await fn(**split(kwargs), **kwargs)
+
+        else:
+
+            @functools.wraps(fn)
+            def door(**kwargs: Any) -> Any:
+                return fn(**split(kwargs), **kwargs)
+
+        del door.__wrapped__  # the signature is the door's, not fn's
+        door.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        door.__annotations__ = {p.name: p.annotation for p in params}
+        return door  # type: ignore[return-value]
+
+    return decorate
+
+
 class WebhookTarget(BaseModel):
     url: str
     secret: SecretStr
@@ -115,7 +236,7 @@ async def prepare(
     """The criteria as understood and the run's options; raises before anything is created when
     the request is invalid or the run could not be worked (no search provider, no LLM)."""
     if launch.strategy == "agent" and llm is None:
-        raise ConfigError(
+        raise NotConfiguredFor(
             "the agent strategy needs an LLM: set LEADSCOUT_LLM (and OPENAI_API_KEY) or LEADSCOUT_LLM_BASE_URL"
         )
     understood = await understand(launch.request, llm, **launch.fields())
@@ -144,8 +265,8 @@ def _webhook(launch: Launch) -> WebhookTarget | None:
         if launch.webhook_secret is not None:
             raise InvalidCriteria("a webhook secret was given without a webhook URL")
         return None
-    given = launch.webhook_secret.get_secret_value() if launch.webhook_secret else None
-    secret = check_secret(given) if given else new_secret()
+    given = launch.webhook_secret.get_secret_value() if launch.webhook_secret is not None else None
+    secret = check_secret(given) if given is not None else new_secret()
     return WebhookTarget(url=check_url(launch.webhook_url), secret=SecretStr(secret), generated=given is None)
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from leadscout import vendors
 from leadscout.criteria import Criteria, parse_criteria
-from leadscout.errors import BudgetExceeded, LlmError, UserError
+from leadscout.errors import BudgetExceeded, InvalidCriteria, LlmError
 from leadscout.geo import STATES, state_code
 from leadscout.usage import Budget, Meter, Usage, metering
 
@@ -90,7 +90,7 @@ def criteria_from(found: dict[str, Any], flags: dict[str, Any]) -> Criteria:
         if value not in (None, [], ()):
             data[key] = value
     if "quantity" not in data:
-        raise UserError("how many companies? give -n/--quantity or a number in the request")
+        raise InvalidCriteria("how many companies? give -n/--quantity or a number in the request")
     return parse_criteria(data)
 
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 from datetime import UTC, datetime
 
@@ -13,6 +14,8 @@ from standardwebhooks import Webhook
 from leadscout.errors import UserError
 
 PREFIX = "whsec_"
+# whsec_ and padded base64 of at least 16 bytes (five whole quartets, then one more)
+SECRET_SHAPE = r"^whsec_([A-Za-z0-9+/]{4}){5,}([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
 
 
 def new_secret() -> str:
@@ -24,10 +27,10 @@ def check_secret(secret: str) -> str:
     """The secret, when the library can sign with it (whsec_ + base64, at least 16 bytes)."""
     body = secret.removeprefix(PREFIX)
     try:
-        raw = base64.b64decode(body + "==", validate=False)
+        raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
     except ValueError:
         raw = b""
-    if len(raw) < 16 or not secret.startswith(PREFIX):
+    if len(raw) < 16 or re.fullmatch(SECRET_SHAPE, secret) is None:
         raise UserError(
             "a webhook secret is whsec_ followed by at least 16 bytes in base64 "
             "(omit --webhook-secret and leadscout makes one and prints it once)"

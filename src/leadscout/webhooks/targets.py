@@ -4,10 +4,14 @@ listed in ``LEADSCOUT_WEBHOOK_ALLOW_HOSTS``."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from leadscout.addresses import is_private_address, resolve_host
 from leadscout.errors import PermanentError, UserError
+
+# an absolute http(s) URL with a host name or address, an optional port and path, no credentials
+URL_SHAPE = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$"  # ASCII: percent-encode the rest
 
 
 def allowed_hosts(setting: str) -> frozenset[str]:
@@ -16,6 +20,10 @@ def allowed_hosts(setting: str) -> frozenset[str]:
 
 def check_url(url: str) -> str:
     """The URL, when its form is acceptable; a UserError saying what is wrong otherwise."""
+    if re.fullmatch(URL_SHAPE, url.strip()) is None and "@" not in url:
+        raise UserError(
+            f"webhook URL {url!r} must be an absolute http(s) URL, e.g. https://example.com/hooks/leadscout"
+        )
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UserError(
