@@ -154,9 +154,12 @@ def install(app: FastAPI) -> None:
 def allowed_methods(request: Request) -> list[str]:
     """The methods the OpenAPI document gives this request's path (every route of it, where the
     router's own 405 names only the one route that matched)."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
+    if request.url.path in paths:  # a literal path beats a template that would also match it (/runs/parse)
+        return sorted(method.upper() for method in paths[request.url.path])
     methods = {
         method.upper()
-        for template, operations in request.app.openapi().get("paths", {}).items()
+        for template, operations in paths.items()
         if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), request.url.path)
         for method in operations
     }
