@@ -57,7 +57,7 @@ def inspect_page(body: str, *, url: str = "", company: str | None = None) -> Pag
     hq: Address | None = facts.addresses[0] if facts.addresses else None
     return PageReport(
         url=url,
-        units_estimate=claim.low if claim else None,
+        units_estimate=claim.low if claim and not claim.vague else None,
         units_quote=claim.phrase if claim else None,
         units=claim,
         people=[PersonFound(full_name=p.full_name, title=p.title, email=p.email) for p in facts.people],

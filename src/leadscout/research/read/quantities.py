@@ -1,24 +1,32 @@
 """Portfolio-size claims: how many units, doors, homes or properties a company says it manages.
 
-A claim needs three things close together: a quantity (digits with separators, "1.2k", "1,200+",
-a range, number words via text2num, or a vague amount such as "hundreds of"), a unit noun
-(units, doors, homes, properties, apartments, rentals, residences, households; communities and
-buildings only prove a lower bound), and a sign that the company itself manages them: "we",
-"our", "under management", a label such as "Doors managed" or "Portfolio:", a stats block whose
-label sits under the number, a table or JSON key, or the company's own name. Decoys are
-rejected: years, prices, rates ("a week"), increments ("added 3,000 units"), subsets ("of
-which"), thresholds ("16 units or more"), hypotheticals ("for every 250 units", "if"), single
-buildings ("a 200-unit community") and other companies' numbers.
+Candidates first, broadly: every quantity next to a unit noun (units, doors, homes, properties,
+apartments, rentals, residences, households, beds, communities...) in any shape sites write it:
+digits ("1,250", "1.2k", "1.3 million", "350+", "300-400"), number words (text2num), vague
+amounts ("hundreds of"), "a 2,300-unit portfolio", "Acme (8,500 units)", "with 900 doors",
+"a portfolio of 310 homes", "I manage five hundred of them", "450 doors under our care", and the
+structured shapes (a stats card's number and label, "Doors managed: 450", a JSON key).
 
-Each claim keeps the bounds the text proves: an exact count, a lower bound ("over 500",
-"500+", "hundreds of"), an approximate one ("about 400": ±10 %) or a range. Hand-written
-patterns: the phrase structures are what is read here; no library parses "Doors managed 450".
+Then each candidate is scored from what surrounds it (:func:`_score`):
+
+* who holds it: we/our, I/my, the company's name or its possessive, "the firm" after the name, a
+  line with no subject of its own, "under management" right after the noun;
+* that it is managed: a managing verb near it, "portfolio", "with N units", a hyphenated
+  "N-unit portfolio", a parenthesis after a name, "bringing its total to";
+* what takes it away: units added or acquired, a subset ("of which"), a per-manager load, a
+  hypothetical, a price or fee tier, "N or more", "less than N", a single building ("a 200-unit
+  community"), a count that belongs to another named organisation, franchise locations.
+
+A candidate scoring at least :data:`THRESHOLD` is a claim. Each claim keeps the bounds the text
+proves: exact, at least ("over 500", "500+"), about ("about 400": ±10 %) or a range. Hand-written
+patterns: the phrase shapes are what is read here; no library parses "Doors managed 450".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -27,6 +35,8 @@ from text_to_num import alpha2digit
 from leadscout.research.read.page import Block, PageText, sentences
 
 Qualifier = Literal["exact", "at_least", "about", "range"]
+THRESHOLD = 3.0
+MAX_UNITS = 2_000_000
 
 
 class UnitClaim(BaseModel):
@@ -37,6 +47,10 @@ class UnitClaim(BaseModel):
     kind: str = "units"
     phrase: str = Field(max_length=300)  # the verbatim quote
     basis: str = "self"  # self (we/our/label) | name (the company named) | structure (stats, table, JSON)
+    vague: bool = False  # "hundreds of homes": proves a lower bound, names no number
+    association: bool = False  # units of the homeowner associations it manages, not its rentals
+    secondary: bool = False  # told after "as well as", "in addition to": not the sentence's main count
+    score: float = 0.0
 
     @model_validator(mode="after")
     def _exact_by_default(self) -> UnitClaim:
@@ -57,7 +71,7 @@ class UnitClaim(BaseModel):
         return None
 
 
-# noun -> kind; "lower" kinds count buildings, so N of them prove at least N units
+# noun -> kind; communities and buildings count places that hold several units: N of them prove at least N
 _NOUNS: dict[str, str] = {
     "unit": "units", "units": "units", "door": "doors", "doors": "doors", "home": "homes", "homes": "homes",
     "house": "homes", "houses": "homes", "property": "properties", "properties": "properties",
@@ -65,81 +79,99 @@ _NOUNS: dict[str, str] = {
     "residence": "units", "residences": "units", "household": "units", "households": "units",
     "condo": "units", "condos": "units", "condominiums": "units", "townhomes": "homes", "townhouses": "homes",
     "community": "communities", "communities": "communities", "building": "buildings", "buildings": "buildings",
-    "duplexes": "properties", "fourplexes": "properties", "triplexes": "properties",
+    "duplexes": "properties", "fourplexes": "properties", "triplexes": "properties", "beds": "beds",
+    "keys": "units", "lots": "properties", "listings": "properties", "doorways": "doors", "items": "units",
 }  # fmt: skip
 _LOWER_KINDS = {"communities", "buildings"}
-_MODIFIERS = {
-    "residential", "rental", "single-family", "single", "family", "multifamily", "multi-family", "apartment",
-    "managed", "scattered-site", "investment", "income", "total", "student", "senior", "affordable", "luxury",
-    "commercial", "retail", "industrial", "office", "mixed-use", "condo", "townhome", "local", "individual",
-    "residential-income", "rent", "active", "leased", "owner", "owners'", "client", "privately-owned", "homeowner",
-    "apartment-home", "market-rate", "conventional", "different", "unique", "small", "large", "mid-size",
-    "mid-sized", "multi-unit", "residential-rental",
+_KIND_RANK = {"units": 0, "doors": 0, "homes": 0, "rentals": 0, "properties": 1, "beds": 1, "communities": 2,
+              "buildings": 2}  # fmt: skip
+# words that may stand between a quantity and its noun ("1,250 single-family rental homes")
+_NOT_MODIFIERS = {
+    "of", "in", "at", "for", "per", "by", "from", "to", "with", "on", "and", "or", "a", "an", "the", "is", "are",
+    "was", "were", "be", "been", "have", "has", "had", "we", "our", "they", "their", "it", "its", "that", "which",
+    "who", "each", "every", "years", "year", "months", "month", "days", "employees", "staff", "people", "owners",
+    "clients", "tenants", "residents", "cities", "states", "counties", "offices", "markets", "square", "sq",
+    "feet", "ft", "acres", "percent", "dollars", "million", "billion", "agreements", "franchises", "locations",
+    "associations", "hoas", "reviews", "stars", "applicants", "calls", "managers",
 }  # fmt: skip
-_MANAGE = re.compile(
-    r"\b(?:manag(?:e|es|ed|ing|ement)|oversee(?:s|ing)?|oversaw|care\s+(?:for|of)|taking\s+care|take\s+care|"
-    r"look(?:s|ing)?\s+after|handl(?:e|es|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|portfolio|"
-    r"administer\w*|operat(?:e|es|ing)|under\s+(?:our\s+)?(?:care|management|contract))\b",
-    re.IGNORECASE,
-)
-_GREW_TO = re.compile(
-    r"\b(?:gr[eo]w|grown|built|expanded|scaled)\b[^;]{0,120}\bto\s+(?:over\s+|more\s+than\s+|nearly\s+)?$",
-    re.IGNORECASE,
-)
-_SELF = re.compile(r"\b(?:we|we're|we've|we’re|we’ve|our|ours|us)\b", re.IGNORECASE)
-_LABEL = re.compile(
-    r"^(?:total\s+)?(?:units|doors|homes|properties|rentals|apartments|residences)\s*(?:managed|under\s+management|"
-    r"we\s+manage|in\s+our\s+portfolio)?\s*:?$|^(?:portfolio(?:\s+size)?|under\s+management|doors\s+managed|"
-    r"units\s+managed|homes\s+managed|properties\s+managed|rentals\s+managed|managed\s+(?:units|doors|homes|"
-    r"properties))\s*:?$",
-    re.IGNORECASE,
-)
-_JSON_KEY = re.compile(
-    r"[\"']?(?P<key>(?:units|doors|homes|properties|rentals)_?(?:managed|under_management)|portfolio_size|"
-    r"doors|units_managed)[\"']?\s*[:=]\s*[\"']?(?P<num>[\d,.]+\s*\+?)",
-    re.IGNORECASE,
-)
-_STAT_PAIR = re.compile(
-    r"figure\s*:\s*['\"](?P<num>[\d,.]+\s*[kK]?\s*\+?)['\"]\s*,\s*label\s*:\s*['\"](?P<label>[^'\"]{2,80})['\"]"
-)
-_NUM = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _QUANTITY = re.compile(
-    rf"(?P<pre>\$\s*|#\s*|\bno\.\s*)?(?:between\s+)?(?<![\w.,])(?P<a>{_NUM})(?P<k>\s*[kK]\b)?"
-    rf"(?:\s*(?:-|–|—|to|and)\s*(?P<b>{_NUM})(?P<k2>\s*[kK]\b)?)?"
-    r"(?P<plus>\s*\+)?",
+    rf"(?P<pre>\$\s*|#\s*|\bno\.\s*)?(?:between\s+)?(?<![\w.,/])(?P<a>{_NUM})(?P<k>\s*(?:[kK]\b|M\b|million\b))?"
+    rf"(?:\s*(?:-|–|—|to|and)\s*(?P<b>{_NUM})(?P<k2>\s*(?:[kK]\b|M\b|million\b))?)?(?P<plus>\s*\+)?",
     re.IGNORECASE,
 )
 _VAGUE = {
     "hundreds": 200, "thousands": 2000, "dozens": 24, "several hundred": 200, "a few hundred": 200,
     "several thousand": 2000, "a few thousand": 2000, "a hundred": 100, "a thousand": 1000,
 }  # fmt: skip
-_VAGUE_RE = re.compile(r"\b(several hundred|a few hundred|several thousand|a few thousand|hundreds|thousands|dozens)"
-                       r"(?:\s+of)?\b", re.IGNORECASE)  # fmt: skip
+_VAGUE_RE = re.compile(
+    r"\b(several hundred|a few hundred|several thousand|a few thousand|hundreds|thousands|dozens)(?:\s+of)?\b",
+    re.IGNORECASE,
+)
+_HALF_MILLION = re.compile(r"\b(one|two|three|four|five)\s+and\s+a\s+half\s+million\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+_FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us|i|i'm|i've|my|me)\b", re.IGNORECASE)
+_MANAGE = re.compile(
+    r"\b(?:manag(?:e|es|ed|ing|ement)|oversee(?:s|ing)?|oversaw|overseen|care\s+(?:for|of)|tak(?:e|es|ing)\s+care|"
+    r"look(?:s|ing|ed)?\s+after|handl(?:e|es|ed|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|"
+    r"portfolios?|administer\w*|operat(?:e|es|ed|ing|or)|servic(?:e|es|ing)|under\s+(?:our\s+)?(?:care|management|"
+    r"contract|administration)|underneath\s+administration|run(?:s|ning)?|collect(?:s|ing)?\s+rents?)\b",
+    re.IGNORECASE,
+)
+_GREW_TO = re.compile(
+    r"\b(?:gr[eo]w\w*|grown|built|expand\w*|scal(?:e|ed|ing)|brings?|bringing|brought|increas\w*|rais\w*|"
+    r"swell\w*|push\w*|lift\w*|boost\w*)\b[^;]{0,120}?"
+    r"\bto\s+(?:a\s+total\s+of\s+|over\s+|more\s+than\s+|nearly\s+|about\s+|almost\s+|roughly\s+)?$",
+    re.IGNORECASE,
+)
+_TOTAL = re.compile(r"\b(?:total(?:ing|ling)?|totals?|combined|now\s+stand(?:s|ing)?\s+at|stands?\s+at)\b[^.;]{0,25}$",
+                    re.IGNORECASE)  # fmt: skip
+_POSSESSIVE = re.compile(r"\b(?:company|firm|business|its|their)['’]?s?\s+(?:portfolio\s+of\s+|own\s+)?$", re.I)
 _AT_LEAST = re.compile(
-    r"(?:over|more\s+than|in\s+excess\s+of|upwards\s+of|at\s+least|exceeding|north\s+of|"
-    r"surpass\w*|past|beyond|minimum\s+of|no\s+fewer\s+than)\s*(?:a\s+)?$",
+    r"(?:over|more\s+than|greater\s+than|in\s+excess\s+of|upwards\s+of|at\s+least|exceeding|north\s+of|"
+    r"surpass\w*|past|beyond|minimum\s+of|no\s+fewer\s+than|just\s+over)\s*(?:a\s+)?$",
     re.IGNORECASE,
 )
 _ABOUT = re.compile(r"(?:about|approximately|approx\.?|roughly|around|nearly|almost|close\s+to|some|an\s+estimated|"
-                    r"~)\s*(?:a\s+)?$", re.IGNORECASE)  # fmt: skip
-_DELTA = re.compile(r"\b(?:add(?:ed|ing|s)?|acquir(?:ed|ing|es)|acquisition\s+of|grew\s+by|grown\s+by|growth\s+of|"
-                    r"increas\w*\s+(?:by|of)|additional|another|sold|bought|purchas\w*|new|recently|lost)\s+"
-                    r"(?:(?:more\s+than|over|about|nearly|an?)\s+)?$", re.IGNORECASE)  # fmt: skip
-_SUBSET = re.compile(r"\b(?:of\s+which|of\s+these|of\s+those|among\s+them)\b|\b(?:including|incl\.)\s+$", re.IGNORECASE)
-_HYPOTHETICAL = re.compile(r"\b(?:every|each|per|if|whether|unless|minimum|requires?|verify|verification)\b",
-                           re.IGNORECASE)  # fmt: skip
+                    r"just\s+under|~)\s*(?:a\s+)?$", re.IGNORECASE)  # fmt: skip
+_UPPER_ONLY = re.compile(r"\b(?:less|fewer)\s+than\s*$|\b(?:under|below|up\s+to|at\s+most|maximum\s+of)\s*$", re.I)
+_DELTA = re.compile(
+    r"\b(?:add(?:ed|ing|s)?|acquir(?:ed|ing|es|e)|acquisition\s+of|bought|purchas\w*|sold|selling|lost|new|"
+    r"another|additional|extra|grew\s+by|grown\s+by|increas\w*\s+(?:by|of)|growth\s+of|develop(?:ed|s|ing)?|"
+    r"built|construct\w*|deliver(?:ed|ing)?|leased|rented|listed|placed|sign(?:ed|ing))\s+"
+    r"(?:(?:a\s+)?(?:total\s+of\s+)?(?:more\s+than|over|about|nearly|another|an?|roughly|some)\s+)?$",
+    re.IGNORECASE,
+)
+_SUBSET = re.compile(r"\b(?:of\s+which|of\s+these|of\s+those|among\s+them|including|incl\.)\s+$", re.IGNORECASE)
+_PER_LOAD = re.compile(r"\b(?:every|each|per|for\s+every|one\s+(?:property\s+)?manager\s+for)\s+(?:\w+\s+){0,1}$", re.I)
+_PER_AFTER = re.compile(r"^\s*(?:per|each|for\s+each|a)\s+(?:property\s+|portfolio\s+|asset\s+)?(?:manager|person|"
+                        r"employee|pm|staff|agent|team\s+member)\b", re.IGNORECASE)  # fmt: skip
+_HYPOTHETICAL = re.compile(r"\b(?:if|whether|unless|imagine|suppose|say\s+you|let's\s+say|for\s+example|example|"
+                           r"requires?|required|verify|verification|qualify|designation|could|would|can\s+easily|"
+                           r"might|should|typical(?:ly)?|average)\b", re.IGNORECASE)  # fmt: skip
 _RATE_AFTER = re.compile(r"^\s*(?:a|per|each|every)\s+(?:week|month|year|day|quarter)\b|^\s*(?:annually|monthly|"
-                         r"weekly|years?\b|or\s+(?:more|fewer|less)\b|\d+(?:\.\d+)?\s*%)", re.IGNORECASE)  # fmt: skip
-_YEAR_BEFORE = re.compile(r"\b(?:in|since|by|from|until|of|during|circa|est\.?|founded)\s+$", re.IGNORECASE)
-_BREAK = re.compile(r";|\bin\s+addition\s+to\b|\bas\s+well\s+as\b|\bwhereas\b|\bwhile\b|\bcompared\s+(?:to|with)\b")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_GENERIC_NAME_WORDS = {
-    "the", "property", "properties", "management", "managers", "manager", "realty", "real", "estate", "group",
-    "services", "service", "residential", "rental", "rentals", "homes", "llc", "inc", "co", "company", "corp",
-    "pm", "and", "&", "of", "partners", "leasing", "apartments", "living",
-}  # fmt: skip
-_ANAPHORA = re.compile(r"\b(?:the\s+(?:firm|company|manager|business|group|operator)|it|which|they|its)\b",
-                       re.IGNORECASE)  # fmt: skip
+                         r"weekly|years?\b|or\s+(?:more|fewer|less|smaller|larger|greater|bigger|under|over|up)\b|"
+                         r"\d+(?:\.\d+)?\s*%)", re.IGNORECASE)  # fmt: skip
+_BREAK = re.compile(r"\bin\s+addition\s+to\b|\bas\s+well\s+as\b|\bwhereas\b|\bwhile\b|\bcompared\s+(?:to|with)\b|"
+                    r"\bversus\b|\bvs\.?\s", re.IGNORECASE)  # fmt: skip
+_OWNED_AFTER = re.compile(r"^[^.;]{0,40}\b(?:ownership|owned\s+by|owns|has\s+an?\s+(?:stake|interest))\b", re.I)
+_ASSOCIATION = re.compile(r"\b(?:associations?|hoas?|coas?|condominium\s+associations?|homeowners?)\b", re.I)
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|by|from|until|of|during|circa|est\.?|founded|through|early|late)\s+$", re.I)
+_SINGLE_PLACE = re.compile(
+    r"^\s*[-–]\s*(?:unit|door|home|apartment|bed|plex)s?\b(?!\s+(?:portfolio|compan|firm|operat|business|"
+    r"management|manager|propert(?:y|ies)\s+management))",
+    re.IGNORECASE,
+)
+_PORTFOLIO_ADJ = re.compile(r"^\s*[-–]\s*(?:unit|door|home|apartment|property|rental)s?\s+(?:portfolio|compan|firm|"
+                            r"operat|business|management)", re.IGNORECASE)  # fmt: skip
+_FRANCHISE = re.compile(r"\bfranchis\w*|\blicensees?\b|\boffices\b|\blocations\b", re.IGNORECASE)
+_OTHER_ORG = re.compile(
+    r"\b(?:[A-Z][\w&'’.-]+\s+){0,4}(?:Management|Properties|Property|Residential|Realty|Group|Partners|Living|"
+    r"Communities|Trust|Capital|Company|Companies|Corp\.?|Inc\.?|LLC|Associates|Cos\.)\b"
+)
+_ANAPHORA = re.compile(r"\b(?:the\s+(?:firm|company|manager|business|group|operator|brand|reit|trust)|it|which|they|"
+                       r"its|their|he|she|his|her)\b", re.IGNORECASE)  # fmt: skip
 # "The Minneapolis-based company manages...": on a company's own pages this is the company itself
 _THE_COMPANY = re.compile(
     r"^(?:the\s+)?(?:[\w-]+-based\s+)?(?:company|firm|team|business)\b|^(?:(?:proudly|currently|now|today)\s+)?"
@@ -151,24 +183,97 @@ _THE_COMPANY = re.compile(
 # subject of its own is the site speaking of itself ("Greystar manages ..." has one, and is not)
 _SUBJECTLESS = re.compile(
     r"^(?:\d|vague\d|(?:a|an|over|more|nearly|about|approximately|almost|trusted|managing|proudly|currently|portfolio|"
-    r"with|today|now|helping|serving|caring|overseeing|total)\b)",
+    r"with|today|now|helping|serving|caring|overseeing|total|just)\b)",
     re.IGNORECASE,
 )
-# "2,000 homes managed", "450 doors under our care": a passive that only the company itself writes
-_PASSIVE = re.compile(r"^\s*(?:managed|under\s+(?:our\s+)?(?:management|care))\b", re.IGNORECASE)
-MAX_UNITS = 2_000_000
+_PASSIVE = re.compile(r"^\s*(?:managed|under\s+(?:our\s+)?(?:management|care|contract)|in\s+our\s+portfolio|"
+                      r"and\s+counting)\b", re.IGNORECASE)  # fmt: skip
+_WITH = re.compile(r"\bwith\s+(?:a\s+portfolio\s+of\s+)?(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
+                   r"approximately|just\s+over)\s+)?$", re.IGNORECASE)  # fmt: skip
+_PORTFOLIO_OF = re.compile(r"\bportfolio\s+(?:of|includes|including|comprises|comprising|totals?|to)\s+"
+                           r"(?:(?:over|more\s+than|nearly|about|almost|some|roughly|approximately)\s+)?$", re.I)  # fmt: skip
+_COMMON = [
+    "under",
+    "our",
+    "your",
+    "we",
+    "the",
+    "and",
+    "of",
+    "for",
+    "with",
+    "in",
+    "on",
+    "at",
+    "to",
+    "by",
+    "from",
+    "a",
+    "an",
+    "full",
+    "best",
+    "top",
+    "trusted",
+    "local",
+    "professional",
+    "residential",
+    "commercial",
+    "rental",
+    "rentals",
+    "single",
+    "family",
+    "multi",
+    "multifamily",
+    "years",
+    "year",
+    "total",
+    "managed",
+    "proudly",
+    "serving",
+    "owners",
+    "investors",
+    "home",
+    "homes",
+    "about",
+    "why",
+    "us",
+    "contact",
+    "news",
+    "new",
+]
+_GENERIC_NAME_WORDS = {
+    "the", "property", "properties", "management", "managers", "manager", "realty", "real", "estate", "group",
+    "services", "service", "residential", "rental", "rentals", "homes", "llc", "inc", "co", "company", "corp",
+    "pm", "and", "&", "of", "partners", "leasing", "apartments", "living", "companies", "cos", "corporation",
+}  # fmt: skip
+
+
+@dataclass
+class _Context:
+    """What is known of a sentence before its quantities are read."""
+
+    sentence: str  # normalised: number words as digits, vague amounts as markers
+    original: str
+    first_person: bool
+    named: bool  # the company's name is in it
+    after_mention: bool  # the sentence before named the company
+    subjectless: bool
+    other_org: bool  # it names an organisation that is not the company
+    nouns_before: str | None  # the unit noun of the sentences before ("five hundred of them")
 
 
 def claims_in_page(page: PageText, company: str | None = None) -> list[UnitClaim]:
-    """Every portfolio claim on a page: sentences of each block, stats blocks (a number block
-    next to its label block), label/value pairs and JSON keys."""
+    """Every portfolio claim on a page: each sentence of each block, and the structured shapes
+    (a number block next to its label block, label/value pairs, JSON keys)."""
     out: list[UnitClaim] = []
     named_before = False
+    noun_before: str | None = None
     for block in page.blocks:
         for sentence in sentences(block.text):
-            found = claims_in_sentence(sentence, company, after_mention=named_before)
+            found = claims_in_sentence(sentence, company, after_mention=named_before, noun_before=noun_before)
             out.extend(found)
-            named_before = _mentions(company, sentence) or (named_before and not found and len(sentence) < 40)
+            named_before = _mentions(company, sentence) or (named_before and not found and len(sentence) < 80)
+            noun_before = _last_noun(sentence) or noun_before
         out.extend(_structured(block, page))
     return _unique(out)
 
@@ -179,38 +284,47 @@ def claims_in_text(text: str, company: str | None = None) -> list[UnitClaim]:
     return claims_in_page(from_text(text), company)
 
 
-def claims_in_sentence(sentence: str, company: str | None = None, *, after_mention: bool = False) -> list[UnitClaim]:
-    if not re.search(r"\d|hundred|thousand|dozen", sentence, re.IGNORECASE):
+def claims_in_sentence(
+    sentence: str, company: str | None = None, *, after_mention: bool = False, noun_before: str | None = None
+) -> list[UnitClaim]:
+    if not re.search(r"\d|hundred|thousand|dozen|million", sentence, re.IGNORECASE):
         return []
     normal = _normalise(sentence)
-    out: list[UnitClaim] = []
-    subject = _subject(normal, company, after_mention)
-    for clause in _BREAK.split(normal):
-        out.extend(_clause_claims(clause, sentence, subject))
+    stripped = normal.strip(" \"“”'‘’(")
+    context = _Context(
+        sentence=normal,
+        original=sentence,
+        first_person=bool(_FIRST_PERSON.search(normal)),
+        named=_mentions(company, normal),
+        after_mention=after_mention,
+        subjectless=bool(_THE_COMPANY.search(stripped) or _SUBJECTLESS.match(stripped)),
+        other_org=_names_another(normal, company),
+        nouns_before=noun_before,
+    )
+    out = [c for m in _QUANTITY.finditer(normal) if (c := _candidate(m, context)) is not None]
+    out += [c for m in re.finditer(r"vague(\d+)", normal) if (c := _vague_candidate(m, context)) is not None]
     return _sum_enumeration(out, normal, sentence) if len(out) > 1 else out
 
 
 def _normalise(sentence: str) -> str:
-    """Number words to digits (text2num) and vague amounts to markers, keeping everything else."""
-    marked = _VAGUE_RE.sub(lambda m: f" vague{_VAGUE[m.group(1).lower()]} ", sentence)
-    marked = re.sub(r"\ba\s+(hundred|thousand)\b", lambda m: f"vague{_VAGUE['a ' + m.group(1).lower()]}", marked)
+    """Number words to digits (text2num), "1.3 million" to 1300000, vague amounts to markers."""
+    text = sentence.replace("’", "'").replace("\u00a0", " ")
+    text = _HALF_MILLION.sub(lambda m: str(int((_SMALL[m.group(1).lower()] + 0.5) * 1_000_000)), text)
+    text = re.sub(
+        r"\b(\d+(?:\.\d+)?)\s*(million|billion)\b",
+        lambda m: str(round(float(m.group(1)) * (1e6 if m.group(2).lower() == "million" else 1e9))),
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = _VAGUE_RE.sub(lambda m: f" vague{_VAGUE[m.group(1).lower()]} ", text)
+    text = re.sub(r"\ba\s+(hundred|thousand)\b", lambda m: f"vague{_VAGUE['a ' + m.group(1).lower()]}", text)
     try:
-        converted = str(alpha2digit(marked, "en", threshold=10))
+        return str(alpha2digit(text, "en", threshold=10))
     except Exception:  # text2num is strict about odd input; the digits are still there
-        converted = marked
-    return converted.replace("’", "'")
+        return text
 
 
-def _subject(sentence: str, company: str | None, after_mention: bool) -> str | None:
-    if _SELF.search(sentence):
-        return "self"
-    if _mentions(company, sentence):
-        return "name"
-    if after_mention and _ANAPHORA.search(sentence):
-        return "name"
-    if _THE_COMPANY.search(sentence.strip()) or _SUBJECTLESS.match(sentence.strip()):
-        return "self"
-    return None
+_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
 def _mentions(company: str | None, text: str) -> bool:
@@ -222,97 +336,147 @@ def _mentions(company: str | None, text: str) -> bool:
     return bool(distinctive) and all(re.search(rf"\b{re.escape(w)}\b", lower) for w in distinctive)
 
 
-def _clause_claims(clause: str, original: str, subject: str | None) -> list[UnitClaim]:
-    out = []
-    listed_until = -1  # where an accepted claim's list may go on ("112 homes, 10 duplexes and 5 fourplexes")
-    for m in _QUANTITY.finditer(clause):
-        gap = clause[listed_until : m.start()].lower() if listed_until >= 0 else "x" * 99
-        in_list = len(gap) < 40 and re.fullmatch(r"[\s,&a-z-]*", gap)
-        claim = _claim_at(clause, m, original, subject, in_list=bool(in_list))
-        if claim is not None:
-            out.append(claim)
-            listed_until = m.end() + len(_noun_span(clause[m.end() :]))
-    for m in re.finditer(r"vague(\d+)", clause):
-        claim = _vague_at(clause, m, original, subject)
-        if claim is not None:
-            out.append(claim)
-    return out
+_COMMON_WORDS = frozenset({*_COMMON, *_NOUNS, *_GENERIC_NAME_WORDS})
 
 
-def _noun_after(text: str) -> tuple[str, str] | None:
-    """(noun, kind) when a unit noun follows within three modifier words."""
-    words = _WORD.findall(text[:80])
-    for i, word in enumerate(words[:4]):
-        lower = word.lower().strip("'’")
+def _names_another(sentence: str, company: str | None) -> bool:
+    """The sentence names an organisation, and not the company: its numbers may be that one's."""
+    for m in _OTHER_ORG.finditer(sentence):
+        name = m.group(0)
+        words = [w for w in _WORD.findall(name) if w[0].isupper() and w.lower() not in _COMMON_WORDS]
+        if words and not (company and _mentions(name, company)):
+            return True
+    return False
+
+
+def _last_noun(sentence: str) -> str | None:
+    found = [w.lower() for w in _WORD.findall(sentence) if w.lower() in _NOUNS]
+    return found[-1] if found else None
+
+
+def _noun_after(rest: str, context: _Context | None = None) -> tuple[str, str, str] | None:
+    """(noun, kind, how) when a unit noun follows: right after, after a hyphen ("2,300-unit"),
+    or after up to three modifiers ("single-family rental homes"); "500 of them" takes the noun
+    the sentences before used."""
+    if m := re.match(r"^\s*[-–]\s*([A-Za-z]+)", rest):
+        word = m.group(1).lower()
+        noun = word if word in _NOUNS else word + "s" if word + "s" in _NOUNS else None
+        return (noun, _NOUNS[noun], "hyphen") if noun else None
+    if context is not None and context.nouns_before and re.match(r"^\s*of\s+(?:them|these|those)\b", rest, re.I):
+        return context.nouns_before, _NOUNS[context.nouns_before], "them"
+    words = [w.lower().strip("'’") for w in _WORD.findall(re.split(r"[,.;:()\[\]|]", rest[:90])[0])]
+    for i, lower in enumerate(words[:4]):
         if lower in _NOUNS:
-            if lower in ("unit", "units") and i + 1 < len(words) and words[i + 1].lower() in ("year", "years"):
+            while i + 1 < len(words) and words[i + 1] in _NOUNS:  # "rental homes": the last noun of the run
+                i, lower = i + 1, words[i + 1]
+            if lower in ("unit", "units") and i + 1 < len(words) and words[i + 1] in ("year", "years"):
                 return None  # "500 unit years" of experience
-            return lower, _NOUNS[lower]
-        if lower not in _MODIFIERS and lower not in ("of", "and", "&"):
+            return lower, _NOUNS[lower], "noun"
+        if lower in _NOT_MODIFIERS:
             return None
     return None
 
 
-def _noun_span(rest: str) -> str:
-    """The modifier words and unit noun right after a quantity."""
-    found = re.match(r"(?:\s*[A-Za-z][A-Za-z'’-]*){1,4}", rest)
-    return found.group(0) if found else ""
-
-
-def _claim_at(
-    clause: str, m: re.Match[str], original: str, subject: str | None, *, in_list: bool = False
-) -> UnitClaim | None:
+def _candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
     if m.group("pre"):
         return None  # a price, a rank ("No. 2") or a reference
-    rest = clause[m.end() :]
-    if re.match(r"^\s*%|^\s*-\s*(?:unit|door|home|plex)", rest):
-        return None  # "a 200-unit community": one building, not the portfolio
-    noun = _noun_after(rest)
+    clause = c.sentence
+    rest, before = clause[m.end() :], clause[: m.start()]
+    noun = _noun_after(rest, c)
     if noun is None:
         return None
     low = _number(m.group("a"), m.group("k"))
-    if low is None or low <= 0:
-        return None
-    before = clause[: m.start()]
-    if re.fullmatch(r"(?:19|20)\d\d", m.group("a")) and _YEAR_BEFORE.search(before):
-        return None  # a year
-    after_noun = rest[rest.lower().find(noun[0]) + len(noun[0]) :]
-    if _DELTA.search(before) or _SUBSET.search(before) or _RATE_AFTER.match(after_noun):
-        return None
-    window = _window(before, rest)
-    grew_to = _GREW_TO.search(before)  # "grew the business to over 800 units": the total it reached
-    if _HYPOTHETICAL.search(before[-40:]) or not (in_list or grew_to or _MANAGE.search(window)):
-        return None
-    basis = subject or ("self" if _PASSIVE.match(after_noun) else None)
-    if basis is None:
+    if low is None or low <= 0 or (re.fullmatch(r"(?:19|20)\d\d", m.group("a")) and _YEAR_BEFORE.search(before)):
         return None
     high = _number(m.group("b"), m.group("k2") or m.group("k")) if m.group("b") else None
+    after_noun = rest[rest.lower().find(noun[0]) + len(noun[0]) :]
+    score = _score(before, rest, after_noun, noun, c)
+    if score < THRESHOLD:
+        return None
     at_least = bool(m.group("plus")) or bool(_AT_LEAST.search(before))
-    return _make(low, high, at_least, bool(_ABOUT.search(before)), noun[1], original, basis)
-
-
-def _vague_at(clause: str, m: re.Match[str], original: str, subject: str | None) -> UnitClaim | None:
-    rest = clause[m.end() :]
-    noun = _noun_after(rest)
-    before = clause[: m.start()]
-    after_noun = rest[rest.lower().find(noun[0]) + len(noun[0]) :] if noun else ""
-    subject = subject or ("self" if _PASSIVE.match(after_noun) else None)
-    if noun is None or subject is None or _RATE_AFTER.match(after_noun):
+    basis = "name" if c.named or (c.after_mention and not c.first_person) else "self"
+    claim = _make(low, high, at_least, bool(_ABOUT.search(before)), noun[1], c.original, basis, score=score)
+    if claim is None:
         return None
-    if _DELTA.search(before) or not _MANAGE.search(_window(before, rest)):
+    return claim.model_copy(
+        update={"association": bool(_ASSOCIATION.search(before[-60:])), "secondary": bool(_BREAK.search(before))}
+    )
+
+
+def _vague_candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
+    rest, before = c.sentence[m.end() :], c.sentence[: m.start()]
+    noun = _noun_after(rest, c)
+    if noun is None:
         return None
-    return _make(int(m.group(1)), None, True, False, noun[1], original, subject)
+    after_noun = rest[rest.lower().find(noun[0]) + len(noun[0]) :]
+    score = _score(before, rest, after_noun, noun, c)
+    if score < THRESHOLD or re.search(r"\b(?:a|per|each)\s+(?:week|month|year|day)\b", after_noun[:30], re.I):
+        return None
+    claim = _make(int(m.group(1)), None, True, False, noun[1], c.original, "self", score=score)
+    return claim.model_copy(update={"vague": True}) if claim else None
 
 
-def _window(before: str, rest: str) -> str:
-    """The words around a quantity that may say who manages it (about eight words each side)."""
-    left = " ".join(before.split()[-9:])
-    right = " ".join(rest.split()[:9])
-    return f"{left} {right}"
+def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], c: _Context) -> float:
+    """How surely this quantity is the company's own portfolio (see the module's docstring)."""
+    near_before = before[-60:]
+    window = f"{' '.join(before.split()[-10:])} {' '.join(rest.split()[:10])}"
+    passive = bool(_PASSIVE.match(after_noun))
+    holder = 0.0
+    if c.first_person:
+        holder = 2.0
+    if c.named:
+        holder = max(holder, 2.0)
+    if c.after_mention and _ANAPHORA.search(c.sentence):
+        holder = max(holder, 1.5)
+    if re.match(r"^\W*(?:he|she|they)\b", c.sentence, re.IGNORECASE):
+        holder = max(holder, 1.0)  # "She was managing 187 doors": the person's own business
+    possessive = bool(_POSSESSIVE.search(before))  # "the company's 880 properties"
+    grew_to = bool(_GREW_TO.search(before[-140:]))  # "grew from 100 properties to over 1,400"
+    if c.subjectless or possessive or passive:
+        holder = max(holder, 1.5)
+    if grew_to:
+        holder = max(holder, 1.0)
+    if holder == 0:
+        return 0.0
+    managed = 1.5 if possessive else 0.0
+    if _MANAGE.search(window) or _MANAGE.search(before[-150:]) or passive:
+        managed = 2.0
+    if _PORTFOLIO_ADJ.match(rest) or _WITH.search(near_before) or _PORTFOLIO_OF.search(near_before):
+        managed = max(managed, 2.0)
+    if grew_to or _TOTAL.search(near_before):
+        managed = max(managed, 2.0)
+    if re.search(r"\(\s*$", before) and noun[2] == "noun" and c.named:  # "Asset Living (202,748 units)"
+        managed = max(managed, 2.0)
+    if noun[2] == "them":
+        managed = max(managed, 1.0)
+    if managed == 0 and c.subjectless and noun[2] == "noun" and len(c.sentence) < 60:
+        managed = 1.0  # "1,200 doors and counting", a short stat line
+    penalty = 0.0
+    if _OWNED_AFTER.match(after_noun):
+        penalty += 3  # "the 122,000 apartments in which Insignia has an ownership interest"
+    if re.match(r"^\s*(?:more|additional|new|extra)\b", rest):
+        penalty += 5  # "11,000 more units": an increase, not a total
+    if _DELTA.search(near_before) and not _GREW_TO.search(before[-140:]) and not _TOTAL.search(near_before):
+        penalty += 5
+    if _SUBSET.search(near_before[-25:]) or _UPPER_ONLY.search(near_before):
+        penalty += 4
+    if _PER_LOAD.search(near_before[-30:]) or _PER_AFTER.match(after_noun) or _RATE_AFTER.match(after_noun):
+        penalty += 5
+    if (_HYPOTHETICAL.search(before[-50:]) and not c.first_person) or _HYPOTHETICAL.search(before[-25:]):
+        penalty += 3
+    if re.search(r"%|\$|\bpercent\b|\bfees?\b", f"{before[-25:]} {after_noun[:25]}", re.IGNORECASE):
+        penalty += 3  # a price or fee tier
+    if _SINGLE_PLACE.match(rest) and not _PORTFOLIO_ADJ.match(rest):
+        penalty += 5  # "a 200-unit community": one building
+    if _FRANCHISE.search(f"{' '.join(before.split()[-3:])} {rest[: rest.lower().find(noun[0])]}"):
+        penalty += 4  # "400 franchise units": franchised offices, not doors
+    if c.other_org and not (c.named or c.first_person or c.after_mention):
+        penalty += 3
+    return holder + managed - penalty
 
 
 def _make(
-    low: int, high: int | None, at_least: bool, about: bool, kind: str, original: str, basis: str
+    low: int, high: int | None, at_least: bool, about: bool, kind: str, original: str, basis: str, score: float = 0.0
 ) -> UnitClaim | None:
     if low > MAX_UNITS or (high is not None and (high < low or high > MAX_UNITS)):
         return None
@@ -328,8 +492,9 @@ def _make(
     else:
         high = value
     return UnitClaim(
-        value=value, low=low, high=high, qualifier=qualifier, kind=kind, phrase=original[:300], basis=basis
-    )
+        value=value, low=low, high=high, qualifier=qualifier, kind=kind, phrase=original[:300], basis=basis,
+        score=score,
+    )  # fmt: skip
 
 
 def _number(digits: str | None, k: str | None) -> int | None:
@@ -339,47 +504,69 @@ def _number(digits: str | None, k: str | None) -> int | None:
         number = float(digits.replace(",", ""))
     except ValueError:
         return None
-    return round(number * (1000 if k else 1))
+    mult = 1
+    if k and k.strip().lower() == "k":
+        mult = 1000
+    elif k and k.strip().lower() in ("m", "million"):
+        mult = 1_000_000
+    return round(number * mult)
 
 
 def _sum_enumeration(claims: list[UnitClaim], normal: str, original: str) -> list[UnitClaim]:
     """ "We manage 112 single family properties, 10 duplexes, 5 fourplexes and 12 retail
     properties": one portfolio told in parts is their sum."""
-    exact = [c for c in claims if c.qualifier in ("exact", "at_least") and c.value == c.low]
+    exact = [c for c in claims if c.qualifier in ("exact", "at_least") and c.value == c.low and not c.vague]
     exact = [c for c in exact if c.qualifier == "exact" or c.kind in _LOWER_KINDS]
-    if len(exact) < 2 or len(exact) != len(claims) or not re.search(r",|\band\b", normal):
+    if len(exact) < 3 or len(exact) != len(claims) or not re.search(r",|\band\b", normal):
         return claims
     kinds = {c.kind for c in exact}
     if "units" in kinds and kinds & _LOWER_KINDS:
         return claims  # "2,400 communities and 660,000 apartment units": two levels, not parts of one whole
     total = sum(c.value for c in exact)
-    whole = _make(total, None, False, False, "properties", original, exact[0].basis)
+    whole = _make(total, None, False, False, "properties", original, exact[0].basis, score=exact[0].score)
     return [whole] if whole else claims
 
 
+_LABEL = re.compile(
+    r"^(?:total\s+)?(?:units|doors|homes|properties|rentals|apartments|residences)\s*(?:managed|under\s+management|"
+    r"we\s+manage|in\s+our\s+portfolio)?\s*:?$|^(?:portfolio(?:\s+size)?|under\s+management|doors\s+managed|"
+    r"units\s+managed|homes\s+managed|properties\s+managed|rentals\s+managed|managed\s+(?:units|doors|homes|"
+    r"properties))\s*:?$",
+    re.IGNORECASE,
+)
+_JSON_KEY = re.compile(
+    r"[\"']?(?P<key>(?:units|doors|homes|properties|rentals)_?(?:managed|under_management)|portfolio_size|"
+    r"doors|units_managed|rentals_managed)[\"']?\s*[:=]\s*[\"']?(?P<num>[\d,.]+\s*\+?)",
+    re.IGNORECASE,
+)
+_STAT_PAIR = re.compile(
+    r"(?:figure|value|number|stat|count)\s*:\s*['\"](?P<num>[\d,.]+\s*[kK]?\s*\+?)['\"]\s*,\s*"
+    r"(?:label|title|text|caption)\s*:\s*['\"](?P<label>[^'\"]{2,80})['\"]"
+)
 _LABEL_COLON = re.compile(
     rf"\b(?P<label>(?:total\s+)?(?:units|doors|homes|properties|rentals|apartments)\s+(?:managed|under\s+management)|"
     rf"portfolio(?:\s+size)?|under\s+management)\s*[:\-–]\s*(?P<over>over|more than)?\s*(?P<num>{_NUM})\s*(?P<k>[kK])?"
     r"\s*(?P<plus>\+)?\s*(?P<noun>[A-Za-z][A-Za-z -]{0,30})?",
     re.IGNORECASE,
 )
+_STRUCTURE_SCORE = 5.0
 
 
 def _structured(block: Block, page: PageText) -> list[UnitClaim]:
-    out = []
+    out: list[UnitClaim | None] = []
     for m in _LABEL_COLON.finditer(block.text):
         label = re.sub(r"^(?:total\s+)", "", m.group("label"), flags=re.I)
         noun = _noun_after(m.group("noun") or "") or _noun_after(label)
         value = _number(m.group("num"), m.group("k"))
         if value:
             at_least = bool(m.group("plus") or m.group("over"))
-            claim = _make(value, None, at_least, False, noun[1] if noun else "units", m.group(0).strip(), "structure")
-            out += [claim] if claim else []
+            kind = noun[1] if noun else "units"
+            out.append(_make(value, None, at_least, False, kind, m.group(0).strip(), "structure", _STRUCTURE_SCORE))
     for m in _JSON_KEY.finditer(block.text):
         value = _number(m.group("num").replace("+", "").strip(), None)
         if value:
-            claim = _make(value, None, "+" in m.group("num"), False, "units", block.text, "structure")
-            out += [claim] if claim else []
+            out.append(_make(value, None, "+" in m.group("num"), False, "units", block.text, "structure",
+                             _STRUCTURE_SCORE))  # fmt: skip
     for m in _STAT_PAIR.finditer(block.text):
         label = m.group("label")
         noun = _noun_after(label)
@@ -387,18 +574,18 @@ def _structured(block: Block, page: PageText) -> list[UnitClaim]:
             value = _number(m.group("num").replace("+", "").replace("k", "").replace("K", "").strip(), None)
             mult = 1000 if re.search(r"[kK]", m.group("num")) else 1
             if value:
-                claim = _make(value * mult, None, "+" in m.group("num"), False, noun[1], m.group(0), "structure")
-                out += [claim] if claim else []
+                out.append(_make(value * mult, None, "+" in m.group("num"), False, noun[1], m.group(0), "structure",
+                                 _STRUCTURE_SCORE))  # fmt: skip
     if _LABEL.match(block.text.strip()) and len(block.text) < 60:
         out.extend(_label_value(block, page))
     number_only = re.fullmatch(rf"(?:over|more than)?\s*({_NUM})\s*([kK])?\s*(\+)?", block.text.strip(), re.IGNORECASE)
     if number_only:
         out.extend(_number_then_label(block, page, number_only))
-    return out
+    return [c for c in out if c is not None]
 
 
-def _label_value(label: Block, page: PageText) -> list[UnitClaim]:
-    """ "Doors managed" with its number in the next (or previous) block of the same group."""
+def _label_value(label: Block, page: PageText) -> list[UnitClaim | None]:
+    """ "Doors managed" with its number in the next block of the same group."""
     for other in page.neighbours(label, 1):
         m = re.fullmatch(rf"(?:over|more than)?\s*({_NUM})\s*([kK])?\s*(\+)?", other.text.strip(), re.IGNORECASE)
         if m and other.group == label.group and other.index > label.index:
@@ -407,12 +594,12 @@ def _label_value(label: Block, page: PageText) -> list[UnitClaim]:
             noun = _noun_after(bare)
             at_least = bool(m.group(3)) or "over" in other.text.lower()
             quote = f"{label.text}: {other.text}"
-            claim = value and _make(value, None, at_least, False, noun[1] if noun else "units", quote, "structure")
-            return [claim] if claim else []
+            kind = noun[1] if noun else "units"
+            return [_make(value, None, at_least, False, kind, quote, "structure", _STRUCTURE_SCORE)] if value else []
     return []
 
 
-def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[UnitClaim]:
+def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[UnitClaim | None]:
     """A stats block: "1,200+" with "Doors under management" beside it."""
     for other in page.neighbours(number, 1):
         label = other.text.strip()
@@ -422,8 +609,8 @@ def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[
         if noun and (_MANAGE.search(label) or _LABEL.match(label) or re.search(r"\bmanaged\b", label, re.I)):
             value = _number(m.group(1), m.group(2))
             at_least = bool(m.group(3)) or "over" in number.text.lower()
-            claim = value and _make(value, None, at_least, False, noun[1], f"{number.text} {label}", "structure")
-            return [claim] if claim else []
+            quote = f"{number.text} {label}"
+            return [_make(value, None, at_least, False, noun[1], quote, "structure", _STRUCTURE_SCORE)] if value else []
     return []
 
 
@@ -435,9 +622,21 @@ def _unique(claims: Iterable[UnitClaim]) -> list[UnitClaim]:
 
 
 def best_claim(claims: list[UnitClaim]) -> UnitClaim | None:
-    """The claim that says most about the portfolio: the largest proven lower bound, exact
-    before approximate."""
+    """The claim that says most about the portfolio: a stated number before a vague amount, units
+    (doors, homes) before properties before communities, then the surest, then the largest
+    proven lower bound, exact before approximate."""
     if not claims:
         return None
     order = {"exact": 0, "range": 1, "at_least": 2, "about": 3}
-    return max(claims, key=lambda c: (c.low, -order[c.qualifier]))
+    return max(
+        claims,
+        key=lambda c: (
+            not c.vague,
+            not c.association,
+            not c.secondary,
+            -_KIND_RANK.get(c.kind, 1),
+            c.score >= THRESHOLD + 1,
+            c.low,
+            -order[c.qualifier],
+        ),  # fmt: skip
+    )
