@@ -190,57 +190,14 @@ _PASSIVE = re.compile(r"^\s*(?:managed|under\s+(?:our\s+)?(?:management|care|con
                       r"and\s+counting)\b", re.IGNORECASE)  # fmt: skip
 _WITH = re.compile(r"\bwith\s+(?:a\s+portfolio\s+of\s+)?(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
                    r"approximately|just\s+over)\s+)?$", re.IGNORECASE)  # fmt: skip
-_PORTFOLIO_OF = re.compile(r"\bportfolio\s+(?:of|includes|including|comprises|comprising|totals?|to)\s+"
-                           r"(?:(?:over|more\s+than|nearly|about|almost|some|roughly|approximately)\s+)?$", re.I)  # fmt: skip
-_COMMON = [
-    "under",
-    "our",
-    "your",
-    "we",
-    "the",
-    "and",
-    "of",
-    "for",
-    "with",
-    "in",
-    "on",
-    "at",
-    "to",
-    "by",
-    "from",
-    "a",
-    "an",
-    "full",
-    "best",
-    "top",
-    "trusted",
-    "local",
-    "professional",
-    "residential",
-    "commercial",
-    "rental",
-    "rentals",
-    "single",
-    "family",
-    "multi",
-    "multifamily",
-    "years",
-    "year",
-    "total",
-    "managed",
-    "proudly",
-    "serving",
-    "owners",
-    "investors",
-    "home",
-    "homes",
-    "about",
-    "why",
-    "us",
-    "contact",
-    "news",
-    "new",
-]
+_PORTFOLIO_OF = re.compile(
+    r"\bportfolio\s+(?:of|includes|including|comprises|comprising|totals?|to)\s+"
+    r"(?:(?:over|more\s+than|nearly|about|almost|some|roughly|approximately)\s+)?$",
+    re.IGNORECASE,
+)
+_COMMON = """under our your we the and of for with in on at to by from a an full best top trusted local
+professional residential commercial rental rentals single family multi multifamily years year total
+managed proudly serving owners investors home homes about why us contact news new""".split()
 _GENERIC_NAME_WORDS = {
     "the", "property", "properties", "management", "managers", "manager", "realty", "real", "estate", "group",
     "services", "service", "residential", "rental", "rentals", "homes", "llc", "inc", "co", "company", "corp",
@@ -638,5 +595,5 @@ def best_claim(claims: list[UnitClaim]) -> UnitClaim | None:
             c.score >= THRESHOLD + 1,
             c.low,
             -order[c.qualifier],
-        ),  # fmt: skip
+        ),
     )
