@@ -195,9 +195,9 @@ _PORTFOLIO_OF = re.compile(
     r"(?:(?:over|more\s+than|nearly|about|almost|some|roughly|approximately)\s+)?$",
     re.IGNORECASE,
 )
-_COMMON = """under our your we the and of for with in on at to by from a an full best top trusted local
-professional residential commercial rental rentals single family multi multifamily years year total
-managed proudly serving owners investors home homes about why us contact news new""".split()
+_COMMON = {
+    "under", "our", "your", "we", "the", "and", "of", "for", "with", "in", "on", "at", "to", "by", "from", "a", "an", "full", "best", "top", "trusted", "local", "professional", "residential", "commercial", "rental", "rentals", "single", "family", "multi", "multifamily", "years", "year", "total", "managed", "proudly", "serving", "owners", "investors", "home", "homes", "about", "why", "us", "contact", "news", "new",
+}  # fmt: skip
 _GENERIC_NAME_WORDS = {
     "the", "property", "properties", "management", "managers", "manager", "realty", "real", "estate", "group",
     "services", "service", "residential", "rental", "rentals", "homes", "llc", "inc", "co", "company", "corp",
