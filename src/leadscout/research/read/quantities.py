@@ -196,7 +196,10 @@ _PORTFOLIO_OF = re.compile(
     re.IGNORECASE,
 )
 _COMMON = {
-    "under", "our", "your", "we", "the", "and", "of", "for", "with", "in", "on", "at", "to", "by", "from", "a", "an", "full", "best", "top", "trusted", "local", "professional", "residential", "commercial", "rental", "rentals", "single", "family", "multi", "multifamily", "years", "year", "total", "managed", "proudly", "serving", "owners", "investors", "home", "homes", "about", "why", "us", "contact", "news", "new",
+    "under", "our", "your", "we", "the", "and", "of", "for", "with", "in", "on", "at", "to", "by", "from", "a",
+    "an", "full", "best", "top", "trusted", "local", "professional", "residential", "commercial", "rental",
+    "rentals", "single", "family", "multi", "multifamily", "years", "year", "total", "managed", "proudly",
+    "serving", "owners", "investors", "home", "homes", "about", "why", "us", "contact", "news", "new",
 }  # fmt: skip
 _GENERIC_NAME_WORDS = {
     "the", "property", "properties", "management", "managers", "manager", "realty", "real", "estate", "group",
