@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -74,7 +75,7 @@ def is_title(text: str) -> str | None:
         clean,
     )[0]
     words = [w.lower().strip(".,") for w in _WORDS.findall(clean.replace("/", " / "))]
-    words = [w for w in words if w not in CREDENTIALS and w != "/"]
+    words = [part for w in words for part in _parts(w) if part not in CREDENTIALS and part != "/"]
     if not words or len(words) > 9:
         return None
     if not any(w in HEADS for w in words) or not all(w in HEADS or w in MODIFIERS for w in words):
@@ -84,14 +85,88 @@ def is_title(text: str) -> str | None:
     return re.sub(r"^(?:our|the|a|an)\s+", "", clean, flags=re.IGNORECASE).strip(" ,")
 
 
+def _parts(word: str) -> list[str]:
+    """A title word as the lexicon knows it: "broker-owner" is two words, "owners" is "owner"."""
+    if word not in HEADS and word not in MODIFIERS and "-" in word.strip("-"):
+        return [p for piece in word.split("-") if piece for p in _parts(piece)]
+    if word.endswith("s") and word not in HEADS and word[:-1] in HEADS:
+        return [word[:-1]]
+    return [word]
+
+
+@cache
+def _first_names() -> Any:
+    from gender_guesser.detector import Detector  # a lexicon of about 40,000 given names
+
+    return Detector(case_sensitive=False)
+
+
+def is_first_name(word: str) -> bool:
+    """A given name the lexicon knows ("Kevin", "Ursula"; not "Property")."""
+    return len(word) > 1 and word[0].isupper() and _first_names().get_gender(word.strip(".,")) != "unknown"
+
+
+_STOPWORDS = frozenset(
+    "in on at the a an of for to by as and or but is it we our my his her their its with from".split()
+)
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday".split()
+)
+# words that end place names a given name may start ("Austin Avenue", "Madison Square")
+_PLACES = frozenset(
+    [
+        "avenue",
+        "ave",
+        "street",
+        "st",
+        "road",
+        "rd",
+        "drive",
+        "dr",
+        "lane",
+        "boulevard",
+        "blvd",
+        "way",
+        "court",
+        "square",
+        "park",
+        "place",
+        "plaza",
+        "heights",
+        "hills",
+        "valley",
+        "springs",
+        "village",
+        "county",
+        "city",
+        "beach",
+        "bay",
+        "lake",
+        "river",
+        "creek",
+        "ridge",
+        "point",
+        "station",
+        "center",
+        "centre",
+    ]
+)
+
+
 @cache
 def is_name(text: str, *, lenient: bool = False) -> str | None:
     """``text`` as a person's full name (given name and surname, as probablepeople reads it), else
     None. ``lenient`` (a title stands right beside it) also takes two or three capitalised words
     probablepeople files as a corporation, when none of them is a corporate word."""
     clean = re.sub(r"^(?:Mr|Ms|Mrs|Dr)\.?\s+", "", text.strip(" ,.:;-–|")).strip()
-    clean = re.sub(r",?\s+(?:Jr|Sr|II|III|IV)\.?$", "", clean)
+    suffix = re.search(r",?\s+(?:Jr|Sr|II|III|IV)\.?$", clean)
+    clean = clean[: suffix.start()] if suffix else clean
     tokens = clean.split()
+    if any(t.endswith(("'s", "’s", "'", "’", "-based")) or t.lower() in _STOPWORDS for t in tokens):
+        return None
+    if tokens and (tokens[-1].lower() in _PLACES or tokens[-1].lower() in _CALENDAR):
+        return None
     if not 2 <= len(tokens) <= 4 or len(clean) > 48 or any(ch.isdigit() for ch in clean):
         return None
     if not all(re.fullmatch(r"[A-Z][A-Za-z.'’-]*", t) for t in tokens):
@@ -103,11 +178,14 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
     try:
         tags, kind = probablepeople.tag(clean)
     except probablepeople.RepeatedLabelError:
-        return None
+        tags, kind = {}, "unknown"
     person = kind == "Person" and "Surname" in tags and bool({"GivenName", "FirstInitial"} & set(tags))
+    # a given name the lexicon knows before a surname that is no common or corporate word
+    person = person or (is_first_name(tokens[0]) and not _CORPORATE.search(clean) and tokens[-1].lower() not in _PLACES)
     if not person and not (lenient and kind == "Corporation" and len(tokens) <= 3 and not _CORPORATE.search(clean)):
         return None
-    return clean if not clean.isupper() else clean.title()
+    named = clean if not clean.isupper() else clean.title()
+    return f"{named} {suffix.group(0).strip(' ,')}" if suffix else named
 
 
 def _name_and_rest(text: str) -> tuple[str, str] | None:
@@ -266,33 +344,56 @@ def _from_tables(page: PageText) -> list[Person]:
     return out
 
 
-_PROSE_AFTER = re.compile(
-    r"^,?\s*(?:(?:who\s+)?(?:is|was|serves\s+as|as)\s+)?(?:(?:our|the|a|an)\s+)?(?P<title>[^,.;:()“”\"]{2,70})"
-)
-_PROSE_BEFORE = re.compile(r"(?:^|[\s,(])(?:(?:our|the)\s+)?(?P<title>(?:[A-Za-z&/-]+\s+){0,5}[A-Za-z&/-]+)\s*,?\s*$")
-
-
 def _from_prose(page: PageText) -> list[Person]:
+    """Running text: every name span is a candidate; a candidate is kept when a role stands by it
+    (a title in the same sentence, or said of it in the next ones) or it is tied to an
+    organisation ("Jane Doe of Acme", "Acme's Jane Doe", "– Jane Doe, Acme Realty"), and it is
+    not a byline, a reporter or a public official."""
     out: list[Person] = []
     for block in page.blocks:
         if len(block.text) < 12:
             continue
+        said = sentences(block.text)
         found: list[Person] = []
-        names: set[str] = set()
-        for sentence in sentences(block.text):
-            people, seen = _people_in_sentence(sentence)
-            found += people
-            names |= seen
-        found += _attributions(block.text) + _founders(block.text)
-        if len(names) == 1 and not found:
-            found += _referred(block.text, next(iter(names)))
-        out += found
+        loose: list[_Candidate] = []
+        for i, sentence in enumerate(said):
+            candidates = _candidates(sentence)
+            judged = [_judge(c, sentence, said[i + 1 : i + 3]) for c in candidates]
+            found += _coordinated(candidates, judged, sentence)
+            loose += [c for c, person in zip(candidates, judged, strict=True) if person is None]
+        if not found and len({c.name for c in loose}) == 1:
+            found += _referred(block.text, loose[0].name)
+        out += found + _founders(block.text)
+    return out
+
+
+def _coordinated(candidates: list[_Candidate], judged: list[Person | None], sentence: str) -> list[Person]:
+    """ "Melvin Melton and Timothy Gunderman, owners of GEM": names joined by "and" or a comma
+    share the role one of them is given."""
+    out = [p for p in judged if p is not None]
+    for i, (candidate, person) in enumerate(zip(candidates, judged, strict=True)):
+        if person is not None:
+            continue
+        for j in (i + 1, i - 1):
+            if not 0 <= j < len(candidates) or judged[j] is None:
+                continue
+            left, right = sorted((candidate, candidates[j]), key=lambda c: c.start)
+            joint = sentence[left.end : right.start]
+            listed = re.fullmatch(r"\s*(?:and|&|,\s*and)\s*", joint) or (
+                re.fullmatch(r"\s*,\s*", joint) and is_first_name(candidate.name.split()[0])
+            )
+            if listed:
+                mate = judged[j]
+                assert mate is not None
+                out.append(Person(full_name=candidate.name, title=mate.title, source="prose", quote=sentence[:300]))
+                break
     return out
 
 
 _REFERENCE = re.compile(
-    r"(?:\b(?:says|said|adds|added|explains|explained|according\s+to|notes|noted)\s+(?:the|its)\s+|(?:^|[.,;]\s*|\bwhen\s+)"
-    r"the\s+)(?P<title>(?:[A-Za-z&/-]+\s+){0,5}?[A-Za-z&/-]+)(?=\s+(?:of|at|for|has|had|is|was|says|said)\b|[,.])",
+    r"(?:\b(?:says|said|adds|added|explains|explained|according\s+to|notes|noted)\s+(?:the|its)\s+|"
+    r"(?:^|[.,;]\s*|\bwhen\s+)the\s+)(?P<title>(?:[A-Za-z&/-]+\s+){0,5}?[A-Za-z&/-]+)"
+    r"(?=\s+(?:of|at|for|has|had|is|was|says|said)\b|[,.])",
     re.IGNORECASE,
 )
 
@@ -302,26 +403,157 @@ def _referred(text: str, name: str) -> list[Person]:
     the title is that person's."""
     for m in _REFERENCE.finditer(text):
         if title := is_title(m.group("title")):
-            return [
-                Person(full_name=name, title=title, source="prose", quote=text[max(0, m.start() - 150) : m.end()][:300])
-            ]
+            quote = text[max(0, m.start() - 150) : m.end()][:300]
+            return [Person(full_name=name, title=title, source="prose", quote=quote)]
     return []
 
 
-_ATTRIBUTION = re.compile(
-    r"(?:(?:^|\n)\s*(?:written\s+by|posted\s+by|by|author)\s*:?\s+|[”\"]\s*[–—-]\s*|^\s*[–—-]\s*)"
-    r"(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,2})",
+@dataclass(frozen=True)
+class _Candidate:
+    name: str
+    start: int
+    end: int
+    shared: bool = False  # "Jim and Ursula Faix": the surname is borrowed from the next name
+
+
+_SPAN = re.compile(
+    r"(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:(?:de|van|von|del|della|la|le|da|di|du)\s+)?"
+    r"(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.))+(?:,?\s+(?:Jr|Sr|II|III|IV)\b\.?)?"
+)
+_PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&)\s+(?P<second>[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+)\b")
+
+
+def _candidates(sentence: str) -> list[_Candidate]:
+    """Every span of the sentence that reads as a person's full name, trimmed of the capitalised
+    words around it ("Ask Christy Freeland", "Bozzuto Group's Toby Bozzuto")."""
+    out: list[_Candidate] = []
+    for run in _SPAN.finditer(sentence):
+        tokens = list(re.finditer(r"\S+", run.group(0)))
+        best = None
+        for i in range(len(tokens)):
+            for j in range(len(tokens), i, -1):
+                if j - i < 2 or j - i > 4:
+                    continue
+                start, end = run.start() + tokens[i].start(), run.start() + tokens[j - 1].end()
+                if name := is_name(sentence[start:end].rstrip(",")):
+                    best = _Candidate(name, start, end)
+                    break
+            if best:
+                break
+        if best:
+            out.append(best)
+    for m in _PAIR.finditer(sentence):
+        if re.search(r"[A-Z][\w.'’-]*\s+$", sentence[: m.start()]):
+            continue  # "Melvin Melton and Timothy Gunderman": Melton is a surname here
+        second = is_name(m.group("second"))
+        if second and is_first_name(m.group("first")):
+            surname = second.split()[-1]
+            out.append(_Candidate(f"{m.group('first')} {surname}", m.start(), m.end(), shared=True))
+    return out
+
+
+_NOT_STAFF = re.compile(
+    r"\b(?:reporter|writer|editor|author|columnist|correspondent|photographer|contributor|journalist|senator|"
+    r"governor|mayor|council(?:man|woman|member)?|congress\w*|representative\s+for|professor|economist|"
+    r"student|tenant|resident|renter|landlords?|investor|homeowner|customer|client|guest|host|coach)\b",
     re.IGNORECASE,
 )
+_BYLINE = re.compile(
+    r"(?:^|\n|[\s|•])(?:written\s+|posted\s+|photo\s+)?by\s*:?\s*(?:(?:[A-Z][\w.'’-]+\s+){1,3}(?:and|&)\s+)?$",
+    re.IGNORECASE,
+)
+_APPOINTED = re.compile(r"\b(?:promot\w+|nam(?:ed|es)|appoint\w*|hir(?:ed|es)|elect\w*|tapp\w*|welcom\w*)\s+$", re.I)
+_TO_ROLE = re.compile(
+    r"^\s*(?:\([^)]{1,30}\)\s*)?,?\s*(?:as|to)\s+(?:the\s+|its\s+|our\s+)?(?:new\s+)?(?P<rest>[^;,.()]{2,60})", re.I
+)
+_CREDENTIAL_RUN = re.compile(r"^(?:\s*,?\s*(?:[A-Z][A-Za-z®]{1,6}\b®?|Jr\.?|Sr\.?|II|III|IV)(?=[\s,.;)]|$))+")
+_AFTER_ROLE = re.compile(
+    r"^\s*(?:,|\(|–|—|-|:)\s*(?:who\s+(?:is|was)\s+|now\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?"
+    r"(?:longtime\s+|long-time\s+|current\s+|former\s+|new\s+|then-)?(?P<rest>[^;()“”\"]{2,90})"
+    r"|^\s+(?:is|was|serves\s+as|served\s+as|has\s+been|became|becomes|is\s+now|works\s+as|joined\s+\S+\s+as)\s+"
+    r"(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?P<rest2>[^;()“”\"]{2,90})",
+    re.IGNORECASE,
+)
+_ORG_AFTER = re.compile(r"^\s*,?\s*(?:of|at|from|with)\s+(?:the\s+)?(?:[A-Z][\w&'’.-]*|[0-9][\w&'’.-]*)")
+_ORG_ATTRIBUTION = re.compile(r"^\s*,\s*(?P<org>(?:[A-Z0-9][\w&'’.-]*\s*){1,6})(?=[,.;]|$)")
+_ORG_POSSESSIVE = re.compile(r"(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?\s+$")
+_VERB_AFTER = re.compile(
+    r"^\s+(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>owns|bought|"
+    r"acquired|purchased)|(?:runs|leads|heads|manages|oversees))\b",
+    re.IGNORECASE,
+)
+_LATER = r"^\W*(?:{first}|{full}|he|she|they)\s+(?:is|was|serves\s+as|has\s+been|became|is\s+now)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?P<rest>.{{2,80}})"
 
 
-def _attributions(text: str) -> list[Person]:
-    """Bylines and quote attributions: "Written By: Jane Doe", "... .” – Jane Doe, Acme"."""
-    out = []
-    for m in _ATTRIBUTION.finditer(text):
-        if name := is_name(m.group("name")):
-            out.append(Person(full_name=name, title=None, source="byline", quote=text[m.start() : m.end() + 80][:300]))
-    return out
+def _judge(candidate: _Candidate, sentence: str, later: list[str]) -> Person | None:
+    before, after = sentence[: candidate.start], re.sub(r"^\.(?=\s*,)", "", sentence[candidate.end :])
+    credentials = _CREDENTIAL_RUN.match(after)
+    if credentials and all(
+        w.lower().strip(".®") in CREDENTIALS or w.rstrip(".") in ("Jr", "Sr", "II", "III", "IV")
+        for w in re.findall(r"[A-Za-z®.]+", credentials.group(0))
+    ):
+        after = after[credentials.end() :]
+    else:
+        credentials = None
+    title = _title_after(after) or _title_before(before)
+    if title is None and _APPOINTED.search(before) and (role := _TO_ROLE.match(after)):
+        title = _longest_title(role.group("rest"))  # "promoted Toby Bozzuto (pictured) to president"
+    tied = bool(_ORG_AFTER.match(after) or _ORG_POSSESSIVE.search(before) or _attributed(after))
+    if title is None and (verb := _VERB_AFTER.match(after)):
+        title = "Founder" if verb.group("founder") else "Owner" if verb.group("owner") else None
+        tied = True
+    if title is None and not tied:
+        title = _said_later(candidate.name, later)
+    nearby = f"{before[-40:]} {after[:60]}"
+    if _NOT_STAFF.search(title or "") or (title is None and _NOT_STAFF.search(nearby)):
+        return None
+    if _BYLINE.search(before) and not credentials and title is None:
+        return None
+    if title is None and not tied and not credentials:
+        return None
+    if title is None and not (candidate.shared or is_first_name(candidate.name.split()[0]) or "." in candidate.name):
+        return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
+    return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
+
+
+def _title_after(after: str) -> str | None:
+    m = _AFTER_ROLE.match(after)
+    if m is None:
+        return None
+    rest = m.group("rest") or m.group("rest2") or ""
+    # "Ben Oller, TCS' owner", "Scott Wilder, Lincoln Property Company's President"
+    unowned = re.sub(r"^(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?\s+", "", rest)
+    return _longest_title(rest) or (_longest_title(unowned) if unowned != rest else None)
+
+
+def _title_before(before: str) -> str | None:
+    intro = _TITLE_WITH_ORG.search(before)  # "Co-Founder and CEO with Acme, Mr. Jo Doe"
+    if intro and (title := _longest_title(intro.group("title"), from_end=True)):
+        return title
+    lead = _PROSE_BEFORE.search(before)
+    if lead is None or re.search(_SPOKEN_BEFORE, before[: lead.start()] or " ", re.IGNORECASE):
+        return None
+    return _longest_title(lead.group("title"), from_end=True)
+
+
+def _attributed(after: str) -> bool:
+    """ "– Kristin Howell, Meissner Jacquet Commercial Real Estate Services": a name and its firm."""
+    m = _ORG_ATTRIBUTION.match(after)
+    return bool(m and _CORPORATE.search(m.group("org")))
+
+
+def _said_later(name: str, later: list[str]) -> str | None:
+    """ "Stephanie Gordon ... Stephanie is the founder of ...": a title said of the person next."""
+    first = re.escape(name.split()[0])
+    pattern = re.compile(_LATER.format(first=first, full=re.escape(name)), re.IGNORECASE)
+    for sentence in later:
+        if (m := pattern.match(sentence)) and (title := _longest_title(m.group("rest"))):
+            return title
+    return None
+
+
+_SPOKEN_BEFORE = r"(?:meet|welcome|says|said|by|from|and|with)\s*$"
+_PROSE_BEFORE = re.compile(r"(?:^|[\s,(])(?:(?:our|the)\s+)?(?P<title>(?:[A-Za-z&/-]+\s+){0,5}[A-Za-z&/-]+)\s*,?\s*$")
 
 
 _TITLE_WITH_ORG = re.compile(
@@ -348,54 +580,6 @@ def _founders(text: str) -> list[Person]:
                     Person(full_name=name, title=title, source="prose", quote=text[m.start() : m.end() + 40][:300])
                 )
     return out
-
-
-def _best_span(run: re.Match[str]) -> re.Match[str]:
-    """A capitalised run may start with a sentence's first word ("Ask Christy Freeland", "For C.
-    Preston Butcher"): the run without it, when only that reads as a name."""
-    if is_name(run.group(0)):
-        return run
-    first = re.match(r"\S+\s+", run.group(0))
-    if first:
-        inner = _NAME_RUN.match(run.string, run.start() + first.end(), run.end())
-        if inner is not None and inner.end() == run.end() and is_name(inner.group(0)):
-            return inner
-    return run
-
-
-def _people_in_sentence(sentence: str) -> tuple[list[Person], set[str]]:
-    out = []
-    names: set[str] = set()
-    for run in _NAME_RUN.finditer(sentence):
-        m = _best_span(run)
-        if strict := is_name(m.group(0)):
-            names.add(strict)
-        after = sentence[m.end() :]
-        skip = re.match(r"^(?:,\s*(?:[A-Z][A-Za-z®-]{1,8}(?:\s+Emeritus)?))+(?=,)", after)  # credentials
-        if skip and all(w.lower().strip("®") in CREDENTIALS for w in re.findall(r"[A-Za-z®-]+", skip.group(0))):
-            after = after[skip.end() :]
-        title = None
-        if after.startswith(",") or re.match(r"^\s+(?:is|was|serves\s+as)\b", after):
-            follow = _PROSE_AFTER.match(after)
-            if follow:
-                title = _longest_title(follow.group("title"))
-        if title is None and (intro := _TITLE_WITH_ORG.search(sentence[: m.start()])):
-            title = _longest_title(intro.group("title"), from_end=True)  # "Co-Founder and CEO with Acme, Mr. Jo Doe"
-        if title is None:
-            lead = _PROSE_BEFORE.search(sentence[: m.start()])
-            if (
-                lead
-                and re.search(
-                    r"(?:meet|welcome|says|said|by|from|and)\s*$|^\s*$", sentence[: lead.start()] or " ", re.IGNORECASE
-                )
-                is None
-            ):
-                title = _longest_title(lead.group("title"), from_end=True)
-        name = strict or (is_name(m.group(0), lenient=True) if title else None)
-        if title and name:
-            names.add(name)
-            out.append(Person(full_name=name, title=title, source="prose", quote=sentence[:300]))
-    return out, names
 
 
 def _longest_title(text: str, *, from_end: bool = False) -> str | None:
