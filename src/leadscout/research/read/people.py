@@ -106,13 +106,14 @@ def is_first_name(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and _first_names().get_gender(word.strip(".,")) != "unknown"
 
 
-_STOPWORDS = frozenset(
-    "in on at the a an of for to by as and or but is it we our my his her their its with from".split()
-)
-_CALENDAR = frozenset(
-    "january february march april may june july august september october november december monday tuesday "
-    "wednesday thursday friday saturday sunday".split()
-)
+_STOPWORDS = frozenset({
+    "in", "on", "at", "the", "a", "an", "of", "for", "to", "by", "as", "and", "or", "but", "is", "it", "we",
+    "our", "my", "his", "her", "their", "its", "with", "from",
+})  # fmt: skip
+_CALENDAR = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+})  # fmt: skip
 # words that end place names a given name may start ("Austin Avenue", "Madison Square")
 _PLACES = frozenset(
     [
@@ -468,7 +469,7 @@ _TO_ROLE = re.compile(
 )
 _CREDENTIAL_RUN = re.compile(r"^(?:\s*,?\s*(?:[A-Z][A-Za-z®]{1,6}\b®?|Jr\.?|Sr\.?|II|III|IV)(?=[\s,.;)]|$))+")
 _AFTER_ROLE = re.compile(
-    r"^\s*(?:,|\(|–|—|-|:)\s*(?:who\s+(?:is|was)\s+|now\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?"
+    r"^\s*(?:,|\(|–|—|-|:)\s*(?:who\s+(?:is|was)\s+|now\s+|as\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?"
     r"(?:longtime\s+|long-time\s+|current\s+|former\s+|new\s+|then-)?(?P<rest>[^;()“”\"]{2,90})"
     r"|^\s+(?:is|was|serves\s+as|served\s+as|has\s+been|became|becomes|is\s+now|works\s+as|joined\s+\S+\s+as)\s+"
     r"(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?P<rest2>[^;()“”\"]{2,90})",
@@ -482,7 +483,10 @@ _VERB_AFTER = re.compile(
     r"acquired|purchased)|(?:runs|leads|heads|manages|oversees))\b",
     re.IGNORECASE,
 )
-_LATER = r"^\W*(?:{first}|{full}|he|she|they)\s+(?:is|was|serves\s+as|has\s+been|became|is\s+now)\s+(?:the\s+|our\s+|a\s+|an\s+)?(?P<rest>.{{2,80}})"
+_LATER = (
+    r"^\W*(?:{first}|{full}|he|she|they)\s+(?:is|was|serves\s+as|has\s+been|became|is\s+now)\s+"
+    r"(?:the\s+|our\s+|a\s+|an\s+)?(?P<rest>.{{2,80}})"
+)
 
 
 def _judge(candidate: _Candidate, sentence: str, later: list[str]) -> Person | None:
