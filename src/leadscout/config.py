@@ -32,6 +32,7 @@ def default_data_dir() -> Path:
         return ROOT_DATA_DIR
     return Path(platformdirs.user_data_dir("leadscout"))
 
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
@@ -123,9 +124,7 @@ class Settings(BaseSettings):
     serper_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("SERPER_API_KEY"))
     serper_base_url: str = Field(default="https://google.serper.dev", validation_alias=AliasChoices("SERPER_BASE_URL"))
     brave_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("BRAVE_API_KEY"))
-    brave_base_url: str = Field(
-        default="https://api.search.brave.com", validation_alias=AliasChoices("BRAVE_BASE_URL")
-    )
+    brave_base_url: str = Field(default="https://api.search.brave.com", validation_alias=AliasChoices("BRAVE_BASE_URL"))
     dns_server: str | None = Field(
         default=None,
         validation_alias=AliasChoices("LEADSCOUT_DNS_SERVER"),

@@ -21,6 +21,8 @@ from leadscout.errors import InvalidCriteria
 from leadscout.geo import STATES, state_code
 
 MAX_QUANTITY = 1000
+
+
 def json_kinds(cls: type[BaseModel], values: Any) -> Any:
     """A model's ``mode="before"`` check that JSON's ``true`` is not the number 1 and ``0`` is not
     ``false`` (pydantic's lax mode would take them so)."""

@@ -22,7 +22,8 @@ def sandbox() -> Iterator[SandboxServer]:
 
 
 async def run_short_of_contacts(store: Store, tmp_path: Path) -> Run:
-    """A 2-company directory run in which Beta PM has no contact: it must end in a decision."""
+    """A 2-company directory run in which Beta PM has no contact and nothing can replace it: it
+    must end in a decision."""
     path = tmp_path / "dir.csv"
     path.write_text(
         "name,website,city,state,contact_name,contact_title\n"

@@ -16,7 +16,7 @@ from leadscout.config import Settings
 from leadscout.criteria import parse_criteria
 from leadscout.crm.hubspot import HubSpot, push_run, sync_suppression
 from leadscout.db.store import Store
-from leadscout.errors import ConfigError
+from leadscout.errors import ConfigError, Conflict
 from leadscout.models import CompanyFacts, NewOutboxMessage, Stage, Status
 from leadscout.pipeline import jobs
 from leadscout.pipeline.decisions import Decision, decide
@@ -199,13 +199,13 @@ async def test_contacts_short_then_user_decisions(
     criteria = parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX", "geo_scope": "city"})
     run = await create_run(store, criteria, batch_size=10)
     asked = await work_until_settled(store, settings, dsn, run)
-    assert (asked.stage, asked.status) == (Stage.CONTACT_DISCOVERY, Status.NEEDS_USER_DECISION)
-    waiting = await summarize(store, run.id)  # the decision says who is short, and why
+    assert (asked.stage, asked.status) == (Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
+    waiting = await summarize(store, run.id)  # the decision says who was replaced, and why
     assert [(c["domain"], c["contacts"]) for c in waiting.decision_companies] == [("beta-pm.com", 0)]
     assert waiting.decision_companies[0]["why"]
     files = await export_run(store, run.id, tmp_path / "waiting")  # what it has is exportable already
     with open(files["companies"], newline="") as handle:
-        assert {r["domain"] for r in csv.DictReader(handle)} == {"alpha-pm.com", "beta-pm.com"}
+        assert {r["domain"] for r in csv.DictReader(handle)} == {"alpha-pm.com"}
 
     resumed = await decide(store, run.id, Decision(action="expand_location", cities=["Round Rock"]))
     assert (resumed.stage, resumed.status) == (Stage.COMPANY_DISCOVERY, Status.ACTIVE)
@@ -215,9 +215,40 @@ async def test_contacts_short_then_user_decisions(
     assert delivered == ["alpha-pm.com", "gamma-pm.com"]
     assert [d["domain"] for d in await store.dropped_companies(run.id)] == ["beta-pm.com"]
     decisions = [e for e in await store.events_since(run.id) if e.event == "user_decision"]
-    assert decisions[0].payload["action"] == "expand_location" and decisions[0].payload["dropped"] == ["beta-pm.com"]
+    assert decisions[0].payload["action"] == "expand_location"
     with pytest.raises(Exception, match="only a run in needs_user_decision"):
         await decide(store, run.id, Decision(action="accept_partial"))
+
+
+async def test_accept_without_contacts_takes_the_replaced_companies_back(
+    store: Store, settings: Settings, dsn: str, tmp_path: Path
+) -> None:
+    run = await run_short_of_contacts(store, tmp_path)
+    await work_until_settled(store, settings, dsn, run)
+    resumed = await decide(store, run.id, Decision(action="accept_without_contacts"))
+    final = await work_until_settled(store, settings, dsn, resumed)
+    assert (final.stage, final.status) == (Stage.DONE, Status.COMPLETED)
+    delivered = {c.domain: c.contacts_status for c in await store.run_companies(run.id, run.target_quantity)}
+    assert delivered == {"alpha-pm.com": "done", "beta-pm.com": "short"}
+    payload = await store.completion_payload(run.id)
+    assert payload is not None and payload["partial"] is True and payload["companies"] == 2
+    [decision] = [e for e in await store.events_since(run.id) if e.event == "user_decision"]
+    assert decision.payload["restored"] == ["beta-pm.com"]
+
+
+async def test_a_decision_the_run_did_not_offer_is_refused(
+    store: Store, settings: Settings, dsn: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "dir.csv"
+    path.write_text("name,website,city,state,contact_name,contact_title\nAlpha PM,https://alpha-pm.com,Austin,TX,,\n")
+    await import_file(store, path)
+    run = await create_run(store, parse_criteria({"quantity": 3, "cities": ["Austin"], "state": "TX"}), batch_size=3)
+    asked = await work_until_settled(store, settings, dsn, run)
+    assert asked.status == Status.NEEDS_USER_DECISION
+    assert [o["action"] for o in asked.decision_options or []] == ["expand_location", "accept_partial"]
+    for action in ("continue", "accept_without_contacts"):  # no preview, and nobody was replaced
+        with pytest.raises(Conflict, match=f"not offered {action.replace('_', '-')}"):
+            await decide(store, run.id, Decision(action=action))  # type: ignore[arg-type]
 
 
 async def test_accept_partial_completes_with_what_there_is(
@@ -229,7 +260,7 @@ async def test_accept_partial_completes_with_what_there_is(
     final = await work_until_settled(store, settings, dsn, resumed)
     assert (final.stage, final.status) == (Stage.DONE, Status.COMPLETED)
     payload = await store.completion_payload(run.id)
-    assert payload is not None and payload["partial"] is True and payload["companies"] == 2
+    assert payload is not None and payload["partial"] is True and payload["companies"] == 1  # Beta PM was replaced
     [held] = await store.list_outbox(run.id)
     assert held.status == "held"  # no SMTP_HOST / LEADSCOUT_NOTIFY_TO configured: kept, not lost
 

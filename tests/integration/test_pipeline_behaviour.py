@@ -141,8 +141,39 @@ async def test_contacts_short_ends_in_a_decision_not_a_loop(
 ) -> None:
     run = await run_short_of_contacts(store, tmp_path)
     final = await work_until_settled(store, settings, dsn, run, concurrency=3)
-    assert (final.stage, final.status) == (Stage.CONTACT_DISCOVERY, Status.NEEDS_USER_DECISION)
-    assert [o["action"] for o in final.decision_options or []] == ["expand_location", "loosen_pms", "accept_partial"]
+    # Beta PM was replaced, discovery found nothing in its place: the question is only about contacts
+    assert (final.stage, final.status) == (Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
+    assert [o["action"] for o in final.decision_options or []] == ["accept_partial", "accept_without_contacts"]
+    [asked] = [e for e in await store.events_since(run.id) if e.event == "needs_user_decision"]
+    assert asked.payload["reason"] == "contacts_short" and asked.payload["companies_short"] == 1
+    assert [d["domain"] for d in await store.dropped_companies(run.id)] == ["beta-pm.com"]
+    assert await store.leftover_jobs() == []
+
+
+async def test_a_company_short_of_contacts_is_replaced_by_the_next_match(
+    store: Store, settings: Settings, dsn: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "dir.csv"  # the directory offers the biggest first: Beta and Alpha, then Delta
+    path.write_text(
+        "name,website,city,state,units,contact_name,contact_title\n"
+        "Alpha PM,https://alpha-pm.com,Austin,TX,300,Ann Owner,Owner\n"
+        "Beta PM,https://beta-pm.com,Austin,TX,500,,\n"
+        "Delta PM,https://delta-pm.com,Austin,TX,100,Dee Chief,President\n"
+    )
+    await import_file(store, path)
+    criteria = parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX", "geo_scope": "city"})
+    run = await create_run(store, criteria, batch_size=2)
+    final = await work_until_settled(store, settings, dsn, run, concurrency=3)
+    assert (final.stage, final.status) == (Stage.DONE, Status.COMPLETED)
+    delivered = await store.run_companies(run.id, run.target_quantity)
+    assert sorted(c.domain for c in delivered) == ["alpha-pm.com", "delta-pm.com"]
+    assert all(c.contacts_status == "done" for c in delivered)
+    [replaced] = await store.dropped_companies(run.id)
+    assert replaced["domain"] == "beta-pm.com" and replaced["drop_reason"].startswith("replaced: ")
+    story = [e for e in await store.events_since(run.id) if e.event == "company_replaced"]
+    assert [e.payload["domain"] for e in story] == ["beta-pm.com"] and story[0].payload["why"]
+    assert replaced["id"] in await store.get_research(run.id)  # its research is kept
+    assert await store.leftover_jobs() == []
 
 
 async def test_real_directory_file_imports_with_bad_rows_reported(store: Store) -> None:

@@ -45,10 +45,14 @@ def test_decisions_and_terminal_states() -> None:
             target_of(run(Stage.DONE, terminal), "cancel")
 
 
-def test_research_can_send_a_run_back_to_discovery_but_contacts_cannot() -> None:
+def test_research_and_contacts_can_send_a_run_back_to_discovery_but_discovery_cannot() -> None:
     researching = run(Stage.COMPANY_RESEARCH, Status.ACTIVE)
     assert target_of(researching, "rediscover") == (Stage.COMPANY_DISCOVERY, Status.ACTIVE)
+    replacing = run(Stage.CONTACT_DISCOVERY, Status.ACTIVE)  # a company short of contacts is replaced
+    assert target_of(replacing, "rediscover") == (Stage.COMPANY_DISCOVERY, Status.ACTIVE)
     asked_about_contacts = run(Stage.CONTACT_DISCOVERY, Status.NEEDS_USER_DECISION)
     assert target_of(asked_about_contacts, "rediscover") == (Stage.COMPANY_DISCOVERY, Status.ACTIVE)
     with pytest.raises(IllegalMove):
-        target_of(run(Stage.CONTACT_DISCOVERY, Status.ACTIVE), "rediscover")
+        target_of(run(Stage.COMPANY_DISCOVERY, Status.ACTIVE), "rediscover")
+    with pytest.raises(IllegalMove):
+        target_of(run(Stage.DONE, Status.COMPLETED), "rediscover")

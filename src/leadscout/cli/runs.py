@@ -327,7 +327,15 @@ def export_cmd(
 
 
 # -- decisions, delivery ---------------------------------------------------------------------------
-DECIDE_ACTIONS = ("expand-location", "loosen-pms", "lower-units", "accept-partial", "continue", "raise-budget")
+DECIDE_ACTIONS = (
+    "expand-location",
+    "loosen-pms",
+    "lower-units",
+    "accept-partial",
+    "accept-without-contacts",
+    "continue",
+    "raise-budget",
+)
 
 
 @app.command("decide")

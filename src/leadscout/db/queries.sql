@@ -402,6 +402,25 @@ UPDATE pm_pipeline.company_candidates
  WHERE run_id = %(run_id)s AND status = 'validated' AND contacts_status = 'short'
 RETURNING id, domain;
 
+-- replace_company --
+-- Drop one delivered company that ended short of contacts_min: discovery finds another in its place
+UPDATE pm_pipeline.company_candidates
+   SET status = 'dropped', drop_reason = %(reason)s, updated_at = now()
+ WHERE id = %(company_id)s AND status = 'validated'
+RETURNING id, domain;
+
+-- restore_replaced_companies --
+-- The user takes the companies that were replaced for want of a contact after all
+UPDATE pm_pipeline.company_candidates
+   SET status = 'validated', drop_reason = NULL, updated_at = now()
+ WHERE run_id = %(run_id)s AND status = 'dropped' AND drop_reason LIKE 'replaced:%%'
+RETURNING id, domain;
+
+-- replaced_companies --
+-- Companies a run replaced for want of a named decision maker
+SELECT id, name, domain, drop_reason FROM pm_pipeline.company_candidates
+ WHERE run_id = %(run_id)s AND status = 'dropped' AND drop_reason LIKE 'replaced:%%' ORDER BY updated_at, domain;
+
 -- dropped_companies --
 -- Companies a run dropped after discovery, and why
 SELECT id, name, domain, drop_reason FROM pm_pipeline.company_candidates

@@ -209,12 +209,19 @@ class Store(MonitorQueries):
     async def drop_short_companies(self, run_id: UUID, reason: str, conn: Conn) -> list[dict[str, Any]]:
         return await self._rows("drop_short_companies", conn, run_id=run_id, reason=reason)
 
+    async def replace_company(self, company_id: UUID, reason: str, conn: Conn) -> bool:
+        return bool(await self._rows("replace_company", conn, company_id=company_id, reason=reason))
+
+    async def restore_replaced_companies(self, run_id: UUID, conn: Conn) -> list[dict[str, Any]]:
+        return await self._rows("restore_replaced_companies", conn, run_id=run_id)
+
+    async def replaced_companies(self, run_id: UUID, conn: Conn | None = None) -> list[dict[str, Any]]:
+        return await self._rows("replaced_companies", conn, run_id=run_id)
+
     async def dropped_companies(self, run_id: UUID) -> list[dict[str, Any]]:
         return await self._rows("dropped_companies", run_id=run_id)
 
-    async def update_run_request(
-        self, run_id: UUID, criteria: Criteria, options: dict[str, Any], conn: Conn
-    ) -> None:
+    async def update_run_request(self, run_id: UUID, criteria: Criteria, options: dict[str, Any], conn: Conn) -> None:
         await self._rows("update_run_request", conn, run_id=run_id, criteria=criteria, options=options)
 
     async def reopen_rejected_candidates(self, run_id: UUID, criterion: str, conn: Conn) -> None:

@@ -169,8 +169,9 @@ def build_server(
         max_llm_requests: int | None = None,
     ) -> dict[str, Any]:
         """Answer a run in needs_user_decision: action is expand_location (cities or radius_miles),
-        loosen_pms (pms, empty = any), lower_units (units_min), accept_partial, continue (after a
-        preview) or raise_budget (max_usd and/or max_llm_requests)."""
+        loosen_pms (pms, empty = any), lower_units (units_min), accept_partial, accept_without_contacts
+        (take back the companies replaced for want of a contact), continue (after a preview) or
+        raise_budget (max_usd and/or max_llm_requests)."""
         try:
             decision = Decision.model_validate(
                 {

@@ -3,6 +3,8 @@ offered (expand the location, loosen the PMS, lower the unit minimum, accept par
 results). Each decision is recorded in run_events and resumes the run where it stopped:
 
 * accept-partial: the run goes on with what it has (to research, or to completion);
+* accept-without-contacts: the companies replaced for want of a named decision maker come
+  back, and the run goes on with them;
 * continue (after a --preview) and raise-budget (after a spending cap): discovery goes on,
   with the preview over or the run's caps raised;
 * the others change the criteria, reopen the candidates rejected only on that criterion,
@@ -27,7 +29,15 @@ from leadscout.pipeline import jobs, state
 from leadscout.pipeline.runs import get_run_or_raise
 from leadscout.usage import Budget, Usage
 
-Action = Literal["expand_location", "loosen_pms", "lower_units", "accept_partial", "continue", "raise_budget"]
+Action = Literal[
+    "expand_location",
+    "loosen_pms",
+    "lower_units",
+    "accept_partial",
+    "accept_without_contacts",
+    "continue",
+    "raise_budget",
+]
 REOPENS = {"expand_location": "location", "loosen_pms": "pms", "lower_units": "units_min"}
 
 
@@ -112,7 +122,11 @@ async def decide(store: Store, run_id: UUID | str, decision: Decision) -> Run:
             await state.move(store, conn, locked, "resume", **payload)
             resumed = locked.model_copy(update={"status": Status.ACTIVE, "options": options})
             await jobs.enqueue(store, conn, jobs.discover_job(resumed))
-        elif decision.action == "accept_partial":
+        elif decision.action in ("accept_partial", "accept_without_contacts"):
+            if decision.action == "accept_without_contacts":
+                _offered(locked, decision)
+                restored = await store.restore_replaced_companies(locked.id, conn)
+                payload["restored"] = [row["domain"] for row in restored]
             options["accept_partial"] = True
             await store.update_run_request(locked.id, locked.criteria, options, conn)
             await state.move(store, conn, locked, "accept_partial", **payload)
@@ -139,16 +153,20 @@ async def decide(store: Store, run_id: UUID | str, decision: Decision) -> Run:
 
 def _resumed_options(run: Run, decision: Decision, options: dict[str, Any]) -> dict[str, Any]:
     """The run's options after continue (the preview is over) or raise_budget (higher caps)."""
-    asked = {o.get("action") for o in run.decision_options or []}
-    if decision.action not in asked:
-        offered = ", ".join(sorted(str(a) for a in asked)) or "nothing"
-        raise Conflict(f"run {run.id} was not offered {decision.action.replace('_', '-')} (it offers: {offered})")
+    _offered(run, decision)
     if decision.action == "continue":
         return options | {"preview": False}
     caps = {k: v for k, v in (("max_usd", decision.max_usd), ("max_llm_requests", decision.max_llm_requests)) if v}
     if not caps:
         raise InvalidCriteria("raise-budget needs --usd DOLLARS and/or --llm-requests N")
     return options | {"budget": {**options.get("budget", {}), **caps}}
+
+
+def _offered(run: Run, decision: Decision) -> None:
+    asked = {o.get("action") for o in run.decision_options or []}
+    if decision.action not in asked:
+        offered = ", ".join(sorted(str(a).replace("_", "-") for a in asked)) or "nothing"
+        raise Conflict(f"run {run.id} was not offered {decision.action.replace('_', '-')} (it offers: {offered})")
 
 
 # -- the options a run offers when it asks ----------------------------------------------------------
@@ -251,11 +269,17 @@ def nearly_matching(rows: list[dict[str, Any]], limit: int = 15) -> list[dict[st
     return [entry for _, _, entry in sorted(scored)[:limit]]
 
 
-def contact_options(short: int) -> list[dict[str, object]]:
+def contact_options(ready: int, replaced: int) -> list[dict[str, object]]:
+    """The choices when companies were replaced for want of a contact and nothing could take their
+    place: deliver what has contacts, or take the replaced companies back without one."""
     return [
-        {"action": "expand_location", "label": "Expand location requirements to find companies with known contacts"},
-        {"action": "loosen_pms", "label": "Loosen PMS requirements (allow more vendors)"},
-        {"action": "accept_partial", "label": f"Accept partial results ({short} companies below contacts_min)"},
+        {"action": "accept_partial", "label": f"Accept the {ready} companies with contacts", "suggestion": {}},
+        {
+            "action": "accept_without_contacts",
+            "label": f"Also deliver the {replaced} matching {'company' if replaced == 1 else 'companies'} "
+            "where no decision maker was found",
+            "suggestion": {},
+        },
     ]
 
 

@@ -271,9 +271,21 @@ class Pipeline:
         )
 
     async def _ask_user(self, conn: Conn, run: Run, ready: int, criteria: Criteria) -> None:
+        """Discovery is used up short of the target. When the companies replaced for want of a
+        contact would have filled it, the question is only about them; otherwise it is about
+        the criteria, with the replaced companies as one more way out."""
+        replaced = await self._replaced_companies(conn, run)
+        if replaced and ready + len(replaced) >= run.target_quantity:
+            await state.move(
+                self.store, conn, run, "ask_user", reason="contacts_short", companies_ready=ready,
+                target_quantity=run.target_quantity, companies_short=len(replaced), companies=replaced,
+                options=contact_options(ready, len(replaced)),
+            )  # fmt: skip
+            return
         candidates = await self.store.candidate_stats(run.id)
-        near_misses = near_miss_summary(candidates)
-        options = discovery_options(criteria, ready, run.target_quantity, near_misses)
+        options = discovery_options(criteria, ready, run.target_quantity, near_miss_summary(candidates))
+        if replaced:
+            options.insert(-1, contact_options(ready, len(replaced))[-1])
         await state.move(
             self.store,
             conn,
@@ -282,7 +294,7 @@ class Pipeline:
             reason="search_exhausted",
             companies_ready=ready,
             target_quantity=run.target_quantity,
-            companies=nearly_matching(candidates),
+            companies=[*replaced, *nearly_matching(candidates)],
             options=options,
         )
 
@@ -376,12 +388,7 @@ class Pipeline:
         progress = await self.store.stage_progress(run.id, conn, limit=run.target_quantity)
         if progress.research_pending:
             return
-        gap = await self.store.company_gap(run.id, conn)
-        assert gap is not None
-        if gap.companies_gap and not run.options.get("accept_partial"):
-            if await state.move(self.store, conn, run, "rediscover", reason="research_dropped", gap=gap.companies_gap):
-                moved = run.model_copy(update={"stage": Stage.COMPANY_DISCOVERY})
-                await jobs.enqueue(self.store, conn, jobs.discover_job(moved))
+        if await self._rediscover(conn, run, "research_dropped"):
             return
         if not await state.move(self.store, conn, run, state.ADVANCE):
             return
@@ -426,9 +433,46 @@ class Pipeline:
                     entity_id=str(company_id),
                     conn=conn,
                 )
+                if status == "short" and await self._replace(conn, locked, company, detail):
+                    return f"replaced {company.domain}: {detail['why']}"
                 if locked.stage == Stage.CONTACT_DISCOVERY:  # earlier, the research's end decides
                     await self._finish_contacts_if_done(conn, locked)
         return f"contacts for {company.domain}"
+
+    async def _replace(self, conn: Conn, run: Run, company: Company, detail: dict[str, Any]) -> bool:
+        """Drop a delivered company that ended short of contacts_min, keeping its research, and
+        let discovery find the next matching candidate in its place. A monitor's run and a run
+        that accepted partial results keep what they have instead."""
+        if watching(run) or run.options.get("accept_partial"):
+            return False
+        why = str(detail.get("why") or "no decision maker found")
+        if not await self.store.replace_company(company.id, f"replaced: {why}", conn):
+            return False
+        story = {k: v for k, v in detail.items() if k in ("domain", "contacts", "pages_read", "people_seen")}
+        await self.store.insert_event(
+            run.id, "company_replaced", {**story, "name": company.name, "why": why},
+            entity_type="company", entity_id=str(company.id), conn=conn,
+        )  # fmt: skip
+        await self._refill(conn, run)
+        return True
+
+    async def _refill(self, conn: Conn, run: Run) -> None:
+        """After a company left the delivered set: discovery already running fills the gap by
+        itself; research sends the run back to discovery when it ends; later, it goes back now."""
+        if run.stage == Stage.COMPANY_RESEARCH:
+            await self._finish_research_if_done(conn, run)
+        elif run.stage == Stage.CONTACT_DISCOVERY:
+            await self._rediscover(conn, run, "contacts_short")
+
+    async def _rediscover(self, conn: Conn, run: Run, reason: str) -> bool:
+        gap = await self.store.company_gap(run.id, conn)
+        assert gap is not None
+        if not gap.companies_gap or run.options.get("accept_partial"):
+            return False
+        if await state.move(self.store, conn, run, "rediscover", reason=reason, gap=gap.companies_gap):
+            moved = run.model_copy(update={"stage": Stage.COMPANY_DISCOVERY})
+            await jobs.enqueue(self.store, conn, jobs.discover_job(moved))
+        return True
 
     async def mark_contacts_failed(self, run_id: UUID, company_id: UUID, error: str) -> None:
         async with self.store.transaction() as conn:
@@ -439,6 +483,10 @@ class Pipeline:
             await self.store.insert_event(
                 run_id, "contacts_failed", {"error": error}, entity_type="company", entity_id=str(company_id), conn=conn
             )
+            company = await self.store.get_company(company_id)
+            detail = {"domain": company.domain if company else "", "why": f"the search failed: {error[:200]}"}
+            if company is not None and await self._replace(conn, locked, company, detail):
+                return
             if locked.stage == Stage.CONTACT_DISCOVERY:
                 await self._finish_contacts_if_done(conn, locked)
 
@@ -448,38 +496,28 @@ class Pipeline:
         if progress.contacts_pending:
             return
         if progress.contacts_short and not run.options.get("accept_partial"):
-            await state.move(
-                self.store,
-                conn,
-                run,
-                "ask_user",
-                reason="contacts_short",
-                companies_short=progress.contacts_short,
-                companies=await self._short_companies(conn, run),
-                options=contact_options(progress.contacts_short),
-            )
-        else:
-            await jobs.enqueue(self.store, conn, jobs.complete_job(run))
+            # a company short of contacts is replaced as soon as its search ends (``_replace``):
+            # one still here was settled before that rule, so it is replaced now
+            for company in await self.store.run_companies(run.id, run.target_quantity, conn):
+                if company.contacts_status == "short":
+                    await self.store.replace_company(company.id, "replaced: no decision maker found", conn)
+            await self._rediscover(conn, run, "contacts_short")
+            return
+        await jobs.enqueue(self.store, conn, jobs.complete_job(run))
 
-    async def _short_companies(self, conn: Conn, run: Run) -> list[dict[str, Any]]:
-        """Each company short of contacts, with why: the pages read and the people seen there."""
-        short = {
-            str(c.id): c for c in await self.store.run_companies(run.id, run.target_quantity, conn)
-            if c.contacts_status == "short"
-        }  # fmt: skip
-        last: dict[str, dict[str, Any]] = {}
+    async def _replaced_companies(self, conn: Conn, run: Run) -> list[dict[str, Any]]:
+        """Each company replaced for want of contacts, with why: the pages read and the people seen."""
+        replaced = {str(row["id"]): row for row in await self.store.replaced_companies(run.id, conn)}
+        story: dict[str, dict[str, Any]] = {}
         for event in await self.store.events_since(run.id, 0, 100_000, conn):
-            if event.entity_id in short and event.event in ("contacts_found", "contacts_failed"):
-                last[event.entity_id] = event.payload
-        out = []
-        for company_id, company in short.items():
-            seen = last.get(company_id, {})
-            why = seen.get("why") or (
-                f"the search failed: {seen['error']}" if "error" in seen else "no decision maker found"
-            )
-            out.append({"domain": company.domain, "name": company.name, "contacts": seen.get("contacts", 0),
-                        "why": why, "pages_read": seen.get("pages_read", [])})  # fmt: skip
-        return out
+            if event.entity_id in replaced and event.event == "company_replaced":
+                story[event.entity_id] = event.payload
+        return [
+            {"domain": row["domain"], "name": row["name"], "contacts": story.get(key, {}).get("contacts", 0),
+             "why": story.get(key, {}).get("why") or row["drop_reason"].removeprefix("replaced: "),
+             "pages_read": story.get(key, {}).get("pages_read", [])}
+            for key, row in replaced.items()
+        ]  # fmt: skip
 
     # -- completion: exports + notification, then done/completed ------------------------------
     async def complete_run(self, run_id: UUID) -> str:

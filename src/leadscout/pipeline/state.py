@@ -4,7 +4,8 @@
     status: active | needs_user_decision | completed | failed | cancelled
 
 A run goes back to company_discovery ("rediscover") when research drops a company whose
-facts contradict discovery, or when the user decides to replace companies; it reaches
+facts contradict discovery, when a company ends short of contacts and is replaced, or when the
+user decides to replace companies; it reaches
 done/completed only through the explicit completion step ("complete").
 
 Every move is a guarded SQL update (``pm_pipeline.transition_run``): it names the state
@@ -67,8 +68,8 @@ def target_of(run: Run, name: str) -> tuple[Stage, Status]:
         return NEXT_STAGE[run.stage], move.to_status
     if name == "complete" and run.stage != Stage.CONTACT_DISCOVERY:
         raise IllegalMove(f"cannot complete a run in {run.stage}")
-    if name == "rediscover" and run.status == Status.ACTIVE and run.stage != Stage.COMPANY_RESEARCH:
-        raise IllegalMove(f"an active run goes back to discovery only from research, not from {run.stage}")
+    if name == "rediscover" and run.status == Status.ACTIVE and run.stage == Stage.COMPANY_DISCOVERY:
+        raise IllegalMove("an active run already in discovery cannot go back to it")
     return move.to_stage or run.stage, move.to_status
 
 

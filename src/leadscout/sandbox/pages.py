@@ -56,7 +56,6 @@ def _address_html(c: WorldCompany) -> str:
     return f"<address><span class='street'>{escape(c.street)}</span>, {escape(c.city)}, {c.state} {c.zip}</address>"
 
 
-
 def _nav(c: WorldCompany) -> str:
     links = [
         ("/", "Home"),
