@@ -175,6 +175,11 @@ async def one_request(
         "found": len(companies),
         "status": final.status.value if final else None,
         "precision": round(len(correct) / len(companies), 4) if companies else None,
+        "false_positives": [
+            {"domain": c.domain, "units_estimate": c.units_estimate, "site_units": w.provable_units(),
+             "pms": c.pms, "site_pms": w.pms, "city": c.city, "kind": w.kind}
+            for c in companies if (w := world.by_domain.get(c.domain)) and not truth_match(w, criteria)
+        ],  # fmt: skip
         "reached": round(len(companies) / criteria.quantity, 3),
         "pms_label_accuracy": round(len(pms_right) / len(companies), 4) if companies else None,
         "unit_estimate_mean_abs_error": round(sum(unit_errors) / len(unit_errors), 4) if unit_errors else None,

@@ -346,7 +346,7 @@ def _candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
     if noun is None:
         return None
     low = _number(m.group("a"), m.group("k"))
-    if low is None or low <= 0 or (re.fullmatch(r"(?:19|20)\d\d", m.group("a")) and _YEAR_BEFORE.search(before)):
+    if low is None or low <= 0 or (re.fullmatch(r"(?:19|20)\d\d", m.group("a")) and _a_year(before, rest, noun)):
         return None
     high = _number(m.group("b"), m.group("k2") or m.group("k")) if m.group("b") else None
     after_noun = rest[rest.lower().find(noun[0]) + len(noun[0]) :]
@@ -361,6 +361,18 @@ def _candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
     return claim.model_copy(
         update={"association": bool(_ASSOCIATION.search(before[-60:])), "secondary": bool(_BREAK.search(before))}
     )
+
+
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright|&copy;)\s*(?:\d{4}\s*[-–]\s*)?$", re.IGNORECASE)
+
+
+def _a_year(before: str, rest: str, noun: tuple[str, str, str]) -> bool:
+    """A four-digit number that is a date: "since 2004 homes...", "© 2026 True Rental Management"
+    (the noun is a word of a capitalised name, not a count's noun)."""
+    if _YEAR_BEFORE.search(before) or _COPYRIGHT.search(before):
+        return True
+    written = re.search(rf"\b{re.escape(noun[0])}", rest, re.IGNORECASE)
+    return bool(written and written.group(0)[0].isupper())
 
 
 def _vague_candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
