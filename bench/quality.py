@@ -146,7 +146,9 @@ async def one_request(
         candidates = await store.candidate_stats(run.id)
         blocked = {r["domain"] for r in await store.list_blocked_domains()}
         spent = await store.usage_totals(run.id)
-        turns = [e.payload for e in await store.events_since(run.id) if e.event == "agent_turn"]
+        events = await store.events_since(run.id)
+        turns = [e.payload for e in events if e.event == "agent_turn"]
+        replaced = [e.payload for e in events if e.event == "company_replaced"]
         await pool.close()
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
@@ -176,10 +178,19 @@ async def one_request(
         "status": final.status.value if final else None,
         "precision": round(len(correct) / len(companies), 4) if companies else None,
         "false_positives": [
-            {"domain": c.domain, "units_estimate": c.units_estimate, "site_units": w.provable_units(),
-             "pms": c.pms, "site_pms": w.pms, "city": c.city, "kind": w.kind}
-            for c in companies if (w := world.by_domain.get(c.domain)) and not truth_match(w, criteria)
-        ],  # fmt: skip
+            {
+                "domain": c.domain,
+                "units_estimate": c.units_estimate,
+                "site_units": w.provable_units(),
+                "pms": c.pms,
+                "site_pms": w.pms,
+                "city": c.city,
+                "kind": w.kind,
+            }
+            for c in companies
+            if (w := world.by_domain.get(c.domain)) and not truth_match(w, criteria)
+        ],
+        "replaced": [{k: r.get(k) for k in ("domain", "why", "pages_read", "people_seen")} for r in replaced],
         "reached": round(len(companies) / criteria.quantity, 3),
         "pms_label_accuracy": round(len(pms_right) / len(companies), 4) if companies else None,
         "unit_estimate_mean_abs_error": round(sum(unit_errors) / len(unit_errors), 4) if unit_errors else None,

@@ -180,3 +180,35 @@ async def test_a_site_failing_for_now_is_retried_not_concluded(
     parked = next(c for c in sandbox.world.companies if c.health == "parked")
     # answered, with nobody on it: concluded
     assert (await contact_source.find(a_run(), as_company(parked))).contacts == []
+
+
+@pytest.fixture(scope="module")
+def wild_sandbox() -> Any:
+    with SandboxServer(seed=7, style="wild", timeout_seconds=3) as server:
+        yield server
+
+
+async def test_a_site_whose_menu_is_only_script_is_read_through_its_sitemap(
+    wild_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leadscout.research.web.sitemap import sitemap_links
+    from leadscout.sandbox import wild
+
+    for key, value in wild_sandbox.env().items():
+        monkeypatch.setenv(key, value)
+    script_routed = [
+        c for c in wild_sandbox.world.companies
+        if c.look is not None and c.look.template == "react" and c.health == "ok" and c.kind == "property_manager"
+        and "__ROUTES__" in wild.company_page(c, "/")[1]
+        and any(title_rank(p.title) != UNRANKED for p in c.people)
+    ]  # fmt: skip
+    assert script_routed, "the wild world has sites whose links are in script only"
+    company = script_routed[0]
+    async with make_client(timeout=3) as client:
+        fetcher = Fetcher(client, FetchPolicy(timeout=3, politeness_delay=0.0))
+        listed = dict(await sitemap_links(fetcher, company.website))
+        assert any(url.endswith(wild.PATHS["react"]["team"]) for url in listed)
+        search = await WebContactSource(fetcher).find(a_run(), as_company(company))
+    ranked = {p.full_name for p in company.people if title_rank(p.title) != UNRANKED}
+    assert ranked & {c.full_name for c in search.contacts}
+    assert any(page.endswith(wild.PATHS["react"]["team"]) for page in search.pages_read)

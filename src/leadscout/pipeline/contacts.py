@@ -1,6 +1,8 @@
 """Decision makers from a company's own website, with the best email the evidence allows.
 
-People come from team, leadership and about pages (JSON-LD Person and structured cards).
+People come from any page where the company names them: team, leadership, about, story and
+owner pages (JSON-LD Person, structured cards, running prose), found by the site's links, one
+hop further, or its sitemap.
 Each person's email is, from best to weakest: the address the site publishes for them; the
 domain's pattern learned from the addresses it publishes for others; a name permutation.
 Every address is checked by :class:`MailChecker` (MX, then SMTP ``RCPT TO``) and kept only
@@ -23,15 +25,30 @@ from leadscout.research.judge.mailcheck import MailChecker
 from leadscout.research.read.extract import PageFacts, PersonCard, extract
 from leadscout.research.web.fetch import Fetcher, FetchResult
 from leadscout.research.web.search import SearchProvider
+from leadscout.research.web.sitemap import sitemap_links
 
 log = logging.getLogger(__name__)
 _PEOPLE_PAGES = re.compile(
     r"team|leadership|staff|people|meet|about|company|who[\s-]?we[\s-]?are|our[\s-]?story|contact|get[\s-]?in[\s-]?touch|"
-    r"reach[\s-]?us|agents|founder",
+    r"reach[\s-]?us|agents|founder|history|mission|owners?|principals?|brokers?|why[\s-]?(?:us|choose)",
     re.IGNORECASE,
 )
-MAX_PAGES = 5
+MAX_PAGES = 7  # pages read beside the home page
 MAX_PERMUTATIONS = 4
+
+
+def _people_links(facts: PageFacts, host: str | None) -> list[str]:
+    """Same-site links to the pages where a company names its people."""
+    return [
+        link.url
+        for link in facts.links
+        if urlsplit(link.url).hostname == host
+        and (_PEOPLE_PAGES.search(urlsplit(link.url).path) or _PEOPLE_PAGES.search(link.text))
+    ]
+
+
+def _decision_makers(people: dict[str, tuple[PersonCard, FetchResult]]) -> int:
+    return sum(1 for person, _ in people.values() if title_rank(person.title) != UNRANKED)
 
 
 @dataclass
@@ -68,29 +85,35 @@ class WebContactSource:
         if not home.ok:
             return SitePeople([], set(), None, [])
         host = urlsplit(home.final_url).hostname
-        home_facts = extract(home.final_url, home.text)
-        targets = [
-            link.url
-            for link in home_facts.links
-            if urlsplit(link.url).hostname == host
-            and (_PEOPLE_PAGES.search(urlsplit(link.url).path) or _PEOPLE_PAGES.search(link.text))
-        ]
+        home_facts = extract(home.final_url, home.text, company.name)
         people: dict[str, tuple[PersonCard, FetchResult]] = {p.full_name.lower(): (p, home) for p in home_facts.people}
         published = set(home_facts.emails)
-        chosen = list(dict.fromkeys(targets))[:MAX_PAGES]
-        pages = await asyncio.gather(*(self.fetcher.fetch(url) for url in chosen))  # in link order
-        if failed := next((page for page in pages if page.transient), None):
-            raise TransientError(f"{failed.url} answered {failed.error}: the people on it are read on a retry")
-        for page in pages:
-            if not page.ok:
-                continue
-            facts: PageFacts = extract(page.final_url, page.text)
-            published |= set(facts.emails)
-            for person in facts.people:
-                people.setdefault(person.full_name.lower(), (person, page))
+        targets = _people_links(home_facts, host)
+        if len(targets) < 2:  # the links say little (a script-routed menu): the sitemap may say more
+            targets += [url for url, words in await sitemap_links(self.fetcher, home.final_url)
+                        if _PEOPLE_PAGES.search(words)]  # fmt: skip
+        read = [home.final_url]
+        # a person is named on any page about the company (its story, its owners' page), and a
+        # team page may hang under "About": a second round follows the links of the first pages
+        for _ in range(2):
+            chosen = [url for url in dict.fromkeys(targets) if url not in read][: MAX_PAGES + 1 - len(read)]
+            if not chosen or _decision_makers(people) >= 3:
+                break
+            pages = await asyncio.gather(*(self.fetcher.fetch(url) for url in chosen))  # in link order
+            if failed := next((page for page in pages if page.transient), None):
+                raise TransientError(f"{failed.url} answered {failed.error}: the people on it are read on a retry")
+            targets = []
+            for page in pages:
+                read.append(page.final_url if page.ok else page.url)
+                if not page.ok:
+                    continue
+                facts: PageFacts = extract(page.final_url, page.text, company.name)
+                published |= set(facts.emails)
+                targets += _people_links(facts, host)
+                for person in facts.people:
+                    people.setdefault(person.full_name.lower(), (person, page))
         on_domain = {e for e in published if e.endswith("@" + company.domain)}
         pairs = [(p.full_name, p.email.lower()) for p, _ in people.values() if p.email and p.email.lower() in on_domain]
-        read = [home.final_url] + [page.final_url for page in pages if page.ok]
         return SitePeople(list(people.values()), on_domain, infer_pattern(pairs), read)
 
     async def _contact(self, company: Company, person: PersonCard, page: FetchResult, site: SitePeople) -> NewContact:

@@ -352,8 +352,11 @@ class Pipeline:
             await self.store.upsert_research(
                 run_id, company.id, facts.model_dump(mode="json"), signals, "complete" if ok else "failed", conn
             )
+            # a portal proves the PMS; a widget or a named portal only when it names one vendor; a
+            # badge or a link to a vendor's own site never does
+            medium = [p.vendor for p in facts.pms if p.tier == "medium"]
             found_pms = next((p.vendor for p in facts.pms if p.tier == "strong"), None) or (
-                facts.pms[0].vendor if len(facts.pms) == 1 else None
+                medium[0] if len(set(medium)) == 1 else None
             )
             units = facts.units_estimate.value if isinstance(facts.units_estimate.value, int) else None
             await self.store.settle_company_research(

@@ -237,7 +237,9 @@ def _not_modified(validators: dict[str, str], request: dict[str, str]) -> bool:
 
 
 async def _html(send: Send, status: int, html: str, extra: dict[str, str] | None = None) -> None:
-    await _respond(send, status, "text/html; charset=utf-8", html.encode(), extra)
+    headers = dict(extra or {})
+    content_type = headers.pop("content-type", "text/html; charset=utf-8")  # a sitemap says xml
+    await _respond(send, status, content_type, html.encode(), headers)
 
 
 async def _respond(

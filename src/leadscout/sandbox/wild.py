@@ -116,6 +116,8 @@ def company_page(c: WorldCompany, path: str) -> tuple[int, str, dict[str, str]]:
     paths = PATHS[look.template]
     if look.portal in HOPS and c.portal_url and path == HOPS[look.portal][0]:
         return _hop(c, look)
+    if path == "/sitemap.xml":  # most real sites publish one; the script-routed ones depend on it
+        return 200, _sitemap(c, look), {"content-type": "application/xml"}
     if path in ("/", "/index.html", "/index.php", "/home"):
         sections = ["home"] + (list(PAGES) if look.template == "onepage" else [])
         return 200, _render(c, look, sections, "Home"), {}
@@ -151,6 +153,13 @@ def _hop(c: WorldCompany, look: Look) -> tuple[int, str, dict[str, str]]:
     return 200, _shell(c, look, "Resident Login", body), {}
 
 
+def _sitemap(c: WorldCompany, look: Look) -> str:
+    paths = ["/"] + ([] if look.template == "onepage" else [PATHS[look.template][p] for p in PAGES])
+    base = c.website.rstrip("/")
+    urls = "".join(f"<url><loc>{escape(base + p)}</loc></url>" for p in dict.fromkeys(paths))
+    return f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>"
+
+
 # -- page furniture ------------------------------------------------------------------------------------
 def _nav(c: WorldCompany, look: Look) -> str:
     paths, labels = PATHS[look.template], LABELS[look.template]
@@ -163,6 +172,9 @@ def _nav(c: WorldCompany, look: Look) -> str:
         items.append(HOPS[look.portal])
     if look.template == "wordpress":
         items.append(("/blog/choosing-property-management-software/", "Blog"))
+    if look.template == "react" and _seeded(c, "script_nav", 0, 1):  # routes only in the script: no links
+        routes = json.dumps([{"path": h, "label": t} for h, t in items])
+        return f"<div class='nav-bar' role='navigation' id='nav'></div><script>window.__ROUTES__ = {routes};</script>"
     if look.template == "react":  # an app shell: menu items are buttons routed by script
         return (
             "<div class='nav-bar' role='navigation'>"

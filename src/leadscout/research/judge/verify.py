@@ -26,6 +26,7 @@ from leadscout.research.read.places import SOURCES
 from leadscout.research.read.pms import Page, PmsDetection, Tier, classify_url, detect_pms
 from leadscout.research.read.quantities import best_claim
 from leadscout.research.web.fetch import Fetcher, FetchResult
+from leadscout.research.web.sitemap import sitemap_links
 from leadscout.vendors import vendor_domains
 
 MAX_PAGES = 9
@@ -45,10 +46,18 @@ _PORTAL_ACTION = re.compile(
 _PORTAL_INTENT = re.compile(
     f"{_PORTAL_ACTION.pattern}|resident|tenant|renter|owner|landlord|investor|maintenance|repair", re.IGNORECASE
 )
+# where a property manager tells owners how big it is: the owner-facing pages
+_OWNERS = re.compile(
+    r"owners?|landlords?|investors?|why[\s-]?(?:us|choose)|services|what[\s-]?we[\s-]?do|portfolio|"
+    r"property[\s-]?management\b",
+    re.IGNORECASE,
+)
 _PEOPLE = re.compile(
     r"team|leadership|staff|people|meet|our[\s-]?agents|management[\s-]?team|who[\s-]?we[\s-]?are", re.IGNORECASE
 )
-_FOLLOW = re.compile(f"{_FIRST_LOOK.pattern}|{_PORTAL_INTENT.pattern}|{_PEOPLE.pattern}", re.IGNORECASE)
+_FOLLOW = re.compile(
+    f"{_FIRST_LOOK.pattern}|{_PORTAL_INTENT.pattern}|{_OWNERS.pattern}|{_PEOPLE.pattern}", re.IGNORECASE
+)
 _SECOND_HOP = _PORTAL_INTENT
 
 TYPE_SIGNALS: dict[str, list[str]] = {
@@ -103,8 +112,9 @@ class Verification(BaseModel):
 
 
 Pages = list[tuple[FetchResult, PageFacts]]
-Needs = Callable[[Pages], set[str]]  # what is still to read: "about", "contact", "portal", "people"
-EVERYTHING = frozenset({"about", "contact", "portal", "people"})
+Needs = Callable[[Pages], set[str]]  # what is still to read: "about", "contact", "portal", "owners", "people"
+EVERYTHING = frozenset({"about", "contact", "portal", "owners", "people"})
+FEW_LINKS = 4  # a home page with fewer links worth opening is read through its sitemap too
 WAVE = 3  # pages fetched at once from one site (the fetcher keeps per-host politeness)
 
 
@@ -122,12 +132,17 @@ async def crawl(fetcher: Fetcher, website: str, needs: Needs | None = None, comp
     site = urlsplit(home.final_url).hostname
     links = _pick(pages[0][1], site, _FOLLOW, set())
     seen = {website, home.final_url}
+    mapped = False
     while len(pages) < MAX_PAGES:
         wanted = needs(pages) if needs is not None else set(EVERYTHING)
         # verifying: one page at a time, as each may settle it (other sites are verified meanwhile);
         # reading a whole site (research): a few at once
         size = 1 if needs is not None else WAVE
         wave = _next_wave(links, wanted, seen, min(size, MAX_PAGES - len(pages)))
+        if not wave and not mapped and len(links) < FEW_LINKS:  # the links say little: the sitemap may
+            mapped = True
+            links += [link for link in await sitemap_links(fetcher, home.final_url) if link not in links]
+            wave = _next_wave(links, wanted, seen, min(size, MAX_PAGES - len(pages)))
         if not wave:
             break
         seen.update(wave)
@@ -139,16 +154,17 @@ async def crawl(fetcher: Fetcher, website: str, needs: Needs | None = None, comp
     return pages
 
 
-_KINDS = {"about": _ABOUT, "contact": _CONTACT, "portal": _PORTAL_INTENT, "people": _PEOPLE}
+_KINDS = {"about": _ABOUT, "contact": _CONTACT, "portal": _PORTAL_INTENT, "owners": _OWNERS, "people": _PEOPLE}
 
 
 def _next_wave(links: list[tuple[str, str]], wanted: set[str], seen: set[str], size: int) -> list[str]:
     """The unread links that answer what is wanted, the most decisive kind first (the portal: one
     page that shows another vendor's portal ends the crawl, and portal pages often carry the
     address too; then contact pages for the HQ; then about pages for the type and size; then
-    people), in link order within a kind."""
+    the owner-facing pages, where a portfolio's size is told to owners; then people), in link
+    order within a kind."""
     wave: list[str] = []
-    for kind in ("portal", "contact", "about", "people"):
+    for kind in ("portal", "contact", "about", "owners", "people"):
         if kind not in wanted:
             continue
         pattern = _KINDS[kind]
@@ -312,6 +328,8 @@ def still_open(criteria: Criteria, pages: Pages) -> set[str]:
     unknown = {name for name, v in verdicts.items() if v.verdict == Verdict.UNKNOWN}
     if unknown & {"company_type", "units_min", "units_max"}:
         wanted.add("about")  # what the company is and how big: its about pages
+    if unknown & {"units_min", "units_max"}:
+        wanted.add("owners")  # and where it tells owners how big its portfolio is
     if "location" in unknown:
         wanted |= {"contact", "about"}  # where: contact pages, else the about pages
     if "pms" in verdicts and verdicts["pms"].verdict != Verdict.TRUE:

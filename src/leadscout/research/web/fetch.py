@@ -33,7 +33,7 @@ from leadscout.domains import is_vendor_host
 from leadscout.models import Evidence
 from leadscout.research.web.http import USER_AGENT, proxied
 
-TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")  # xml: sitemaps
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 TRANSIENT_ERRORS = frozenset({"timeout", "connect_error", *(f"http_{status}" for status in RETRY_STATUSES)})
 
