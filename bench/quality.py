@@ -193,6 +193,8 @@ async def one_request(
         "replaced": [{k: r.get(k) for k in ("domain", "why", "pages_read", "people_seen")} for r in replaced],
         "reached": round(len(companies) / criteria.quantity, 3),
         "pms_label_accuracy": round(len(pms_right) / len(companies), 4) if companies else None,
+        # the column users ask for most: how many delivered companies carry a PMS at all
+        "pms_reported": round(sum(1 for c in companies if c.pms) / len(companies), 4) if companies else None,
         "unit_estimate_mean_abs_error": round(sum(unit_errors) / len(unit_errors), 4) if unit_errors else None,
         "duplicates": len(domains) - len(set(domains)),
         "blocked_violations": len(set(domains) & blocked),
@@ -316,7 +318,7 @@ def print_readers(table: dict[str, Any]) -> None:
 def print_table(rows: list[dict[str, Any]]) -> None:
     agent = any(r["strategy"] == "agent" for r in rows)
     head = (
-        f"{'request':<30} {'target':>6} {'possible':>8} {'found':>5} {'precision':>9} {'pms acc':>7} "
+        f"{'request':<30} {'target':>6} {'possible':>8} {'found':>5} {'precision':>9} {'pms acc':>7} {'pms rep':>7} "
         f"{'unit err':>8} {'dups':>4} {'blocked':>7} {'no-proof':>8} {'fetch/acc':>9} {'contacts':>8} "
         f"{'per co':>6} {'ct prec':>7} {'valid':>5} {'em prec':>7} {'invented':>8} {'wall s':>7}"
     )
@@ -325,7 +327,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         line = (
             f"{r['request']:<30} {r['target']:>6} {r['possible']:>8} {r['found']:>5} {_fmt(r['precision'], '>9.3f')} "
-            f"{_fmt(r['pms_label_accuracy'], '>7.3f')} {_fmt(r['unit_estimate_mean_abs_error'], '>8.3f')} "
+            f"{_fmt(r['pms_label_accuracy'], '>7.3f')} {_fmt(r['pms_reported'], '>7.3f')} "
+            f"{_fmt(r['unit_estimate_mean_abs_error'], '>8.3f')} "
             f"{r['duplicates']:>4} {r['blocked_violations']:>7} {r['companies_without_hard_evidence']:>8} "
             f"{_fmt(r['fetches_per_accepted'], '>9.1f')} {r['contacts']:>8} {r['contacts_per_company']:>6} "
             f"{_fmt(r['contact_precision'], '>7.3f')} {r['emails_valid']:>5} "
