@@ -177,3 +177,18 @@ def test_jsonld_itemlist_entries_are_list_candidates() -> None:
       {"@type": "ListItem", "position": 3, "name": "No link"}]}</script>"""
     facts = extract("http://list.example.com/", html)
     assert itemlist_entries(facts) == [("Oak PM", "https://oak-pm.com/"), ("Elm PM", "https://elm-pm.com/")]
+
+
+def test_people_in_script_data_are_read_with_their_titles() -> None:
+    from leadscout.research.read.extract import extract
+
+    html = (
+        "<html><body><div id='root'></div><script id='__NEXT_DATA__' type='application/json'>"
+        '{"props":{"pageProps":{"team":[{"name":"Jane Doe","title":"President"},'
+        '{"name":"Apply Today","title":"Leasing"},{"name":"Sam Lee"}]}}}</script>'
+        "<script>var staff = [{fullName: 'Carlos Ruiz', position: 'Director of Operations'}];</script>"
+        "<script>window.__ROUTES__ = [{path: '/', label: 'Home'}];</script></body></html>"
+    )
+    found = {(p.full_name, p.title, p.source) for p in extract("https://acme-pm.com/", html).people}
+    # a name with no title, or words that are not a name, are not people
+    assert found == {("Jane Doe", "President", "script"), ("Carlos Ruiz", "Director of Operations", "script")}

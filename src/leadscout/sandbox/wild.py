@@ -448,8 +448,11 @@ def _team_html(c: WorldCompany, look: Look) -> str:
             verb = f"founded {escape(c.name)} in {c.founded}" if i == 0 and c.founded else "joined the team"
             lines.append(f"<p>{escape(p.full_name)}, {escape(p.title)}, {verb}. {_email_html(c, look, p, i)}</p>")
         return "".join(lines)
-    if layout == "jsonld_only":
+    if layout == "jsonld_only":  # names in data only: JSON-LD, or an app's framework state
         script = jsonld.people(c, people)
+        if _seeded(c, "next_data", 0, 1):
+            state = {"props": {"pageProps": {"team": [{"name": p.full_name, "title": p.title} for p in people]}}}
+            script = f"<script id='__NEXT_DATA__' type='application/json'>{json.dumps(state)}</script>"
         faces = "".join(
             f"<figure><img alt=''><figcaption>{escape(p.full_name.split()[0])}</figcaption></figure>" for p in people
         )

@@ -13,6 +13,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import chompjs
 from pydantic import BaseModel, Field
 from selectolax.lexbor import LexborHTMLParser
 
@@ -79,6 +80,26 @@ def _jsonld(tree: LexborHTMLParser) -> list[dict[str, Any]]:
     return items[:50]
 
 
+_DATA_KEYS = re.compile(r"""["']?(?:jobTitle|title|position|role|designation)["']?\s*:""")
+
+
+def _script_data(tree: LexborHTMLParser) -> list[Any]:
+    """The objects a page's own scripts carry (framework state such as ``__NEXT_DATA__``, JSON
+    blobs, JS literals), parsed by chompjs; only scripts that hold title-like keys are read."""
+    objects: list[Any] = []
+    for node in tree.css("script:not([src])"):
+        if "ld+json" in (node.attributes.get("type") or "").lower():
+            continue
+        code = node.text() or ""
+        if len(code) > 2_000_000 or not _DATA_KEYS.search(code):
+            continue
+        try:
+            objects.extend(chompjs.parse_js_objects(code))
+        except Exception:  # code chompjs cannot read holds no data we can use
+            continue
+    return objects[:200]
+
+
 def _context(node: Any) -> str:
     parent = node.parent
     for _ in range(3):
@@ -143,8 +164,9 @@ def extract(url: str, html: str, company: str | None = None) -> PageFacts:
     items = _jsonld(tree)
     links = _links(tree, url)
     maps = _map_urls(tree)
+    scripts = _script_data(tree)
     text_page = page_model.from_html(tree)
-    facts = _read(url, text_page, items, maps, company)
+    facts = _read(url, text_page, items, maps, company, scripts)
     facts.title = (title_node.text(strip=True) if title_node else "")[:300]
     facts.links = links
     return facts
@@ -156,7 +178,12 @@ def extract_text(text: str, url: str = "", company: str | None = None) -> PageFa
 
 
 def _read(
-    url: str, text_page: page_model.PageText, items: list[dict[str, Any]], maps: list[str], company: str | None
+    url: str,
+    text_page: page_model.PageText,
+    items: list[dict[str, Any]],
+    maps: list[str],
+    company: str | None,
+    scripts: list[Any] | None = None,
 ) -> PageFacts:
     text = text_page.text[:MAX_TEXT]
     addresses, areas = read_places(text_page, items, maps)
@@ -173,6 +200,6 @@ def _read(
         phones=sorted({f"({a}) {b}-{c}" for a, b, c in _PHONE.findall(text)})[:10],
         emails=sorted(emails)[:50],
         unit_claims=claims_in_page(text_page, company),
-        people=read_people(text_page, items),
+        people=read_people(text_page, items, scripts),
         service_areas=areas,
     )

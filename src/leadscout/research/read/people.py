@@ -58,7 +58,7 @@ class Person(BaseModel):
     full_name: str
     title: str | None = None
     email: str | None = None
-    source: str  # jsonld | card | line | table | prose
+    source: str  # jsonld | script | card | line | table | prose
     quote: str = ""
 
 
@@ -198,7 +198,9 @@ def _name_and_rest(text: str) -> tuple[str, str] | None:
     return (name, ", ".join(rest)) if rest else None
 
 
-def read_people(page: PageText, jsonld: list[dict[str, Any]] | None = None) -> list[Person]:
+def read_people(
+    page: PageText, jsonld: list[dict[str, Any]] | None = None, script_data: list[Any] | None = None
+) -> list[Person]:
     found: dict[str, Person] = {}
 
     def keep(person: Person) -> None:
@@ -212,6 +214,8 @@ def read_people(page: PageText, jsonld: list[dict[str, Any]] | None = None) -> l
             )
 
     for person in _from_jsonld(jsonld or []):
+        keep(person)
+    for person in _from_script_data(script_data or []):
         keep(person)
     for person in _from_tables(page):
         keep(person)
@@ -234,6 +238,33 @@ def _from_jsonld(items: list[dict[str, Any]]) -> list[Person]:
         email = item.get("email") if isinstance(item.get("email"), str) else None
         email = email[7:] if email and email.lower().startswith("mailto:") else email
         out.append(Person(full_name=name, title=title, email=email, source="jsonld", quote=f"{name}, {title or ''}"))
+    return out
+
+
+_NAME_KEYS = ("name", "fullName", "full_name", "displayName", "personName")
+_TITLE_KEYS = ("jobTitle", "title", "job_title", "position", "role", "designation")
+
+
+def _from_script_data(objects: list[Any]) -> list[Person]:
+    """People in the data a page's scripts carry (``__NEXT_DATA__``, a ``team`` array): an object
+    with a person's name and a title that reads as one."""
+    out: list[Person] = []
+    stack = list(objects)
+    while stack and len(out) < 60:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack.extend(item[:500])
+            continue
+        if not isinstance(item, dict):
+            continue
+        stack.extend(v for v in item.values() if isinstance(v, dict | list))
+        raw_name = next((item[k] for k in _NAME_KEYS if isinstance(item.get(k), str)), None)
+        raw_title = next((item[k] for k in _TITLE_KEYS if isinstance(item.get(k), str)), None)
+        name = is_name(" ".join(raw_name.split())) if raw_name else None
+        title = is_title(raw_title) if raw_title else None
+        if name and title:
+            email = item.get("email") if isinstance(item.get("email"), str) else None
+            out.append(Person(full_name=name, title=title, email=email, source="script", quote=f"{name}, {title}"))
     return out
 
 
