@@ -448,6 +448,13 @@ class Pipeline:
         that accepted partial results keep what they have instead."""
         if watching(run) or run.options.get("accept_partial"):
             return False
+        if not await self._drop_short(conn, run, company, detail):
+            return False
+        await self._refill(conn, run)
+        return True
+
+    async def _drop_short(self, conn: Conn, run: Run, company: Company, detail: dict[str, Any]) -> bool:
+        """Mark one company replaced for want of contacts, and tell why in the run's story."""
         why = str(detail.get("why") or "no decision maker found")
         if not await self.store.replace_company(company.id, f"replaced: {why}", conn):
             return False
@@ -456,7 +463,6 @@ class Pipeline:
             run.id, "company_replaced", {**story, "name": company.name, "why": why},
             entity_type="company", entity_id=str(company.id), conn=conn,
         )  # fmt: skip
-        await self._refill(conn, run)
         return True
 
     async def _refill(self, conn: Conn, run: Run) -> None:
@@ -503,7 +509,7 @@ class Pipeline:
             # one still here was settled before that rule, so it is replaced now
             for company in await self.store.run_companies(run.id, run.target_quantity, conn):
                 if company.contacts_status == "short":
-                    await self.store.replace_company(company.id, "replaced: no decision maker found", conn)
+                    await self._drop_short(conn, run, company, {"domain": company.domain})
             await self._rediscover(conn, run, "contacts_short")
             return
         await jobs.enqueue(self.store, conn, jobs.complete_job(run))
