@@ -28,7 +28,7 @@ from leadscout.sandbox.server import SandboxServer
 from leadscout.sandbox.world import WorldCompany
 from leadscout.workers.runner import WorkerConfig, mailer, run_worker
 from tests.conftest import work_until_settled
-from tests.integration.conftest import run_short_of_contacts
+from tests.integration.conftest import AUSTIN_TWO, directory_run, run_short_of_contacts
 
 pytestmark = [pytest.mark.integration, pytest.mark.sql]
 
@@ -188,16 +188,13 @@ async def test_a_worker_that_cannot_send_mail_never_takes_a_notification(
 async def test_contacts_short_then_user_decisions(
     sandbox: SandboxServer, store: Store, settings: Settings, dsn: str, tmp_path: Path
 ) -> None:
-    path = tmp_path / "dir.csv"
-    path.write_text(
+    directory = (
         "name,website,city,state,contact_name,contact_title,contact_email\n"
         "Alpha PM,https://alpha-pm.com,Austin,TX,Ann Owner,Owner,ann@alpha-pm.com\n"
         "Beta PM,https://beta-pm.com,Austin,TX,,,\n"
         "Gamma PM,https://gamma-pm.com,Round Rock,TX,Gil Boss,President,\n"
     )
-    await import_file(store, path)
-    criteria = parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX", "geo_scope": "city"})
-    run = await create_run(store, criteria, batch_size=10)
+    run = await directory_run(store, tmp_path, directory, AUSTIN_TWO)
     asked = await work_until_settled(store, settings, dsn, run)
     assert (asked.stage, asked.status) == (Stage.COMPANY_DISCOVERY, Status.NEEDS_USER_DECISION)
     waiting = await summarize(store, run.id)  # the decision says who was replaced, and why
@@ -239,10 +236,8 @@ async def test_accept_without_contacts_takes_the_replaced_companies_back(
 async def test_a_decision_the_run_did_not_offer_is_refused(
     store: Store, settings: Settings, dsn: str, tmp_path: Path
 ) -> None:
-    path = tmp_path / "dir.csv"
-    path.write_text("name,website,city,state,contact_name,contact_title\nAlpha PM,https://alpha-pm.com,Austin,TX,,\n")
-    await import_file(store, path)
-    run = await create_run(store, parse_criteria({"quantity": 3, "cities": ["Austin"], "state": "TX"}), batch_size=3)
+    directory = "name,website,city,state,contact_name,contact_title\nAlpha PM,https://alpha-pm.com,Austin,TX,,\n"
+    run = await directory_run(store, tmp_path, directory, {"quantity": 3, "cities": ["Austin"], "state": "TX"}, 3)
     asked = await work_until_settled(store, settings, dsn, run)
     assert asked.status == Status.NEEDS_USER_DECISION
     assert [o["action"] for o in asked.decision_options or []] == ["expand_location", "accept_partial"]

@@ -16,7 +16,7 @@ from leadscout.pipeline.directory import import_file
 from leadscout.pipeline.runs import create_run
 from leadscout.pipeline.sources import CompanySource, DirectorySource, SourceResult
 from tests.conftest import shared_data, work_until_settled
-from tests.integration.conftest import run_short_of_contacts
+from tests.integration.conftest import AUSTIN_TWO, directory_run, run_short_of_contacts
 
 pytestmark = [pytest.mark.integration, pytest.mark.sql]
 
@@ -153,16 +153,13 @@ async def test_contacts_short_ends_in_a_decision_not_a_loop(
 async def test_a_company_short_of_contacts_is_replaced_by_the_next_match(
     store: Store, settings: Settings, dsn: str, tmp_path: Path
 ) -> None:
-    path = tmp_path / "dir.csv"  # the directory offers the biggest first: Beta and Alpha, then Delta
-    path.write_text(
+    directory = (  # the directory offers the biggest first: Beta and Alpha, then Delta
         "name,website,city,state,units,contact_name,contact_title\n"
         "Alpha PM,https://alpha-pm.com,Austin,TX,300,Ann Owner,Owner\n"
         "Beta PM,https://beta-pm.com,Austin,TX,500,,\n"
         "Delta PM,https://delta-pm.com,Austin,TX,100,Dee Chief,President\n"
     )
-    await import_file(store, path)
-    criteria = parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX", "geo_scope": "city"})
-    run = await create_run(store, criteria, batch_size=2)
+    run = await directory_run(store, tmp_path, directory, AUSTIN_TWO, batch_size=2)
     final = await work_until_settled(store, settings, dsn, run, concurrency=3)
     assert (final.stage, final.status) == (Stage.DONE, Status.COMPLETED)
     delivered = await store.run_companies(run.id, run.target_quantity)
