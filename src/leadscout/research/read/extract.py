@@ -200,6 +200,6 @@ def _read(
         phones=sorted({f"({a}) {b}-{c}" for a, b, c in _PHONE.findall(text)})[:10],
         emails=sorted(emails)[:50],
         unit_claims=claims_in_page(text_page, company),
-        people=read_people(text_page, items, scripts),
+        people=read_people(text_page, items, scripts, company),
         service_areas=areas,
     )

@@ -199,8 +199,13 @@ def _name_and_rest(text: str) -> tuple[str, str] | None:
 
 
 def read_people(
-    page: PageText, jsonld: list[dict[str, Any]] | None = None, script_data: list[Any] | None = None
+    page: PageText,
+    jsonld: list[dict[str, Any]] | None = None,
+    script_data: list[Any] | None = None,
+    company: str | None = None,
 ) -> list[Person]:
+    """Everyone the page names with a role (``company``: whose people they must be, when known;
+    a person whose role the text gives to another named organisation is not one of them)."""
     found: dict[str, Person] = {}
 
     def keep(person: Person) -> None:
@@ -221,7 +226,7 @@ def read_people(
         keep(person)
     for person in _from_blocks(page):
         keep(person)
-    for person in _from_prose(page):
+    for person in _from_prose(page, company):
         keep(person)
     return list(found.values())[:60]
 
@@ -376,11 +381,12 @@ def _from_tables(page: PageText) -> list[Person]:
     return out
 
 
-def _from_prose(page: PageText) -> list[Person]:
-    """Running text: every name span is a candidate; a candidate is kept when a role stands by it
-    (a title in the same sentence, or said of it in the next ones) or it is tied to an
+def _from_prose(page: PageText, company: str | None = None) -> list[Person]:
+    """Running text: every name span is a candidate. A candidate is kept when a role stands by it
+    (said of it in the sentence's grammar, said of it in the next ones, or failing both the nearest
+    title of the same sentence that no other name stands closer to) or it is tied to an
     organisation ("Jane Doe of Acme", "Acme's Jane Doe", "– Jane Doe, Acme Realty"), and it is
-    not a byline, a reporter or a public official."""
+    not a byline, a reporter, a public official, or someone the text places at another organisation."""
     out: list[Person] = []
     for block in page.blocks:
         if len(block.text) < 12:
@@ -390,7 +396,9 @@ def _from_prose(page: PageText) -> list[Person]:
         loose: list[_Candidate] = []
         for i, sentence in enumerate(said):
             candidates = _candidates(sentence)
-            judged = [_judge(c, sentence, said[i + 1 : i + 3]) for c in candidates]
+            judged = [_judge(c, sentence, said[i + 1 : i + 3], company) for c in candidates]
+            judged = [p or _nearest_title(c, sentence, candidates) for c, p in zip(candidates, judged, strict=True)]
+            judged = [None if p and _elsewhere(c, sentence, company) else p for c, p in zip(candidates, judged, strict=True)]
             found += _coordinated(candidates, judged, sentence)
             loose += [c for c, person in zip(candidates, judged, strict=True) if person is None]
         if not found and len({c.name for c in loose}) == 1:
@@ -399,27 +407,149 @@ def _from_prose(page: PageText) -> list[Person]:
     return out
 
 
-def _coordinated(candidates: list[_Candidate], judged: list[Person | None], sentence: str) -> list[Person]:
-    """ "Melvin Melton and Timothy Gunderman, owners of GEM": names joined by "and" or a comma
-    share the role one of them is given."""
-    out = [p for p in judged if p is not None]
-    for i, (candidate, person) in enumerate(zip(candidates, judged, strict=True)):
-        if person is not None:
-            continue
-        for j in (i + 1, i - 1):
-            if not 0 <= j < len(candidates) or judged[j] is None:
-                continue
-            left, right = sorted((candidate, candidates[j]), key=lambda c: c.start)
-            joint = sentence[left.end : right.start]
-            listed = re.fullmatch(r"\s*(?:and|&|,\s*and)\s*", joint) or (
-                re.fullmatch(r"\s*,\s*", joint) and is_first_name(candidate.name.split()[0])
-            )
-            if listed:
-                mate = judged[j]
-                assert mate is not None
-                out.append(Person(full_name=candidate.name, title=mate.title, source="prose", quote=sentence[:300]))
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z.'’&/-]*")
+NEAREST_WORDS = 8  # how far (in words) a title may stand from the name it is given to
+
+
+def _title_spans(sentence: str) -> list[tuple[int, int, str]]:
+    """Every longest run of words in the sentence that reads as a title: (start, end, title)."""
+    tokens = list(_TOKEN.finditer(sentence))
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(6, len(tokens) - i), 0, -1):
+            start, end = tokens[i].start(), tokens[i + size - 1].end()
+            if title := is_title(sentence[start:end]):
+                spans.append((start, end, title))
+                i += size
                 break
-    return out
+        else:
+            i += 1
+    return spans
+
+
+def _words_between(sentence: str, a: int, b: int) -> int:
+    return len(_TOKEN.findall(sentence[min(a, b) : max(a, b)]))
+
+
+def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candidate]) -> Person | None:
+    """The title of the sentence nearest this name, when no other name stands between them or
+    nearer to it; a given name the lexicon knows is needed for so loose a tie."""
+    if not (candidate.shared or is_first_name(candidate.name.split()[0])):
+        return None
+    if re.search(r"\b(?:at|in|to|from|near|on)\s+$", sentence[: candidate.start]):
+        return None  # "at Camden Ballantyne": a place named like a person
+    others = [c for c in candidates if c is not candidate]
+    best: tuple[int, str] | None = None
+    for start, end, title in _title_spans(sentence):
+        if start < candidate.end and end > candidate.start:
+            continue  # the title's words are the name's
+        if start >= candidate.end and not sentence[candidate.end : start].strip() and sentence[start].isupper():
+            continue  # "Terra Search Partners": a capitalised title right after the name ends a firm's name
+        if re.search(r"\b(?:a|an|any|each|every|no|one)\s+$", sentence[:start], re.IGNORECASE) or re.match(
+            r"(?:a|an)\s", sentence[start:end], re.IGNORECASE
+        ):
+            continue  # "when a regional manager exits": a role spoken of, held by no one here
+        gap = (candidate.end, start) if start >= candidate.end else (end, candidate.start)
+        distance = _words_between(sentence, *gap)
+        if distance > NEAREST_WORDS or any(gap[0] <= o.start < gap[1] for o in others):
+            continue
+        if any(_words_between(sentence, *((o.end, start) if start >= o.end else (end, o.start))) < distance
+               for o in others if not (start < o.end and end > o.start)):
+            continue  # another name is nearer to this title
+        if best is None or distance < best[0]:
+            best = (distance, title)
+    if best is None or _NOT_STAFF.search(best[1]):
+        return None
+    if _NOT_STAFF.search(sentence[max(0, candidate.start - 40) : candidate.end + 60]) or _BYLINE.search(
+        sentence[: candidate.start]
+    ):
+        return None
+    return Person(full_name=candidate.name, title=best[1], source="prose", quote=sentence[:300])
+
+
+_AT_ORG = re.compile(
+    r"\b(?:of|at|for|with)\s+(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&)?\s*[A-Z0-9][\w&'’.-]*){0,6})"
+)
+_ORG_ROLE = re.compile(r"(?P<org>(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*)['’]s?\s+(?P<role>(?:[A-Za-z&/-]+\s+){0,3}"
+                       r"[A-Za-z&/-]+)\s*,?\s*$")  # fmt: skip
+# an organisation named by what it is a place of: a person "at the Plum Tree Apartments" works at a property
+_PROPERTY_NAME = re.compile(r"\b(?:Apartments?|Communit(?:y|ies)|Village|Place|Commons|Residences|Lofts|Towers?|"
+                            r"Gardens|Estates|Court|Park|Pointe?|Crossing|Landing)$")  # fmt: skip
+
+
+def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> bool:
+    """The text gives this person's role at another named organisation ("Gail Phillips, NARPM's
+    CEO", "Harold Nassau, president of the Consortium for Housing"), and the company is known."""
+    if not company:
+        return False
+    after = re.split(r"[;.]\s|\s[–—]\s|\bsaid\b|\bsays\b", sentence[candidate.end : candidate.end + 140])[0]
+    role = re.match(r"^\s*(?:,|\(|–|—|-|:|is|was)\s*(?:the\s+|a\s+|an\s+)?(?P<phrase>[^,()]*(?:,[^,()]*)?)", after)
+    if role and _longest_title(role.group("phrase").split(" of ")[0].split(" at ")[0]):
+        orgs = [m.group("org") for m in _AT_ORG.finditer(role.group("phrase"))]
+        orgs = [o for o in orgs if not _generic_org(o)]
+        if orgs:
+            return not any(_ours(company, o) for o in orgs)
+    before = sentence[max(0, candidate.start - 80) : candidate.start]
+    owned = _ORG_ROLE.search(before) or _ORG_ROLE.match(re.sub(r"^\s*,\s*", "", after) + " ")
+    if owned and _longest_title(owned.group("role")) and not _generic_org(owned.group("org")):
+        return not _ours(company, owned.group("org"))
+    return False
+
+
+def _ours(company: str, org: str) -> bool:
+    """``org`` is the company, or one of the companies when several are named ("A; B", "A / B",
+    "CMI-CARG"), by its name or its initials ("LPC" for Lincoln Property Company)."""
+    from leadscout.research.read.quantities import mentions
+
+    org = org.strip(" .,")
+    names = [n for n in re.split(r"\s*(?:;|\s/\s|\(|\)|(?<=[A-Z])-(?=[A-Z]))\s*", company) if n.strip()]
+    for name in names:
+        if mentions(name, org) or mentions(org, name) or _initials(name) == org:
+            return True
+        acronym, short = name.strip(" .,"), _initials(org)
+        if acronym.isupper() and len(short) >= 2 and acronym.startswith(short):
+            return True  # "Cities Management" in a text about "CMI"
+    return False
+
+
+def _initials(name: str) -> str:
+    """ "Lincoln Property Company" -> "LPC": how a firm is often called in its own news."""
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w[0].isupper())
+
+
+def _generic_org(org: str) -> bool:
+    """No other organisation: a pronoun's, a person's, or a property's ("the Plum Tree Apartments")."""
+    lead = org.split()[0].lower()
+    return lead in {"the", "our", "its", "his", "her", "their", "this", "that"} or bool(
+        is_name(org) or _PROPERTY_NAME.search(org.rstrip(".,"))
+    )
+
+
+def _coordinated(candidates: list[_Candidate], judged: list[Person | None], sentence: str) -> list[Person]:
+    """ "Melvin Melton and Timothy Gunderman, owners of GEM", "Lee Wilkinson, Patrick Fogarty and Don
+    Pett of Wilkinson PM": names listed together share the role one of them is given."""
+    judged = list(judged)
+    changed = True
+    while changed:
+        changed = False
+        for i, candidate in enumerate(candidates):
+            if judged[i] is not None:
+                continue
+            for j in (i + 1, i - 1):
+                mate = judged[j] if 0 <= j < len(candidates) else None
+                if mate is None:
+                    continue
+                left, right = sorted((candidate, candidates[j]), key=lambda c: c.start)
+                joint = sentence[left.end : right.start]
+                listed = re.fullmatch(r"\s*(?:and|&|,\s*and)\s*", joint) or (
+                    re.fullmatch(r"\s*,\s*", joint) and is_first_name(candidate.name.split()[0])
+                )
+                if listed:
+                    judged[i] = Person(full_name=candidate.name, title=mate.title, source="prose", quote=sentence[:300])
+                    changed = True
+                    break
+    return [p for p in judged if p is not None]
 
 
 _REFERENCE = re.compile(
@@ -496,7 +626,9 @@ _BYLINE = re.compile(
 )
 _APPOINTED = re.compile(r"\b(?:promot\w+|nam(?:ed|es)|appoint\w*|hir(?:ed|es)|elect\w*|tapp\w*|welcom\w*)\s+$", re.I)
 _TO_ROLE = re.compile(
-    r"^\s*(?:\([^)]{1,30}\)\s*)?,?\s*(?:as|to)\s+(?:the\s+|its\s+|our\s+)?(?:new\s+)?(?P<rest>[^;,.()]{2,60})", re.I
+    r"^\s*(?:\([^)]{1,30}\)\s*)?,?\s*(?:(?:as|to)\s+(?:the\s+|its\s+|our\s+|a\s+|an\s+)?|an?\s+)(?:new\s+)?"
+    r"(?P<rest>[^;,.()]{2,60})",
+    re.I,
 )
 _CREDENTIAL_RUN = re.compile(r"^(?:\s*,?\s*(?:[A-Z][A-Za-z®]{1,6}\b®?|Jr\.?|Sr\.?|II|III|IV)(?=[\s,.;)]|$))+")
 _AFTER_ROLE = re.compile(
@@ -510,7 +642,7 @@ _ORG_AFTER = re.compile(r"^\s*,?\s*(?:of|at|from|with)\s+(?:the\s+)?(?:[A-Z][\w&
 _ORG_ATTRIBUTION = re.compile(r"^\s*,\s*(?P<org>(?:[A-Z0-9][\w&'’.-]*\s*){1,6})(?=[,.;]|$)")
 _ORG_POSSESSIVE = re.compile(r"(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?\s+$")
 _VERB_AFTER = re.compile(
-    r"^\s+(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>owns|bought|"
+    r"^\s*,?\s+(?:who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>owns|bought|"
     r"acquired|purchased)|(?:runs|leads|heads|manages|oversees))\b",
     re.IGNORECASE,
 )
@@ -520,7 +652,7 @@ _LATER = (
 )
 
 
-def _judge(candidate: _Candidate, sentence: str, later: list[str]) -> Person | None:
+def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str | None = None) -> Person | None:
     before, after = sentence[: candidate.start], re.sub(r"^\.(?=\s*,)", "", sentence[candidate.end :])
     credentials = _CREDENTIAL_RUN.match(after)
     if credentials and all(
@@ -542,7 +674,7 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str]) -> Person | N
     nearby = f"{before[-40:]} {after[:60]}"
     if _NOT_STAFF.search(title or "") or (title is None and _NOT_STAFF.search(nearby)):
         return None
-    if _BYLINE.search(before) and not credentials and title is None:
+    if _BYLINE.search(before) and not credentials and title is None and not _signed_for(after, company):
         return None
     if title is None and not tied and not credentials:
         return None
@@ -558,6 +690,8 @@ def _title_after(after: str) -> str | None:
     rest = m.group("rest") or m.group("rest2") or ""
     # "Ben Oller, TCS' owner", "Scott Wilder, Lincoln Property Company's President"
     unowned = re.sub(r"^(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?\s+", "", rest)
+    if unowned == rest:  # "Brian Birdy, PMI Vice President": the firm's name before the title
+        unowned = re.sub(r"^[A-Z&]{2,6}\s+(?=[A-Z])", "", rest)
     return _longest_title(rest) or (_longest_title(unowned) if unowned != rest else None)
 
 
@@ -569,6 +703,12 @@ def _title_before(before: str) -> str | None:
     if lead is None or re.search(_SPOKEN_BEFORE, before[: lead.start()] or " ", re.IGNORECASE):
         return None
     return _longest_title(lead.group("title"), from_end=True)
+
+
+def _signed_for(after: str, company: str | None) -> bool:
+    """ "by: Lynn Hulbert, Providien Property Management": a byline that signs for the company itself."""
+    m = _ORG_ATTRIBUTION.match(after)
+    return bool(company and m and _ours(company, m.group("org").strip()))
 
 
 def _attributed(after: str) -> bool:

@@ -232,7 +232,7 @@ def claims_in_page(page: PageText, company: str | None = None) -> list[UnitClaim
         for sentence in sentences(block.text):
             found = claims_in_sentence(sentence, company, after_mention=named_before, noun_before=noun_before)
             out.extend(found)
-            named_before = _mentions(company, sentence) or (named_before and not found and len(sentence) < 80)
+            named_before = mentions(company, sentence) or (named_before and not found and len(sentence) < 80)
             noun_before = _last_noun(sentence) or noun_before
         out.extend(_structured(block, page))
     return _unique(out)
@@ -255,7 +255,7 @@ def claims_in_sentence(
         sentence=normal,
         original=sentence,
         first_person=bool(_FIRST_PERSON.search(normal)),
-        named=_mentions(company, normal),
+        named=mentions(company, normal),
         after_mention=after_mention,
         subjectless=bool(_THE_COMPANY.search(stripped) or _SUBJECTLESS.match(stripped)),
         other_org=_names_another(normal, company),
@@ -287,7 +287,7 @@ def _normalise(sentence: str) -> str:
 _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
-def _mentions(company: str | None, text: str) -> bool:
+def mentions(company: str | None, text: str) -> bool:
     if not company:
         return False
     words = [w.lower() for w in _WORD.findall(re.sub(r"\(.*?\)", " ", company))]
@@ -304,7 +304,7 @@ def _names_another(sentence: str, company: str | None) -> bool:
     for m in _OTHER_ORG.finditer(sentence):
         name = m.group(0)
         words = [w for w in _WORD.findall(name) if w[0].isupper() and w.lower() not in _COMMON_WORDS]
-        if words and not (company and _mentions(name, company)):
+        if words and not (company and mentions(name, company)):
             return True
     return False
 
