@@ -396,15 +396,20 @@ def _from_prose(page: PageText, company: str | None = None) -> list[Person]:
         loose: list[_Candidate] = []
         for i, sentence in enumerate(said):
             candidates = _candidates(sentence)
-            judged = [_judge(c, sentence, said[i + 1 : i + 3], company) for c in candidates]
-            judged = [p or _nearest_title(c, sentence, candidates) for c, p in zip(candidates, judged, strict=True)]
-            judged = [None if p and _elsewhere(c, sentence, company) else p for c, p in zip(candidates, judged, strict=True)]
+            judged = [_judged(c, sentence, said[i + 1 : i + 3], candidates, company) for c in candidates]
             found += _coordinated(candidates, judged, sentence)
             loose += [c for c, person in zip(candidates, judged, strict=True) if person is None]
         if not found and len({c.name for c in loose}) == 1:
             found += _referred(block.text, loose[0].name)
         out += found + _founders(block.text)
     return out
+
+
+def _judged(
+    candidate: _Candidate, sentence: str, later: list[str], candidates: list[_Candidate], company: str | None
+) -> Person | None:
+    person = _judge(candidate, sentence, later, company) or _nearest_title(candidate, sentence, candidates)
+    return None if person and _elsewhere(candidate, sentence, company) else person
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.'’&/-]*")
@@ -454,8 +459,11 @@ def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candi
         distance = _words_between(sentence, *gap)
         if distance > NEAREST_WORDS or any(gap[0] <= o.start < gap[1] for o in others):
             continue
-        if any(_words_between(sentence, *((o.end, start) if start >= o.end else (end, o.start))) < distance
-               for o in others if not (start < o.end and end > o.start)):
+        if any(
+            _words_between(sentence, *((o.end, start) if start >= o.end else (end, o.start))) < distance
+            for o in others
+            if not (start < o.end and end > o.start)
+        ):
             continue  # another name is nearer to this title
         if best is None or distance < best[0]:
             best = (distance, title)
