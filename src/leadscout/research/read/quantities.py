@@ -113,7 +113,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us|i|i'm|i've|my|me)\b", re.IGNORECASE)
 _MANAGE = re.compile(
-    r"\b(?:manag(?:e|es|ed|ing|ement)|oversee(?:s|ing)?|oversaw|overseen|care\s+(?:for|of)|tak(?:e|es|ing)\s+care|"
+    r"\b(?:manag(?:e|es|ed|ing|ement)|oversee(?:s|ing)?|oversaw|overseen|(?:car(?:e|es|ed|ing))\s+(?:for|of)|tak(?:e|es|ing)\s+care|"
     r"look(?:s|ing|ed)?\s+after|handl(?:e|es|ed|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|"
     r"portfolios?|administer\w*|operat(?:e|es|ed|ing|or)|servic(?:e|es|ing)|under\s+(?:our\s+)?(?:care|management|"
     r"contract|administration)|underneath\s+administration|run(?:s|ning)?|collect(?:s|ing)?\s+rents?)\b",
@@ -143,6 +143,12 @@ _DELTA = re.compile(
     r"(?:(?:a\s+)?(?:total\s+of\s+)?(?:more\s+than|over|about|nearly|another|an?|roughly|some)\s+)?$",
     re.IGNORECASE,
 )
+_OWNS = re.compile(r"\b(?:own(?:s|ed)?|owns\s+and\s+operates|owned\s+and\s+operated)\s+(?:\w+\s+){0,2}$", re.I)
+_NOW = re.compile(r"\b(?:now|today|currently|presently)\b", re.IGNORECASE)
+_DEAL = re.compile(r"\b(?:acquir\w*|acquisition|purchas\w*|bought|buy(?:s|ing)?|merg\w*|sold|sell\w*)\b", re.I)
+_RANGE_OF_OTHERS = re.compile(r"\brang(?:e|es|ing)\s+(?:in\s+size\s+)?(?:from\s+)?$", re.IGNORECASE)
+_SERVED_OWNERS = re.compile(r"\b(?:owners|investors|landlords|clients)\s+of\s+(?:over\s+|more\s+than\s+|nearly\s+|"
+                            r"about\s+|roughly\s+|some\s+)?$", re.IGNORECASE)  # fmt: skip
 _SUBSET = re.compile(r"\b(?:of\s+which|of\s+these|of\s+those|among\s+them|including|incl\.)\s+$", re.IGNORECASE)
 _PER_LOAD = re.compile(r"\b(?:every|each|per|for\s+every|one\s+(?:property\s+)?manager\s+for)\s+(?:\w+\s+){0,1}$", re.I)
 _PER_AFTER = re.compile(r"^\s*(?:per|each|for\s+each|a)\s+(?:property\s+|portfolio\s+|asset\s+)?(?:manager|person|"
@@ -157,7 +163,12 @@ _BREAK = re.compile(r"\bin\s+addition\s+to\b|\bas\s+well\s+as\b|\bwhereas\b|\bwh
                     r"\bversus\b|\bvs\.?\s", re.IGNORECASE)  # fmt: skip
 _OWNED_AFTER = re.compile(r"^[^.;]{0,40}\b(?:ownership|owned\s+by|owns|has\s+an?\s+(?:stake|interest))\b", re.I)
 _ASSOCIATION = re.compile(r"\b(?:associations?|hoas?|coas?|condominium\s+associations?|homeowners?)\b", re.I)
-_YEAR_BEFORE = re.compile(r"\b(?:in|since|by|from|until|of|during|circa|est\.?|founded|through|early|late)\s+$", re.I)
+_YEAR_BEFORE = re.compile(
+    r"\b(?:in|since|by|until|during|circa|est\.?|founded|through|early|late|(?:spring|summer|fall|autumn|winter|end|"
+    r"start|beginning|middle|class|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\s+of)\s+$",
+    re.I,
+)
 _SINGLE_PLACE = re.compile(
     r"^\s*[-–]\s*(?:unit|door|home|apartment|bed|plex)s?\b(?!\s+(?:portfolio|compan|firm|operat|business|"
     r"management|manager|propert(?:y|ies)\s+management))",
@@ -174,7 +185,7 @@ _ANAPHORA = re.compile(r"\b(?:the\s+(?:firm|company|manager|business|group|opera
                        r"its|their|he|she|his|her)\b", re.IGNORECASE)  # fmt: skip
 # "The Minneapolis-based company manages...": on a company's own pages this is the company itself
 _THE_COMPANY = re.compile(
-    r"^(?:the\s+)?(?:[\w-]+-based\s+)?(?:company|firm|team|business)\b|^(?:(?:proudly|currently|now|today)\s+)?"
+    r"^(?:the\s+)?(?:[\w-]+-based\s+)?(?:company|firm|team|business|reit|operator|partnership|brand)\b|^(?:(?:proudly|currently|now|today)\s+)?"
     r"(?:managing|overseeing|serving\s+owners\s+of)\b|^(?:portfolio(?:\s+size)?|units|doors|homes|properties|"
     r"rentals)(?:\s+(?:managed|under\s+management))?\s*:",
     re.IGNORECASE,
@@ -277,11 +288,20 @@ def _normalise(sentence: str) -> str:
         flags=re.IGNORECASE,
     )
     text = _VAGUE_RE.sub(lambda m: f" vague{_VAGUE[m.group(1).lower()]} ", text)
+    text = _WORDS_HYPHEN.sub(r"\1 \2", text)  # "a five hundred-unit portfolio": text2num reads no hyphenated word
     text = re.sub(r"\ba\s+(hundred|thousand)\b", lambda m: f"vague{_VAGUE['a ' + m.group(1).lower()]}", text)
     try:
-        return str(alpha2digit(text, "en", threshold=10))
+        text = str(alpha2digit(text, "en", threshold=10))
     except Exception:  # text2num is strict about odd input; the digits are still there
         return text
+    return re.sub(r"(\d) (-(?:unit|door|home|apartment|propert|rental))", r"\1\2", text, flags=re.IGNORECASE)
+
+
+_WORDS_HYPHEN = re.compile(
+    r"\b(hundred|thousand|million|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"eleven|twelve|fifteen)(-(?:unit|door|home|apartment|propert|rental))",
+    re.IGNORECASE,
+)
 
 
 _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
@@ -407,7 +427,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
     if c.subjectless or possessive or passive:
         holder = max(holder, 1.5)
     if grew_to:
-        holder = max(holder, 1.0)
+        holder = max(holder, 1.5)
     if holder == 0:
         return 0.0
     managed = 1.5 if possessive else 0.0
@@ -417,6 +437,10 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         managed = max(managed, 2.0)
     if grew_to or _TOTAL.search(near_before):
         managed = max(managed, 2.0)
+    if holder >= 1.5 and _OWNS.search(near_before[-30:]):
+        managed = max(managed, 1.5)  # "it owned 112,000 beds": an owner-operator's own portfolio
+    if _SERVED_OWNERS.search(near_before):
+        managed = max(managed, 1.5)  # "Trusted by owners of 1,250 units": the units of the owners it serves
     if re.search(r"\(\s*$", before) and noun[2] == "noun" and c.named:  # "Asset Living (202,748 units)"
         managed = max(managed, 2.0)
     if noun[2] == "them":
@@ -430,6 +454,12 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5  # "11,000 more units": an increase, not a total
     if _DELTA.search(near_before) and not _GREW_TO.search(before[-140:]) and not _TOTAL.search(near_before):
         penalty += 5
+    elif _DEAL.search(before[-160:]) and not (
+        _GREW_TO.search(before[-140:]) or _TOTAL.search(near_before) or _NOW.search(near_before[-45:])
+    ):
+        penalty += 2  # "to acquire 80 communities across eight states, encompassing about 15,000 units"
+    if _RANGE_OF_OTHERS.search(near_before):
+        penalty += 4  # "portfolios that range in size from 65 to 2,000 units": a spread, not a total
     if _SUBSET.search(near_before[-25:]) or _UPPER_ONLY.search(near_before):
         penalty += 4
     if _PER_LOAD.search(near_before[-30:]) or _PER_AFTER.match(after_noun) or _RATE_AFTER.match(after_noun):
