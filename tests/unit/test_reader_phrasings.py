@@ -60,7 +60,8 @@ def test_unit_claims_across_phrasings() -> None:
 NAMES = ["Maria Delgado", "Kevin O'Neil", "Priya Raman", "James T. Whitfield", "Lauren Beck", "Tomas Ruiz",
          "Angela Park-Moore", "Derek Olsen", "Shanice Williams", "Hannah Kowalski"]  # fmt: skip
 TITLES = ["owner", "broker/owner", "president", "founder", "co-founder and CEO", "director of operations",
-          "property manager", "managing broker", "vice president of property management", "leasing manager"]  # fmt: skip
+          "property manager", "managing broker", "vice president of property management", "leasing manager",
+]  # fmt: skip
 PEOPLE_SHAPES = [
     "{n}, {t} of Acme Property Management, started the company in 2009.",
     "Acme Property Management was founded by {n}, who serves as {t}.",

@@ -506,14 +506,17 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
 
 
 def _ours(company: str, org: str) -> bool:
-    """``org`` is the company, or one of the companies when several are named ("A; B", "A / B",
-    "CMI-CARG"), by its name or its initials ("LPC" for Lincoln Property Company)."""
-    from leadscout.research.read.quantities import mentions
+    """``org`` may be the company: it shares a distinctive word with one of the company's names
+    ("A; B", "A / B", "CMI-CARG"), or is its initials ("LPC" for Lincoln Property Company). Lenient
+    on purpose: texts shorten and vary a firm's name, and a person wrongly dropped is a lost contact."""
+    from leadscout.research.read.quantities import GENERIC_NAME_WORDS
 
     org = org.strip(" .,")
+    org_words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", org)} - GENERIC_NAME_WORDS
     names = [n for n in re.split(r"\s*(?:;|\s/\s|\(|\)|(?<=[A-Z])-(?=[A-Z]))\s*", company) if n.strip()]
     for name in names:
-        if mentions(name, org) or mentions(org, name) or _initials(name) == org:
+        words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", name)} - GENERIC_NAME_WORDS
+        if words & org_words or _initials(name) == org or not words or not org_words:
             return True
         acronym, short = name.strip(" .,"), _initials(org)
         if acronym.isupper() and len(short) >= 2 and acronym.startswith(short):

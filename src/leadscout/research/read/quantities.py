@@ -212,7 +212,7 @@ _COMMON = {
     "rentals", "single", "family", "multi", "multifamily", "years", "year", "total", "managed", "proudly",
     "serving", "owners", "investors", "home", "homes", "about", "why", "us", "contact", "news", "new",
 }  # fmt: skip
-_GENERIC_NAME_WORDS = {
+GENERIC_NAME_WORDS = {
     "the", "property", "properties", "management", "managers", "manager", "realty", "real", "estate", "group",
     "services", "service", "residential", "rental", "rentals", "homes", "llc", "inc", "co", "company", "corp",
     "pm", "and", "&", "of", "partners", "leasing", "apartments", "living", "companies", "cos", "corporation",
@@ -311,12 +311,12 @@ def mentions(company: str | None, text: str) -> bool:
     if not company:
         return False
     words = [w.lower() for w in _WORD.findall(re.sub(r"\(.*?\)", " ", company))]
-    distinctive = [w for w in words if w not in _GENERIC_NAME_WORDS][:2] or words[:2]
+    distinctive = [w for w in words if w not in GENERIC_NAME_WORDS][:2] or words[:2]
     lower = text.lower()
     return bool(distinctive) and all(re.search(rf"\b{re.escape(w)}\b", lower) for w in distinctive)
 
 
-_COMMON_WORDS = frozenset({*_COMMON, *_NOUNS, *_GENERIC_NAME_WORDS})
+_COMMON_WORDS = frozenset({*_COMMON, *_NOUNS, *GENERIC_NAME_WORDS})
 
 
 def _names_another(sentence: str, company: str | None) -> bool:
