@@ -102,3 +102,55 @@ def test_people_across_phrasings() -> None:
             false.append((text, got))
     assert len(misses) <= 0.03 * len(PEOPLE_SHAPES) * 8, misses[:20]
     assert not false
+
+
+# the shapes of trade press and "about us" prose; (text, the claimed units or None)
+PRESS_UNITS = [
+    ("Acme Residential, the region's largest operator, manages more than 80,000 units.", 80000),
+    ("Founded in 1998, Acme now has 3,200 units under management.", 3200),
+    ("Acme's portfolio has grown to 4,500 homes.", 4500),
+    ("The firm, which manages 12,000 apartments in Texas, said rents rose.", 12000),
+    ("Acme, which oversees some 6,000 units across the Southeast, hired a new CFO.", 6000),
+    ("Acme ranks No. 12 on the NMHC list with 45,000 units managed.", 45000),
+    ("The company's 1,200-door portfolio spans three counties.", 1200),
+    ("Acme, a 3,000-unit manager based in Dallas, expanded to Houston.", 3000),
+    ("The Dallas-based manager has about 9,000 units in its third-party portfolio.", 9000),
+    ("Acme has grown its management portfolio from 500 units in 2010 to more than 6,000 today.", 6000),
+    ("Acme has more than 1,100 residential units under its care.", 1100),
+    ("Acme Residential has been managing homes since 1992 and today oversees 740 of them.", 740),
+    ("My wife and I manage about 120 rental homes in Tulsa.", 120),
+    ("Acme acquired 800 units from Beta Partners.", None),
+    ("Greystar manages 800,000 units nationwide.", None),
+    ("Each manager at Acme handles 150 doors.", None),
+    ("Acme leased up a 240-unit community in Plano.", None),
+    ("Acme has 35 employees and 4 offices.", None),
+    ("Acme manages 1.2 million square feet of office space.", None),
+    ("Our fees start at 8% for 1-4 units.", None),
+]
+PRESS_PEOPLE = [
+    ("Jane Morrow, who founded Acme in 1999, still signs every lease.", ["Jane Morrow"]),
+    ("The company is run by husband-and-wife team Mark and Julie Tran.", ["Julie Tran", "Mark Tran"]),
+    ("According to Jane Morrow, Acme's director of operations, vacancies fell.", ["Jane Morrow"]),
+    ("I'm Jane Morrow, owner of Acme.", ["Jane Morrow"]),
+    ("Jane Morrow (Broker/Owner) and Tom Morrow (Maintenance Director) run the office.", ["Jane Morrow", "Tom Morrow"]),
+    ("Our founder, Jane Morrow, grew up in Austin. She bought her first rental at 22.", ["Jane Morrow"]),
+    ("Luis Ortega and Dana Whitt co-own Acme.", ["Dana Whitt", "Luis Ortega"]),
+    ("Questions about your account? Dana Whitt, our bookkeeper, can help.", ["Dana Whitt"]),
+    ("Thanks to John Smith of Beta Realty for the referral.", []),
+    ("Jane Morrow, a tenant at Oak Court, said the repairs were fast.", []),
+    ("Mayor Steve Adler spoke at our ribbon cutting.", []),
+]
+
+
+def test_press_shapes() -> None:
+    wrong_units = []
+    for text, value in PRESS_UNITS:
+        got = inspect_page(text, company="Acme Residential").units_estimate
+        if (got is None) != (value is None) or (got and value and abs(got - value) > 0.15 * value):
+            wrong_units.append((text, got))
+    wrong_people = [
+        (text, got)
+        for text, want in PRESS_PEOPLE
+        if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
+    ]
+    assert not wrong_units and not wrong_people, (wrong_units, wrong_people)

@@ -155,6 +155,9 @@ _PLACES = frozenset(
 )
 
 
+_CONTRACTION = re.compile(r"['’](?:m|re|ve|ll|d)$", re.IGNORECASE)
+
+
 @cache
 def is_name(text: str, *, lenient: bool = False) -> str | None:
     """``text`` as a person's full name (given name and surname, as probablepeople reads it), else
@@ -164,7 +167,10 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
     suffix = re.search(r",?\s+(?:Jr|Sr|II|III|IV)\.?$", clean)
     clean = clean[: suffix.start()] if suffix else clean
     tokens = clean.split()
-    if any(t.endswith(("'s", "’s", "'", "’", "-based")) or t.lower() in _STOPWORDS for t in tokens):
+    if any(
+        t.endswith(("'s", "’s", "'", "’", "-based")) or t.lower() in _STOPWORDS or _CONTRACTION.search(t)
+        for t in tokens
+    ):
         return None
     if tokens and (tokens[-1].lower() in _PLACES or tokens[-1].lower() in _CALENDAR):
         return None
@@ -498,6 +504,10 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
         orgs = [o for o in orgs if not _generic_org(o)]
         if orgs:
             return not any(_ours(company, o) for o in orgs)
+    tied = _AT_ORG.match(re.sub(r"^\s*,?\s*", "", after))
+    corporate_if_at = tied and (not tied.group(0).lower().startswith("at") or _CORPORATE.search(tied.group("org")))
+    if tied and corporate_if_at and not _generic_org(tied.group("org")):
+        return not _ours(company, tied.group("org"))  # "John Smith of Beta Realty"; "at" often names a property
     before = sentence[max(0, candidate.start - 80) : candidate.start]
     owned = _ORG_ROLE.search(before) or _ORG_ROLE.match(re.sub(r"^\s*,\s*", "", after) + " ")
     if owned and _longest_title(owned.group("role")) and not _generic_org(owned.group("org")):
@@ -653,7 +663,7 @@ _ORG_AFTER = re.compile(r"^\s*,?\s*(?:of|at|from|with)\s+(?:the\s+)?(?:[A-Z][\w&
 _ORG_ATTRIBUTION = re.compile(r"^\s*,\s*(?P<org>(?:[A-Z0-9][\w&'’.-]*\s*){1,6})(?=[,.;]|$)")
 _ORG_POSSESSIVE = re.compile(r"(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?\s+$")
 _VERB_AFTER = re.compile(
-    r"^\s*,?\s+(?:who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>owns|bought|"
+    r"^\s*,?\s+(?:who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:co-?)?owns?|bought|"
     r"acquired|purchased)|(?:runs|leads|heads|manages|oversees))\b",
     re.IGNORECASE,
 )
@@ -747,18 +757,24 @@ _TITLE_WITH_ORG = re.compile(
     r"(?:(?:Mr|Ms|Mrs|Dr)\.?\s*)?$"
 )
 _FOUNDED_BY = re.compile(
-    r"\b(?:co-?)?(?:founded|formed|started|established|launched|created)\s+(?:in\s+\d{4}\s+)?by\s+"
+    r"\b(?:co-?)?(?P<how>founded|formed|started|established|launched|created|owned|run|led|operated)\s+"
+    r"(?:in\s+\d{4}\s+)?by\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}"
     r"(?P<names>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*)*)"
 )
 
 
 def _founders(text: str) -> list[Person]:
-    """ "Founded by Jane and John Doe in 1998": each named founder (a shared surname is shared)."""
+    """ "Founded by Jane and John Doe in 1998", "run by husband-and-wife team Mark and Julie Tran":
+    each named founder or owner (a shared surname is shared)."""
     out = []
     for m in _FOUNDED_BY.finditer(text):
         parts = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", m.group("names")) if p.strip()]
         surname = parts[-1].split()[-1] if parts else ""
-        title = "Co-founder" if len(parts) > 1 else "Founder"
+        how = m.group("how").lower()
+        if how in ("owned", "run", "led", "operated"):
+            title = "Co-owner" if len(parts) > 1 else "Owner"
+        else:
+            title = "Co-founder" if len(parts) > 1 else "Founder"
         for part in parts:
             full = part if len(part.split()) > 1 else f"{part} {surname}"
             if name := is_name(full, lenient=True):

@@ -115,7 +115,7 @@ _FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us|i|i'm|i've|my
 _MANAGE = re.compile(
     r"\b(?:manag(?:e|es|ed|ing|ement)|oversee(?:s|ing)?|oversaw|overseen|(?:car(?:e|es|ed|ing))\s+(?:for|of)|tak(?:e|es|ing)\s+care|"
     r"look(?:s|ing|ed)?\s+after|handl(?:e|es|ed|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|"
-    r"portfolios?|administer\w*|operat(?:e|es|ed|ing|or)|servic(?:e|es|ing)|under\s+(?:our\s+)?(?:care|management|"
+    r"portfolios?|administer\w*|operat(?:e|es|ed|ing|or)|servic(?:e|es|ing)|under\s+(?:our\s+|its\s+|their\s+)?(?:care|management|"
     r"contract|administration)|underneath\s+administration|run(?:s|ning)?|collect(?:s|ing)?\s+rents?)\b",
     re.IGNORECASE,
 )
@@ -144,6 +144,11 @@ _DELTA = re.compile(
     re.IGNORECASE,
 )
 _OWNS = re.compile(r"\b(?:own(?:s|ed)?|owns\s+and\s+operates|owned\s+and\s+operated)\s+(?:\w+\s+){0,2}$", re.I)
+_PER_SUBJECT = re.compile(
+    r"(?:^|[.;:]\s+)\W*(?:each|every|a\s+typical|the\s+average|an\s+average|one)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:manager|agent|employee|staff(?:er)?|pm|person|team\s+member)s?\b",
+    re.IGNORECASE,
+)
 _NOW = re.compile(r"\b(?:now|today|currently|presently)\b", re.IGNORECASE)
 _DEAL = re.compile(r"\b(?:acquir\w*|acquisition|purchas\w*|bought|buy(?:s|ing)?|merg\w*|sold|sell\w*)\b", re.I)
 _RANGE_OF_OTHERS = re.compile(r"\brang(?:e|es|ing)\s+(?:in\s+size\s+)?(?:from\s+)?$", re.IGNORECASE)
@@ -171,11 +176,14 @@ _YEAR_BEFORE = re.compile(
 )
 _SINGLE_PLACE = re.compile(
     r"^\s*[-–]\s*(?:unit|door|home|apartment|bed|plex)s?\b(?!\s+(?:portfolio|compan|firm|operat|business|"
-    r"management|manager|propert(?:y|ies)\s+management))",
+    r"management|manager|owner|landlord|player|propert(?:y|ies)\s+management))",
     re.IGNORECASE,
 )
-_PORTFOLIO_ADJ = re.compile(r"^\s*[-–]\s*(?:unit|door|home|apartment|property|rental)s?\s+(?:portfolio|compan|firm|"
-                            r"operat|business|management)", re.IGNORECASE)  # fmt: skip
+_PORTFOLIO_ADJ = re.compile(
+    r"^\s*[-–]\s*(?:unit|door|home|apartment|property|rental)s?\s+(?:[\w-]+\s+)?(?:portfolio|compan|firm|operat|"
+    r"business|management|manager|owner|landlord|player)",
+    re.IGNORECASE,
+)
 _FRANCHISE = re.compile(r"\bfranchis\w*|\blicensees?\b|\boffices\b|\blocations\b", re.IGNORECASE)
 _OTHER_ORG = re.compile(
     r"\b(?:[A-Z][\w&'’.-]+\s+){0,4}(?:Management|Properties|Property|Residential|Realty|Group|Partners|Living|"
@@ -185,7 +193,7 @@ _ANAPHORA = re.compile(r"\b(?:the\s+(?:firm|company|manager|business|group|opera
                        r"its|their|he|she|his|her)\b", re.IGNORECASE)  # fmt: skip
 # "The Minneapolis-based company manages...": on a company's own pages this is the company itself
 _THE_COMPANY = re.compile(
-    r"^(?:the\s+)?(?:[\w-]+-based\s+)?(?:company|firm|team|business|reit|operator|partnership|brand)\b|^(?:(?:proudly|currently|now|today)\s+)?"
+    r"^(?:the\s+)?(?:[\w-]+-based\s+)?(?:company|firm|team|business|reit|operator|partnership|brand)\b|^(?:the\s+)?[\w-]+-based\s+(?:manager|owner|landlord)\b|^(?:(?:proudly|currently|now|today)\s+)?"
     r"(?:managing|overseeing|serving\s+owners\s+of)\b|^(?:portfolio(?:\s+size)?|units|doors|homes|properties|"
     r"rentals)(?:\s+(?:managed|under\s+management))?\s*:",
     re.IGNORECASE,
@@ -342,8 +350,9 @@ def _noun_after(rest: str, context: _Context | None = None) -> tuple[str, str, s
         word = m.group(1).lower()
         noun = word if word in _NOUNS else word + "s" if word + "s" in _NOUNS else None
         return (noun, _NOUNS[noun], "hyphen") if noun else None
-    if context is not None and context.nouns_before and re.match(r"^\s*of\s+(?:them|these|those)\b", rest, re.I):
-        return context.nouns_before, _NOUNS[context.nouns_before], "them"
+    if context is not None and re.match(r"^\s*of\s+(?:them|these|those)\b", rest, re.I):
+        earlier = _last_noun(context.sentence[: len(context.sentence) - len(rest)]) or context.nouns_before
+        return (earlier, _NOUNS[earlier], "them") if earlier else None
     words = [w.lower().strip("'’") for w in _WORD.findall(re.split(r"[,.;:()\[\]|]", rest[:90])[0])]
     for i, lower in enumerate(words[:4]):
         if lower in _NOUNS:
@@ -357,19 +366,33 @@ def _noun_after(rest: str, context: _Context | None = None) -> tuple[str, str, s
     return None
 
 
+_GROWN_FROM = re.compile(
+    r"\bfrom\s+(?:[a-z]+\s+){0,2}?[\d,.]+\s+(?:[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\b[^.;]{0,60}?\bto\s+"
+    r"(?:a\s+total\s+of\s+|more\s+than\s+|over\s+|nearly\s+|about\s+|almost\s+|roughly\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _noun_grown_from(before: str) -> tuple[str, str, str] | None:
+    """ "from 500 units in 2010 to more than 6,000 today": the total borrows the starting point's noun."""
+    m = _GROWN_FROM.search(before[-160:])
+    noun = m.group("noun").lower() if m else None
+    return (noun, _NOUNS[noun], "from") if noun in _NOUNS else None
+
+
 def _candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
     if m.group("pre"):
         return None  # a price, a rank ("No. 2") or a reference
     clause = c.sentence
     rest, before = clause[m.end() :], clause[: m.start()]
-    noun = _noun_after(rest, c)
+    noun = _noun_after(rest, c) or _noun_grown_from(before)
     if noun is None:
         return None
     low = _number(m.group("a"), m.group("k"))
     if low is None or low <= 0 or (re.fullmatch(r"(?:19|20)\d\d", m.group("a")) and _a_year(before, rest, noun)):
         return None
     high = _number(m.group("b"), m.group("k2") or m.group("k")) if m.group("b") else None
-    after_noun = rest[rest.lower().find(noun[0]) + len(noun[0]) :]
+    after_noun = rest if noun[2] == "from" else rest[rest.lower().find(noun[0]) + len(noun[0]) :]
     score = _score(before, rest, after_noun, noun, c)
     if score < THRESHOLD:
         return None
@@ -458,6 +481,10 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         _GREW_TO.search(before[-140:]) or _TOTAL.search(near_before) or _NOW.search(near_before[-45:])
     ):
         penalty += 2  # "to acquire 80 communities across eight states, encompassing about 15,000 units"
+    if re.search(r"\bfrom\s+(?:[a-z]+\s+){0,2}$", near_before, re.I) and re.search(r"\bto\s+(?:\w+\s+){0,3}\d", rest):
+        penalty += 5  # "from 500 units in 2010 to 6,000": where it started, not what it holds
+    if _PER_SUBJECT.search(before):
+        penalty += 5  # "Each manager at Acme handles 150 doors": one person's load
     if _RANGE_OF_OTHERS.search(near_before):
         penalty += 4  # "portfolios that range in size from 65 to 2,000 units": a spread, not a total
     if _SUBSET.search(near_before[-25:]) or _UPPER_ONLY.search(near_before):
