@@ -414,6 +414,8 @@ def _from_prose(page: PageText, company: str | None = None) -> list[Person]:
 def _judged(
     candidate: _Candidate, sentence: str, later: list[str], candidates: list[_Candidate], company: str | None
 ) -> Person | None:
+    if company and _is_company_name(candidate.name, company):
+        return None  # "Blanton Turner", "Terra Search": the firm's own name reads like a person's
     person = _judge(candidate, sentence, later, company) or _nearest_title(candidate, sentence, candidates)
     return None if person and _elsewhere(candidate, sentence, company) else person
 
@@ -487,6 +489,7 @@ _AT_ORG = re.compile(
 )
 _ORG_ROLE = re.compile(r"(?P<org>(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*)['’]s?\s+(?P<role>(?:[A-Za-z&/-]+\s+){0,3}"
                        r"[A-Za-z&/-]+)\s*,?\s*$")  # fmt: skip
+_ACRONYM_ROLE = re.compile(r"(?P<org>\b[A-Z]{2,8})\s+(?P<role>(?:[A-Z][a-z&/-]+\s+){0,3}[A-Z][a-z&/-]+)\s*,?\s*$")
 # an organisation named by what it is a place of: a person "at the Plum Tree Apartments" works at a property
 _PROPERTY_NAME = re.compile(r"\b(?:Apartments?|Communit(?:y|ies)|Village|Place|Commons|Residences|Lofts|Towers?|"
                             r"Gardens|Estates|Court|Park|Pointe?|Crossing|Landing)$")  # fmt: skip
@@ -509,10 +512,19 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
     if tied and corporate_if_at and not _generic_org(tied.group("org")):
         return not _ours(company, tied.group("org"))  # "John Smith of Beta Realty"; "at" often names a property
     before = sentence[max(0, candidate.start - 80) : candidate.start]
-    owned = _ORG_ROLE.search(before) or _ORG_ROLE.match(re.sub(r"^\s*,\s*", "", after) + " ")
+    owned = (
+        _ORG_ROLE.search(before)
+        or _ACRONYM_ROLE.search(before)
+        or _ORG_ROLE.match(re.sub(r"^\s*,\s*", "", after) + " ")
+    )
     if owned and _longest_title(owned.group("role")) and not _generic_org(owned.group("org")):
         return not _ours(company, owned.group("org"))
     return False
+
+
+def _is_company_name(name: str, company: str) -> bool:
+    words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", company)}
+    return all(w.lower() in words for w in name.split())
 
 
 def _ours(company: str, org: str) -> bool:
@@ -638,7 +650,7 @@ def _candidates(sentence: str) -> list[_Candidate]:
 _NOT_STAFF = re.compile(
     r"\b(?:reporter|writer|editor|author|columnist|correspondent|photographer|contributor|journalist|senator|"
     r"governor|mayor|council(?:man|woman|member)?|congress\w*|representative\s+for|professor|economist|"
-    r"student|tenant|resident|renter|landlords?|investor|homeowner|customer|client|guest|host|coach)\b",
+    r"student|tenant|resident|renter|landlords?|investor|homeowner|customer|client|guest|host|coach|chapter)\b",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
