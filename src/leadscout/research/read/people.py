@@ -523,8 +523,9 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
 
 
 def _is_company_name(name: str, company: str) -> bool:
-    words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", company)}
-    return all(w.lower() in words for w in name.split())
+    """The firm is called like a person ("Blanton Turner"); "Jane Morrow Realty" is Jane Morrow's."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", company)]
+    return sorted(words) == sorted(w.lower() for w in name.split())
 
 
 def _ours(company: str, org: str) -> bool:
@@ -535,6 +536,9 @@ def _ours(company: str, org: str) -> bool:
 
     org = org.strip(" .,")
     org_words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", org)} - GENERIC_NAME_WORDS
+    squashed = re.sub(r"[^a-z]", "", company.lower())
+    if any(len(w) >= 4 and w in squashed for w in org_words):
+        return True  # "richmondpropertymanagementrw.com" is Richmond Property Management
     names = [n for n in re.split(r"\s*(?:;|\s/\s|\(|\)|(?<=[A-Z])-(?=[A-Z]))\s*", company) if n.strip()]
     for name in names:
         words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", name)} - GENERIC_NAME_WORDS
@@ -618,6 +622,10 @@ _SPAN = re.compile(
 _PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&)\s+(?P<second>[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+)\b")
 
 
+_FIRM_WORD = re.compile(r"(?:Inc|LLC|Ltd|Corp|Co|Company|Group|Management|Realty|Properties|Partners|Services|Holdings|"
+                        r"Trust|Capital|Residential|Associates|Rentals|Homes)\b(?!-)")  # fmt: skip
+
+
 def _candidates(sentence: str) -> list[_Candidate]:
     """Every span of the sentence that reads as a person's full name, trimmed of the capitalised
     words around it ("Ask Christy Freeland", "Bozzuto Group's Toby Bozzuto")."""
@@ -635,8 +643,8 @@ def _candidates(sentence: str) -> list[_Candidate]:
                     break
             if best:
                 break
-        if best:
-            out.append(best)
+        if best and not _FIRM_WORD.match(sentence[best.end : best.end + 20].lstrip(" ")):
+            out.append(best)  # "Terra Search Partners", "Jane Doe Realty": a firm's name, not a person's
     for m in _PAIR.finditer(sentence):
         if re.search(r"[A-Z][\w.'’-]*\s+$", sentence[: m.start()]):
             continue  # "Melvin Melton and Timothy Gunderman": Melton is a surname here
