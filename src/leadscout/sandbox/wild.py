@@ -16,7 +16,7 @@ from urllib.parse import quote_plus
 
 from leadscout.geo import STATES
 from leadscout.sandbox import jsonld
-from leadscout.sandbox.catalogue import Look, phrase
+from leadscout.sandbox.catalogue import UNIT_PHRASINGS, Look, phrase
 from leadscout.sandbox.pages import _BLURB, VENDOR_SITES
 from leadscout.sandbox.world import Person, WorldCompany
 
@@ -227,6 +227,9 @@ def _footer(c: WorldCompany, look: Look) -> str:
         )
     if c.powered_by:
         vendor = c.pms or "appfolio"
+        if c.pms and _seeded(c, "badge_other", 0, 1):  # a web agency's badge of another vendor than its portal's
+            others = sorted(v for v in VENDOR_SITES if v != c.pms)
+            vendor = others[_seeded(c, "badge_vendor", 0, len(others) - 1)]
         parts.append(
             f"<p class='credits'>Website powered by <a href='https://www.{vendor}.com/'>"
             f"{VENDOR_SITES.get(vendor, vendor)}</a></p>"
@@ -295,6 +298,30 @@ def _render(c: WorldCompany, look: Look, sections: list[str], title: str) -> str
     return _shell(c, look, title, "".join(parts))
 
 
+def _units_page(c: WorldCompany) -> str:
+    return ("home", "about", "owners")[_seeded(c, "units_page", 0, 2)]
+
+
+# other ways real sites state an exact count: a parenthesis after the name, a hyphenated adjective,
+# the owner speaking in the first person singular, an owner-facing line
+EXACT_VARIANTS = [
+    "",
+    "{name} ({n:,} units) has served {metro} owners since {year}.",
+    "{name} is a {n:,}-unit property management company based in {city}.",
+    "I started {name} with a single duplex; today my team and I look after {n:,} homes.",
+    "Join the {metro} owners who trust us with {n:,} rental homes.",
+    "Today we run a {n:,}-door portfolio for local investors.",
+]
+
+
+def _exact_variant(c: WorldCompany, look: Look) -> str | None:
+    kind = next((k for p, k, _t in UNIT_PHRASINGS if p == look.units_phrasing), "none")
+    variant = EXACT_VARIANTS[_seeded(c, "exact_variant", 0, len(EXACT_VARIANTS) - 1)]
+    if kind != "exact" or look.units_phrasing == "e_enumeration" or not variant:
+        return None
+    return variant.format(name=c.name, n=look.units_values["n"], metro=c.metro, city=c.city, year=c.founded or 2008)
+
+
 def _blurb(c: WorldCompany) -> str:
     return _BLURB[c.kind].format(name=escape(c.name), city=escape(c.city), state=c.state)
 
@@ -302,7 +329,7 @@ def _blurb(c: WorldCompany) -> str:
 def _units_html(c: WorldCompany, look: Look) -> str:
     if look.units_phrasing == "none" or c.kind != "property_manager":
         return ""
-    text = phrase(look, c.metro, STATES.get(c.state, c.state))
+    text = _exact_variant(c, look) or phrase(look, c.metro, STATES.get(c.state, c.state))
     if text.startswith("STATS|"):
         _, number, label = text.split("|")
         other = (
@@ -349,7 +376,7 @@ def _served(c: WorldCompany) -> str:
 
 def _home(c: WorldCompany, look: Look) -> str:
     parts = [f"<div class='hero'><h1>{escape(c.name)}</h1><p>{_blurb(c)}</p></div>"]
-    if _seeded(c, "units_page", 0, 1) == 0:
+    if _units_page(c) == "home":
         parts.append(_units_html(c, look))
     if look.served_on_home:
         parts.append(_served(c))
@@ -371,7 +398,7 @@ def _about(c: WorldCompany, look: Look) -> str:
     parts = [f"<h2>About {escape(c.name)}</h2><p>{_blurb(c)}</p>"]
     if c.founded:
         parts.append(f"<p>Locally owned and operated since {c.founded}, we treat every home like our own.</p>")
-    if _seeded(c, "units_page", 0, 1) == 1:
+    if _units_page(c) == "about":
         parts.append(_units_html(c, look))
     if look.address == "located_at":
         parts.append(
@@ -442,6 +469,8 @@ def _team_html(c: WorldCompany, look: Look) -> str:
             f"{_seeded(c, p.full_name, 3, 25)} years.</p>{_email_html(c, look, p, i)}</div>"
             for i, p in enumerate(people)
         )
+    if layout == "prose" and _seeded(c, "prose_kind", 0, 2):
+        return _story(c, look, people)
     if layout == "prose":
         lines = []
         for i, p in enumerate(people):
@@ -468,6 +497,28 @@ def _team_html(c: WorldCompany, look: Look) -> str:
         f"<p>{escape(p.title)}: {escape(p.full_name)}</p><p>{_email_html(c, look, p, i)}</p>"
         for i, p in enumerate(people)
     )
+
+
+def _story(c: WorldCompany, look: Look, people: list[Person]) -> str:
+    """People in running prose: a founder's story, then colleagues introduced with their roles."""
+    first, *rest = people
+    given = first.full_name.split()[0]
+    year = c.founded or 2008
+    opening = [
+        f"{c.name} began in {year}, when {first.full_name} bought a fourplex on the edge of {c.city} and could not "
+        f"find anyone to manage it well. {given} still answers owner calls and leads the company as {first.title}.",
+        f"Our story starts with {first.full_name}. After years of renting out homes of their own, {given} opened "
+        f"{c.name} in {year}; today {given} serves as our {first.title}.",
+    ][_seeded(c, "story", 0, 1)]
+    lines = [f"<p>{escape(opening)} {_email_html(c, look, first, 0)}</p>"]
+    for i, p in enumerate(rest, start=1):
+        said = [
+            f"Owners also get to know {p.full_name}, who joined us in {year + i} and works as our {p.title}.",
+            f"Our {p.title}, {p.full_name}, keeps every lease and inspection on schedule.",
+            f"{p.full_name} came on board in {year + i} and is now the {p.title} here.",
+        ][_seeded(c, p.full_name, 0, 2)]
+        lines.append(f"<p>{escape(said)} {_email_html(c, look, p, i)}</p>")
+    return "".join(lines)
 
 
 def _contact(c: WorldCompany, look: Look) -> str:
@@ -497,6 +548,8 @@ def _residents(c: WorldCompany, look: Look) -> str:
 
 def _owners(c: WorldCompany, look: Look) -> str:
     parts = ["<h2>For Property Owners</h2><p>Monthly statements, transparent fees and local market expertise.</p>"]
+    if _units_page(c) == "owners":  # where managers advertise their portfolio to owners
+        parts.append(_units_html(c, look))
     if look.portal == "owner_only" and c.portal_url:
         owner = c.portal_url.replace("/connect", "/oportal").replace("resident", "owner")
         parts.append(f"<p><a class='button' href='{escape(owner)}'>Owner Login</a></p>")

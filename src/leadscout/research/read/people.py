@@ -433,6 +433,8 @@ def _title_spans(sentence: str) -> list[tuple[int, int, str]]:
         for size in range(min(6, len(tokens) - i), 0, -1):
             start, end = tokens[i].start(), tokens[i + size - 1].end()
             if title := is_title(sentence[start:end]):
+                if sentence.startswith(title, start):  # "manager at Atrium Court": the title's own words
+                    end = start + len(title)
                 spans.append((start, end, title))
                 i += size
                 break
@@ -457,6 +459,10 @@ def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candi
     for start, end, title in _title_spans(sentence):
         if start < candidate.end and end > candidate.start:
             continue  # the title's words are the name's
+        if re.search(r"\b(?:we|i|you|they|to)\s+$", sentence[:start], re.IGNORECASE):
+            continue  # "We partner with Grace Hill": a verb that spells like a title
+        if re.search(r"[a-z]s$", title) and not re.search(r"(?:ss|us)$", title):
+            continue  # "Owners also get to know ...": a plural is a group, nobody's role
         if start >= candidate.end and not sentence[candidate.end : start].strip() and sentence[start].isupper():
             continue  # "Terra Search Partners": a capitalised title right after the name ends a firm's name
         if re.search(r"\b(?:a|an|any|each|every|no|one)\s+$", sentence[:start], re.IGNORECASE) or re.match(
@@ -622,8 +628,8 @@ _SPAN = re.compile(
 _PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&)\s+(?P<second>[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+)\b")
 
 
-_FIRM_WORD = re.compile(r"(?:Inc|LLC|Ltd|Corp|Co|Company|Group|Management|Realty|Properties|Partners|Services|Holdings|"
-                        r"Trust|Capital|Residential|Associates|Rentals|Homes)\b(?!-)")  # fmt: skip
+_FIRM_WORD = re.compile(r"(?:Inc|LLC|Ltd|Corp|Co|Company|Group|Management|Realty|Properties|Property|Partners|Services|"
+                        r"Holdings|Trust|Capital|Residential|Associates|Rentals|Homes|PM)\b(?!-)")  # fmt: skip
 
 
 def _candidates(sentence: str) -> list[_Candidate]:
@@ -687,14 +693,27 @@ _VERB_AFTER = re.compile(
     r"acquired|purchased)|(?:runs|leads|heads|manages|oversees))\b",
     re.IGNORECASE,
 )
+_ROLE_VERBS = (
+    r"(?:is|was|serves\s+as|served\s+as|works\s+as|acts\s+as|has\s+been|became|is\s+now|leads\s+\w+(?:\s+\w+)?\s+as|"
+    r"runs\s+\w+(?:\s+\w+)?\s+as)"
+)
 _LATER = (
-    r"^\W*(?:{first}|{full}|he|she|they)\s+(?:is|was|serves\s+as|has\s+been|became|is\s+now)\s+"
-    r"(?:the\s+|our\s+|a\s+|an\s+)?(?P<rest>.{{2,80}})"
+    r"(?:^\W*|(?:^|[;,]\s*|\b(?:today|now|and|where)\s+))(?:{first}|{full}|he|she|they)\s+(?:still\s+|now\s+)?"
+    + _ROLE_VERBS
+    + r"\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?P<rest>.{{2,80}})"
+)
+# "James Patel, who joined us in 2006 and works as our Leasing Agent": a role verb later in the clause
+_ROLE_LATER = re.compile(
+    r"^[^.;]{0,80}?\b(?:who|and)\s+(?:now\s+|still\s+)?" + _ROLE_VERBS + r"\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+)?"
+    r"(?P<rest>[^.;]{2,80})",
+    re.IGNORECASE,
 )
 
 
 def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str | None = None) -> Person | None:
     before, after = sentence[: candidate.start], re.sub(r"^\.(?=\s*,)", "", sentence[candidate.end :])
+    if re.search(r"\b(?:Jr|Sr)$", candidate.name):
+        after = re.sub(r"^\.", "", after)  # "Robert Chen Jr. is the founder"
     credentials = _CREDENTIAL_RUN.match(after)
     if credentials and all(
         w.lower().strip(".®") in CREDENTIALS or w.rstrip(".") in ("Jr", "Sr", "II", "III", "IV")
@@ -704,6 +723,12 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     else:
         credentials = None
     title = _title_after(after) or _title_before(before)
+    if (
+        title is None
+        and (later_role := _ROLE_LATER.match(after))
+        and not _candidates(after[: later_role.start("rest")])
+    ):
+        title = _longest_title(later_role.group("rest"))
     if title is None and _APPOINTED.search(before) and (role := _TO_ROLE.match(after)):
         title = _longest_title(role.group("rest"))  # "promoted Toby Bozzuto (pictured) to president"
     tied = bool(_ORG_AFTER.match(after) or _ORG_POSSESSIVE.search(before) or _attributed(after))
@@ -763,8 +788,9 @@ def _said_later(name: str, later: list[str]) -> str | None:
     first = re.escape(name.split()[0])
     pattern = re.compile(_LATER.format(first=first, full=re.escape(name)), re.IGNORECASE)
     for sentence in later:
-        if (m := pattern.match(sentence)) and (title := _longest_title(m.group("rest"))):
-            return title
+        for m in pattern.finditer(sentence):
+            if title := _longest_title(m.group("rest")):
+                return title
     return None
 
 
