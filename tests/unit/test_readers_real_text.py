@@ -36,3 +36,15 @@ def test_pms_signals_on_real_text(table: dict[str, dict[str, object]]) -> None:
 def test_places_on_real_text_are_measured(table: dict[str, dict[str, object]]) -> None:
     places = table["places"]
     assert places["hq_rows"] and places["hq_accuracy"] >= 0.6, places["misses"]  # type: ignore[operator]
+
+
+def test_readers_hold_their_level_on_the_corpus_dev_half() -> None:
+    """The dev half of the grown corpus (``tests/data/real_text``), the half the readers are tuned
+    on: a floor under what they reach there, so a change that loses it is seen. The test half is
+    scored by ``bench/readers.py --final`` and never tuned on."""
+    root = Path(__file__).resolve().parents[1] / "data" / "real_text"
+    rows = scoring.corpus(root / "snippets.jsonl", root / "split.json", "dev", shared_data("real_pm_text.jsonl"))
+    table = scoring.corpus_table(rows)
+    units, people = table["units"], table["people"]
+    assert units["accuracy"] >= 0.85, units["misses"]
+    assert people["recall"] >= 0.8 and people["precision"] >= 0.9, people["misses"]

@@ -340,6 +340,8 @@ def _title_near(page: PageText, block: Block) -> str | None:
     for other in (after, before):
         if other is None or len(other.text) > 160 or is_name(other.text):
             continue
+        if other is before and other.group != block.group:
+            continue  # a title above a name belongs to the same card, not to the widget after the team
         if title := is_title(other.text):
             return title
         first = _SPLIT.split(other.text, maxsplit=1)[0]

@@ -13,6 +13,7 @@ from usp.objects.sitemap import AbstractIndexSitemap, AbstractSitemap
 from leadscout.research.web.fetch import Fetcher
 
 log = logging.getLogger(__name__)
+logging.getLogger("usp").setLevel(logging.CRITICAL)  # it logs a site's broken sitemap as its own error
 MAX_CHILDREN = 3  # sitemaps of an index read (page sitemaps first: posts and products say little)
 MAX_URLS = 200
 
@@ -38,8 +39,9 @@ async def sitemap_links(fetcher: Fetcher, site_url: str) -> list[tuple[str, str]
 
 async def _parsed(fetcher: Fetcher, url: str) -> AbstractSitemap | None:
     result = await fetcher.fetch(url)
-    if not result.ok or "<" not in result.text[:500]:
-        return None
+    head = result.text[:2000].lower()
+    if not result.ok or ("<urlset" not in head and "<sitemapindex" not in head):
+        return None  # an HTML page served for a missing sitemap, a soft 404: no sitemap
     try:
         return SitemapStrParser(result.text).sitemap()
     except Exception as exc:  # a broken sitemap is no sitemap: the crawl goes on without it
