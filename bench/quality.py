@@ -46,6 +46,7 @@ from leadscout.pipeline.request import parse_request  # noqa: E402
 from leadscout.pipeline.runs import create_run  # noqa: E402
 from leadscout.pipeline.web_source import rejection_summary  # noqa: E402
 from leadscout.sandbox.server import SandboxServer  # noqa: E402
+from leadscout.sandbox.wild import team_closed  # noqa: E402
 from leadscout.sandbox.world import World, WorldCompany  # noqa: E402
 from leadscout.workers.runner import WorkerConfig, run_worker  # noqa: E402
 
@@ -153,7 +154,8 @@ async def one_request(
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')  # type: ignore[arg-type]
-    truth = [c for c in world.companies if truth_match(c, criteria) and c.domain not in blocked]
+    # what a run can deliver whole: a match whose people can be read (not behind a robots-closed team page)
+    truth = [c for c in world.companies if truth_match(c, criteria) and c.domain not in blocked and not team_closed(c)]
     correct = [c for c in companies if (w := world.by_domain.get(c.domain)) and truth_match(w, criteria)]
     pms_right = [c for c in companies if (w := world.by_domain.get(c.domain)) and c.pms == (w.pms or None)]
     unit_errors = [  # against what the site proves (its stated lower bound), not the unstated true count

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from leadscout.config import Settings
-from leadscout.sandbox import pages
+from leadscout.sandbox import pages, wild
 from leadscout.sandbox.faults import FaultProfile, Injector, LatencyMeter, LatencyProfile
 from leadscout.sandbox.hubspot import HubSpotDouble
 from leadscout.sandbox.mail import MailServers
@@ -174,7 +174,7 @@ class SandboxApp:
             await _respond(send, 502, "text/plain", f"Bad Gateway: cannot resolve {host}".encode())
             return
         if path == "/robots.txt":
-            rules = "User-agent: *\nDisallow: /\n" if c.health == "robots_disallow" else "User-agent: *\nAllow: /\n"
+            rules = "User-agent: *\nDisallow: /\n" if c.health == "robots_disallow" else wild.robots_txt(c)
             await _respond(send, 200, "text/plain", rules.encode())
             return
         if c.health == "timeout":
@@ -198,8 +198,6 @@ class SandboxApp:
             await _html(send, 200, pages.parked_page(c.domain))
             return
         if c.look is not None:
-            from leadscout.sandbox import wild
-
             status, html, extra = wild.company_page(c, path)
         else:
             status, html, extra = pages.company_page(c, path)

@@ -129,6 +129,21 @@ def company_page(c: WorldCompany, path: str) -> tuple[int, str, dict[str, str]]:
     return 404, _shell(c, look, "Page not found", "<h1>Oops! That page can’t be found.</h1>"), {}
 
 
+def team_closed(c: WorldCompany) -> bool:
+    """A site whose robots.txt closes its team page (about one in twenty with a team page of its own):
+    its people cannot be read, and a run must deliver another company in its place."""
+    look = c.look
+    if look is None or look.template == "onepage" or look.people == "prose":
+        return False
+    return _seeded(c, "team_robots", 0, 19) == 0
+
+
+def robots_txt(c: WorldCompany) -> str:
+    if team_closed(c):
+        return f"User-agent: *\nDisallow: {PATHS[_look(c).template]['team']}\n"
+    return "User-agent: *\nAllow: /\n"
+
+
 def _hop(c: WorldCompany, look: Look) -> tuple[int, str, dict[str, str]]:
     url = c.portal_url or ""
     if look.portal == "redirect_301":

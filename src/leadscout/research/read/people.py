@@ -28,6 +28,7 @@ from typing import Any
 import probablepeople
 from pydantic import BaseModel
 
+from leadscout.research.read.firm_names import is_ours
 from leadscout.research.read.page import Block, PageText, sentences
 
 
@@ -514,11 +515,11 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
         orgs = [m.group("org") for m in _AT_ORG.finditer(role.group("phrase"))]
         orgs = [o for o in orgs if not _generic_org(o)]
         if orgs:
-            return not any(_ours(company, o) for o in orgs)
+            return not any(is_ours(company, o) for o in orgs)
     tied = _AT_ORG.match(re.sub(r"^\s*,?\s*", "", after))
     corporate_if_at = tied and (not tied.group(0).lower().startswith("at") or _CORPORATE.search(tied.group("org")))
     if tied and corporate_if_at and not _generic_org(tied.group("org")):
-        return not _ours(company, tied.group("org"))  # "John Smith of Beta Realty"; "at" often names a property
+        return not is_ours(company, tied.group("org"))  # "John Smith of Beta Realty"; "at" often names a property
     before = sentence[max(0, candidate.start - 80) : candidate.start]
     owned = (
         _ORG_ROLE.search(before)
@@ -526,7 +527,7 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
         or _ORG_ROLE.match(re.sub(r"^\s*,\s*", "", after) + " ")
     )
     if owned and _longest_title(owned.group("role")) and not _generic_org(owned.group("org")):
-        return not _ours(company, owned.group("org"))
+        return not is_ours(company, owned.group("org"))
     return False
 
 
@@ -534,33 +535,6 @@ def _is_company_name(name: str, company: str) -> bool:
     """The firm is called like a person ("Blanton Turner"); "Jane Morrow Realty" is Jane Morrow's."""
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", company)]
     return sorted(words) == sorted(w.lower() for w in name.split())
-
-
-def _ours(company: str, org: str) -> bool:
-    """``org`` may be the company: it shares a distinctive word with one of the company's names
-    ("A; B", "A / B", "CMI-CARG"), or is its initials ("LPC" for Lincoln Property Company). Lenient
-    on purpose: texts shorten and vary a firm's name, and a person wrongly dropped is a lost contact."""
-    from leadscout.research.read.quantities import GENERIC_NAME_WORDS
-
-    org = org.strip(" .,")
-    org_words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", org)} - GENERIC_NAME_WORDS
-    squashed = re.sub(r"[^a-z]", "", company.lower())
-    if any(len(w) >= 4 and w in squashed for w in org_words):
-        return True  # "richmondpropertymanagementrw.com" is Richmond Property Management
-    names = [n for n in re.split(r"\s*(?:;|\s/\s|\(|\)|(?<=[A-Z])-(?=[A-Z]))\s*", company) if n.strip()]
-    for name in names:
-        words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", name)} - GENERIC_NAME_WORDS
-        if words & org_words or _initials(name) == org or not words or not org_words:
-            return True
-        acronym, short = name.strip(" .,"), _initials(org)
-        if acronym.isupper() and len(short) >= 2 and acronym.startswith(short):
-            return True  # "Cities Management" in a text about "CMI"
-    return False
-
-
-def _initials(name: str) -> str:
-    """ "Lincoln Property Company" -> "LPC": how a firm is often called in its own news."""
-    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w[0].isupper())
 
 
 def _generic_org(org: str) -> bool:
@@ -776,7 +750,7 @@ def _title_before(before: str) -> str | None:
 def _signed_for(after: str, company: str | None) -> bool:
     """ "by: Lynn Hulbert, Providien Property Management": a byline that signs for the company itself."""
     m = _ORG_ATTRIBUTION.match(after)
-    return bool(company and m and _ours(company, m.group("org").strip()))
+    return bool(company and m and is_ours(company, m.group("org").strip()))
 
 
 def _attributed(after: str) -> bool:

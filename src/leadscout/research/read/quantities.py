@@ -32,6 +32,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 from text_to_num import alpha2digit
 
+from leadscout.research.read.firm_names import GENERIC_NAME_WORDS, mentions
 from leadscout.research.read.page import Block, PageText, sentences
 
 Qualifier = Literal["exact", "at_least", "about", "range"]
@@ -220,11 +221,6 @@ _COMMON = {
     "rentals", "single", "family", "multi", "multifamily", "years", "year", "total", "managed", "proudly",
     "serving", "owners", "investors", "home", "homes", "about", "why", "us", "contact", "news", "new",
 }  # fmt: skip
-GENERIC_NAME_WORDS = {
-    "the", "property", "properties", "management", "managers", "manager", "realty", "real", "estate", "group",
-    "services", "service", "residential", "rental", "rentals", "homes", "llc", "inc", "co", "company", "corp",
-    "pm", "and", "&", "of", "partners", "leasing", "apartments", "living", "companies", "cos", "corporation",
-}  # fmt: skip
 
 
 @dataclass
@@ -313,15 +309,6 @@ _WORDS_HYPHEN = re.compile(
 
 
 _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-
-
-def mentions(company: str | None, text: str) -> bool:
-    if not company:
-        return False
-    words = [w.lower() for w in _WORD.findall(re.sub(r"\(.*?\)", " ", company))]
-    distinctive = [w for w in words if w not in GENERIC_NAME_WORDS][:2] or words[:2]
-    lower = text.lower()
-    return bool(distinctive) and all(re.search(rf"\b{re.escape(w)}\b", lower) for w in distinctive)
 
 
 _COMMON_WORDS = frozenset({*_COMMON, *_NOUNS, *GENERIC_NAME_WORDS})

@@ -1,0 +1,48 @@
+"""A company's name as texts write it: whether a text mentions the company, and whether an
+organisation a text names may be the company itself. Shared by the readers of units and people."""
+
+from __future__ import annotations
+
+import re
+
+GENERIC_NAME_WORDS = {
+    "the", "property", "properties", "management", "managers", "manager", "realty", "real", "estate", "group",
+    "services", "service", "residential", "rental", "rentals", "homes", "llc", "inc", "co", "company", "corp",
+    "pm", "and", "&", "of", "partners", "leasing", "apartments", "living", "companies", "cos", "corporation",
+}  # fmt: skip
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def mentions(company: str | None, text: str) -> bool:
+    """The text names the company by its first two distinctive words ("Acme" of "Acme Realty")."""
+    if not company:
+        return False
+    words = [w.lower() for w in _WORD.findall(re.sub(r"\(.*?\)", " ", company))]
+    distinctive = [w for w in words if w not in GENERIC_NAME_WORDS][:2] or words[:2]
+    lower = text.lower()
+    return bool(distinctive) and all(re.search(rf"\b{re.escape(w)}\b", lower) for w in distinctive)
+
+
+def is_ours(company: str, org: str) -> bool:
+    """``org`` may be the company: it shares a distinctive word with one of the company's names
+    ("A; B", "A / B", "CMI-CARG"), or is its initials ("LPC" for Lincoln Property Company). Lenient
+    on purpose: texts shorten and vary a firm's name, and a person wrongly dropped is a lost contact."""
+    org = org.strip(" .,")
+    org_words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", org)} - GENERIC_NAME_WORDS
+    squashed = re.sub(r"[^a-z]", "", company.lower())
+    if any(len(w) >= 4 and w in squashed for w in org_words):
+        return True  # "richmondpropertymanagementrw.com" is Richmond Property Management
+    names = [n for n in re.split(r"\s*(?:;|\s/\s|\(|\)|(?<=[A-Z])-(?=[A-Z]))\s*", company) if n.strip()]
+    for name in names:
+        words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", name)} - GENERIC_NAME_WORDS
+        if words & org_words or _initials(name) == org or not words or not org_words:
+            return True
+        acronym, short = name.strip(" .,"), _initials(org)
+        if acronym.isupper() and len(short) >= 2 and acronym.startswith(short):
+            return True  # "Cities Management" in a text about "CMI"
+    return False
+
+
+def _initials(name: str) -> str:
+    """ "Lincoln Property Company" -> "LPC": how a firm is often called in its own news."""
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w[0].isupper())
