@@ -136,6 +136,12 @@ PRESS_PEOPLE = [
     ("Our founder, Jane Morrow, grew up in Austin. She bought her first rental at 22.", ["Jane Morrow"]),
     ("Luis Ortega and Dana Whitt co-own Acme.", ["Dana Whitt", "Luis Ortega"]),
     ("Questions about your account? Dana Whitt, our bookkeeper, can help.", ["Dana Whitt"]),
+    ("Dana Whitt Property Manager Dana has managed homes in Tulsa since 1998.", ["Dana Whitt"]),
+    ("Meet Dana Whitt, Director of Property Management.", ["Dana Whitt"]),
+    (
+        "Team: Dana Whitt Property Management Director and Luis Ortega Maintenance Supervisor.",
+        ["Dana Whitt", "Luis Ortega"],
+    ),
     ("Thanks to John Smith of Beta Realty for the referral.", []),
     ("Jane Morrow, a tenant at Oak Court, said the repairs were fast.", []),
     ("Mayor Steve Adler spoke at our ribbon cutting.", []),

@@ -40,6 +40,9 @@ def is_ours(company: str, org: str) -> bool:
         acronym, short = name.strip(" .,"), _initials(org)
         if acronym.isupper() and len(short) >= 2 and acronym.startswith(short):
             return True  # "Cities Management" in a text about "CMI"
+        initials = _initials(name)
+        if org.isupper() and len(org) >= 2 and (initials.startswith(org) or org.startswith(initials)):
+            return True  # "SPM" for Smith Property Management Inc
     return False
 
 

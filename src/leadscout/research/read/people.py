@@ -466,8 +466,6 @@ def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candi
             continue  # "We partner with Grace Hill": a verb that spells like a title
         if re.search(r"[a-z]s$", title) and not re.search(r"(?:ss|us)$", title):
             continue  # "Owners also get to know ...": a plural is a group, nobody's role
-        if start >= candidate.end and not sentence[candidate.end : start].strip() and sentence[start].isupper():
-            continue  # "Terra Search Partners": a capitalised title right after the name ends a firm's name
         if re.search(r"\b(?:a|an|any|each|every|no|one)\s+$", sentence[:start], re.IGNORECASE) or re.match(
             r"(?:a|an)\s", sentence[start:end], re.IGNORECASE
         ):
@@ -604,8 +602,10 @@ _SPAN = re.compile(
 _PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&)\s+(?P<second>[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+)\b")
 
 
-_FIRM_WORD = re.compile(r"(?:Inc|LLC|Ltd|Corp|Co|Company|Group|Management|Realty|Properties|Property|Partners|Services|"
-                        r"Holdings|Trust|Capital|Residential|Associates|Rentals|Homes|PM)\b(?!-)")  # fmt: skip
+_FIRM_WORD = re.compile(
+    r"(?:Inc|LLC|Ltd|Corp|Co\.|Company|Group|Realty|Properties|Partners|Holdings|Trust|Capital|Associates|"
+    r"Property\s+Management(?!\s+(?:Director|Manager|Coordinator|Assistant|Specialist|Associate|Team)))\b(?!-)"
+)  # a name followed by a firm's word is the firm's name; "Jane Doe Property Manager" is a person and a role
 
 
 def _candidates(sentence: str) -> list[_Candidate]:
@@ -625,7 +625,7 @@ def _candidates(sentence: str) -> list[_Candidate]:
                     break
             if best:
                 break
-        if best and not _FIRM_WORD.match(sentence[best.end : best.end + 20].lstrip(" ")):
+        if best and not _FIRM_WORD.match(sentence[best.end : best.end + 48].lstrip(" ")):
             out.append(best)  # "Terra Search Partners", "Jane Doe Realty": a firm's name, not a person's
     for m in _PAIR.finditer(sentence):
         if re.search(r"[A-Z][\w.'’-]*\s+$", sentence[: m.start()]):
