@@ -20,7 +20,23 @@ def mentions(company: str | None, text: str) -> bool:
     words = [w.lower() for w in _WORD.findall(re.sub(r"\(.*?\)", " ", company))]
     distinctive = [w for w in words if w not in GENERIC_NAME_WORDS][:2] or words[:2]
     lower = text.lower()
-    return bool(distinctive) and all(re.search(rf"\b{re.escape(w)}\b", lower) for w in distinctive)
+    if bool(distinctive) and all(re.search(rf"\b{re.escape(w)}\b", lower) for w in distinctive):
+        return True
+    if _called_short(company, text):
+        return True
+    acronym = "".join(w if w.isupper() else w[0] for w in _WORD.findall(company) if w[0].isupper())
+    return len(acronym) >= 3 and re.search(rf"\b{re.escape(acronym)}\b", text) is not None  # "GBAHC"
+
+
+def _called_short(company: str, text: str) -> bool:
+    """ "Pintar" for Pintar Investment Co.: the first distinctive word alone, capitalised as a name,
+    when it is no place's name ("Austin" of Austin Property Management says nothing)."""
+    from leadscout.geo import STATES, is_city
+
+    first = next((w for w in _WORD.findall(company) if w.lower() not in GENERIC_NAME_WORDS), "")
+    if len(first) < 4 or not first[0].isupper() or is_city(first) or first in STATES.values():
+        return False
+    return re.search(rf"\b{re.escape(first)}\b", text) is not None
 
 
 def is_ours(company: str, org: str) -> bool:

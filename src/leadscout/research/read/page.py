@@ -160,7 +160,7 @@ def sentences(text: str) -> list[str]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
         before = text[max(0, m.start() - 4) : m.start() + 1]
-        if _ABBREVIATION.search(before):
+        if _ABBREVIATION.search(before) and not (_FIRM_END.search(before) and _OPENER.match(text, m.end())):
             continue
         out.append(text[start : m.end()].strip())
         start = m.end()
@@ -168,6 +168,9 @@ def sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
+# "… from DePaul Management Co. The acquisition …": a firm's abbreviation can end a sentence too
+_FIRM_END = re.compile(r"\b(?:Inc|Co|Corp|Ltd)\.$")
+_OPENER = re.compile(r"(?:The|This|That|These|It|Its|He|She|They|We|Our|In|A|An|As|At|For|With|Today|Now)\b")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z0-9“\"])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:St|Ste|Inc|Co|Corp|Ltd|Mr|Mrs|Ms|Dr|Jr|Sr|No|Ave|Blvd|Rd|Dept|Mt|Ft|vs|etc|[A-Z])\.)$"

@@ -625,6 +625,9 @@ def _candidates(sentence: str) -> list[_Candidate]:
                     break
             if best:
                 break
+        lead = sentence[run.start() : best.start] if best else ""
+        if best and re.search(r"\b(?:San|Santa|Los|Las|El|St\.?|Fort|Port|Mount|Lake)\s+$", lead):
+            continue  # "San Juan Capistrano": a place's name
         if best and not _FIRM_WORD.match(sentence[best.end : best.end + 48].lstrip(" ")):
             out.append(best)  # "Terra Search Partners", "Jane Doe Realty": a firm's name, not a person's
     for m in _PAIR.finditer(sentence):
@@ -673,10 +676,10 @@ _ROLE_VERBS = (
     r"(?:is|was|serves\s+as|served\s+as|works\s+as|acts\s+as|has\s+been|became|is\s+now|leads\s+\w+(?:\s+\w+)?\s+as|"
     r"runs\s+\w+(?:\s+\w+)?\s+as)"
 )
+# "Stephanie ... is the founder", "Trubiana, who is president of ...": a role said later of the name
 _LATER = (
-    r"(?:^\W*|(?:^|[;,]\s*|\b(?:today|now|and|where)\s+))(?:{first}|{full}|he|she|they)\s+(?:still\s+|now\s+)?"
-    + _ROLE_VERBS
-    + r"\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?P<rest>.{{2,80}})"
+    r"(?:^\W*|(?:^|[;,]\s*|\b(?:today|now|and|where)\s+))(?:{first}|{full}|he|she|they)\s*(?:,\s*who\s+)?\s*"
+    r"(?:still\s+|now\s+)?" + _ROLE_VERBS + r"\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?P<rest>.{{2,80}})"
 )
 # "James Patel, who joined us in 2006 and works as our Leasing Agent": a role verb later in the clause
 _ROLE_LATER = re.compile(
@@ -761,8 +764,8 @@ def _attributed(after: str) -> bool:
 
 def _said_later(name: str, later: list[str]) -> str | None:
     """ "Stephanie Gordon ... Stephanie is the founder of ...": a title said of the person next."""
-    first = re.escape(name.split()[0])
-    pattern = re.compile(_LATER.format(first=first, full=re.escape(name)), re.IGNORECASE)
+    first, last = re.escape(name.split()[0]), re.escape(name.split()[-1])
+    pattern = re.compile(_LATER.format(first=first, full=f"{re.escape(name)}|{last}"), re.IGNORECASE)
     for sentence in later:
         for m in pattern.finditer(sentence):
             if title := _longest_title(m.group("rest")):

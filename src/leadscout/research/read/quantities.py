@@ -32,7 +32,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 from text_to_num import alpha2digit
 
-from leadscout.research.read.firm_names import GENERIC_NAME_WORDS, mentions
+from leadscout.research.read.firm_names import GENERIC_NAME_WORDS, is_ours, mentions
 from leadscout.research.read.page import Block, PageText, sentences
 
 Qualifier = Literal["exact", "at_least", "about", "range"]
@@ -187,8 +187,13 @@ _PORTFOLIO_ADJ = re.compile(
 )
 _FRANCHISE = re.compile(r"\bfranchis\w*|\blicensees?\b|\boffices\b|\blocations\b", re.IGNORECASE)
 _OTHER_ORG = re.compile(
-    r"\b(?:[A-Z][\w&'’.-]+\s+){0,4}(?:Management|Properties|Property|Residential|Realty|Group|Partners|Living|"
+    r"\b(?:[A-Z][\w&'’.-]+\s+){0,4}(?:Management|Properties|Property|Residential|Realty|Group|Partners|Living|Organi[sz]ation|"
     r"Communities|Trust|Capital|Company|Companies|Corp\.?|Inc\.?|LLC|Associates|Cos\.)\b"
+)
+_LED_ORG = re.compile(
+    r"\b(?:co-?)?(?:CEO|president|founder|owner|principal|chairman|chief\s+\w+\s+officer|[A-Z]{3})\s+(?:of|for|at)\s+"
+    r"(?:the\s+)?(?P<org>[A-Z][\w&'’.-]+(?:\s+[A-Z][\w&'’.-]+){0,3})",
+    re.IGNORECASE,
 )
 _ANAPHORA = re.compile(r"\b(?:the\s+(?:firm|company|manager|business|group|operator|brand|reit|trust)|it|which|they|"
                        r"its|their|he|she|his|her)\b", re.IGNORECASE)  # fmt: skip
@@ -235,19 +240,25 @@ class _Context:
     subjectless: bool
     other_org: bool  # it names an organisation that is not the company
     nouns_before: str | None  # the unit noun of the sentences before ("five hundred of them")
+    other_before: bool = False  # the sentence before named another organisation, and not the company
+    company: str | None = None
 
 
 def claims_in_page(page: PageText, company: str | None = None) -> list[UnitClaim]:
     """Every portfolio claim on a page: each sentence of each block, and the structured shapes
     (a number block next to its label block, label/value pairs, JSON keys)."""
     out: list[UnitClaim] = []
-    named_before = False
+    named_before = other_before = False
     noun_before: str | None = None
     for block in page.blocks:
         for sentence in sentences(block.text):
-            found = claims_in_sentence(sentence, company, after_mention=named_before, noun_before=noun_before)
+            found = claims_in_sentence(
+                sentence, company, after_mention=named_before, noun_before=noun_before, other_before=other_before
+            )
             out.extend(found)
-            named_before = mentions(company, sentence) or (named_before and not found and len(sentence) < 80)
+            named = mentions(company, sentence)
+            named_before = named or (named_before and not found and len(sentence) < 80)
+            other_before = bool(company) and not named and _names_another(sentence, company)
             noun_before = _last_noun(sentence) or noun_before
         out.extend(_structured(block, page))
     return _unique(out)
@@ -260,7 +271,12 @@ def claims_in_text(text: str, company: str | None = None) -> list[UnitClaim]:
 
 
 def claims_in_sentence(
-    sentence: str, company: str | None = None, *, after_mention: bool = False, noun_before: str | None = None
+    sentence: str,
+    company: str | None = None,
+    *,
+    after_mention: bool = False,
+    noun_before: str | None = None,
+    other_before: bool = False,
 ) -> list[UnitClaim]:
     if not re.search(r"\d|hundred|thousand|dozen|million", sentence, re.IGNORECASE):
         return []
@@ -275,6 +291,8 @@ def claims_in_sentence(
         subjectless=bool(_THE_COMPANY.search(stripped) or _SUBJECTLESS.match(stripped)),
         other_org=_names_another(normal, company),
         nouns_before=noun_before,
+        other_before=other_before,
+        company=company,
     )
     out = [c for m in _QUANTITY.finditer(normal) if (c := _candidate(m, context)) is not None]
     out += [c for m in re.finditer(r"vague(\d+)", normal) if (c := _vague_candidate(m, context)) is not None]
@@ -314,6 +332,17 @@ _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _COMMON_WORDS = frozenset({*_COMMON, *_NOUNS, *GENERIC_NAME_WORDS})
 
 
+def _other_nearer(before: str, company: str | None) -> bool:
+    """The organisation named nearest before the number is another one than the company."""
+    named = list(_OTHER_ORG.finditer(before))
+    words = [w.lower() for w in _WORD.findall(company or "") if w.lower() not in GENERIC_NAME_WORDS][:1]
+    ours = [m.end() for w in words for m in re.finditer(rf"\b{re.escape(w)}\b", before, re.IGNORECASE)]
+    others = [
+        m.end() for m in named if company and not is_ours(company, m.group(0)) and _names_another(m.group(0), company)
+    ]
+    return bool(others) and max(others) > max(ours, default=-1)
+
+
 def _names_another(sentence: str, company: str | None) -> bool:
     """The sentence names an organisation, and not the company: its numbers may be that one's."""
     for m in _OTHER_ORG.finditer(sentence):
@@ -321,7 +350,9 @@ def _names_another(sentence: str, company: str | None) -> bool:
         words = [w for w in _WORD.findall(name) if w[0].isupper() and w.lower() not in _COMMON_WORDS]
         if words and not (company and mentions(name, company)):
             return True
-    return False
+    return any(
+        company and not is_ours(company, m.group("org")) for m in _LED_ORG.finditer(sentence)
+    )  # "says Doug Brien, co-CEO for Waypoint": a firm named by the role someone holds in it
 
 
 def _last_noun(sentence: str) -> str | None:
@@ -488,6 +519,10 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 4  # "400 franchise units": franchised offices, not doors
     if c.other_org and not (c.named or c.first_person or c.after_mention):
         penalty += 3
+    if c.named and c.other_org and _other_nearer(before, c.company):
+        penalty += 3  # "Michaels ... 44,500 units, followed by Dominium": the count of the firm named just before
+    if c.other_before and not (c.named or c.first_person) and _ANAPHORA.search(before):
+        penalty += 3  # "... says the co-CEO of Waypoint. The firm manages 15,000": the firm is Waypoint
     return holder + managed - penalty
 
 
