@@ -194,6 +194,7 @@ async def one_request(
             if (w := world.by_domain.get(c.domain)) and not truth_match(w, criteria)
         ],
         "replaced": [{k: r.get(k) for k in ("domain", "why", "pages_read", "people_seen")} for r in replaced],
+        "missed": sorted({c.domain for c in truth} - set(domains)),  # deliverable, never delivered
         "reached": round(len(companies) / criteria.quantity, 3),
         "pms_label_accuracy": round(len(pms_right) / len(companies), 4) if companies else None,
         # the column users ask for most: how many delivered companies that use a PMS have it reported

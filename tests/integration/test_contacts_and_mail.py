@@ -212,3 +212,26 @@ async def test_a_site_whose_menu_is_only_script_is_read_through_its_sitemap(
     ranked = {p.full_name for p in company.people if title_rank(p.title) != UNRANKED}
     assert ranked & {c.full_name for c in search.contacts}
     assert any(page.endswith(wild.PATHS["react"]["team"]) for page in search.pages_read)
+
+
+async def test_a_team_page_closed_to_robots_is_not_read_and_the_reason_says_so(
+    wild_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leadscout.sandbox import wild
+
+    for key, value in wild_sandbox.env().items():
+        monkeypatch.setenv(key, value)
+    closed = [
+        c for c in wild_sandbox.world.companies
+        if wild.team_closed(c) and c.health == "ok" and c.kind == "property_manager"
+    ]  # fmt: skip
+    assert closed, "the wild world has sites whose robots.txt closes their team page"
+    company = closed[0]
+    team = wild.PATHS[company.look.template]["team"]  # type: ignore[union-attr]
+    async with make_client(timeout=3) as client:
+        fetcher = Fetcher(client, FetchPolicy(timeout=3, politeness_delay=0.0))
+        search = await WebContactSource(fetcher).find(a_run(), as_company(company))
+    assert not search.contacts and not search.people_seen
+    assert any(url.endswith(team) for url in search.pages_closed)
+    assert not any(url.endswith(team) for url in search.pages_read)
+    assert "closed to robots" in search.why_short()

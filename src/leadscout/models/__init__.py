@@ -233,12 +233,14 @@ class ContactSearch(BaseModel):
     contacts: list[NewContact] = Field(default_factory=list)
     pages_read: list[str] = Field(default_factory=list)
     people_seen: list[str] = Field(default_factory=list)  # "Jane Doe (Leasing Agent)"
+    pages_closed: list[str] = Field(default_factory=list)  # closed by its robots.txt, which is respected
 
     def why_short(self) -> str:
+        closed = f"; {', '.join(self.pages_closed[:3])} closed to robots (its robots.txt)" if self.pages_closed else ""
         if not self.pages_read:
-            return "no page of its site could be read for people"
+            return "no page of its site could be read for people" + closed
         if not self.people_seen:
-            return f"no named person on the {len(self.pages_read)} pages read"
+            return f"no named person on the {len(self.pages_read)} pages read" + closed
         return f"{len(self.people_seen)} people named, none a decision maker: {', '.join(self.people_seen[:5])}"
 
 

@@ -57,6 +57,7 @@ class SitePeople:
     published: set[str]  # every address any crawled page shows
     pattern: str | None
     pages_read: list[str]
+    pages_closed: list[str]  # pages its robots.txt closes to us: never read
 
 
 @dataclass
@@ -75,7 +76,9 @@ class WebContactSource:
         for person, page in ranked[: run.contacts_max * 2]:
             contacts.append(await self._contact(company, person, page, site))
         seen = [f"{p.full_name} ({p.title or 'no title'})" for p, _ in site.people]
-        return ContactSearch(contacts=contacts, pages_read=site.pages_read, people_seen=seen)
+        return ContactSearch(
+            contacts=contacts, pages_read=site.pages_read, people_seen=seen, pages_closed=site.pages_closed
+        )
 
     async def _read_site(self, company: Company) -> SitePeople:
         website = company.website or f"http://{company.domain}/"
@@ -83,7 +86,7 @@ class WebContactSource:
         if home.transient:
             raise TransientError(f"{website} answered {home.error}: its team pages are read on a retry")
         if not home.ok:
-            return SitePeople([], set(), None, [])
+            return SitePeople([], set(), None, [], [])
         host = urlsplit(home.final_url).hostname
         home_facts = extract(home.final_url, home.text, company.name)
         people: dict[str, tuple[PersonCard, FetchResult]] = {p.full_name.lower(): (p, home) for p in home_facts.people}
@@ -92,7 +95,7 @@ class WebContactSource:
         if len(targets) < 2:  # the links say little (a script-routed menu): the sitemap may say more
             targets += [url for url, words in await sitemap_links(self.fetcher, home.final_url)
                         if _PEOPLE_PAGES.search(words)]  # fmt: skip
-        read = [home.final_url]
+        read, closed = [home.final_url], []
         # a person is named on any page about the company (its story, its owners' page), and a
         # team page may hang under "About": a second round follows the links of the first pages
         for _ in range(2):
@@ -104,6 +107,9 @@ class WebContactSource:
                 raise TransientError(f"{failed.url} answered {failed.error}: the people on it are read on a retry")
             targets = []
             for page in pages:
+                if page.error == "robots_disallowed":
+                    closed.append(page.url)
+                    continue
                 read.append(page.final_url if page.ok else page.url)
                 if not page.ok:
                     continue
@@ -114,7 +120,7 @@ class WebContactSource:
                     people.setdefault(person.full_name.lower(), (person, page))
         on_domain = {e for e in published if e.endswith("@" + company.domain)}
         pairs = [(p.full_name, p.email.lower()) for p, _ in people.values() if p.email and p.email.lower() in on_domain]
-        return SitePeople(list(people.values()), on_domain, infer_pattern(pairs), read)
+        return SitePeople(list(people.values()), on_domain, infer_pattern(pairs), read, closed)
 
     async def _contact(self, company: Company, person: PersonCard, page: FetchResult, site: SitePeople) -> NewContact:
         own = person.email.lower() if person.email and person.email.lower() in site.published else None

@@ -155,6 +155,7 @@ class ChainContactSource:
             if found.contacts:
                 return found
             searched.pages_read += found.pages_read
+            searched.pages_closed += found.pages_closed
             searched.people_seen += [p for p in found.people_seen if p not in searched.people_seen]
         return searched
 

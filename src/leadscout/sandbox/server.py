@@ -204,7 +204,8 @@ class SandboxApp:
         if c.health == "latin1":  # legacy site: windows-1252 bytes and no charset in the header
             legacy = html.replace("<meta charset='utf-8'>", "").replace("</h1>", " - Se\u00f1or Caf\u00e9 Rentals</h1>")
             body = legacy.encode("cp1252", "replace")
-            await _respond(send, status, "text/html", body, extra)
+            headers = dict(extra or {})
+            await _respond(send, status, headers.pop("content-type", "text/html"), body, headers)
             return
         if status == 200:
             validators = _validators(c, html)

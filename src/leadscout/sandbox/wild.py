@@ -170,6 +170,8 @@ def _hop(c: WorldCompany, look: Look) -> tuple[int, str, dict[str, str]]:
 
 def _sitemap(c: WorldCompany, look: Look) -> str:
     paths = ["/"] + ([] if look.template == "onepage" else [PATHS[look.template][p] for p in PAGES])
+    if look.portal in HOPS and c.portal_url:
+        paths.append(HOPS[look.portal][0])  # the resident-portal page is a page of the site like any other
     base = c.website.rstrip("/")
     urls = "".join(f"<url><loc>{escape(base + p)}</loc></url>" for p in dict.fromkeys(paths))
     return f"<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>"

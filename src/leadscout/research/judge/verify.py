@@ -284,7 +284,12 @@ def _pms(criteria: Criteria, detection: PmsDetection) -> CriterionVerdict | None
     if detection.verdict == "none" and vendors.NONE not in wanted:
         return CriterionVerdict(criterion="pms", verdict=Verdict.FALSE, detail="no PMS portal on any fetched page")
     weak = [label for label in detection.labels if label.vendor in wanted]
-    detail = f"only weak evidence for {weak[0].vendor}" if weak else f"PMS {detection.verdict}"
+    if weak:
+        detail = f"only weak evidence for {weak[0].vendor}"
+    elif detection.labels:  # a badge or a vendor's own site: no proof of use, for or against
+        detail = f"no portal seen; only weak signs of {', '.join(label.vendor for label in detection.labels)}"
+    else:
+        detail = f"PMS {detection.verdict}"
     return CriterionVerdict(
         criterion="pms", verdict=Verdict.UNKNOWN, detail=detail, evidence=weak[0].evidence if weak else []
     )
