@@ -46,7 +46,7 @@ from leadscout.pipeline.request import parse_request  # noqa: E402
 from leadscout.pipeline.runs import create_run  # noqa: E402
 from leadscout.pipeline.web_source import rejection_summary  # noqa: E402
 from leadscout.sandbox.server import SandboxServer  # noqa: E402
-from leadscout.sandbox.wild import team_closed  # noqa: E402
+from leadscout.sandbox.wild import bot_wall, team_closed  # noqa: E402
 from leadscout.sandbox.world import World, WorldCompany  # noqa: E402
 from leadscout.workers.runner import WorkerConfig, run_worker  # noqa: E402
 
@@ -155,7 +155,10 @@ async def one_request(
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')  # type: ignore[arg-type]
     # what a run can deliver whole: a match whose people can be read (not behind a robots-closed team page)
-    truth = [c for c in world.companies if truth_match(c, criteria) and c.domain not in blocked and not team_closed(c)]
+    truth = [
+        c for c in world.companies
+        if truth_match(c, criteria) and c.domain not in blocked and not team_closed(c) and not bot_wall(c)
+    ]  # fmt: skip
     correct = [c for c in companies if (w := world.by_domain.get(c.domain)) and truth_match(w, criteria)]
     pms_right = [c for c in companies if (w := world.by_domain.get(c.domain)) and c.pms == (w.pms or None)]
     unit_errors = [  # against what the site proves (its stated lower bound), not the unstated true count
@@ -215,6 +218,9 @@ async def one_request(
         "fetches_per_accepted": round(fetches / len(companies), 1) if companies else None,
         "candidates": len(candidates),
         "rejections_by_criterion": dict(rejection_summary(candidates)),
+        # candidates behind a bot wall: never delivered, never read as "no PMS"
+        "bot_walled": sum(1 for r in candidates if any("bot_protection" in str(x) for x in r["reasons"] or [])),
+        "walled_delivered": sum(1 for c in companies if (w := world.by_domain.get(c.domain)) and bot_wall(w)),
         "fetches_by_outcome": fetches_by_outcome(candidates),
         "decision_options": [o.get("label") for o in (final.decision_options or [])] if final else [],
         "wall_seconds": round(wall, 1),
@@ -337,7 +343,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     agent = any(r["strategy"] == "agent" for r in rows)
     head = (
         f"{'request':<30} {'target':>6} {'possible':>8} {'found':>5} {'precision':>9} {'pms acc':>7} {'pms rep':>7} "
-        f"{'unit err':>8} {'dups':>4} {'blocked':>7} {'no-proof':>8} {'fetch/acc':>9} {'contacts':>8} "
+        f"{'unit err':>8} {'dups':>4} {'blocked':>7} {'walled':>6} {'no-proof':>8} {'fetch/acc':>9} {'contacts':>8} "
         f"{'per co':>6} {'ct prec':>7} {'valid':>5} {'em prec':>7} {'invented':>8} {'wall s':>7}"
     )
     head += f" {'by agent':>8} {'llm/acc':>7} {'tok/acc':>8}" if agent else ""
@@ -347,7 +353,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             f"{r['request']:<30} {r['target']:>6} {r['possible']:>8} {r['found']:>5} {_fmt(r['precision'], '>9.3f')} "
             f"{_fmt(r['pms_label_accuracy'], '>7.3f')} {_fmt(r['pms_reported'], '>7.3f')} "
             f"{_fmt(r['unit_estimate_mean_abs_error'], '>8.3f')} "
-            f"{r['duplicates']:>4} {r['blocked_violations']:>7} {r['companies_without_hard_evidence']:>8} "
+            f"{r['duplicates']:>4} {r['blocked_violations']:>7} {r['bot_walled']:>6} "
+            f"{r['companies_without_hard_evidence']:>8} "
             f"{_fmt(r['fetches_per_accepted'], '>9.1f')} {r['contacts']:>8} {r['contacts_per_company']:>6} "
             f"{_fmt(r['contact_precision'], '>7.3f')} {r['emails_valid']:>5} "
             f"{_fmt(r['email_precision_valid'], '>7.3f')} {r['emails_invented']:>8} {r['wall_seconds']:>7.1f}"

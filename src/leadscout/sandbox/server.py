@@ -177,6 +177,10 @@ class SandboxApp:
             rules = "User-agent: *\nDisallow: /\n" if c.health == "robots_disallow" else wild.robots_txt(c)
             await _respond(send, 200, "text/plain", rules.encode())
             return
+        if (kind := wild.bot_wall(c)) is not None:
+            code, challenge, wall_headers = wild.challenge_page(kind)
+            await _respond(send, code, "text/html; charset=utf-8", challenge.encode(), wall_headers)
+            return
         if c.health == "timeout":
             try:
                 await asyncio.sleep(self.timeout_seconds)

@@ -138,6 +138,51 @@ def team_closed(c: WorldCompany) -> bool:
     return _seeded(c, "team_robots", 0, 19) == 0
 
 
+WALLS = ("cloudflare", "akamai", "datadome", "js_cookie")
+
+
+def bot_wall(c: WorldCompany) -> str | None:
+    """About one site in thirty stands behind a bot wall (a CDN's challenge): every page but its
+    robots.txt is the challenge, never the company's own."""
+    if c.look is None or c.kind != "property_manager" or _seeded(c, "bot_wall", 0, 29):
+        return None
+    return WALLS[_seeded(c, "wall_kind", 0, len(WALLS) - 1)]
+
+
+def challenge_page(kind: str) -> tuple[int, str, dict[str, str]]:
+    """The challenge each wall serves, as its vendor writes it."""
+    if kind == "cloudflare":
+        return (
+            403,
+            (
+                "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><noscript>Enable JavaScript "
+                "and cookies to continue</noscript><script src='/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/"
+                "v1?ray=8f1c2d3e4a5b6c7d'></script></body></html>"
+            ),
+            {"cf-mitigated": "challenge", "server": "cloudflare"},
+        )
+    if kind == "akamai":
+        return (
+            403,
+            (
+                "<html><head><title>Pardon Our Interruption</title></head><body><h1>Pardon Our Interruption</h1>"
+                "<p>As you were browsing something about your browser made us think you were a bot.</p>"
+                "<p>Reference #18.7f3c2e17.1733456789.5a1b2c3d</p></body></html>"
+            ),
+            {"server": "AkamaiGHost"},
+        )
+    if kind == "datadome":
+        return (
+            403,
+            (
+                "<html><head><title>example.com</title></head><body><script>var dd={'cid':'AHrlqAAAAAMA','hsh':'ABC'}"
+                "</script><script src='https://ct.captcha-delivery.com/c.js'></script></body></html>"
+            ),
+            {"x-datadome": "protected"},
+        )
+    return 200, "<html><head><script>document.cookie='js_ok=1; path=/';location.reload();</script></head></html>", {}
+
+
 def robots_txt(c: WorldCompany) -> str:
     if team_closed(c):
         return f"User-agent: *\nDisallow: {PATHS[_look(c).template]['team']}\n"

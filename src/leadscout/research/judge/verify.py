@@ -362,8 +362,13 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
     fetched = sum(1 for r, _ in pages if not r.from_cache)
     judged = judge(criteria, pages)
     if not home.ok:
+        walled = home.error == "bot_protection"  # a challenge page is not the site: nothing is known of it
         unreachable = CriterionVerdict(
-            criterion="reachable", verdict=Verdict.FALSE, detail=f"home page failed: {home.error}"
+            criterion="reachable",
+            verdict=Verdict.UNKNOWN if walled else Verdict.FALSE,
+            detail=f"a {home.wall} bot wall stands in front of the site"
+            if walled
+            else f"home page failed: {home.error}",
         )
         return Verification(
             domain=domain,
@@ -371,7 +376,7 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
             website=website,
             accepted=False,
             verdicts=[unreachable],
-            reasons=[f"unreachable ({home.error})"],
+            reasons=[f"unknown (bot_protection: {home.wall})" if walled else f"unreachable ({home.error})"],
             pms=judged.pms,
             pages_fetched=fetched,
             retries=retries,

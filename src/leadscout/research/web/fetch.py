@@ -31,6 +31,7 @@ from leadscout import usage
 from leadscout.addresses import is_private_address, resolve_host
 from leadscout.domains import is_vendor_host
 from leadscout.models import Evidence
+from leadscout.research.web.botwall import wall
 from leadscout.research.web.http import USER_AGENT, proxied
 
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")  # xml: sitemaps
@@ -48,6 +49,7 @@ class FetchPolicy(BaseModel):
     revalidate: bool = False  # a cached page is asked "changed since?" (If-None-Match / If-Modified-Since), not trusted
     timeout_attempts: int = 1  # a site silent for `timeout` is rarely quicker at once; a later job may ask again
     max_retry_after: float = 10.0
+    wall_retry_delay: float = 2.0  # a challenge page is asked once more, after this pause, never hard
     allow_hosts: frozenset[str] = Field(default_factory=frozenset)
     proxy: str | None = None  # the proxy the client was made with (it resolves names, not us)
 
@@ -59,7 +61,8 @@ class FetchResult(BaseModel):
     content_type: str | None = None
     text: str = ""
     ok: bool = False
-    error: str | None = None  # timeout | http_503 | robots_disallowed | redirect_loop | ssrf_blocked | ...
+    error: str | None = None  # timeout | http_503 | robots_disallowed | bot_protection | redirect_loop | ...
+    wall: str | None = None  # bot_protection: whose challenge page stood in front of the site
     truncated: bool = False
     attempts: int = 0
     fetched_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
@@ -94,9 +97,9 @@ class PageCache(Protocol):
 
 
 class _Transient(Exception):
-    def __init__(self, error: str, retry_after: float = 0.0) -> None:
+    def __init__(self, error: str, retry_after: float = 0.0, wall: str | None = None) -> None:
         super().__init__(error)
-        self.error, self.retry_after = error, retry_after
+        self.error, self.retry_after, self.wall = error, retry_after, wall
 
 
 class Fetcher:
@@ -122,6 +125,7 @@ class Fetcher:
         self.stats: dict[str, int] = defaultdict(int)
         self._memo: dict[str, FetchResult] = {}  # this process already read it: no second request
         self._inflight: dict[str, asyncio.Task[FetchResult]] = {}
+        self.walled: dict[str, str] = {}  # host -> the wall it showed: not asked again by this fetcher
 
     async def flush(self) -> None:
         """Write the pages the cache still holds (before another process goes on with this work)."""
@@ -172,6 +176,8 @@ class Fetcher:
         current = url
         attempts = 0
         for _ in range(self.policy.max_redirects + 1):
+            if (shown := self.walled.get(urlsplit(current).hostname or "")) is not None:
+                return FetchResult(url=url, final_url=current, error="bot_protection", wall=shown, attempts=attempts)
             blocked, pin = await self._target(current)
             if blocked:
                 return FetchResult(url=url, final_url=current, error=blocked, attempts=attempts)
@@ -199,12 +205,19 @@ class Fetcher:
             try:
                 return await self._get_once(url, current, pin, conditions), attempt
             except _Transient as exc:
-                limit = self.policy.timeout_attempts if exc.error == "timeout" else self.policy.attempts
+                limit = {"timeout": self.policy.timeout_attempts, "bot_protection": 2}.get(
+                    exc.error, self.policy.attempts
+                )
                 self.stats["retries"] += attempt < limit
-                last = FetchResult(url=url, final_url=current, error=exc.error)
+                last = FetchResult(url=url, final_url=current, error=exc.error, wall=exc.wall)
                 if attempt >= limit:
+                    if exc.wall:
+                        self.walled[urlsplit(current).hostname or ""] = exc.wall
+                        self.stats["bot_walls"] += 1
                     return last, attempt
-                if attempt < self.policy.attempts:
+                if exc.wall:
+                    await asyncio.sleep(self.policy.wall_retry_delay)
+                elif attempt < self.policy.attempts:
                     backoff = exc.retry_after or 0.2 * 2 ** (attempt - 1)
                     await asyncio.sleep(min(backoff, self.policy.max_retry_after))
         return last, self.policy.attempts
@@ -230,6 +243,10 @@ class Fetcher:
         status = response.status_code
         if status == 304:
             return FetchResult(url=url, final_url=current, status=status, error="not_modified")
+        if status in (403, 429, 503) or "cf-mitigated" in response.headers:
+            head, _ = await self._body(response, 100_000)
+            if shown := wall(status, dict(response.headers), head.decode("utf-8", errors="replace")):
+                raise _Transient("bot_protection", wall=shown)
         if status in RETRY_STATUSES:
             retry_after = _retry_after(response.headers.get("retry-after"))
             raise _Transient(f"http_{status}", retry_after)
@@ -249,13 +266,9 @@ class Fetcher:
                 content_type=content_type,
                 error=f"content_type:{content_type}",
             )
-        body, truncated = bytearray(), False
-        async for chunk in response.aiter_bytes():
-            body.extend(chunk)
-            if len(body) > self.policy.max_bytes:
-                truncated = True
-                del body[self.policy.max_bytes :]
-                break
+        body, truncated = await self._body(response, self.policy.max_bytes)
+        if len(body) < 2_000 and (shown := wall(status, dict(response.headers), body.decode("utf-8", "replace"))):
+            raise _Transient("bot_protection", wall=shown)  # a tiny page that is only a challenge script
         encoding = response.charset_encoding or self.client._default_encoding
         if callable(encoding):
             encoding = encoding(bytes(body))
@@ -272,6 +285,16 @@ class Fetcher:
             etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"),
         )
+
+    @staticmethod
+    async def _body(response: httpx.Response, limit: int) -> tuple[bytearray, bool]:
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body.extend(chunk)
+            if len(body) > limit:
+                del body[limit:]
+                return body, True
+        return body, False
 
     async def _be_polite(self, host: str) -> None:
         wait = self._last.get(host, 0.0) + self.policy.politeness_delay - time.monotonic()
