@@ -138,6 +138,32 @@ class Settings(BaseSettings):
         description="Port of the MX hosts that email verification talks to (RCPT TO, never DATA).",
     )
     email_verification: bool = Field(default=True, validation_alias=AliasChoices("LEADSCOUT_EMAIL_VERIFICATION"))
+    email_verifier: Literal["smtp", "reacher"] = Field(
+        default="smtp",
+        validation_alias=AliasChoices("LEADSCOUT_EMAIL_VERIFIER"),
+        description="smtp: talk to the MX hosts from here (port 25); reacher: ask a Reacher server (REACHER_URL).",
+    )
+    smtp_helo: str = Field(
+        default="verify.leadscout.local",
+        validation_alias=AliasChoices("LEADSCOUT_SMTP_HELO"),
+        description="The HELO name of email verification: a name of your own domain (strangers are greylisted).",
+    )
+    smtp_mail_from: str = Field(
+        default="verify@leadscout.invalid",
+        validation_alias=AliasChoices("LEADSCOUT_SMTP_MAIL_FROM"),
+        description="The MAIL FROM of email verification: an address of your own domain.",
+    )
+    smtp_proxy: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LEADSCOUT_SMTP_PROXY"),
+        description="socks5://[user:pass@]host:port that carries email verification past a blocked port 25.",
+    )
+    greylist_delay: float = Field(
+        default=20.0, ge=0, le=600, validation_alias=AliasChoices("LEADSCOUT_GREYLIST_DELAY"),
+        description="Seconds before a greylisted address (4xx on RCPT) is asked once more.",
+    )  # fmt: skip
+    reacher_url: str | None = Field(default=None, validation_alias=AliasChoices("REACHER_URL"))
+    reacher_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("REACHER_TOKEN"))
     smtp_host: str | None = Field(default=None, validation_alias=AliasChoices("SMTP_HOST"))
     smtp_port: int = Field(default=587, ge=1, le=65535, validation_alias=AliasChoices("SMTP_PORT"))
     smtp_user: str | None = Field(default=None, validation_alias=AliasChoices("SMTP_USER", "SMTP_USERNAME"))

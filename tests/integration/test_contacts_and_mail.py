@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def checker(sandbox: SandboxServer) -> MailChecker:
-    return MailChecker(f"127.0.0.1:{sandbox.mail.dns_port}", sandbox.mail.smtp_port, timeout=5)
+    return MailChecker(f"127.0.0.1:{sandbox.mail.dns_port}", sandbox.mail.smtp_port, timeout=5, greylist_delay=0.05)
 
 
 def pick(sandbox: SandboxServer, **match: Any) -> WorldCompany:
@@ -47,7 +47,9 @@ async def test_mailbox_verdicts_from_real_dns_and_smtp(sandbox: SandboxServer, c
     catch_all = pick(sandbox, mail_server="catch_all")
     assert (await checker.check(catch_all.people[0].email)).label == "risky(catch_all)"
     tempfail = pick(sandbox, mail_server="tempfail")
-    assert (await checker.check(tempfail.people[0].email)).label == "unknown(tempfail)"
+    greylisted = tempfail.people[0].email
+    assert (await checker.check(greylisted)).label == "unknown(greylisted)"
+    assert [a for a, _ in sandbox.mail.handler.rcpt_log].count(greylisted) == 2  # asked once more, then left
     no_mx = pick(sandbox, mail_server="no_mx")
     assert (await checker.check(no_mx.people[0].email)).label == "invalid(no_mx)"
     assert (await checker.check("a@not-in-this-world.com")).label == "invalid(nxdomain)"

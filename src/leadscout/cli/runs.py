@@ -184,18 +184,27 @@ async def work_in_process(
     await run_worker_supervised(worker_settings, dsn, config, give_up_after=settings.db_outage_grace)
 
 
+NOTICES = ("email_verification_notice",)  # events the user must see as they happen
+
+
 async def _follow(store: Store, run_id: Any, say: Callable[..., None]) -> None:
     """Print batch progress in the seed's format as the checkpoints appear."""
     started: set[int] = set()
     finished: set[int] = set()
     stage = None
+    last_event = 0
     while True:
         try:
             run = await store.get_run(run_id)
             batches = await store.list_batches(run_id)
+            events = await store.events_since(run_id, last_event)
         except Exception:  # the database may be restarting; the worker reconnects too
             await asyncio.sleep(0.5)
             continue
+        for event in events:
+            last_event = max(last_event, event.id)
+            if event.event in NOTICES:
+                say(f"  ⚠ {event.payload.get('message') or event.payload.get('why', '')}")
         target = run.target_quantity if run else 0
         before = 0
         for b in batches:

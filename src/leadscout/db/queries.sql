@@ -42,6 +42,13 @@ INSERT INTO pm_pipeline.run_events (run_id, event, entity_type, entity_id, paylo
 VALUES (%(run_id)s, %(event)s, %(entity_type)s, %(entity_id)s, %(payload)s)
 RETURNING id;
 
+-- insert_event_once --
+-- Append an event a run tells only once (a notice): nothing when the run already has one of that name
+INSERT INTO pm_pipeline.run_events (run_id, event, entity_type, entity_id, payload)
+SELECT %(run_id)s, %(event)s, 'run', NULL, %(payload)s
+ WHERE NOT EXISTS (SELECT 1 FROM pm_pipeline.run_events WHERE run_id = %(run_id)s AND event = %(event)s)
+RETURNING id;
+
 -- events_since --
 -- Events of a run after a given id, oldest first
 SELECT * FROM pm_pipeline.run_events

@@ -106,6 +106,12 @@ class Store(MonitorQueries):
         row = await self._one("transition_run", conn, **values)
         return bool(row and row["moved"])
 
+    async def insert_event_once(
+        self, run_id: UUID, event: str, payload: dict[str, Any], conn: Conn | None = None
+    ) -> bool:
+        """An event the run tells once (a notice to the user); False when it was told already."""
+        return await self._one("insert_event_once", conn, run_id=run_id, event=event, payload=payload) is not None
+
     async def insert_event(
         self,
         run_id: UUID | None,

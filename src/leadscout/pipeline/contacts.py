@@ -21,7 +21,7 @@ from leadscout.errors import BudgetExceeded, PermanentError, TransientError
 from leadscout.models import Company, ContactSearch, EmailCheck, Evidence, NewContact, Run
 from leadscout.research.judge.contacts import UNRANKED, title_rank
 from leadscout.research.judge.emails import EmailGuess, guesses, infer_pattern, is_role
-from leadscout.research.judge.mailcheck import MailChecker
+from leadscout.research.judge.mailcheck import EmailVerifier
 from leadscout.research.read.extract import PageFacts, PersonCard, extract
 from leadscout.research.web.fetch import Fetcher, FetchResult
 from leadscout.research.web.search import SearchProvider
@@ -63,7 +63,7 @@ class SitePeople:
 @dataclass
 class WebContactSource:
     fetcher: Fetcher
-    checker: MailChecker | None = None
+    checker: EmailVerifier | None = None
     provider: SearchProvider | None = None
 
     async def find(self, run: Run, company: Company) -> ContactSearch:

@@ -23,7 +23,7 @@ from leadscout.models import (
 )
 from leadscout.research.judge.company import finish, research_site
 from leadscout.research.judge.contacts import UNRANKED, title_rank
-from leadscout.research.judge.mailcheck import MailChecker
+from leadscout.research.judge.mailcheck import EmailVerifier
 from leadscout.research.web.fetch import Fetcher
 
 
@@ -165,7 +165,7 @@ class DirectoryContactSource:
     """Known decision makers from ``pm_pipeline.directory_contacts``, most senior first."""
 
     store: Store
-    checker: MailChecker | None = None
+    checker: EmailVerifier | None = None
 
     async def find(self, run: Run, company: Company) -> ContactSearch:
         rows = await self.store.directory_contacts(company.domain)

@@ -43,7 +43,7 @@ from leadscout.pipeline.sources import (
     WebResearcher,
 )
 from leadscout.pipeline.web_source import WebSource, WebTools
-from leadscout.research.judge.mailcheck import MailChecker
+from leadscout.research.judge.mailcheck import EmailVerifier
 from leadscout.usage import Budget, Meter, project
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class Pipeline:
     contact_source: ContactSource | None = None
     simulated_latency: float = 0.0  # seconds added to each unit (drills and benchmarks)
     web: WebTools | None = None  # search + fetch, when this worker has a search provider
-    checker: MailChecker | None = None  # email verification (MX + SMTP RCPT)
+    checker: EmailVerifier | None = None  # email verification (MX + SMTP RCPT)
     delivery: Delivery | None = None  # exports + notification at completion; None: files under ./exports
     llm: Llm | None = None  # the optional language model (agents.llm); None: deterministic only
     default_budget: Budget = field(default_factory=Budget)  # the deployment's caps; runs may override
@@ -436,6 +436,10 @@ class Pipeline:
                     entity_id=str(company_id),
                     conn=conn,
                 )
+                if self.checker is not None and self.checker.notice:  # e.g. port 25 blocked: said once
+                    await self.store.insert_event_once(
+                        run_id, "email_verification_notice", {"message": self.checker.notice}, conn
+                    )
                 if status == "short" and await self._replace(conn, locked, company, detail):
                     return f"replaced {company.domain}: {detail['why']}"
                 if locked.stage == Stage.CONTACT_DISCOVERY:  # earlier, the research's end decides

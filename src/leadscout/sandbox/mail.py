@@ -26,8 +26,8 @@ from leadscout.sandbox.world import World
 
 
 class WorldResolver(BaseResolver):  # type: ignore[misc]
-    def __init__(self, world: World, injector: Injector | None = None) -> None:
-        self.world, self.injector = world, injector
+    def __init__(self, world: World, injector: Injector | None = None, mx_address: str = "127.0.0.1") -> None:
+        self.world, self.injector, self.mx_address = world, injector, mx_address
 
     def resolve(self, request: DNSRecord, handler: DNSHandler) -> DNSRecord:
         reply = request.reply()
@@ -41,7 +41,7 @@ class WorldResolver(BaseResolver):  # type: ignore[misc]
         if company is None:
             reply.header.rcode = RCODE.NXDOMAIN
         elif mail_host and company.mail_server != "no_mx" and qtype == "A":
-            reply.add_answer(RR(qname, QTYPE.A, rdata=A("127.0.0.1"), ttl=60))
+            reply.add_answer(RR(qname, QTYPE.A, rdata=A(self.mx_address), ttl=60))
         elif qname == company.domain and company.mail_server != "no_mx" and qtype == "MX":
             reply.add_answer(*RR.fromZone(f"{qname}. 60 IN MX 10 mx.{qname}."))
         return reply
@@ -95,6 +95,7 @@ class MailServers:
 
     world: World
     injector: Injector | None = None
+    mx_address: str = "127.0.0.1"  # where the MX hosts are: an unroutable one plays a blocked port 25
     handler: WorldMailHandler = field(init=False)
     dns: Any = field(init=False, default=None)
     smtp: Controller | None = field(init=False, default=None)
@@ -103,7 +104,9 @@ class MailServers:
         self.handler = WorldMailHandler(self.world)
 
     def start(self) -> MailServers:
-        self.dns = DNSServer(WorldResolver(self.world, self.injector), address="127.0.0.1", port=0, logger=_QUIET)
+        self.dns = DNSServer(
+            WorldResolver(self.world, self.injector, self.mx_address), address="127.0.0.1", port=0, logger=_QUIET
+        )
         self.dns.start_thread()
         self.smtp = Controller(self.handler, hostname="127.0.0.1", port=_free_port(), ready_timeout=10)
         self.smtp.start()
@@ -130,4 +133,5 @@ class MailServers:
             "LEADSCOUT_SMTP_PROBE_PORT": str(self.smtp_port),
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(self.smtp_port),
+            "LEADSCOUT_GREYLIST_DELAY": "0.2",  # its tempfail servers never let a retry in: no use waiting long
         }

@@ -36,7 +36,7 @@ from leadscout.pipeline.delivery import Delivery, Mailer
 from leadscout.pipeline.sources import CompanySource
 from leadscout.pipeline.stages import Pipeline
 from leadscout.pipeline.web_source import WebTools
-from leadscout.research.judge.mailcheck import MailChecker
+from leadscout.research.judge.mailcheck import EmailVerifier, MailChecker
 from leadscout.research.web.cache import PgPageCache
 from leadscout.research.web.fetch import Fetcher, FetchPolicy
 from leadscout.research.web.http import make_client
@@ -251,10 +251,29 @@ def language_model(settings: Settings) -> Llm | None:
     return build_llm(settings)
 
 
-def mail_checker(settings: Settings) -> MailChecker | None:
+def mail_checker(settings: Settings) -> EmailVerifier | None:
+    """The configured email verifier: SMTP from here (the default), or a Reacher server."""
     if not settings.email_verification:
         return None
-    return MailChecker(settings.dns_server, settings.smtp_probe_port, timeout=settings.fetch_timeout)
+    if settings.email_verifier == "reacher":
+        from leadscout.research.judge.reacher import ReacherVerifier
+
+        if not settings.reacher_url:
+            raise ConfigError("LEADSCOUT_EMAIL_VERIFIER=reacher needs REACHER_URL (the Reacher server's address)")
+        token = settings.reacher_token.get_secret_value() if settings.reacher_token else None
+        proxy = settings.smtp_proxy.get_secret_value() if settings.smtp_proxy else None
+        return ReacherVerifier(
+            settings.reacher_url, token, helo=settings.smtp_helo, mail_from=settings.smtp_mail_from, proxy=proxy
+        )
+    return MailChecker(
+        settings.dns_server,
+        settings.smtp_probe_port,
+        timeout=settings.fetch_timeout,
+        helo=settings.smtp_helo,
+        mail_from=settings.smtp_mail_from,
+        proxy=settings.smtp_proxy.get_secret_value() if settings.smtp_proxy else None,
+        greylist_delay=settings.greylist_delay,
+    )
 
 
 def mailer(settings: Settings) -> Mailer | None:

@@ -91,6 +91,8 @@ const LABELS = {
   run_completed: (p) => `Completed with ${p.companies} companies`,
   agent_turn: (p) => `Agent turn ${p.turn}: ${p.ended}, ${p.accepted} accepted, ${p.requests} LLM requests`,
   user_decision: (p) => `Decision: ${(p.action || "").replace(/_/g, " ")}`,
+  email_verification_notice: (p) => `Email verification: ${p.message}`,
+  company_replaced: (p) => `Replaced ${p.domain}: ${p.why || ""}`,
 };
 const REFRESH_ON = new Set(["batch_completed", "company_accepted", "company_dropped", "stage_advanced", "needs_user_decision",
   "run_completed", "run_resumed", "partial_accepted", "rediscovery_started", "run_failed", "run_cancelled", "contacts_found", "user_decision"]);
