@@ -604,7 +604,8 @@ _PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&)\s+(?P<second>[A-Z][a-z
 
 _FIRM_WORD = re.compile(
     r"(?:Inc|LLC|Ltd|Corp|Co\.|Company|Group|Realty|Properties|Partners|Holdings|Trust|Capital|Associates|"
-    r"Property\s+Management(?!\s+(?:Director|Manager|Coordinator|Assistant|Specialist|Associate|Team)))\b(?!-)"
+    r"(?:Property\s+)?(?:Management|Services)(?!\s+(?:Director|Manager|Coordinator|Assistant|Specialist|Associate|"
+    r"Team)))\b(?!-)"
 )  # a name followed by a firm's word is the firm's name; "Jane Doe Property Manager" is a person and a role
 
 
