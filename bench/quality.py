@@ -220,6 +220,7 @@ async def one_request(
         "rejections_by_criterion": dict(rejection_summary(candidates)),
         # candidates behind a bot wall: never delivered, never read as "no PMS"
         "bot_walled": sum(1 for r in candidates if any("bot_protection" in str(x) for x in r["reasons"] or [])),
+        "needs_browser": sum(1 for r in candidates if any("needs_browser" in str(x) for x in r["reasons"] or [])),
         "walled_delivered": sum(1 for c in companies if (w := world.by_domain.get(c.domain)) and bot_wall(w)),
         "fetches_by_outcome": fetches_by_outcome(candidates),
         "decision_options": [o.get("label") for o in (final.decision_options or [])] if final else [],

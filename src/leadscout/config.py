@@ -162,6 +162,14 @@ class Settings(BaseSettings):
         default=20.0, ge=0, le=600, validation_alias=AliasChoices("LEADSCOUT_GREYLIST_DELAY"),
         description="Seconds before a greylisted address (4xx on RCPT) is asked once more.",
     )  # fmt: skip
+    render: Literal["auto", "off"] = Field(
+        default="auto",
+        validation_alias=AliasChoices("LEADSCOUT_RENDER"),
+        description="auto: script apps are rendered in headless Chromium when leadscout[render] is installed.",
+    )
+    render_pages: int = Field(default=20, ge=0, le=10_000, validation_alias=AliasChoices("LEADSCOUT_RENDER_PAGES"))
+    render_seconds: float = Field(default=15.0, gt=0, le=120, validation_alias=AliasChoices("LEADSCOUT_RENDER_SECONDS"))
+    chromium: str | None = Field(default=None, validation_alias=AliasChoices("LEADSCOUT_CHROMIUM"))
     reacher_url: str | None = Field(default=None, validation_alias=AliasChoices("REACHER_URL"))
     reacher_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("REACHER_TOKEN"))
     smtp_host: str | None = Field(default=None, validation_alias=AliasChoices("SMTP_HOST"))

@@ -66,7 +66,10 @@ class WebTools:
         f = self.fetcher
         policy = f.policy.model_copy(update={"revalidate": True})
         return WebTools(
-            self.provider, Fetcher(f.client, policy, cache=f.cache, replay_only=f.replay_only, resolver=f.resolve)
+            self.provider,
+            Fetcher(
+                f.client, policy, cache=f.cache, replay_only=f.replay_only, resolver=f.resolve, renderer=f.renderer
+            ),
         )
 
 

@@ -111,8 +111,51 @@ def _look(c: WorldCompany) -> Look:
     return c.look
 
 
+def js_only(c: WorldCompany) -> bool:
+    """A third of the script-app sites serve only a shell: their content, links, portal and team
+    cards are put in by their bundle, in the browser."""
+    return c.look is not None and c.look.template == "react" and _seeded(c, "js_only", 0, 2) == 0
+
+
 def company_page(c: WorldCompany, path: str) -> tuple[int, str, dict[str, str]]:
+    status, html, extra = _company_page(c, path)
+    if not js_only(c) or extra.get("content-type") or status != 200 or path in {h for h, _ in HOPS.values()}:
+        return status, html, extra
+    return 200, _app_shell(c), {}
+
+
+def _app_shell(c: WorldCompany) -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(c.name)}</title>"
+        "<link rel='stylesheet' href='/static/css/main.css'></head><body><noscript>You need to enable JavaScript "
+        "to run this app.</noscript><div id='root'></div><script src='/static/js/app.js'></script></body></html>"
+    )
+
+
+def _bundle(c: WorldCompany) -> str:
+    """The app's bundle: every route's markup, put into #root for the path the browser is on."""
     look = _look(c)
+    routes = {"/": _body_of(_company_page(c, "/")[1])}
+    for page in PAGES:
+        routes[PATHS[look.template][page].rstrip("/")] = _body_of(_company_page(c, PATHS[look.template][page])[1])
+    return (
+        f"const ROUTES = {json.dumps(routes)};\n"
+        "const here = window.location.pathname.replace(/\\/$/, '') || '/';\n"
+        "document.getElementById('root').innerHTML = ROUTES[here] || ROUTES['/'];\n"
+    )
+
+
+def _body_of(html: str) -> str:
+    start = html.find(">", html.find("<body")) + 1
+    return html[start : html.rfind("</body>")]
+
+
+def _company_page(c: WorldCompany, path: str) -> tuple[int, str, dict[str, str]]:
+    look = _look(c)
+    if path == "/static/js/app.js" and js_only(c):
+        return 200, _bundle(c), {"content-type": "application/javascript"}
+    if path == "/static/css/main.css" and js_only(c):
+        return 200, "body{font-family:sans-serif}", {"content-type": "text/css"}
     paths = PATHS[look.template]
     if look.portal in HOPS and c.portal_url and path == HOPS[look.portal][0]:
         return _hop(c, look)

@@ -37,9 +37,11 @@ from leadscout.pipeline.sources import CompanySource
 from leadscout.pipeline.stages import Pipeline
 from leadscout.pipeline.web_source import WebTools
 from leadscout.research.judge.mailcheck import EmailVerifier, MailChecker
+from leadscout.research.web import render
 from leadscout.research.web.cache import PgPageCache
 from leadscout.research.web.fetch import Fetcher, FetchPolicy
 from leadscout.research.web.http import make_client
+from leadscout.research.web.render import Renderer
 from leadscout.research.web.search import provider_from_settings
 from leadscout.usage import Budget
 from leadscout.workers.app import build_app
@@ -195,6 +197,8 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
                     await store.stop_worker(worker_id)
     finally:
         await client.aclose()
+        if web is not None and web.fetcher.renderer is not None:
+            await web.fetcher.renderer.close()
         await pool.close()
     return worker_id
 
@@ -239,7 +243,22 @@ def web_tools(settings: Settings, store: Store, client: httpx.AsyncClient) -> We
         revalidate=settings.fetch_cache == "revalidate",
         proxy=settings.http_proxy,
     )
-    return WebTools(provider, Fetcher(client, policy, cache=cache, replay_only=settings.fetch_cache == "replay"))
+    fetcher = Fetcher(
+        client, policy, cache=cache, replay_only=settings.fetch_cache == "replay", renderer=renderer(settings)
+    )
+    return WebTools(provider, fetcher)
+
+
+def renderer(settings: Settings) -> Renderer | None:
+    """Headless Chromium for script apps, when the render extra is installed and not turned off."""
+    if settings.render == "off" or not render.available():
+        return None
+    return Renderer(
+        budget=settings.render_pages,
+        seconds=settings.render_seconds,
+        proxy=settings.http_proxy,
+        executable=render.chromium_path(settings.chromium),
+    )
 
 
 def language_model(settings: Settings) -> Llm | None:

@@ -362,13 +362,12 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
     fetched = sum(1 for r, _ in pages if not r.from_cache)
     judged = judge(criteria, pages)
     if not home.ok:
-        walled = home.error == "bot_protection"  # a challenge page is not the site: nothing is known of it
+        # a challenge page or a script app's shell is not the site: nothing is known of it yet
+        walled = home.error in ("bot_protection", "needs_browser")
         unreachable = CriterionVerdict(
             criterion="reachable",
             verdict=Verdict.UNKNOWN if walled else Verdict.FALSE,
-            detail=f"a {home.wall} bot wall stands in front of the site"
-            if walled
-            else f"home page failed: {home.error}",
+            detail=_unread(home) if walled else f"home page failed: {home.error}",
         )
         return Verification(
             domain=domain,
@@ -376,7 +375,7 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
             website=website,
             accepted=False,
             verdicts=[unreachable],
-            reasons=[f"unknown (bot_protection: {home.wall})" if walled else f"unreachable ({home.error})"],
+            reasons=[_unread_reason(home) if walled else f"unreachable ({home.error})"],
             pms=judged.pms,
             pages_fetched=fetched,
             retries=retries,
@@ -397,6 +396,16 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
         retries=retries,
         pages=pages,
     )
+
+
+def _unread(home: FetchResult) -> str:
+    if home.error == "needs_browser":
+        return f"{home.final_url} is a script app's shell: install leadscout[render] to read it"
+    return f"a {home.wall} bot wall stands in front of the site"
+
+
+def _unread_reason(home: FetchResult) -> str:
+    return "unknown (needs_browser)" if home.error == "needs_browser" else f"unknown (bot_protection: {home.wall})"
 
 
 def _reasons(verdicts: list[CriterionVerdict], criteria: Criteria) -> list[str]:

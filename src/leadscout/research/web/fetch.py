@@ -31,8 +31,10 @@ from leadscout import usage
 from leadscout.addresses import is_private_address, resolve_host
 from leadscout.domains import is_vendor_host
 from leadscout.models import Evidence
+from leadscout.research.web.appshell import needs_browser
 from leadscout.research.web.botwall import wall
 from leadscout.research.web.http import USER_AGENT, proxied
+from leadscout.research.web.render import Renderer
 
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")  # xml: sitemaps
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -63,6 +65,7 @@ class FetchResult(BaseModel):
     ok: bool = False
     error: str | None = None  # timeout | http_503 | robots_disallowed | bot_protection | redirect_loop | ...
     wall: str | None = None  # bot_protection: whose challenge page stood in front of the site
+    rendered: bool = False  # the text is the DOM after the page's scripts ran (a JS app)
     truncated: bool = False
     attempts: int = 0
     fetched_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
@@ -111,8 +114,10 @@ class Fetcher:
         cache: PageCache | None = None,
         replay_only: bool = False,
         resolver: Callable[[str], Awaitable[list[str]]] | None = None,
+        renderer: Renderer | None = None,
     ) -> None:
         self.client = client
+        self.renderer = renderer
         self.resolve = resolver or resolve_host
         self.policy = policy or FetchPolicy()
         self.cache = cache
@@ -165,7 +170,9 @@ class Fetcher:
             self.stats["not_modified"] += 1
             confirmed = {"from_cache": True, "revalidated": True, "fetched_at": result.fetched_at}
             result = cached.model_copy(update=confirmed)
-        if self.cache is not None and not result.transient and result.error != "ssrf_blocked":
+        if result.ok and not result.rendered and needs_browser(result.text):
+            result = await self._rendered(result)
+        if self.cache is not None and not result.transient and result.error not in ("ssrf_blocked", "needs_browser"):
             await self.cache.put(result)
         return result
 
@@ -285,6 +292,15 @@ class Fetcher:
             etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"),
         )
+
+    async def _rendered(self, result: FetchResult) -> FetchResult:
+        """An app shell read after its scripts ran, or ``needs_browser`` (no renderer, no budget)."""
+        dom = await self.renderer.render(result.final_url) if self.renderer is not None else None
+        if dom is None:
+            self.stats["needs_browser"] += 1
+            return result.model_copy(update={"ok": False, "error": "needs_browser"})
+        self.stats["rendered"] += 1
+        return result.model_copy(update={"text": dom, "rendered": True})
 
     @staticmethod
     async def _body(response: httpx.Response, limit: int) -> tuple[bytearray, bool]:

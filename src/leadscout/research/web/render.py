@@ -1,0 +1,75 @@
+"""Rendering app shells in headless Chromium through Playwright: the optional ``render`` extra
+(``pip install 'leadscout[render]'``). A budget bounds it: pages per fetcher (one worker's share of
+a run) and seconds per page. Without the extra, or once the budget is spent, a shell stays
+``needs_browser``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def chromium_path(configured: str | None = None) -> str | None:
+    """The Chromium to drive: the configured one, else the system's (Playwright's own download is
+    used when this is None)."""
+    return configured or shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def available() -> bool:
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class Renderer:
+    def __init__(
+        self, *, budget: int = 20, seconds: float = 15.0, proxy: str | None = None, executable: str | None = None
+    ) -> None:
+        self.budget, self.seconds, self.proxy, self.executable = budget, seconds, proxy, executable
+        self.rendered = 0
+        self._browser: Any = None
+        self._playwright: Any = None
+        self._lock = asyncio.Lock()
+
+    async def render(self, url: str) -> str | None:
+        """The page's DOM after its scripts ran, or None (no budget left, no browser, a failure)."""
+        async with self._lock:  # one page at a time: a browser is heavy on two cores
+            if self.rendered >= self.budget:
+                return None
+            self.rendered += 1
+            try:
+                browser = await self._open()
+                page = await browser.new_page()
+                try:
+                    await page.goto(url, timeout=self.seconds * 1000, wait_until="networkidle")
+                    return str(await page.content())
+                finally:
+                    await page.close()
+            except Exception as exc:  # a page the browser cannot show is left unknown, not fatal
+                log.info("render of %s failed: %s", url, exc)
+                return None
+
+    async def _open(self) -> Any:
+        if self._browser is None:
+            from playwright.async_api import async_playwright
+
+            self._playwright = await async_playwright().start()
+            options: dict[str, Any] = {"headless": True, "args": ["--no-sandbox"]}
+            if self.executable:
+                options["executable_path"] = self.executable
+            if self.proxy:
+                options["proxy"] = {"server": self.proxy, "bypass": "127.0.0.1,localhost"}
+            self._browser = await self._playwright.chromium.launch(**options)
+        return self._browser
+
+    async def close(self) -> None:
+        if self._browser is not None:
+            await self._browser.close()
+            await self._playwright.stop()
+            self._browser = self._playwright = None
