@@ -94,3 +94,22 @@ async def test_reacher_refusing_or_absent_is_unknown_never_invalid(
     assert (await ReacherVerifier(url, "wrong").check(address)).label == "unknown(reacher_refused)"
     gone = ReacherVerifier("http://127.0.0.1:9", timeout=2)  # nothing listens on the discard port
     assert (await gone.check(address)).label == "unknown(reacher_unreachable)"
+
+
+async def test_the_smtp_backend_goes_through_a_socks5_proxy(world: World) -> None:
+    from leadscout.sandbox.socks import SocksProxy
+
+    servers = MailServers(world).start()
+    try:
+        with SocksProxy(username="me", password="pass") as proxy:
+            checker = MailChecker(
+                f"127.0.0.1:{servers.dns_port}", servers.smtp_port, timeout=5, proxy=proxy.url,
+                helo="mail.example-pm.com", mail_from="ops@example-pm.com",
+            )  # fmt: skip
+            strict = pick(world, mail_server="strict")
+            found = await checker.check(strict.people[0].email)
+            assert (found.label, found.code) == ("valid", 250)
+            assert proxy.connects == [("127.0.0.1", servers.smtp_port)]  # the session went through the proxy
+            assert checker.port_blocked is None  # with a proxy, no probe of this machine's own port 25
+    finally:
+        servers.stop()
