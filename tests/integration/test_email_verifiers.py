@@ -113,3 +113,20 @@ async def test_the_smtp_backend_goes_through_a_socks5_proxy(world: World) -> Non
             assert checker.port_blocked is None  # with a proxy, no probe of this machine's own port 25
     finally:
         servers.stop()
+
+
+async def test_an_always_accepting_host_is_risky_never_valid(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from leadscout.research.judge import mailcheck
+
+    servers = MailServers(world).start()
+    try:
+        checker = MailChecker(f"127.0.0.1:{servers.dns_port}", servers.smtp_port, timeout=5)
+
+        async def microsoft(domain: str) -> mailcheck._Mx:  # the MX Microsoft 365 gives a tenant
+            return mailcheck._Mx(host=f"{domain.replace('.', '-')}.mail.protection.outlook.com", address="127.0.0.1")
+
+        monkeypatch.setattr(checker, "_mx_of", microsoft)
+        strict = pick(world, mail_server="strict")
+        assert (await checker.check(strict.people[0].email)).label == "risky(catch_all)"
+    finally:
+        servers.stop()
