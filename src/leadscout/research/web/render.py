@@ -35,19 +35,21 @@ class Renderer:
         self.rendered = 0
         self._browser: Any = None
         self._playwright: Any = None
-        self._lock = asyncio.Lock()
+        self._pages = asyncio.Semaphore(2)  # pages at once in the one browser: two cores
+        self._opening = asyncio.Lock()
 
     async def render(self, url: str) -> str | None:
         """The page's DOM after its scripts ran, or None (no budget left, no browser, a failure)."""
-        async with self._lock:  # one page at a time: a browser is heavy on two cores
-            if self.rendered >= self.budget:
-                return None
-            self.rendered += 1
+        if self.rendered >= self.budget:
+            return None
+        self.rendered += 1
+        async with self._pages:
             try:
                 browser = await self._open()
                 page = await browser.new_page()
                 try:
-                    await page.goto(url, timeout=self.seconds * 1000, wait_until="networkidle")
+                    # "load": the bundles have run; waiting for the network to idle costs half a second a page
+                    await page.goto(url, timeout=self.seconds * 1000, wait_until="load")
                     return str(await page.content())
                 finally:
                     await page.close()
@@ -56,6 +58,10 @@ class Renderer:
                 return None
 
     async def _open(self) -> Any:
+        async with self._opening:
+            return await self._launched()
+
+    async def _launched(self) -> Any:
         if self._browser is None:
             from playwright.async_api import async_playwright
 
