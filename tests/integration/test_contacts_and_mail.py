@@ -190,14 +190,21 @@ def wild_sandbox() -> Any:
         yield server
 
 
+@pytest.fixture
+async def wild_fetcher(wild_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Fetcher]:
+    """A fetcher that reads the wild world through its proxy."""
+    for key, value in wild_sandbox.env().items():
+        monkeypatch.setenv(key, value)
+    async with make_client(timeout=3) as client:
+        yield Fetcher(client, FetchPolicy(timeout=3, politeness_delay=0.0))
+
+
 async def test_a_site_whose_menu_is_only_script_is_read_through_its_sitemap(
-    wild_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+    wild_sandbox: SandboxServer, wild_fetcher: Fetcher
 ) -> None:
     from leadscout.research.web.sitemap import sitemap_links
     from leadscout.sandbox import wild
 
-    for key, value in wild_sandbox.env().items():
-        monkeypatch.setenv(key, value)
     script_routed = [
         c for c in wild_sandbox.world.companies
         if c.look is not None and c.look.template == "react" and c.health == "ok" and c.kind == "property_manager"
@@ -206,23 +213,19 @@ async def test_a_site_whose_menu_is_only_script_is_read_through_its_sitemap(
     ]  # fmt: skip
     assert script_routed, "the wild world has sites whose links are in script only"
     company = script_routed[0]
-    async with make_client(timeout=3) as client:
-        fetcher = Fetcher(client, FetchPolicy(timeout=3, politeness_delay=0.0))
-        listed = dict(await sitemap_links(fetcher, company.website))
-        assert any(url.endswith(wild.PATHS["react"]["team"]) for url in listed)
-        search = await WebContactSource(fetcher).find(a_run(), as_company(company))
+    listed = dict(await sitemap_links(wild_fetcher, company.website))
+    assert any(url.endswith(wild.PATHS["react"]["team"]) for url in listed)
+    search = await WebContactSource(wild_fetcher).find(a_run(), as_company(company))
     ranked = {p.full_name for p in company.people if title_rank(p.title) != UNRANKED}
     assert ranked & {c.full_name for c in search.contacts}
     assert any(page.endswith(wild.PATHS["react"]["team"]) for page in search.pages_read)
 
 
 async def test_a_team_page_closed_to_robots_is_not_read_and_the_reason_says_so(
-    wild_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+    wild_sandbox: SandboxServer, wild_fetcher: Fetcher
 ) -> None:
     from leadscout.sandbox import wild
 
-    for key, value in wild_sandbox.env().items():
-        monkeypatch.setenv(key, value)
     closed = [
         c for c in wild_sandbox.world.companies
         if wild.team_closed(c) and c.health == "ok" and c.kind == "property_manager"
@@ -230,9 +233,7 @@ async def test_a_team_page_closed_to_robots_is_not_read_and_the_reason_says_so(
     assert closed, "the wild world has sites whose robots.txt closes their team page"
     company = closed[0]
     team = wild.PATHS[company.look.template]["team"]  # type: ignore[union-attr]
-    async with make_client(timeout=3) as client:
-        fetcher = Fetcher(client, FetchPolicy(timeout=3, politeness_delay=0.0))
-        search = await WebContactSource(fetcher).find(a_run(), as_company(company))
+    search = await WebContactSource(wild_fetcher).find(a_run(), as_company(company))
     assert not search.contacts and not search.people_seen
     assert any(url.endswith(team) for url in search.pages_closed)
     assert not any(url.endswith(team) for url in search.pages_read)

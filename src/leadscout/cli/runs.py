@@ -204,7 +204,7 @@ async def _follow(store: Store, run_id: Any, say: Callable[..., None]) -> None:
         for event in events:
             last_event = max(last_event, event.id)
             if event.event in NOTICES:
-                say(f"  ⚠ {event.payload.get('message') or event.payload.get('why', '')}")
+                say(f"  ⚠ {event.payload.get('message', '')}")
         target = run.target_quantity if run else 0
         before = 0
         for b in batches:

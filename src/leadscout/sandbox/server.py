@@ -207,9 +207,7 @@ class SandboxApp:
             status, html, extra = pages.company_page(c, path)
         if c.health == "latin1":  # legacy site: windows-1252 bytes and no charset in the header
             legacy = html.replace("<meta charset='utf-8'>", "").replace("</h1>", " - Se\u00f1or Caf\u00e9 Rentals</h1>")
-            body = legacy.encode("cp1252", "replace")
-            headers = dict(extra or {})
-            await _respond(send, status, headers.pop("content-type", "text/html"), body, headers)
+            await _html(send, status, legacy, extra, encoding="cp1252", default_type="text/html")
             return
         if status == 200:
             validators = _validators(c, html)
@@ -239,10 +237,18 @@ def _not_modified(validators: dict[str, str], request: dict[str, str]) -> bool:
     return since is not None and "last-modified" in validators and since == validators["last-modified"]
 
 
-async def _html(send: Send, status: int, html: str, extra: dict[str, str] | None = None) -> None:
+async def _html(
+    send: Send,
+    status: int,
+    html: str,
+    extra: dict[str, str] | None = None,
+    *,
+    encoding: str = "utf-8",
+    default_type: str = "text/html; charset=utf-8",
+) -> None:
     headers = dict(extra or {})
-    content_type = headers.pop("content-type", "text/html; charset=utf-8")  # a sitemap says xml
-    await _respond(send, status, content_type, html.encode(), headers)
+    content_type = headers.pop("content-type", default_type)  # a sitemap says xml
+    await _respond(send, status, content_type, html.encode(encoding, "replace"), headers)
 
 
 async def _respond(

@@ -274,13 +274,13 @@ def mail_checker(settings: Settings) -> EmailVerifier | None:
     """The configured email verifier: SMTP from here (the default), or a Reacher server."""
     if not settings.email_verification:
         return None
+    proxy = settings.smtp_proxy.get_secret_value() if settings.smtp_proxy else None
     if settings.email_verifier == "reacher":
         from leadscout.research.judge.reacher import ReacherVerifier
 
         if not settings.reacher_url:
             raise ConfigError("LEADSCOUT_EMAIL_VERIFIER=reacher needs REACHER_URL (the Reacher server's address)")
         token = settings.reacher_token.get_secret_value() if settings.reacher_token else None
-        proxy = settings.smtp_proxy.get_secret_value() if settings.smtp_proxy else None
         return ReacherVerifier(
             settings.reacher_url, token, helo=settings.smtp_helo, mail_from=settings.smtp_mail_from, proxy=proxy
         )
@@ -290,7 +290,7 @@ def mail_checker(settings: Settings) -> EmailVerifier | None:
         timeout=settings.fetch_timeout,
         helo=settings.smtp_helo,
         mail_from=settings.smtp_mail_from,
-        proxy=settings.smtp_proxy.get_secret_value() if settings.smtp_proxy else None,
+        proxy=proxy,
         greylist_delay=settings.greylist_delay,
     )
 

@@ -10,7 +10,7 @@ Where users run it, port 25 is often blocked (cloud hosts, home ISPs): the first
 probed once, with a short timeout, and when nothing answers every verdict is
 ``unknown(port_25_blocked)`` and :attr:`MailChecker.notice` says what to do (a SOCKS5 proxy,
 ``LEADSCOUT_SMTP_PROXY``, or the Reacher backend). The HELO name and MAIL FROM are the user's own
-(``LEADSCOUT_SMTP_HELO``, ``LEADSCOUT_SMTP_FROM``): servers greylist or refuse strangers. A 4xx on
+(``LEADSCOUT_SMTP_HELO``, ``LEADSCOUT_SMTP_MAIL_FROM``): servers greylist or refuse strangers. A 4xx on
 RCPT (greylisting) is asked once more after ``greylist_delay``, then ``unknown(greylisted)``; a
 host that accepts every address (Microsoft 365) gives ``risky(catch_all)``, never ``valid``."""
 

@@ -363,11 +363,11 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
     judged = judge(criteria, pages)
     if not home.ok:
         # a challenge page or a script app's shell is not the site: nothing is known of it yet
-        walled = home.error in ("bot_protection", "needs_browser")
+        unread = _unread(home)
         unreachable = CriterionVerdict(
             criterion="reachable",
-            verdict=Verdict.UNKNOWN if walled else Verdict.FALSE,
-            detail=_unread(home) if walled else f"home page failed: {home.error}",
+            verdict=Verdict.UNKNOWN if unread else Verdict.FALSE,
+            detail=unread[0] if unread else f"home page failed: {home.error}",
         )
         return Verification(
             domain=domain,
@@ -375,7 +375,7 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
             website=website,
             accepted=False,
             verdicts=[unreachable],
-            reasons=[_unread_reason(home) if walled else f"unreachable ({home.error})"],
+            reasons=[unread[1] if unread else f"unreachable ({home.error})"],
             pms=judged.pms,
             pages_fetched=fetched,
             retries=retries,
@@ -398,14 +398,17 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
     )
 
 
-def _unread(home: FetchResult) -> str:
+def _unread(home: FetchResult) -> tuple[str, str] | None:
+    """(detail, reason) when the home page is a challenge or a script app's shell: not the site,
+    so nothing is known of it yet; None for a page that failed."""
     if home.error == "needs_browser":
-        return f"{home.final_url} is a script app's shell: install leadscout[render] to read it"
-    return f"a {home.wall} bot wall stands in front of the site"
-
-
-def _unread_reason(home: FetchResult) -> str:
-    return "unknown (needs_browser)" if home.error == "needs_browser" else f"unknown (bot_protection: {home.wall})"
+        return (
+            f"{home.final_url} is a script app's shell: install leadscout[render] to read it",
+            "unknown (needs_browser)",
+        )
+    if home.error == "bot_protection":
+        return f"a {home.wall} bot wall stands in front of the site", f"unknown (bot_protection: {home.wall})"
+    return None
 
 
 def _reasons(verdicts: list[CriterionVerdict], criteria: Criteria) -> list[str]:

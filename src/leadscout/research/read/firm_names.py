@@ -11,6 +11,19 @@ GENERIC_NAME_WORDS = {
     "pm", "and", "&", "of", "partners", "leasing", "apartments", "living", "companies", "cos", "corporation",
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_NAME_WORD = re.compile(r"[A-Za-z][\w'’-]*")  # a word of a firm's name: a letter, then letters or digits
+
+
+def _words(name: str) -> set[str]:
+    """The distinctive words of a name, lower-cased (no "Property", "Management", "LLC")."""
+    return {w.lower() for w in _NAME_WORD.findall(name) if len(w) > 1} - GENERIC_NAME_WORDS
+
+
+def is_firm_name(name: str, company: str) -> bool:
+    """The firm is called like a person ("Blanton Turner"); "Jane Morrow Realty" is Jane Morrow's."""
+    return sorted(w.lower() for w in _NAME_WORD.findall(company) if len(w) > 1) == sorted(
+        w.lower() for w in name.split()
+    )
 
 
 def mentions(company: str | None, text: str) -> bool:
@@ -44,13 +57,13 @@ def is_ours(company: str, org: str) -> bool:
     ("A; B", "A / B", "CMI-CARG"), or is its initials ("LPC" for Lincoln Property Company). Lenient
     on purpose: texts shorten and vary a firm's name, and a person wrongly dropped is a lost contact."""
     org = org.strip(" .,")
-    org_words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", org)} - GENERIC_NAME_WORDS
+    org_words = _words(org)
     squashed = re.sub(r"[^a-z]", "", company.lower())
     if any(len(w) >= 4 and w in squashed for w in org_words):
         return True  # "richmondpropertymanagementrw.com" is Richmond Property Management
     names = [n for n in re.split(r"\s*(?:;|\s/\s|\(|\)|(?<=[A-Z])-(?=[A-Z]))\s*", company) if n.strip()]
     for name in names:
-        words = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", name)} - GENERIC_NAME_WORDS
+        words = _words(name)
         if words & org_words or _initials(name) == org or not words or not org_words:
             return True
         acronym, short = name.strip(" .,"), _initials(org)
@@ -64,4 +77,4 @@ def is_ours(company: str, org: str) -> bool:
 
 def _initials(name: str) -> str:
     """ "Lincoln Property Company" -> "LPC": how a firm is often called in its own news."""
-    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w[0].isupper())
+    return "".join(w[0] for w in _NAME_WORD.findall(name) if w[0].isupper())

@@ -21,14 +21,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 import probablepeople
 from pydantic import BaseModel
 
-from leadscout.research.read.firm_names import is_ours
+from leadscout.research.read.firm_names import is_firm_name, is_ours
 from leadscout.research.read.page import Block, PageText, sentences
 
 
@@ -48,10 +48,6 @@ _CORPORATE = re.compile(
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s*(?:,|\||–|—|-(?=\s)|:|\u2022|·)\s*")
-_NAME_RUN = re.compile(
-    r"(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?(?:[A-Z]\.\s?[A-Z]\.\s?[A-Z][a-zA-Z'’-]+|(?:[A-Z]\.\s+)?[A-Z][a-zA-Z'’-]+"
-    r"(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA-Z'’-]+){1,2})(?:,?\s+(?:Jr|Sr|II|III|IV)\.?)?"
-)
 _WORDS = re.compile(r"[A-Za-z][A-Za-z.'’&/-]*|&")
 
 
@@ -417,7 +413,7 @@ def _from_prose(page: PageText, company: str | None = None) -> list[Person]:
 def _judged(
     candidate: _Candidate, sentence: str, later: list[str], candidates: list[_Candidate], company: str | None
 ) -> Person | None:
-    if company and _is_company_name(candidate.name, company):
+    if company and is_firm_name(candidate.name, company):
         return None  # "Blanton Turner", "Terra Search": the firm's own name reads like a person's
     person = _judge(candidate, sentence, later, company) or _nearest_title(candidate, sentence, candidates)
     return None if person and _elsewhere(candidate, sentence, company) else person
@@ -427,7 +423,8 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z.'’&/-]*")
 NEAREST_WORDS = 8  # how far (in words) a title may stand from the name it is given to
 
 
-def _title_spans(sentence: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=256)  # each name of a sentence looks at the same spans
+def _title_spans(sentence: str) -> tuple[tuple[int, int, str], ...]:
     """Every longest run of words in the sentence that reads as a title: (start, end, title)."""
     tokens = list(_TOKEN.finditer(sentence))
     spans: list[tuple[int, int, str]] = []
@@ -443,7 +440,7 @@ def _title_spans(sentence: str) -> list[tuple[int, int, str]]:
                 break
         else:
             i += 1
-    return spans
+    return tuple(spans)
 
 
 def _words_between(sentence: str, a: int, b: int) -> int:
@@ -527,12 +524,6 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
     if owned and _longest_title(owned.group("role")) and not _generic_org(owned.group("org")):
         return not is_ours(company, owned.group("org"))
     return False
-
-
-def _is_company_name(name: str, company: str) -> bool:
-    """The firm is called like a person ("Blanton Turner"); "Jane Morrow Realty" is Jane Morrow's."""
-    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]+", company)]
-    return sorted(words) == sorted(w.lower() for w in name.split())
 
 
 def _generic_org(org: str) -> bool:

@@ -9,15 +9,20 @@ rendering (:mod:`leadscout.research.web.render`), or is ``needs_browser``: unkno
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser
 
 SHELL_TEXT = 200  # characters of visible text under which a page with an app's build is a shell
 _MOUNTS = "#root, #app, #__next, #__nuxt, [data-reactroot], app-root, [ng-app]"
+_HINTS = ("root", "app", "__next", "__nuxt", "<noscript")  # what any mount point or noscript of _MOUNTS contains
+_BUNDLE = re.compile(r"<script\b[^>]*\ssrc\s*=")
 
 
 def needs_browser(html: str) -> bool:
-    if "<script" not in html[:500_000].lower():
-        return False
+    head = html[:500_000].lower()
+    if not _BUNDLE.search(head) or not any(hint in head for hint in _HINTS):
+        return False  # every page passes here: parse only what may be a shell
     tree = LexborHTMLParser(html[:500_000])
     bundles = [s for s in tree.css("script") if s.attributes.get("src")]
     mount = tree.css_first(_MOUNTS) is not None
