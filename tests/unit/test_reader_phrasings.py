@@ -160,3 +160,31 @@ def test_press_shapes() -> None:
         if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
     ]
     assert not wrong_units and not wrong_people, (wrong_units, wrong_people)
+
+
+# who belongs to another organisation, whatever the shape of the line; and roles said in ways the
+# patterns above do not spell (appointments, "one of our", functions named like organisations)
+PEOPLE_ELSEWHERE_AND_ROLES = [
+    ("Ruth Okafor, president of the Valley Landlord Association, spoke first.", []),
+    ("“Demand is soft,” said Ruth Okafor, CEO of rival Summit Realty Group.", []),
+    ("Ruth Okafor, founder of the consulting firm Growth Coach, led the workshop.", []),
+    ("For leaks we call Ruth Okafor, owner of Okafor Plumbing.", []),
+    ("Guest post by Ruth Okafor, a real estate attorney in Denver.", []),
+    ("Reviewed by Ruth Okafor: the leasing agent was quick to reply.", []),
+    ("Ruth Okafor, manager of the downtown Denver office, hires our agents.", ["Ruth Okafor"]),
+    ("Ruth Okafor, Director of Affordable Housing", ["Ruth Okafor"]),
+    ("Ruth Okafor was promoted to chief operating officer last spring.", ["Ruth Okafor"]),
+    ("Ruth Okafor is one of our leasing specialists.", ["Ruth Okafor"]),
+    ("Acme has hired Ruth Okafor as its new director of client relations.", ["Ruth Okafor"]),
+    ("Ruth Okafor, Transaction Coordinator", ["Ruth Okafor"]),
+    ("Ruth Okafor, Make Ready Technician", ["Ruth Okafor"]),
+]
+
+
+def test_people_of_other_organisations_and_said_roles() -> None:
+    wrong = [
+        (text, got)
+        for text, want in PEOPLE_ELSEWHERE_AND_ROLES
+        if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
+    ]
+    assert not wrong, wrong

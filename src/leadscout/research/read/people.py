@@ -28,6 +28,7 @@ from typing import Any
 import probablepeople
 from pydantic import BaseModel
 
+from leadscout.geo import STATES, is_city
 from leadscout.research.read.firm_names import is_firm_name, is_ours
 from leadscout.research.read.page import Block, PageText, sentences
 
@@ -228,7 +229,8 @@ def read_people(
     for person in _from_tables(page):
         keep(person)
     for person in _from_blocks(page):
-        keep(person)
+        if not _placed_elsewhere(person, company):
+            keep(person)
     for person in _from_prose(page, company):
         keep(person)
     return list(found.values())[:60]
@@ -479,17 +481,25 @@ def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candi
             continue  # another name is nearer to this title
         if best is None or distance < best[0]:
             best = (distance, title)
-    if best is None or _NOT_STAFF.search(best[1]):
+    if best is None or _not_staff(best[1]):
         return None
-    if _NOT_STAFF.search(sentence[max(0, candidate.start - 40) : candidate.end + 60]) or _BYLINE.search(
+    if _not_staff(sentence[max(0, candidate.start - 40) : candidate.end + 60]) or _BYLINE.search(
         sentence[: candidate.start]
     ):
         return None
     return Person(full_name=candidate.name, title=best[1], source="prose", quote=sentence[:300])
 
 
+# "of Beta Realty", "at the Consortium for Housing", "of rival Summit Realty", "of the coaching firm Strategic
+# Coach": an organisation, after up to four lower-case words that describe it (no pronoun, no preposition)
+_DESCRIBER = (
+    r"(?:(?!(?:our|your|their|his|her|its|my|this|that|these|those|in|on|at|of|for|with|and|or|to|by|from|who|which|"
+    r"where|when|since|over|about)\b)[a-z][\w-]*\s+){0,4}"
+)
 _AT_ORG = re.compile(
-    r"\b(?:of|at|for|with)\s+(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&)?\s*[A-Z0-9][\w&'’.-]*){0,6})"
+    r"\b(?:of|at|for|with)\s+(?:(?:the|a|an)\s+)?"
+    + _DESCRIBER
+    + r"(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&)?\s*[A-Z0-9][\w&'’.-]*){0,6})"
 )
 _ORG_ROLE = re.compile(r"(?P<org>(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*)['’]s?\s+(?P<role>(?:[A-Za-z&/-]+\s+){0,3}"
                        r"[A-Za-z&/-]+)\s*,?\s*$")  # fmt: skip
@@ -508,7 +518,8 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
     role = re.match(r"^\s*(?:,|\(|–|—|-|:|is|was)\s*(?:the\s+|a\s+|an\s+)?(?P<phrase>[^,()]*(?:,[^,()]*)?)", after)
     if role and _longest_title(role.group("phrase").split(" of ")[0].split(" at ")[0]):
         orgs = [m.group("org") for m in _AT_ORG.finditer(role.group("phrase"))]
-        orgs = [o for o in orgs if not _generic_org(o)]
+        surname = candidate.name.split()[-1]
+        orgs = [o for o in orgs if not _generic_org(o) or surname in o.split()]  # "Jo Baxter of Baxter Plumbing"
         if orgs:
             return not any(is_ours(company, o) for o in orgs)
     tied = _AT_ORG.match(re.sub(r"^\s*,?\s*", "", after))
@@ -526,11 +537,26 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
     return False
 
 
+def _placed_elsewhere(person: Person, company: str | None) -> bool:
+    """A name read from a line or a card whose own words give the role at another organisation
+    ("Greg Lin, President of the Landlord Association"): the same test as for prose."""
+    at = person.quote.find(person.full_name)
+    if at < 0 or not company:
+        return False
+    return _elsewhere(_Candidate(person.full_name, at, at + len(person.full_name)), person.quote, company)
+
+
 def _generic_org(org: str) -> bool:
     """No other organisation: a pronoun's, a person's, or a property's ("the Plum Tree Apartments")."""
     lead = org.split()[0].lower()
+    place = org.strip(" .,")
+    words = [w.lower() for w in _WORDS.findall(place)]
+    if words and all(w in HEADS or w in MODIFIERS or w in _CONNECTORS for w in words):
+        return True  # "Director of Affordable Housing", "Co-Lead of the DEI Committee": a function of the firm
+    if is_city(place) or place in STATES.values():
+        return True  # "manager of the downtown Seattle office": a place, not an organisation
     return lead in {"the", "our", "its", "his", "her", "their", "this", "that"} or bool(
-        is_name(org) or _PROPERTY_NAME.search(org.rstrip(".,"))
+        (is_name(org) and is_first_name(org.split()[0])) or _PROPERTY_NAME.search(org.rstrip(".,"))
     )
 
 
@@ -638,8 +664,24 @@ _NOT_STAFF = re.compile(
     r"student|tenant|resident|renter|landlords?|investor|homeowner|customer|client|guest|host|coach|chapter)\b",
     re.IGNORECASE,
 )
+_AUDIENCE = {"client", "resident", "tenant", "investor", "customer", "guest", "student", "landlord", "homeowner"}
+
+
+def _not_staff(text: str) -> bool:
+    """The text speaks of someone who is no staff (a reporter, a senator, a tenant); "Client Relations
+    Director", "Resident Services Manager" name a staff role by the people it serves."""
+    for m in _NOT_STAFF.finditer(text):
+        word = m.group(0).lower().rstrip("s")
+        follows = re.match(r"\s+([A-Za-z-]+)", text[m.end() :])
+        if word in _AUDIENCE and follows and follows.group(1).lower() in HEADS | MODIFIERS:
+            continue
+        return True
+    return False
+
+
 _BYLINE = re.compile(
-    r"(?:^|\n|[\s|•])(?:written\s+|posted\s+|photo\s+)?by\s*:?\s*(?:(?:[A-Z][\w.'’-]+\s+){1,3}(?:and|&)\s+)?$",
+    r"(?:^|\n|[\s|•])(?:(?:written|posted|photo|review|reviewed|contributed|submitted|article|story|post)\s+)?by\s*:?\s*"
+    r"(?:(?:[A-Z][\w.'’-]+\s+){1,3}(?:and|&)\s+)?$",
     re.IGNORECASE,
 )
 _APPOINTED = re.compile(r"\b(?:promot\w+|nam(?:ed|es)|appoint\w*|hir(?:ed|es)|elect\w*|tapp\w*|welcom\w*)\s+$", re.I)
@@ -652,8 +694,10 @@ _CREDENTIAL_RUN = re.compile(r"^(?:\s*,?\s*(?:[A-Z][A-Za-z®]{1,6}\b®?|Jr\.?|Sr
 _AFTER_ROLE = re.compile(
     r"^\s*(?:,|\(|–|—|-|:)\s*(?:who\s+(?:is|was)\s+|now\s+|as\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?"
     r"(?:longtime\s+|long-time\s+|current\s+|former\s+|new\s+|then-)?(?P<rest>[^;()“”\"]{2,90})"
-    r"|^\s+(?:is|was|serves\s+as|served\s+as|has\s+been|became|becomes|is\s+now|works\s+as|joined\s+\S+\s+as)\s+"
-    r"(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?P<rest2>[^;()“”\"]{2,90})",
+    r"|^\s+(?:(?:is|was|has\s+been|had\s+been|will\s+be)\s+(?:recently\s+|since\s+)?(?:promoted|named|appointed|hired|"
+    r"elected|tapped|selected|brought\s+on|installed)\s+(?:to|as)|is|was|serves\s+as|served\s+as|has\s+been|became|"
+    r"becomes|is\s+now|works\s+as|joined\s+(?:[\w&'’.-]+\s+){1,5}?as)\s+"
+    r"(?:one\s+of\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?:new\s+)?(?P<rest2>[^;()“”\"]{2,90})",
     re.IGNORECASE,
 )
 _ORG_AFTER = re.compile(r"^\s*,?\s*(?:of|at|from|with)\s+(?:the\s+)?(?:[A-Z][\w&'’.-]*|[0-9][\w&'’.-]*)")
@@ -709,10 +753,11 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     if title is None and not tied:
         title = _said_later(candidate.name, later)
     nearby = f"{before[-40:]} {after[:60]}"
-    if _NOT_STAFF.search(title or "") or (title is None and _NOT_STAFF.search(nearby)):
+    if _not_staff(title or "") or (title is None and _not_staff(nearby)):
         return None
-    if _BYLINE.search(before) and not credentials and title is None and not _signed_for(after, company):
-        return None
+    authored = title is None or re.match(r"^\s*(?::|[,(–—-]\s*(?:an?|one)\s)", after, re.IGNORECASE)
+    if authored and _BYLINE.search(before) and not credentials and not _signed_for(after, company):
+        return None  # an author ("By Jo Doe, a local attorney", "Review by Jo Doe: the agent was ...")
     if title is None and not tied and not credentials:
         return None
     if title is None and not (candidate.shared or is_first_name(candidate.name.split()[0]) or "." in candidate.name):
