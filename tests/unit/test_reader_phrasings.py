@@ -188,3 +188,30 @@ def test_people_of_other_organisations_and_said_roles() -> None:
         if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
     ]
     assert not wrong, wrong
+
+
+# whose count, and whether it is a holding: units given up, a count's parts, a spread of sizes, a
+# per-person load, how often the work is done, and text left out ("…") between two sentences
+UNIT_HOLDINGS = [
+    ("Acme will stop managing 120 homes on Elm Street when the contract ends.", None),
+    ("Acme Residential will cease management of 240 units for the county.", None),
+    ("Acme manages 1,900 homes, including houses Acme owns and houses it manages for others.", 1900),
+    ("We work with buildings from 4 to 250 units.", None),
+    ("Our managers each look after about 140 doors.", None),
+    ("Each of our managers oversees 90 homes.", None),
+    ("We collect rent on more than 700 homes every month.", 700),
+    ("There are 820 homes in our management program today.", 820),
+    ("Acme, with a 3,000-plus unit portfolio, is the largest local manager.", 3000),
+    ("Across our three offices we manage 1,150 homes.", 1150),
+    ("Acme serves 400 owners and 1,020 rental units.", 1020),
+    ("Acme oversees 2,000 units. … Officials said Acme will end its contract for 300 units.", 2000),
+]
+
+
+def test_unit_holdings() -> None:
+    wrong = []
+    for text, value in UNIT_HOLDINGS:
+        got = inspect_page(text, company="Acme Residential").units_estimate
+        if (got is None) != (value is None) or (got and value and abs(got - value) > 0.15 * value):
+            wrong.append((text, got))
+    assert not wrong, wrong

@@ -171,7 +171,8 @@ def sentences(text: str) -> list[str]:
 # "… from DePaul Management Co. The acquisition …": a firm's abbreviation can end a sentence too
 _FIRM_END = re.compile(r"\b(?:Inc|Co|Corp|Ltd)\.$")
 _OPENER = re.compile(r"(?:The|This|That|These|It|Its|He|She|They|We|Our|In|A|An|As|At|For|With|Today|Now)\b")
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z0-9“\"])")
+# an ellipsis standing alone ("… ") marks text left out: what follows is another sentence
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z0-9“\"])|(?:^|\s)(?:…|\.\.\.)\s+(?=[A-Z0-9“\"])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:St|Ste|Inc|Co|Corp|Ltd|Mr|Mrs|Ms|Dr|Jr|Sr|No|Ave|Blvd|Rd|Dept|Mt|Ft|vs|etc|[A-Z])\.)$"
 )

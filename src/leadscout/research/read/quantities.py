@@ -98,7 +98,7 @@ _NOT_MODIFIERS = {
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _QUANTITY = re.compile(
     rf"(?P<pre>\$\s*|#\s*|\bno\.\s*)?(?:between\s+)?(?<![\w.,/])(?P<a>{_NUM})(?P<k>\s*(?:[kK]\b|M\b|million\b))?"
-    rf"(?:\s*(?:-|–|—|to|and)\s*(?P<b>{_NUM})(?P<k2>\s*(?:[kK]\b|M\b|million\b))?)?(?P<plus>\s*\+)?",
+    rf"(?:\s*(?:-|–|—|to|and)\s*(?P<b>{_NUM})(?P<k2>\s*(?:[kK]\b|M\b|million\b))?)?(?P<plus>\s*\+|-plus\b)?",
     re.IGNORECASE,
 )
 _VAGUE = {
@@ -115,7 +115,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us|i|i'm|i've|my|me)\b", re.IGNORECASE)
 _MANAGE = re.compile(
     r"\b(?:manag(?:e|es|ed|ing|ement)|oversee(?:s|ing)?|oversaw|overseen|(?:car(?:e|es|ed|ing))\s+(?:for|of)|tak(?:e|es|ing)\s+care|"
-    r"look(?:s|ing|ed)?\s+after|handl(?:e|es|ed|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|"
+    r"look(?:s|ing|ed)?\s+after|handl(?:e|es|ed|ing)|serv(?:e|es|ed|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|"
     r"portfolios?|administer\w*|operat(?:e|es|ed|ing|or)|servic(?:e|es|ing)|under\s+(?:our\s+|its\s+|their\s+)?(?:care|management|"
     r"contract|administration)|underneath\s+administration|run(?:s|ning)?|collect(?:s|ing)?\s+rents?)\b",
     re.IGNORECASE,
@@ -144,15 +144,32 @@ _DELTA = re.compile(
     r"(?:(?:a\s+)?(?:total\s+of\s+)?(?:more\s+than|over|about|nearly|another|an?|roughly|some)\s+)?$",
     re.IGNORECASE,
 )
+_HOLD = re.compile(r"\b(?:manag(?:e|es|ing)|oversee(?:s|ing)?|collect(?:s|ing)?\s+rents?\s+(?:on|for|from)|"
+                   r"car(?:e|es|ing)\s+for|look(?:s|ing)?\s+after)\b", re.IGNORECASE)  # fmt: skip
+_GIVEN_UP = re.compile(
+    r"\b(?:ceas(?:e|es|ed|ing)|stop(?:s|ped|ping)?|end(?:s|ed|ing)?|terminat\w*|relinquish\w*|exit(?:s|ed|ing)?|"
+    r"drop(?:s|ped|ping)?|los(?:e|es|ing|t)|hand(?:s|ed|ing)?\s+(?:back|over)|transferr?\w*|giv(?:e|es|ing)\s+up)\s+"
+    r"(?:(?:managing|operating|overseeing|servicing)\s+|(?:the\s+|its\s+|their\s+)?(?:management|oversight|operation|"
+    r"contract)s?\s+(?:of|for|on)\s+)?(?:(?:about|nearly|some|over|"
+    r"more\s+than|its|their|the)\s+)*$",
+    re.IGNORECASE,
+)
 _OWNS = re.compile(r"\b(?:own(?:s|ed)?|owns\s+and\s+operates|owned\s+and\s+operated)\s+(?:\w+\s+){0,2}$", re.I)
 _PER_SUBJECT = re.compile(
-    r"(?:^|[.;:]\s+)\W*(?:each|every|a\s+typical|the\s+average|an\s+average|one)\s+(?:[\w-]+\s+){0,2}"
-    r"(?:manager|agent|employee|staff(?:er)?|pm|person|team\s+member)s?\b",
+    r"(?:^|[.;:]\s+)\W*(?:(?:each|every|a\s+typical|the\s+average|an\s+average|one)\s+(?:of\s+(?:our|the|its|their)\s+)?"
+    r"(?:[\w-]+\s+){0,2}(?:manager|agent|employee|staff(?:er)?|pm|person|team\s+member)s?\b|(?:our|the|its|their)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:managers|agents|employees|staffers|pms|team\s+members)\s+(?:each|typically|usually|"
+    r"average|on\s+average)\b)",
     re.IGNORECASE,
 )
 _NOW = re.compile(r"\b(?:now|today|currently|presently)\b", re.IGNORECASE)
 _DEAL = re.compile(r"\b(?:acquir\w*|acquisition|purchas\w*|bought|buy(?:s|ing)?|merg\w*|sold|sell\w*)\b", re.I)
-_RANGE_OF_OTHERS = re.compile(r"\brang(?:e|es|ing)\s+(?:in\s+size\s+)?(?:from\s+)?$", re.IGNORECASE)
+# "portfolios that range in size from 65 to 2,000 units", "properties from 1 to 300 units": a spread of sizes
+_RANGE_OF_OTHERS = re.compile(
+    r"\brang(?:e|es|ing)\s+(?:in\s+size\s+)?(?:from\s+)?$|\b(?:properties|buildings|communities|portfolios|"
+    r"clients|owners|investors|landlords|anything|everything|anywhere|sizes?)\s+(?:of\s+)?(?:from|between)\s+$",
+    re.IGNORECASE,
+)
 _SERVED_OWNERS = re.compile(r"\b(?:owners|investors|landlords|clients)\s+of\s+(?:over\s+|more\s+than\s+|nearly\s+|"
                             r"about\s+|roughly\s+|some\s+)?$", re.IGNORECASE)  # fmt: skip
 _SUBSET = re.compile(r"\b(?:of\s+which|of\s+these|of\s+those|among\s+them|including|incl\.)\s+$", re.IGNORECASE)
@@ -167,6 +184,8 @@ _RATE_AFTER = re.compile(r"^\s*(?:a|per|each|every)\s+(?:week|month|year|day|qua
                          r"\d+(?:\.\d+)?\s*%)", re.IGNORECASE)  # fmt: skip
 _BREAK = re.compile(r"\bin\s+addition\s+to\b|\bas\s+well\s+as\b|\bwhereas\b|\bwhile\b|\bcompared\s+(?:to|with)\b|"
                     r"\bversus\b|\bvs\.?\s", re.IGNORECASE)  # fmt: skip
+# "2,500 homes, including houses that it owns": what follows tells the parts of the whole, not who holds it
+_PARTS_AFTER = re.compile(r"^\W*(?:including|incl\.|both|some|of\s+which)\b", re.IGNORECASE)
 _OWNED_AFTER = re.compile(r"^[^.;]{0,40}\b(?:ownership|owned\s+by|owns|has\s+an?\s+(?:stake|interest))\b", re.I)
 _ASSOCIATION = re.compile(r"\b(?:associations?|hoas?|coas?|condominium\s+associations?|homeowners?)\b", re.I)
 _YEAR_BEFORE = re.compile(
@@ -211,8 +230,8 @@ _SUBJECTLESS = re.compile(
     r"with|today|now|helping|serving|caring|overseeing|total|just)\b)",
     re.IGNORECASE,
 )
-_PASSIVE = re.compile(r"^\s*(?:managed|under\s+(?:our\s+)?(?:management|care|contract)|in\s+our\s+portfolio|"
-                      r"and\s+counting)\b", re.IGNORECASE)  # fmt: skip
+_PASSIVE = re.compile(r"^\s*(?:managed|under\s+(?:our\s+)?(?:management|care|contract)|in\s+our\s+(?:[\w-]+\s+){0,2}"
+                      r"(?:portfolio|program|programme|care|inventory)|and\s+counting)\b", re.IGNORECASE)  # fmt: skip
 _WITH = re.compile(r"\bwith\s+(?:a\s+portfolio\s+of\s+)?(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
                    r"approximately|just\s+over)\s+)?$", re.IGNORECASE)  # fmt: skip
 _PORTFOLIO_OF = re.compile(
@@ -489,12 +508,14 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
     if managed == 0 and c.subjectless and noun[2] == "noun" and len(c.sentence) < 60:
         managed = 1.0  # "1,200 doors and counting", a short stat line
     penalty = 0.0
-    if _OWNED_AFTER.match(after_noun):
+    if _OWNED_AFTER.match(after_noun) and not _PARTS_AFTER.match(after_noun):
         penalty += 3  # "the 122,000 apartments in which Insignia has an ownership interest"
     if re.match(r"^\s*(?:more|additional|new|extra)\b", rest):
         penalty += 5  # "11,000 more units": an increase, not a total
     if _DELTA.search(near_before) and not _GREW_TO.search(before[-140:]) and not _TOTAL.search(near_before):
         penalty += 5
+    elif _GIVEN_UP.search(near_before):
+        penalty += 5  # "it will cease management of 185 units": units it stops managing
     elif _DEAL.search(before[-160:]) and not (
         _GREW_TO.search(before[-140:]) or _TOTAL.search(near_before) or _NOW.search(near_before[-45:])
     ):
@@ -507,7 +528,14 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 4  # "portfolios that range in size from 65 to 2,000 units": a spread, not a total
     if _SUBSET.search(near_before[-25:]) or _UPPER_ONLY.search(near_before):
         penalty += 4
-    if _PER_LOAD.search(near_before[-30:]) or _PER_AFTER.match(after_noun) or _RATE_AFTER.match(after_noun):
+    rate = _RATE_AFTER.match(after_noun)
+    if (
+        rate
+        and re.match(r"\s*(?:a|per|each|every|annually|monthly|weekly)\b", rate.group(0), re.I)
+        and _HOLD.search(near_before[-50:])
+    ):
+        rate = None  # "we collect rent on 500 homes every month": how often the work is done on what it holds
+    if _PER_LOAD.search(near_before[-30:]) or _PER_AFTER.match(after_noun) or rate:
         penalty += 5
     if (_HYPOTHETICAL.search(before[-50:]) and not c.first_person) or _HYPOTHETICAL.search(before[-25:]):
         penalty += 3
@@ -515,7 +543,10 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 3  # a price or fee tier
     if _SINGLE_PLACE.match(rest) and not _PORTFOLIO_ADJ.match(rest):
         penalty += 5  # "a 200-unit community": one building
-    if _FRANCHISE.search(f"{' '.join(before.split()[-3:])} {rest[: rest.lower().find(noun[0])]}"):
+    lead = " ".join(before.split()[-3:])
+    if (franchise := _FRANCHISE.search(lead)) and _MANAGE.search(lead[franchise.end() :]):
+        lead = lead[franchise.end() :]
+    if _FRANCHISE.search(f"{lead} {rest[: rest.lower().find(noun[0])]}"):  # "offices we manage 760 homes": not theirs
         penalty += 4  # "400 franchise units": franchised offices, not doors
     if c.other_org and not (c.named or c.first_person or c.after_mention):
         penalty += 3
