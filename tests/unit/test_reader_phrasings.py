@@ -215,3 +215,23 @@ def test_unit_holdings() -> None:
         if (got is None) != (value is None) or (got and value and abs(got - value) > 0.15 * value):
             wrong.append((text, got))
     assert not wrong, wrong
+
+
+# a role given further on in the page, by the name again or in the speaker's own words
+PEOPLE_NAMED_LATER = [
+    ("Dana Whitt remembers her first duplex.\n\nToday Whitt, who is president of Acme, says so.", ["Dana Whitt"]),
+    ("Dana Whitt remembers her first duplex.\n\nWhitt is now president of Summit Realty Group.", []),
+    ("Dana Whitt wrote in.\n\nWhitt is a tenant of ours.", []),
+    ("My name is Dana Whitt. I'm the broker here at Acme.", ["Dana Whitt"]),
+    ("Hello, this is Dana Whitt. I started Acme Property Management in 2009.", ["Dana Whitt"]),
+    ("I'm Dana Whitt. I own a duplex on Elm Street.", []),
+]
+
+
+def test_people_named_later() -> None:
+    wrong = [
+        (text, got)
+        for text, want in PEOPLE_NAMED_LATER
+        if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
+    ]
+    assert not wrong, wrong

@@ -395,6 +395,8 @@ def _from_prose(page: PageText, company: str | None = None) -> list[Person]:
     organisation ("Jane Doe of Acme", "Acme's Jane Doe", "– Jane Doe, Acme Realty"), and it is
     not a byline, a reporter, a public official, or someone the text places at another organisation."""
     out: list[Person] = []
+    page_said: list[str] = []  # every sentence of the page, in reading order
+    unplaced: list[tuple[_Candidate, str, int]] = []  # names no role was found for, and where they stand
     for block in page.blocks:
         if len(block.text) < 12:
             continue
@@ -405,11 +407,41 @@ def _from_prose(page: PageText, company: str | None = None) -> list[Person]:
             candidates = _candidates(sentence)
             judged = [_judged(c, sentence, said[i + 1 : i + 3], candidates, company) for c in candidates]
             found += _coordinated(candidates, judged, sentence)
-            loose += [c for c, person in zip(candidates, judged, strict=True) if person is None]
+            missed = [c for c, person in zip(candidates, judged, strict=True) if person is None]
+            loose += missed
+            unplaced += [(c, sentence, len(page_said)) for c in missed]
+            page_said.append(sentence)
         if not found and len({c.name for c in loose}) == 1:
             found += _referred(block.text, loose[0].name)
         out += found + _founders(block.text)
+    named = {p.full_name for p in out}
+    for candidate, sentence, at in unplaced:
+        if candidate.name not in named and (person := _named_later(candidate, sentence, page_said[at + 1 :], company)):
+            out.append(person)
+            named.add(candidate.name)
     return out
+
+
+def _named_later(candidate: _Candidate, sentence: str, later: list[str], company: str | None) -> Person | None:
+    """A name whose role the page gives further on, by the name again ("Trubiana, who is president of
+    ...", "Rozenberg is the broker"): the role is the person's, unless it is at another organisation.
+    The sentence that named the person must not make an author, a reporter or a tenant of them."""
+    if candidate.shared or not is_first_name(candidate.name.split()[0]):
+        return None
+    around = sentence[max(0, candidate.start - 40) : candidate.end + 60]
+    if _not_staff(around) or _BYLINE.search(sentence[: candidate.start]):
+        return None
+    surname = candidate.name.split()[-1]
+    refer = re.compile(rf"(?:^|[^\w'’-])(?:{re.escape(candidate.name)}|{re.escape(surname)})(?![\w'’-])")
+    for text in later[:40]:
+        m = refer.search(text)
+        if m is None or not (title := _said_later(candidate.name, [text[m.start() :].lstrip(" ,;")])):
+            continue
+        again = _Candidate(candidate.name, m.end() - len(surname), m.end())
+        if _not_staff(title) or _elsewhere(again, text, company):
+            return None
+        return Person(full_name=candidate.name, title=title, source="prose", quote=text[:300])
+    return None
 
 
 def _judged(
@@ -709,7 +741,7 @@ _VERB_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ROLE_VERBS = (
-    r"(?:is|was|serves\s+as|served\s+as|works\s+as|acts\s+as|has\s+been|became|is\s+now|leads\s+\w+(?:\s+\w+)?\s+as|"
+    r"(?:is|was|am|['’]m|serves\s+as|served\s+as|works\s+as|acts\s+as|has\s+been|became|is\s+now|leads\s+\w+(?:\s+\w+)?\s+as|"
     r"runs\s+\w+(?:\s+\w+)?\s+as)"
 )
 # "Stephanie ... is the founder", "Trubiana, who is president of ...": a role said later of the name
@@ -751,7 +783,7 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         title = "Founder" if verb.group("founder") else "Owner" if verb.group("owner") else None
         tied = True
     if title is None and not tied:
-        title = _said_later(candidate.name, later)
+        title = _said_later(candidate.name, later, speaker=bool(_SPEAKER.search(before)))
     nearby = f"{before[-40:]} {after[:60]}"
     if _not_staff(title or "") or (title is None and _not_staff(nearby)):
         return None
@@ -799,15 +831,27 @@ def _attributed(after: str) -> bool:
     return bool(m and _CORPORATE.search(m.group("org")))
 
 
-def _said_later(name: str, later: list[str]) -> str | None:
-    """ "Stephanie Gordon ... Stephanie is the founder of ...": a title said of the person next."""
+def _said_later(name: str, later: list[str], *, speaker: bool = False) -> str | None:
+    """ "Stephanie Gordon ... Stephanie is the founder of ...": a title said of the person next;
+    a ``speaker`` ("I'm Jo Doe") says it in the first person ("I'm the broker here", "I founded Acme")."""
     first, last = re.escape(name.split()[0]), re.escape(name.split()[-1])
-    pattern = re.compile(_LATER.format(first=first, full=f"{re.escape(name)}|{last}"), re.IGNORECASE)
+    full = f"{re.escape(name)}|{last}" + ("|I" if speaker else "")
+    pattern = re.compile(_LATER.format(first=first, full=full), re.IGNORECASE)
     for sentence in later:
         for m in pattern.finditer(sentence):
             if title := _longest_title(m.group("rest")):
                 return title
+        if speaker and (did := _FIRST_PERSON_DEED.match(sentence)):
+            return "Founder" if did.group("founder") else "Owner"
     return None
+
+
+# "I founded Acme in 2012", "I own and run the company": what a speaker did, to a firm (not "I own a duplex")
+_FIRST_PERSON_DEED = re.compile(
+    r"^\W*(?:[Aa]nd\s+)?I\s+(?:(?:[Cc]o-?)?(?P<founder>founded|started|launched|opened|established|created)|"
+    r"(?:[Cc]o-?)?own(?:\s+and\s+(?:operate|run))?)\s+(?:[A-Z]|(?:the|this|my|our)\s+(?:company|firm|business)\b)"
+)
+_SPEAKER = re.compile(r"\b(?:I['’]m|I\s+am|my\s+name\s+is|this\s+is)\s*$", re.IGNORECASE)
 
 
 _SPOKEN_BEFORE = r"(?:meet|welcome|says|said|by|from|and|with)\s*$"
