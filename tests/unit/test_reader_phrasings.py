@@ -225,6 +225,8 @@ PEOPLE_NAMED_LATER = [
     ("My name is Dana Whitt. I'm the broker here at Acme.", ["Dana Whitt"]),
     ("Hello, this is Dana Whitt. I started Acme Property Management in 2009.", ["Dana Whitt"]),
     ("I'm Dana Whitt. I own a duplex on Elm Street.", []),
+    ("Our 2021 Chapter President, Dana Whitt, opened the meeting.", []),
+    ("Our tenants adore Dana Whitt, our leasing manager.", ["Dana Whitt"]),
 ]
 
 

@@ -785,7 +785,7 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     if title is None and not tied:
         title = _said_later(candidate.name, later, speaker=bool(_SPEAKER.search(before)))
     nearby = f"{before[-40:]} {after[:60]}"
-    if _not_staff(title or "") or (title is None and _not_staff(nearby)):
+    if _not_staff(title or "") or (title is None and _not_staff(nearby)) or _qualified_away(title, before, after):
         return None
     authored = title is None or re.match(r"^\s*(?::|[,(–—-]\s*(?:an?|one)\s)", after, re.IGNORECASE)
     if authored and _BYLINE.search(before) and not credentials and not _signed_for(after, company):
@@ -795,6 +795,18 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     if title is None and not (candidate.shared or is_first_name(candidate.name.split()[0]) or "." in candidate.name):
         return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
+
+
+def _qualified_away(title: str | None, before: str, after: str) -> bool:
+    """The word right before the title makes it no staff role: "2022 Chapter President, Jo Doe",
+    "Jo Doe, student representative" (the lexicon read only "President", "representative")."""
+    if not title:
+        return False
+    near = before[-120:]
+    for side, at in ((near, near.rfind(title)), (after, after[:120].find(title))):
+        if at > 0 and (prev := re.findall(r"[A-Za-z-]+", side[:at])[-1:]) and _not_staff(prev[0]):
+            return True
+    return False
 
 
 def _title_after(after: str) -> str | None:
