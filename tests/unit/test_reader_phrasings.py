@@ -178,6 +178,8 @@ PEOPLE_ELSEWHERE_AND_ROLES = [
     ("Acme has hired Ruth Okafor as its new director of client relations.", ["Ruth Okafor"]),
     ("Ruth Okafor, Transaction Coordinator", ["Ruth Okafor"]),
     ("Ruth Okafor, Make Ready Technician", ["Ruth Okafor"]),
+    ("Ruth Okafor\nBroker at Summit Realty Group", []),
+    ("Ruth Okafor\nCommunity Manager at Maple Ridge", ["Ruth Okafor"]),
 ]
 
 

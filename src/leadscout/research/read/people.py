@@ -300,10 +300,10 @@ def _from_blocks(page: PageText) -> list[Person]:
         if len(text) > 140:
             continue
         if name := is_name(text):
-            title = _title_near(page, block)
-            if title:
+            if near := _title_near(page, block):
+                role, line = near  # the quote keeps the role line whole: "President, Summit Realty" is Summit's
                 email = _group_email(page, block, 5)
-                out.append(Person(full_name=name, title=title, email=email, source="card", quote=f"{name}, {title}"))
+                out.append(Person(full_name=name, title=role, email=email, source="card", quote=f"{name}, {line}"))
             continue
         if pair := _name_and_rest(text):
             title = is_title(pair[1]) or is_title(pair[1].split(",")[0])
@@ -331,7 +331,7 @@ def _from_blocks(page: PageText) -> list[Person]:
     return out
 
 
-def _title_near(page: PageText, block: Block) -> str | None:
+def _title_near(page: PageText, block: Block) -> tuple[str, str] | None:
     """The title beside a name: the next block (a card's role line, a ``dd``), or the one before
     (a role above the name), or the start of the next line ("Owner | Licensed broker since 1999")."""
     after = page.blocks[block.index + 1] if block.index + 1 < len(page.blocks) else None
@@ -342,10 +342,10 @@ def _title_near(page: PageText, block: Block) -> str | None:
         if other is before and other.group != block.group:
             continue  # a title above a name belongs to the same card, not to the widget after the team
         if title := is_title(other.text):
-            return title
+            return title, other.text
         first = _SPLIT.split(other.text, maxsplit=1)[0]
         if other is after and (title := is_title(first)):
-            return title
+            return title, other.text
         first = re.escape(block.text.split()[0])
         lead = re.match(
             rf"^(?:(?:{first}|he|she|they)\s+(?:is|serves\s+as|works\s+as)\s+|is\s+)?(?:our|the|a|an)?\s*([^.]{{3,80}}?)"
@@ -354,7 +354,7 @@ def _title_near(page: PageText, block: Block) -> str | None:
             re.IGNORECASE,
         )
         if other is after and lead and (title := _longest_title(lead.group(1))):
-            return title
+            return title, other.text
     return None
 
 
@@ -549,7 +549,11 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
     after = re.split(r"[;.]\s|\s[–—]\s|\bsaid\b|\bsays\b", sentence[candidate.end : candidate.end + 140])[0]
     role = re.match(r"^\s*(?:,|\(|–|—|-|:|is|was)\s*(?:the\s+|a\s+|an\s+)?(?P<phrase>[^,()]*(?:,[^,()]*)?)", after)
     if role and _longest_title(role.group("phrase").split(" of ")[0].split(" at ")[0]):
-        orgs = [m.group("org") for m in _AT_ORG.finditer(role.group("phrase"))]
+        orgs = [  # "at" often names a property ("manager at Maple Ridge"): a firm there must say it is one
+            m.group("org")
+            for m in _AT_ORG.finditer(role.group("phrase"))
+            if not m.group(0).lower().startswith("at") or _CORPORATE.search(m.group("org"))
+        ]
         surname = candidate.name.split()[-1]
         orgs = [o for o in orgs if not _generic_org(o) or surname in o.split()]  # "Jo Baxter of Baxter Plumbing"
         if orgs:
