@@ -5,8 +5,9 @@
 Creates a monitor ("AppFolio property managers in CITY, STATE", --geo city, --sandbox) in a fresh
 database and runs one tick per day through the real CLI, then the last day once more (nothing
 changed since). Per tick: precision of `new` against that day's truth, companies that stopped
-matching and how many were reported in `gone` or `changed`, requests (all, and re-checking the
-known companies); at the end, what the monitor delivered in all against the matching companies
+matching and how many were reported in `gone` or `changed`, sites down for that day only and how
+many were called gone (none should be), companies back after a closure and how many were reported
+`back`, requests (all, per known company, and re-checking the known companies); at the end, what the monitor delivered in all against the matching companies
 discovery can reach. Prints a table and writes JSON (default bench/results/monitor_quality.json).
 """
 
@@ -38,6 +39,13 @@ def cli(dsn: str, *args: str) -> dict[str, Any]:
     return dict(json.loads(done.stdout))
 
 
+def bad_days(day: int, style: str) -> tuple[set[str], set[str]]:
+    """(domains down on ``day`` only, domains that reopened on ``day``) as the world's timeline says."""
+    world = build(7, style=style, day=day)
+    today = [c for c in world.changes if c.day == day]
+    return {c.domain for c in today if c.change == "outage"}, {c.domain for c in today if c.change == "reopened"}
+
+
 def truth(city: str, state: str, day: int, style: str) -> tuple[set[str], set[str]]:
     """(matching, matching and reachable) domains on ``day``."""
     world = build(7, style=style, day=day)
@@ -61,24 +69,34 @@ def main() -> None:
                       "--geo", "city", "--sandbox", "--style", args.style, "--json")  # fmt: skip
         delivered: set[str] = set()
         active: set[str] = set()
+        closed: set[str] = set()  # reported gone, not back yet
+        previous = -1
         for day in [*days, days[-1]]:
             started = time.perf_counter()
             tick = cli(dsn, "monitor", "run", created["id"], "--world-day", str(day), "--json")
             seconds = time.perf_counter() - started
             matching, _ = truth(args.city, args.state, day, args.style)
             new = {n["domain"] for n in tick["new"]}
-            reported = {g["domain"] for g in tick["gone"]} | {c["domain"] for c in tick["changed"]}
+            gone = {g["domain"] for g in tick["gone"]}
+            reported = gone | {c["domain"] for c in tick["changed"]}
             stopped = active - matching
+            down, reopened = bad_days(day, args.style) if day != previous else (set(), set())
+            back = {b["domain"] for b in tick["back"]}
+            previous = day
             rows.append({
                 "day": day, "seconds": round(seconds, 1), "new": len(new), "gone": len(tick["gone"]),
                 "changed": len(tick["changed"]), "known": tick["known"],
                 "precision_new": round(len(new & matching) / len(new), 3) if new else None,
                 "stopped_matching": len(stopped), "stopped_reported": len(stopped & reported),
-                "fetches": tick["fetches"], "recheck_fetches": tick["recheck_fetches"],
+                "down_today": len(down & active), "down_called_gone": len(down & active & gone),
+                "failing": len(tick["failing"]), "reopened": len(reopened & closed), "back": len(back),
+                "back_right": len(back & matching), "fetches": tick["fetches"],
+                "requests_per_known": tick["requests_per_known"], "recheck_fetches": tick["recheck_fetches"],
                 "recheck_per_known": round(tick["recheck_fetches"] / tick["known"], 2) if tick["known"] else None,
             })  # fmt: skip
             delivered |= new
-            active = (active | new) - {g["domain"] for g in tick["gone"]}
+            closed = (closed | gone) - back
+            active = (active | new | back) - gone
         _, reachable = truth(args.city, args.state, days[-1], args.style)
         reached_ever = set().union(*(truth(args.city, args.state, d, args.style)[1] for d in days))
         summary = {
@@ -86,6 +104,9 @@ def main() -> None:
             "coverage_ever": round(len(delivered & reached_ever) / len(reached_ever), 3) if reached_ever else None,
             "stopped_reported": sum(r["stopped_reported"] for r in rows),
             "stopped_matching": sum(r["stopped_matching"] for r in rows),
+            "down_called_gone": sum(r["down_called_gone"] for r in rows),
+            "back_reported": sum(r["back"] for r in rows), "reopened": sum(r["reopened"] for r in rows),
+            "unchanged_tick_requests_per_known": rows[-1]["requests_per_known"],
         }
     headers = list(rows[0])
     print(" | ".join(headers))

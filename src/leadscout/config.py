@@ -268,6 +268,28 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEADSCOUT_MONITOR_POLL"),
         description="How often (s) workers look for monitors whose tick is due.",
     )
+    monitor_recheck_every: int = Field(
+        default=4,
+        ge=1,
+        le=100,
+        validation_alias=AliasChoices("LEADSCOUT_MONITOR_RECHECK_EVERY"),
+        description="A monitor asks about the pages behind a rejection, and a known company's pages other than "
+        "the one proving the criteria, once every this many ticks (in turn: each tick asks about a share).",
+    )
+    monitor_unreachable_after: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        validation_alias=AliasChoices("LEADSCOUT_MONITOR_UNREACHABLE_AFTER"),
+        description="Consecutive failed ticks before a monitor reports a company's site unreachable.",
+    )
+    monitor_email_days: int = Field(
+        default=30,
+        ge=0,
+        le=3650,
+        validation_alias=AliasChoices("LEADSCOUT_MONITOR_EMAIL_DAYS"),
+        description="A monitor re-verifies its contacts' emails when this many days have passed.",
+    )
     run_filter_id: str | None = Field(default=None, validation_alias=AliasChoices("RUN_FILTER_ID"))
     worker_max_loops: int | None = Field(default=None, ge=1, validation_alias=AliasChoices("WORKER_MAX_LOOPS"))
 

@@ -45,12 +45,17 @@ class MonitorQueries:
         row = await self._one("take_tick", conn, id=monitor_id, due=due, next_tick_at=next_tick_at)
         return row is not None
 
+    async def next_tick_no(self, conn: Conn, monitor_id: UUID) -> int:
+        row = await self._one("next_tick_no", conn, monitor_id=monitor_id)
+        return int(row["tick_no"]) if row else 1
+
     async def insert_monitor_run(
-        self, conn: Conn, monitor_id: UUID, tick_at: datetime, trigger: str, run_id: UUID
+        self, conn: Conn, monitor_id: UUID, tick_at: datetime, trigger: str, run_id: UUID, tick_no: int
     ) -> MonitorRun:
         row = await self._one(
-            "insert_monitor_run", conn, monitor_id=monitor_id, tick_at=tick_at, trigger=trigger, run_id=run_id
-        )
+            "insert_monitor_run", conn, monitor_id=monitor_id, tick_at=tick_at, trigger=trigger, run_id=run_id,
+            tick_no=tick_no,
+        )  # fmt: skip
         assert row is not None
         return MonitorRun.model_validate(row)
 
@@ -87,3 +92,9 @@ class MonitorQueries:
             outcome=check.model_dump(mode="json"),
             fetches=check.fetches,
         )
+
+    async def monitor_memory(self, monitor_id: UUID) -> list[dict[str, Any]]:
+        return await self._rows("monitor_memory", monitor_id=monitor_id)
+
+    async def remember_candidates(self, conn: Conn, monitor_id: UUID, run_id: UUID) -> None:
+        await self._rows("remember_candidates", conn, monitor_id=monitor_id, run_id=run_id)

@@ -49,9 +49,13 @@ RETURNING id;
 
 -- insert_monitor_run --
 -- The record of one tick and the run it started (once per monitor and instant)
-INSERT INTO pm_pipeline.monitor_runs (monitor_id, tick_at, trigger, run_id)
-VALUES (%(monitor_id)s, %(tick_at)s, %(trigger)s, %(run_id)s)
+INSERT INTO pm_pipeline.monitor_runs (monitor_id, tick_at, trigger, run_id, tick_no)
+VALUES (%(monitor_id)s, %(tick_at)s, %(trigger)s, %(run_id)s, %(tick_no)s)
 RETURNING *;
+
+-- next_tick_no --
+-- The ordinal the monitor's next tick takes (its first is 1)
+SELECT coalesce(max(tick_no), 0) + 1 AS tick_no FROM pm_pipeline.monitor_runs WHERE monitor_id = %(monitor_id)s;
 
 -- monitor_run_of_run --
 -- The monitor run a run belongs to
@@ -83,11 +87,15 @@ SELECT * FROM pm_pipeline.monitor_companies
 
 -- upsert_monitor_company --
 -- A company a monitor delivered, or its new snapshot / status
-INSERT INTO pm_pipeline.monitor_companies (monitor_id, domain, name, status, snapshot, first_run_id, last_run_id)
-VALUES (%(monitor_id)s, %(domain)s, %(name)s, %(status)s, %(snapshot)s, %(run_id)s, %(run_id)s)
+INSERT INTO pm_pipeline.monitor_companies (monitor_id, domain, name, status, snapshot, first_run_id, last_run_id,
+                                           failures, failing_since, gone_checks, next_check_tick, gone_reason)
+VALUES (%(monitor_id)s, %(domain)s, %(name)s, %(status)s, %(snapshot)s, %(run_id)s, %(run_id)s,
+        %(failures)s, %(failing_since)s, %(gone_checks)s, %(next_check_tick)s, %(gone_reason)s)
 ON CONFLICT (monitor_id, domain) DO UPDATE
    SET name = excluded.name, status = excluded.status, snapshot = excluded.snapshot,
-       last_run_id = excluded.last_run_id, updated_at = now();
+       last_run_id = excluded.last_run_id, failures = excluded.failures, failing_since = excluded.failing_since,
+       gone_checks = excluded.gone_checks, next_check_tick = excluded.next_check_tick,
+       gone_reason = excluded.gone_reason, updated_at = now();
 
 -- monitor_checks --
 -- The re-checks a monitor run has done so far
@@ -98,3 +106,34 @@ SELECT * FROM pm_pipeline.monitor_checks WHERE monitor_run_id = %(monitor_run_id
 INSERT INTO pm_pipeline.monitor_checks (monitor_run_id, domain, outcome, fetches)
 VALUES (%(monitor_run_id)s, %(domain)s, %(outcome)s, %(fetches)s)
 ON CONFLICT (monitor_run_id, domain) DO NOTHING;
+
+-- monitor_memory --
+-- What a monitor remembers of the candidates it did not deliver
+SELECT * FROM pm_pipeline.monitor_candidates WHERE monitor_id = %(monitor_id)s;
+
+-- remember_candidates --
+-- After a tick: its rejections (with the pages that decided them) and the directory profiles it
+-- read are remembered; a company the tick accepted is no longer a rejection to remember
+WITH tick AS (SELECT * FROM pm_pipeline.discovery_candidates WHERE run_id = %(run_id)s),
+accepted AS (
+    DELETE FROM pm_pipeline.monitor_candidates m
+     USING tick t
+     WHERE m.monitor_id = %(monitor_id)s AND m.kind = 'rejected' AND m.key = t.domain
+       AND t.status IN ('accepted', 'delivered')
+),
+profiles AS (
+    INSERT INTO pm_pipeline.monitor_candidates AS m (monitor_id, key, kind, domain, name, website, run_id)
+    SELECT %(monitor_id)s, t.profile_key, 'profile', t.domain, t.name, t.website, %(run_id)s
+      FROM tick t WHERE t.profile_key IS NOT NULL
+    ON CONFLICT (monitor_id, key) DO UPDATE
+       SET domain = excluded.domain, name = excluded.name, website = excluded.website, updated_at = now()
+)
+INSERT INTO pm_pipeline.monitor_candidates AS m
+       (monitor_id, key, kind, domain, name, website, reasons, verdicts, pages, run_id)
+SELECT %(monitor_id)s, t.domain, 'rejected', t.domain, t.name, t.website, t.reasons, t.verdicts, t.pages,
+       %(run_id)s
+  FROM tick t WHERE t.status = 'rejected' AND t.pages <> '[]'::jsonb
+ON CONFLICT (monitor_id, key) DO UPDATE
+   SET kind = 'rejected', reasons = excluded.reasons, verdicts = excluded.verdicts, pages = excluded.pages,
+       run_id = excluded.run_id, updated_at = now()
+ WHERE m.pages IS DISTINCT FROM excluded.pages OR m.reasons IS DISTINCT FROM excluded.reasons;

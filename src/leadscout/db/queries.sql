@@ -346,7 +346,7 @@ SELECT dc.* FROM pm_pipeline.discovery_candidates dc
 -- Store a candidate's verification outcome
 UPDATE pm_pipeline.discovery_candidates
    SET status = %(status)s, reasons = %(reasons)s, verdicts = %(verdicts)s, company = %(company)s,
-       fetches = %(fetches)s, retries = %(retries)s, updated_at = now()
+       fetches = %(fetches)s, retries = %(retries)s, pages = %(pages)s, updated_at = now()
  WHERE run_id = %(run_id)s AND domain = %(domain)s;
 
 -- candidate_stats --
@@ -615,7 +615,7 @@ SELECT e.id, e.url, e.created_at, e.rotated_at,
 -- already has that domain as a candidate (then nothing changes and no row comes back). A
 -- suppressed domain is settled as such in the same statement, so no later verification can miss it.
 UPDATE pm_pipeline.discovery_candidates
-   SET domain = %(domain)s, name = %(name)s, website = %(website)s, updated_at = now(),
+   SET domain = %(domain)s, name = %(name)s, website = %(website)s, updated_at = now(), profile_key = %(key)s,
        status = CASE WHEN %(excluded)s OR EXISTS (SELECT 1 FROM pm_pipeline.blocked_domains b
                                                    WHERE b.domain = %(domain)s)
                      THEN 'suppressed' ELSE status END,

@@ -439,11 +439,13 @@ class Store(MonitorQueries):
         company: dict[str, Any] | None,
         fetches: int,
         retries: int,
+        pages: list[Any] | None = None,
         conn: Conn | None = None,
     ) -> None:
         await self._rows(
             "settle_candidate",
             conn,
+            pages=Jsonb(pages or []),
             run_id=run_id,
             domain=domain,
             status=status,

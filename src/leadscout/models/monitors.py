@@ -13,6 +13,15 @@ from leadscout.criteria import Criteria
 from leadscout.models import CriterionVerdict, Evidence, NewContact, Record
 
 
+class MonitorPolicy(BaseModel):
+    """How a monitor's ticks spend: see LEADSCOUT_MONITOR_* in the settings."""
+
+    recheck_every: int = 4  # a rejection's deciding pages, a known company's other pages: once every this many ticks
+    unreachable_after: int = 3  # consecutive failed ticks before a site is reported unreachable
+    email_days: int = 30  # contacts' emails are re-verified when this many days have passed
+    max_backoff: int = 16  # a gone company is looked at again after 2, 4, 8 ... at most this many ticks
+
+
 class Monitor(Record):
     id: UUID
     name: str
@@ -39,6 +48,7 @@ class MonitorRun(Record):
     trigger: Literal["schedule", "manual"]
     run_id: UUID
     status: Literal["running", "delivered"]
+    tick_no: int = 0  # the monitor's how-manieth tick (its first is 1)
     result: dict[str, Any] | None = None
     created_at: datetime
     delivered_at: datetime | None = None
@@ -85,6 +95,22 @@ class Snapshot(CompanyState):
     company_id: UUID | None = None  # the row it was first researched in
     verdicts: list[CriterionVerdict] = Field(default_factory=list)
     watch: list[WatchedPage] = Field(default_factory=list)  # the criteria's page first
+    emails_checked_at: datetime | None = None  # when its contacts' emails were last verified
+
+
+class WatchedCompany(BaseModel):
+    """A company a monitor delivered, with its health: failed ticks in a row and, once gone, the
+    tick at which it is looked at again."""
+
+    domain: str
+    status: Literal["active", "gone"] = "active"
+    snapshot: Snapshot
+    failures: int = 0
+    failing_since: datetime | None = None
+    gone_checks: int = 0
+    next_check_tick: int = 0
+    gone_reason: str | None = None  # closed | unreachable | no_longer_matches
+    first_run_id: UUID | None = None
 
 
 class NewCompany(CompanyState):
@@ -100,6 +126,25 @@ class GoneCompany(BaseModel):
     evidence: Evidence | None = None
 
 
+class BackCompany(BaseModel):
+    """A company reported gone before that answers and matches again."""
+
+    domain: str
+    name: str
+    detail: str
+    evidence: Evidence | None = None
+
+
+class FailingCompany(BaseModel):
+    """A company whose site failed this tick, not yet for long enough to be called unreachable."""
+
+    domain: str
+    name: str
+    failures: int  # ticks in a row
+    since: datetime
+    detail: str
+
+
 class Change(BaseModel):
     domain: str
     name: str
@@ -113,12 +158,15 @@ class Check(BaseModel):
     """The re-check of one delivered company: unchanged, changed (with the new snapshot) or gone."""
 
     domain: str
-    outcome: Literal["unchanged", "changed", "gone"]
+    outcome: Literal["unchanged", "changed", "gone", "failing", "back", "still_gone"]
     fetches: int = 0
     reads: list[str] = Field(default_factory=list)  # each watched page and what it said ("url: unchanged (304)")
     changes: list[Change] = Field(default_factory=list)
     gone: GoneCompany | None = None
+    back: BackCompany | None = None
+    failing: FailingCompany | None = None
     snapshot: Snapshot | None = None  # what to keep: as it is now (researched again), or as it was (gone silent)
+    health: WatchedCompany | None = None  # the company's new record (None: nothing to write)
 
 
 class Delivered(BaseModel):
@@ -131,6 +179,10 @@ class Delivered(BaseModel):
     new: list[NewCompany] = Field(default_factory=list)
     gone: list[GoneCompany] = Field(default_factory=list)
     changed: list[Change] = Field(default_factory=list)
+    back: list[BackCompany] = Field(default_factory=list)
+    failing: list[FailingCompany] = Field(default_factory=list)
     known: int = 0  # delivered companies re-checked
+    gone_checked: int = 0  # gone companies looked at again (back-off)
     fetches: int = 0  # HTTP requests of the whole run (discovery, research, contacts, re-checks)
     recheck_fetches: int = 0  # of which re-checking the known companies
+    requests_per_known: float | None = None  # fetches / known: what watching one company costs a tick

@@ -9,17 +9,29 @@ again, and the new facts are compared with the snapshot. A site that no longer a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import zlib
+from datetime import UTC, datetime, timedelta
+from typing import Literal
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
 from leadscout.criteria import Criteria
 from leadscout.models import Company, CompanyFacts, ContactSearch, CriterionVerdict, Evidence, Run, Verdict
-from leadscout.models.monitors import Change, Check, GoneCompany, KnownContact, Snapshot, WatchedPage
+from leadscout.models.monitors import (
+    BackCompany,
+    Change,
+    Check,
+    FailingCompany,
+    GoneCompany,
+    KnownContact,
+    Snapshot,
+    WatchedCompany,
+    WatchedPage,
+)
 from leadscout.pipeline.stages import Pipeline
 from leadscout.research.web.fetch import FetchResult
 
-WATCHED = 2  # pages asked per company and tick: the criteria's page and one other in turn
+FIRST_LOOK = 2  # ticks before a gone company is first looked at again (then twice as long each time)
 CRITERIA_ORDER = ("pms", "units_min", "units_max", "location", "company_type")
 CLOSED = {
     "dns_failure": "the domain no longer resolves",
@@ -71,9 +83,12 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
-def watched_this_tick(snapshot: Snapshot, turn: int) -> list[WatchedPage]:
+def watched_this_tick(snapshot: Snapshot, tick: int, every: int, domain: str) -> list[WatchedPage]:
+    """The criteria's page at every tick; the others one at a time, in turn, once every ``every``
+    ticks (spread by domain, so each tick asks about the same share of companies)."""
     first, rest = snapshot.watch[:1], snapshot.watch[1:]
-    return first + ([rest[turn % len(rest)]] if rest else [])
+    turn, phase = divmod(tick + zlib.crc32(domain.encode()), max(1, every))
+    return first + ([rest[turn % len(rest)]] if rest and phase == 0 else [])
 
 
 def unchanged(result: FetchResult, page: WatchedPage) -> bool:
@@ -108,26 +123,103 @@ def gone_reason(result: FetchResult) -> tuple[str, str] | None:
 class Rechecker:
     """Re-checks the companies one monitor delivered, within one monitor run."""
 
-    def __init__(self, pipeline: Pipeline, run: Run, criteria: Criteria) -> None:
-        self.pipeline, self.run, self.criteria = pipeline, run, criteria
-        self.turn = run.id.int % 997  # which secondary page this tick asks (the same on a retried job)
+    def __init__(self, pipeline: Pipeline, run: Run, criteria: Criteria, tick: int) -> None:
+        self.pipeline, self.run, self.criteria, self.tick = pipeline, run, criteria, tick
+        self.policy = pipeline.monitor_policy
 
-    async def check(self, domain: str, snapshot: Snapshot) -> Check:
+    async def check(self, company: WatchedCompany) -> Check:
+        if company.status == "gone":
+            return await self._look_again(company)
+        domain, snapshot = company.domain, company.snapshot
         web = self.pipeline.web_for(self.run)
         if web is None or not snapshot.watch:  # nothing to re-read: a directory-only monitor
             return Check(domain=domain, outcome="unchanged")
-        pages = watched_this_tick(snapshot, self.turn)
+        pages = watched_this_tick(snapshot, self.tick, self.policy.recheck_every, domain)
         results = [await web.fetcher.fetch(page.url) for page in pages]
         if (why := gone_reason(results[0])) is not None:
-            reason, detail = why
-            gone = GoneCompany(domain=domain, name=snapshot.name, reason=reason, detail=detail,
-                               evidence=Evidence(url=results[0].url, quote=detail, source="recheck"))  # fmt: skip
-            return Check(domain=domain, outcome="gone", gone=gone, snapshot=snapshot)  # silence tells nothing new
+            return self._failed(company, results[0], *why)
         reads = [f"{p.url}: {_said(r, p)}" for r, p in zip(results, pages, strict=True)]
+        recovered = company.failures > 0  # it answers again: the count of bad days starts over
         if all(unchanged(r, p) for r, p in zip(results, pages, strict=True)):
-            return Check(domain=domain, outcome="unchanged", reads=reads)
+            check = Check(domain=domain, outcome="unchanged", reads=reads)
+            if self._emails_due(snapshot):
+                check = await self._emails_again(domain, snapshot)
+            if recovered and check.health is None:
+                check.health = company.model_copy(update={"failures": 0, "failing_since": None})
+            return check.model_copy(update={"reads": reads})
         check = await self._research_again(domain, snapshot)
         return check.model_copy(update={"reads": reads})
+
+    def _failed(self, company: WatchedCompany, result: FetchResult, reason: str, detail: str) -> Check:
+        """A site that failed: closed at once when it says so (the name no longer resolves, 404,
+        410); unreachable only after ``unreachable_after`` failed ticks in a row, failing before."""
+        domain, snapshot = company.domain, company.snapshot
+        since = company.failing_since or datetime.now(UTC)
+        failures = company.failures + 1
+        if reason == "unreachable":
+            if failures < self.policy.unreachable_after:
+                failing = FailingCompany(domain=domain, name=snapshot.name, failures=failures, since=since,
+                                         detail=f"failing since {since:%Y-%m-%d} ({detail})")  # fmt: skip
+                health = company.model_copy(update={"failures": failures, "failing_since": since})
+                return Check(domain=domain, outcome="failing", failing=failing, health=health)
+            detail = f"{detail}, {failures} ticks in a row since {since:%Y-%m-%d}"
+        gone = GoneCompany(domain=domain, name=snapshot.name, reason=reason, detail=detail,
+                           evidence=Evidence(url=result.url, quote=detail, source="recheck"))  # fmt: skip
+        health = company.model_copy(update={
+            "status": "gone", "failures": failures, "failing_since": since, "gone_checks": 0,
+            "next_check_tick": self.tick + FIRST_LOOK, "gone_reason": reason,
+        })  # fmt: skip
+        return Check(domain=domain, outcome="gone", gone=gone, snapshot=snapshot, health=health)
+
+    async def _look_again(self, company: WatchedCompany) -> Check:
+        """A gone company in its turn: its site asked once; when it answers, researched again, and
+        reported back if it matches. Otherwise it waits twice as long as last time (at most
+        ``max_backoff`` ticks)."""
+        domain, snapshot = company.domain, company.snapshot
+        web = self.pipeline.web_for(self.run)
+        wait = min(FIRST_LOOK * 2 ** (company.gone_checks + 1), self.policy.max_backoff)
+        later = company.model_copy(update={"gone_checks": company.gone_checks + 1, "next_check_tick": self.tick + wait})
+        still = Check(domain=domain, outcome="still_gone", health=later)
+        if web is None:
+            return still
+        first = (snapshot.watch[:1] or [WatchedPage(url=snapshot.website or f"http://{domain}/")])[0]
+        result = await web.fetcher.fetch(first.url)
+        reads = [f"{first.url}: {_said(result, first)}"]
+        if not result.ok and result.error is not None:
+            return still.model_copy(update={"reads": reads})
+        if company.gone_reason == "no_longer_matches" and unchanged(result, first):
+            return still.model_copy(update={"reads": reads})  # the page that told it has not changed
+        check = await self._research_again(domain, snapshot)
+        if check.outcome == "gone" or check.snapshot is None:
+            return still
+        proof = _proof(check.snapshot, "pms") or Evidence(
+            url=result.final_url, quote="the site answers", source="recheck"
+        )
+        back = BackCompany(domain=domain, name=check.snapshot.name, evidence=proof,
+                           detail=f"answers and matches again after {company.gone_checks + 1} look(s)")  # fmt: skip
+        health = WatchedCompany(domain=domain, snapshot=check.snapshot, first_run_id=company.first_run_id)
+        return check.model_copy(update={"outcome": "back", "back": back, "health": health})
+
+    def _emails_due(self, snapshot: Snapshot) -> bool:
+        if self.pipeline.checker is None or not any(c.email for c in snapshot.contacts):
+            return False
+        last = snapshot.emails_checked_at
+        return last is None or datetime.now(UTC) - last >= timedelta(days=self.policy.email_days)
+
+    async def _emails_again(self, domain: str, snapshot: Snapshot) -> Check:
+        """Every known contact's email verified again (their pages did not change, their mailboxes may)."""
+        assert self.pipeline.checker is not None
+        contacts: list[KnownContact] = []
+        for person in snapshot.contacts:
+            if person.email:
+                verdict = await self.pipeline.checker.check(person.email)
+                person = person.model_copy(update={"email_status": verdict.label})
+            contacts.append(person)
+        new = snapshot.model_copy(update={"contacts": contacts, "emails_checked_at": datetime.now(UTC)})
+        changes = compare(domain, snapshot, new)
+        health = WatchedCompany(domain=domain, snapshot=new)
+        return Check(domain=domain, outcome="changed" if changes else "unchanged", changes=changes, snapshot=new,
+                     health=health)  # fmt: skip
 
     async def _research_again(self, domain: str, old: Snapshot) -> Check:
         company = _company(domain, old, self.run.id)
@@ -137,7 +229,7 @@ class Rechecker:
             company.model_copy(update={"verdicts": facts.verdicts}),
             facts,
             known_contacts(search, self.run.contacts_max),
-        )
+        ).model_copy(update={"emails_checked_at": datetime.now(UTC)})
         changes = compare(domain, old, new)
         failed = [v for v in facts.verdicts if v.verdict == Verdict.FALSE]
         if failed:
@@ -146,8 +238,14 @@ class Rechecker:
             gone = GoneCompany(
                 domain=domain, name=old.name, reason="no_longer_matches", detail=why[:300], evidence=evidence
             )
-            return Check(domain=domain, outcome="gone", gone=gone, changes=changes, snapshot=new)
-        return Check(domain=domain, outcome="changed" if changes else "unchanged", changes=changes, snapshot=new)
+            health = WatchedCompany(domain=domain, status="gone", snapshot=new, next_check_tick=self.tick + FIRST_LOOK,
+                                    gone_reason="no_longer_matches")  # fmt: skip
+            return Check(domain=domain, outcome="gone", gone=gone, changes=changes, snapshot=new, health=health)
+        # pages changed but the facts may not have: the snapshot is kept anyway, so the same
+        # changed page does not send the company back to research at every tick
+        health = WatchedCompany(domain=domain, snapshot=new)
+        outcome: Literal["changed", "unchanged"] = "changed" if changes else "unchanged"
+        return Check(domain=domain, outcome=outcome, changes=changes, snapshot=new, health=health)
 
 
 def known_contacts(search: ContactSearch, most: int) -> list[KnownContact]:

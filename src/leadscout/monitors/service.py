@@ -154,11 +154,12 @@ async def start_tick(
     known = [row["domain"] for row in await store.monitor_companies(monitor.id)]
     base = monitor.criteria
     criteria = base.model_copy(update={"exclude_domains": sorted({*base.exclude_domains, *known})})
-    options: dict[str, Any] = {**monitor.options, "monitor": {"id": str(monitor.id)}}
+    tick_no = await store.next_tick_no(conn, monitor.id)
+    options: dict[str, Any] = {**monitor.options, "monitor": {"id": str(monitor.id), "tick": tick_no}}
     if world_day is not None and "sandbox" in options:
         options["sandbox"] = {**options["sandbox"], "day": world_day}
     run = await create_run(store, criteria, batch_size=batch_size, options=options, conn=conn)
-    record = await store.insert_monitor_run(conn, monitor.id, tick_at, trigger, run.id)
+    record = await store.insert_monitor_run(conn, monitor.id, tick_at, trigger, run.id, tick_no)
     return record, run
 
 

@@ -306,10 +306,11 @@ class Settled:
     reasons: list[str]
     verdicts: list[dict[str, Any]] = field(default_factory=list)
     fetches: int = 0
+    pages: list[dict[str, Any]] = field(default_factory=list)  # the pages that decided it (a monitor re-asks them)
 
     def columns(self) -> dict[str, Any]:
         return {"status": self.status, "reasons": self.reasons, "verdicts": self.verdicts, "company": None,
-                "fetches": self.fetches, "retries": 0}  # fmt: skip
+                "fetches": self.fetches, "retries": 0, "pages": self.pages}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
 from leadscout.errors import BudgetExceeded, ConfigError, LlmError
 from leadscout.models import Company, CompanyFacts, NewCompany, Run, Stage, Status
+from leadscout.models.monitors import MonitorPolicy
 from leadscout.pipeline import jobs, state
 from leadscout.pipeline.contacts import WebContactSource
 from leadscout.pipeline.decisions import (
@@ -70,6 +71,7 @@ class Pipeline:
     delivery: Delivery | None = None  # exports + notification at completion; None: files under ./exports
     llm: Llm | None = None  # the optional language model (agents.llm); None: deterministic only
     default_budget: Budget = field(default_factory=Budget)  # the deployment's caps; runs may override
+    monitor_policy: MonitorPolicy = field(default_factory=MonitorPolicy)  # how a monitor's ticks spend
     _rereading: dict[UUID, WebTools] = field(default_factory=dict, init=False, repr=False)
 
     def web_for(self, run: Run) -> WebTools | None:
@@ -97,7 +99,10 @@ class Pipeline:
                     "LEADSCOUT_SEARXNG_URL, SERPER_API_KEY or BRAVE_API_KEY for the worker (or use --sandbox)"
                 )
             limit = PREVIEW_CANDIDATES if previewing(run) else None
-            web = WebSource(self.store, web_tools, llm=self.llm, verify_limit=limit)
+            web = WebSource(
+                self.store, web_tools, llm=self.llm, verify_limit=limit,
+                recheck_every=self.monitor_policy.recheck_every,
+            )  # fmt: skip
             parts.append(self._agent_source(web) if run.options.get("strategy") == "agent" else web)
         return ChainSource(parts)
 

@@ -38,6 +38,8 @@ from leadscout.pipeline.list_pages import (
     repeated_profiles,
 )
 from leadscout.pipeline.query_plan import PAGES_PER_QUERY, PLAN_STEP, PROPOSED_BASE, RANK_STEP, query_plan
+from leadscout.pipeline.remembered import Memory, Remembered
+from leadscout.pipeline.remembered import load as load_memory
 from leadscout.pipeline.sources import SourceResult
 from leadscout.research.judge.verify import Verification, candidate_domain, name_from_title, verify_company
 from leadscout.research.read.extract import extract
@@ -85,6 +87,7 @@ class Batch:
     accepted: list[NewCompany] = field(default_factory=list)
     taken: set[tuple[str, str]] = field(default_factory=set)
     verified: int = 0
+    memory: Memory = field(default_factory=Memory)  # a monitor's: what its earlier ticks decided
 
     @property
     def gap(self) -> int:
@@ -98,6 +101,7 @@ class WebSource:
     name: str = "web"
     llm: Llm | None = None  # list pages the rules cannot read, criteria the rules leave unknown
     verify_limit: int | None = None  # preview: stop after verifying this many candidates
+    recheck_every: int = 1  # a monitor's remembered rejection is asked about once every this many ticks
     _proposed: int = field(default=0, init=False)
 
     @cached_property
@@ -138,6 +142,7 @@ class WebSource:
         """A batch that starts with the verified companies a crashed batch left undelivered."""
         batch = Batch(want, [self._company(row) for row in await self.store.undelivered_accepted(run.id, want)])
         batch.taken = {name_key(c.name, c.city) for c in [*await self.store.run_companies(run.id), *batch.accepted]}
+        batch.memory = await load_memory(self.store, run, frozenset(run.criteria.exclude_domains), self.recheck_every)
         return batch
 
     async def verify_pending(self, run: Run, criteria: Criteria, batch: Batch) -> None:
@@ -158,10 +163,13 @@ class WebSource:
         async def one(row: dict[str, Any]) -> tuple[dict[str, Any], Verification | Settled]:
             async with gate:
                 if is_profile_key(row["domain"]):
-                    resolved = await self._resolve_profile(run, criteria, row)
+                    resolved = await self._resolve_profile(run, criteria, row, batch.memory)
                     if isinstance(resolved, Settled):
                         return row, resolved
                     row = resolved
+                known = batch.memory.rejected.get(row["domain"])
+                if known is not None and (still := await self._still_rejected(known, batch.memory)) is not None:
+                    return row, still
                 verification = await verify_company(self.tools.fetcher, row["website"], row["name"], criteria)
                 return row, await self._judge_unknowns(verification, criteria)
 
@@ -180,6 +188,21 @@ class WebSource:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _still_rejected(self, known: Remembered, memory: Memory) -> Settled | None:
+        """A remembered rejection settled again unread when it is not its turn, or when the pages
+        that decided it answer "not changed"; None when one changed (it is verified again)."""
+        asked = 0
+        if memory.due(known.domain):
+            for page in known.pages:
+                result = await self.tools.fetcher.fetch(page.url)
+                asked += 1
+                if not (result.revalidated or (result.ok and result.content_hash == page.content_hash)):
+                    return None
+        return Settled(
+            known.domain, "rejected", known.reasons, known.verdicts, fetches=asked,
+            pages=[p.model_dump(mode="json") for p in known.pages],
+        )  # fmt: skip
 
     async def _judge_unknowns(self, v: Verification, criteria: Criteria) -> Verification:
         """With an LLM: ask it about each criterion the rules left unknown, when nothing is false.
@@ -217,6 +240,7 @@ class WebSource:
             company=company.model_dump(mode="json") if company else None,
             fetches=v.pages_fetched,
             retries=v.retries,
+            pages=[p.model_dump(mode="json") for p in v.deciding_pages()],
         )
         if company is not None:
             batch.accepted.append(company)
@@ -250,11 +274,15 @@ class WebSource:
             verdicts=v.verdicts,
         )
 
-    async def _resolve_profile(self, run: Run, criteria: Criteria, row: dict[str, Any]) -> dict[str, Any] | Settled:
+    async def _resolve_profile(
+        self, run: Run, criteria: Criteria, row: dict[str, Any], memory: Memory
+    ) -> dict[str, Any] | Settled:
         """A directory profile proposed unread: read it now for the company's own website, and
         make the candidate that site (unless the run already has it, or it is suppressed or
-        listed in another market)."""
+        listed in another market). A monitor does not read again a profile it read before."""
         key = row["domain"]
+        if (read := memory.profiles.get(key)) is not None:
+            return await self._rekeyed(run, criteria, key, row, read.domain, read.name, read.website, fetches=0)
         page = await self.tools.fetcher.fetch(row["website"])
         if not page.ok:
             return Settled(key, "rejected", [f"directory profile unreadable: {page.error or page.status}"], fetches=1)
@@ -264,16 +292,37 @@ class WebSource:
         if not found:
             return Settled(key, "rejected", ["the directory profile links no company website"], fetches=1)
         domain, (name, website, _card) = next(iter(found.items()))
+        rekeyed = await self._rekeyed(run, criteria, key, row, domain, name, website, fetches=1)
+        if isinstance(rekeyed, Settled):
+            return rekeyed
+        if (elsewhere := Listing(page.final_url, facts.text[:400]).elsewhere(criteria)) is not None:
+            reasons = [f"location: false ({elsewhere.detail})"]
+            pages = [{"url": page.url, "content_hash": page.content_hash}]
+            return Settled(domain, "rejected", reasons, [elsewhere.model_dump(mode="json")], fetches=1, pages=pages)
+        return rekeyed
+
+    async def _rekeyed(
+        self,
+        run: Run,
+        criteria: Criteria,
+        key: str,
+        row: dict[str, Any],
+        domain: str,
+        name: str,
+        website: str,
+        *,
+        fetches: int,
+    ) -> dict[str, Any] | Settled:
+        """The profile's candidate as the company's own site, or settled when the run has it already
+        or it is suppressed."""
         status = await self.store.resolve_candidate(
             run.id, key, domain, name, website, excluded=domain in criteria.exclude_domains
         )
         if status is None:
-            return Settled(key, "duplicate", [f"the directory profile is {domain}, already a candidate"], fetches=1)
+            reason = f"the directory profile is {domain}, already a candidate"
+            return Settled(key, "duplicate", [reason], fetches=fetches)
         if status == "suppressed":  # settled so by the re-keying itself
-            return Settled(domain, "suppressed", ["suppressed domain"], fetches=1)
-        if (elsewhere := Listing(page.final_url, facts.text[:400]).elsewhere(criteria)) is not None:
-            reasons = [f"location: false ({elsewhere.detail})"]
-            return Settled(domain, "rejected", reasons, [elsewhere.model_dump(mode="json")], fetches=1)
+            return Settled(domain, "suppressed", ["suppressed domain"], fetches=fetches)
         return {**row, "domain": domain, "name": name, "website": website}
 
     # -- searching ------------------------------------------------------------------------------
@@ -289,7 +338,7 @@ class WebSource:
             planned = await self.store.next_run_queries(run.id, ahead)
         if not planned:
             return None
-        outcomes = await asyncio.gather(*(self._search_one(run, criteria, q) for q in planned))
+        outcomes = await asyncio.gather(*(self._search_one(run, criteria, q, batch.memory) for q in planned))
         return list(zip(planned, outcomes, strict=True))
 
     async def _propose_searched(self, run: Run, criteria: Criteria, searched: Searched) -> None:
@@ -299,7 +348,7 @@ class WebSource:
                 await self._propose_all(run, criteria, row, *outcome)
 
     async def _search_one(
-        self, run: Run, criteria: Criteria, planned: dict[str, Any]
+        self, run: Run, criteria: Criteria, planned: dict[str, Any], memory: Memory
     ) -> tuple[int, list[Sighting]] | None:
         """(results, the candidates they show) of one planned query; None when the search failed."""
         try:
@@ -311,7 +360,10 @@ class WebSource:
         via = f"search:{planned['query']}"
         base = planned["position"] * PLAN_STEP
         found = await asyncio.gather(
-            *(self._consider(criteria, r.url, r.title, via, base + r.rank * RANK_STEP, r.snippet) for r in results)
+            *(
+                self._consider(criteria, r.url, r.title, via, base + r.rank * RANK_STEP, r.snippet, memory)
+                for r in results
+            )
         )
         return len(results), [s for listed in found for s in listed]
 
@@ -339,7 +391,14 @@ class WebSource:
             )
 
     async def _consider(
-        self, criteria: Criteria, url: str, title: str, via: str, seq: int, snippet: str = ""
+        self,
+        criteria: Criteria,
+        url: str,
+        title: str,
+        via: str,
+        seq: int,
+        snippet: str = "",
+        memory: Memory | None = None,
     ) -> list[Sighting]:
         """The candidates one search result yields: itself, or the companies its list page names
         (directory profiles unread: :meth:`_resolve_profile` reads the ones verification reaches).
@@ -351,6 +410,8 @@ class WebSource:
         result = Sighting(root, name_from_title(title) or domain, via, seq, Listing(url, f"{title} {snippet}".strip()))
         if result.listing is not None and result.listing.elsewhere(criteria) is not None:
             return [result]  # propose() rejects it for its location, unread
+        if memory is not None and memory.is_company_site(domain):
+            return [result]  # a monitor knows this site for a company's own: no list page to read
         listed = await self.lists.list_page(url, read_profiles=False)
         if len(listed) >= LIST_PAGE_MIN_COMPANIES:  # a directory or a "top 25" article
             list_via = f"list:{urlsplit(url).hostname}"

@@ -171,7 +171,11 @@ class SandboxApp:
         c = self.world.by_domain.get(host.removeprefix("www."))
         if c is None or c.health == "dead":
             # what a real proxy answers when the name does not resolve
-            await _respond(send, 502, "text/plain", f"Bad Gateway: cannot resolve {host}".encode())
+            # (Squid's way of saying which: the name has no address, not a passing fault)
+            await _respond(
+                send, 502, "text/plain", f"Bad Gateway: cannot resolve {host}".encode(),
+                {"x-squid-error": "ERR_DNS_FAIL 0"},
+            )  # fmt: skip
             return
         if path == "/robots.txt":
             rules = "User-agent: *\nDisallow: /\n" if c.health == "robots_disallow" else wild.robots_txt(c)
@@ -186,7 +190,7 @@ class SandboxApp:
                 await asyncio.sleep(self.timeout_seconds)
             except asyncio.CancelledError:  # server shutting down while a client waits: nothing to say
                 return
-        if c.health == "error5xx":
+        if c.health in ("error5xx", "down"):  # down: a bad day (timeline outage), back tomorrow
             await _respond(send, 503, "text/html", b"<h1>503 Service Unavailable</h1>")
             return
         if c.health == "ratelimited":

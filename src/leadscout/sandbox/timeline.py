@@ -35,6 +35,10 @@ from leadscout.sandbox.world import (
 # per company and day: how likely each change is (a market of ~700 firms sees a dozen a day)
 RATES = {"closed": 0.003, "unreachable": 0.002, "pms_switched": 0.006, "units_changed": 0.006, "staff": 0.008}
 OPENED_PER_METRO = 0.4  # chance that a metro gains a company on a given day
+# bad days, drawn from their own stream (the changes above stay as they were): a site down for
+# one day only, and a lapsed domain taken up again by its firm
+OUTAGE_RATE = 0.01
+REOPEN_RATE = 0.25
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,9 @@ class Change:
 
     day: int
     domain: str
-    change: str  # opened | closed | unreachable | pms_switched | units_changed | staff_joined | staff_left
+    change: (
+        str  # opened | closed | reopened | unreachable | outage | recovered | pms_switched | units_changed | staff_*
+    )
     field: str
     old: Any
     new: Any
@@ -78,9 +84,30 @@ def _one_day(world: World, day: int) -> None:
     for metro in METROS:
         if rng.random() < OPENED_PER_METRO:
             changes.append(_open(rng, world, metro, day))
+    changes.extend(_bad_days(world, day))
     world.changes.extend(changes)
     world.__dict__.pop("by_domain", None)  # cached lookups see the new companies
     world.__dict__.pop("by_slug", None)
+
+
+def _bad_days(world: World, day: int) -> list[Change]:
+    """Yesterday's outages end; a closed firm may take its domain up again; a working site may
+    be down for today only."""
+    rng = random.Random(f"{world.seed}:day:{day}:bad")
+    out_yesterday = {c.domain for c in world.changes if c.day == day - 1 and c.change == "outage"}
+    changes: list[Change] = []
+    for i, c in enumerate(list(world.companies)):
+        roll = rng.random()
+        if c.domain in out_yesterday and c.health == "down":
+            world.companies[i] = replace(c, health="ok", changed_on=day)
+            changes.append(Change(day, c.domain, "recovered", "health", "down", "ok"))
+        elif c.health == "dead" and c.changed_on is not None and c.changed_on < day and roll < REOPEN_RATE:
+            world.companies[i] = replace(c, health="ok", changed_on=day)
+            changes.append(Change(day, c.domain, "reopened", "health", "dead", "ok"))
+        elif c.health == "ok" and c.changed_on != day and roll < OUTAGE_RATE:
+            world.companies[i] = replace(c, health="down", changed_on=day)
+            changes.append(Change(day, c.domain, "outage", "health", "ok", "down"))
+    return changes
 
 
 def _apply(rng: random.Random, c: WorldCompany, kind: str, day: int) -> tuple[WorldCompany, Change | None]:

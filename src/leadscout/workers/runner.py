@@ -31,6 +31,7 @@ from leadscout.db.connection import data_dir, open_pool
 from leadscout.db.store import Store
 from leadscout.errors import ConfigError, TransientError, UserError
 from leadscout.models import Run, Status
+from leadscout.models.monitors import MonitorPolicy
 from leadscout.pipeline import jobs
 from leadscout.pipeline.delivery import Delivery, Mailer
 from leadscout.pipeline.sources import CompanySource
@@ -107,6 +108,11 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
         delivery=delivery(settings),
         llm=language_model(settings),
         default_budget=Budget.from_settings(settings),
+        monitor_policy=MonitorPolicy(
+            recheck_every=settings.monitor_recheck_every,
+            unreachable_after=settings.monitor_unreachable_after,
+            email_days=settings.monitor_email_days,
+        ),
     )
     app = build_app(settings, dsn, pipeline)
     work = CurrentWork()

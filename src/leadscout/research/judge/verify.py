@@ -21,6 +21,7 @@ from leadscout import vendors
 from leadscout.criteria import Criteria
 from leadscout.domains import InvalidDomain, company_domain
 from leadscout.models import CriterionVerdict, Evidence, Verdict
+from leadscout.models.monitors import WatchedPage
 from leadscout.research.read.extract import Address, PageFacts, UnitClaim, extract
 from leadscout.research.read.places import SOURCES
 from leadscout.research.read.pms import Page, PmsDetection, Tier, classify_url, detect_pms
@@ -102,6 +103,17 @@ class Verification(BaseModel):
 
     def verdict(self, criterion: str) -> CriterionVerdict | None:
         return next((v for v in self.verdicts if v.criterion == criterion), None)
+
+    def deciding_pages(self) -> list[WatchedPage]:
+        """The page whose change could change this outcome, as read: the page quoting the first
+        criterion that failed (its evidence must change for the outcome to), else the home page
+        (where new links and claims appear)."""
+        read = {r.url: r for r, _ in self.pages} | {r.final_url: r for r, _ in self.pages}
+        failed = next((e.url for v in self.verdicts if v.verdict == Verdict.FALSE for e in v.evidence if e.url), None)
+        page = read.get(failed or "") or (self.pages[0][0] if self.pages else None)
+        if page is None:
+            return [WatchedPage(url=self.website)]
+        return [WatchedPage(url=page.url, content_hash=page.content_hash)]
 
     def with_verdict(self, new: CriterionVerdict, criteria: Criteria) -> Verification:
         """This verification with one criterion's verdict replaced (an LLM judge's, backed by a

@@ -254,6 +254,8 @@ class Fetcher:
             head, _ = await self._body(response, 100_000)
             if shown := wall(status, dict(response.headers), head.decode("utf-8", errors="replace")):
                 raise _Transient("bot_protection", wall=shown)
+        if response.headers.get("x-squid-error", "").startswith("ERR_DNS_FAIL"):  # the proxy found no address
+            return FetchResult(url=url, final_url=current, status=status, error="dns_failure")
         if status in RETRY_STATUSES:
             retry_after = _retry_after(response.headers.get("retry-after"))
             raise _Transient(f"http_{status}", retry_after)
