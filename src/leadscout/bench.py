@@ -82,6 +82,7 @@ class Throughput(BaseModel):
     requests: int
     peak_in_flight: int
     fetches_per_company: float  # every page request of the runs (discovery, research, contacts)
+    wasted_requests: int = 0  # page requests to sites of candidates no run ever decided (speculation)
     searches_per_company: float = 0.0
     db_transactions_per_company: float
     queue_wait_ms_per_job: float
@@ -260,6 +261,7 @@ async def throughput(admin: str, workers: int, cfg: BenchConfig, style: str = "c
             after = await store.database_activity()
             jobs = await store.job_intervals(runs)
             companies = sum([len(await store.run_companies(r)) for r in runs])
+            undecided = await _undecided_domains(store, runs)
         finally:
             await pool.close()
         latency = sandbox.app.latency
@@ -284,11 +286,25 @@ async def throughput(admin: str, workers: int, cfg: BenchConfig, style: str = "c
         requests=fetches,
         peak_in_flight=latency.peak,
         fetches_per_company=round((fetches - latency.searches) / max(1, companies), 1),
+        wasted_requests=sum(n for path, n in latency.paths.items() if _site(path) in undecided),
         searches_per_company=round(latency.searches / max(1, companies), 2),
         db_transactions_per_company=round(_transactions(before, after, watching) / max(1, companies), 1),
         queue_wait_ms_per_job=overhead,
         peak_rss_mb=crew.rss,
     )
+
+
+async def _undecided_domains(store: Store, runs: list[UUID]) -> set[str]:
+    """Candidates still pending in every run that proposed them: what was read for them was wasted."""
+    status: dict[str, set[str]] = {}
+    for run in runs:
+        for row in await store.candidate_stats(run):
+            status.setdefault(row["domain"], set()).add(row["status"])
+    return {domain for domain, seen in status.items() if seen == {"pending"}}
+
+
+def _site(path: str) -> str:
+    return path.split("/", 1)[0].lower().removeprefix("www.")
 
 
 def _per_job_overhead(jobs: list[dict[str, Any]]) -> float:
@@ -438,13 +454,13 @@ def markdown(b: Baseline) -> str:
         "companies each; the same workload each time)",
         "",
         "| style | workers | runs | companies | wall s | companies/min | efficiency | fetches/company "
-        "| searches/company "
+        "| wasted requests | searches/company "
         "| DB transactions/company | queue wait ms/job | peak RSS MB/worker |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *(
             f"| {t.style} | {t.workers} | {t.runs} | {t.companies} | {t.wall_seconds:.0f} "
             f"| {t.companies_per_minute:.1f} "
-            f"| {t.efficiency:.2f} | {t.fetches_per_company:.1f} | {t.searches_per_company:.2f} "
+            f"| {t.efficiency:.2f} | {t.fetches_per_company:.1f} | {t.wasted_requests} | {t.searches_per_company:.2f} "
             f"| {t.db_transactions_per_company:.0f} | {t.queue_wait_ms_per_job:.0f} | {max(t.peak_rss_mb or [0]):.0f} |"
             for t in b.throughput
         ),
@@ -452,6 +468,8 @@ def markdown(b: Baseline) -> str:
         "Efficiency = (sum of job run times / (workers x concurrency)) / wall time: the share of the allowed",
         "concurrency kept busy. Jobs wait on the tools, so their run times are the tool latency they saw.",
         "Fetches count every page request of the runs (discovery, research, contacts), searches every query.",
+        "Wasted requests went to the sites of candidates that no run ever decided (verified speculatively,",
+        "then cancelled when their batch filled).",
         "Queue wait = mean time from a job being ready to it starting (engine pick-up and waiting for a free slot).",
         "Ratios were measured side by side in one run of `leadscout bench baseline`; absolute times move",
         "with the machine's load.",

@@ -365,6 +365,18 @@ SELECT pc.*, pb.body FROM pm_pipeline.page_cache pc
  WHERE pc.url = %(url)s
    AND (%(max_age)s::float8 IS NULL OR pc.fetched_at > now() - make_interval(secs => %(max_age)s::float8));
 
+-- claim_page --
+-- Claim the fetch of a page for a few seconds; a row comes back when this worker holds the claim
+INSERT INTO pm_pipeline.page_claims (url, claimed_until)
+VALUES (%(url)s, now() + make_interval(secs => %(seconds)s::float8))
+ON CONFLICT (url) DO UPDATE SET claimed_until = excluded.claimed_until
+ WHERE page_claims.claimed_until < now()
+RETURNING url;
+
+-- release_pages --
+-- The claims of pages now cached (or given up)
+DELETE FROM pm_pipeline.page_claims WHERE url = ANY(%(urls)s::text[]);
+
 -- cache_host --
 -- The cached pages of one host (a site's pages are read together), up to limit
 SELECT pc.*, pb.body FROM pm_pipeline.page_cache pc

@@ -494,6 +494,13 @@ class Store(MonitorQueries):
                     QUERIES["cache_put_body"], [{"content_hash": h, "body": b} for h, b in sorted(bodies.items())]
                 )
             await cur.executemany(QUERIES["cache_put"], [_params(v) for v, _ in pages])
+            await cur.execute(QUERIES["release_pages"], {"urls": sorted({v["url"] for v, _ in pages})})
+
+    async def claim_page(self, url: str, seconds: float) -> bool:
+        return await self._one("claim_page", url=url, seconds=seconds) is not None
+
+    async def release_pages(self, urls: list[str]) -> None:
+        await self._rows("release_pages", urls=urls)
 
     # -- worker registry --------------------------------------------------------------
     async def upsert_heartbeat(self, **values: Any) -> bool:

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -54,7 +57,6 @@ log = logging.getLogger(__name__)
 SEARCH_AHEAD_GAP = 8  # a batch wanting this many more companies runs two planned queries at once
 SEARCH_EARLY = 3  # fewer pending candidates than this per company wanted: search the next query meanwhile
 VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
-VERIFY_MIN_WINDOW = 8  # even for the last company of a batch: verifying one at a time makes a batch wait
 
 
 @dataclass
@@ -92,6 +94,55 @@ class Batch:
     @property
     def gap(self) -> int:
         return max(0, self.want - len(self.accepted))
+
+
+@dataclass
+class Outcome:
+    accepted: bool = False
+
+
+class Speculation:
+    """How many candidates a batch verifies at once: enough to fill what it still needs at the
+    rate candidates have passed so far (a prior of one in two before any is decided), counting
+    the verified ones not yet settled, and never more than VERIFY_CONCURRENCY. Candidates start
+    in plan order."""
+
+    def __init__(self, batch: Batch) -> None:
+        self.batch = batch
+        self.running = 0
+        self.started = 0
+        self.passed_unsettled = 0  # verified and accepted, waiting for their turn to be settled
+        self.decided = 0
+        self.passed = 0
+        self.changed = asyncio.Condition()
+
+    def allowed(self) -> int:
+        rate = (self.passed + 1) / (self.decided + 2)
+        wanted = max(0, self.batch.gap - self.passed_unsettled)
+        return min(VERIFY_CONCURRENCY, max(1, math.ceil(wanted / rate))) if wanted else 0
+
+    @asynccontextmanager
+    async def slot(self, turn: int) -> AsyncIterator[Outcome]:
+        async with self.changed:  # strictly in plan order: a later candidate never overtakes
+            await self.changed.wait_for(lambda: turn == self.started and self.running < self.allowed())
+            self.running += 1
+            self.started += 1
+            self.changed.notify_all()
+        outcome = Outcome()
+        try:
+            yield outcome
+        finally:
+            async with self.changed:
+                self.running -= 1
+                self.decided += 1
+                self.passed += outcome.accepted
+                self.passed_unsettled += outcome.accepted
+                self.changed.notify_all()
+
+    async def settled(self, *, accepted: bool) -> None:
+        async with self.changed:
+            self.passed_unsettled -= accepted
+            self.changed.notify_all()
 
 
 @dataclass
@@ -153,27 +204,19 @@ class WebSource:
     async def _verify_stream(self, run: Run, criteria: Criteria, rows: list[dict[str, Any]], batch: Batch) -> None:
         """Verify candidates concurrently and settle them in plan order, so the batch takes the
         same companies however the fetches interleave; once it is full the rest are cancelled and
-        stay pending for the next batch."""
-        # about three candidates per company the batch still wants: what is in flight when it fills is wasted
-        window = max(3 * batch.gap, min(VERIFY_MIN_WINDOW, 3 * batch.want))  # a small batch keeps its 3 per company
-        gate = asyncio.Semaphore(min(VERIFY_CONCURRENCY, window))
+        stay pending for the next batch. What is in flight when it fills is wasted, so only as
+        many are verified at once as the batch still needs, given how many candidates pass."""
         if self.verify_limit is not None:
             rows = rows[: max(0, self.verify_limit - batch.verified)]
+        gate = Speculation(batch)
 
-        async def one(row: dict[str, Any]) -> tuple[dict[str, Any], Verification | Settled]:
-            async with gate:
-                if is_profile_key(row["domain"]):
-                    resolved = await self._resolve_profile(run, criteria, row, batch.memory)
-                    if isinstance(resolved, Settled):
-                        return row, resolved
-                    row = resolved
-                known = batch.memory.rejected.get(row["domain"])
-                if known is not None and (still := await self._still_rejected(known, batch.memory)) is not None:
-                    return row, still
-                verification = await verify_company(self.tools.fetcher, row["website"], row["name"], criteria)
-                return row, await self._judge_unknowns(verification, criteria)
+        async def one(turn: int, row: dict[str, Any]) -> tuple[dict[str, Any], Verification | Settled]:
+            async with gate.slot(turn) as outcome:
+                settled = await self._verify_one(run, criteria, row, batch)
+                outcome.accepted = isinstance(settled[1], Verification) and settled[1].accepted
+                return settled
 
-        tasks = [asyncio.create_task(one(r)) for r in rows]
+        tasks = [asyncio.create_task(one(i, r)) for i, r in enumerate(rows)]
         try:
             for task in tasks:
                 row, outcome = await task
@@ -182,12 +225,27 @@ class WebSource:
                     await self.store.settle_candidate(run.id, outcome.key, **outcome.columns())
                 else:
                     await self._settle(run, row, outcome, batch)
+                await gate.settled(accepted=isinstance(outcome, Verification) and outcome.accepted)
                 if not batch.gap:
                     break
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _verify_one(
+        self, run: Run, criteria: Criteria, row: dict[str, Any], batch: Batch
+    ) -> tuple[dict[str, Any], Verification | Settled]:
+        if is_profile_key(row["domain"]):
+            resolved = await self._resolve_profile(run, criteria, row, batch.memory)
+            if isinstance(resolved, Settled):
+                return row, resolved
+            row = resolved
+        known = batch.memory.rejected.get(row["domain"])
+        if known is not None and (still := await self._still_rejected(known, batch.memory)) is not None:
+            return row, still
+        verification = await verify_company(self.tools.fetcher, row["website"], row["name"], criteria)
+        return row, await self._judge_unknowns(verification, criteria)
 
     async def _still_rejected(self, known: Remembered, memory: Memory) -> Settled | None:
         """A remembered rejection settled again unread when it is not its turn, or when the pages

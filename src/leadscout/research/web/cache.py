@@ -29,6 +29,8 @@ MODES = ("off", "use", "record", "replay", "revalidate")
 log = logging.getLogger(__name__)
 HOST_ROWS = 60  # a site's cached pages read in one query; a host with more is read a page at a time
 HOST_TTL = 5.0  # seconds a host's cached pages are trusted (another process may be reading it too)
+CLAIM_POLL = 0.2  # seconds between looks for a page another worker is fetching
+MISS_RECHECK = 1.0  # seconds after which a page the host's read did not have is looked for again
 WRITE_DELAY = 0.3  # seconds a recorded page waits to be written with the others
 WRITE_BATCH = 32
 
@@ -52,7 +54,7 @@ class PgPageCache:
             return None
         host = urlsplit(url).netloc.lower()
         seen = self._hosts.get(host)
-        if seen is None or time.monotonic() - seen[0] > HOST_TTL:
+        if seen is None or _stale(seen, url):
             rows = await self.store.cache_host(host, self.max_age, HOST_ROWS)
             if len(self._hosts) > 5_000:
                 self._hosts.clear()
@@ -63,6 +65,32 @@ class PgPageCache:
         if row is None and not complete:
             row = await self.store.cache_get(url, self.max_age)
         return None if row is None else _result(url, row)
+
+    async def claim(self, url: str, seconds: float) -> bool:
+        """Whether this worker may fetch ``url`` now: no other worker is fetching it (a cache that
+        fails says yes: the page is fetched twice at worst)."""
+        try:
+            return await self.store.claim_page(url, seconds)
+        except Exception as exc:
+            log.warning("page claim for %s failed: %s", url, outage.describe(exc))
+            return True
+
+    async def shared(self, url: str, seconds: float) -> FetchResult | None:
+        """The page another worker is fetching, once it reaches the cache (None after ``seconds``)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            await asyncio.sleep(CLAIM_POLL)
+            row = await self.store.cache_get(url, self.max_age)
+            if row is not None:
+                return _result(url, row)
+        return None
+
+    async def release(self, url: str) -> None:
+        """Give up a claim without caching a page (a transient failure: another worker may try)."""
+        try:
+            await self.store.release_pages([url])
+        except Exception as exc:
+            log.warning("page claim for %s not released: %s", url, outage.describe(exc))
 
     async def put(self, result: FetchResult) -> None:
         """Record a fetch (soon, with others); a page that cannot be stored (binary junk with NUL
@@ -93,6 +121,12 @@ class PgPageCache:
             await self.store.cache_put_many(pages)
         except Exception as exc:  # the pages are fetched again if needed: a cache never fails work
             log.warning("%d pages not cached: %s", len(pages), outage.describe(exc))
+
+
+def _stale(seen: tuple[float, bool, dict[str, dict[str, Any]]], url: str) -> bool:
+    """A host's read is too old, or a page it lacked may have been cached since by another worker."""
+    age = time.monotonic() - seen[0]
+    return age > HOST_TTL or (age > MISS_RECHECK and url not in seen[2])
 
 
 def _result(url: str, row: dict[str, Any]) -> FetchResult:

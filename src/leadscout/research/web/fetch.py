@@ -97,6 +97,9 @@ class PageCache(Protocol):
     async def get(self, url: str) -> FetchResult | None: ...
     async def put(self, result: FetchResult) -> None: ...
     async def flush(self) -> None: ...
+    async def claim(self, url: str, seconds: float) -> bool: ...
+    async def shared(self, url: str, seconds: float) -> FetchResult | None: ...
+    async def release(self, url: str) -> None: ...
 
 
 class _Transient(Exception):
@@ -127,6 +130,7 @@ class Fetcher:
         )
         self._last: dict[str, float] = {}
         self._robots: dict[str, RobotFileParser | None] = {}
+        self._robots_loading: dict[str, asyncio.Future[RobotFileParser | None]] = {}
         self.stats: dict[str, int] = defaultdict(int)
         self._memo: dict[str, FetchResult] = {}  # this process already read it: no second request
         self._inflight: dict[str, asyncio.Task[FetchResult]] = {}
@@ -165,6 +169,11 @@ class Fetcher:
             return cached.model_copy(update={"from_cache": True})
         if self.replay_only:
             return FetchResult(url=url, final_url=url, error="not_in_cache")
+        if cached is None and self.cache is not None and not self.policy.revalidate:
+            wait = self.policy.timeout + 2.0  # how long one fetch may take (a claim outlives a stuck worker)
+            if not await self.cache.claim(url, wait) and (shared := await self.cache.shared(url, wait)) is not None:
+                self.stats["shared"] += 1  # another worker fetched it meanwhile
+                return shared.model_copy(update={"from_cache": True})
         result = await self._fetch_live(url, _conditions(cached))
         if cached is not None and result.status == 304:  # unchanged: the stored page, now confirmed
             self.stats["not_modified"] += 1
@@ -174,6 +183,8 @@ class Fetcher:
             result = await self._rendered(result)
         if self.cache is not None and not result.transient and result.error not in ("ssrf_blocked", "needs_browser"):
             await self.cache.put(result)
+        elif self.cache is not None and cached is None and not self.policy.revalidate:
+            await self.cache.release(url)
         return result
 
     async def _fetch_live(self, url: str, conditions: dict[str, str] | None = None) -> FetchResult:
@@ -324,7 +335,14 @@ class Fetcher:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
-            self._robots[origin] = await self._load_robots(origin, pin)
+            # one read per site however many of its pages are asked for at once
+            loading = self._robots_loading.get(origin)
+            if loading is None:
+                loading = self._robots_loading[origin] = asyncio.ensure_future(self._load_robots(origin, pin))
+            try:
+                self._robots[origin] = await asyncio.shield(loading)
+            finally:
+                self._robots_loading.pop(origin, None)
         parser = self._robots[origin]
         return parser is None or parser.can_fetch(USER_AGENT, url)
 
@@ -333,11 +351,15 @@ class Fetcher:
         would ask again otherwise), else from the site (and then cached)."""
         robots_url = f"{origin}/robots.txt"
         cached = await self.cache.get(robots_url) if self.cache is not None else None
+        if cached is None and self.cache is not None and not await self.cache.claim(robots_url, self.policy.timeout):
+            cached = await self.cache.shared(robots_url, self.policy.timeout)  # another worker is reading it
         if cached is None:
             try:
                 url, options = _pinned(robots_url, pin)
                 response = await self.client.get(url, **options)
             except httpx.HTTPError:
+                if self.cache is not None:
+                    await self.cache.release(robots_url)
                 return None  # no robots.txt reachable: crawling is allowed (and asked again later)
             status = response.status_code
             cached = FetchResult(
@@ -347,6 +369,8 @@ class Fetcher:
             )  # fmt: skip
             if self.cache is not None and response.status_code < 500:
                 await self.cache.put(cached)
+            elif self.cache is not None:
+                await self.cache.release(robots_url)
         if not cached.ok:
             return None
         parser = RobotFileParser()
