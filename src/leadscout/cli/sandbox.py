@@ -14,7 +14,14 @@ from leadscout.cli.common import (
     sandbox_style,
     world_day,
 )
+from leadscout.sandbox.world import MAX_SCALE
 
+ScaleOption = Annotated[
+    int,
+    typer.Option(
+        "--scale", min=1, max=MAX_SCALE, help="K times the metros, each with K times the companies (the same kinds)."
+    ),
+]
 sandbox_app = typer.Typer(help="The generated sandbox world.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
 
@@ -25,6 +32,7 @@ def sandbox_serve(
     seed: Annotated[int, typer.Option(help="World seed.")] = 7,
     style: Annotated[str, typer.Option(help="classic | wild (sites built like real ones).")] = "classic",
     day: Annotated[int, typer.Option("--world-day", help="The world N days on (0: the seed's world).")] = 0,
+    scale: ScaleOption = 1,
 ) -> None:
     """Serve the sandbox web: search API and forward proxy on 127.0.0.1 until Ctrl-C."""
     import time
@@ -33,9 +41,9 @@ def sandbox_serve(
     from leadscout.serving import check_port
 
     check_port("127.0.0.1", port)
-    with SandboxServer(seed=seed, style=sandbox_style(style), day=world_day(day), port=port) as server:
-        size = len(server.world.companies)
-        out.print(f"sandbox world (seed {seed}, {style}, day {day}, {size} companies) on {server.url}")
+    with SandboxServer(seed=seed, style=sandbox_style(style), day=world_day(day), scale=scale, port=port) as server:
+        size, metros = len(server.world.companies), len(server.world.metros)
+        out.print(f"sandbox world (seed {seed}, {style}, day {day}, {metros} metros, {size} companies) on {server.url}")
         out.print("point workers at it with:")
         for key, value in server.env().items():
             if key.isupper():
@@ -56,11 +64,12 @@ def sandbox_truth(
         "classic"
     ),
     day: Annotated[int, typer.Option("--day", help="The world N days on; its changes since day 0 are listed.")] = 0,
+    scale: ScaleOption = 1,
 ) -> None:
     """Export the ground truth of every entity of a sandbox world as JSON (on day N: with what changed)."""
     from leadscout.sandbox.world import build, truth
 
-    data = truth(build(seed, style=sandbox_style(style), day=world_day(day, "--day")))
+    data = truth(build(seed, style=sandbox_style(style), day=world_day(day, "--day"), scale=scale))
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(json.dumps(data, indent=1))
     changed = f", {len(data['changes'])} changes since day 0" if day else ""  # type: ignore[arg-type]

@@ -373,6 +373,17 @@ ON CONFLICT (url) DO UPDATE SET claimed_until = excluded.claimed_until
  WHERE page_claims.claimed_until < now()
 RETURNING url;
 
+-- shared_page --
+-- A page another worker claimed: its cached row once written (body null until then), and whether
+-- the claim still stands
+SELECT pc.*, pb.body,
+       EXISTS (SELECT 1 FROM pm_pipeline.page_claims WHERE url = %(url)s AND claimed_until > now()) AS claimed
+  FROM (SELECT 1) one
+  LEFT JOIN pm_pipeline.page_cache pc
+         ON pc.url = %(url)s
+        AND (%(max_age)s::float8 IS NULL OR pc.fetched_at > now() - make_interval(secs => %(max_age)s::float8))
+  LEFT JOIN pm_pipeline.page_bodies pb ON pb.content_hash = pc.content_hash;
+
 -- release_pages --
 -- The claims of pages now cached (or given up)
 DELETE FROM pm_pipeline.page_claims WHERE url = ANY(%(urls)s::text[]);

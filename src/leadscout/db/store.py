@@ -499,6 +499,13 @@ class Store(MonitorQueries):
     async def claim_page(self, url: str, seconds: float) -> bool:
         return await self._one("claim_page", url=url, seconds=seconds) is not None
 
+    async def shared_page(self, url: str, max_age: float | None) -> tuple[dict[str, Any] | None, bool]:
+        """(the cached row of a claimed page, or None; whether its claim still stands)."""
+        row = await self._one("shared_page", url=url, max_age=max_age)
+        if row is None:
+            return None, False
+        return (row if row["url"] is not None else None), bool(row["claimed"])
+
     async def release_pages(self, urls: list[str]) -> None:
         await self._rows("release_pages", urls=urls)
 

@@ -274,12 +274,13 @@ class SandboxServer:
         seed: int = 7,
         style: str = "classic",
         day: int = 0,
+        scale: int = 1,
         port: int = 0,
         timeout_seconds: float = 20.0,
         faults: FaultProfile | None = None,
         latency: LatencyProfile | None = None,
     ) -> None:
-        self.world = world or build(seed, style=style, day=day)
+        self.world = world or build(seed, style=style, day=day, scale=scale)
         self.app = SandboxApp(self.world, timeout_seconds=timeout_seconds, faults=faults, latency=latency)
         self.server = ThreadedServer(
             self.app,
@@ -301,6 +302,16 @@ class SandboxServer:
     def __exit__(self, *exc: object) -> None:
         self.server.stop(timeout=5)
         self.mail.stop()
+
+    def move_to(self, day: int) -> World:
+        """Serve the same world ``day`` days on, on the same ports (long-running workers follow)."""
+        w = self.world
+        moved = build(w.seed, style=w.style, day=day, scale=w.scale)
+        self.world = self.app.world = self.mail.world = self.mail.handler.world = moved
+        self.app.index = SearchIndex(moved)
+        if self.mail.dns is not None:
+            self.mail.dns.server.resolver.world = moved
+        return moved
 
     @property
     def url(self) -> str:

@@ -21,7 +21,6 @@ from leadscout.sandbox.world import (
     FIRST_NAMES,
     LAST_NAMES,
     MAIL_SERVERS,
-    METROS,
     PMS_WEIGHTS,
     PORTALS,
     TITLES,
@@ -60,7 +59,7 @@ def advance(world: World, days: int) -> World:
     if days < 0:
         raise ValueError("a world day is 0 (today's world) or later")
     moved = World(world.seed, list(world.companies), [replace(d, slugs=list(d.slugs)) for d in world.directories],
-                  world.style, day=days, changes=list(world.changes))  # fmt: skip
+                  world.style, day=days, changes=list(world.changes), scale=world.scale)  # fmt: skip
     for day in range(world.day + 1, days + 1):
         _one_day(moved, day)
     return moved
@@ -81,7 +80,7 @@ def _one_day(world: World, day: int) -> None:
                     changes.append(change)
                 break
             roll -= rate
-    for metro in METROS:
+    for metro in world.metros:
         if rng.random() < OPENED_PER_METRO:
             changes.append(_open(rng, world, metro, day))
     changes.extend(_bad_days(world, day))

@@ -28,6 +28,27 @@ METROS: dict[str, tuple[str, str, list[str]]] = {
     "Charlotte": ("NC", "282", ["Matthews", "Concord", "Huntersville", "Gastonia", "Mint Hill"]),
     "Columbus": ("OH", "432", ["Dublin", "Westerville", "Hilliard", "Grove City", "Gahanna"]),
 }
+# the metros a scaled-up world adds (``build(scale=K)``: K times the metros, each K times as big)
+MORE_METROS: dict[str, tuple[str, str, list[str]]] = {
+    "Houston": ("TX", "770", ["Katy", "Sugar Land", "Pasadena", "Pearland", "Spring"]),
+    "San Antonio": ("TX", "782", ["New Braunfels", "Schertz", "Converse", "Helotes", "Boerne"]),
+    "Las Vegas": ("NV", "891", ["Henderson", "North Las Vegas", "Paradise", "Spring Valley", "Enterprise"]),
+    "Orlando": ("FL", "328", ["Kissimmee", "Winter Park", "Sanford", "Apopka", "Oviedo"]),
+    "Nashville": ("TN", "372", ["Franklin", "Brentwood", "Hendersonville", "Murfreesboro", "Smyrna"]),
+    "Raleigh": ("NC", "276", ["Cary", "Apex", "Wake Forest", "Garner", "Holly Springs"]),
+    "Indianapolis": ("IN", "462", ["Carmel", "Fishers", "Greenwood", "Noblesville", "Lawrence"]),
+    "Kansas City": ("MO", "641", ["Independence", "Lee's Summit", "Liberty", "Raytown", "Gladstone"]),
+    "Salt Lake City": ("UT", "841", ["Sandy", "West Valley City", "Murray", "Draper", "Taylorsville"]),
+    "Jacksonville": ("FL", "322", ["Orange Park", "Fernandina Beach", "Ponte Vedra", "Atlantic Beach", "Yulee"]),
+    "Memphis": ("TN", "381", ["Germantown", "Bartlett", "Collierville", "Cordova", "Southaven"]),
+    "Oklahoma City": ("OK", "731", ["Edmond", "Norman", "Moore", "Yukon", "Midwest City"]),
+    "Louisville": ("KY", "402", ["Jeffersontown", "St. Matthews", "Shively", "Okolona", "Fern Creek"]),
+    "Albuquerque": ("NM", "871", ["Rio Rancho", "Corrales", "Los Ranchos", "Bernalillo", "Los Lunas"]),
+    "Tucson": ("AZ", "857", ["Oro Valley", "Marana", "Sahuarita", "Vail", "Catalina Foothills"]),
+    "Birmingham": ("AL", "352", ["Hoover", "Vestavia Hills", "Homewood", "Bessemer", "Trussville"]),
+}
+ALL_METROS = {**METROS, **MORE_METROS}
+MAX_SCALE = 1 + len(MORE_METROS) // len(METROS)
 # vendor -> (portal host template, portal path); "" = no PMS
 PORTALS: dict[str, tuple[str, str]] = {
     "appfolio": ("{slug}.appfolio.com", "/connect"),
@@ -299,7 +320,12 @@ class World:
     directories: list[Listing]
     style: str = "classic"
     day: int = 0  # how many days on from the seed's world (sandbox.timeline)
+    scale: int = 1  # K times the metros, each K times as big (build(scale=K))
     changes: list[Any] = field(default_factory=list)  # timeline.Change, day by day
+
+    @property
+    def metros(self) -> list[str]:
+        return metros(self.scale)
 
     @cached_property
     def by_domain(self) -> dict[str, WorldCompany]:
@@ -316,7 +342,7 @@ def _slugify(text: str) -> str:
 
 def company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
     """A new company of ``metro`` whose slug is not in ``used`` (added to it)."""
-    state, zip3, suburbs = METROS[metro]
+    state, zip3, suburbs = ALL_METROS[metro]
     kind = rng.choices(list(KINDS), list(KINDS.values()))[0]
     while True:
         base = f"{rng.choice(_A)} {rng.choice(_B[kind])}"
@@ -383,22 +409,32 @@ def company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
 STYLES = ("classic", "wild")
 
 
-def build(seed: int = 7, per_metro: tuple[int, int] = (40, 120), style: str = "classic", day: int = 0) -> World:
+def metros(scale: int = 1) -> list[str]:
+    """The metros of a world ``scale`` times the seed's (the eight, then more real ones)."""
+    if not 1 <= scale <= MAX_SCALE:
+        raise ValueError(f"a sandbox scale is 1 to {MAX_SCALE}, not {scale}")
+    return list(ALL_METROS)[: len(METROS) * scale]
+
+
+def build(
+    seed: int = 7, per_metro: tuple[int, int] = (40, 120), style: str = "classic", day: int = 0, scale: int = 1
+) -> World:
     """The world of ``seed``; ``style`` wild renders the same companies the way real sites do
     (templates, phrasings, placements from :mod:`leadscout.sandbox.catalogue`); ``day`` N is that
-    world N days on (:mod:`leadscout.sandbox.timeline`: day 0 is the seed's world, unchanged)."""
+    world N days on (:mod:`leadscout.sandbox.timeline`: day 0 is the seed's world, unchanged);
+    ``scale`` K gives K times the metros, each with K times the companies, made the same way."""
     if day:
         from leadscout.sandbox.timeline import advance
 
-        return advance(build(seed, per_metro, style), day)
+        return advance(build(seed, per_metro, style, scale=scale), day)
     if style not in STYLES:
         raise ValueError(f"unknown sandbox style {style!r}; use {' or '.join(STYLES)}")
     rng = random.Random(seed)
     used: set[str] = set()
     companies: list[WorldCompany] = []
     directories: list[Listing] = []
-    for metro in METROS:
-        size = SHOWCASE[metro][0] if metro in SHOWCASE else rng.randint(*per_metro)
+    for metro in metros(scale):
+        size = scale * (SHOWCASE[metro][0] if metro in SHOWCASE else rng.randint(*per_metro))
         local = [company(rng, metro, used) for _ in range(size)]
         companies.extend(local)
         for host in DIRECTORY_HOSTS:  # overlapping listings: each lists about 60 % of the metro
@@ -410,7 +446,7 @@ def build(seed: int = 7, per_metro: tuple[int, int] = (40, 120), style: str = "c
     directories += _forum_threads(seed, companies)
     if style == "wild":
         _assign_looks(seed, companies)
-    return World(seed, companies, directories, style)
+    return World(seed, companies, directories, style, scale=scale)
 
 
 def _assign_looks(seed: int, companies: list[WorldCompany]) -> None:
@@ -424,7 +460,7 @@ def _forum_threads(seed: int, companies: list[WorldCompany]) -> list[Listing]:
     """A separate random stream, so the companies of a seed stay what they were."""
     rng = random.Random(seed * 104_729 + 3)
     threads = []
-    for metro in METROS:
+    for metro in dict.fromkeys(c.metro for c in companies):
         local = [c.slug for c in companies if c.metro == metro and c.kind == "property_manager" and c.health == "ok"]
         threads.append(Listing(FORUM_HOST, metro, rng.sample(local, k=min(8, len(local)))))
     return threads

@@ -29,7 +29,7 @@ MODES = ("off", "use", "record", "replay", "revalidate")
 log = logging.getLogger(__name__)
 HOST_ROWS = 60  # a site's cached pages read in one query; a host with more is read a page at a time
 HOST_TTL = 5.0  # seconds a host's cached pages are trusted (another process may be reading it too)
-CLAIM_POLL = 0.2  # seconds between looks for a page another worker is fetching
+CLAIM_POLL = 0.3  # seconds before the first look for a page another worker is fetching
 MISS_RECHECK = 1.0  # seconds after which a page the host's read did not have is looked for again
 WRITE_DELAY = 0.3  # seconds a recorded page waits to be written with the others
 WRITE_BATCH = 32
@@ -77,12 +77,19 @@ class PgPageCache:
 
     async def shared(self, url: str, seconds: float) -> FetchResult | None:
         """The page another worker is fetching, once it reaches the cache (None after ``seconds``)."""
-        deadline = time.monotonic() + seconds
+        deadline, pause = time.monotonic() + seconds, CLAIM_POLL
         while time.monotonic() < deadline:
-            await asyncio.sleep(CLAIM_POLL)
-            row = await self.store.cache_get(url, self.max_age)
+            await asyncio.sleep(pause)
+            pause = min(1.0, pause * 1.5)  # a page that takes long (a slow site, a render) is asked less often
+            try:
+                row, claimed = await self.store.shared_page(url, self.max_age)
+            except Exception as exc:
+                log.warning("shared page %s not read: %s", url, outage.describe(exc))
+                return None
             if row is not None:
                 return _result(url, row)
+            if not claimed:
+                return None  # given up without a page: fetch it yourself
         return None
 
     async def release(self, url: str) -> None:

@@ -169,23 +169,29 @@ class Fetcher:
             return cached.model_copy(update={"from_cache": True})
         if self.replay_only:
             return FetchResult(url=url, final_url=url, error="not_in_cache")
-        if cached is None and self.cache is not None and not self.policy.revalidate:
+        claimed = cached is None and self.cache is not None and not self.policy.revalidate
+        if claimed:
+            assert self.cache is not None
             wait = self.policy.timeout + 2.0  # how long one fetch may take (a claim outlives a stuck worker)
             if not await self.cache.claim(url, wait) and (shared := await self.cache.shared(url, wait)) is not None:
                 self.stats["shared"] += 1  # another worker fetched it meanwhile
                 return shared.model_copy(update={"from_cache": True})
-        result = await self._fetch_live(url, _conditions(cached))
-        if cached is not None and result.status == 304:  # unchanged: the stored page, now confirmed
-            self.stats["not_modified"] += 1
-            confirmed = {"from_cache": True, "revalidated": True, "fetched_at": result.fetched_at}
-            result = cached.model_copy(update=confirmed)
-        if result.ok and not result.rendered and needs_browser(result.text):
-            result = await self._rendered(result)
-        if self.cache is not None and not result.transient and result.error not in ("ssrf_blocked", "needs_browser"):
-            await self.cache.put(result)
-        elif self.cache is not None and cached is None and not self.policy.revalidate:
-            await self.cache.release(url)
-        return result
+        kept = False
+        try:
+            result = await self._fetch_live(url, _conditions(cached))
+            if cached is not None and result.status == 304:  # unchanged: the stored page, now confirmed
+                self.stats["not_modified"] += 1
+                confirmed = {"from_cache": True, "revalidated": True, "fetched_at": result.fetched_at}
+                result = cached.model_copy(update=confirmed)
+            if result.ok and not result.rendered and needs_browser(result.text):
+                result = await self._rendered(result)
+            kept = not result.transient and result.error not in ("ssrf_blocked", "needs_browser")
+            if self.cache is not None and kept:
+                await self.cache.put(result)  # its claim goes when it is written
+            return result
+        finally:
+            if claimed and not kept and self.cache is not None:  # nothing for the others to wait for
+                await self.cache.release(url)
 
     async def _fetch_live(self, url: str, conditions: dict[str, str] | None = None) -> FetchResult:
         self.stats["fetches"] += 1
