@@ -349,6 +349,12 @@ UPDATE pm_pipeline.discovery_candidates
        fetches = %(fetches)s, retries = %(retries)s, pages = %(pages)s, updated_at = now()
  WHERE run_id = %(run_id)s AND domain = %(domain)s;
 
+-- candidate_pass_rate --
+-- How many of a run's verified candidates passed, of how many (the rate speculation is sized by)
+SELECT count(*) FILTER (WHERE status IN ('accepted', 'delivered'))::int AS passed,
+       count(*) FILTER (WHERE status IN ('accepted', 'delivered', 'rejected') AND fetches > 0)::int AS decided
+  FROM pm_pipeline.discovery_candidates WHERE run_id = %(run_id)s;
+
 -- candidate_stats --
 -- Why candidates of a run were rejected (for decision options and reports)
 SELECT domain, found_via, status, reasons, verdicts, fetches, retries, updated_at

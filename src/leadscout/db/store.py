@@ -456,6 +456,10 @@ class Store(MonitorQueries):
             retries=retries,
         )
 
+    async def candidate_pass_rate(self, run_id: UUID) -> tuple[int, int]:
+        row = await self._one("candidate_pass_rate", run_id=run_id)
+        return (int(row["passed"]), int(row["decided"])) if row else (0, 0)
+
     async def candidate_stats(self, run_id: UUID) -> list[dict[str, Any]]:
         return await self._rows("candidate_stats", run_id=run_id)
 

@@ -90,6 +90,8 @@ class Batch:
     taken: set[tuple[str, str]] = field(default_factory=set)
     verified: int = 0
     memory: Memory = field(default_factory=Memory)  # a monitor's: what its earlier ticks decided
+    passed_before: int = 0  # the run's candidates verified before this batch, and how many passed
+    decided_before: int = 0
 
     @property
     def gap(self) -> int:
@@ -117,7 +119,7 @@ class Speculation:
         self.changed = asyncio.Condition()
 
     def allowed(self) -> int:
-        rate = (self.passed + 1) / (self.decided + 2)
+        rate = (self.passed + self.batch.passed_before + 1) / (self.decided + self.batch.decided_before + 2)
         wanted = max(0, self.batch.gap - self.passed_unsettled)
         return min(VERIFY_CONCURRENCY, max(1, math.ceil(wanted / rate))) if wanted else 0
 
@@ -193,6 +195,7 @@ class WebSource:
         """A batch that starts with the verified companies a crashed batch left undelivered."""
         batch = Batch(want, [self._company(row) for row in await self.store.undelivered_accepted(run.id, want)])
         batch.taken = {name_key(c.name, c.city) for c in [*await self.store.run_companies(run.id), *batch.accepted]}
+        batch.passed_before, batch.decided_before = await self.store.candidate_pass_rate(run.id)
         batch.memory = await load_memory(self.store, run, frozenset(run.criteria.exclude_domains), self.recheck_every)
         return batch
 
