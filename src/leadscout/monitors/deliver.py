@@ -24,7 +24,7 @@ from leadscout.pipeline import jobs
 from leadscout.pipeline.stages import Pipeline
 from leadscout.webhooks.events import monitor_event
 
-RECHECK_CONCURRENCY = 8
+RECHECK_CONCURRENCY = 32  # companies re-checked at once: each on its own site, so politeness is not at stake
 
 
 async def deliver(pipeline: Pipeline, run_id: UUID) -> str:
