@@ -1,0 +1,55 @@
+"""A page is fetched once across workers: two fetchers with caches of their own (two worker
+processes) over one database, asking for the same pages at the same time, send each request to
+the sandbox once; the one that waited gets the page from the cache, and a claim given up without
+a page (a site that fails) lets the other fetch it itself at once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from pytest import MonkeyPatch
+
+from leadscout.db.store import Store
+from leadscout.research.web.cache import PgPageCache
+from leadscout.research.web.fetch import Fetcher, FetchPolicy
+from leadscout.research.web.http import make_client
+from leadscout.sandbox.faults import LatencyProfile
+from leadscout.sandbox.server import SandboxServer
+from leadscout.sandbox.world import build
+
+
+async def test_two_workers_fetch_a_page_once(store: Store, monkeypatch: MonkeyPatch) -> None:
+    sites = [c for c in build(7).companies if c.health == "ok"][:6]
+    urls = [f"{c.website}{path}" for c in sites for path in ("", "about")]
+    slow = LatencyProfile(search=0, fetch=(0.4, 0.4))  # long enough for both to ask while one fetches
+    with SandboxServer(seed=7, timeout_seconds=3, latency=slow) as sandbox:
+        for key, value in sandbox.env().items():
+            monkeypatch.setenv(key, value)
+        async with make_client(timeout=5) as client:
+            one, two = (Fetcher(client, FetchPolicy(politeness_delay=0), cache=PgPageCache(store)) for _ in range(2))
+            first, second = await asyncio.gather(
+                asyncio.gather(*(one.fetch(u) for u in urls)), asyncio.gather(*(two.fetch(u) for u in urls))
+            )
+        assert sandbox.app.latency is not None
+        asked = sandbox.app.latency.paths
+    pages = {k: n for k, n in asked.items() if not k.endswith("/robots.txt")}
+    assert len(pages) == len(urls) and set(pages.values()) == {1}, pages  # every page once, not twice
+    assert all(n == 1 for k, n in asked.items() if k.endswith("/robots.txt"))
+    assert [r.text for r in first] == [r.text for r in second] and all(r.ok for r in first)
+    assert one.stats["shared"] + two.stats["shared"] == len(urls)  # the other half came from the cache
+
+
+async def test_a_claim_given_up_does_not_hold_the_other_worker(store: Store, monkeypatch: MonkeyPatch) -> None:
+    broken = next(c for c in build(7).companies if c.health == "error5xx")
+    with SandboxServer(seed=7, timeout_seconds=3) as sandbox:
+        for key, value in sandbox.env().items():
+            monkeypatch.setenv(key, value)
+        async with make_client(timeout=5) as client:
+            policy = FetchPolicy(politeness_delay=0, attempts=1, timeout=5)
+            one, two = (Fetcher(client, policy, cache=PgPageCache(store)) for _ in range(2))
+            started = time.monotonic()
+            results = await asyncio.gather(one.fetch(broken.website), two.fetch(broken.website))
+            waited = time.monotonic() - started
+    assert all(r.error == "http_503" for r in results)
+    assert waited < 4, waited  # not the claim's 7 s: the failed fetch released it

@@ -1,0 +1,70 @@
+"""The arithmetic of a tick's economy: rotations that ask about each remembered rejection and each
+secondary page once every N ticks (every tick the same share), and speculation sized by what a
+batch still needs at the rate candidates pass."""
+
+from __future__ import annotations
+
+import asyncio
+
+from leadscout.models.monitors import Snapshot, WatchedPage
+from leadscout.monitors.recheck import watched_this_tick
+from leadscout.pipeline.remembered import Memory
+from leadscout.pipeline.web_source import VERIFY_CONCURRENCY, Batch, Speculation
+
+DOMAINS = [f"firm{i}.com" for i in range(400)]
+
+
+def test_each_rejection_is_asked_about_once_every_n_ticks_and_each_tick_asks_a_share() -> None:
+    shares = []
+    for tick in range(1, 9):
+        memory = Memory(tick=tick, every=4)
+        shares.append(sum(memory.due(d) for d in DOMAINS))
+    assert all(70 <= n <= 130 for n in shares), shares  # about a quarter each tick, never all at once
+    for domain in DOMAINS[:50]:
+        asked = [t for t in range(1, 9) if Memory(tick=t, every=4).due(domain)]
+        assert len(asked) == 2 and asked[1] - asked[0] == 4
+    assert all(Memory(tick=5, every=1).due(d) for d in DOMAINS)
+
+
+def test_the_criteria_page_every_tick_the_others_in_turn() -> None:
+    pages = [WatchedPage(url=f"http://firm.com/{p}") for p in ("portal", "team", "about")]
+    snapshot = Snapshot(name="Firm", watch=pages)
+    seen = [watched_this_tick(snapshot, tick, 2, "firm.com") for tick in range(1, 9)]
+    assert all(s[0].url.endswith("/portal") for s in seen)
+    others = [s[1].url.rsplit("/", 1)[1] for s in seen if len(s) > 1]
+    assert len(others) == 4 and set(others) == {"team", "about"}  # every other tick, each in turn
+
+
+def test_speculation_verifies_only_what_the_batch_still_needs() -> None:
+    batch = Batch(want=4)
+    gate = Speculation(batch)
+    assert gate.allowed() == 8  # 4 wanted at one in two
+    gate.passed, gate.decided = 1, 8  # few pass: wider
+    assert gate.allowed() == 20
+    gate.passed_unsettled = 4  # enough verified to fill it, waiting to be settled: none more
+    assert gate.allowed() == 0
+    batch.passed_before, batch.decided_before = 0, 1000  # the run's history: nearly nothing passes
+    gate.passed_unsettled = 0
+    assert gate.allowed() == VERIFY_CONCURRENCY
+
+
+def test_candidates_start_in_plan_order_and_never_more_than_allowed() -> None:
+    async def scenario() -> tuple[list[int], list[bool]]:
+        batch = Batch(want=1)
+        gate = Speculation(batch)
+        started: list[int] = []
+        within: list[bool] = []
+
+        async def one(turn: int) -> None:
+            async with gate.slot(turn) as outcome:
+                started.append(turn)
+                within.append(gate.running <= gate.allowed() + 1)  # itself included
+                await asyncio.sleep(0.01 * (5 - turn % 5))
+                outcome.accepted = False
+
+        await asyncio.gather(*(one(i) for i in range(10)))
+        return started, within
+
+    started, within = asyncio.run(scenario())
+    assert started == list(range(10))
+    assert all(within)  # the first two alone (one wanted at one in two), wider as rejections come
