@@ -132,6 +132,7 @@ async def main() -> None:
     parser.add_argument("--days", default="0,1,2,3")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--batch-size", type=int, default=10, help="companies per discovery batch of each run")
     parser.add_argument("--timeout", type=float, default=1500.0, help="seconds one tick may take")
     parser.add_argument("--json-out", type=Path, default=ROOT / "bench" / "results" / "monitor_scale.json")
     args = parser.parse_args()
@@ -142,7 +143,7 @@ async def main() -> None:
         pool, store = await bench._open(dsn)
         try:
             monitors = await create_monitors(store, list(METROS)[: args.metros])
-            env = {**sandbox.env(), "LEADSCOUT_MONITOR_POLL": "1"}
+            env = {**sandbox.env(), "LEADSCOUT_MONITOR_POLL": "1", "LEAD_LIST_BATCH_SIZE": str(args.batch_size)}
             with bench.Workers(dsn, env, args.workers, args.concurrency) as crew:
                 await crew.ready(store)
                 before: World | None = None
@@ -177,6 +178,7 @@ async def main() -> None:
     grew = [i for i in range(len(ticks[0]["rss_mb"])) if any(
         b["rss_mb"][i] > a["rss_mb"][i] * 1.1 for a, b in itertools.pairwise(ticks[1:]))]  # fmt: skip
     summary = {"total_seconds": total, "monitors": len(monitors), "workers": args.workers, "scale": args.scale,
+               "metros": args.metros, "batch_size": args.batch_size,
                "known_last_tick": ticks[-1]["known"], "workers_whose_memory_grew_after_day_1": grew}  # fmt: skip
     print(json.dumps(summary))
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
