@@ -7,8 +7,8 @@ database and runs one tick per day through the real CLI, then the last day once 
 changed since). Per tick: precision of `new` against that day's truth, companies that stopped
 matching and how many were reported in `gone` or `changed`, sites down for that day only and how
 many were called gone (none should be), companies back after a closure and how many were reported
-`back`, requests (all, per known company, and re-checking the known companies); at the end, what the monitor delivered in all against the matching companies
-discovery can reach. Prints a table and writes JSON (default bench/results/monitor_quality.json).
+`back`, requests (all, per known company, and re-checking the known companies); at the end,
+what the monitor delivered in all against the matching companies discovery can reach. Prints a table and writes JSON (default bench/results/monitor_quality.json).
 """
 
 from __future__ import annotations
