@@ -8,7 +8,8 @@ changed since). Per tick: precision of `new` against that day's truth, companies
 matching and how many were reported in `gone` or `changed`, sites down for that day only and how
 many were called gone (none should be), companies back after a closure and how many were reported
 `back`, requests (all, per known company, and re-checking the known companies); at the end,
-what the monitor delivered in all against the matching companies discovery can reach. Prints a table and writes JSON (default bench/results/monitor_quality.json).
+what the monitor delivered in all against the matching companies discovery can reach. Prints a
+table and writes JSON (default bench/results/monitor_quality.json).
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def main() -> None:
             "stopped_reported": sum(r["stopped_reported"] for r in rows),
             "stopped_matching": sum(r["stopped_matching"] for r in rows),
             "down_called_gone": sum(r["down_called_gone"] for r in rows),
-            "back_reported": sum(r["back"] for r in rows), "reopened": sum(r["reopened"] for r in rows),
+            "back_reported": sum(r["back"] for r in rows),
+            "reopened": sum(r["reopened"] for r in rows),
             "unchanged_tick_requests_per_known": rows[-1]["requests_per_known"],
         }
     headers = list(rows[0])
