@@ -87,7 +87,8 @@ async def test_proxy_serves_the_world_and_fetcher_reads_it(sandbox: SandboxServe
     assert result.content_hash and len(result.content_hash) == 64
     dead = first(sandbox.world, health="dead")
     failed = await fetcher.fetch(dead.website)
-    assert not failed.ok and failed.error == "http_502" and failed.attempts == 3  # transient: retried, then given up
+    # the proxy says the name has no address (Squid's ERR_DNS_FAIL): not a passing fault, not retried
+    assert not failed.ok and failed.error == "dns_failure" and failed.attempts == 1
 
 
 async def test_fetcher_failure_modes(sandbox: SandboxServer, fetcher: Fetcher) -> None:

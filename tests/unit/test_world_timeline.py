@@ -35,14 +35,18 @@ def test_every_kind_of_change_happens_and_is_true_of_the_world() -> None:
     world = build(7, day=6)
     kinds = Counter(c.change for c in world.changes)
     assert set(kinds) == {"opened", "closed", "unreachable", "pms_switched", "units_changed", "staff_joined",
-                          "staff_left"}, kinds  # fmt: skip
+                          "staff_left", "outage", "recovered", "reopened"}, kinds  # fmt: skip
     before = build(7).by_domain
     for change in world.changes:
         company = world.by_domain[change.domain]
         if change.change == "opened":
             assert change.domain not in before
-        elif change.change in ("closed", "unreachable"):
-            assert company.health in ("dead", "timeout")
+        elif change.change == "outage" and change.day < world.day:  # a bad day, not a bad week
+            assert any(c.domain == change.domain and c.change == "recovered" and c.day == change.day + 1
+                       for c in world.changes)  # fmt: skip
+        elif change.change == "reopened":
+            assert any(c.domain == change.domain and c.change == "closed" and c.day < change.day
+                       for c in world.changes)  # fmt: skip
         elif change.change == "staff_left":
             assert change.old not in {p.full_name for p in company.people} or any(
                 later.domain == change.domain and later.change == "staff_joined" and later.new == change.old
@@ -55,6 +59,8 @@ def test_every_kind_of_change_happens_and_is_true_of_the_world() -> None:
             assert company.pms == new and company.portal_host and company.portal_host not in before[domain].portal_url
         elif field == "units":
             assert company.units == new
+        elif field == "health":  # closed, unreachable, down for the day, back: as the last change says
+            assert company.health == new
     listed = {slug for listing in world.directories for slug in listing.slugs}
     assert any(world.by_domain[c.domain].slug in listed for c in world.changes if c.change == "opened")
 

@@ -68,8 +68,10 @@ def advance(world: World, days: int) -> World:
 def _one_day(world: World, day: int) -> None:
     rng = random.Random(f"{world.seed}:day:{day}")
     changes: list[Change] = []
+    # a firm back from a closure draws no roll, as when it was closed: the days after stay the same
+    reopened = {ch.domain for ch in world.changes if ch.change == "reopened"}
     for i, c in enumerate(list(world.companies)):
-        if c.health == "dead":
+        if c.health == "dead" or c.domain in reopened:
             continue
         roll = rng.random()
         for kind, rate in RATES.items():
