@@ -132,7 +132,10 @@ async def main() -> None:
     parser.add_argument("--days", default="0,1,2,3")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--batch-size", type=int, default=10, help="companies per discovery batch of each run")
+    parser.add_argument(
+        "--batch-size", type=int, default=10,
+        help="LEAD_LIST_BATCH_SIZE of the workers (a monitor without -n takes batches of 25 at least)",
+    )  # fmt: skip
     parser.add_argument("--timeout", type=float, default=1500.0, help="seconds one tick may take")
     parser.add_argument("--json-out", type=Path, default=ROOT / "bench" / "results" / "monitor_scale.json")
     args = parser.parse_args()

@@ -41,6 +41,7 @@ def _cron_field(value: str) -> str:
 CRON_SHAPE = "^ *" + " +".join(_cron_field(v) for v in _CRON_VALUES) + " *$"
 EVERY_MATCH = 1000  # a monitor without -n takes every matching company (a run's largest target)
 DUE_PER_PASS = 50  # monitors a scheduler pass starts at most (the next pass takes the rest)
+WATCH_ALL_BATCH = 25  # least discovery batch of a monitor without -n (a whole territory's first tick)
 
 
 def _mailbox(address: str) -> str:
@@ -158,7 +159,9 @@ async def start_tick(
     options: dict[str, Any] = {**monitor.options, "monitor": {"id": str(monitor.id), "tick": tick_no}}
     if world_day is not None and "sandbox" in options:
         options["sandbox"] = {**options["sandbox"], "day": world_day}
-    run = await create_run(store, criteria, batch_size=batch_size, options=options, conn=conn)
+    # a tick that takes every match finds many companies at once: bigger batches, fewer rounds
+    batch = max(batch_size, WATCH_ALL_BATCH) if monitor.cap is None else batch_size
+    run = await create_run(store, criteria, batch_size=batch, options=options, conn=conn)
     record = await store.insert_monitor_run(conn, monitor.id, tick_at, trigger, run.id, tick_no)
     return record, run
 
