@@ -117,10 +117,10 @@ def monitor_show(monitor_id: MonitorId, json_out: JsonFlag = False) -> None:
         return
     out.print(f"[bold]{shown['name']}[/] ({shown['id']}), schedule {shown['cron']} UTC")
     out.print(f"next run {shown['next_tick_at']}; watching {shown['watching']} companies; paused: {shown['paused']}")
-    table = Table("tick", "trigger", "run", "status", "new", "gone", "changed", "fetches")
+    table = Table("tick", "trigger", "run", "status", "new", "gone", "changed", "back", "fetches")
     for r in shown["runs"]:
         result = r.get("result") or {}
-        counts = [str(len(result.get(k, []))) if result else "" for k in ("new", "gone", "changed")]
+        counts = [str(len(result.get(k, []))) if result else "" for k in ("new", "gone", "changed", "back")]
         table.add_row(r["tick_at"][:16], r["trigger"], r["run_id"], f"{r['status']} ({r['run_status']})", *counts,
                       str(result.get("fetches", "")))  # fmt: skip
     out.print(table)
@@ -208,9 +208,15 @@ def monitor_run(
         out.print(f"[red]gone[/]    {g.domain}  {g.reason}: {g.detail}")
     for c in result.changed:
         out.print(f"[yellow]changed[/] {c.domain}  {c.field}: {c.old} -> {c.new}")
+    for b in result.back:
+        out.print(f"[green]back[/]    {b.domain}  {b.detail}")
+    for f in result.failing:
+        out.print(f"[yellow]failing[/] {f.domain}  {f.detail}")
+    per_known = f", {result.requests_per_known} per known company" if result.requests_per_known is not None else ""
     out.print(
-        f"{len(result.new)} new, {len(result.gone)} gone, {len(result.changed)} changed; "
-        f"{result.known} known companies re-checked; {result.fetches} requests ({result.recheck_fetches} re-checking)"
+        f"{len(result.new)} new, {len(result.gone)} gone, {len(result.changed)} changed, {len(result.back)} back; "
+        f"{result.known} known companies re-checked; {result.fetches} requests "
+        f"({result.recheck_fetches} re-checking{per_known})"
     )
 
 
