@@ -239,3 +239,23 @@ def test_people_named_later() -> None:
         if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
     ]
     assert not wrong, wrong
+
+
+# units another firm manages for the speaker, or that a few named properties contain, are not a portfolio
+UNITS_NOT_THE_PORTFOLIO = [
+    ("I owned 40 rentals in two cities with two separate property managers, and it was a mess.", None),
+    ("We had 12 doors spread across three different PMs before we switched.", None),
+    ("Acme Residential will keep running the Oak Court and Elm Row complexes, which contain a total of 410 units.",
+     None),
+    ("Acme Residential manages 3,200 units; its portfolio comprises over 3,200 homes.", 3200),
+    ("We manage 900 units with a team of 12 property managers.", 900),
+]  # fmt: skip
+
+
+def test_units_not_the_portfolio() -> None:
+    wrong = []
+    for text, value in UNITS_NOT_THE_PORTFOLIO:
+        got = inspect_page(text, company="Acme Residential").units_estimate
+        if (got is None) != (value is None) or (got and value and abs(got - value) > 0.15 * value):
+            wrong.append((text, got))
+    assert not wrong, wrong

@@ -187,6 +187,18 @@ _BREAK = re.compile(r"\bin\s+addition\s+to\b|\bas\s+well\s+as\b|\bwhereas\b|\bwh
 # "2,500 homes, including houses that it owns": what follows tells the parts of the whole, not who holds it
 _PARTS_AFTER = re.compile(r"^\W*(?:including|incl\.|both|some|of\s+which)\b", re.IGNORECASE)
 _OWNED_AFTER = re.compile(r"^[^.;]{0,40}\b(?:ownership|owned\s+by|owns|has\s+an?\s+(?:stake|interest))\b", re.I)
+# "I had 28 units ... with three different PMs": units the speaker hands to outside managers, not a manager's own
+_MANAGED_BY_OTHERS = re.compile(
+    r"^[^.;]{0,60}?\b(?:with|by|through|using|via)\s+(?:(?:a|an|the|two|three|four|five|several|multiple|different|"
+    r"outside|other|separate|local|\d+)\s+){0,3}(?:pms|property\s+managers?|management\s+(?:companies|firms))\b",
+    re.IGNORECASE,
+)
+# "complexes, which comprise a total of 730 units": what some named properties contain, not the portfolio
+_CONTAINED = re.compile(
+    r"\b(?:compris(?:e|es|ing)|contain(?:s|ing)?|consist(?:s|ing)?\s+of|encompass(?:es|ing)?)\s+"
+    r"(?:a\s+total\s+of\s+|(?:over|more\s+than|about|nearly|some|roughly)\s+)?$",
+    re.IGNORECASE,
+)
 _ASSOCIATION = re.compile(r"\b(?:associations?|hoas?|coas?|condominium\s+associations?|homeowners?)\b", re.I)
 _YEAR_BEFORE = re.compile(
     r"\b(?:in|since|by|until|during|circa|est\.?|founded|through|early|late|(?:spring|summer|fall|autumn|winter|end|"
@@ -510,6 +522,10 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
     penalty = 0.0
     if _OWNED_AFTER.match(after_noun) and not _PARTS_AFTER.match(after_noun):
         penalty += 3  # "the 122,000 apartments in which Insignia has an ownership interest"
+    if _MANAGED_BY_OTHERS.match(after_noun):
+        penalty += 4  # "I had 28 units with three different PMs": an investor's rentals, managed by others
+    if _CONTAINED.search(near_before) and not re.search(r"\b(?:portfolio|our|its|their)\b", near_before):
+        penalty += 3  # "the complexes, which comprise a total of 730 units": some properties, not the portfolio
     if re.match(r"^\s*(?:more|additional|new|extra)\b", rest):
         penalty += 5  # "11,000 more units": an increase, not a total
     if _DELTA.search(near_before) and not _GREW_TO.search(before[-140:]) and not _TOTAL.search(near_before):
