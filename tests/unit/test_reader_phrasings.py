@@ -259,3 +259,22 @@ def test_units_not_the_portfolio() -> None:
         if (got is None) != (value is None) or (got and value and abs(got - value) > 0.15 * value):
             wrong.append((text, got))
     assert not wrong, wrong
+
+
+# a portfolio told in properties, then again in finer units: the finer count is the size
+UNITS_RESTATED = [
+    ("Acme Residential now manages 35 communities across Texas, more than 6,100 apartment homes.", 6100),
+    ("Acme Residential operates 12 student properties housing about 9,000 students near campuses.", 9000),
+    ("Acme Residential manages 20 buildings with 1,450 units in Dallas.", 1450),
+    ("Acme Residential manages 20 buildings, 3 of them downtown.", 20),
+    ("Acme Residential manages 20 buildings serving 900 students.", 20),
+]  # fmt: skip
+
+
+def test_units_restated() -> None:
+    wrong = []
+    for text, value in UNITS_RESTATED:
+        got = inspect_page(text, company="Acme Residential").units_estimate
+        if got is None or abs(got - value) > 0.15 * value:
+            wrong.append((text, got))
+    assert not wrong, wrong

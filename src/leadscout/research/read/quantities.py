@@ -325,9 +325,48 @@ def claims_in_sentence(
         other_before=other_before,
         company=company,
     )
-    out = [c for m in _QUANTITY.finditer(normal) if (c := _candidate(m, context)) is not None]
+    pairs = [(m, c) for m in _QUANTITY.finditer(normal) if (c := _candidate(m, context)) is not None]
+    out = [c for _, c in pairs]
+    out += [r for m, c in pairs if (r := _restated(m, c, normal, out)) is not None]
     out += [c for m in re.finditer(r"vague(\d+)", normal) if (c := _vague_candidate(m, context)) is not None]
     return _sum_enumeration(out, normal, sentence) if len(out) > 1 else out
+
+
+# "80 properties nationwide, more than 54,000 beds", "44 properties housing about 28,000 students": the same
+# portfolio told again in finer units, which inherits how surely the coarse count is the company's
+_RESTATED = re.compile(
+    rf"^[^.;\d]{{0,30}}?(?:,\s*|\b(?P<housing>housing|accommodating)\s+|\b(?:with|comprising|containing|totall?ing)\s+)"
+    rf"(?:a\s+total\s+of\s+)?(?P<q>(?:over|more\s+than|nearly|about|approximately|roughly|some|almost|"
+    rf"in\s+excess\s+of|upwards\s+of)\s+)?(?P<n>{_NUM})(?P<plus>\+)?\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?P<noun>units|apartments|apartment\s+homes|homes|doors|beds|bedrooms|students|residents)\b",
+    re.IGNORECASE,
+)
+
+
+def _restated(m: re.Match[str], coarse: UnitClaim, normal: str, found: list[UnitClaim]) -> UnitClaim | None:
+    if coarse.kind not in ("properties", *_LOWER_KINDS) or coarse.vague:
+        return None
+    rest = normal[m.end() :]
+    noun = _noun_after(rest)
+    if noun is None or noun[2] != "noun":
+        return None
+    r = _RESTATED.match(rest[rest.lower().find(noun[0]) + len(noun[0]) :])
+    if r is None:
+        return None
+    word = r.group("noun").lower().split()[-1]
+    if word in ("students", "residents") and not r.group("housing"):
+        return None
+    kind = "beds" if word in ("beds", "bedrooms", "students", "residents") else _NOUNS[word]
+    value = _number(r.group("n"), None)
+    if value is None or value <= coarse.value or any(c.value == value for c in found):
+        return None
+    q = (r.group("q") or "").lower()
+    at_least = bool(r.group("plus")) or (bool(q) and _AT_LEAST.search(q + " ") is not None)
+    about = bool(q) and not at_least
+    claim = _make(value, None, at_least, about, kind, coarse.phrase, coarse.basis, score=coarse.score)
+    if claim is None:
+        return None
+    return claim.model_copy(update={"association": coarse.association, "secondary": coarse.secondary})
 
 
 def _normalise(sentence: str) -> str:
