@@ -160,7 +160,7 @@ async def main() -> None:
                     known = sum(r["result"]["known"] for r in rows)
                     fetches = sum(r["result"]["fetches"] for r in rows)
                     transactions = after["transactions"] - activity["transactions"]
-                    runs = await pool_count(store, number)
+                    runs = await runs_of_tick(store, number)
                     ticks.append({
                         "day": day, "seconds": round(seconds, 1), "known": known,
                         "requests_per_known": round(fetches / known, 2) if known else None,
@@ -188,7 +188,7 @@ async def main() -> None:
     args.json_out.write_text(json.dumps({"ticks": ticks, **summary}, indent=2))
 
 
-async def pool_count(store: Store, tick_no: int) -> int:
+async def runs_of_tick(store: Store, tick_no: int) -> int:
     """Monitor runs of one tick: exactly one per monitor, however many workers' schedulers ran."""
     async with store.transaction() as conn:
         cur = await conn.execute("SELECT count(*) FROM pm_pipeline.monitor_runs WHERE tick_no = %s", (tick_no,))

@@ -9,7 +9,6 @@ again, and the new facts are compared with the snapshot. A site that no longer a
 
 from __future__ import annotations
 
-import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 from urllib.parse import urlsplit
@@ -28,6 +27,7 @@ from leadscout.models.monitors import (
     WatchedCompany,
     WatchedPage,
 )
+from leadscout.pipeline.remembered import in_turn, unchanged
 from leadscout.pipeline.stages import Pipeline
 from leadscout.research.web.fetch import FetchResult
 
@@ -87,16 +87,8 @@ def watched_this_tick(snapshot: Snapshot, tick: int, every: int, domain: str) ->
     """The criteria's page at every tick; the others one at a time, in turn, once every ``every``
     ticks (spread by domain, so each tick asks about the same share of companies)."""
     first, rest = snapshot.watch[:1], snapshot.watch[1:]
-    turn, phase = divmod(tick + zlib.crc32(domain.encode()), max(1, every))
-    return first + ([rest[turn % len(rest)]] if rest and phase == 0 else [])
-
-
-def unchanged(result: FetchResult, page: WatchedPage) -> bool:
-    if page.leads_to is not None:  # a redirecting link is unchanged while it leads to the same place
-        return result.final_url == page.leads_to
-    return result.revalidated or (
-        result.ok and page.content_hash is not None and result.content_hash == page.content_hash
-    )
+    turn, due = in_turn(tick, domain, every)
+    return first + ([rest[turn % len(rest)]] if rest and due else [])
 
 
 def _said(result: FetchResult, page: WatchedPage) -> str:

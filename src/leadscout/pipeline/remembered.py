@@ -17,6 +17,23 @@ from uuid import UUID
 from leadscout.db.store import Store
 from leadscout.models import Run
 from leadscout.models.monitors import WatchedPage
+from leadscout.research.web.fetch import FetchResult
+
+
+def in_turn(tick: int, key: str, every: int) -> tuple[int, bool]:
+    """(how many turns ``key`` has had, whether this tick is one): each key comes up once every
+    ``every`` ticks, spread by a hash of it so every tick takes the same share."""
+    turn, phase = divmod(tick + zlib.crc32(key.encode()), max(1, every))
+    return turn, phase == 0
+
+
+def unchanged(result: FetchResult, page: WatchedPage) -> bool:
+    """Whether a page asked again says what it said when ``page`` was recorded."""
+    if page.leads_to is not None:  # a redirecting link is unchanged while it leads to the same place
+        return result.final_url == page.leads_to
+    return result.revalidated or (
+        result.ok and page.content_hash is not None and result.content_hash == page.content_hash
+    )
 
 
 @dataclass(frozen=True)
@@ -46,7 +63,7 @@ class Memory:
 
     def due(self, domain: str) -> bool:
         """Whether this tick asks about a remembered rejection (every ``every`` ticks, in turn)."""
-        return (self.tick + zlib.crc32(domain.encode())) % max(1, self.every) == 0
+        return in_turn(self.tick, domain, self.every)[1]
 
 
 def monitor_of(run: Run) -> tuple[UUID, int] | None:

@@ -41,7 +41,7 @@ from leadscout.pipeline.list_pages import (
     repeated_profiles,
 )
 from leadscout.pipeline.query_plan import PAGES_PER_QUERY, PLAN_STEP, PROPOSED_BASE, RANK_STEP, query_plan
-from leadscout.pipeline.remembered import Memory, Remembered
+from leadscout.pipeline.remembered import Memory, Remembered, unchanged
 from leadscout.pipeline.remembered import load as load_memory
 from leadscout.pipeline.sources import SourceResult
 from leadscout.research.judge.verify import Verification, candidate_domain, name_from_title, verify_company
@@ -216,7 +216,7 @@ class WebSource:
         async def one(turn: int, row: dict[str, Any]) -> tuple[dict[str, Any], Verification | Settled]:
             async with gate.slot(turn) as outcome:
                 settled = await self._verify_one(run, criteria, row, batch)
-                outcome.accepted = isinstance(settled[1], Verification) and settled[1].accepted
+                outcome.accepted = _passed(settled[1])
                 return settled
 
         tasks = [asyncio.create_task(one(i, r)) for i, r in enumerate(rows)]
@@ -228,7 +228,7 @@ class WebSource:
                     await self.store.settle_candidate(run.id, outcome.key, **outcome.columns())
                 else:
                     await self._settle(run, row, outcome, batch)
-                await gate.settled(accepted=isinstance(outcome, Verification) and outcome.accepted)
+                await gate.settled(accepted=_passed(outcome))
                 if not batch.gap:
                     break
         finally:
@@ -258,7 +258,7 @@ class WebSource:
             for page in known.pages:
                 result = await self.tools.fetcher.fetch(page.url)
                 asked += 1
-                if not (result.revalidated or (result.ok and result.content_hash == page.content_hash)):
+                if not unchanged(result, page):
                     return None
         return Settled(
             known.domain, "rejected", known.reasons, known.verdicts, fetches=asked,
@@ -514,6 +514,10 @@ class WebSource:
         # what the listing already says decides who is verified first
         text = listing.text if listing else ""
         return await add(seq=prospects.seq_for(s.seq, text, criteria, profile=s.profile))
+
+
+def _passed(outcome: Verification | Settled) -> bool:
+    return isinstance(outcome, Verification) and outcome.accepted
 
 
 def rejection_summary(rows: list[dict[str, Any]]) -> Counter[str]:

@@ -173,7 +173,7 @@ class Fetcher:
         if claimed:
             assert self.cache is not None
             wait = self.policy.timeout + 2.0  # how long one fetch may take (a claim outlives a stuck worker)
-            if not await self.cache.claim(url, wait) and (shared := await self.cache.shared(url, wait)) is not None:
+            if (shared := await self._from_another_worker(url, wait)) is not None:
                 self.stats["shared"] += 1  # another worker fetched it meanwhile
                 return shared.model_copy(update={"from_cache": True})
         kept = False
@@ -192,6 +192,14 @@ class Fetcher:
         finally:
             if claimed and not kept and self.cache is not None:  # nothing for the others to wait for
                 await self.cache.release(url)
+
+    async def _from_another_worker(self, url: str, wait: float) -> FetchResult | None:
+        """The page another worker holds the claim to fetch, once it is cached; None when this
+        worker takes the claim (it fetches the page) or the other gives up without it."""
+        assert self.cache is not None
+        if await self.cache.claim(url, wait):
+            return None
+        return await self.cache.shared(url, wait)
 
     async def _fetch_live(self, url: str, conditions: dict[str, str] | None = None) -> FetchResult:
         self.stats["fetches"] += 1
@@ -357,8 +365,8 @@ class Fetcher:
         would ask again otherwise), else from the site (and then cached)."""
         robots_url = f"{origin}/robots.txt"
         cached = await self.cache.get(robots_url) if self.cache is not None else None
-        if cached is None and self.cache is not None and not await self.cache.claim(robots_url, self.policy.timeout):
-            cached = await self.cache.shared(robots_url, self.policy.timeout)  # another worker is reading it
+        if cached is None and self.cache is not None:
+            cached = await self._from_another_worker(robots_url, self.policy.timeout)
         if cached is None:
             try:
                 url, options = _pinned(robots_url, pin)
