@@ -59,7 +59,7 @@ class JobSpec:
     lock: str
     queueing_lock: str
     lane: str | None = None
-    in_flight: bool = False  # a run's next discovery batch: as urgent as the research it runs beside
+    urgency: int = 0  # added to the task's priority: see discover_job
 
     @property
     def queue(self) -> str:
@@ -68,15 +68,19 @@ class JobSpec:
 
     @property
     def priority(self) -> int:
-        return PRIORITY_OF[self.task_name] + self.in_flight
+        return PRIORITY_OF[self.task_name] + self.urgency
 
 
-def discover_job(run: Run, *, in_flight: bool = False) -> JobSpec:
-    """A run's discovery batch; ``in_flight``: the batch after one that delivered companies, whose
-    research is queued beside it (it goes first: it is the run's critical path)."""
+def discover_job(run: Run, *, in_flight: bool = False, refill: bool = False) -> JobSpec:
+    """A run's discovery batch. ``in_flight``: the batch after one that delivered companies, whose
+    research is queued beside it (it goes first: it is the run's critical path). ``refill``: the
+    batch that replaces a company dropped after research or contacts, when the rest of the run is
+    done or nearly: it goes with the work that finishes runs (measured: at priority 0 it waited
+    behind every queued research and contacts job, the last seconds of a run's wall time)."""
     # lock: one batch of a run runs at a time; queueing_lock: at most one waits
     key = f"discover:{run.id}"
-    return JobSpec(DISCOVER, {"run_id": str(run.id)}, lock=key, queueing_lock=key, lane=run.lane, in_flight=in_flight)
+    urgency = PRIORITY_OF[COMPLETE] if refill else int(in_flight)
+    return JobSpec(DISCOVER, {"run_id": str(run.id)}, lock=key, queueing_lock=key, lane=run.lane, urgency=urgency)
 
 
 def research_job(run: Run, company_id: UUID) -> JobSpec:

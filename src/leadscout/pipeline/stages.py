@@ -489,7 +489,7 @@ class Pipeline:
             return False
         if await state.move(self.store, conn, run, "rediscover", reason=reason, gap=gap.companies_gap):
             moved = run.model_copy(update={"stage": Stage.COMPANY_DISCOVERY})
-            await jobs.enqueue(self.store, conn, jobs.discover_job(moved))
+            await jobs.enqueue(self.store, conn, jobs.discover_job(moved, refill=True))
         return True
 
     async def mark_contacts_failed(self, run_id: UUID, company_id: UUID, error: str) -> None:
