@@ -7,7 +7,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from leadscout.research.read import page, published
 from leadscout.research.read.inspect import inspect_page
-from leadscout.research.read.people import is_name, is_title, read_people
+from leadscout.research.read.people import is_name, is_title, read_people, same_person
 from leadscout.research.read.places import read_places
 from leadscout.research.read.pms import Page, Tier, detect_pms
 from leadscout.research.read.quantities import best_claim, claims_in_text
@@ -255,3 +255,17 @@ def test_inspect_reports_every_reader_on_html_and_on_text() -> None:
     assert report.hq is not None and (report.hq.city, report.hq.state) == ("Austin", "TX")
     text = inspect_page("Jane Doe, owner and broker, founded the firm.\nWe manage 120 homes in Austin, TX.")
     assert text.units_estimate == 120 and [p.full_name for p in text.people] == ["Jane Doe"]
+
+
+def test_a_person_named_again_by_a_nickname_is_one_person() -> None:
+    assert same_person("Michael Catalano", "Mike Catalano")
+    assert same_person("Robert Mallard", "Bob Mallard")
+    assert same_person("Kelly Coffman", "Kelly Coffman")
+    assert not same_person("Michael Catalano", "Mike Gordon")  # another surname
+    assert not same_person("Radiah Mallard", "Robert Mallard")  # a relative, not a nickname
+    text = (
+        "Our guest today is Michael Catalano, CEO of Real Estate Connections.\n\n"
+        "Mike Catalano, CEO, started the firm in 2004."
+    )
+    people = read_people(page.from_text(text))
+    assert [p.full_name for p in people] == ["Michael Catalano"]

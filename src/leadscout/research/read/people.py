@@ -213,13 +213,14 @@ def read_people(
     found: dict[str, Person] = {}
 
     def keep(person: Person) -> None:
-        key = person.full_name.lower()
+        key = next((k for k in found if same_person(k, person.full_name)), person.full_name.lower())
         known = found.get(key)
         if known is None:
             found[key] = person
         else:
+            formal = max(known.full_name, person.full_name, key=len)  # "Michael", not "Mike"
             found[key] = known.model_copy(
-                update={"title": known.title or person.title, "email": known.email or person.email}
+                update={"full_name": formal, "title": known.title or person.title, "email": known.email or person.email}
             )
 
     for person in _from_jsonld(jsonld or []):
@@ -234,6 +235,26 @@ def read_people(
     for person in _from_prose(page, company):
         keep(person)
     return list(found.values())[:60]
+
+
+@cache
+def _nicknames() -> Any:
+    from nicknames import NickNamer  # a curated table of English given names and their nicknames
+
+    return NickNamer()
+
+
+def same_person(a: str, b: str) -> bool:
+    """One person named twice on a page: the same surname, and the same given name or one a
+    nickname of the other ("Michael Catalano", later "Mike Catalano")."""
+    first_a, *_, last_a = a.lower().split() or [""]
+    first_b, *_, last_b = b.lower().split() or [""]
+    if last_a != last_b or len(a.split()) < 2 or len(b.split()) < 2:
+        return a.lower() == b.lower()
+    if first_a == first_b:
+        return True
+    namer = _nicknames()
+    return first_b in namer.nicknames_of(first_a) or first_a in namer.nicknames_of(first_b)
 
 
 def _from_jsonld(items: list[dict[str, Any]]) -> list[Person]:
