@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -83,3 +84,24 @@ async def test_with_the_render_extra_a_script_app_is_read_like_any_site(
         assert fetcher.stats["rendered"] >= 2
     finally:
         await renderer.close()
+
+
+@pytest.mark.skipif(not (render.available() and render.chromium_path()), reason="no Playwright or Chromium here")
+async def test_the_browser_asks_the_site_only_for_what_the_text_needs(app_site: WorldCompany) -> None:
+    """The shell already fetched is handed to the browser, and stylesheets, images and fonts are
+    never asked for: a rendered page costs its bundle, not three more requests."""
+    from leadscout.sandbox.faults import LatencyProfile
+
+    with SandboxServer(seed=7, style="wild", latency=LatencyProfile(search=0, fetch=(0, 0))) as server:
+        site = server.world.by_domain[app_site.domain]
+        _, shell, _ = wild.company_page(site, "/")
+        renderer = render.Renderer(proxy=server.url, executable=render.chromium_path())
+        try:
+            dom = await renderer.render(site.website, shell)
+        finally:
+            await renderer.close()
+        assert dom is not None and not needs_browser(dom) and site.name in dom
+        meter = server.app.latency
+        assert meter is not None
+        asked = {key for key in meter.paths if key.startswith(urlsplit(site.website).netloc)}
+    assert asked and all(key.endswith(".js") for key in asked), asked

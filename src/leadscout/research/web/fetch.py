@@ -322,7 +322,7 @@ class Fetcher:
 
     async def _rendered(self, result: FetchResult) -> FetchResult:
         """An app shell read after its scripts ran, or ``needs_browser`` (no renderer, no budget)."""
-        dom = await self.renderer.render(result.final_url) if self.renderer is not None else None
+        dom = await self.renderer.render(result.final_url, result.text) if self.renderer is not None else None
         if dom is None:
             self.stats["needs_browser"] += 1
             return result.model_copy(update={"ok": False, "error": "needs_browser"})
