@@ -88,8 +88,9 @@ async def test_with_the_render_extra_a_script_app_is_read_like_any_site(
 
 @pytest.mark.skipif(not (render.available() and render.chromium_path()), reason="no Playwright or Chromium here")
 async def test_the_browser_asks_the_site_only_for_what_the_text_needs(app_site: WorldCompany) -> None:
-    """The shell already fetched is handed to the browser, and stylesheets, images and fonts are
-    never asked for: a rendered page costs its bundle, not three more requests."""
+    """The shell already fetched is handed to the browser, stylesheets, images and fonts are never
+    asked for, and a bundle is fetched once: a script app's pages cost one request in all, not
+    four each."""
     from leadscout.sandbox.faults import LatencyProfile
 
     with SandboxServer(seed=7, style="wild", latency=LatencyProfile(search=0, fetch=(0, 0))) as server:
@@ -98,10 +99,11 @@ async def test_the_browser_asks_the_site_only_for_what_the_text_needs(app_site: 
         renderer = render.Renderer(proxy=server.url, executable=render.chromium_path())
         try:
             dom = await renderer.render(site.website, shell)
+            again = await renderer.render(site.website, shell)
         finally:
             await renderer.close()
-        assert dom is not None and not needs_browser(dom) and site.name in dom
+        assert dom is not None and not needs_browser(dom) and site.name in dom and again == dom
         meter = server.app.latency
         assert meter is not None
-        asked = {key for key in meter.paths if key.startswith(urlsplit(site.website).netloc)}
-    assert asked and all(key.endswith(".js") for key in asked), asked
+        asked = {key: n for key, n in meter.paths.items() if key.startswith(urlsplit(site.website).netloc)}
+    assert asked and all(key.endswith(".js") and n == 1 for key, n in asked.items()), asked

@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 # what a page's text never depends on: not fetched, so the "load" event does not wait for them
 # (measured on the sandbox: a stylesheet and a favicon were two of a script app's four requests)
 SKIPPED_RESOURCES = frozenset({"image", "stylesheet", "font", "media"})
+SCRIPTS_KEPT = 200  # bundles a renderer keeps (a worker's life): a few MB at most
 
 
 def chromium_path(configured: str | None = None) -> str | None:
@@ -41,11 +42,14 @@ class Renderer:
         self._playwright: Any = None
         self._pages = asyncio.Semaphore(2)  # pages at once in the one browser: two cores
         self._opening = asyncio.Lock()
+        # a site's bundles, fetched once: routing turns the browser's own cache off, and every
+        # page of a script app loads the same bundle
+        self._scripts: dict[str, tuple[int, dict[str, str], bytes]] = {}
 
     async def render(self, url: str, shell: str | None = None) -> str | None:
         """The page's DOM after its scripts ran, or None (no budget left, no browser, a failure).
         ``shell``: the page's HTML as already fetched, served to the browser instead of asking the
-        site again (the bundles it loads are still fetched)."""
+        site again; the bundles it loads are fetched once per renderer."""
         if self.rendered >= self.budget:
             return None
         self.rendered += 1
@@ -53,7 +57,8 @@ class Renderer:
             try:
                 browser = await self._open()
                 page = await browser.new_page()
-                await page.route("**/*", functools.partial(_only_what_the_text_needs, url, shell))
+                await page.route("**/*", functools.partial(self._only_what_the_text_needs, url, shell))
+                page.on("response", self._keep_script)
                 try:
                     # "load": the bundles have run; waiting for the network to idle costs half a second a page
                     await page.goto(url, timeout=self.seconds * 1000, wait_until="load")
@@ -81,18 +86,39 @@ class Renderer:
             self._browser = await self._playwright.chromium.launch(**options)
         return self._browser
 
+    async def _only_what_the_text_needs(self, url: str, shell: str | None, route: Any) -> None:
+        request = route.request
+        kind = request.resource_type
+        if kind in SKIPPED_RESOURCES:
+            await route.abort()
+        elif shell is not None and kind == "document" and request.url == url:
+            await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=shell)
+        elif kind == "script" and request.method == "GET":
+            await self._script(route, request.url)
+        else:
+            await route.continue_()
+
+    async def _script(self, route: Any, url: str) -> None:
+        if (kept := self._scripts.get(url)) is not None:
+            status, headers, body = kept
+            await route.fulfill(status=status, headers=headers, body=body)
+        else:
+            await route.continue_()  # kept by _keep_script when its answer comes
+
+    async def _keep_script(self, response: Any) -> None:
+        request = response.request
+        if request.resource_type != "script" or not response.ok or request.url in self._scripts:
+            return
+        try:
+            body = await response.body()
+        except Exception:  # the page closed first: fetched again next time
+            return
+        if len(self._scripts) >= SCRIPTS_KEPT:
+            self._scripts.clear()
+        self._scripts[request.url] = (response.status, response.headers, body)
+
     async def close(self) -> None:
         if self._browser is not None:
             await self._browser.close()
             await self._playwright.stop()
             self._browser = self._playwright = None
-
-
-async def _only_what_the_text_needs(url: str, shell: str | None, route: Any) -> None:
-    request = route.request
-    if request.resource_type in SKIPPED_RESOURCES:
-        await route.abort()
-    elif shell is not None and request.resource_type == "document" and request.url == url:
-        await route.fulfill(status=200, content_type="text/html; charset=utf-8", body=shell)
-    else:
-        await route.continue_()
