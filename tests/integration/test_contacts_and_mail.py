@@ -235,6 +235,6 @@ async def test_a_team_page_closed_to_robots_is_not_read_and_the_reason_says_so(
     team = wild.PATHS[company.look.template]["team"]  # type: ignore[union-attr]
     search = await WebContactSource(wild_fetcher).find(a_run(), as_company(company))
     assert not search.contacts and not search.people_seen
-    assert any(url.endswith(team) for url in search.pages_closed)
+    assert [url for url in search.pages_closed if url.endswith(team)] == [company.website.rstrip("/") + team]  # once
     assert not any(url.endswith(team) for url in search.pages_read)
     assert "closed to robots" in search.why_short()

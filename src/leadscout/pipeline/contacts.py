@@ -99,7 +99,9 @@ class WebContactSource:
         # a person is named on any page about the company (its story, its owners' page), and a
         # team page may hang under "About": a second round follows the links of the first pages
         for _ in range(2):
-            chosen = [url for url in dict.fromkeys(targets) if url not in read][: MAX_PAGES + 1 - len(read)]
+            chosen = [url for url in dict.fromkeys(targets) if url not in read and url not in closed][
+                : MAX_PAGES + 1 - len(read)
+            ]
             if not chosen or _decision_makers(people) >= 3:
                 break
             pages = await asyncio.gather(*(self.fetcher.fetch(url) for url in chosen))  # in link order
