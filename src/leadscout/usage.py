@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -104,8 +105,10 @@ class Meter:
         budget: Budget | None = None,
         run_before: Usage | None = None,
         company_before: Usage | None = None,
+        since: datetime | None = None,
     ) -> None:
         self.run_id, self.scope, self.company_id = run_id, scope, company_id
+        self.since = since  # the run's start: a search answer older than it is not this run's to reuse
         self.budget = budget or Budget()
         self.run_before = run_before or Usage()
         self.company_before = company_before or Usage()
@@ -214,6 +217,12 @@ def record_search(provider: str) -> None:
     if (meter := _current.get()) is not None:
         meter.check()
         meter.search(provider)
+
+
+def fresh_since() -> datetime | None:
+    """The oldest answer the current unit of work may reuse (None: any, outside a run)."""
+    meter = _current.get()
+    return meter.since if meter is not None else None
 
 
 def record_fetch() -> None:

@@ -245,6 +245,29 @@ async def test_serper_and_brave_protocols(double: tuple[str, ProviderDouble]) ->
             await BraveProvider("wrong", client, url).search("x")  # 429: worth a retry
 
 
+async def test_a_run_reuses_only_search_answers_given_since_it_started(double: tuple[str, ProviderDouble]) -> None:
+    """Runs side by side pay once per query; a run started later (a monitor's next tick) asks again."""
+    from datetime import UTC, datetime
+    from uuid import uuid4
+
+    from leadscout import usage
+
+    url, app = double
+    async with httpx.AsyncClient() as client:
+        provider = MeteredProvider(SerperProvider("serper-key", client, url))
+        before = len(app.requests)
+        first_run, twin = datetime.now(UTC), datetime.now(UTC)
+        with usage.metering(usage.Meter(uuid4(), "discovery", since=first_run)):
+            await provider.search("property management austin")
+        with usage.metering(usage.Meter(uuid4(), "discovery", since=twin)):
+            assert [r.url for r in await provider.search("property management austin")] == ["https://acme-pm.com/"]
+        assert len(app.requests) == before + 1
+        next_tick = datetime.now(UTC)
+        with usage.metering(usage.Meter(uuid4(), "discovery", since=next_tick)):
+            await provider.search("property management austin")
+        assert len(app.requests) == before + 2
+
+
 def test_no_provider_names_the_choices_and_sandbox() -> None:
     with pytest.raises(ConfigError) as info:
         provider_from_env(httpx.AsyncClient(), env={})

@@ -133,6 +133,7 @@ class Pipeline:
             budget=self.budget_of(run),
             run_before=await self.store.usage_totals(run.id) if capped else None,
             company_before=await self.store.usage_totals(run.id, company_id) if capped and company_id else None,
+            since=run.created_at,
         )
         try:
             with usage.metering(meter):

@@ -9,6 +9,7 @@ sandbox), Serper and Brave. Configured by environment:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import httpx
@@ -174,20 +175,25 @@ class MeteredProvider:
     """Any provider, with each query counted (and priced) against the current unit of work; a
     query over the run's dollar cap is refused before it is sent. A transient failure (5xx, 429,
     a timeout, an answer that is not JSON) is retried twice with backoff; a permanent one (a
-    refused key) never. Answers are remembered for the life of the worker, so a unit re-run after
-    a crash or a transient failure pays once per query."""
+    refused key) never. Answers are remembered by the worker, so a unit re-run after a crash or a
+    transient failure, and runs side by side, pay once per query; a run reuses only answers given
+    since it started (a monitor's next tick asks again: the web may have changed)."""
 
     inner: SearchProvider
     name: str = field(init=False)
-    _memo: dict[tuple[str, int], list[SearchResult]] = field(default_factory=dict, init=False, repr=False)
+    _memo: dict[tuple[str, int], tuple[datetime, list[SearchResult]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     retries: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.name = self.inner.name
 
     async def search(self, query: str, page: int = 1) -> list[SearchResult]:
-        if (seen := self._memo.get((query, page))) is not None:
-            return seen
+        seen = self._memo.get((query, page))
+        if seen is not None and ((since := usage.fresh_since()) is None or seen[0] >= since):
+            return seen[1]
+        asked_at = datetime.now(UTC)
         async for attempt in AsyncRetrying(
             stop=stop_after_attempt(SEARCH_ATTEMPTS),
             wait=wait_exponential(multiplier=0.25, max=2.0),
@@ -200,7 +206,7 @@ class MeteredProvider:
                 results = await self.inner.search(query, page)
         if len(self._memo) > 10_000:
             self._memo.clear()
-        self._memo[(query, page)] = results
+        self._memo[(query, page)] = (asked_at, results)
         return results
 
 
