@@ -268,6 +268,34 @@ async def test_a_run_reuses_only_search_answers_given_since_it_started(double: t
         assert len(app.requests) == before + 2
 
 
+async def test_workers_side_by_side_pay_once_for_a_query(double: tuple[str, ProviderDouble], store: Store) -> None:
+    """Two workers (two providers, one database) asked the same query at once: one asks the
+    provider, the other waits for its answer; a run started after it asks again."""
+    import asyncio
+    from datetime import UTC, datetime
+    from uuid import uuid4
+
+    from leadscout import usage
+    from leadscout.research.web.search_share import PgSearchShare
+
+    url, app = double
+    query = f"property management austin {uuid4().hex[:6]}"
+
+    async def ask(provider: MeteredProvider, since: datetime) -> list[str]:
+        with usage.metering(usage.Meter(uuid4(), "discovery", since=since)):
+            return [r.url for r in await provider.search(query)]
+
+    async with httpx.AsyncClient() as client:
+        workers = [MeteredProvider(SerperProvider("serper-key", client, url)) for _ in range(2)]
+        for provider in workers:
+            provider.shared = PgSearchShare(store)
+        before, started = len(app.requests), datetime.now(UTC)
+        answers = await asyncio.gather(ask(workers[0], started), ask(workers[1], started))
+        assert answers == [["https://acme-pm.com/"]] * 2 and len(app.requests) == before + 1
+        assert await ask(workers[1], datetime.now(UTC)) == ["https://acme-pm.com/"]
+        assert len(app.requests) == before + 2  # a later run: the web may have changed
+
+
 def test_no_provider_names_the_choices_and_sandbox() -> None:
     with pytest.raises(ConfigError) as info:
         provider_from_env(httpx.AsyncClient(), env={})

@@ -394,6 +394,35 @@ SELECT pc.*, pb.body,
 -- The claims of pages now cached (or given up)
 DELETE FROM pm_pipeline.page_claims WHERE url = ANY(%(urls)s::text[]);
 
+-- search_answer --
+-- A provider's answer to a query given since a moment (none: no such answer), and whether a
+-- worker holds the claim to ask for it
+SELECT sa.results, sa.answered_at,
+       coalesce(sa.claimed_until > now(), false) AS claimed,
+       sa.answered_at IS NOT NULL AND (%(since)s::timestamptz IS NULL OR sa.answered_at >= %(since)s::timestamptz) AS fresh
+  FROM pm_pipeline.search_answers sa
+ WHERE sa.provider = %(provider)s AND sa.query = %(query)s AND sa.page = %(page)s;
+
+-- claim_search --
+-- Claim the asking of a query for a few seconds; a row comes back when this worker holds the claim
+INSERT INTO pm_pipeline.search_answers (provider, query, page, claimed_until)
+VALUES (%(provider)s, %(query)s, %(page)s, now() + make_interval(secs => %(seconds)s::float8))
+ON CONFLICT (provider, query, page) DO UPDATE SET claimed_until = excluded.claimed_until
+ WHERE search_answers.claimed_until IS NULL OR search_answers.claimed_until < now()
+RETURNING query;
+
+-- put_search --
+-- Keep a provider's answer (and end its claim)
+INSERT INTO pm_pipeline.search_answers (provider, query, page, results, answered_at, claimed_until)
+VALUES (%(provider)s, %(query)s, %(page)s, %(results)s, now(), NULL)
+ON CONFLICT (provider, query, page) DO UPDATE
+   SET results = excluded.results, answered_at = excluded.answered_at, claimed_until = NULL;
+
+-- release_search --
+-- Give up the claim on a query without an answer (the provider failed: another worker may ask)
+UPDATE pm_pipeline.search_answers SET claimed_until = NULL
+ WHERE provider = %(provider)s AND query = %(query)s AND page = %(page)s;
+
 -- cache_host --
 -- The cached pages of one host (a site's pages are read together), up to limit
 SELECT pc.*, pb.body FROM pm_pipeline.page_cache pc

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -512,6 +513,25 @@ class Store(MonitorQueries):
 
     async def release_pages(self, urls: list[str]) -> None:
         await self._rows("release_pages", urls=urls)
+
+    # -- search answers shared by workers ------------------------------------------------
+    async def search_answer(
+        self, provider: str, query: str, page: int, since: datetime | None
+    ) -> tuple[list[dict[str, Any]] | None, bool]:
+        """(the answer given since ``since``, or None; whether a worker holds the claim to ask)."""
+        row = await self._one("search_answer", provider=provider, query=query, page=page, since=since)
+        if row is None:
+            return None, False
+        return (row["results"] if row["fresh"] else None), bool(row["claimed"])
+
+    async def claim_search(self, provider: str, query: str, page: int, seconds: float) -> bool:
+        return await self._one("claim_search", provider=provider, query=query, page=page, seconds=seconds) is not None
+
+    async def put_search(self, provider: str, query: str, page: int, results: list[dict[str, Any]]) -> None:
+        await self._rows("put_search", provider=provider, query=query, page=page, results=Jsonb(results))
+
+    async def release_search(self, provider: str, query: str, page: int) -> None:
+        await self._rows("release_search", provider=provider, query=query, page=page)
 
     # -- worker registry --------------------------------------------------------------
     async def upsert_heartbeat(self, **values: Any) -> bool:

@@ -43,7 +43,8 @@ from leadscout.research.web.cache import PgPageCache
 from leadscout.research.web.fetch import Fetcher, FetchPolicy
 from leadscout.research.web.http import make_client
 from leadscout.research.web.render import Renderer
-from leadscout.research.web.search import provider_from_settings
+from leadscout.research.web.search import MeteredProvider, provider_from_settings
+from leadscout.research.web.search_share import PgSearchShare
 from leadscout.usage import Budget
 from leadscout.workers.app import build_app
 from leadscout.workers.engine import ResilientWorker
@@ -237,6 +238,8 @@ def web_tools(settings: Settings, store: Store, client: httpx.AsyncClient) -> We
         provider = provider_from_settings(settings, client)
     except ConfigError:
         return None
+    if settings.fetch_cache != "off" and isinstance(provider, MeteredProvider):
+        provider.shared = PgSearchShare(store)  # runs side by side on other workers pay once per query
     max_age = None if settings.fetch_cache in ("replay", "revalidate") else settings.fetch_cache_max_age
     cache = (
         None

@@ -185,29 +185,58 @@ class MeteredProvider:
         default_factory=dict, init=False, repr=False
     )
     retries: int = field(default=0, init=False)
+    shared: SearchShare | None = None
 
     def __post_init__(self) -> None:
         self.name = self.inner.name
 
     async def search(self, query: str, page: int = 1) -> list[SearchResult]:
+        since = usage.fresh_since()
         seen = self._memo.get((query, page))
-        if seen is not None and ((since := usage.fresh_since()) is None or seen[0] >= since):
+        if seen is not None and (since is None or seen[0] >= since):
             return seen[1]
         asked_at = datetime.now(UTC)
-        async for attempt in AsyncRetrying(
-            stop=stop_after_attempt(SEARCH_ATTEMPTS),
-            wait=wait_exponential(multiplier=0.25, max=2.0),
-            retry=retry_if_exception_type(TransientError),
-            reraise=True,
-        ):
-            with attempt:
-                self.retries += attempt.retry_state.attempt_number > 1
-                usage.record_search(self.inner.name)
-                results = await self.inner.search(query, page)
+        if self.shared is not None and (shared := await self.shared.answer(self.name, query, page, since)) is not None:
+            results = shared
+        else:
+            results = await self._ask(query, page)
         if len(self._memo) > 10_000:
             self._memo.clear()
         self._memo[(query, page)] = (asked_at, results)
         return results
+
+    async def _ask(self, query: str, page: int) -> list[SearchResult]:
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(SEARCH_ATTEMPTS),
+                wait=wait_exponential(multiplier=0.25, max=2.0),
+                retry=retry_if_exception_type(TransientError),
+                reraise=True,
+            ):
+                with attempt:
+                    self.retries += attempt.retry_state.attempt_number > 1
+                    usage.record_search(self.inner.name)
+                    results = await self.inner.search(query, page)
+        except BaseException:
+            if self.shared is not None:
+                await self.shared.release(self.name, query, page)
+            raise
+        if self.shared is not None:
+            await self.shared.put(self.name, query, page, results)
+        return results
+
+
+class SearchShare(Protocol):
+    """Answers shared by every worker (:mod:`leadscout.research.web.search_share`)."""
+
+    async def answer(self, provider: str, query: str, page: int, since: datetime | None) -> list[SearchResult] | None:
+        """An answer given since ``since`` (another worker's, maybe after waiting for it), or
+        None after taking the claim to ask: the caller then asks, and puts or releases."""
+        ...
+
+    async def put(self, provider: str, query: str, page: int, results: list[SearchResult]) -> None: ...
+
+    async def release(self, provider: str, query: str, page: int) -> None: ...
 
 
 def provider_from_settings(settings: Settings, client: httpx.AsyncClient) -> SearchProvider:

@@ -1,0 +1,54 @@
+"""Search answers shared by every worker, in PostgreSQL (``search_answers``): runs side by side on
+other workers pay for a query once. A worker about to ask claims the query; another that wants it
+meanwhile waits for the answer instead of paying again. A run reuses only answers given since it
+started. A failing database never fails a search: the query is then simply asked."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from leadscout.db import outage
+from leadscout.db.store import Store
+from leadscout.research.web.search import SearchResult
+
+log = logging.getLogger(__name__)
+CLAIM_SECONDS = 15.0  # a query's claim: a provider's slowest answer with its retries
+POLL = 0.2  # seconds before the first look for an answer another worker is getting
+
+
+@dataclass
+class PgSearchShare:
+    store: Store
+
+    async def answer(self, provider: str, query: str, page: int, since: datetime | None) -> list[SearchResult] | None:
+        deadline, pause = time.monotonic() + CLAIM_SECONDS, POLL
+        try:
+            while True:
+                results, claimed = await self.store.search_answer(provider, query, page, since)
+                if results is not None:
+                    return [SearchResult.model_validate(r) for r in results]
+                if not claimed and await self.store.claim_search(provider, query, page, CLAIM_SECONDS):
+                    return None  # this worker asks
+                if time.monotonic() > deadline:
+                    return None  # the other worker is stuck: ask anyway
+                await asyncio.sleep(pause)
+                pause = min(1.0, pause * 1.5)
+        except Exception as exc:
+            log.warning("shared search answer for %r not read: %s", query, outage.describe(exc))
+            return None
+
+    async def put(self, provider: str, query: str, page: int, results: list[SearchResult]) -> None:
+        try:
+            await self.store.put_search(provider, query, page, [r.model_dump(mode="json") for r in results])
+        except Exception as exc:
+            log.warning("search answer for %r not shared: %s", query, outage.describe(exc))
+
+    async def release(self, provider: str, query: str, page: int) -> None:
+        try:
+            await self.store.release_search(provider, query, page)
+        except Exception as exc:
+            log.warning("search claim for %r not released: %s", query, outage.describe(exc))
