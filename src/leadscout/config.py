@@ -105,6 +105,13 @@ class Settings(BaseSettings):
         description="page cache in PostgreSQL: off | use | record | replay | revalidate (a stored page is "
         "asked 'changed since?' with the validators its server sent)",
     )
+    search_max_age: float = Field(
+        default=3_600.0,
+        ge=0,
+        validation_alias=AliasChoices("LEADSCOUT_SEARCH_MAX_AGE"),
+        description="Seconds a search answer is reused by later runs (a run always reuses the answers given "
+        "since it started): a monitor's daily tick asks again, runs within the hour pay once per query.",
+    )
     fetch_cache_max_age: float = Field(
         default=86_400.0,
         gt=0,

@@ -105,5 +105,6 @@ async def test_the_browser_asks_the_site_only_for_what_the_text_needs(app_site: 
         assert dom is not None and not needs_browser(dom) and site.name in dom and again == dom
         meter = server.app.latency
         assert meter is not None
-        asked = {key: n for key, n in meter.paths.items() if key.startswith(urlsplit(site.website).netloc)}
-    assert asked and all(key.endswith(".js") and n == 1 for key, n in asked.items()), asked
+        asked = dict(meter.paths)  # Chromium's own traffic (update checks, sign-in) included
+    host = urlsplit(site.website).netloc
+    assert asked and all(key.startswith(host) and key.endswith(".js") and n == 1 for key, n in asked.items()), asked

@@ -245,8 +245,11 @@ async def test_serper_and_brave_protocols(double: tuple[str, ProviderDouble]) ->
             await BraveProvider("wrong", client, url).search("x")  # 429: worth a retry
 
 
-async def test_a_run_reuses_only_search_answers_given_since_it_started(double: tuple[str, ProviderDouble]) -> None:
-    """Runs side by side pay once per query; a run started later (a monitor's next tick) asks again."""
+async def test_a_run_reuses_search_answers_given_since_it_started_or_within_the_hour(
+    double: tuple[str, ProviderDouble],
+) -> None:
+    """Runs side by side pay once per query; a run started later reuses an answer younger than
+    max_age (an hour by default), and past it asks again (a monitor's daily tick)."""
     from datetime import UTC, datetime
     from uuid import uuid4
 
@@ -254,7 +257,8 @@ async def test_a_run_reuses_only_search_answers_given_since_it_started(double: t
 
     url, app = double
     async with httpx.AsyncClient() as client:
-        provider = MeteredProvider(SerperProvider("serper-key", client, url))
+        provider = MeteredProvider(SerperProvider("serper-key", client, url), max_age=0)
+        within_the_hour = MeteredProvider(SerperProvider("serper-key", client, url))
         before = len(app.requests)
         first_run, twin = datetime.now(UTC), datetime.now(UTC)
         with usage.metering(usage.Meter(uuid4(), "discovery", since=first_run)):
@@ -266,6 +270,10 @@ async def test_a_run_reuses_only_search_answers_given_since_it_started(double: t
         with usage.metering(usage.Meter(uuid4(), "discovery", since=next_tick)):
             await provider.search("property management austin")
         assert len(app.requests) == before + 2
+        for started in (next_tick, datetime.now(UTC)):
+            with usage.metering(usage.Meter(uuid4(), "discovery", since=started)):
+                await within_the_hour.search("property management austin")
+        assert len(app.requests) == before + 3
 
 
 async def test_workers_side_by_side_pay_once_for_a_query(double: tuple[str, ProviderDouble], store: Store) -> None:
@@ -286,7 +294,7 @@ async def test_workers_side_by_side_pay_once_for_a_query(double: tuple[str, Prov
             return [r.url for r in await provider.search(query)]
 
     async with httpx.AsyncClient() as client:
-        workers = [MeteredProvider(SerperProvider("serper-key", client, url)) for _ in range(2)]
+        workers = [MeteredProvider(SerperProvider("serper-key", client, url), max_age=0) for _ in range(2)]
         for provider in workers:
             provider.shared = PgSearchShare(store)
         before, started = len(app.requests), datetime.now(UTC)

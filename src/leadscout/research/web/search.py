@@ -9,7 +9,7 @@ sandbox), Serper and Brave. Configured by environment:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 import httpx
@@ -168,6 +168,7 @@ class BraveProvider:
 
 PROVIDERS = ("searxng", "serper", "brave")
 SEARCH_ATTEMPTS = 3
+SEARCH_MAX_AGE = 3_600.0  # seconds a later run reuses an answer (Settings.search_max_age)
 
 
 @dataclass
@@ -175,9 +176,10 @@ class MeteredProvider:
     """Any provider, with each query counted (and priced) against the current unit of work; a
     query over the run's dollar cap is refused before it is sent. A transient failure (5xx, 429,
     a timeout, an answer that is not JSON) is retried twice with backoff; a permanent one (a
-    refused key) never. Answers are remembered by the worker, so a unit re-run after a crash or a
-    transient failure, and runs side by side, pay once per query; a run reuses only answers given
-    since it started (a monitor's next tick asks again: the web may have changed)."""
+    refused key) never. Answers are remembered by the worker (and, with ``shared``, by every
+    worker), so a unit re-run after a crash or a transient failure, and runs side by side, pay once
+    per query. A run reuses the answers given since it started, or within ``max_age`` seconds: a
+    monitor's daily tick asks again, the web may have changed."""
 
     inner: SearchProvider
     name: str = field(init=False)
@@ -186,14 +188,15 @@ class MeteredProvider:
     )
     retries: int = field(default=0, init=False)
     shared: SearchShare | None = None
+    max_age: float = SEARCH_MAX_AGE
 
     def __post_init__(self) -> None:
         self.name = self.inner.name
 
     async def search(self, query: str, page: int = 1) -> list[SearchResult]:
-        since = usage.fresh_since()
+        since = self._fresh_since()
         seen = self._memo.get((query, page))
-        if seen is not None and (since is None or seen[0] >= since):
+        if seen is not None and seen[0] >= since:
             return seen[1]
         asked_at = datetime.now(UTC)
         if self.shared is not None and (shared := await self.shared.answer(self.name, query, page, since)) is not None:
@@ -204,6 +207,11 @@ class MeteredProvider:
             self._memo.clear()
         self._memo[(query, page)] = (asked_at, results)
         return results
+
+    def _fresh_since(self) -> datetime:
+        oldest = datetime.now(UTC) - timedelta(seconds=self.max_age)
+        started = usage.fresh_since()
+        return min(started, oldest) if started is not None else oldest
 
     async def _ask(self, query: str, page: int) -> list[SearchResult]:
         try:
@@ -241,7 +249,7 @@ class SearchShare(Protocol):
 
 def provider_from_settings(settings: Settings, client: httpx.AsyncClient) -> SearchProvider:
     """The configured provider (metered), or a ConfigError naming the providers and --sandbox."""
-    return MeteredProvider(_configured_provider(client, settings))
+    return MeteredProvider(_configured_provider(client, settings), max_age=settings.search_max_age)
 
 
 def provider_from_env(client: httpx.AsyncClient, env: dict[str, str] | None = None) -> SearchProvider:
