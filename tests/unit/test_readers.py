@@ -263,6 +263,7 @@ def test_a_person_named_again_by_a_nickname_is_one_person() -> None:
     assert same_person("Kelly Coffman", "Kelly Coffman")
     assert not same_person("Michael Catalano", "Mike Gordon")  # another surname
     assert not same_person("Radiah Mallard", "Robert Mallard")  # a relative, not a nickname
+    assert same_person("Cher", "cher") and not same_person("Cher", "Mike Cher")  # one word: the same words
     text = (
         "Our guest today is Michael Catalano, CEO of Real Estate Connections.\n\n"
         "Mike Catalano, CEO, started the firm in 2004."

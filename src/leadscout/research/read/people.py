@@ -247,10 +247,10 @@ def _nicknames() -> Any:
 def same_person(a: str, b: str) -> bool:
     """One person named twice on a page: the same surname, and the same given name or one a
     nickname of the other ("Michael Catalano", later "Mike Catalano")."""
-    first_a, *_, last_a = a.lower().split() or [""]
-    first_b, *_, last_b = b.lower().split() or [""]
-    if last_a != last_b or len(a.split()) < 2 or len(b.split()) < 2:
-        return a.lower() == b.lower()
+    words_a, words_b = a.lower().split(), b.lower().split()
+    if len(words_a) < 2 or len(words_b) < 2 or words_a[-1] != words_b[-1]:
+        return words_a == words_b
+    first_a, first_b = words_a[0], words_b[0]
     if first_a == first_b:
         return True
     namer = _nicknames()
