@@ -303,6 +303,19 @@ async def test_workers_side_by_side_pay_once_for_a_query(double: tuple[str, Prov
         assert await ask(workers[1], datetime.now(UTC)) == ["https://acme-pm.com/"]
         assert len(app.requests) == before + 2  # a later run: the web may have changed
 
+        # an answer taken from another worker keeps its own age: it is not made younger by the taking
+        query = f"property management dallas {uuid4().hex[:6]}"
+        given, taker = (MeteredProvider(SerperProvider("serper-key", client, url), max_age=0.5) for _ in range(2))
+        taker.shared = given.shared = PgSearchShare(store)
+        run_started = datetime.now(UTC)
+        await ask(given, run_started)
+        await asyncio.sleep(0.3)
+        await ask(taker, run_started)
+        assert len(app.requests) == before + 3
+        await asyncio.sleep(0.3)
+        await ask(taker, datetime.now(UTC))  # 0.6 s after the answer, past max_age
+        assert len(app.requests) == before + 4
+
 
 def test_no_provider_names_the_choices_and_sandbox() -> None:
     with pytest.raises(ConfigError) as info:

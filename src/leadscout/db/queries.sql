@@ -395,11 +395,11 @@ SELECT pc.*, pb.body,
 DELETE FROM pm_pipeline.page_claims WHERE url = ANY(%(urls)s::text[]);
 
 -- search_answer --
--- A provider's answer to a query given since a moment (none: no such answer), and whether a
+-- A provider's answer to a query given since a moment (no row: never asked), and whether a
 -- worker holds the claim to ask for it
 SELECT sa.results, sa.answered_at,
        coalesce(sa.claimed_until > now(), false) AS claimed,
-       sa.answered_at IS NOT NULL AND (%(since)s::timestamptz IS NULL OR sa.answered_at >= %(since)s::timestamptz) AS fresh
+       coalesce(sa.answered_at >= %(since)s::timestamptz, false) AS fresh
   FROM pm_pipeline.search_answers sa
  WHERE sa.provider = %(provider)s AND sa.query = %(query)s AND sa.page = %(page)s;
 

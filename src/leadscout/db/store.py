@@ -516,13 +516,14 @@ class Store(MonitorQueries):
 
     # -- search answers shared by workers ------------------------------------------------
     async def search_answer(
-        self, provider: str, query: str, page: int, since: datetime | None
-    ) -> tuple[list[dict[str, Any]] | None, bool]:
-        """(the answer given since ``since``, or None; whether a worker holds the claim to ask)."""
+        self, provider: str, query: str, page: int, since: datetime
+    ) -> tuple[dict[str, Any] | None, bool]:
+        """(the answer given since ``since``: its results and answered_at, or None; whether a
+        worker holds the claim to ask)."""
         row = await self._one("search_answer", provider=provider, query=query, page=page, since=since)
         if row is None:
             return None, False
-        return (row["results"] if row["fresh"] else None), bool(row["claimed"])
+        return (row if row["fresh"] else None), bool(row["claimed"])
 
     async def claim_search(self, provider: str, query: str, page: int, seconds: float) -> bool:
         return await self._one("claim_search", provider=provider, query=query, page=page, seconds=seconds) is not None

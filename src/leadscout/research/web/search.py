@@ -169,6 +169,7 @@ class BraveProvider:
 PROVIDERS = ("searxng", "serper", "brave")
 SEARCH_ATTEMPTS = 3
 SEARCH_MAX_AGE = 3_600.0  # seconds a later run reuses an answer (Settings.search_max_age)
+Answer = tuple[datetime, list[SearchResult]]  # when a provider gave it, and what it said
 
 
 @dataclass
@@ -183,9 +184,7 @@ class MeteredProvider:
 
     inner: SearchProvider
     name: str = field(init=False)
-    _memo: dict[tuple[str, int], tuple[datetime, list[SearchResult]]] = field(
-        default_factory=dict, init=False, repr=False
-    )
+    _memo: dict[tuple[str, int], Answer] = field(default_factory=dict, init=False, repr=False)
     retries: int = field(default=0, init=False)
     shared: SearchShare | None = None
     max_age: float = SEARCH_MAX_AGE
@@ -196,17 +195,14 @@ class MeteredProvider:
     async def search(self, query: str, page: int = 1) -> list[SearchResult]:
         since = self._fresh_since()
         seen = self._memo.get((query, page))
-        if seen is not None and seen[0] >= since:
-            return seen[1]
-        asked_at = datetime.now(UTC)
-        if self.shared is not None and (shared := await self.shared.answer(self.name, query, page, since)) is not None:
-            results = shared
-        else:
-            results = await self._ask(query, page)
-        if len(self._memo) > 10_000:
-            self._memo.clear()
-        self._memo[(query, page)] = (asked_at, results)
-        return results
+        if seen is None or seen[0] < since:
+            asked_at = datetime.now(UTC)
+            shared = await self.shared.answer(self.name, query, page, since) if self.shared is not None else None
+            seen = shared or (asked_at, await self._ask(query, page))  # a shared answer keeps its own age
+            if len(self._memo) > 10_000:
+                self._memo.clear()
+            self._memo[(query, page)] = seen
+        return seen[1]
 
     def _fresh_since(self) -> datetime:
         oldest = datetime.now(UTC) - timedelta(seconds=self.max_age)
@@ -237,7 +233,7 @@ class MeteredProvider:
 class SearchShare(Protocol):
     """Answers shared by every worker (:mod:`leadscout.research.web.search_share`)."""
 
-    async def answer(self, provider: str, query: str, page: int, since: datetime | None) -> list[SearchResult] | None:
+    async def answer(self, provider: str, query: str, page: int, since: datetime) -> Answer | None:
         """An answer given since ``since`` (another worker's, maybe after waiting for it), or
         None after taking the claim to ask: the caller then asks, and puts or releases."""
         ...

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from leadscout.db import outage
 from leadscout.db.store import Store
-from leadscout.research.web.search import SearchResult
+from leadscout.research.web.search import Answer, SearchResult
 
 log = logging.getLogger(__name__)
 CLAIM_SECONDS = 15.0  # a query's claim: a provider's slowest answer with its retries
@@ -24,13 +24,13 @@ POLL = 0.2  # seconds before the first look for an answer another worker is gett
 class PgSearchShare:
     store: Store
 
-    async def answer(self, provider: str, query: str, page: int, since: datetime | None) -> list[SearchResult] | None:
+    async def answer(self, provider: str, query: str, page: int, since: datetime) -> Answer | None:
         deadline, pause = time.monotonic() + CLAIM_SECONDS, POLL
         try:
             while True:
-                results, claimed = await self.store.search_answer(provider, query, page, since)
-                if results is not None:
-                    return [SearchResult.model_validate(r) for r in results]
+                found, claimed = await self.store.search_answer(provider, query, page, since)
+                if found is not None:
+                    return found["answered_at"], [SearchResult.model_validate(r) for r in found["results"]]
                 if not claimed and await self.store.claim_search(provider, query, page, CLAIM_SECONDS):
                     return None  # this worker asks
                 if time.monotonic() > deadline:
