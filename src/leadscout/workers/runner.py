@@ -43,7 +43,7 @@ from leadscout.research.web.cache import PgPageCache
 from leadscout.research.web.fetch import Fetcher, FetchPolicy
 from leadscout.research.web.http import make_client
 from leadscout.research.web.render import Renderer
-from leadscout.research.web.search import MeteredProvider, provider_from_settings
+from leadscout.research.web.search import provider_from_settings
 from leadscout.research.web.search_share import PgSearchShare
 from leadscout.usage import Budget
 from leadscout.workers.app import build_app
@@ -234,12 +234,12 @@ async def run_worker_supervised(
 
 def web_tools(settings: Settings, store: Store, client: httpx.AsyncClient) -> WebTools | None:
     """Search + fetch for this worker, from its settings; None when no provider is set."""
+    # runs side by side on other workers pay once per query (unless caching is off)
+    shared = PgSearchShare(store) if settings.fetch_cache != "off" else None
     try:
-        provider = provider_from_settings(settings, client)
+        provider = provider_from_settings(settings, client, shared)
     except ConfigError:
         return None
-    if settings.fetch_cache != "off" and isinstance(provider, MeteredProvider):
-        provider.shared = PgSearchShare(store)  # runs side by side on other workers pay once per query
     max_age = None if settings.fetch_cache in ("replay", "revalidate") else settings.fetch_cache_max_age
     cache = (
         None

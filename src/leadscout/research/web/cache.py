@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +30,7 @@ MODES = ("off", "use", "record", "replay", "revalidate")
 log = logging.getLogger(__name__)
 HOST_ROWS = 60  # a site's cached pages read in one query; a host with more is read a page at a time
 HOST_TTL = 5.0  # seconds a host's cached pages are trusted (another process may be reading it too)
-CLAIM_POLL = 0.3  # seconds before the first look for a page another worker is fetching
+CLAIM_POLL = 0.3  # seconds before the first look for what another worker claimed (a page, a search answer)
 MISS_RECHECK = 1.0  # seconds after which a page the host's read did not have is looked for again
 WRITE_DELAY = 0.3  # seconds a recorded page waits to be written with the others
 WRITE_BATCH = 32
@@ -77,10 +78,7 @@ class PgPageCache:
 
     async def shared(self, url: str, seconds: float) -> FetchResult | None:
         """The page another worker is fetching, once it reaches the cache (None after ``seconds``)."""
-        deadline, pause = time.monotonic() + seconds, CLAIM_POLL
-        while time.monotonic() < deadline:
-            await asyncio.sleep(pause)
-            pause = min(1.0, pause * 1.5)  # a page that takes long (a slow site, a render) is asked less often
+        async for _ in claim_polls(seconds):
             try:
                 row, claimed = await self.store.shared_page(url, self.max_age)
             except Exception as exc:
@@ -128,6 +126,16 @@ class PgPageCache:
             await self.store.cache_put_many(pages)
         except Exception as exc:  # the pages are fetched again if needed: a cache never fails work
             log.warning("%d pages not cached: %s", len(pages), outage.describe(exc))
+
+
+async def claim_polls(seconds: float) -> AsyncIterator[None]:
+    """The looks for what another worker claimed (a page, a search answer), for ``seconds``: often
+    at first, then at most once a second (a slow site, a render, is asked about less often)."""
+    deadline, pause = time.monotonic() + seconds, CLAIM_POLL
+    while time.monotonic() < deadline:
+        await asyncio.sleep(pause)
+        pause = min(1.0, pause * 1.5)
+        yield
 
 
 def _stale(seen: tuple[float, bool, dict[str, dict[str, Any]]], url: str) -> bool:

@@ -243,9 +243,12 @@ class SearchShare(Protocol):
     async def release(self, provider: str, query: str, page: int) -> None: ...
 
 
-def provider_from_settings(settings: Settings, client: httpx.AsyncClient) -> SearchProvider:
-    """The configured provider (metered), or a ConfigError naming the providers and --sandbox."""
-    return MeteredProvider(_configured_provider(client, settings), max_age=settings.search_max_age)
+def provider_from_settings(
+    settings: Settings, client: httpx.AsyncClient, shared: SearchShare | None = None
+) -> SearchProvider:
+    """The configured provider (metered, its answers ``shared`` with other workers when given), or
+    a ConfigError naming the providers and --sandbox."""
+    return MeteredProvider(_configured_provider(client, settings), shared=shared, max_age=settings.search_max_age)
 
 
 def provider_from_env(client: httpx.AsyncClient, env: dict[str, str] | None = None) -> SearchProvider:

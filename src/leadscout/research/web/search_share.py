@@ -5,19 +5,17 @@ started. A failing database never fails a search: the query is then simply asked
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
 from leadscout.db import outage
 from leadscout.db.store import Store
+from leadscout.research.web.cache import claim_polls
 from leadscout.research.web.search import Answer, SearchResult
 
 log = logging.getLogger(__name__)
 CLAIM_SECONDS = 15.0  # a query's claim: a provider's slowest answer with its retries
-POLL = 0.2  # seconds before the first look for an answer another worker is getting
 
 
 @dataclass
@@ -25,18 +23,16 @@ class PgSearchShare:
     store: Store
 
     async def answer(self, provider: str, query: str, page: int, since: datetime) -> Answer | None:
-        deadline, pause = time.monotonic() + CLAIM_SECONDS, POLL
         try:
+            polls = claim_polls(CLAIM_SECONDS)
             while True:
                 found, claimed = await self.store.search_answer(provider, query, page, since)
                 if found is not None:
                     return found["answered_at"], [SearchResult.model_validate(r) for r in found["results"]]
                 if not claimed and await self.store.claim_search(provider, query, page, CLAIM_SECONDS):
                     return None  # this worker asks
-                if time.monotonic() > deadline:
+                if await anext(polls, "stuck") == "stuck":
                     return None  # the other worker is stuck: ask anyway
-                await asyncio.sleep(pause)
-                pause = min(1.0, pause * 1.5)
         except Exception as exc:
             log.warning("shared search answer for %r not read: %s", query, outage.describe(exc))
             return None
