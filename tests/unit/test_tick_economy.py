@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import asyncio
 
+from leadscout.models import CriterionVerdict, Evidence, Verdict
 from leadscout.models.monitors import Snapshot, WatchedPage
 from leadscout.monitors.recheck import watched_this_tick
-from leadscout.pipeline.remembered import Memory
+from leadscout.pipeline.remembered import Memory, unchanged
 from leadscout.pipeline.web_source import VERIFY_CONCURRENCY, Batch, Speculation
+from leadscout.research.judge.verify import Verification
+from leadscout.research.read.extract import PageFacts
+from leadscout.research.read.pms import PmsDetection
+from leadscout.research.web.fetch import FetchResult
 
 DOMAINS = [f"firm{i}.com" for i in range(400)]
 
@@ -33,6 +38,22 @@ def test_the_criteria_page_every_tick_the_others_in_turn() -> None:
     assert all(s[0].url.endswith("/portal") for s in seen)
     others = [s[1].url.rsplit("/", 1)[1] for s in seen if len(s) > 1]
     assert len(others) == 4 and set(others) == {"team", "about"}  # every other tick, each in turn
+
+
+def test_a_rejection_decided_by_a_portal_link_is_unchanged_while_the_link_leads_there() -> None:
+    portal = "https://firm.appfolio.com/connect"
+    link = FetchResult(url="http://firm.com/portal", final_url=portal, status=302, ok=True)
+    home = FetchResult(url="http://firm.com/", final_url="http://firm.com/", ok=True, content_hash="h1")
+    wrong_pms = CriterionVerdict(criterion="pms", verdict=Verdict.FALSE, detail="uses appfolio",
+                                 evidence=[Evidence(url=portal, source="portal", origin=link.url)])  # fmt: skip
+    checked = Verification(
+        domain="firm.com", name="Firm", website=home.url, accepted=False, verdicts=[wrong_pms],
+        pms=PmsDetection(verdict="detected"), pages=[(home, PageFacts(url=home.url)), (link, PageFacts(url=link.url))],
+    )  # fmt: skip
+    [page] = checked.deciding_pages()
+    assert (page.url, page.leads_to) == (link.url, portal)  # a redirect has no body to compare: its target is it
+    assert unchanged(link.model_copy(), page)
+    assert not unchanged(link.model_copy(update={"final_url": "https://firm.managebuilding.com/"}), page)
 
 
 def test_speculation_verifies_only_what_the_batch_still_needs() -> None:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from leadscout import vendors
 from leadscout.criteria import Criteria
-from leadscout.domains import InvalidDomain, company_domain
+from leadscout.domains import InvalidDomain, company_domain, is_vendor_host
 from leadscout.models import CriterionVerdict, Evidence, Verdict
 from leadscout.models.monitors import WatchedPage
 from leadscout.research.read.extract import Address, PageFacts, UnitClaim, extract
@@ -113,6 +113,8 @@ class Verification(BaseModel):
         page = read.get(failed or "") or (self.pages[0][0] if self.pages else None)
         if page is None:
             return [WatchedPage(url=self.website)]
+        if is_vendor_host(page.final_url):  # a link into a PMS portal: unchanged while it leads there
+            return [WatchedPage(url=page.url, leads_to=page.final_url)]
         return [WatchedPage(url=page.url, content_hash=page.content_hash)]
 
     def with_verdict(self, new: CriterionVerdict, criteria: Criteria) -> Verification:
