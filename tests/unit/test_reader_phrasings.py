@@ -18,12 +18,14 @@ QUANTITIES = [("1,250", 1250), ("over 500", 500), ("more than 2,300", 2300), ("n
               ("five hundred", 500), ("350+", 350), ("about 900", 900), ("two thousand", 2000),
               ("roughly 1,100", 1100), ("2000", 2000)]  # fmt: skip
 NOUNS = ["units", "doors", "rental homes", "properties", "residential units", "single-family homes", "homes",
-         "apartment units", "rentals", "doors across the metro"]  # fmt: skip
+         "apartment units", "rentals", "doors across the metro", "single-family and multifamily units",
+         "residential and commercial properties"]  # fmt: skip
 TAILS = ["", " in Austin and the surrounding area", " for local owners", " across three counties"]
 SHAPES = ["Acme is a full-service firm with {q} {n} under management.", "Acme manages a {q}-unit portfolio.",
           "Acme Property Management ({q} units) serves Austin.", "With {q} {n} in our care, we know Austin.",
           "Our portfolio: {q} {n}.", "Trusted by owners of {q} {n}.", "Currently managing {q} {n} in Austin.",
-          "Since 2004 we have grown to {q} {n}.", "Acme grew its portfolio to {q} {n} last year."]  # fmt: skip
+          "Since 2004 we have grown to {q} {n}.", "Acme grew its portfolio to {q} {n} last year.",
+          "Founded in 2004, the company now oversees {q} {n}.", "We have {q} doors across Travis County."]  # fmt: skip
 
 
 def _third_person(verb: str) -> str:
@@ -77,6 +79,8 @@ PEOPLE_SHAPES = [
     "Our story began when {n} bought a duplex in 2003; {first} now leads Acme as {t}.",
     "Acme is led by {n}, {t}.",
     "{n} has been our {t} since 2016.",
+    "{n} brings twenty years in real estate to {pronoun} role as Acme's {t}.",
+    "Leasing questions – {n} – 512-555-0142",
 ]
 NOT_PEOPLE = [
     "Ask about our owner portal at Camden Ballantyne.",
@@ -84,6 +88,7 @@ NOT_PEOPLE = [
     "Written by {n}, a reporter for the Austin Business Journal.",
     "{n}, a tenant since 2019, loves the new pool.",
     "We partner with Grace Hill for training; a regional manager visits monthly.",
+    "{n} has been with Greystar since 2015.",
 ]
 
 
@@ -92,7 +97,7 @@ def test_people_across_phrasings() -> None:
     misses, false = [], []
     for shape in PEOPLE_SHAPES:
         for name, title in rng.sample(list(itertools.product(NAMES, TITLES)), 8):
-            text = shape.format(n=name, t=title, first=name.split()[0])
+            text = shape.format(n=name, t=title, first=name.split()[0], pronoun=rng.choice(["his", "her", "their"]))
             got = [p.full_name.replace(".", "") for p in inspect_page(text, company=COMPANY).people]
             if got != [name.replace(".", "")]:
                 misses.append((text, got))

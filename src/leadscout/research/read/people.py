@@ -229,7 +229,7 @@ def read_people(
         keep(person)
     for person in _from_tables(page):
         keep(person)
-    for person in _from_blocks(page):
+    for person in [*_from_blocks(page), *_from_contact_lines(page)]:
         if not _placed_elsewhere(person, company):
             keep(person)
     for person in _from_prose(page, company):
@@ -349,6 +349,38 @@ def _from_blocks(page: PageText) -> list[Person]:
                         full_name=name, title=title, email=_group_email(page, block, 2), source="line", quote=text[:300]
                     )
                 )
+    return out
+
+
+_PHONE = re.compile(r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_STAFF_HEADING = re.compile(
+    r"\b(?:staff|team|contacts?|directory|our\s+people|leadership|who\s+to\s+call|personnel)\b", re.IGNORECASE
+)
+
+
+def _from_contact_lines(page: PageText) -> list[Person]:
+    """A line that lists one person with a way to reach them or under a staff heading ("Work orders – Justin
+    Wilson – 240-412-2232", "Jane Doe | jane@acme.com"): the person, with the line's title if it has one."""
+    out: list[Person] = []
+    heading = ""
+    for block in page.blocks:
+        text = block.text
+        if len(text) <= 40 and not re.search(r"[.!?]$", text) and not is_name(text):
+            heading = text  # a short line that is no sentence heads the lines after it
+            continue
+        if len(text) > 160:
+            continue
+        parts = [p for p in _SPLIT.split(text) if p.strip()]
+        names = [n for p in parts if (n := is_name(p))]
+        reach = bool(block.emails or _PHONE.search(text) or _EMAIL.search(text))
+        if len(parts) < 2 or len(names) != 1 or not (reach or _STAFF_HEADING.search(heading)):
+            continue
+        title = next((t for p in parts if (t := is_title(p))), None)
+        if _not_staff(text) or not (title or is_first_name(names[0].split()[0])):
+            continue
+        email = block.emails[0] if block.emails else (m.group(0) if (m := _EMAIL.search(text)) else None)
+        out.append(Person(full_name=names[0], title=title, email=email, source="line", quote=text[:300]))
     return out
 
 
@@ -583,6 +615,9 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
     corporate_if_at = tied and (not tied.group(0).lower().startswith("at") or _CORPORATE.search(tied.group("org")))
     if tied and corporate_if_at and not _generic_org(tied.group("org")):
         return not is_ours(company, tied.group("org"))  # "John Smith of Beta Realty"; "at" often names a property
+    employer = _EMPLOYED.match(after)
+    if employer and employer.group("org")[0].isupper() and not _generic_org(employer.group("org")):
+        return not is_ours(company, employer.group("org"))  # "Jo Doe has been with Greystar since 2015"
     before = sentence[max(0, candidate.start - 80) : candidate.start]
     owned = (
         _ORG_ROLE.search(before)
@@ -757,6 +792,19 @@ _AFTER_ROLE = re.compile(
     r"(?:one\s+of\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?:new\s+)?(?P<rest2>[^;()“”\"]{2,90})",
     re.IGNORECASE,
 )
+# "Tom Becker has been with Acme since 2015", "Ana Ruiz joined our team in 2019", "Li Wei works for us": a
+# person the text ties to an employer (whose employer: _elsewhere judges)
+_EMPLOYED = re.compile(
+    r"^\s*,?\s*(?:who\s+|has\s+|have\s+)?(?:(?:has\s+|had\s+)?been\s+(?:with|at|part\s+of)|joined|rejoined|"
+    r"works?\s+(?:for|at|with)|worked\s+(?:for|at|with)\s+(?=us|our)|is\s+(?:a\s+)?(?:part|member)\s+of|came\s+to|"
+    r"started\s+(?:at|with))\s+(?:the\s+|our\s+)?"
+    r"(?P<org>(?:us|team|company|firm|office|staff|family)\b|[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})"
+)
+# "her role as Acme's Director of Operations", "in his position as president": the role the person holds
+_ROLE_HELD = re.compile(
+    r"\b(?:his|her|their)\s+(?:current\s+|new\s+|present\s+)?(?:role|position|job|title|post|capacity)\s+(?:as|of)\s+"
+    r"(?:the\s+|our\s+|(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+)?(?P<rest>[^;,.()“”\"]{2,80})"
+)
 _ORG_AFTER = re.compile(r"^\s*,?\s*(?:of|at|from|with)\s+(?:the\s+)?(?:[A-Z][\w&'’.-]*|[0-9][\w&'’.-]*)")
 _ORG_ATTRIBUTION = re.compile(r"^\s*,\s*(?P<org>(?:[A-Z0-9][\w&'’.-]*\s*){1,6})(?=[,.;]|$)")
 _ORG_POSSESSIVE = re.compile(r"(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?\s+$")
@@ -801,9 +849,13 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         and not _candidates(after[: later_role.start("rest")])
     ):
         title = _longest_title(later_role.group("rest"))
+    if title is None and (held := _ROLE_HELD.search(after)) and not _candidates(after[: held.start("rest")]):
+        title = _longest_title(held.group("rest"))  # "... brings 20 years to her role as Director of Operations"
     if title is None and _APPOINTED.search(before) and (role := _TO_ROLE.match(after)):
         title = _longest_title(role.group("rest"))  # "promoted Toby Bozzuto (pictured) to president"
-    tied = bool(_ORG_AFTER.match(after) or _ORG_POSSESSIVE.search(before) or _attributed(after))
+    tied = bool(
+        _ORG_AFTER.match(after) or _ORG_POSSESSIVE.search(before) or _attributed(after) or _EMPLOYED.match(after)
+    )
     if title is None and (verb := _VERB_AFTER.match(after)):
         title = "Founder" if verb.group("founder") else "Owner" if verb.group("owner") else None
         tied = True

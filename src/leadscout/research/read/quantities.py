@@ -189,7 +189,7 @@ _PARTS_AFTER = re.compile(r"^\W*(?:including|incl\.|both|some|of\s+which)\b", re
 _OWNED_AFTER = re.compile(r"^[^.;]{0,40}\b(?:ownership|owned\s+by|owns|has\s+an?\s+(?:stake|interest))\b", re.I)
 # "I had 28 units ... with three different PMs": units the speaker hands to outside managers, not a manager's own
 _MANAGED_BY_OTHERS = re.compile(
-    r"^[^.;]{0,60}?\b(?:with|by|through|using|via)\s+(?:(?:a|an|the|two|three|four|five|several|multiple|different|"
+    r"^[^.;]{0,60}?\b(?:with|by|through|using|via|across|among|between)\s+(?:(?:a|an|the|two|three|four|five|several|multiple|different|"
     r"outside|other|separate|local|\d+)\s+){0,3}(?:pms|property\s+managers?|management\s+(?:companies|firms))\b",
     re.IGNORECASE,
 )
@@ -319,7 +319,7 @@ def claims_in_sentence(
         first_person=bool(_FIRST_PERSON.search(normal)),
         named=mentions(company, normal),
         after_mention=after_mention,
-        subjectless=bool(_THE_COMPANY.search(stripped) or _SUBJECTLESS.match(stripped)),
+        subjectless=bool(_THE_COMPANY.search(_INTRO.sub("", stripped)) or _SUBJECTLESS.match(stripped)),
         other_org=_names_another(normal, company),
         nouns_before=noun_before,
         other_before=other_before,
@@ -441,8 +441,15 @@ def _noun_after(rest: str, context: _Context | None = None) -> tuple[str, str, s
     if context is not None and re.match(r"^\s*of\s+(?:them|these|those)\b", rest, re.I):
         earlier = _last_noun(context.sentence[: len(context.sentence) - len(rest)]) or context.nouns_before
         return (earlier, _NOUNS[earlier], "them") if earlier else None
-    words = [w.lower().strip("'’") for w in _WORD.findall(re.split(r"[,.;:()\[\]|]", rest[:90])[0])]
-    for i, lower in enumerate(words[:4]):
+    # a digit ends the phrase: "20 agents and 400 homes" gives the homes to the 400, not the 20
+    words = [w.lower().strip("'’") for w in _WORD.findall(re.split(r"[,.;:()\[\]|]|\d", rest[:90])[0])]
+    limit = 4
+    for i, lower in enumerate(words[:6]):
+        if i >= limit:
+            return None
+        if lower in ("and", "or", "&") and 0 < i < 3 and words[i - 1] not in _NOUNS:
+            limit = 6  # "1,200 single-family and multifamily units": modifiers in a coordination
+            continue
         if lower in _NOUNS:
             while i + 1 < len(words) and words[i + 1] in _NOUNS:  # "rental homes": the last noun of the run
                 i, lower = i + 1, words[i + 1]
@@ -494,6 +501,16 @@ def _candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
     )
 
 
+# "a company with at least 20 units under management": a kind of company a rule asks for, not one that is
+_KIND_WITH_MINIMUM = re.compile(
+    r"\b(?:a|an|any)\s+(?:[\w-]+,?\s+){0,6}(?:company|companies|firm|business|manager|owner|landlord|investor)s?\s+"
+    r"(?:with|that\s+(?:has|have|manages?|owns?))\s+(?:at\s+least|a\s+minimum\s+of|minimum\s+of|no\s+fewer\s+than)\s+$",
+    re.IGNORECASE,
+)
+# "Founded in 2004, the company now oversees...": an opening phrase before the sentence's subject
+_INTRO = re.compile(r"^(?:founded|established|started|based|headquartered|since|in|today|now|currently|for|over|after|"
+                    r"with|as|from|by)\b[^,;.]{0,60},\s*", re.IGNORECASE)  # fmt: skip
+_HAVE = re.compile(r"\b(?:have|has|hold|holds|reached|surpassed|now\s+at)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright|&copy;)\s*(?:\d{4}\s*[-–]\s*)?$", re.IGNORECASE)
 
 
@@ -556,6 +573,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         managed = max(managed, 2.0)
     if noun[2] == "them":
         managed = max(managed, 1.0)
+    if noun[1] == "doors" and _HAVE.search(near_before[-40:]):
+        managed = max(managed, 1.5)  # "we have over 500 doors": a door is a unit a manager is paid for
     if managed == 0 and c.subjectless and noun[2] == "noun" and len(c.sentence) < 60:
         managed = 1.0  # "1,200 doors and counting", a short stat line
     penalty = 0.0
@@ -581,6 +600,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5  # "Each manager at Acme handles 150 doors": one person's load
     if _RANGE_OF_OTHERS.search(near_before):
         penalty += 4  # "portfolios that range in size from 65 to 2,000 units": a spread, not a total
+    if _KIND_WITH_MINIMUM.search(before[-120:]):
+        penalty += 4
     if _SUBSET.search(near_before[-25:]) or _UPPER_ONLY.search(near_before):
         penalty += 4
     rate = _RATE_AFTER.match(after_noun)
