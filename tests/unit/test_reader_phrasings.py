@@ -81,6 +81,8 @@ PEOPLE_SHAPES = [
     "{n} has been our {t} since 2016.",
     "{n} brings twenty years in real estate to {pronoun} role as Acme's {t}.",
     "Leasing questions – {n} – 512-555-0142",
+    "Acme's new {t} is {n}, who joined in 2021.",
+    "Questions about a lease? Email {n} at office@acmepm.com.",
 ]
 NOT_PEOPLE = [
     "Ask about our owner portal at Camden Ballantyne.",
@@ -89,6 +91,7 @@ NOT_PEOPLE = [
     "{n}, a tenant since 2019, loves the new pool.",
     "We partner with Grace Hill for training; a regional manager visits monthly.",
     "{n} has been with Greystar since 2015.",
+    "According to {n}, an analyst at CBRE, rents in Austin are rising.",
 ]
 
 
@@ -135,6 +138,9 @@ PRESS_UNITS = [
 PRESS_PEOPLE = [
     ("Jane Morrow, who founded Acme in 1999, still signs every lease.", ["Jane Morrow"]),
     ("The company is run by husband-and-wife team Mark and Julie Tran.", ["Julie Tran", "Mark Tran"]),
+    ("Brothers Paul and Eric Jensen bought the business in 2012.", ["Eric Jensen", "Paul Jensen"]),
+    ("The agency was formed by two local investors, Mike Brennan and Lisa Cho.", ["Lisa Cho", "Mike Brennan"]),
+    ('Elizabeth "Liz" Warren, Office Manager', ['Elizabeth "Liz" Warren']),
     ("According to Jane Morrow, Acme's director of operations, vacancies fell.", ["Jane Morrow"]),
     ("I'm Jane Morrow, owner of Acme.", ["Jane Morrow"]),
     ("Jane Morrow (Broker/Owner) and Tom Morrow (Maintenance Director) run the office.", ["Jane Morrow", "Tom Morrow"]),

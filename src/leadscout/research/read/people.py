@@ -164,6 +164,9 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
     clean = re.sub(r"^(?:Mr|Ms|Mrs|Dr)\.?\s+", "", text.strip(" ,.:;-–|")).strip()
     suffix = re.search(r",?\s+(?:Jr|Sr|II|III|IV)\.?$", clean)
     clean = clean[: suffix.start()] if suffix else clean
+    nickname = re.fullmatch(r"(\S+)\s+[\"“'‘(]([A-Z][a-z]+)[\"”'’)]\s+(.+)", clean)  # Elizabeth "Liz" Warren
+    if nickname and is_name(f"{nickname.group(1)} {nickname.group(3)}", lenient=lenient):
+        return f"{clean} {suffix.group(0).strip(' ,')}" if suffix else clean
     tokens = clean.split()
     if any(
         t.endswith(("'s", "’s", "'", "’", "-based")) or t.lower() in _STOPWORDS or _CONTRACTION.search(t)
@@ -605,7 +608,9 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
         orgs = [  # "at" often names a property ("manager at Maple Ridge"): a firm there must say it is one
             m.group("org")
             for m in _AT_ORG.finditer(role.group("phrase"))
-            if not m.group(0).lower().startswith("at") or _CORPORATE.search(m.group("org"))
+            if not m.group(0).lower().startswith("at")
+            or _CORPORATE.search(m.group("org"))
+            or re.fullmatch(r"[A-Z]{2,8}", m.group("org"))  # "an analyst at CBRE": an acronym names no property
         ]
         surname = candidate.name.split()[-1]
         orgs = [o for o in orgs if not _generic_org(o) or surname in o.split()]  # "Jo Baxter of Baxter Plumbing"
@@ -741,8 +746,10 @@ def _candidates(sentence: str) -> list[_Candidate]:
         if best and not _FIRM_WORD.match(sentence[best.end : best.end + 48].lstrip(" ")):
             out.append(best)  # "Terra Search Partners", "Jane Doe Realty": a firm's name, not a person's
     for m in _PAIR.finditer(sentence):
-        if re.search(r"[A-Z][\w.'’-]*\s+$", sentence[: m.start()]):
-            continue  # "Melvin Melton and Timothy Gunderman": Melton is a surname here
+        if (word := re.search(r"([A-Z][\w.'’-]*)\s+$", sentence[: m.start()])) and not (
+            word.group(1).lower() in _NOT_NAMES or word.group(1).lower() in HEADS
+        ):
+            continue  # "Melvin Melton and Timothy Gunderman": Melton is a surname here ("Brothers Paul and ..." is not)
         second = is_name(m.group("second"))
         if second and is_first_name(m.group("first")):
             surname = second.split()[-1]
@@ -800,6 +807,9 @@ _EMPLOYED = re.compile(
     r"started\s+(?:at|with))\s+(?:the\s+|our\s+)?"
     r"(?P<org>(?:us|team|company|firm|office|staff|family)\b|[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})"
 )
+# "contact Heather Brooks at heather@acme.com", "Jo Doe (512-555-0100)": a person one can reach there
+_REACHED_AT = re.compile(r"^\s*(?:,|\(|:|-|–)?\s*(?:at|via|on|by\s+(?:email|phone)(?:\s+at)?)?\s*(?:[\w.+-]+@[\w-]+\.|"
+                         r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b)")  # fmt: skip
 # "her role as Acme's Director of Operations", "in his position as president": the role the person holds
 _ROLE_HELD = re.compile(
     r"\b(?:his|her|their)\s+(?:current\s+|new\s+|present\s+)?(?:role|position|job|title|post|capacity)\s+(?:as|of)\s+"
@@ -854,7 +864,11 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     if title is None and _APPOINTED.search(before) and (role := _TO_ROLE.match(after)):
         title = _longest_title(role.group("rest"))  # "promoted Toby Bozzuto (pictured) to president"
     tied = bool(
-        _ORG_AFTER.match(after) or _ORG_POSSESSIVE.search(before) or _attributed(after) or _EMPLOYED.match(after)
+        _ORG_AFTER.match(after)
+        or _ORG_POSSESSIVE.search(before)
+        or _attributed(after)
+        or _EMPLOYED.match(after)
+        or _REACHED_AT.match(after)
     )
     if title is None and (verb := _VERB_AFTER.match(after)):
         title = "Founder" if verb.group("founder") else "Owner" if verb.group("owner") else None
@@ -905,7 +919,14 @@ def _title_before(before: str) -> str | None:
     lead = _PROSE_BEFORE.search(before)
     if lead is None or re.search(_SPOKEN_BEFORE, before[: lead.start()] or " ", re.IGNORECASE):
         return None
-    return _longest_title(lead.group("title"), from_end=True)
+    if title := _longest_title(lead.group("title"), from_end=True):
+        return title
+    named = _NAMED_AS.search(before)  # "Acme's new vice president of operations is Diane Foster"
+    return _longest_title(named.group("title"), from_end=True) if named else None
+
+
+_NAMED_AS = re.compile(r"(?:^|[\s,(])(?:(?:our|the|its|new)\s+)*(?P<title>(?:[A-Za-z&/-]+\s+){0,5}[A-Za-z&/-]+)\s+"
+                       r"(?:is|was|will\s+be|remains)\s+$")  # fmt: skip
 
 
 def _signed_for(after: str, company: str | None) -> bool:
@@ -953,7 +974,7 @@ _TITLE_WITH_ORG = re.compile(
 )
 _FOUNDED_BY = re.compile(
     r"\b(?:co-?)?(?P<how>founded|formed|started|established|launched|created|owned|run|led|operated)\s+"
-    r"(?:in\s+\d{4}\s+)?by\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}"
+    r"(?:in\s+\d{4}\s+)?by\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}(?:[a-z][\w-]*,\s+)?"
     r"(?P<names>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*)*)"
 )
 
