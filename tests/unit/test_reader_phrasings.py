@@ -134,6 +134,10 @@ PRESS_UNITS = [
     ("Acme has 35 employees and 4 offices.", None),
     ("Acme manages 1.2 million square feet of office space.", None),
     ("Our fees start at 8% for 1-4 units.", None),
+    ("Acme Property Management serves 120 property owners.", None),
+    ("Acme manages 45 community associations.", None),
+    ("I started Acme with three rentals of my own; today we manage more than 300.", 300),
+    ("Acme currently has 1,200 single-family and multifamily units under management.", 1200),
 ]
 PRESS_PEOPLE = [
     ("Jane Morrow, who founded Acme in 1999, still signs every lease.", ["Jane Morrow"]),

@@ -84,6 +84,11 @@ _NOUNS: dict[str, str] = {
     "keys": "units", "lots": "properties", "listings": "properties", "doorways": "doors", "items": "units",
 }  # fmt: skip
 _LOWER_KINDS = {"communities", "buildings"}
+_NOUN_AS_MODIFIER = {
+    "owner", "owners", "investor", "investors", "manager", "managers", "management", "client", "clients",
+    "landlord", "landlords", "association", "associations", "tax", "taxes", "value", "values", "type", "types",
+    "inspections", "inspection", "sales", "listings", "showings", "members", "tours", "visits",
+}  # fmt: skip
 _KIND_RANK = {"units": 0, "doors": 0, "homes": 0, "rentals": 0, "properties": 1, "beds": 1, "communities": 2,
               "buildings": 2}  # fmt: skip
 # words that may stand between a quantity and its noun ("1,250 single-family rental homes")
@@ -441,6 +446,9 @@ def _noun_after(rest: str, context: _Context | None = None) -> tuple[str, str, s
     if context is not None and re.match(r"^\s*of\s+(?:them|these|those)\b", rest, re.I):
         earlier = _last_noun(context.sentence[: len(context.sentence) - len(rest)]) or context.nouns_before
         return (earlier, _NOUNS[earlier], "them") if earlier else None
+    if context is not None and re.match(r"^\s*(?:[.!;]|$)", rest):  # "three rentals ...; today we manage over 300."
+        earlier = _last_noun(context.sentence[: len(context.sentence) - len(rest)]) or context.nouns_before
+        return (earlier, _NOUNS[earlier], "elliptic") if earlier else None
     # a digit ends the phrase: "20 agents and 400 homes" gives the homes to the 400, not the 20
     words = [w.lower().strip("'’") for w in _WORD.findall(re.split(r"[,.;:()\[\]|]|\d", rest[:90])[0])]
     limit = 4
@@ -455,6 +463,8 @@ def _noun_after(rest: str, context: _Context | None = None) -> tuple[str, str, s
                 i, lower = i + 1, words[i + 1]
             if lower in ("unit", "units") and i + 1 < len(words) and words[i + 1] in ("year", "years"):
                 return None  # "500 unit years" of experience
+            if i + 1 < len(words) and words[i + 1] in _NOUN_AS_MODIFIER:
+                return None  # "120 property owners", "45 community associations": the noun describes others
             return lower, _NOUNS[lower], "noun"
         if lower in _NOT_MODIFIERS:
             return None
@@ -571,6 +581,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         managed = max(managed, 1.5)  # "Trusted by owners of 1,250 units": the units of the owners it serves
     if re.search(r"\(\s*$", before) and noun[2] == "noun" and c.named:  # "Asset Living (202,748 units)"
         managed = max(managed, 2.0)
+    if noun[2] == "elliptic" and not _MANAGE.search(before[-30:]):
+        return 0.0  # a bare number takes an earlier noun only as the object of managing
     if noun[2] == "them":
         managed = max(managed, 1.0)
     if noun[1] == "doors" and _HAVE.search(near_before[-40:]):
