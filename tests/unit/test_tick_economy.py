@@ -9,7 +9,7 @@ import asyncio
 from leadscout.models import CriterionVerdict, Evidence, Verdict
 from leadscout.models.monitors import Snapshot, WatchedPage
 from leadscout.monitors.recheck import watched_this_tick
-from leadscout.pipeline.remembered import Memory, unchanged
+from leadscout.pipeline.remembered import Memory, still_unreadable, unchanged
 from leadscout.pipeline.web_source import VERIFY_CONCURRENCY, Batch, Speculation
 from leadscout.research.judge.verify import Verification
 from leadscout.research.read.extract import PageFacts
@@ -54,6 +54,16 @@ def test_a_rejection_decided_by_a_portal_link_is_unchanged_while_the_link_leads_
     assert (page.url, page.leads_to) == (link.url, portal)  # a redirect has no body to compare: its target is it
     assert unchanged(link.model_copy(), page)
     assert not unchanged(link.model_copy(update={"final_url": "https://firm.managebuilding.com/"}), page)
+
+
+def test_a_rejection_for_a_silent_site_stays_rejected_while_the_site_is_silent() -> None:
+    decided = WatchedPage(url="http://firm.com/")  # it timed out when it was rejected: nothing was kept
+    silent = FetchResult(url=decided.url, final_url=decided.url, error="timeout")
+    assert still_unreadable(silent, decided)  # not verified again, which would ask the silent site twice
+    answered = FetchResult(url=decided.url, final_url=decided.url, ok=True, content_hash="h2")
+    assert not still_unreadable(answered, decided) and not unchanged(answered, decided)  # back: verified again
+    read_before = WatchedPage(url=decided.url, content_hash="h1")
+    assert not still_unreadable(silent, read_before)  # a page that was read, now failing, is a change
 
 
 def test_speculation_verifies_only_what_the_batch_still_needs() -> None:

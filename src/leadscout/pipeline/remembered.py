@@ -36,6 +36,12 @@ def unchanged(result: FetchResult, page: WatchedPage) -> bool:
     )
 
 
+def still_unreadable(result: FetchResult, page: WatchedPage) -> bool:
+    """A page that could not be read when it decided a rejection (no content was kept) and still
+    cannot: verifying again would only ask the same silent site twice."""
+    return not result.ok and page.content_hash is None and page.leads_to is None
+
+
 @dataclass(frozen=True)
 class Remembered:
     key: str

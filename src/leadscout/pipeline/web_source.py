@@ -41,7 +41,7 @@ from leadscout.pipeline.list_pages import (
     repeated_profiles,
 )
 from leadscout.pipeline.query_plan import PAGES_PER_QUERY, PLAN_STEP, PROPOSED_BASE, RANK_STEP, query_plan
-from leadscout.pipeline.remembered import Memory, Remembered, unchanged
+from leadscout.pipeline.remembered import Memory, Remembered, still_unreadable, unchanged
 from leadscout.pipeline.remembered import load as load_memory
 from leadscout.pipeline.sources import SourceResult
 from leadscout.research.judge.verify import Verification, candidate_domain, name_from_title, verify_company
@@ -258,7 +258,7 @@ class WebSource:
             for page in known.pages:
                 result = await self.tools.fetcher.fetch(page.url)
                 asked += 1
-                if not unchanged(result, page):
+                if not (unchanged(result, page) or still_unreadable(result, page)):
                     return None
         return Settled(
             known.domain, "rejected", known.reasons, known.verdicts, fetches=asked,
