@@ -195,6 +195,11 @@ PEOPLE_ELSEWHERE_AND_ROLES = [
     ("Ruth Okafor, Make Ready Technician", ["Ruth Okafor"]),
     ("Ruth Okafor\nBroker at Summit Realty Group", []),
     ("Ruth Okafor\nCommunity Manager at Maple Ridge", ["Ruth Okafor"]),
+    ("“Demand is strong,” said Ruth Okafor, chief economist at RealPage.", []),
+    ("Acme was represented by CBRE's Ruth Okafor and Ryan Lee.", []),
+    ("The seller, Beta Partners, was led by managing partner Ruth Okafor.", []),
+    ("Ruth Okafor, who owns three rentals in Round Rock, hired Acme in 2020.", []),
+    ("Ruth Okafor, a spokesperson for Acme, declined to comment.", ["Ruth Okafor"]),
 ]
 
 

@@ -29,7 +29,7 @@ import probablepeople
 from pydantic import BaseModel
 
 from leadscout.geo import STATES, is_city
-from leadscout.research.read.firm_names import is_firm_name, is_ours
+from leadscout.research.read.firm_names import is_firm_name, is_ours, mentions
 from leadscout.research.read.page import Block, PageText, sentences
 
 
@@ -469,7 +469,7 @@ def _from_prose(page: PageText, company: str | None = None) -> list[Person]:
             page_said.append(sentence)
         if not found and len({c.name for c in loose}) == 1:
             found += _referred(block.text, loose[0].name)
-        out += found + _founders(block.text)
+        out += found + _founders(block.text, company)
     named = {p.full_name for p in out}
     for candidate, sentence, at in unplaced:
         if candidate.name not in named and (person := _named_later(candidate, sentence, page_said[at + 1 :], company)):
@@ -597,6 +597,39 @@ _PROPERTY_NAME = re.compile(r"\b(?:Apartments?|Communit(?:y|ies)|Village|Place|C
                             r"Gardens|Estates|Court|Park|Pointe?|Crossing|Landing)$")  # fmt: skip
 
 
+def _possessed_by_another(candidate: _Candidate, sentence: str, company: str) -> bool:
+    """ "represented by CBRE's Tim Shaw": a firm's own people, and the firm is not the company."""
+    possessive = _ORG_POSSESSIVE.search(sentence[max(0, candidate.start - 60) : candidate.start])
+    org = re.sub(r"['’]s?\s*$", "", possessive.group(0)).strip() if possessive else ""
+    return bool(org) and not _generic_org(org) and not is_ours(company, org) and not mentions(company, org)
+
+
+def _only_other_firms(candidate: _Candidate, sentence: str, company: str) -> bool:
+    """ "The seller, Beta Partners, was led by managing partner Chris Ward": the sentence's firms are all
+    others, and it says nothing of the company or of us ("Dana Whitt Property Management Director" is
+    a person and a title, no firm)."""
+    firms = [
+        f.group(0)
+        for f in _NAMED_FIRM.finditer(sentence)
+        if candidate.name not in f.group(0) and not _word_after_is_head(sentence[f.end() :])
+    ]
+    return (
+        bool(firms)
+        and not any(is_ours(company, f) for f in firms)
+        and not mentions(company, sentence)
+        and not re.search(r"\b(?:we|our|us)\b", sentence, re.IGNORECASE)
+    )
+
+
+def _word_after_is_head(rest: str) -> bool:
+    word = re.match(r"\s+([A-Za-z]+)", rest)
+    return bool(word and word.group(1).lower() in HEADS)
+
+
+_FIRM_LEVEL = re.compile(r"\b(?:chief|ceo|cfo|coo|president|founder|partner|principal|economist|analyst|"
+                         r"spokes\w+|chair\w*|director\s+of\s+research)\b", re.IGNORECASE)  # fmt: skip
+
+
 def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> bool:
     """The text gives this person's role at another named organisation ("Gail Phillips, NARPM's
     CEO", "Harold Nassau, president of the Consortium for Housing"), and the company is known."""
@@ -611,6 +644,8 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
             if not m.group(0).lower().startswith("at")
             or _CORPORATE.search(m.group("org"))
             or re.fullmatch(r"[A-Z]{2,8}", m.group("org"))  # "an analyst at CBRE": an acronym names no property
+            or re.search(r"[a-z][A-Z]", m.group("org"))  # "economist at RealPage": a brand written as one word
+            or _FIRM_LEVEL.search(role.group("phrase").split(" at ")[0])  # a chief economist works for a firm
         ]
         surname = candidate.name.split()[-1]
         orgs = [o for o in orgs if not _generic_org(o) or surname in o.split()]  # "Jo Baxter of Baxter Plumbing"
@@ -620,6 +655,8 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
     corporate_if_at = tied and (not tied.group(0).lower().startswith("at") or _CORPORATE.search(tied.group("org")))
     if tied and corporate_if_at and not _generic_org(tied.group("org")):
         return not is_ours(company, tied.group("org"))  # "John Smith of Beta Realty"; "at" often names a property
+    if _possessed_by_another(candidate, sentence, company) or _only_other_firms(candidate, sentence, company):
+        return True
     employer = _EMPLOYED.match(after)
     if employer and employer.group("org")[0].isupper() and not _generic_org(employer.group("org")):
         return not is_ours(company, employer.group("org"))  # "Jo Doe has been with Greystar since 2015"
@@ -819,8 +856,9 @@ _ORG_AFTER = re.compile(r"^\s*,?\s*(?:of|at|from|with)\s+(?:the\s+)?(?:[A-Z][\w&
 _ORG_ATTRIBUTION = re.compile(r"^\s*,\s*(?P<org>(?:[A-Z0-9][\w&'’.-]*\s*){1,6})(?=[,.;]|$)")
 _ORG_POSSESSIVE = re.compile(r"(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?\s+$")
 _VERB_AFTER = re.compile(
-    r"^\s*,?\s+(?:who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:co-?)?owns?|bought|"
-    r"acquired|purchased)|(?:runs|leads|heads|manages|oversees))\b",
+    r"^\s*,?\s+(?:who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:co-?)?owns?(?!\s+(?:\d|a\s|an\s|one|two|three|four|five|six|several|multiple|some|many|rental|"
+    r"homes|houses|properties|investment|land|buildings|apartments|units|duplex|real\s+estate))|bought|acquired|"
+    r"purchased)|(?:runs|leads|heads|manages|oversees))\b",
     re.IGNORECASE,
 )
 _ROLE_VERBS = (
@@ -979,11 +1017,19 @@ _FOUNDED_BY = re.compile(
 )
 
 
-def _founders(text: str) -> list[Person]:
+_NAMED_FIRM = re.compile(r"\b(?:[A-Z][\w&'’.-]*\s+){1,4}(?:Partners|Capital|Group|Realty|Properties|Management|"
+                         r"Residential|Companies|Company|Holdings|Investments|Inc\.?|LLC)\b")  # fmt: skip
+
+
+def _founders(text: str, company: str | None = None) -> list[Person]:
     """ "Founded by Jane and John Doe in 1998", "run by husband-and-wife team Mark and Julie Tran":
-    each named founder or owner (a shared surname is shared)."""
+    each named founder or owner (a shared surname is shared), unless the sentence says what was
+    founded or led and it is another organisation ("The seller, Beta Partners, was led by ...")."""
     out = []
     for m in _FOUNDED_BY.finditer(text):
+        subject = re.split(r"[.;!?]\s", text[max(0, m.start() - 160) : m.start()])[-1]
+        if company and any(not is_ours(company, o.group(0)) for o in _NAMED_FIRM.finditer(subject)):
+            continue
         parts = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", m.group("names")) if p.strip()]
         surname = parts[-1].split()[-1] if parts else ""
         how = m.group("how").lower()

@@ -221,6 +221,8 @@ _PORTFOLIO_ADJ = re.compile(
     r"business|management|manager|owner|landlord|player)",
     re.IGNORECASE,
 )
+_PLACE_POSSESSIVE = re.compile(r"\b(?:property|community|complex|building|development|project|site|tower|"
+                               r"asset)['’]s\s+(?:[\w-]+\s+)?$", re.IGNORECASE)  # fmt: skip
 _FRANCHISE = re.compile(r"\bfranchis\w*|\blicensees?\b|\boffices\b|\blocations\b", re.IGNORECASE)
 _OTHER_ORG = re.compile(
     r"\b(?:[A-Z][\w&'’.-]+\s+){0,4}(?:Management|Properties|Property|Residential|Realty|Group|Partners|Living|Organi[sz]ation|"
@@ -631,6 +633,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 3  # a price or fee tier
     if _SINGLE_PLACE.match(rest) and not _PORTFOLIO_ADJ.match(rest):
         penalty += 5  # "a 200-unit community": one building
+    if _PLACE_POSSESSIVE.search(near_before):
+        penalty += 5  # "the property's 212 units": what one place holds
     lead = " ".join(before.split()[-3:])
     if (franchise := _FRANCHISE.search(lead)) and _MANAGE.search(lead[franchise.end() :]):
         lead = lead[franchise.end() :]
