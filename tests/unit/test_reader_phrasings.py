@@ -145,6 +145,11 @@ PRESS_PEOPLE = [
     ("Brothers Paul and Eric Jensen bought the business in 2012.", ["Eric Jensen", "Paul Jensen"]),
     ("The agency was formed by two local investors, Mike Brennan and Lisa Cho.", ["Lisa Cho", "Mike Brennan"]),
     ('Elizabeth "Liz" Warren, Office Manager', ['Elizabeth "Liz" Warren']),
+    (
+        "export const TEAM = [{name: 'Dana Whitt', role: 'Leasing Manager', img: '/d.jpg'}, "
+        "{name: 'Luis Ortega', title: 'Maintenance Supervisor'}];",
+        ["Dana Whitt", "Luis Ortega"],
+    ),
     ("According to Jane Morrow, Acme's director of operations, vacancies fell.", ["Jane Morrow"]),
     ("I'm Jane Morrow, owner of Acme.", ["Jane Morrow"]),
     ("Jane Morrow (Broker/Owner) and Tom Morrow (Maintenance Director) run the office.", ["Jane Morrow", "Tom Morrow"]),

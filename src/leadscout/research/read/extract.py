@@ -90,14 +90,18 @@ def _script_data(tree: LexborHTMLParser) -> list[Any]:
     for node in tree.css("script:not([src])"):
         if "ld+json" in (node.attributes.get("type") or "").lower():
             continue
-        code = node.text() or ""
-        if len(code) > 2_000_000 or not _DATA_KEYS.search(code):
-            continue
-        try:
-            objects.extend(chompjs.parse_js_objects(code))
-        except Exception:  # code chompjs cannot read holds no data we can use
-            continue
+        objects.extend(_code_objects(node.text() or ""))
     return objects[:200]
+
+
+def _code_objects(code: str) -> list[Any]:
+    """The objects a piece of code or data holds (chompjs), when it has title-like keys."""
+    if len(code) > 2_000_000 or not _DATA_KEYS.search(code):
+        return []
+    try:
+        return list(chompjs.parse_js_objects(code))
+    except Exception:  # code chompjs cannot read holds no data we can use
+        return []
 
 
 def _context(node: Any) -> str:
@@ -173,8 +177,9 @@ def extract(url: str, html: str, company: str | None = None) -> PageFacts:
 
 
 def extract_text(text: str, url: str = "", company: str | None = None) -> PageFacts:
-    """The same readers on plain text (a line per block)."""
-    return _read(url, page_model.from_text(text), [], [], company)
+    """The same readers on plain text (a line per block); text that is code or data (a JSON answer, a
+    site's JS module) is also read for the objects it holds."""
+    return _read(url, page_model.from_text(text), [], [], company, _code_objects(text)[:200])
 
 
 def _read(
