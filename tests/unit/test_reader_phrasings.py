@@ -138,6 +138,10 @@ PRESS_UNITS = [
     ("Acme manages 45 community associations.", None),
     ("I started Acme with three rentals of my own; today we manage more than 300.", 300),
     ("Acme currently has 1,200 single-family and multifamily units under management.", 1200),
+    ("Why choose Acme? Local owners trust us with more than 650 homes, and 98% renew every year.", 650),
+    ("At 1,500 units and growing, Acme is the largest locally owned manager in Boise.", 1500),
+    ("From one duplex in 2006 to 950 doors today.", 950),
+    ("Acme manages the property's 212 units.", None),
 ]
 PRESS_PEOPLE = [
     ("Jane Morrow, who founded Acme in 1999, still signs every lease.", ["Jane Morrow"]),

@@ -103,7 +103,7 @@ _NOT_MODIFIERS = {
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _QUANTITY = re.compile(
     rf"(?P<pre>\$\s*|#\s*|\bno\.\s*)?(?:between\s+)?(?<![\w.,/])(?P<a>{_NUM})(?P<k>\s*(?:[kK]\b|M\b|million\b))?"
-    rf"(?:\s*(?:-|–|—|to|and)\s*(?P<b>{_NUM})(?P<k2>\s*(?:[kK]\b|M\b|million\b))?)?(?P<plus>\s*\+|-plus\b)?",
+    rf"(?:(?:\s*(?:-|–|—)|(?<!\b(?:19|20)\d\d)\s*(?:to|and))\s*(?P<b>{_NUM})(?P<k2>\s*(?:[kK]\b|M\b|million\b))?)?(?P<plus>\s*\+|-plus\b)?",
     re.IGNORECASE,
 )
 _VAGUE = {
@@ -126,6 +126,8 @@ _MANAGE = re.compile(
     re.IGNORECASE,
 )
 _GREW_TO = re.compile(
+    # "From one duplex in 2006 to 950 doors today", "... grew from 100 properties to over 1,400"
+    r"^\W*from\b[^;]{0,100}?\bto\s+(?:over\s+|more\s+than\s+|nearly\s+|about\s+|almost\s+|roughly\s+)?$|"
     r"\b(?:gr[eo]w\w*|grown|built|expand\w*|scal(?:e|ed|ing)|brings?|bringing|brought|increas\w*|rais\w*|"
     r"swell\w*|push\w*|lift\w*|boost\w*)\b[^;]{0,120}?"
     r"\bto\s+(?:a\s+total\s+of\s+|over\s+|more\s+than\s+|nearly\s+|about\s+|almost\s+|roughly\s+)?$",
@@ -249,8 +251,11 @@ _SUBJECTLESS = re.compile(
     r"with|today|now|helping|serving|caring|overseeing|total|just)\b)",
     re.IGNORECASE,
 )
-_PASSIVE = re.compile(r"^\s*(?:managed|under\s+(?:our\s+)?(?:management|care|contract)|in\s+our\s+(?:[\w-]+\s+){0,2}"
-                      r"(?:portfolio|program|programme|care|inventory)|and\s+counting)\b", re.IGNORECASE)  # fmt: skip
+_PASSIVE = re.compile(
+    r"^\s*(?:managed|under\s+(?:our\s+)?(?:management|care|contract)|in\s+our\s+(?:[\w-]+\s+){0,2}"
+    r"(?:portfolio|program|programme|care|inventory)|and\s+(?:counting|growing))\b",
+    re.IGNORECASE,
+)
 _WITH = re.compile(r"\bwith\s+(?:a\s+portfolio\s+of\s+)?(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
                    r"approximately|just\s+over)\s+)?$", re.IGNORECASE)  # fmt: skip
 _PORTFOLIO_OF = re.compile(
@@ -629,7 +634,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5
     if (_HYPOTHETICAL.search(before[-50:]) and not c.first_person) or _HYPOTHETICAL.search(before[-25:]):
         penalty += 3
-    if re.search(r"%|\$|\bpercent\b|\bfees?\b", f"{before[-25:]} {after_noun[:25]}", re.IGNORECASE):
+    if re.search(r"%|\$|\bpercent\b|\bfees?\b", f"{before[-25:]} {after_noun.split(',')[0][:25]}", re.I):
         penalty += 3  # a price or fee tier
     if _SINGLE_PLACE.match(rest) and not _PORTFOLIO_ADJ.match(rest):
         penalty += 5  # "a 200-unit community": one building
