@@ -24,3 +24,4 @@ def test_an_organisation_may_be_the_company(company: str, org: str, ours: bool) 
 def test_mentions_need_the_distinctive_words() -> None:
     assert mentions("Oak Leaf Property Management", "Oak Leaf manages 300 homes")
     assert not mentions("Oak Leaf Property Management", "Property management in Austin")
+    assert mentions("Mark-Taylor", "19,000 apartment units across Arizona for Mark Taylor")  # a hyphen, spoken

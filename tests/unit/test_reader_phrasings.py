@@ -142,6 +142,15 @@ PRESS_UNITS = [
     ("At 1,500 units and growing, Acme is the largest locally owned manager in Boise.", 1500),
     ("From one duplex in 2006 to 950 doors today.", 950),
     ("Acme manages the property's 212 units.", None),
+    (
+        "Tyler and I worked at Edward Rose & Sons, which has developed 65,000 apartments and now owns 57,000 apartments.",
+        None,
+    ),
+    (
+        "As of December 31, 2020, the company owned 300 apartment communities containing 10,490 apartment units. It is "
+        "the largest owner of apartments in the state.",
+        10490,
+    ),
 ]
 PRESS_PEOPLE = [
     ("Jane Morrow, who founded Acme in 1999, still signs every lease.", ["Jane Morrow"]),

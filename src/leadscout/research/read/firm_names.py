@@ -30,7 +30,8 @@ def mentions(company: str | None, text: str) -> bool:
     """The text names the company by its first two distinctive words ("Acme" of "Acme Realty")."""
     if not company:
         return False
-    words = [w.lower() for w in _WORD.findall(re.sub(r"\(.*?\)", " ", company))]
+    spoken = re.sub(r"(?<=[A-Za-z])-(?=[A-Za-z])", " ", re.sub(r"\(.*?\)", " ", company))  # "Mark-Taylor"
+    words = [w.lower() for w in _WORD.findall(spoken)]
     distinctive = [w for w in words if w not in GENERIC_NAME_WORDS][:2] or words[:2]
     lower = text.lower()
     if bool(distinctive) and all(re.search(rf"\b{re.escape(w)}\b", lower) for w in distinctive):

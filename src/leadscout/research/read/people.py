@@ -817,7 +817,7 @@ def _not_staff(text: str) -> bool:
 
 _BYLINE = re.compile(
     r"(?:^|\n|[\s|•])(?:(?:written|posted|photo|review|reviewed|contributed|submitted|article|story|post)\s+)?by\s*:?\s*"
-    r"(?:(?:[A-Z][\w.'’-]+\s+){1,3}(?:and|&)\s+)?$",
+    r"(?:(?:(?-i:[A-Z])[\w.'’-]+\s+){1,3}(?:and|&)\s+)?$",
     re.IGNORECASE,
 )
 _APPOINTED = re.compile(r"\b(?:promot\w+|nam(?:ed|es)|appoint\w*|hir(?:ed|es)|elect\w*|tapp\w*|welcom\w*)\s+$", re.I)

@@ -228,11 +228,13 @@ _PLACE_POSSESSIVE = re.compile(r"\b(?:property|community|complex|building|develo
 _FRANCHISE = re.compile(r"\bfranchis\w*|\blicensees?\b|\boffices\b|\blocations\b", re.IGNORECASE)
 _OTHER_ORG = re.compile(
     r"\b(?:[A-Z][\w&'’.-]+\s+){0,4}(?:Management|Properties|Property|Residential|Realty|Group|Partners|Living|Organi[sz]ation|"
-    r"Communities|Trust|Capital|Company|Companies|Corp\.?|Inc\.?|LLC|Associates|Cos\.)\b"
+    r"Communities|Trust|Capital|Company|Companies|Corp\.?|Inc\.?|LLC|Associates|Cos\.|Sons|Brothers|Bros\.)\b"
 )
+# "at Edward Rose & Sons, which has developed 65,000 apartments and now owns 57,000": the clause is that firm's
+_ORG_CLAUSE = re.compile(r"(?P<org>" + _OTHER_ORG.pattern + r")[^.;]{0,40}?,?\s+(?:which|who)\b[^.;]*$")
 _LED_ORG = re.compile(
-    r"\b(?:co-?)?(?:CEO|president|founder|owner|principal|chairman|chief\s+\w+\s+officer|[A-Z]{3})\s+(?:of|for|at)\s+"
-    r"(?:the\s+)?(?P<org>[A-Z][\w&'’.-]+(?:\s+[A-Z][\w&'’.-]+){0,3})",
+    r"\b(?:co-?)?(?:CEO|president|founder|owner|principal|chairman|chief\s+\w+\s+officer|(?-i:[A-Z]{3}))\s+(?:of|for|at)\s+"
+    r"(?:the\s+)?(?P<org>(?-i:[A-Z][\w&'’.-]+(?:\s+[A-Z][\w&'’.-]+){0,3}))",  # a name is capitalised
     re.IGNORECASE,
 )
 _ANAPHORA = re.compile(r"\b(?:the\s+(?:firm|company|manager|business|group|operator|brand|reit|trust)|it|which|they|"
@@ -526,7 +528,7 @@ _KIND_WITH_MINIMUM = re.compile(
 )
 # "Founded in 2004, the company now oversees...": an opening phrase before the sentence's subject
 _INTRO = re.compile(r"^(?:founded|established|started|based|headquartered|since|in|today|now|currently|for|over|after|"
-                    r"with|as|from|by)\b[^,;.]{0,60},\s*", re.IGNORECASE)  # fmt: skip
+                    r"with|as|from|by)\b[^,;.]{0,60},(?:\s*\d{4},)?\s*", re.IGNORECASE)  # fmt: skip
 _HAVE = re.compile(r"\b(?:have|has|hold|holds|reached|surpassed|now\s+at)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright|&copy;)\s*(?:\d{4}\s*[-–]\s*)?$", re.IGNORECASE)
 
@@ -647,6 +649,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 4  # "400 franchise units": franchised offices, not doors
     if c.other_org and not (c.named or c.first_person or c.after_mention):
         penalty += 3
+    if (clause := _ORG_CLAUSE.search(before)) and not (c.company and is_ours(c.company, clause.group("org"))):
+        penalty += 4
     if c.named and c.other_org and _other_nearer(before, c.company):
         penalty += 3  # "Michaels ... 44,500 units, followed by Dominium": the count of the firm named just before
     if c.other_before and not (c.named or c.first_person) and _ANAPHORA.search(before):
