@@ -143,7 +143,8 @@ PRESS_UNITS = [
     ("From one duplex in 2006 to 950 doors today.", 950),
     ("Acme manages the property's 212 units.", None),
     (
-        "Tyler and I worked at Edward Rose & Sons, which has developed 65,000 apartments and now owns 57,000 apartments.",
+        "Tyler and I worked at Edward Rose & Sons, which has developed 65,000 apartments and now owns 57,000 "
+        "apartments.",
         None,
     ),
     (
@@ -151,6 +152,8 @@ PRESS_UNITS = [
         "the largest owner of apartments in the state.",
         10490,
     ),
+    ("Acme oversees about 3,400 units of public housing for the Chicago Housing Authority.", None),
+    ("Acme manages 1,400 homes for Travis County families.", 1400),
 ]
 PRESS_PEOPLE = [
     ("Jane Morrow, who founded Acme in 1999, still signs every lease.", ["Jane Morrow"]),

@@ -230,6 +230,8 @@ _OTHER_ORG = re.compile(
     r"\b(?:[A-Z][\w&'’.-]+\s+){0,4}(?:Management|Properties|Property|Residential|Realty|Group|Partners|Living|Organi[sz]ation|"
     r"Communities|Trust|Capital|Company|Companies|Corp\.?|Inc\.?|LLC|Associates|Cos\.|Sons|Brothers|Bros\.)\b"
 )
+_PLACE_WORD = re.compile(r"\b(?:County|City|Area|Metro|Valley|Bay|Region|State|Coast)\b")
+_FOR_CLIENT = re.compile(r"^[^.;,]{0,40}?\bfor\s+(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of\s+)?[A-Z][\w&'’.-]*)+)")
 # "at Edward Rose & Sons, which has developed 65,000 apartments and now owns 57,000": the clause is that firm's
 _ORG_CLAUSE = re.compile(r"(?P<org>" + _OTHER_ORG.pattern + r")[^.;]{0,40}?,?\s+(?:which|who)\b[^.;]*$")
 _LED_ORG = re.compile(
@@ -599,6 +601,11 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
     if managed == 0 and c.subjectless and noun[2] == "noun" and len(c.sentence) < 60:
         managed = 1.0  # "1,200 doors and counting", a short stat line
     penalty = 0.0
+    client = _FOR_CLIENT.match(after_noun)
+    if client and not (
+        (c.company and is_ours(c.company, client.group("org"))) or _PLACE_WORD.search(client.group("org"))
+    ):
+        penalty += 3  # "3,400 units of public housing for the Chicago Housing Authority": one client's share
     if _OWNED_AFTER.match(after_noun) and not _PARTS_AFTER.match(after_noun):
         penalty += 3  # "the 122,000 apartments in which Insignia has an ownership interest"
     if _MANAGED_BY_OTHERS.match(after_noun):
