@@ -19,7 +19,7 @@ class MonitorPolicy(BaseModel):
     recheck_every: int = 4  # a rejection's deciding pages, a known company's other pages: once every this many ticks
     unreachable_after: int = 3  # consecutive failed ticks before a site is reported unreachable
     email_days: int = 30  # contacts' emails are re-verified when this many days have passed
-    max_backoff: int = 16  # a gone company is looked at again after 2, 4, 8 ... at most this many ticks
+    max_backoff: int = 16  # a gone company is looked at again after 1, 2, 4, 8 ... at most this many ticks
 
 
 class Monitor(Record):

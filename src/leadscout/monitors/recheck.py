@@ -31,7 +31,8 @@ from leadscout.pipeline.remembered import in_turn, unchanged
 from leadscout.pipeline.stages import Pipeline
 from leadscout.research.web.fetch import FetchResult
 
-FIRST_LOOK = 2  # ticks before a gone company is first looked at again (then twice as long each time)
+FIRST_LOOK = 1  # ticks before a gone company is first looked at again (then twice as long each time): a
+# firm down for a day and back the next is reported `back` the next tick, at one request a look
 CRITERIA_ORDER = ("pms", "units_min", "units_max", "location", "company_type")
 CLOSED = {
     "dns_failure": "the domain no longer resolves",
