@@ -25,7 +25,10 @@ SHAPES = ["Acme is a full-service firm with {q} {n} under management.", "Acme ma
           "Acme Property Management ({q} units) serves Austin.", "With {q} {n} in our care, we know Austin.",
           "Our portfolio: {q} {n}.", "Trusted by owners of {q} {n}.", "Currently managing {q} {n} in Austin.",
           "Since 2004 we have grown to {q} {n}.", "Acme grew its portfolio to {q} {n} last year.",
-          "Founded in 2004, the company now oversees {q} {n}.", "We have {q} doors across Travis County."]  # fmt: skip
+          "Founded in 2004, the company now oversees {q} {n}.", "We have {q} doors across Travis County.",
+          "The Dallas company, which manages {q} {n}, said Tuesday it would expand.",
+          "Acme is a third-party manager of {q} {n}.", "Acme is the property manager for {q} {n} in five states.",
+          "Acme, which oversees {q} {n}, named a new CEO."]  # fmt: skip
 
 
 def _third_person(verb: str) -> str:
@@ -290,6 +293,11 @@ UNITS_NOT_THE_PORTFOLIO = [
      None),
     ("Acme Residential manages 3,200 units; its portfolio comprises over 3,200 homes.", 3200),
     ("We manage 900 units with a team of 12 property managers.", 900),
+    ("Greystar, the nation's largest manager with 800,000 units, competes with Acme Residential.", None),
+    ("The deal brings Acme Residential's Ohio portfolio to 9,300 units and its total unit count to 50,000 units, "
+     "with 4,130 units added.", 50000),
+    ("Acme Residential provides management services for 30,000 units owned by third parties.", 30000),
+    ("Acme Residential manages more than 2.5 million units across more than 12,000 communities.", 2_500_000),
 ]  # fmt: skip
 
 

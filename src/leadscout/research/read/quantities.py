@@ -34,10 +34,11 @@ from text_to_num import alpha2digit
 
 from leadscout.research.read.firm_names import GENERIC_NAME_WORDS, is_ours, mentions
 from leadscout.research.read.page import Block, PageText, sentences
+from leadscout.research.read.people import is_first_name
 
 Qualifier = Literal["exact", "at_least", "about", "range"]
 THRESHOLD = 3.0
-MAX_UNITS = 2_000_000
+MAX_UNITS = 10_000_000  # the largest managers state 2.5 million units
 
 
 class UnitClaim(BaseModel):
@@ -119,7 +120,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us|i|i'm|i've|my|me)\b", re.IGNORECASE)
 _MANAGE = re.compile(
-    r"\b(?:manag(?:e|es|ed|ing|ement)|oversee(?:s|ing)?|oversaw|overseen|(?:car(?:e|es|ed|ing))\s+(?:for|of)|tak(?:e|es|ing)\s+care|"
+    r"\b(?:manag(?:e|es|ed|ing|ement)|managers?\s+(?:of|for)|oversee(?:s|ing)?|oversaw|overseen|(?:car(?:e|es|ed|ing))\s+(?:for|of)|tak(?:e|es|ing)\s+care|"
     r"look(?:s|ing|ed)?\s+after|handl(?:e|es|ed|ing)|serv(?:e|es|ed|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|"
     r"portfolios?|administer\w*|operat(?:e|es|ed|ing|or)|servic(?:e|es|ing)|under\s+(?:our\s+|its\s+|their\s+)?(?:care|management|"
     r"contract|administration)|underneath\s+administration|run(?:s|ning)?|collect(?:s|ing)?\s+rents?)\b",
@@ -193,7 +194,11 @@ _BREAK = re.compile(r"\bin\s+addition\s+to\b|\bas\s+well\s+as\b|\bwhereas\b|\bwh
                     r"\bversus\b|\bvs\.?\s", re.IGNORECASE)  # fmt: skip
 # "2,500 homes, including houses that it owns": what follows tells the parts of the whole, not who holds it
 _PARTS_AFTER = re.compile(r"^\W*(?:including|incl\.|both|some|of\s+which)\b", re.IGNORECASE)
-_OWNED_AFTER = re.compile(r"^[^.;]{0,40}\b(?:ownership|owned\s+by|owns|has\s+an?\s+(?:stake|interest))\b", re.I)
+_OWNED_AFTER = re.compile(
+    r"^[^.;]{0,40}\b(?:ownership|owned\s+by(?!\s+(?:third[\s-]+parties|others|clients|investors|owners|its\s+clients))|"
+    r"owns|has\s+an?\s+(?:stake|interest))\b",
+    re.I,
+)  # "units owned by third parties" are the ones a fee manager manages
 # "I had 28 units ... with three different PMs": units the speaker hands to outside managers, not a manager's own
 _MANAGED_BY_OTHERS = re.compile(
     r"^[^.;]{0,60}?\b(?:with|by|through|using|via|across|among|between)\s+(?:(?:a|an|the|two|three|four|five|several|multiple|different|"
@@ -230,6 +235,7 @@ _OTHER_ORG = re.compile(
     r"\b(?:[A-Z][\w&'’.-]+\s+){0,4}(?:Management|Properties|Property|Residential|Realty|Group|Partners|Living|Organi[sz]ation|"
     r"Communities|Trust|Capital|Company|Companies|Corp\.?|Inc\.?|LLC|Associates|Cos\.|Sons|Brothers|Bros\.)\b"
 )
+_OPEN_PAREN = re.compile(rf"\(\s*(?:{_ABOUT.pattern}|over\s+|more\s+than\s+|~\s*)?$", re.IGNORECASE)
 _PLACE_WORD = re.compile(r"\b(?:County|City|Area|Metro|Valley|Bay|Region|State|Coast)\b")
 _FOR_CLIENT = re.compile(r"^[^.;,]{0,40}?\bfor\s+(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of\s+)?[A-Z][\w&'’.-]*)+)")
 # "at Edward Rose & Sons, which has developed 65,000 apartments and now owns 57,000": the clause is that firm's
@@ -243,8 +249,8 @@ _ANAPHORA = re.compile(r"\b(?:the\s+(?:firm|company|manager|business|group|opera
                        r"its|their|he|she|his|her)\b", re.IGNORECASE)  # fmt: skip
 # "The Minneapolis-based company manages...": on a company's own pages this is the company itself
 _THE_COMPANY = re.compile(
-    r"^(?:the\s+)?(?:[\w-]+-based\s+)?(?:company|firm|team|business|reit|operator|partnership|brand)\b|^(?:the\s+)?[\w-]+-based\s+(?:manager|owner|landlord)\b|^(?:(?:proudly|currently|now|today)\s+)?"
-    r"(?:managing|overseeing|serving\s+owners\s+of)\b|^(?:portfolio(?:\s+size)?|units|doors|homes|properties|"
+    r"^(?:the\s+)?(?:(?-i:[A-Z][\w.'-]*)\s+){0,2}(?:[\w-]+-based\s+)?(?:company|firm|team|business|reit|operator|partnership|brand)\b|^(?:the\s+)?[\w-]+-based\s+(?:manager|owner|landlord)\b|^(?:(?:proudly|currently|now|today)\s+)?"
+    r"(?:managing|manages|overseeing|serving\s+owners\s+of)\b|^(?:portfolio(?:\s+size)?|units|doors|homes|properties|"
     r"rentals)(?:\s+(?:managed|under\s+management))?\s*:",
     re.IGNORECASE,
 )
@@ -418,9 +424,22 @@ _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _COMMON_WORDS = frozenset({*_COMMON, *_NOUNS, *GENERIC_NAME_WORDS})
 
 
+# "Greystar, the nation's largest manager, ...": a one-word brand is an organisation when an appositive says so
+_APPOSITIVE_ORG = re.compile(
+    r"(?-i:\b[A-Z][\w&'’.-]+(?:\s+[A-Z][\w&'’.-]+){0,3}),\s+(?:the|a|an|one\s+of)\s+[^,;.]{0,60}?\b(?:manager|"
+    r"company|firm|owner|operator|reit|developer|landlord|provider|investor|brokerage|player)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _orgs(text: str) -> list[re.Match[str]]:
+    appositive = [m for m in _APPOSITIVE_ORG.finditer(text) if not is_first_name(m.group(0).split()[0])]  # a person
+    return [*_OTHER_ORG.finditer(text), *appositive]
+
+
 def _other_nearer(before: str, company: str | None) -> bool:
     """The organisation named nearest before the number is another one than the company."""
-    named = list(_OTHER_ORG.finditer(before))
+    named = _orgs(before)
     words = [w.lower() for w in _WORD.findall(company or "") if w.lower() not in GENERIC_NAME_WORDS][:1]
     ours = [m.end() for w in words for m in re.finditer(rf"\b{re.escape(w)}\b", before, re.IGNORECASE)]
     others = [
@@ -431,8 +450,8 @@ def _other_nearer(before: str, company: str | None) -> bool:
 
 def _names_another(sentence: str, company: str | None) -> bool:
     """The sentence names an organisation, and not the company: its numbers may be that one's."""
-    for m in _OTHER_ORG.finditer(sentence):
-        name = m.group(0)
+    for m in _orgs(sentence):
+        name = m.group(0).split(",")[0]
         words = [w for w in _WORD.findall(name) if w[0].isupper() and w.lower() not in _COMMON_WORDS]
         if words and not (company and mentions(name, company)):
             return True
@@ -590,7 +609,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         managed = max(managed, 1.5)  # "it owned 112,000 beds": an owner-operator's own portfolio
     if _SERVED_OWNERS.search(near_before):
         managed = max(managed, 1.5)  # "Trusted by owners of 1,250 units": the units of the owners it serves
-    if re.search(r"\(\s*$", before) and noun[2] == "noun" and c.named:  # "Asset Living (202,748 units)"
+    if _OPEN_PAREN.search(before) and noun[2] == "noun" and c.named:  # "Asset Living (202,748 units)"
         managed = max(managed, 2.0)
     if noun[2] == "elliptic" and not _MANAGE.search(before[-30:]):
         return 0.0  # a bare number takes an earlier noun only as the object of managing
@@ -702,6 +721,9 @@ def _number(digits: str | None, k: str | None) -> int | None:
     return round(number * mult)
 
 
+_STATED_TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|combined|overall)\b", re.IGNORECASE)
+
+
 def _sum_enumeration(claims: list[UnitClaim], normal: str, original: str) -> list[UnitClaim]:
     """ "We manage 112 single family properties, 10 duplexes, 5 fourplexes and 12 retail
     properties": one portfolio told in parts is their sum."""
@@ -709,6 +731,8 @@ def _sum_enumeration(claims: list[UnitClaim], normal: str, original: str) -> lis
     exact = [c for c in exact if c.qualifier == "exact" or c.kind in _LOWER_KINDS]
     if len(exact) < 3 or len(exact) != len(claims) or not re.search(r",|\band\b", normal):
         return claims
+    if _STATED_TOTAL.search(normal):
+        return claims  # "... brings it to 9,300 units and its total reaches 50,000": the whole is told, not its parts
     kinds = {c.kind for c in exact}
     if "units" in kinds and kinds & _LOWER_KINDS:
         return claims  # "2,400 communities and 660,000 apartment units": two levels, not parts of one whole
