@@ -298,6 +298,8 @@ UNITS_NOT_THE_PORTFOLIO = [
      "with 4,130 units added.", 50000),
     ("Acme Residential provides management services for 30,000 units owned by third parties.", 30000),
     ("Acme Residential manages more than 2.5 million units across more than 12,000 communities.", 2_500_000),
+    ("We charge 10% of collected rent on properties with 1-4 units.", None),
+    ("We proudly manage over a thousand homes in Phoenix.", 1000),
 ]  # fmt: skip
 
 

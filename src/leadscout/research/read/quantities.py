@@ -403,7 +403,7 @@ def _normalise(sentence: str) -> str:
     )
     text = _VAGUE_RE.sub(lambda m: f" vague{_VAGUE[m.group(1).lower()]} ", text)
     text = _WORDS_HYPHEN.sub(r"\1 \2", text)  # "a five hundred-unit portfolio": text2num reads no hyphenated word
-    text = re.sub(r"\ba\s+(hundred|thousand)\b", lambda m: f"vague{_VAGUE['a ' + m.group(1).lower()]}", text)
+    text = re.sub(r"\ba\s+(hundred|thousand)\b", lambda m: str(_VAGUE["a " + m.group(1).lower()]), text)  # a number
     try:
         text = str(alpha2digit(text, "en", threshold=10))
     except Exception:  # text2num is strict about odd input; the digits are still there
@@ -666,6 +666,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 3  # a price or fee tier
     if _SINGLE_PLACE.match(rest) and not _PORTFOLIO_ADJ.match(rest):
         penalty += 5  # "a 200-unit community": one building
+    if _property_size(near_before):
+        penalty += 5  # "10% on properties with 1-4 units": the size of a kind of property, not a count held
     if _PLACE_POSSESSIVE.search(near_before):
         penalty += 5  # "the property's 212 units": what one place holds
     lead = " ".join(before.split()[-3:])
@@ -682,6 +684,19 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
     if c.other_before and not (c.named or c.first_person) and _ANAPHORA.search(before):
         penalty += 3  # "... says the co-CEO of Waypoint. The firm manages 15,000": the firm is Waypoint
     return holder + managed - penalty
+
+
+_PROPERTY_WITH = re.compile(
+    r"(?P<lead>\S+)\s+(?:propert(?:y|ies)|buildings?|complex(?:es)?|homes?)\s+(?:with|of|having)\s+"
+    r"(?:up\s+to\s+|between\s+|only\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _property_size(near_before: str) -> bool:
+    """ "properties with 1-4 units" sizes a kind of property; "20 buildings with 1,450 units" counts them."""
+    m = _PROPERTY_WITH.search(near_before)
+    return m is not None and not re.search(r"\d|vague|portfolio", m.group("lead"), re.IGNORECASE)
 
 
 def _make(
