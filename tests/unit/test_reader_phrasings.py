@@ -329,3 +329,23 @@ def test_units_restated() -> None:
         if got is None or abs(got - value) > 0.15 * value:
             wrong.append((text, got))
     assert not wrong, wrong
+
+
+# surnames that are also place words, a couple sharing a surname, an announced promotion
+PEOPLE_PROSE_MORE = [
+    ("Our office manager Linda Park keeps everything running.", ["Linda Park"]),
+    ("Linda Park, our bookkeeper, sends owner statements.\nShe started at Madison Park in 2019.", ["Linda Park"]),
+    ("Congratulations, Mike!\n(Reagan Park)\nWithin two weeks of starting at Reagan Park, our director left.", []),
+    ("Owned and operated by husband-and-wife team Eric and Dana Fulton, Acme has served Boise since 2008.",
+     ["Dana Fulton", "Eric Fulton"]),
+    ("Acme Property Management today announced the promotion of Kelly Brandt to regional manager.", ["Kelly Brandt"]),
+]  # fmt: skip
+
+
+def test_people_in_more_prose() -> None:
+    wrong = [
+        (text, got)
+        for text, want in PEOPLE_PROSE_MORE
+        if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
+    ]
+    assert not wrong, wrong

@@ -28,7 +28,7 @@ from typing import Any
 import probablepeople
 from pydantic import BaseModel
 
-from leadscout.geo import STATES, is_city
+from leadscout.geo import STATES, city_states, is_city
 from leadscout.research.read.firm_names import is_firm_name, is_ours, mentions
 from leadscout.research.read.page import Block, PageText, sentences
 
@@ -153,6 +153,19 @@ _PLACES = frozenset(
 )
 
 
+# place words that are also common surnames: "Linda Park" is a person, "Madison Park" a place
+_SURNAME_PLACES = frozenset({"park", "lane", "way", "hills", "beach", "lake", "ridge", "street", "court", "bay"})
+
+
+def _surname_like_place(tokens: list[str]) -> bool:
+    """A given name that is no place's name before a place word that is also a surname."""
+    first = tokens[0]
+    return (
+        len(tokens) == 2 and tokens[-1].lower() in _SURNAME_PLACES and is_first_name(first)
+        and len(city_states(first)) < 5 and first not in STATES.values()
+    )  # fmt: skip  # "Madison", "Austin": the name of places in many states
+
+
 _CONTRACTION = re.compile(r"['’](?:m|re|ve|ll|d)$", re.IGNORECASE)
 
 
@@ -173,13 +186,16 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
         for t in tokens
     ):
         return None
-    if tokens and (tokens[-1].lower() in _PLACES or tokens[-1].lower() in _CALENDAR):
+    last = tokens[-1].lower() if tokens else ""
+    if (last in _PLACES and not _surname_like_place(tokens)) or last in _CALENDAR:
         return None
     if not 2 <= len(tokens) <= 4 or len(clean) > 48 or any(ch.isdigit() for ch in clean):
         return None
     if not all(re.fullmatch(r"[A-Z][A-Za-z.'’-]*", t) for t in tokens):
         return None  # "Owner: Kevin", "Jane@Acme": not a name as written
     lowered = [t.lower().strip(".,®") for t in tokens]
+    if _surname_like_place(tokens):
+        lowered = lowered[:-1]
     if any(t in _NOT_NAMES or t in HEADS or t in CREDENTIALS for t in lowered):
         return None
 
@@ -237,7 +253,16 @@ def read_people(
             keep(person)
     for person in _from_prose(page, company):
         keep(person)
-    return list(found.values())[:60]
+    text = "\n".join(block.text for block in page.blocks)
+    return [p for p in found.values() if not _a_place_here(p.full_name, text)][:60]
+
+
+def _a_place_here(name: str, text: str) -> bool:
+    """ "Reagan Park" is a person's name in form, but the page went "to work at Reagan Park"."""
+    tokens = name.split()
+    if not _surname_like_place(tokens):
+        return False
+    return re.search(rf"\b(?:at|in|near)\s+(?:the\s+)?{re.escape(name)}\b", text) is not None
 
 
 @cache
@@ -820,7 +845,9 @@ _BYLINE = re.compile(
     r"(?:(?:(?-i:[A-Z])[\w.'’-]+\s+){1,3}(?:and|&)\s+)?$",
     re.IGNORECASE,
 )
-_APPOINTED = re.compile(r"\b(?:promot\w+|nam(?:ed|es)|appoint\w*|hir(?:ed|es)|elect\w*|tapp\w*|welcom\w*)\s+$", re.I)
+_APPOINTED = re.compile(
+    r"\b(?:promot\w+|nam(?:ed|es)|appoint\w*|hir(?:ed|es|ing)|elect\w*|tapp\w*|welcom\w*)(?:\s+of)?\s+$", re.I
+)  # "promoted Jo Doe to", "the promotion of Jo Doe to"
 _TO_ROLE = re.compile(
     r"^\s*(?:\([^)]{1,30}\)\s*)?,?\s*(?:(?:as|to)\s+(?:the\s+|its\s+|our\s+|a\s+|an\s+)?|an?\s+)(?:new\s+)?"
     r"(?P<rest>[^;,.()]{2,60})",
@@ -1030,7 +1057,7 @@ def _founders(text: str, company: str | None = None) -> list[Person]:
         subject = re.split(r"[.;!?]\s", text[max(0, m.start() - 160) : m.start()])[-1]
         if company and any(not is_ours(company, o.group(0)) for o in _NAMED_FIRM.finditer(subject)):
             continue
-        parts = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", m.group("names")) if p.strip()]
+        parts = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", _listed(m.group("names"))) if p.strip()]
         surname = parts[-1].split()[-1] if parts else ""
         how = m.group("how").lower()
         if how in ("owned", "run", "led", "operated"):
@@ -1044,6 +1071,13 @@ def _founders(text: str, company: str | None = None) -> list[Person]:
                     Person(full_name=name, title=title, source="prose", quote=text[m.start() : m.end() + 40][:300])
                 )
     return out
+
+
+def _listed(names: str) -> str:
+    """The names of a list up to its last "and": "Eric and Dana Fulton, Acme has ..." lists two."""
+    if listed := re.match(r"^.*?\s(?:and|&)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*", names):
+        return listed.group(0)
+    return names.split(",")[0]
 
 
 def _longest_title(text: str, *, from_end: bool = False) -> str | None:
