@@ -339,6 +339,11 @@ PEOPLE_PROSE_MORE = [
     ("Owned and operated by husband-and-wife team Eric and Dana Fulton, Acme has served Boise since 2008.",
      ["Dana Fulton", "Eric Fulton"]),
     ("Acme Property Management today announced the promotion of Kelly Brandt to regional manager.", ["Kelly Brandt"]),
+    ("The Apartment Association's president, Gary Holt, praised the bill.", []),
+    ("Acme hired Beth Long, formerly of Greystar, as its vice president of operations.", ["Beth Long"]),
+    ("Meet Alan Price\n\nAlan founded Acme in 1999 and serves as its president.", ["Alan Price"]),
+    ("Alan Price has led Acme since 2005.", ["Alan Price"]),
+    ("Alan Price and his wife, Joan Price, own Acme Property Management.", ["Alan Price", "Joan Price"]),
 ]  # fmt: skip
 
 

@@ -514,11 +514,14 @@ def _named_later(candidate: _Candidate, sentence: str, later: list[str], company
         return None
     surname = candidate.name.split()[-1]
     refer = re.compile(rf"(?:^|[^\w'’-])(?:{re.escape(candidate.name)}|{re.escape(surname)})(?![\w'’-])")
-    for text in later[:40]:
-        m = refer.search(text)
+    # a bio goes on by the given name ("Meet Alan Price. Alan founded ..."), at once and at a sentence's start
+    by_given_name = re.compile(rf"^\W*{re.escape(candidate.name.split()[0])}(?![\w'’-])")
+    for i, text in enumerate(later[:40]):
+        m = refer.search(text) or (by_given_name.match(text) if i < 2 else None)
         if m is None or not (title := _said_later(candidate.name, [text[m.start() :].lstrip(" ,;")])):
             continue
-        again = _Candidate(candidate.name, m.end() - len(surname), m.end())
+        said = surname if m.re is refer else candidate.name.split()[0]
+        again = _Candidate(candidate.name, m.end() - len(said), m.end())
         if _not_staff(title) or _elsewhere(again, text, company):
             return None
         return Person(full_name=candidate.name, title=title, source="prose", quote=text[:300])
@@ -623,10 +626,18 @@ _PROPERTY_NAME = re.compile(r"\b(?:Apartments?|Communit(?:y|ies)|Village|Place|C
 
 
 def _possessed_by_another(candidate: _Candidate, sentence: str, company: str) -> bool:
-    """ "represented by CBRE's Tim Shaw": a firm's own people, and the firm is not the company."""
-    possessive = _ORG_POSSESSIVE.search(sentence[max(0, candidate.start - 60) : candidate.start])
-    org = re.sub(r"['’]s?\s*$", "", possessive.group(0)).strip() if possessive else ""
-    return bool(org) and not _generic_org(org) and not is_ours(company, org) and not mentions(company, org)
+    """ "represented by CBRE's Tim Shaw", "The Apartment Association's president, Gary Holt": a
+    firm's own people, and the firm is not the company."""
+    before = sentence[max(0, candidate.start - 80) : candidate.start]
+    if titled := _ORG_POSSESSIVE_TITLE.search(before):
+        org = re.sub(r"['’]s?\s*$", "", titled.group("org")).strip()
+        generic = is_city(org) or org in STATES.values()  # "Austin's mayor, Kirk Watson" is no firm's, but not ours
+    elif possessive := _ORG_POSSESSIVE.search(before):
+        org = re.sub(r"['’]s?\s*$", "", possessive.group(0)).strip()
+        generic = _generic_org(org)
+    else:
+        return False
+    return bool(org) and not generic and not is_ours(company, org) and not mentions(company, org)
 
 
 def _only_other_firms(candidate: _Candidate, sentence: str, company: str) -> bool:
@@ -719,6 +730,14 @@ def _generic_org(org: str) -> bool:
     )
 
 
+# "Jo Doe and Al Doe", "Jo Doe and his wife, Al Doe, own ...": names listed together, a relation between
+_PARTNERS = re.compile(
+    r"\s*(?:and|&|,\s*and)\s*(?:(?:his|her|their)\s+(?:wife|husband|partner|son|daughter|brother|sister|"
+    r"father|mother|business\s+partner)\s*,\s*)?",
+    re.IGNORECASE,
+)
+
+
 def _coordinated(candidates: list[_Candidate], judged: list[Person | None], sentence: str) -> list[Person]:
     """ "Melvin Melton and Timothy Gunderman, owners of GEM", "Lee Wilkinson, Patrick Fogarty and Don
     Pett of Wilkinson PM": names listed together share the role one of them is given."""
@@ -735,7 +754,7 @@ def _coordinated(candidates: list[_Candidate], judged: list[Person | None], sent
                     continue
                 left, right = sorted((candidate, candidates[j]), key=lambda c: c.start)
                 joint = sentence[left.end : right.start]
-                listed = re.fullmatch(r"\s*(?:and|&|,\s*and)\s*", joint) or (
+                listed = _PARTNERS.fullmatch(joint) or (
                     re.fullmatch(r"\s*,\s*", joint) and is_first_name(candidate.name.split()[0])
                 )
                 if listed:
@@ -849,7 +868,8 @@ _APPOINTED = re.compile(
     r"\b(?:promot\w+|nam(?:ed|es)|appoint\w*|hir(?:ed|es|ing)|elect\w*|tapp\w*|welcom\w*)(?:\s+of)?\s+$", re.I
 )  # "promoted Jo Doe to", "the promotion of Jo Doe to"
 _TO_ROLE = re.compile(
-    r"^\s*(?:\([^)]{1,30}\)\s*)?,?\s*(?:(?:as|to)\s+(?:the\s+|its\s+|our\s+|a\s+|an\s+)?|an?\s+)(?:new\s+)?"
+    r"^\s*(?:\([^)]{1,30}\)\s*)?(?:,\s*(?:formerly|previously|most\s+recently|who|a|an|the)\b[^,;.()]{1,60},)?"
+    r",?\s*(?:(?:as|to)\s+(?:the\s+|its\s+|our\s+|a\s+|an\s+)?|an?\s+)(?:new\s+)?"
     r"(?P<rest>[^;,.()]{2,60})",
     re.I,
 )
@@ -882,10 +902,14 @@ _ROLE_HELD = re.compile(
 _ORG_AFTER = re.compile(r"^\s*,?\s*(?:of|at|from|with)\s+(?:the\s+)?(?:[A-Z][\w&'’.-]*|[0-9][\w&'’.-]*)")
 _ORG_ATTRIBUTION = re.compile(r"^\s*,\s*(?P<org>(?:[A-Z0-9][\w&'’.-]*\s*){1,6})(?=[,.;]|$)")
 _ORG_POSSESSIVE = re.compile(r"(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?\s+$")
+# "The Apartment Association's president, Gary Holt": the firm's title, then the name
+_ORG_POSSESSIVE_TITLE = re.compile(
+    r"(?P<org>(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?)\s+(?:[a-z][\w-]*\s+){0,4}[a-z][\w-]*,\s*$"
+)
 _VERB_AFTER = re.compile(
     r"^\s*,?\s+(?:who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:co-?)?owns?(?!\s+(?:\d|a\s|an\s|one|two|three|four|five|six|several|multiple|some|many|rental|"
     r"homes|houses|properties|investment|land|buildings|apartments|units|duplex|real\s+estate))|bought|acquired|"
-    r"purchased)|(?:runs|leads|heads|manages|oversees))\b",
+    r"purchased|has\s+owned)|(?:runs|leads|heads|manages|oversees|has\s+(?:led|run|headed)))\b",
     re.IGNORECASE,
 )
 _ROLE_VERBS = (
@@ -1018,6 +1042,8 @@ def _said_later(name: str, later: list[str], *, speaker: bool = False) -> str | 
                 return title
         if speaker and (did := _FIRST_PERSON_DEED.match(sentence)):
             return "Founder" if did.group("founder") else "Owner"
+        if did := re.match(_THIRD_PERSON_DEED.format(who=f"{first}|{full}|he|she"), sentence, re.IGNORECASE):
+            return "Founder" if did.group("founder") else "Owner"
     return None
 
 
@@ -1025,6 +1051,11 @@ def _said_later(name: str, later: list[str], *, speaker: bool = False) -> str | 
 _FIRST_PERSON_DEED = re.compile(
     r"^\W*(?:[Aa]nd\s+)?I\s+(?:(?:[Cc]o-?)?(?P<founder>founded|started|launched|opened|established|created)|"
     r"(?:[Cc]o-?)?own(?:\s+and\s+(?:operate|run))?)\s+(?:[A-Z]|(?:the|this|my|our)\s+(?:company|firm|business)\b)"
+)
+# "Meet Alan Price. Alan founded Acme in 1999": what the person named before did, to a firm
+_THIRD_PERSON_DEED = (
+    r"^\W*(?:{who})\s+(?:(?:co-?)?(?P<founder>founded|started|launched|opened|established|created)|"
+    r"(?:co-?)?owns(?:\s+and\s+(?:operates|runs))?)\s+(?:(?-i:[A-Z])|(?:the|this|our)\s+(?:company|firm|business)\b)"
 )
 _SPEAKER = re.compile(r"\b(?:I['’]m|I\s+am|my\s+name\s+is|this\s+is)\s*$", re.IGNORECASE)
 
