@@ -344,6 +344,14 @@ PEOPLE_PROSE_MORE = [
     ("Meet Alan Price\n\nAlan founded Acme in 1999 and serves as its president.", ["Alan Price"]),
     ("Alan Price has led Acme since 2005.", ["Alan Price"]),
     ("Alan Price and his wife, Joan Price, own Acme Property Management.", ["Alan Price", "Joan Price"]),
+    ("“Growth is good,” said René D. Wineland, Acme vice president, management services.", ["René D. Wineland"]),
+    ("“Growth is good,” said René D. Wineland, Greystar vice president, management services.", []),
+    ("Ryan Perez, executive vice president, Capital Square Living, agreed.", []),
+    ("“It evolved,” notes Marla Maloney, executive vice president & head of operations for Cassidy Turley.", []),
+    ("“Be flexible,” notes Thomas Kruggel, senior vice president of operations for Acme’s western region.",
+     ["Thomas Kruggel"]),
+    ("The owner apologized, Police Chief Wilmon Smith said.", []),
+    ("The buildout led by Delaware Building Systems makes me proud.", []),
 ]  # fmt: skip
 
 

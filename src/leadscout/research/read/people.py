@@ -45,7 +45,8 @@ CREDENTIALS, _NOT_NAMES = _LEXICON["credentials"], _LEXICON["not_names"]
 
 _CORPORATE = re.compile(
     r"\b(?:inc|llc|ltd|corp|co|company|group|management|realty|properties|partners|services|"
-    r"holdings|trust|capital|residential|associates)\b\.?",
+    r"holdings|trust|capital|residential|associates|systems|solutions|construction|builders|contractors|consulting|"
+    r"enterprises|ventures|industries|technologies|bank|insurance|agency)\b\.?",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s*(?:,|\||–|—|-(?=\s)|:|\u2022|·)\s*")
@@ -191,7 +192,7 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
         return None
     if not 2 <= len(tokens) <= 4 or len(clean) > 48 or any(ch.isdigit() for ch in clean):
         return None
-    if not all(re.fullmatch(r"[A-Z][A-Za-z.'’-]*", t) for t in tokens):
+    if not all(re.fullmatch(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ.'’-]*", t) for t in tokens):
         return None  # "Owner: Kevin", "Jane@Acme": not a name as written
     lowered = [t.lower().strip(".,®") for t in tokens]
     if _surname_like_place(tokens):
@@ -674,8 +675,8 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
     after = re.split(r"[;.]\s|\s[–—]\s|\bsaid\b|\bsays\b", sentence[candidate.end : candidate.end + 140])[0]
     role = re.match(r"^\s*(?:,|\(|–|—|-|:|is|was)\s*(?:the\s+|a\s+|an\s+)?(?P<phrase>[^,()]*(?:,[^,()]*)?)", after)
     if role and _longest_title(role.group("phrase").split(" of ")[0].split(" at ")[0]):
-        orgs = [  # "at" often names a property ("manager at Maple Ridge"): a firm there must say it is one
-            m.group("org")
+        named = [  # "at" often names a property ("manager at Maple Ridge"): a firm there must say it is one
+            m
             for m in _AT_ORG.finditer(role.group("phrase"))
             if not m.group(0).lower().startswith("at")
             or _CORPORATE.search(m.group("org"))
@@ -684,9 +685,19 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
             or _FIRM_LEVEL.search(role.group("phrase").split(" at ")[0])  # a chief economist works for a firm
         ]
         surname = candidate.name.split()[-1]
-        orgs = [o for o in orgs if not _generic_org(o) or surname in o.split()]  # "Jo Baxter of Baxter Plumbing"
+        firm_level = bool(_FIRM_LEVEL.search(role.group("phrase")))
+        orgs = [
+            m.group("org")
+            for m in named
+            if not _generic_org(m.group("org"))
+            or surname in m.group("org").split()  # "Jo Baxter of Baxter Plumbing"
+            or (firm_level and m.group(0).startswith(("for", "of")) and _a_persons_name(m.group("org")))
+        ]  # "executive vice president for Cassidy Turley": a firm named after people
+        if not orgs and (attributed := _TITLE_THEN_ORG.match(role.group("phrase"))):
+            org = attributed.group("org")  # "Ryan Perez, executive vice president, Capital Square Living"
+            orgs = [org] if _longest_title(attributed.group("title")) and not _generic_org(org) else []
         if orgs:
-            return not any(is_ours(company, o) for o in orgs)
+            return not any(is_ours(company, re.sub(r"['’]s?\W*$", "", o)) for o in orgs)  # "for Hines’ western region"
     tied = _AT_ORG.match(re.sub(r"^\s*,?\s*", "", after))
     corporate_if_at = tied and (not tied.group(0).lower().startswith("at") or _CORPORATE.search(tied.group("org")))
     if tied and corporate_if_at and not _generic_org(tied.group("org")):
@@ -704,6 +715,14 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
     )
     if owned and _longest_title(owned.group("role")) and not _generic_org(owned.group("org")):
         return not is_ours(company, owned.group("org"))
+    led = _LEAD_ORG.match(re.sub(r"^\s*,\s*", "", after))
+    if (
+        led
+        and re.match(r"^\s*,", after)
+        and (title := _longest_title(after[after.find(led.group(0)) + len(led.group(0)) :]))
+    ):
+        org = re.sub(r"['’]s?$", "", led.group(0).strip())  # "Ryan Perez, Capital Square executive vice president"
+        return bool(title) and not _generic_org(org) and not is_ours(company, org)
     return False
 
 
@@ -714,6 +733,14 @@ def _placed_elsewhere(person: Person, company: str | None) -> bool:
     if at < 0 or not company:
         return False
     return _elsewhere(_Candidate(person.full_name, at, at + len(person.full_name)), person.quote, company)
+
+
+_LEAD_ORG = re.compile(r"^(?:[A-Z][\w&'’.-]*\s+){1,4}(?=[a-z])")
+_TITLE_THEN_ORG = re.compile(r"^(?P<title>[a-z][^,]{2,60}),\s*(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})\s*$")
+
+
+def _a_persons_name(org: str) -> bool:
+    return bool(is_name(org.strip(" .,")) and is_first_name(org.split()[0])) and not is_city(org.strip(" .,"))
 
 
 def _generic_org(org: str) -> bool:
@@ -790,9 +817,10 @@ class _Candidate:
     shared: bool = False  # "Jim and Ursula Faix": the surname is borrowed from the next name
 
 
+_UP, _LET = "A-ZÀ-ÖØ-Þ", "a-zA-ZÀ-ÖØ-öø-ÿ"  # names are written with accents ("René", "Muñoz")
 _SPAN = re.compile(
-    r"(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:(?:de|van|von|del|della|la|le|da|di|du)\s+)?"
-    r"(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.))+(?:,?\s+(?:Jr|Sr|II|III|IV)\b\.?)?"
+    rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:(?:de|van|von|del|della|la|le|da|di|du)\s+)?"
+    rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.))+(?:,?\s+(?:Jr|Sr|II|III|IV)\b\.?)?"
 )
 _PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&)\s+(?P<second>[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+)\b")
 
@@ -841,7 +869,8 @@ def _candidates(sentence: str) -> list[_Candidate]:
 _NOT_STAFF = re.compile(
     r"\b(?:reporter|writer|editor|author|columnist|correspondent|photographer|contributor|journalist|senator|"
     r"governor|mayor|council(?:man|woman|member)?|congress\w*|representative\s+for|professor|economist|"
-    r"student|tenant|resident|renter|landlords?|investor|homeowner|customer|client|guest|host|coach|chapter)\b",
+    r"student|tenant|resident|renter|landlords?|investor|homeowner|customer|client|guest|host|coach|chapter|"
+    r"police|sheriff|detective|judge|prosecutor|district\s+attorney|commissioner)\b",
     re.IGNORECASE,
 )
 _AUDIENCE = {"client", "resident", "tenant", "investor", "customer", "guest", "student", "landlord", "homeowner"}
@@ -998,6 +1027,8 @@ def _title_after(after: str) -> str | None:
     unowned = re.sub(r"^(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?\s+", "", rest)
     if unowned == rest:  # "Brian Birdy, PMI Vice President": the firm's name before the title
         unowned = re.sub(r"^[A-Z&]{2,6}\s+(?=[A-Z])", "", rest)
+    if unowned == rest:  # "René Wineland, Transwestern vice president": the same, the title in lower case
+        unowned = _LEAD_ORG.sub("", rest)
     return _longest_title(rest) or (_longest_title(unowned) if unowned != rest else None)
 
 
