@@ -352,6 +352,11 @@ PEOPLE_PROSE_MORE = [
      ["Thomas Kruggel"]),
     ("The owner apologized, Police Chief Wilmon Smith said.", []),
     ("The buildout led by Delaware Building Systems makes me proud.", []),
+    ("The property owners, The Day Companies, are landlords. The buildout by Building Systems was great.", []),
+    ('<p>"Acme made renting easy!"</p><p>- Karen Wells, Owner</p>', []),
+    ("<p>“You never know what the day may bring.”</p><p>– Danitza Diaz, Senior Property Manager, Acme</p>",
+     ["Danitza Diaz"]),
+    ("<h3>Sarah Lin</h3><p>Sarah joined Acme in 2012 and became our general manager in 2018.</p>", ["Sarah Lin"]),
 ]  # fmt: skip
 
 

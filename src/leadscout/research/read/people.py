@@ -154,6 +154,7 @@ _PLACES = frozenset(
 )
 
 
+_SURNAME_WORDS = {"trust", "bank", "co"}  # corporate words that are also surnames, or an initial
 # place words that are also common surnames: "Linda Park" is a person, "Madison Park" a place
 _SURNAME_PLACES = frozenset({"park", "lane", "way", "hills", "beach", "lake", "ridge", "street", "court", "bay"})
 
@@ -195,6 +196,8 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
     if not all(re.fullmatch(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ.'’-]*", t) for t in tokens):
         return None  # "Owner: Kevin", "Jane@Acme": not a name as written
     lowered = [t.lower().strip(".,®") for t in tokens]
+    if _CORPORATE.fullmatch(lowered[-1]) and lowered[-1] not in _SURNAME_WORDS:
+        return None  # "Building Systems", "Hales Properties": a firm's last word
     if _surname_like_place(tokens):
         lowered = lowered[:-1]
     if any(t in _NOT_NAMES or t in HEADS or t in CREDENTIALS for t in lowered):
@@ -255,7 +258,27 @@ def read_people(
     for person in _from_prose(page, company):
         keep(person)
     text = "\n".join(block.text for block in page.blocks)
-    return [p for p in found.values() if not _a_place_here(p.full_name, text)][:60]
+    signed = _testimonial_signatures(page, company)
+    return [p for p in found.values() if not _a_place_here(p.full_name, text) and not _a_client(p, signed)][:60]
+
+
+_CLIENT_TITLES = {"owner", "property owner", "home owner", "homeowner", "investor", "landlord", "tenant", "resident"}
+
+
+def _testimonial_signatures(page: PageText, company: str | None) -> list[str]:
+    """ "“Acme made renting easy!” / – Karen Wells, Owner": the lines a client signs a testimonial with
+    (a pull-quote signed for the company is its own people's: "– Jo Diaz, Senior PM, Acme")."""
+    blocks = page.blocks
+    return [
+        b.text
+        for b in blocks[1:]
+        if _SIGNATURE.match(b.text) and _QUOTED.match(blocks[b.index - 1].text) and not mentions(company, b.text)
+    ]
+
+
+def _a_client(person: Person, signatures: list[str]) -> bool:
+    title = (person.title or "").lower()
+    return (not title or title in _CLIENT_TITLES) and any(person.full_name in line for line in signatures)
 
 
 def _a_place_here(name: str, text: str) -> bool:
@@ -340,6 +363,10 @@ def _group_email(page: PageText, anchor: Block, limit: int = 4) -> str | None:
         if spelled := in_text(block.text):
             return spelled[0]
     return None
+
+
+_SIGNATURE = re.compile(r"^\s*[-–—~]\s*[A-Z]")
+_QUOTED = re.compile(r"^\s*[\"“”']")
 
 
 def _from_blocks(page: PageText) -> list[Person]:
@@ -437,7 +464,22 @@ def _title_near(page: PageText, block: Block) -> tuple[str, str] | None:
         )
         if other is after and lead and (title := _longest_title(lead.group(1))):
             return title, other.text
+        if other is after and (title := _bio_role(block.text, other.text)):
+            return title, other.text
     return None
+
+
+def _bio_role(name: str, bio: str) -> str | None:
+    """A name heading, then a bio that opens on that person: "Sarah joined Acme in 2012 and became
+    our general manager", "She founded the company in 1999"."""
+    opening = sentences(bio)[:2]
+    first, last = (re.escape(w) for w in (name.split()[0], name.split()[-1]))
+    if not opening or not re.match(rf"^\W*(?:{first}|{last}|he|she)\b", opening[0], re.IGNORECASE):
+        return None
+    if title := _said_later(name, opening):
+        return title
+    later = _ROLE_LATER.match(opening[0])
+    return _longest_title(later.group("rest")) if later else None
 
 
 _HEADER_NAME = {"name", "full name", "team member", "staff", "employee", "contact"}
