@@ -174,7 +174,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LEADSCOUT_RENDER"),
         description="auto: script apps are rendered in headless Chromium when leadscout[render] is installed.",
     )
-    render_pages: int = Field(default=20, ge=0, le=10_000, validation_alias=AliasChoices("LEADSCOUT_RENDER_PAGES"))
+    render_pages: int = Field(
+        default=20, ge=0, le=10_000, validation_alias=AliasChoices("LEADSCOUT_RENDER_PAGES"),
+        description="Script-app pages rendered per site (a worker renders for every site it reads).",
+    )  # fmt: skip
     render_seconds: float = Field(default=15.0, gt=0, le=120, validation_alias=AliasChoices("LEADSCOUT_RENDER_SECONDS"))
     chromium: str | None = Field(default=None, validation_alias=AliasChoices("LEADSCOUT_CHROMIUM"))
     reacher_url: str | None = Field(default=None, validation_alias=AliasChoices("REACHER_URL"))

@@ -12,11 +12,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from leadscout.criteria import parse_criteria
+from leadscout.db.store import Store
 from leadscout.models import Verdict
 from leadscout.pipeline.contacts import WebContactSource
 from leadscout.research.judge.verify import verify_company
 from leadscout.research.web import render
 from leadscout.research.web.appshell import needs_browser
+from leadscout.research.web.cache import PgPageCache
 from leadscout.research.web.fetch import Fetcher, FetchPolicy
 from leadscout.research.web.http import make_client
 from leadscout.sandbox import wild
@@ -108,3 +110,29 @@ async def test_the_browser_asks_the_site_only_for_what_the_text_needs(app_site: 
         asked = dict(meter.paths)  # Chromium's own traffic (update checks, sign-in) included
     host = urlsplit(site.website).netloc
     assert asked and all(key.startswith(host) and key.endswith(".js") and n == 1 for key, n in asked.items()), asked
+
+
+@pytest.mark.skipif(not (render.available() and render.chromium_path()), reason="no Playwright or Chromium here")
+async def test_a_rendered_page_is_cached_as_itself_for_the_other_workers(
+    sandbox: SandboxServer, app_site: WorldCompany, client: Any, store: Store
+) -> None:
+    """Every route of a script app is the same shell: the page cache keeps each page's DOM under
+    the DOM's own hash, so another worker reading "/team" from the cache gets the team, not the
+    first page rendered."""
+    renderer = render.Renderer(proxy=sandbox.url, executable=render.chromium_path())
+    try:
+        worker = Fetcher(
+            client, FetchPolicy(timeout=5, politeness_delay=0), cache=PgPageCache(store), renderer=renderer
+        )
+        team = wild.PATHS[app_site.look.template]["team"] if app_site.look else "/"
+        pages = [f"{app_site.website}{path.lstrip('/')}" for path in ("/", team)]
+        rendered = [await worker.fetch(url) for url in pages]
+        await worker.cache.flush()  # type: ignore[union-attr]
+    finally:
+        await renderer.close()
+    assert all(r.rendered for r in rendered) and rendered[0].text != rendered[1].text
+    other = Fetcher(client, FetchPolicy(timeout=5, politeness_delay=0), cache=PgPageCache(store))
+    again = [await other.fetch(url) for url in pages]
+    assert all(r.from_cache for r in again)
+    assert [r.text for r in again] == [r.text for r in rendered]
+    assert any(p.full_name in again[1].text for p in app_site.people)

@@ -327,7 +327,11 @@ class Fetcher:
             self.stats["needs_browser"] += 1
             return result.model_copy(update={"ok": False, "error": "needs_browser"})
         self.stats["rendered"] += 1
-        return result.model_copy(update={"text": dom, "rendered": True})
+        # the body is the DOM now, and so is its hash: a script app serves one shell for every route,
+        # so the shell's hash stored every page's DOM under one key (the first rendered won, and
+        # another worker reading "/team" from the cache got the home page)
+        digest = hashlib.sha256(dom.encode("utf-8")).hexdigest()
+        return result.model_copy(update={"text": dom, "rendered": True, "content_hash": digest})
 
     @staticmethod
     async def _body(response: httpx.Response, limit: int) -> tuple[bytearray, bool]:
