@@ -64,3 +64,34 @@ async def test_directory_profiles_are_read_only_when_verification_reaches_them(
     assert not [k for k in meter.paths if k.split("/", 1)[0] in DIRECTORY_HOSTS and "/dallas" in k]
     elsewhere = [r for r in rows if r["fetches"] == 0 and "another metro" in " ".join(r["reasons"] or [])]
     assert elsewhere, "no result was rejected from its listing alone"
+
+
+async def test_a_directory_is_read_a_page_at_a_time_as_far_as_the_batch_needs(
+    metered: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch wanting two companies reads a directory's first page, not its seven; the next
+    batch, which knows those companies, reads on into the next pages."""
+    from leadscout.pipeline.list_pages import ListReader
+
+    for key, value in metered.env().items():
+        monkeypatch.setenv(key, value)
+    host = sorted(DIRECTORY_HOSTS)[0]
+    listing = f"http://{host}/tx/austin/"
+    async with make_client(timeout=2) as client:
+        reader = ListReader(Fetcher(client, FetchPolicy(politeness_delay=0)))
+        everything = await reader.list_page(listing, read_profiles=False)
+        meter = metered.app.latency
+        assert meter is not None
+        all_pages = {k for k in meter.paths if k.startswith(f"{host}/tx/austin")}
+        assert len(all_pages) >= 3, "the directory is paginated"
+    async with make_client(timeout=2) as client:
+        reader = ListReader(Fetcher(client, FetchPolicy(politeness_delay=0)))
+        before = dict(meter.paths)
+        first = await reader.list_page(listing, read_profiles=False, enough=6)
+        read = {k for k, n in meter.paths.items() if k.startswith(f"{host}/tx/austin") and n > before.get(k, 0)}
+        assert len(read) == 1 and len(first) >= 6  # one page named enough
+        before = dict(meter.paths)
+        more = await reader.list_page(listing, read_profiles=False, enough=6, known=frozenset(first))
+        read = {k for k, n in meter.paths.items() if k.startswith(f"{host}/tx/austin") and n > before.get(k, 0)}
+    assert len(read - {f"{host}/tx/austin/"}) >= 1 and len(more.keys() - first.keys()) >= 6
+    assert set(more) <= set(everything)

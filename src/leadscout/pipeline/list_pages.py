@@ -70,17 +70,20 @@ class ListReader:
         """(name, website, card) of the companies a list page names, profile pages read."""
         return list((await self.list_page(url)).values())
 
-    async def list_page(self, url: str, *, read_profiles: bool = True) -> dict[str, tuple[str, str, str]]:
+    async def list_page(
+        self, url: str, *, read_profiles: bool = True, enough: int | None = None, known: frozenset[str] = frozenset()
+    ) -> dict[str, tuple[str, str, str]]:
         """domain -> (name, website, card) of the companies a list page names: by the page's
         structure, else (with an LLM, on a page that reads like a list) by the model, keeping only
         domains the page shows. Unless ``read_profiles``, a directory's profile pages are not read:
-        each is keyed by :func:`profile_key` and its website is the profile's URL."""
+        each is keyed by :func:`profile_key` and its website is the profile's URL. With ``enough``,
+        pagination is followed only until the pages read name that many companies not ``known``."""
         domain = candidate_domain(url)
         page = await self.fetcher.fetch(url)
         if domain is None or not page.ok:
             return {}
         facts = extract(page.final_url, page.text)
-        listed = await self._listed_companies(facts, domain, read_profiles)
+        listed = await self._listed_companies(facts, domain, read_profiles, enough, known)
         if len(listed) >= LIST_PAGE_MIN_COMPANIES or self.llm is None or not _LISTY.search(facts.title):
             return listed
         from leadscout.agents.tasks import companies_on_list_page
@@ -96,10 +99,17 @@ class ListReader:
         return listed
 
     async def _listed_companies(
-        self, facts: PageFacts, list_domain: str, read_profiles: bool
+        self,
+        facts: PageFacts,
+        list_domain: str,
+        read_profiles: bool,
+        enough: int | None = None,
+        known: frozenset[str] = frozenset(),
     ) -> dict[str, tuple[str, str, str]]:
         """Companies a list page names with their own websites (following pagination, and profile
-        pages when asked, on the list site), each with its listing's text."""
+        pages when asked, on the list site), each with its listing's text. With ``enough``, the
+        next pages are read only while fewer than that many companies are new: a batch that wants
+        two companies does not wait on a directory's seventh page (a later batch reads on)."""
         out: dict[str, tuple[str, str, str]] = {}
         for name, url in itemlist_entries(facts):  # schema.org ItemList: the page says it is a list
             self._external(Link(url=url, text=name, context=name), list_domain, out)
@@ -108,7 +118,8 @@ class ListReader:
         ahead: list[asyncio.Task[Any]] = []
         while pages:
             current = pages.pop(0)
-            more = self._more_pages(current, seen_pages, ahead)  # fetched while this page is read
+            lazy = enough is not None
+            more = [] if lazy else self._more_pages(current, seen_pages, ahead)  # fetched while this page is read
             fetching = [asyncio.create_task(self.fetcher.fetch(url)) for url in more]
             profiles = []
             for link in current.links:
@@ -129,6 +140,10 @@ class ListReader:
                         profile_facts = extract(profile.final_url, profile.text)
                         card = link.card or profile_facts.text[:300]
                         self.profile_sites(profile_facts, link.context, card, list_domain, out)
+            if lazy and len(out.keys() - known) < (enough or 0):
+                fetching = [
+                    asyncio.create_task(self.fetcher.fetch(url)) for url in self._more_pages(current, seen_pages, ahead)
+                ]
             for page in await asyncio.gather(*fetching):
                 if page.ok:
                     pages.append(extract(page.final_url, page.text))

@@ -56,6 +56,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SEARCH_AHEAD_GAP = 8  # a batch wanting this many more companies runs two planned queries at once
 SEARCH_EARLY = 3  # fewer pending candidates than this per company wanted: search the next query meanwhile
+# a list's next pages are read while its pages name fewer new companies than this per company wanted
+LIST_NEW_PER_COMPANY = 3
 VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
 
 
@@ -399,7 +401,7 @@ class WebSource:
             planned = await self.store.next_run_queries(run.id, ahead)
         if not planned:
             return None
-        outcomes = await asyncio.gather(*(self._search_one(run, criteria, q, batch.memory) for q in planned))
+        outcomes = await asyncio.gather(*(self._search_one(run, criteria, q, batch.memory, batch.gap) for q in planned))
         return list(zip(planned, outcomes, strict=True))
 
     async def _propose_searched(self, run: Run, criteria: Criteria, searched: Searched) -> None:
@@ -409,7 +411,7 @@ class WebSource:
                 await self._propose_all(run, criteria, row, *outcome)
 
     async def _search_one(
-        self, run: Run, criteria: Criteria, planned: dict[str, Any], memory: Memory
+        self, run: Run, criteria: Criteria, planned: dict[str, Any], memory: Memory, gap: int
     ) -> tuple[int, list[Sighting]] | None:
         """(results, the candidates they show) of one planned query; None when the search failed."""
         try:
@@ -420,9 +422,13 @@ class WebSource:
             return None
         via = f"search:{planned['query']}"
         base = planned["position"] * PLAN_STEP
+        known = frozenset(r["domain"] for r in await self.store.candidate_names(run.id))
+        enough = LIST_NEW_PER_COMPANY * gap
         found = await asyncio.gather(
             *(
-                self._consider(criteria, r.url, r.title, via, base + r.rank * RANK_STEP, r.snippet, memory)
+                self._consider(
+                    criteria, r.url, r.title, via, base + r.rank * RANK_STEP, r.snippet, memory, enough, known
+                )
                 for r in results
             )
         )
@@ -460,6 +466,8 @@ class WebSource:
         seq: int,
         snippet: str = "",
         memory: Memory | None = None,
+        enough: int | None = None,
+        known: frozenset[str] = frozenset(),
     ) -> list[Sighting]:
         """The candidates one search result yields: itself, or the companies its list page names
         (directory profiles unread: :meth:`_resolve_profile` reads the ones verification reaches).
@@ -473,7 +481,7 @@ class WebSource:
             return [result]  # propose() rejects it for its location, unread
         if memory is not None and memory.is_company_site(domain):
             return [result]  # a monitor knows this site for a company's own: no list page to read
-        listed = await self.lists.list_page(url, read_profiles=False)
+        listed = await self.lists.list_page(url, read_profiles=False, enough=enough, known=known)
         if len(listed) >= LIST_PAGE_MIN_COMPANIES:  # a directory or a "top 25" article
             list_via = f"list:{urlsplit(url).hostname}"
             return [
