@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 from leadscout.geo import STATES, city_states, is_city
 from leadscout.research.read.firm_names import is_firm_name, is_ours, mentions
+from leadscout.research.read.given_names import is_first_name
 from leadscout.research.read.page import Block, PageText, sentences
 
 
@@ -91,18 +92,6 @@ def _parts(word: str) -> list[str]:
     if word.endswith("s") and word not in HEADS and word[:-1] in HEADS:
         return [word[:-1]]
     return [word]
-
-
-@cache
-def _first_names() -> Any:
-    from gender_guesser.detector import Detector  # a lexicon of about 40,000 given names
-
-    return Detector(case_sensitive=False)
-
-
-def is_first_name(word: str) -> bool:
-    """A given name the lexicon knows ("Kevin", "Ursula"; not "Property")."""
-    return len(word) > 1 and word[0].isupper() and _first_names().get_gender(word.strip(".,")) != "unknown"
 
 
 _STOPWORDS = frozenset({

@@ -33,8 +33,8 @@ from pydantic import BaseModel, Field, model_validator
 from text_to_num import alpha2digit
 
 from leadscout.research.read.firm_names import GENERIC_NAME_WORDS, is_ours, mentions
+from leadscout.research.read.given_names import is_first_name
 from leadscout.research.read.page import Block, PageText, sentences
-from leadscout.research.read.people import is_first_name
 
 Qualifier = Literal["exact", "at_least", "about", "range"]
 THRESHOLD = 3.0
