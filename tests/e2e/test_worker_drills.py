@@ -245,6 +245,8 @@ def test_run_filter_id_takes_only_that_run_and_exits_when_it_is_done(
     filtered = workers.start("--concurrency", "2", "--id", "filtered", RUN_FILTER_ID=mine)
     assert filtered.wait(timeout=60) == 0  # it left by itself once its run was done
     assert run_state(dsn, mine) == ("done", "completed")
+    left = "SELECT task_name FROM procrastinate_jobs WHERE args ->> 'run_id' = %s AND status IN ('todo', 'doing')"
+    assert query(dsn, left, mine) == []  # and once what the run's end queued (its notice) had gone out
     assert batches(dsn, other) == [] and run_state(dsn, other) == ("company_discovery", "active")
     assert query(dsn, "SELECT lane FROM pm_pipeline.runs WHERE id = %s", mine) == [(None,)]
     workers.start("--concurrency", "2")

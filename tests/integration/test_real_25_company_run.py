@@ -122,8 +122,8 @@ async def test_real_25_company_run_with_batching(
     started = time.monotonic()
 
     async def settled() -> bool:
-        current = await store.get_run(run.id)
-        return current is not None and current.status != Status.ACTIVE
+        current = await store.get_run(run.id)  # ended, and its completion notice sent
+        return current is not None and current.status != Status.ACTIVE and not await store.leftover_jobs()
 
     print(f"\n[{datetime.now():%H:%M:%S}] Initializing worker...\n✅ Worker started with heartbeat")
     try:

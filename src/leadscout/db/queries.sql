@@ -249,6 +249,12 @@ SELECT j.id, j.task_name, j.status FROM procrastinate_jobs j
   JOIN pm_pipeline.runs r ON r.id::text = j.args ->> 'run_id'
  WHERE j.status IN ('todo', 'doing') AND r.status IN ('completed', 'failed', 'cancelled');
 
+-- jobs_left_of_run --
+-- How many jobs of one run are still queued or running on the given queues (a finished run's
+-- notification, say)
+SELECT count(*)::int AS n FROM procrastinate_jobs
+ WHERE args ->> 'run_id' = %(run_id)s AND status IN ('todo', 'doing') AND queue_name = ANY(%(queues)s);
+
 -- active_runs_without_jobs --
 -- Active runs with nothing queued or running: the sweeper re-enqueues their next step
 SELECT r.* FROM pm_pipeline.runs r

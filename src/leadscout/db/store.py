@@ -353,6 +353,10 @@ class Store(MonitorQueries):
     async def leftover_jobs(self) -> list[dict[str, Any]]:
         return await self._rows("leftover_jobs")
 
+    async def jobs_left_of_run(self, run_id: UUID, queues: list[str]) -> int:
+        row = await self._one("jobs_left_of_run", run_id=str(run_id), queues=queues)
+        return int(row["n"]) if row else 0
+
     async def active_runs_without_jobs(self, grace_seconds: float) -> list[m.Run]:
         return await self._models(m.Run, "active_runs_without_jobs", grace_seconds=grace_seconds)
 

@@ -123,7 +123,7 @@ async def run_worker(settings: Settings, dsn: str, config: WorkerConfig) -> str:
     queues = [*jobs.lane_queues(config.worker_type, lane, can_mail=can_mail), jobs.MAINTENANCE_QUEUE]
     until = config.until
     if filter_run is not None:
-        until = _settled_or(store, filter_run.id, config.until)
+        until = _settled_or(store, filter_run.id, config.until, queues)
     try:
         async with app.open_async():
             worker: Worker | None = None
@@ -340,14 +340,15 @@ async def _pin_filtered_run(store: Store, settings: Settings, worker_id: str, wo
 
 
 def _settled_or(
-    store: Store, run_id: UUID, other: Callable[[], Awaitable[bool]] | None
+    store: Store, run_id: UUID, other: Callable[[], Awaitable[bool]] | None, queues: list[str]
 ) -> Callable[[], Awaitable[bool]]:
     """A targeted worker exits once its run needs no more work (rv_agentic's stale-worker
-    lesson), or when the caller's own condition says so."""
+    lesson): the run has ended and nothing of it is queued (its completion notice goes out
+    first), or when the caller's own condition says so."""
 
     async def settled() -> bool:
         run = await store.get_run(run_id)
-        if run is None or run.status != Status.ACTIVE:
+        if run is None or (run.status != Status.ACTIVE and not await store.jobs_left_of_run(run_id, queues)):
             return True
         return bool(other and await other())
 
