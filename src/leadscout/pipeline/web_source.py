@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SEARCH_AHEAD_GAP = 8  # a batch wanting this many more companies runs two planned queries at once
 SEARCH_EARLY = 3  # fewer pending candidates than this per company wanted: search the next query meanwhile
-# a list's next pages are read while its pages name fewer new companies than this per company wanted
+# a list's next pages are read while its pages name fewer new companies than this per company the run wants
 LIST_NEW_PER_COMPANY = 3
 VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
 
@@ -401,7 +401,9 @@ class WebSource:
             planned = await self.store.next_run_queries(run.id, ahead)
         if not planned:
             return None
-        outcomes = await asyncio.gather(*(self._search_one(run, criteria, q, batch.memory, batch.gap) for q in planned))
+        gap = await self.store.company_gap(run.id)  # lists are read as far as the run needs, not only this batch
+        wanted = max(batch.gap, gap.companies_gap if gap else 0)
+        outcomes = await asyncio.gather(*(self._search_one(run, criteria, q, batch.memory, wanted) for q in planned))
         return list(zip(planned, outcomes, strict=True))
 
     async def _propose_searched(self, run: Run, criteria: Criteria, searched: Searched) -> None:
