@@ -355,6 +355,12 @@ UPDATE pm_pipeline.discovery_candidates
        fetches = %(fetches)s, retries = %(retries)s, pages = %(pages)s, updated_at = now()
  WHERE run_id = %(run_id)s AND domain = %(domain)s;
 
+-- defer_candidate --
+-- A candidate that passed but whose people cannot be read goes to the end of the plan, pending
+UPDATE pm_pipeline.discovery_candidates
+   SET seq = seq + %(step)s, reasons = reasons || %(reasons)s, updated_at = now()
+ WHERE run_id = %(run_id)s AND domain = %(domain)s AND status = 'pending';
+
 -- candidate_pass_rate --
 -- How many of a run's verified candidates passed, of how many (the rate speculation is sized by)
 SELECT count(*) FILTER (WHERE status IN ('accepted', 'delivered'))::int AS passed,

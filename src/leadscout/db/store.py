@@ -433,6 +433,9 @@ class Store(MonitorQueries):
     async def undelivered_accepted(self, run_id: UUID, limit: int) -> list[dict[str, Any]]:
         return await self._rows("undelivered_accepted", run_id=run_id, limit=limit)
 
+    async def defer_candidate(self, run_id: UUID, domain: str, reason: str, step: int) -> None:
+        await self._rows("defer_candidate", run_id=run_id, domain=domain, reasons=[reason], step=step)
+
     async def settle_candidate(
         self,
         run_id: UUID,

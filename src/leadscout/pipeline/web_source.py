@@ -58,6 +58,7 @@ SEARCH_AHEAD_GAP = 8  # a batch wanting this many more companies runs two planne
 SEARCH_EARLY = 3  # fewer pending candidates than this per company wanted: search the next query meanwhile
 # a list's next pages are read while its pages name fewer new companies than this per company the run wants
 LIST_NEW_PER_COMPANY = 3
+DEFERRED = "deferred: its people pages are closed to robots"
 VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
 
 
@@ -226,6 +227,10 @@ class WebSource:
             for task in tasks:
                 row, outcome = await task
                 batch.verified += 1
+                if self._no_contacts_to_find(row, outcome):
+                    await self.store.defer_candidate(run.id, row["domain"], DEFERRED, PROPOSED_BASE)
+                    await gate.settled(accepted=True)  # it passed: the rate speculation is sized by
+                    continue
                 if isinstance(outcome, Settled):
                     await self.store.settle_candidate(run.id, outcome.key, **outcome.columns())
                 else:
@@ -237,6 +242,14 @@ class WebSource:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    @staticmethod
+    def _no_contacts_to_find(row: dict[str, Any], outcome: Verification | Settled) -> bool:
+        """A match whose people pages are closed to robots, the first time it comes up: it goes to
+        the end of the plan (its contacts would not be found, and it would be replaced after its
+        research); it is taken when it comes up again, with nothing better left."""
+        deferred = any(str(reason).startswith(DEFERRED) for reason in row.get("reasons") or [])
+        return isinstance(outcome, Verification) and outcome.accepted and outcome.people_closed and not deferred
 
     async def _verify_one(
         self, run: Run, criteria: Criteria, row: dict[str, Any], batch: Batch

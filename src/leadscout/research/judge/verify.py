@@ -100,6 +100,7 @@ class Verification(BaseModel):
     pages_fetched: int = 0
     retries: int = 0
     pages: list[tuple[FetchResult, PageFacts]] = Field(default_factory=list, exclude=True, repr=False)
+    people_closed: bool = False  # its people pages are closed to robots and no page read names anyone
 
     def verdict(self, criterion: str) -> CriterionVerdict | None:
         return next((v for v in self.verdicts if v.criterion == criterion), None)
@@ -395,6 +396,7 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
             retries=retries,
         )
     reasons = _reasons(judged.verdicts, criteria)
+    closed = not reasons and await people_closed(fetcher, pages)
     return Verification(
         domain=domain,
         name=name_from_title(pages[0][1].title) or name or domain,
@@ -409,7 +411,25 @@ async def verify_company(fetcher: Fetcher, website: str, name: str, criteria: Cr
         pages_fetched=fetched,
         retries=retries,
         pages=pages,
+        people_closed=closed,
     )
+
+
+async def people_closed(fetcher: Fetcher, pages: Pages) -> bool:
+    """The site's people pages (team, staff, leadership: linked from the pages read) are all closed
+    to robots, and no page read names anyone: its contacts cannot be found, whatever it matches.
+    Asks nothing new: the site's robots.txt was read for its home page."""
+    if not pages or any(facts.people for _, facts in pages):
+        return False
+    site = urlsplit(pages[0][0].final_url).hostname
+    links = {
+        link.url
+        for _, facts in pages
+        for link in facts.links
+        if urlsplit(link.url).hostname == site
+        and (_PEOPLE.search(link.text) or _PEOPLE.search(urlsplit(link.url).path))
+    }
+    return bool(links) and not any([await fetcher.allowed(url) for url in sorted(links)])
 
 
 def _unread(home: FetchResult) -> tuple[str, str] | None:

@@ -349,6 +349,10 @@ class Fetcher:
             await asyncio.sleep(wait)
         self._last[host] = time.monotonic()
 
+    async def allowed(self, url: str) -> bool:
+        """Whether robots.txt lets this page be read (the site's rules are read once, and cached)."""
+        return await self._robots_allow(url, None)
+
     async def _robots_allow(self, url: str, pin: str | None) -> bool:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
