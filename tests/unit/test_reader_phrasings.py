@@ -300,6 +300,10 @@ UNITS_NOT_THE_PORTFOLIO = [
     ("Acme Residential manages more than 2.5 million units across more than 12,000 communities.", 2_500_000),
     ("We charge 10% of collected rent on properties with 1-4 units.", None),
     ("We proudly manage over a thousand homes in Phoenix.", 1000),
+    ("Our portfolio has grown 20% to 960 units this year.", 960),
+    ("Acme Residential manages just under 400 doors.", 360),
+    ('<div class="stat"><div class="counter" data-count="640">0</div><p>Properties Managed</p></div>', 640),
+    ('<div class="stat"><span class="num" data-to="1200">0</span>+ <span>Doors Managed</span></div>', 1200),
 ]  # fmt: skip
 
 

@@ -91,6 +91,13 @@ class _Walker:
                 self.parts.append(child.text_content or "")
             elif name in SKIPPED:
                 continue
+            elif (counted := _counter(child)) is not None:  # what the counter shows once its script has run
+                if name in BLOCK_TAGS:
+                    self.flush(tag, group, classes)
+                    self.parts.append(counted)
+                    self.flush(name, node.mem_id, f"{_classes(child)} {classes}".strip()[:300])
+                else:
+                    self.parts.append(f" {counted} ")
             elif name == "br":
                 self.flush(tag, group, classes)
             elif name in BLOCK_TAGS:
@@ -105,6 +112,21 @@ class _Walker:
                 self.parts.append(" ")
                 self.walk(child, tag, group, classes)
                 self.parts.append(" ")
+
+
+# the attributes animated counters count up to ("0" until their script runs: counterUp, countTo, PureCounter)
+_COUNTER_ATTRS = ("data-count", "data-to", "data-target", "data-number", "data-counter", "data-end",
+                  "data-purecounter-end", "data-end-value", "data-value")  # fmt: skip
+
+
+def _counter(node: LexborNode) -> str | None:
+    """The number an animated counter ends on, when its own text is still the placeholder."""
+    attrs = node.attributes
+    value = next((str(attrs[a]).strip() for a in _COUNTER_ATTRS if attrs.get(a)), None)
+    if value is None or not re.fullmatch(r"\d[\d,.]*[kK]?\+?", value):
+        return None
+    shown = (node.text() or "").strip()
+    return value if shown in ("", "0") or shown == value else None
 
 
 def _classes(node: LexborNode) -> str:

@@ -144,7 +144,9 @@ _AT_LEAST = re.compile(
 )
 _ABOUT = re.compile(r"(?:about|approximately|approx\.?|roughly|around|nearly|almost|close\s+to|some|an\s+estimated|"
                     r"just\s+under|~)\s*(?:a\s+)?$", re.IGNORECASE)  # fmt: skip
-_UPPER_ONLY = re.compile(r"\b(?:less|fewer)\s+than\s*$|\b(?:under|below|up\s+to|at\s+most|maximum\s+of)\s*$", re.I)
+_UPPER_ONLY = re.compile(
+    r"\b(?:less|fewer)\s+than\s*$|(?<!just )(?<!slightly )\b(?:under|below|up\s+to|at\s+most|maximum\s+of)\s*$", re.I
+)  # "just under 400" is about 400 (_ABOUT)
 _DELTA = re.compile(
     r"\b(?:add(?:ed|ing|s)?|acquir(?:ed|ing|es|e)|acquisition\s+of|bought|purchas\w*|sold|selling|lost|new|"
     r"another|additional|extra|grew\s+by|grown\s+by|increas\w*\s+(?:by|of)|growth\s+of|develop(?:ed|s|ing)?|"
@@ -662,8 +664,10 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5
     if (_HYPOTHETICAL.search(before[-50:]) and not c.first_person) or _HYPOTHETICAL.search(before[-25:]):
         penalty += 3
-    if re.search(r"%|\$|\bpercent\b|\bfees?\b", f"{before[-25:]} {after_noun.split(',')[0][:25]}", re.I):
-        penalty += 3  # a price or fee tier
+    if re.search(r"%|\$|\bpercent\b|\bfees?\b", f"{before[-25:]} {after_noun.split(',')[0][:25]}", re.I) and not (
+        grew_to and not re.search(r"\$|\bfees?\b", before[-25:], re.I)
+    ):
+        penalty += 3  # a price or fee tier ("grown 20% to 960 units" is growth, not a fee)
     if _SINGLE_PLACE.match(rest) and not _PORTFOLIO_ADJ.match(rest):
         penalty += 5  # "a 200-unit community": one building
     if _property_size(near_before):
