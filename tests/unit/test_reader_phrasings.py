@@ -52,6 +52,25 @@ def _unit_sentences() -> list[tuple[str, int]]:
     return out
 
 
+def _assert_people(cases: list[tuple[str, list[str]]]) -> None:
+    wrong = [
+        (text, got)
+        for text, want in cases
+        if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
+    ]
+    assert not wrong, wrong
+
+
+def _assert_units(cases: list[tuple[str, int | None]]) -> None:
+    """Each text's lower bound within 15 % of the stated total, or none where it states none."""
+    wrong = []
+    for text, value in cases:
+        got = inspect_page(text, company="Acme Residential").units_estimate
+        if (got is None) != (value is None) or (got and value and abs(got - value) > 0.15 * value):
+            wrong.append((text, got))
+    assert not wrong, wrong
+
+
 def test_unit_claims_across_phrasings() -> None:
     misses = []
     rows = _unit_sentences()
@@ -228,12 +247,7 @@ PEOPLE_ELSEWHERE_AND_ROLES = [
 
 
 def test_people_of_other_organisations_and_said_roles() -> None:
-    wrong = [
-        (text, got)
-        for text, want in PEOPLE_ELSEWHERE_AND_ROLES
-        if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
-    ]
-    assert not wrong, wrong
+    _assert_people(PEOPLE_ELSEWHERE_AND_ROLES)
 
 
 # whose count, and whether it is a holding: units given up, a count's parts, a spread of sizes, a
@@ -255,12 +269,7 @@ UNIT_HOLDINGS = [
 
 
 def test_unit_holdings() -> None:
-    wrong = []
-    for text, value in UNIT_HOLDINGS:
-        got = inspect_page(text, company="Acme Residential").units_estimate
-        if (got is None) != (value is None) or (got and value and abs(got - value) > 0.15 * value):
-            wrong.append((text, got))
-    assert not wrong, wrong
+    _assert_units(UNIT_HOLDINGS)
 
 
 # a role given further on in the page, by the name again or in the speaker's own words
@@ -277,12 +286,7 @@ PEOPLE_NAMED_LATER = [
 
 
 def test_people_named_later() -> None:
-    wrong = [
-        (text, got)
-        for text, want in PEOPLE_NAMED_LATER
-        if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
-    ]
-    assert not wrong, wrong
+    _assert_people(PEOPLE_NAMED_LATER)
 
 
 # units another firm manages for the speaker, or that a few named properties contain, are not a portfolio
@@ -308,12 +312,7 @@ UNITS_NOT_THE_PORTFOLIO = [
 
 
 def test_units_not_the_portfolio() -> None:
-    wrong = []
-    for text, value in UNITS_NOT_THE_PORTFOLIO:
-        got = inspect_page(text, company="Acme Residential").units_estimate
-        if (got is None) != (value is None) or (got and value and abs(got - value) > 0.15 * value):
-            wrong.append((text, got))
-    assert not wrong, wrong
+    _assert_units(UNITS_NOT_THE_PORTFOLIO)
 
 
 # a portfolio told in properties, then again in finer units: the finer count is the size
@@ -365,9 +364,4 @@ PEOPLE_PROSE_MORE = [
 
 
 def test_people_in_more_prose() -> None:
-    wrong = [
-        (text, got)
-        for text, want in PEOPLE_PROSE_MORE
-        if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
-    ]
-    assert not wrong, wrong
+    _assert_people(PEOPLE_PROSE_MORE)

@@ -116,9 +116,9 @@ class ListReader:
         seen_pages = {facts.url}
         pages = [facts]
         ahead: list[asyncio.Task[Any]] = []
+        lazy = enough is not None
         while pages:
             current = pages.pop(0)
-            lazy = enough is not None
             more = [] if lazy else self._more_pages(current, seen_pages, ahead)  # fetched while this page is read
             fetching = [asyncio.create_task(self.fetcher.fetch(url)) for url in more]
             profiles = []
@@ -140,7 +140,7 @@ class ListReader:
                         profile_facts = extract(profile.final_url, profile.text)
                         card = link.card or profile_facts.text[:300]
                         self.profile_sites(profile_facts, link.context, card, list_domain, out)
-            if lazy and len(out.keys() - known) < (enough or 0):
+            if enough is not None and len(out.keys() - known) < enough:
                 fetching = [
                     asyncio.create_task(self.fetcher.fetch(url)) for url in self._more_pages(current, seen_pages, ahead)
                 ]

@@ -415,8 +415,11 @@ class WebSource:
         if not planned:
             return None
         gap = await self.store.company_gap(run.id)  # lists are read as far as the run needs, not only this batch
-        wanted = max(batch.gap, gap.companies_gap if gap else 0)
-        outcomes = await asyncio.gather(*(self._search_one(run, criteria, q, batch.memory, wanted) for q in planned))
+        enough = LIST_NEW_PER_COMPANY * max(batch.gap, gap.companies_gap if gap else 0)
+        known = frozenset(r["domain"] for r in await self.store.candidate_names(run.id))  # once for the round
+        outcomes = await asyncio.gather(
+            *(self._search_one(run, criteria, q, batch.memory, enough, known) for q in planned)
+        )
         return list(zip(planned, outcomes, strict=True))
 
     async def _propose_searched(self, run: Run, criteria: Criteria, searched: Searched) -> None:
@@ -426,7 +429,13 @@ class WebSource:
                 await self._propose_all(run, criteria, row, *outcome)
 
     async def _search_one(
-        self, run: Run, criteria: Criteria, planned: dict[str, Any], memory: Memory, gap: int
+        self,
+        run: Run,
+        criteria: Criteria,
+        planned: dict[str, Any],
+        memory: Memory,
+        enough: int,
+        known: frozenset[str],
     ) -> tuple[int, list[Sighting]] | None:
         """(results, the candidates they show) of one planned query; None when the search failed."""
         try:
@@ -437,8 +446,6 @@ class WebSource:
             return None
         via = f"search:{planned['query']}"
         base = planned["position"] * PLAN_STEP
-        known = frozenset(r["domain"] for r in await self.store.candidate_names(run.id))
-        enough = LIST_NEW_PER_COMPANY * gap
         found = await asyncio.gather(
             *(
                 self._consider(

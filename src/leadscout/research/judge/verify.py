@@ -429,7 +429,10 @@ async def people_closed(fetcher: Fetcher, pages: Pages) -> bool:
         if urlsplit(link.url).hostname == site
         and (_PEOPLE.search(link.text) or _PEOPLE.search(urlsplit(link.url).path))
     }
-    return bool(links) and not any([await fetcher.allowed(url) for url in sorted(links)])
+    for url in sorted(links):
+        if await fetcher.allowed(url):
+            return False  # one open people page is enough
+    return bool(links)
 
 
 def _unread(home: FetchResult) -> tuple[str, str] | None:
