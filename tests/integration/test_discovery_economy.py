@@ -95,3 +95,42 @@ async def test_a_directory_is_read_a_page_at_a_time_as_far_as_the_batch_needs(
         read = {k for k, n in meter.paths.items() if k.startswith(f"{host}/tx/austin") and n > before.get(k, 0)}
     assert len(read - {f"{host}/tx/austin/"}) >= 1 and len(more.keys() - first.keys()) >= 6
     assert set(more) <= set(everything)
+
+
+async def test_a_list_asked_again_reads_its_middle_pages_from_the_cache_while_its_ends_are_unchanged(
+    metered: SandboxServer, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A monitor's tick asks each directory again. While a list's first page (it states the count)
+    and its last page say what they said, the pages between come from the cache, and the list
+    names the same companies; a listing added the next day shows at both ends, and that list is
+    read in full again."""
+    from leadscout.pipeline.list_pages import ListReader
+    from leadscout.research.web.cache import PgPageCache
+
+    for key, value in metered.env().items():
+        monkeypatch.setenv(key, value)
+    meter = metered.app.latency
+    assert meter is not None
+    listings = [f"http://{host}/oh/columbus/" for host in sorted(DIRECTORY_HOSTS)]
+
+    async def read_lists() -> tuple[list[dict[str, tuple[str, str, str]]], dict[str, set[str]]]:
+        before = dict(meter.paths)
+        async with make_client(timeout=2) as client:
+            cache = PgPageCache(store)
+            reader = ListReader(Fetcher(client, FetchPolicy(politeness_delay=0, revalidate=True), cache=cache))
+            found = [await reader.list_page(url, read_profiles=False) for url in listings]
+            await cache.flush()
+        asked = {k for k, n in meter.paths.items() if n > before.get(k, 0) and "/oh/columbus" in k}
+        return found, {url: {k for k in asked if k.startswith(url.split("//")[1])} for url in listings}
+
+    first, asked_first = await read_lists()
+    assert all(len(pages) >= 3 for pages in asked_first.values()), "every list has pages between its ends"
+    again, asked_again = await read_lists()
+    assert again == first
+    assert all(len(asked_again[url]) == 2 for url in listings), asked_again  # its first page and its last
+    metered.move_to(1)  # a company is listed on two of the Columbus directories
+    moved, asked_moved = await read_lists()
+    grown = [url for url, before, after in zip(listings, first, moved, strict=True) if len(after) > len(before)]
+    assert len(grown) == 2
+    assert all(asked_moved[url] == asked_first[url] or len(asked_moved[url]) > 2 for url in grown)
+    assert all(moved[i].keys() >= first[i].keys() for i in range(len(listings)))

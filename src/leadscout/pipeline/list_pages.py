@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 LIST_PAGE_MIN_COMPANIES = 4
 MAX_LIST_PAGES = 6  # pagination followed per list site
+LIST_TRUST_SECONDS = 7 * 86_400  # a list whose first and last pages are unchanged: its other pages are taken
+# from the cache while the cached copies are younger than this (an edit inside a page shows within a week)
 SOCIAL = frozenset(
     {
         "facebook.com",
@@ -59,6 +61,41 @@ def normalise_name(name: str) -> str:
     return " ".join(w for w in words if w not in filler)
 
 
+def _numbered(page: PageFacts) -> list[tuple[int, str]]:
+    """(number, URL) of the later pages a list page's pager links by number, in order (a Next
+    link is numbered too, but says nothing of the rest)."""
+    host, listing = urlsplit(page.url).hostname, listing_key(page.url)
+    return sorted(
+        {
+            (found[1], link.url)
+            for link in page.links
+            if urlsplit(link.url).hostname == host
+            and link.text.strip().isdigit()
+            and (found := page_number(link.url)) is not None
+            and found[0] == listing
+            and found[1] > 1
+        }
+    )
+
+
+_PAGE_OF = re.compile(r"\bpage\s+1\s+(?:of|/)\s+(\d{1,4})\b", re.IGNORECASE)  # a pager's label, not prose
+
+
+def _last_page(first: PageFacts) -> str | None:
+    """The last page of a list: the highest number its first page's pager links, else the page
+    "Page 1 of 7" names, at the address its Next link numbers."""
+    if numbered := _numbered(first):
+        return numbered[-1][1]
+    host, listing = urlsplit(first.url).hostname, listing_key(first.url)
+    total = _PAGE_OF.search(first.text)
+    for link in first.links:
+        found = page_number(link.url)
+        slot = _page_slot(link.url)
+        if total and found == (listing, 2) and slot is not None and urlsplit(link.url).hostname == host:
+            return slot.with_number(int(total.group(1)))
+    return None
+
+
 @dataclass
 class ListReader:
     """Reads list pages: directories, "top 25" articles, forum threads."""
@@ -83,7 +120,7 @@ class ListReader:
         if domain is None or not page.ok:
             return {}
         facts = extract(page.final_url, page.text)
-        listed = await self._listed_companies(facts, domain, read_profiles, enough, known)
+        listed = await self._listed_companies(facts, domain, read_profiles, enough, known, page.unchanged)
         if len(listed) >= LIST_PAGE_MIN_COMPANIES or self.llm is None or not _LISTY.search(facts.title):
             return listed
         from leadscout.agents.tasks import companies_on_list_page
@@ -105,11 +142,15 @@ class ListReader:
         read_profiles: bool,
         enough: int | None = None,
         known: frozenset[str] = frozenset(),
+        first_unchanged: bool = False,
     ) -> dict[str, tuple[str, str, str]]:
         """Companies a list page names with their own websites (following pagination, and profile
         pages when asked, on the list site), each with its listing's text. With ``enough``, the
         next pages are read only while fewer than that many companies are new: a batch that wants
-        two companies does not wait on a directory's seventh page (a later batch reads on)."""
+        two companies does not wait on a directory's seventh page (a later batch reads on).
+        A list asked again (a monitor's tick) whose first page (``first_unchanged``: it states the
+        count) and last page are unchanged has its other pages read from the cache: a listing
+        added or removed anywhere shifts the last page."""
         out: dict[str, tuple[str, str, str]] = {}
         for name, url in itemlist_entries(facts):  # schema.org ItemList: the page says it is a list
             self._external(Link(url=url, text=name, context=name), list_domain, out)
@@ -117,10 +158,13 @@ class ListReader:
         pages = [facts]
         ahead: list[asyncio.Task[Any]] = []
         lazy = enough is not None
+        settled = False
         while pages:
             current = pages.pop(0)
-            more = [] if lazy else self._more_pages(current, seen_pages, ahead)  # fetched while this page is read
-            fetching = [asyncio.create_task(self.fetcher.fetch(url)) for url in more]
+            if current is facts and first_unchanged and (last := _last_page(current)) is not None:
+                settled = (await self.fetcher.fetch(last)).unchanged
+            more = [] if lazy else self._more_pages(current, seen_pages, ahead, settled)  # read while this one is
+            fetching = [asyncio.create_task(self._read_page(url, settled)) for url in more]
             profiles = []
             for link in current.links:
                 self._external(link, list_domain, out)
@@ -142,7 +186,8 @@ class ListReader:
                         self.profile_sites(profile_facts, link.context, card, list_domain, out)
             if enough is not None and len(out.keys() - known) < enough:
                 fetching = [
-                    asyncio.create_task(self.fetcher.fetch(url)) for url in self._more_pages(current, seen_pages, ahead)
+                    asyncio.create_task(self._read_page(url, settled))
+                    for url in self._more_pages(current, seen_pages, ahead, settled)
                 ]
             for page in await asyncio.gather(*fetching):
                 if page.ok:
@@ -150,30 +195,26 @@ class ListReader:
         await asyncio.gather(*ahead, return_exceptions=True)
         return out
 
-    def _more_pages(self, current: PageFacts, seen: set[str], ahead: list[asyncio.Task[Any]]) -> list[str]:
+    async def _read_page(self, url: str, settled: bool) -> Any:
+        if settled and (kept := await self.fetcher.stored(url, LIST_TRUST_SECONDS)) is not None:
+            return kept
+        return await self.fetcher.fetch(url)
+
+    def _more_pages(
+        self, current: PageFacts, seen: set[str], ahead: list[asyncio.Task[Any]], settled: bool = False
+    ) -> list[str]:
         """The list's next pages to read: every numbered page the pagination links at once (``1 2 3
         … 7``), else the "next" page, with the one after it fetched ahead (the fetcher shares the
         request when the chain gets there); at most MAX_LIST_PAGES after the first."""
         room = MAX_LIST_PAGES + 1 - len(seen)
         host = urlsplit(current.url).hostname
         same_site = [link for link in current.links if urlsplit(link.url).hostname == host]
-        listing = listing_key(current.url)
-        numbered = sorted(
-            {
-                (found[1], link.url)
-                for link in same_site  # the pager's numbers (a Next link is numbered too, but says nothing of the rest)
-                if link.text.strip().isdigit()
-                and (found := page_number(link.url)) is not None
-                and found[0] == listing
-                and found[1] > 1
-            }
-        )
-        wanted = [url for _, url in numbered if url not in seen][: max(0, room)]
+        wanted = [url for _, url in _numbered(current) if url not in seen][: max(0, room)]
         if not wanted:
             nxt = next((link.url for link in same_site if "next" in link.text.lower() and link.url not in seen), None)
             wanted = [nxt] if nxt is not None and room > 0 else []
             if wanted and (later := following_page(wanted[0])) and room > 1 and later not in seen:
-                ahead.append(asyncio.create_task(self.fetcher.fetch(later)))
+                ahead.append(asyncio.create_task(self._read_page(later, settled)))
         seen.update(wanted)
         return wanted
 

@@ -67,6 +67,15 @@ class PgPageCache:
             row = await self.store.cache_get(url, self.max_age)
         return None if row is None else _result(url, row)
 
+    async def stored(self, url: str, max_age: float) -> FetchResult | None:
+        """The recorded page younger than ``max_age`` seconds, whatever the cache's own age limit."""
+        try:
+            row = await self.store.cache_get(url, max_age)
+        except Exception as exc:
+            log.warning("cached page %s not read: %s", url, outage.describe(exc))
+            return None
+        return None if row is None else _result(url, row)
+
     async def claim(self, url: str, seconds: float) -> bool:
         """Whether this worker may fetch ``url`` now: no other worker is fetching it (a cache that
         fails says yes: the page is fetched twice at worst)."""

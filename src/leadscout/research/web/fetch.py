@@ -74,6 +74,7 @@ class FetchResult(BaseModel):
     etag: str | None = None  # the server's validators, for a later conditional read
     last_modified: str | None = None
     revalidated: bool = False  # read from the cache after the server said it had not changed (304)
+    unchanged: bool = False  # asked again, it says what the cached copy said (a 304, or the same body)
 
     @property
     def transient(self) -> bool:
@@ -94,6 +95,7 @@ class FetchResult(BaseModel):
 
 
 class PageCache(Protocol):
+    async def stored(self, url: str, max_age: float) -> FetchResult | None: ...
     async def get(self, url: str) -> FetchResult | None: ...
     async def put(self, result: FetchResult) -> None: ...
     async def flush(self) -> None: ...
@@ -183,6 +185,9 @@ class Fetcher:
                 self.stats["not_modified"] += 1
                 confirmed = {"from_cache": True, "revalidated": True, "fetched_at": result.fetched_at}
                 result = cached.model_copy(update=confirmed)
+            same = result.ok and cached is not None and result.content_hash == cached.content_hash
+            if result.revalidated or same:
+                result = result.model_copy(update={"unchanged": True})
             if result.ok and not result.rendered and needs_browser(result.text):
                 result = await self._rendered(result)
             kept = not result.transient and result.error not in ("ssrf_blocked", "needs_browser")
@@ -192,6 +197,14 @@ class Fetcher:
         finally:
             if claimed and not kept and self.cache is not None:  # nothing for the others to wait for
                 await self.cache.release(url)
+
+    async def stored(self, url: str, max_age: float) -> FetchResult | None:
+        """The cached copy of ``url`` if it is younger than ``max_age`` seconds, without asking
+        the site (for a page its neighbours showed unchanged), else None."""
+        if (seen := self._memo.get(url)) is not None or self.cache is None:
+            return seen
+        stored = await self.cache.stored(url, max_age)
+        return stored.model_copy(update={"from_cache": True}) if stored is not None and stored.ok else None
 
     async def _from_another_worker(self, url: str, wait: float) -> FetchResult | None:
         """The page another worker holds the claim to fetch, once it is cached; None when this
