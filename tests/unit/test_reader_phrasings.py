@@ -365,3 +365,33 @@ PEOPLE_PROSE_MORE = [
 
 def test_people_in_more_prose() -> None:
     _assert_people(PEOPLE_PROSE_MORE)
+
+
+# an address is no name; a lawyer, a charity's or an association's people are not the company's
+PEOPLE_NOT_OURS_MORE = [
+    ("Maria Delgado, our general manager, works from 406 E. Green St. in Champaign.", ["Maria Delgado"]),
+    ("Priya Raman, leasing manager at Acme, 1240 Blue Grass Road, expects a full fall.", ["Priya Raman"]),
+    ("In 2015 Lauren Beck founded Acme Property Management.", ["Lauren Beck"]),
+    ("The tenants are suing, said attorney Bob Levin, against the management company.", []),
+    ("“Management is hard,” says Irene Baldwin, executive director of the Association for Neighborhood and "
+     "Housing Development, a nonprofit.", []),
+    ("“We help,” said Greystar regional manager Tomas Ruiz.", []),
+    ("“We help,” said Columbia Fire Department spokesman Brad Fraizer.", []),
+    ("“We help,” said Acme leasing manager Tomas Ruiz.", ["Tomas Ruiz"]),
+]  # fmt: skip
+# what one manager can carry, said in general, is no firm's count
+UNITS_GENERIC_LOAD = [
+    ("A commonly cited benchmark suggests that a property manager can effectively oversee between 100 to 200 "
+     "residential units.", None),
+    ("A single property manager can typically handle 50 to 75 doors using manual processes.", None),
+    ("A leading property manager in Austin, Acme Residential manages 1,400 units.", 1400),
+    ("One experienced manager will usually carry 150 doors. Acme Residential manages 2,300 units.", 2300),
+]  # fmt: skip
+
+
+def test_people_not_ours_more() -> None:
+    _assert_people(PEOPLE_NOT_OURS_MORE)
+
+
+def test_units_generic_load() -> None:
+    _assert_units(UNITS_GENERIC_LOAD)

@@ -9,6 +9,7 @@ GENERIC_NAME_WORDS = {
     "the", "property", "properties", "management", "managers", "manager", "realty", "real", "estate", "group",
     "services", "service", "residential", "rental", "rentals", "homes", "llc", "inc", "co", "company", "corp",
     "pm", "and", "&", "of", "partners", "leasing", "apartments", "living", "companies", "cos", "corporation",
+    "housing", "community", "communities", "development",
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _NAME_WORD = re.compile(r"[A-Za-z][\w'’-]*")  # a word of a firm's name: a letter, then letters or digits

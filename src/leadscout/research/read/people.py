@@ -746,6 +746,9 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
     )
     if owned and _longest_title(owned.group("role")) and not _generic_org(owned.group("org")):
         return not is_ours(company, owned.group("org"))
+    spoken = _SAID_ORG_ROLE.search(before)  # "said Red Cross disaster specialist Phillip Iman"
+    if spoken and _longest_title(spoken.group("role")) and not _generic_org(spoken.group("org")):
+        return not is_ours(company, spoken.group("org"))
     led = _LEAD_ORG.match(re.sub(r"^\s*,\s*", "", after))
     if (
         led
@@ -766,6 +769,10 @@ def _placed_elsewhere(person: Person, company: str | None) -> bool:
     return _elsewhere(_Candidate(person.full_name, at, at + len(person.full_name)), person.quote, company)
 
 
+_SAID_ORG_ROLE = re.compile(
+    r"\b(?:said|says|according\s+to|added|explained|noted)\s+(?P<org>(?:[A-Z][\w&.'’-]*\s+){1,4}?)"
+    r"(?P<role>(?:[a-z][\w/-]*\s+){0,3}[a-z][\w/-]*)\s*,?\s*$"
+)
 _LEAD_ORG = re.compile(r"^(?:[A-Z][\w&'’.-]*\s+){1,4}(?=[a-z])")
 _TITLE_THEN_ORG = re.compile(r"^(?P<title>[a-z][^,]{2,60}),\s*(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})\s*$")
 
@@ -883,6 +890,8 @@ def _candidates(sentence: str) -> list[_Candidate]:
         lead = sentence[run.start() : best.start] if best else ""
         if best and re.search(r"\b(?:San|Santa|Los|Las|El|St\.?|Fort|Port|Mount|Lake)\s+$", lead):
             continue  # "San Juan Capistrano": a place's name
+        if best and _on_a_street(sentence, best):
+            continue  # "406 E. Green St.": an address
         if best and not _FIRM_WORD.match(sentence[best.end : best.end + 48].lstrip(" ")):
             out.append(best)  # "Terra Search Partners", "Jane Doe Realty": a firm's name, not a person's
     for m in _PAIR.finditer(sentence):
@@ -897,8 +906,20 @@ def _candidates(sentence: str) -> list[_Candidate]:
     return out
 
 
+_HOUSE_NUMBER = re.compile(r"\b(?!(?:19|20)\d\d\b)\d{1,6}[A-Za-z]?\s+$")  # not a year: "In 2015 Jo Doe founded"
+_STREET_AFTER = re.compile(r"^\s+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Ct|Court|Pl|Pkwy|"
+                           r"Parkway|Hwy|Highway|Ter|Terrace|Cir|Circle)\b\.?")  # fmt: skip
+
+
+def _on_a_street(sentence: str, candidate: _Candidate) -> bool:
+    """ "406 E. Green St.", "1240 Blue Grass Road": a house number before it, or a street's kind after it."""
+    before, after = sentence[: candidate.start], sentence[candidate.end :]
+    return bool(_HOUSE_NUMBER.search(before) or _STREET_AFTER.match(after))
+
+
 _NOT_STAFF = re.compile(
     r"\b(?:reporter|writer|editor|author|columnist|correspondent|photographer|contributor|journalist|senator|"
+    r"attorney|lawyer|"
     r"governor|mayor|council(?:man|woman|member)?|congress\w*|representative\s+for|professor|economist|"
     r"student|tenant|resident|renter|landlords?|investor|homeowner|customer|client|guest|host|coach|chapter|"
     r"police|sheriff|detective|judge|prosecutor|district\s+attorney|commissioner)\b",

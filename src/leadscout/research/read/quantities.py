@@ -172,6 +172,14 @@ _PER_SUBJECT = re.compile(
     r"average|on\s+average)\b)",
     re.IGNORECASE,
 )
+# "a property manager can effectively oversee 100 to 200 units": what any one manager can carry, said in
+# general (a modal or a habit), not a firm's count ("A leading manager, Acme manages ..." has none)
+_GENERIC_LOAD = re.compile(
+    r"(?:^|[.;:]\s+|\b(?:that|where|if|when)\s+)\W*(?:a|an|one|any)\s+(?:(?:single|typical|average|good|"
+    r"individual|full-time|experienced)\s+)?(?:[\w-]+\s+)?(?:manager|agent|pm|person|employee)\s+(?:\w+\s+){0,2}?"
+    r"(?:can|could|should|may|might|will|would|typically|usually|generally|normally|often)\b",
+    re.IGNORECASE,
+)
 _NOW = re.compile(r"\b(?:now|today|currently|presently)\b", re.IGNORECASE)
 _DEAL = re.compile(r"\b(?:acquir\w*|acquisition|purchas\w*|bought|buy(?:s|ing)?|merg\w*|sold|sell\w*)\b", re.I)
 # "portfolios that range in size from 65 to 2,000 units", "properties from 1 to 300 units": a spread of sizes
@@ -645,7 +653,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 2  # "to acquire 80 communities across eight states, encompassing about 15,000 units"
     if re.search(r"\bfrom\s+(?:[a-z]+\s+){0,2}$", near_before, re.I) and re.search(r"\bto\s+(?:\w+\s+){0,3}\d", rest):
         penalty += 5  # "from 500 units in 2010 to 6,000": where it started, not what it holds
-    if _PER_SUBJECT.search(before):
+    if _PER_SUBJECT.search(before) or _GENERIC_LOAD.search(before):
         penalty += 5  # "Each manager at Acme handles 150 doors": one person's load
     if _RANGE_OF_OTHERS.search(near_before):
         penalty += 4  # "portfolios that range in size from 65 to 2,000 units": a spread, not a total
