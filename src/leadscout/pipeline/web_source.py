@@ -60,6 +60,7 @@ SEARCH_EARLY = 3  # fewer pending candidates than this per company wanted: searc
 LIST_NEW_PER_COMPANY = 3
 DEFERRED = "deferred: its people pages are closed to robots"
 VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
+STRAGGLER_GRACE = 2.0  # seconds a slow candidate may hold a batch that later candidates have already filled
 
 
 @dataclass
@@ -224,7 +225,10 @@ class WebSource:
 
         tasks = [asyncio.create_task(one(i, r)) for i, r in enumerate(rows)]
         try:
-            for task in tasks:
+            for i, task in enumerate(tasks):
+                if not await self._in_turn(task, tasks[i + 1 :], batch.gap):
+                    task.cancel()  # passed over: it stays pending, and a later batch verifies it (its pages cached)
+                    continue
                 row, outcome = await task
                 batch.verified += 1
                 if self._no_contacts_to_find(row, outcome):
@@ -242,6 +246,30 @@ class WebSource:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    @classmethod
+    async def _in_turn(cls, task: asyncio.Task[Any], later: list[asyncio.Task[Any]], gap: int) -> bool:
+        """Wait for a candidate's verification in plan order; False when later candidates that
+        passed already fill the batch and it has kept them waiting STRAGGLER_GRACE seconds (a
+        rate-limited site, a slow page): the batch is filled by them instead."""
+        loop = asyncio.get_running_loop()
+        deadline: float | None = None
+        while not task.done():
+            if deadline is None and sum(cls._fills(t) for t in later) >= gap:
+                deadline = loop.time() + STRAGGLER_GRACE
+            if deadline is not None and loop.time() >= deadline:
+                return False
+            waiting = {task, *(t for t in later if not t.done())}
+            timeout = None if deadline is None else deadline - loop.time()
+            await asyncio.wait(waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        return True
+
+    @classmethod
+    def _fills(cls, task: asyncio.Task[Any]) -> bool:
+        if not task.done() or task.cancelled() or task.exception() is not None:
+            return False
+        row, outcome = task.result()
+        return _passed(outcome) and not cls._no_contacts_to_find(row, outcome)
 
     @staticmethod
     def _no_contacts_to_find(row: dict[str, Any], outcome: Verification | Settled) -> bool:
