@@ -386,6 +386,10 @@ UNITS_GENERIC_LOAD = [
     ("A single property manager can typically handle 50 to 75 doors using manual processes.", None),
     ("A leading property manager in Austin, Acme Residential manages 1,400 units.", 1400),
     ("One experienced manager will usually carry 150 doors. Acme Residential manages 2,300 units.", 2300),
+    ("Last year Acme Residential raised its units under management by nearly 60 percent to 14,200.", 14200),
+    ("The deal lifted our doors to more than 900.", 900),
+    ("Acme Residential's portfolio, which includes 2,750 apartment homes, spans four states.", 2750),
+    ("Acme Residential runs 18 apartment complexes in the District.", 18),
 ]  # fmt: skip
 
 

@@ -83,6 +83,7 @@ _NOUNS: dict[str, str] = {
     "community": "communities", "communities": "communities", "building": "buildings", "buildings": "buildings",
     "duplexes": "properties", "fourplexes": "properties", "triplexes": "properties", "beds": "beds",
     "keys": "units", "lots": "properties", "listings": "properties", "doorways": "doors", "items": "units",
+    "complexes": "communities",
 }  # fmt: skip
 _LOWER_KINDS = {"communities", "buildings"}
 _NOUN_AS_MODIFIER = {
@@ -279,7 +280,7 @@ _PASSIVE = re.compile(
 _WITH = re.compile(r"\bwith\s+(?:a\s+portfolio\s+of\s+)?(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
                    r"approximately|just\s+over)\s+)?$", re.IGNORECASE)  # fmt: skip
 _PORTFOLIO_OF = re.compile(
-    r"\bportfolio\s+(?:of|includes|including|comprises|comprising|totals?|to)\s+"
+    r"\bportfolio\s+(?:(?:which|that)\s+)?(?:of|includes|including|comprises|comprising|totals?|to)\s+(?:an?\s+)?"
     r"(?:(?:over|more\s+than|nearly|about|almost|some|roughly|approximately)\s+)?$",
     re.IGNORECASE,
 )
@@ -518,9 +519,20 @@ _GROWN_FROM = re.compile(
 )
 
 
+# "increasing its units under management by nearly 60 percent to 143,200": a count raised to a new total
+_RAISED_TO = re.compile(
+    r"\b(?:increas|grow|grew|rais|brought|bring|expand|boost|push|lift|take|took|double|tripl)\w*\s+"
+    r"(?:its|our|their|the\s+(?:company|firm)['’]s)\s+(?:[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\s+"
+    r"(?:under\s+(?:management|contract)\s+|portfolio\s+|count\s+)?(?:by\s+[^,;.]{1,30}?\s+)?to\s+"
+    r"(?:a\s+total\s+of\s+|more\s+than\s+|over\s+|nearly\s+|about\s+|almost\s+|roughly\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _noun_grown_from(before: str) -> tuple[str, str, str] | None:
-    """ "from 500 units in 2010 to more than 6,000 today": the total borrows the starting point's noun."""
-    m = _GROWN_FROM.search(before[-160:])
+    """ "from 500 units in 2010 to more than 6,000 today": the total borrows the starting point's noun
+    (or the noun of the count the sentence raises: "increasing its units ... to 143,200")."""
+    m = _GROWN_FROM.search(before[-160:]) or _RAISED_TO.search(before[-160:])
     noun = m.group("noun").lower() if m else None
     return (noun, _NOUNS[noun], "from") if noun in _NOUNS else None
 
@@ -601,7 +613,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
     if re.match(r"^\W*(?:he|she|they)\b", c.sentence, re.IGNORECASE):
         holder = max(holder, 1.0)  # "She was managing 187 doors": the person's own business
     possessive = bool(_POSSESSIVE.search(before))  # "the company's 880 properties"
-    grew_to = bool(_GREW_TO.search(before[-140:]))  # "grew from 100 properties to over 1,400"
+    grew_to = bool(_GREW_TO.search(before[-140:])) or noun[2] == "from"  # "grew from 100 properties to over 1,400"
     if c.subjectless or possessive or passive:
         holder = max(holder, 1.5)
     if grew_to:
@@ -621,7 +633,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         managed = max(managed, 1.5)  # "Trusted by owners of 1,250 units": the units of the owners it serves
     if _OPEN_PAREN.search(before) and noun[2] == "noun" and c.named:  # "Asset Living (202,748 units)"
         managed = max(managed, 2.0)
-    if noun[2] == "elliptic" and not _MANAGE.search(before[-30:]):
+    if noun[2] == "elliptic" and not (_MANAGE.search(before[-30:]) or grew_to):
         return 0.0  # a bare number takes an earlier noun only as the object of managing
     if noun[2] == "them":
         managed = max(managed, 1.0)
@@ -647,9 +659,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5
     elif _GIVEN_UP.search(near_before):
         penalty += 5  # "it will cease management of 185 units": units it stops managing
-    elif _DEAL.search(before[-160:]) and not (
-        _GREW_TO.search(before[-140:]) or _TOTAL.search(near_before) or _NOW.search(near_before[-45:])
-    ):
+    elif _DEAL.search(before[-160:]) and not (grew_to or _TOTAL.search(near_before) or _NOW.search(near_before[-45:])):
         penalty += 2  # "to acquire 80 communities across eight states, encompassing about 15,000 units"
     if re.search(r"\bfrom\s+(?:[a-z]+\s+){0,2}$", near_before, re.I) and re.search(r"\bto\s+(?:\w+\s+){0,3}\d", rest):
         penalty += 5  # "from 500 units in 2010 to 6,000": where it started, not what it holds
