@@ -46,6 +46,7 @@ class Block:
 @dataclass
 class PageText:
     blocks: list[Block] = field(default_factory=list)
+    alts: list[str] = field(default_factory=list)  # what the page's images say they show ("Jane Doe, Broker")
 
     @property
     def text(self) -> str:
@@ -66,6 +67,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self.parts: list[str] = []
         self.emails: list[str] = []
+        self.alts: list[str] = []
 
     def flush(self, tag: str, group: int, classes: str) -> None:
         text = " ".join("".join(self.parts).split())
@@ -83,6 +85,11 @@ class _Walker:
                 self.parts.append(f" {found} ")  # the page shows it once its script runs
         if found and found not in self.emails:
             self.emails.append(found)
+
+    def note_alt(self, node: LexborNode) -> None:
+        alt = " ".join((node.attributes.get("alt") or "").split())
+        if 5 <= len(alt) <= 160 and alt not in self.alts and len(self.alts) < 200:
+            self.alts.append(alt)
 
     def walk(self, node: LexborNode, tag: str, group: int, classes: str) -> None:
         for child in node.iter(include_text=True):
@@ -109,6 +116,8 @@ class _Walker:
             else:  # inline: a space on each side, or `<span>1,200+</span><span>doors</span>` reads "1,200+doors"
                 if name in ("a", "span"):
                     self.note_email(child)
+                elif name == "img":
+                    self.note_alt(child)
                 self.parts.append(" ")
                 self.walk(child, tag, group, classes)
                 self.parts.append(" ")
@@ -143,7 +152,7 @@ def from_html(tree: LexborHTMLParser) -> PageText:
     with contextlib.suppress(RecursionError):  # absurdly deep markup: keep what was read
         walker.walk(root, "body", 0, "")
     walker.flush("body", 0, "")
-    return PageText(walker.blocks)
+    return PageText(walker.blocks, walker.alts)
 
 
 def from_text(text: str) -> PageText:

@@ -58,7 +58,7 @@ class Person(BaseModel):
     full_name: str
     title: str | None = None
     email: str | None = None
-    source: str  # jsonld | script | card | line | table | prose
+    source: str  # jsonld | script | card | line | table | image | prose
     quote: str = ""
 
 
@@ -206,12 +206,27 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
 
 
 def _name_and_rest(text: str) -> tuple[str, str] | None:
-    """ "Jane Doe, CPM, Owner" -> ("Jane Doe", "Owner"): a name first, credentials skipped."""
+    """ "Jane Doe, CPM, Owner" -> ("Jane Doe", "Owner"): a name first, credentials, phone numbers
+    and addresses skipped."""
     parts = [p for p in _SPLIT.split(text) if p]
     if len(parts) < 2 or not (name := is_name(parts[0])):
         return None
-    rest = [p for p in parts[1:] if p.lower().strip(".®") not in CREDENTIALS]
+    rest = [p for p in parts[1:] if p.lower().strip(".®") not in CREDENTIALS and not _reach(p)]
     return (name, ", ".join(rest)) if rest else None
+
+
+def _reach(text: str) -> bool:
+    return bool(_PHONE.search(text) or _EMAIL.search(text))
+
+
+def _from_image_alts(page: PageText) -> list[Person]:
+    """A photo that says whom it shows and their role ("Jane Doe, Broker/Owner"): a team page may
+    name its people in nothing else."""
+    out = []
+    for alt in page.alts:
+        if (pair := _name_and_rest(alt)) and (title := is_title(pair[1]) or is_title(pair[1].split(",")[0])):
+            out.append(Person(full_name=pair[0], title=title, source="image", quote=alt))
+    return out
 
 
 def read_people(
@@ -241,6 +256,9 @@ def read_people(
         keep(person)
     for person in _from_tables(page):
         keep(person)
+    for person in _from_image_alts(page):
+        if not _placed_elsewhere(person, company):
+            keep(person)
     for person in [*_from_blocks(page), *_from_contact_lines(page)]:
         if not _placed_elsewhere(person, company):
             keep(person)
@@ -361,12 +379,13 @@ _QUOTED = re.compile(r"^\s*[\"“”']")
 def _from_blocks(page: PageText) -> list[Person]:
     out: list[Person] = []
     blocks = page.blocks
+    above = _titles_above(page)
     for block in blocks:
         text = block.text
         if len(text) > 140:
             continue
         if name := is_name(text):
-            if near := _title_near(page, block):
+            if near := _title_near(page, block, above=above):
                 role, line = near  # the quote keeps the role line whole: "President, Summit Realty" is Summit's
                 email = _group_email(page, block, 5)
                 out.append(Person(full_name=name, title=role, email=email, source="card", quote=f"{name}, {line}"))
@@ -429,12 +448,25 @@ def _from_contact_lines(page: PageText) -> list[Person]:
     return out
 
 
-def _title_near(page: PageText, block: Block) -> tuple[str, str] | None:
+def _titles_above(page: PageText) -> bool:
+    """The page puts each role above its name ("Broker/Owner" / "Jane Doe"): its first name line has
+    a role line just before it, and its last name line none just after it."""
+    named = [b for b in page.blocks if len(b.text) <= 140 and is_name(b.text)]
+    if len(named) < 2:
+        return False
+    first, last = named[0], named[-1]
+    before = page.blocks[first.index - 1] if first.index > 0 else None
+    after = page.blocks[last.index + 1] if last.index + 1 < len(page.blocks) else None
+    return bool(before and is_title(before.text)) and not (after and is_title(_SPLIT.split(after.text, 1)[0]))
+
+
+def _title_near(page: PageText, block: Block, *, above: bool = False) -> tuple[str, str] | None:
     """The title beside a name: the next block (a card's role line, a ``dd``), or the one before
-    (a role above the name), or the start of the next line ("Owner | Licensed broker since 1999")."""
+    (a role above the name), or the start of the next line ("Owner | Licensed broker since 1999");
+    on a page that puts each role ``above`` its name, the one before first."""
     after = page.blocks[block.index + 1] if block.index + 1 < len(page.blocks) else None
     before = page.blocks[block.index - 1] if block.index > 0 else None
-    for other in (after, before):
+    for other in (before, after) if above else (after, before):
         if other is None or len(other.text) > 160 or is_name(other.text):
             continue
         if other is before and other.group != block.group:
@@ -1004,10 +1036,11 @@ _LATER = (
 )
 # "James Patel, who joined us in 2006 and works as our Leasing Agent": a role verb later in the clause
 _ROLE_LATER = re.compile(
-    r"^[^.;]{0,80}?\b(?:who|and)\s+(?:now\s+|still\s+)?" + _ROLE_VERBS + r"\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+)?"
-    r"(?P<rest>[^.;]{2,80})",
+    r"^[^.;]{0,80}?\b(?:who|and)\s+(?:now\s+|still\s+)?(?:"
+    + _ROLE_VERBS
+    + r"|(?-i:[a-z]+)(?:\s+(?-i:[a-z]+)){0,3}\s+as)\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?P<rest>[^.;]{2,80})",
     re.IGNORECASE,
-)
+)  # "... and looks after our owners as property manager": any deed done as a role
 
 
 def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str | None = None) -> Person | None:
