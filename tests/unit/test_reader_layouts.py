@@ -1,6 +1,7 @@
-"""The people reader across the ways team pages lay people out: cards, captions, image alt texts,
+"""The readers across the ways pages lay facts out. People: cards, captions, image alt texts,
 accordions, tables, definition lists, pipes and dashes, roles above names, microdata, hCards,
-JSON-LD, script state and prose. Each layout names the same two people, with their roles."""
+JSON-LD, script state and prose, each naming the same two people with their roles. Portfolio sizes:
+stats with the label above or below, counters, lists, tables, script state, JSON-LD descriptions."""
 
 from __future__ import annotations
 
@@ -105,3 +106,50 @@ def test_a_team_is_read_in_every_layout(layout: str) -> None:
     got = {p.full_name.replace("'", "").lower(): (p.title or "").lower() for p in people}
     assert got.keys() == WANT.keys(), got
     assert all(any(role in got[name] for role in roles) for name, roles in WANT.items()), got
+
+
+# and the ways a site shows how much it manages: stats, counters, lists, tables, definition lists,
+# script state, JSON-LD, headings, prose
+UNIT_LAYOUTS = {
+    "stat_block": (
+        "<div class='stats'><div class='stat'><h2>1,250+</h2><p>Units Under Management</p></div>"
+        "<div class='stat'><h2>18</h2><p>Years in Business</p></div></div>"
+    ),
+    "stat_label_first": (
+        "<div class='stat'><span class='label'>Doors managed</span><span class='value'>1,250</span></div>"
+        "<div class='stat'><span class='label'>Happy owners</span><span class='value'>400</span></div>"
+    ),
+    "counter": ("<div class='counter'><span class='count' data-count='1250'>0</span><span>Homes Managed</span></div>"),
+    "li": ("<ul><li>1,250 doors under management</li><li>400+ owners served</li><li>18 years in Austin</li></ul>"),
+    "table": ("<table><tr><th>Units managed</th><td>1,250</td></tr><tr><th>Founded</th><td>2006</td></tr></table>"),
+    "dl": ("<dl><dt>Rental homes managed</dt><dd>1,250</dd><dt>Staff</dt><dd>22</dd></dl>"),
+    "json": ("<script>window.stats = {unitsManaged: 1250, yearsInBusiness: 18};</script><div id='root'></div>"),
+    "jsonld_org": (
+        "<script type='application/ld+json'>"
+        '{"@type":"Organization","name":"Acme","description":"Acme manages over 1,250 rental units in'
+        ' Austin."}</script>'
+        ""
+    ),
+    "heading_claim": ("<h1>Trusted with 1,250+ Austin rentals</h1>"),
+    "owners_page": (
+        "<h2>Why owners choose Acme</h2><p>"
+        "With a portfolio of more than 1,250 single-family homes and small multifamily buildings, we"
+        " know what Austin renters want.</p>"
+        ""
+    ),
+    "k_suffix": ("<p>We manage 1.25K+ doors across Central Texas.</p>"),
+    "strong_number": ("<p>Our team manages <strong>1,250</strong> residential units.</p>"),
+    "hyphen_adj": ("<p>Our 1,250-unit portfolio spans three counties.</p>"),
+    "paren": ("<p>Acme Property Management (1,250 units) is locally owned.</p>"),
+    "singular_first": ("<p>I personally look after 125 rental homes for local owners.</p>"),
+    "word_number": ("<p>We care for roughly twelve hundred homes in Austin.</p>"),
+    "numbers_split": ("<div class='number'>1,250</div><div class='text'>units we manage</div>"),
+    "fa_icon": ("<div class='icon-box'><i class='fa fa-home'></i><h3>1250</h3><h4>Properties Managed</h4></div>"),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(UNIT_LAYOUTS))
+def test_a_portfolio_size_is_read_in_every_layout(layout: str) -> None:
+    want = 125 if layout == "singular_first" else 1250
+    got = inspect_page(UNIT_LAYOUTS[layout], url="https://acme.example/owners", company="Acme Property Management")
+    assert got.units_estimate is not None and abs(got.units_estimate - want) <= 0.15 * want, got.units_estimate

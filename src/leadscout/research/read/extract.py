@@ -21,7 +21,7 @@ from leadscout.research.read import page as page_model
 from leadscout.research.read import published
 from leadscout.research.read.people import Person, read_people
 from leadscout.research.read.places import Address, read_places
-from leadscout.research.read.quantities import UnitClaim, claims_in_page, claims_in_text
+from leadscout.research.read.quantities import UnitClaim, claims_in_data, claims_in_page, claims_in_text
 
 MAX_TEXT = 200_000
 PersonCard = Person  # the name the contact pipeline knows
@@ -80,12 +80,16 @@ def _jsonld(tree: LexborHTMLParser) -> list[dict[str, Any]]:
     return items[:50]
 
 
-_DATA_KEYS = re.compile(r"""["']?(?:jobTitle|title|position|role|designation)["']?\s*:""")
+_DATA_KEYS = re.compile(
+    r"""["']?(?:jobTitle|title|position|role|designation|(?:units|doors|homes|properties|rentals)_?(?:managed|"""
+    r"""under_?management)|portfolio_?size)["']?\s*:""",
+    re.IGNORECASE,
+)  # keys of people (a title) or of a managed count
 
 
 def _script_data(tree: LexborHTMLParser) -> list[Any]:
     """The objects a page's own scripts carry (framework state such as ``__NEXT_DATA__``, JSON
-    blobs, JS literals), parsed by chompjs; only scripts that hold title-like keys are read."""
+    blobs, JS literals), parsed by chompjs; only scripts that hold title-like or count keys are read."""
     objects: list[Any] = []
     for node in tree.css("script:not([src])"):
         if "ld+json" in (node.attributes.get("type") or "").lower():
@@ -95,7 +99,7 @@ def _script_data(tree: LexborHTMLParser) -> list[Any]:
 
 
 def _code_objects(code: str) -> list[Any]:
-    """The objects a piece of code or data holds (chompjs), when it has title-like keys."""
+    """The objects a piece of code or data holds (chompjs), when it has title-like or count keys."""
     if len(code) > 2_000_000 or not _DATA_KEYS.search(code):
         return []
     try:
@@ -204,7 +208,7 @@ def _read(
         addresses=addresses,
         phones=sorted({f"({a}) {b}-{c}" for a, b, c in _PHONE.findall(text)})[:10],
         emails=sorted(emails)[:50],
-        unit_claims=claims_in_page(text_page, company),
+        unit_claims=claims_in_page(text_page, company) + claims_in_data(items, scripts or [], company),
         people=read_people(text_page, items, scripts, company),
         service_areas=areas,
     )

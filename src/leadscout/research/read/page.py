@@ -181,7 +181,14 @@ def _wrapped(previous: str, line: str) -> bool:
 
 
 def looks_like_html(text: str) -> bool:
-    return bool(re.search(r"<(html|body|div|p|a|span|head|section|table|ul|h[1-6])\b", text[:5000], re.I))
+    return bool(
+        re.search(
+            r"<(html|body|div|p|a|span|head|section|article|main|header|footer|nav|table|tr|td|ul|ol|li|dl|dt|dd|"
+            r"figure|img|script|strong|b|br|h[1-6])\b",
+            text[:5000],
+            re.I,
+        )
+    )
 
 
 def sentences(text: str) -> list[str]:

@@ -25,9 +25,9 @@ patterns: the phrase shapes are what is read here; no library parses "Doors mana
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 from text_to_num import alpha2digit
@@ -326,6 +326,49 @@ def claims_in_page(page: PageText, company: str | None = None) -> list[UnitClaim
             noun_before = _last_noun(sentence) or noun_before
         out.extend(_structured(block, page))
     return _unique(out)
+
+
+_SELF_TYPES = {"organization", "localbusiness", "realestateagent", "corporation", "professionalservice",
+               "propertymanagement", "homeandconstructionbusiness"}  # fmt: skip
+# a data key that names a managed count: unitsManaged, doors_under_management, portfolioSize, homesManaged
+_DATA_KEY = re.compile(
+    r"^(?:total_?)?(?:units|doors|homes|properties|rentals)_?(?:managed|under_?management)$|"
+    r"^(?:portfolio_?size|managed_?(?:units|doors|homes|properties|rentals))$",
+    re.IGNORECASE,
+)
+
+
+def claims_in_data(items: list[dict[str, Any]], objects: list[Any], company: str | None = None) -> list[UnitClaim]:
+    """Claims a page makes in data: the description its JSON-LD gives of the business itself (read
+    as text), and a count its scripts keep under a managed-count key (``unitsManaged: 1250``)."""
+    out: list[UnitClaim | None] = []
+    for item in items:
+        typed = item.get("@type")
+        kinds = typed if isinstance(typed, list) else [typed]
+        described = item.get("description")
+        if isinstance(described, str) and {str(k).lower() for k in kinds} & _SELF_TYPES:
+            out += claims_in_text(described[:3000], company)
+    for key, value in _data_pairs(objects):
+        shown = str(value).strip()
+        if _DATA_KEY.match(key) and re.fullmatch(r"[\d,]+\+?", shown) and (number := _number(shown.rstrip("+"), None)):
+            words = re.sub(r"[_A-Z]", lambda m: " " + m.group(0).strip("_").lower(), key)  # unitsManaged: units managed
+            kind = (_noun_after(words) or ("", "units", ""))[1]
+            out.append(
+                _make(number, None, shown.endswith("+"), False, kind, f"{key}: {value}", "structure", _STRUCTURE_SCORE)
+            )
+    return _unique(c for c in out if c is not None)
+
+
+def _data_pairs(objects: list[Any], depth: int = 0) -> Iterator[tuple[str, Any]]:
+    for obj in objects[:500]:
+        if isinstance(obj, dict) and depth < 8:
+            for key, value in list(obj.items())[:200]:
+                if isinstance(value, (dict, list)):
+                    yield from _data_pairs([value], depth + 1)
+                else:
+                    yield str(key), value
+        elif isinstance(obj, list) and depth < 8:
+            yield from _data_pairs(obj, depth + 1)
 
 
 def claims_in_text(text: str, company: str | None = None) -> list[UnitClaim]:
@@ -827,12 +870,35 @@ def _structured(block: Block, page: PageText) -> list[UnitClaim]:
             if value:
                 out.append(_make(value * mult, None, "+" in m.group("num"), False, noun[1], m.group(0), "structure",
                                  _STRUCTURE_SCORE))  # fmt: skip
-    if _LABEL.match(block.text.strip()) and len(block.text) < 60:
+    if _unit_label(block.text):
         out.extend(_label_value(block, page))
+    if inline := _LABEL_THEN_NUMBER.fullmatch(block.text.strip()):  # "Doors managed 1,250": a stat's two spans
+        label = inline.group("label")
+        managed = _MANAGE.search(label) or re.search(r"\bmanaged\b", label, re.I)  # "units: 80" is one building's
+        if managed and _unit_label(label) and (value := _number(inline.group("num"), inline.group("k"))):
+            kind = (_noun_after(inline.group("label")) or ("", "units", ""))[1]
+            out.append(_make(value, None, bool(inline.group("plus")), False, kind, block.text, "structure",
+                             _STRUCTURE_SCORE))  # fmt: skip
     number_only = re.fullmatch(rf"(?:over|more than)?\s*({_NUM})\s*([kK])?\s*(\+)?", block.text.strip(), re.IGNORECASE)
     if number_only:
         out.extend(_number_then_label(block, page, number_only))
     return [c for c in out if c is not None]
+
+
+_LABEL_THEN_NUMBER = re.compile(rf"(?P<label>[A-Za-z][A-Za-z /&-]{{3,50}}?)\s*[:\-–]?\s*(?:over|more than)?\s*"
+                                rf"(?P<num>{_NUM})\s*(?P<k>[kK])?\s*(?P<plus>\+)?", re.IGNORECASE)  # fmt: skip
+
+
+def _unit_label(text: str) -> bool:
+    """A stat's label: a short line naming a unit noun as managed ("Rental homes managed", "Doors
+    under management", "Units in our portfolio")."""
+    text = text.strip()
+    if len(text) >= 60 or re.search(r"\d", text):
+        return False
+    return bool(_LABEL.match(text)) or bool(
+        _noun_after(re.sub(r"^(?:total|portfolio(?: size)?|under management)\W*", "", text, flags=re.I))
+        and (_MANAGE.search(text) or re.search(r"\bmanaged\b", text, re.I))
+    )
 
 
 def _label_value(label: Block, page: PageText) -> list[UnitClaim | None]:
