@@ -437,21 +437,35 @@ def _units_html(c: WorldCompany, look: Look) -> str:
     text = _exact_variant(c, look) or phrase(look, c.metro, STATES.get(c.state, c.state))
     if text.startswith("STATS|"):
         _, number, label = text.split("|")
-        other = (
-            f"<div class='stat'><span class='stat-number'>{_seeded(c, 'years', 5, 30)}</span>"
-            "<span class='stat-label'>Years in business</span></div>"
-        )
-        return (
-            "<div class='stats-row'>" + other + f"<div class='stat'><span class='stat-number'>{number}</span>"
-            f"<span class='stat-label'>{label}</span></div></div>"
-        )
+        return _stats(c, [(str(_seeded(c, "years", 5, 30)), "Years in business"), (number, label)])
     if text.startswith("TABLE|"):
         _, label, number = text.split("|")
+        if _seeded(c, "facts_layout", 0, 1):  # a definition list: each label, then its value
+            return (
+                f"<dl class='facts'><dt>Founded</dt><dd>{c.founded or 2004}</dd><dt>{label}</dt><dd>{number}</dd></dl>"
+            )
         return (
             f"<table class='facts'><tr><th>Founded</th><td>{c.founded or 2004}</td></tr>"
             f"<tr><th>{label}</th><td>{number}</td></tr></table>"
         )
     return f"<p class='lead'>{escape(text)}</p>"
+
+
+def _stats(c: WorldCompany, stats: list[tuple[str, str]]) -> str:
+    """A row of stats as themes draw them: the number above its label, the label above its number,
+    or an animated counter that shows 0 until its script runs (the number in ``data-count``)."""
+    style = _seeded(c, "stats_style", 0, 2)
+    cells = []
+    for number, label in stats:
+        shown = f"<span class='stat-number'>{number}</span>"
+        if style == 2:
+            plus = "+" if number.endswith("+") else ""
+            shown = f"<span class='counter' data-count='{number.rstrip('+').replace(',', '')}'>0</span>{plus}"
+        words = f"<span class='stat-label'>{label}</span>"
+        cells.append(
+            f"<div class='stat'>{words}{shown}</div>" if style == 1 else f"<div class='stat'>{shown}{words}</div>"
+        )
+    return "<div class='stats-row'>" + "".join(cells) + "</div>"
 
 
 def _decoys(c: WorldCompany, look: Look) -> str:
@@ -544,11 +558,7 @@ def _team_html(c: WorldCompany, look: Look) -> str:
     people = c.people
     layout = look.people
     if layout == "cards":
-        return "".join(
-            f"<div class='staff-card'><img alt=''><h3>{escape(p.full_name)}</h3><p class='position'>"
-            f"{escape(p.title)}</p>{_email_html(c, look, p, i)}</div>"
-            for i, p in enumerate(people)
-        )
+        return "".join(_card(c, look, p, i) for i, p in enumerate(people))
     if layout == "card_line":
         return "".join(
             f"<div class='member'><p><strong>{escape(p.full_name)}</strong> | {escape(p.title)}</p>"
@@ -568,10 +578,12 @@ def _team_html(c: WorldCompany, look: Look) -> str:
         )
         return f"<dl class='team-list'>{items}</dl>"
     if layout == "heading_bio":
+        accordion = _seeded(c, "bio_accordion", 0, 1)  # the name on a button, the bio in the panel it opens
         return "".join(
-            f"<div class='bio'><h4>{escape(p.full_name)}</h4><p>{escape(p.full_name.split()[0])} is our "
+            f"<div class='bio'>{_name_button(p.full_name) if accordion else f'<h4>{escape(p.full_name)}</h4>'}"
+            f"<div class='panel'><p>{escape(p.full_name.split()[0])} is our "
             f"{escape(p.title)} and has worked in {escape(c.metro)} real estate for "
-            f"{_seeded(c, p.full_name, 3, 25)} years.</p>{_email_html(c, look, p, i)}</div>"
+            f"{_seeded(c, p.full_name, 3, 25)} years.</p>{_email_html(c, look, p, i)}</div></div>"
             for i, p in enumerate(people)
         )
     if layout == "prose" and _seeded(c, "prose_kind", 0, 2):
@@ -602,6 +614,23 @@ def _team_html(c: WorldCompany, look: Look) -> str:
         f"<p>{escape(p.title)}: {escape(p.full_name)}</p><p>{_email_html(c, look, p, i)}</p>"
         for i, p in enumerate(people)
     )
+
+
+def _card(c: WorldCompany, look: Look, p: Person, i: int) -> str:
+    """A staff card as themes draw it: the name above the role, the role above the name, or a photo
+    whose alt text alone says who it is and what they do (the card shows the given name)."""
+    name, role, email = escape(p.full_name), escape(p.title), _email_html(c, look, p, i)
+    style = _seeded(c, "card_style", 0, 2)
+    if style == 1:
+        return f"<div class='staff-card'><img alt=''><p class='position'>{role}</p><h3>{name}</h3>{email}</div>"
+    if style == 2:
+        given = escape(p.full_name.split()[0])
+        return f"<div class='staff-card'><img src='/img/{i}.jpg' alt='{name}, {role}'><h3>{given}</h3>{email}</div>"
+    return f"<div class='staff-card'><img alt=''><h3>{name}</h3><p class='position'>{role}</p>{email}</div>"
+
+
+def _name_button(name: str) -> str:
+    return f"<button class='accordion-toggle' aria-expanded='false'>{escape(name)}</button>"
 
 
 def _story(c: WorldCompany, look: Look, people: list[Person]) -> str:

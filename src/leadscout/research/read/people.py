@@ -1227,10 +1227,13 @@ def _listed(names: str) -> str:
     return names.split(",")[0]
 
 
+_TITLE_LEAD = re.compile(r"^(?:(?:now|still|currently|also)\s+)?(?:(?:my|his|her|their|our|the)\s+)?", re.I)
+
+
 def _longest_title(text: str, *, from_end: bool = False) -> str | None:
     """The longest run of words at the start (or end) of ``text`` that reads as a title; "my
     business partner and then friend" gives "business partner"."""
-    text = re.sub(r"^(?:my|his|her|their|our|the)\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = _TITLE_LEAD.sub("", text.strip())
     for part in re.split(r"\s+and\s+(?:then|later|now|also)\s+", text):
         if part != text and (title := _longest_title(part, from_end=from_end)):
             return title

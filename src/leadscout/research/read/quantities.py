@@ -922,6 +922,8 @@ def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[
         label = other.text.strip()
         if len(label) > 60 or other.group != number.group or other.index < number.index:
             continue
+        if number.tag == "dd" or other.tag == "dt":
+            continue  # a definition list labels what follows: "Founded / 2004 / Units managed / 124"
         noun = _noun_after(label)
         if noun and (_MANAGE.search(label) or _LABEL.match(label) or re.search(r"\bmanaged\b", label, re.I)):
             value = _number(m.group(1), m.group(2))
