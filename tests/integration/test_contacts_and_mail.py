@@ -238,3 +238,29 @@ async def test_a_team_page_closed_to_robots_is_not_read_and_the_reason_says_so(
     assert [url for url in search.pages_closed if url.endswith(team)] == [company.website.rstrip("/") + team]  # once
     assert not any(url.endswith(team) for url in search.pages_read)
     assert "closed to robots" in search.why_short()
+
+
+async def test_only_the_contacts_kept_are_looked_up(sandbox: SandboxServer, contact_source: WebContactSource) -> None:
+    """A team of more decision makers than the run keeps: only the best ``contacts_max`` are
+    looked up (a LinkedIn search each, run together), not twice as many."""
+    world_company = next(
+        c
+        for c in sandbox.world.companies
+        if c.health == "ok" and c.email_publishing == "all" and len(decision_makers(c)) >= 3
+    )
+    asked: list[str] = []
+    provider = contact_source.provider
+    assert provider is not None
+
+    class Counted:  # the real provider, over HTTP, with the queries it was asked written down
+        name = provider.name
+
+        async def search(self, query: str, page: int = 1) -> list[Any]:
+            asked.append(query)
+            return await provider.search(query, page)
+
+    contact_source.provider = Counted()  # type: ignore[assignment]
+    search = await contact_source.find(a_run(contacts_max=2), as_company(world_company))
+    assert len(search.contacts) == 2
+    assert {c.full_name for c in search.contacts} <= set(decision_makers(world_company))
+    assert len(asked) == 2, asked
