@@ -397,6 +397,10 @@ UNITS_GENERIC_LOAD = [
     ("The deal lifted our doors to more than 900.", 900),
     ("Acme Residential's portfolio, which includes 2,750 apartment homes, spans four states.", 2750),
     ("Acme Residential runs 18 apartment complexes in the District.", 18),
+    # many firms' count together is none of them
+    ("This year's list includes 50 firms with a combined 3.05 million units under management.", None),
+    ("The chapter represents 19 property management firms managing over 5000 housing units.", None),
+    ("Acme Residential, one of 50 firms on the list, manages 12,000 units.", 12000),
 ]  # fmt: skip
 
 

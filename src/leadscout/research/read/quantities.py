@@ -181,6 +181,12 @@ _GENERIC_LOAD = re.compile(
     r"(?:can|could|should|may|might|will|would|typically|usually|generally|normally|often)\b",
     re.IGNORECASE,
 )
+# many firms' count together: "50 firms with a combined", "19 property management firms managing over"
+_OTHERS_TOTAL = re.compile(
+    r"\b\d[\d,]*\s+(?:[\w-]+\s+){0,3}(?:firms|companies|managers|members|operators|agencies)\s+(?:(?:with|that|who|"
+    r"have|hold)\s+)?(?:a\s+)?(?:combined|collective|joint|total|manag\w+|oversee\w*|operat\w+)\b[^.;]{0,30}$",
+    re.IGNORECASE,
+)
 _NOW = re.compile(r"\b(?:now|today|currently|presently)\b", re.IGNORECASE)
 _DEAL = re.compile(r"\b(?:acquir\w*|acquisition|purchas\w*|bought|buy(?:s|ing)?|merg\w*|sold|sell\w*)\b", re.I)
 # "portfolios that range in size from 65 to 2,000 units", "properties from 1 to 300 units": a spread of sizes
@@ -708,6 +714,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5  # "from 500 units in 2010 to 6,000": where it started, not what it holds
     if _PER_SUBJECT.search(before) or _GENERIC_LOAD.search(before):
         penalty += 5  # "Each manager at Acme handles 150 doors": one person's load
+    if _OTHERS_TOTAL.search(before[-90:]):
+        penalty += 4  # "50 firms with a combined 3.05 million units", "19 firms managing over 5000 units"
     if _RANGE_OF_OTHERS.search(near_before):
         penalty += 4  # "portfolios that range in size from 65 to 2,000 units": a spread, not a total
     if _KIND_WITH_MINIMUM.search(before[-120:]):
