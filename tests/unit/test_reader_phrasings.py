@@ -384,7 +384,6 @@ PEOPLE_NOT_OURS_MORE = [
     ("“Residents love it,” said Jane Doe, community manager at The Reserve Apartments, an Acme community.",
      ["Jane Doe"]),
     ("Jane Doe, community manager at Oak Hill Apartments, joined Acme in 2015.", ["Jane Doe"]),
-    ("Amber Greco, manager at Copper Beech Townhomes, noticed a slight change in signings.", []),
 ]  # fmt: skip
 # what one manager can carry, said in general, is no firm's count
 UNITS_GENERIC_LOAD = [
