@@ -378,12 +378,6 @@ PEOPLE_NOT_OURS_MORE = [
     ("“We help,” said Greystar regional manager Tomas Ruiz.", []),
     ("“We help,” said Columbia Fire Department spokesman Brad Fraizer.", []),
     ("“We help,” said Acme leasing manager Tomas Ruiz.", ["Tomas Ruiz"]),
-    # news quoting the managers of several buildings: a building's manager is not the company's
-    ("Joey Trapani, property manager of 2040 Lofts, said tours began in September.", []),
-    ("Pam Twohig, office manager for Renee Row apartments, said the flow has been steady.", []),
-    ("“Residents love it,” said Jane Doe, community manager at The Reserve Apartments, an Acme community.",
-     ["Jane Doe"]),
-    ("Jane Doe, community manager at Oak Hill Apartments, joined Acme in 2015.", ["Jane Doe"]),
 ]  # fmt: skip
 # what one manager can carry, said in general, is no firm's count
 UNITS_GENERIC_LOAD = [

@@ -761,11 +761,6 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
             orgs = [org] if _longest_title(attributed.group("title")) and not _generic_org(org) else []
         if orgs:
             return not any(is_ours(company, re.sub(r"['’]s?\W*$", "", o)) for o in orgs)  # "for Hines’ western region"
-        quoted = _SPEECH.search(sentence)  # news quoting the managers of several buildings
-        places = [m.group("place") for m in _AT_PLACE.finditer(role.group("phrase"))]
-        mine = mentions(company, sentence) or any(is_ours(company, p) for p in places)
-        if quoted and places and not mine:
-            return True  # "Joey Trapani, property manager of 2040 Lofts, said ...": that building's, not ours
     tied = _AT_ORG.match(re.sub(r"^\s*,?\s*", "", after))
     corporate_if_at = tied and (not tied.group(0).lower().startswith("at") or _CORPORATE.search(tied.group("org")))
     if tied and corporate_if_at and not _generic_org(tied.group("org")):
@@ -810,12 +805,6 @@ _SAID_ORG_ROLE = re.compile(
     r"\b(?:said|says|according\s+to|added|explained|noted)\s+(?P<org>(?:[A-Z][\w&.'’-]*\s+){1,4}?)"
     r"(?P<role>(?:[a-z][\w/-]*\s+){0,3}[a-z][\w/-]*)\s*,?\s*$"
 )
-# "of 2040 Lofts", "for Renee Row apartments", "at Tallgrass Apartments": a building named by what it is
-_AT_PLACE = re.compile(
-    r"\b(?:of|at|for)\s+(?:the\s+)?(?P<place>(?:[A-Z0-9][\w&'’.-]*\s+){1,4}(?i:apartments?|lofts|village|place|"
-    r"commons|residences|towers?|gardens|estates|court|flats|complex|homes))\b"
-)
-_SPEECH = re.compile(r"\b(?:said|says|told|according\s+to|added|explained)\b", re.IGNORECASE)
 _LEAD_ORG = re.compile(r"^(?:[A-Z][\w&'’.-]*\s+){1,4}(?=[a-z])")
 _TITLE_THEN_ORG = re.compile(r"^(?P<title>[a-z][^,]{2,60}),\s*(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})\s*$")
 
