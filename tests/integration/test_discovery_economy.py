@@ -113,13 +113,16 @@ async def test_a_list_asked_again_reads_its_middle_pages_from_the_cache_while_it
     assert meter is not None
     listings = [f"http://{host}/oh/columbus/" for host in sorted(DIRECTORY_HOSTS)]
 
+    not_modified: list[int] = []
+
     async def read_lists() -> tuple[list[dict[str, tuple[str, str, str]]], dict[str, set[str]]]:
         before = dict(meter.paths)
         async with make_client(timeout=2) as client:
             cache = PgPageCache(store)
-            reader = ListReader(Fetcher(client, FetchPolicy(politeness_delay=0, revalidate=True), cache=cache))
-            found = [await reader.list_page(url, read_profiles=False) for url in listings]
+            fetcher = Fetcher(client, FetchPolicy(politeness_delay=0, revalidate=True), cache=cache)
+            found = [await ListReader(fetcher).list_page(url, read_profiles=False) for url in listings]
             await cache.flush()
+        not_modified.append(fetcher.stats["not_modified"])
         asked = {k for k, n in meter.paths.items() if n > before.get(k, 0) and "/oh/columbus" in k}
         return found, {url: {k for k in asked if k.startswith(url.split("//")[1])} for url in listings}
 
@@ -128,6 +131,7 @@ async def test_a_list_asked_again_reads_its_middle_pages_from_the_cache_while_it
     again, asked_again = await read_lists()
     assert again == first
     assert all(len(asked_again[url]) == 2 for url in listings), asked_again  # its first page and its last
+    assert not_modified == [0, 2 * len(listings)]  # both asked "changed since?" with the ETag: 304, no body
     metered.move_to(1)  # a company is listed on two of the Columbus directories
     moved, asked_moved = await read_lists()
     grown = [url for url, before, after in zip(listings, first, moved, strict=True) if len(after) > len(before)]

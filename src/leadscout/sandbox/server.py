@@ -100,11 +100,11 @@ class SandboxApp:
             await self._local(send, path, query)
         elif host in DIRECTORY_HOSTS:
             status, html = pages.directory_page(self.world, host, path, int(query.get("page", ["1"])[0] or 1))
-            await _html(send, status, html)
+            await _versioned(send, status, html, headers)
         elif host == BLOG_HOST:
-            await _html(send, *pages.blog_page(self.world, path))
+            await _versioned(send, *pages.blog_page(self.world, path), headers)
         elif host == FORUM_HOST:
-            await _html(send, *pages.forum_page(self.world, path))
+            await _versioned(send, *pages.forum_page(self.world, path), headers)
         else:
             await self._company(send, host, path, headers)
 
@@ -231,6 +231,19 @@ def _validators(c: WorldCompany, html: str) -> dict[str, str]:
     changed = WORLD_EPOCH + timedelta(days=c.changed_on if c.changed_on is not None else 0)
     modified = format_datetime(changed, usegmt=True)
     return [{"etag": etag, "last-modified": modified}, {"etag": etag}, {"last-modified": modified}, {}][kind]
+
+
+async def _versioned(send: Send, status: int, html: str, request: dict[str, str]) -> None:
+    """A list page as directory software serves it: an ETag of its body, and 304 to a client that
+    holds that version."""
+    if status != 200:
+        await _html(send, status, html)
+        return
+    validators = {"etag": f'"{hashlib.sha256(html.encode()).hexdigest()[:20]}"'}
+    if _not_modified(validators, request):
+        await _respond(send, 304, "text/html; charset=utf-8", b"", validators)
+        return
+    await _html(send, status, html, validators)
 
 
 def _not_modified(validators: dict[str, str], request: dict[str, str]) -> bool:
