@@ -219,12 +219,17 @@ def _reach(text: str) -> bool:
     return bool(_PHONE.search(text) or _EMAIL.search(text))
 
 
+def _rest_title(rest: str) -> str | None:
+    """The title a line gives after its name: all of it, or its first part ("Owner, since 1999")."""
+    return is_title(rest) or is_title(rest.split(",")[0])
+
+
 def _from_image_alts(page: PageText) -> list[Person]:
     """A photo that says whom it shows and their role ("Jane Doe, Broker/Owner"): a team page may
     name its people in nothing else."""
     out = []
     for alt in page.alts:
-        if (pair := _name_and_rest(alt)) and (title := is_title(pair[1]) or is_title(pair[1].split(",")[0])):
+        if (pair := _name_and_rest(alt)) and (title := _rest_title(pair[1])):
             out.append(Person(full_name=pair[0], title=title, source="image", quote=alt))
     return out
 
@@ -391,7 +396,7 @@ def _from_blocks(page: PageText) -> list[Person]:
                 out.append(Person(full_name=name, title=role, email=email, source="card", quote=f"{name}, {line}"))
             continue
         if pair := _name_and_rest(text):
-            title = is_title(pair[1]) or is_title(pair[1].split(",")[0])
+            title = _rest_title(pair[1])
             if title:
                 email = _group_email(page, block, 3)
                 out.append(Person(full_name=pair[0], title=title, email=email, source="line", quote=text[:300]))
@@ -437,7 +442,7 @@ def _from_contact_lines(page: PageText) -> list[Person]:
             continue
         parts = [p for p in _SPLIT.split(text) if p.strip()]
         names = [n for p in parts if (n := is_name(p))]
-        reach = bool(block.emails or _PHONE.search(text) or _EMAIL.search(text))
+        reach = bool(block.emails) or _reach(text)
         if len(parts) < 2 or len(names) != 1 or not (reach or _STAFF_HEADING.search(heading)):
             continue
         title = next((t for p in parts if (t := is_title(p))), None)

@@ -881,10 +881,9 @@ def _structured(block: Block, page: PageText) -> list[UnitClaim]:
     if _unit_label(block.text):
         out.extend(_label_value(block, page))
     if inline := _LABEL_THEN_NUMBER.fullmatch(block.text.strip()):  # "Doors managed 1,250": a stat's two spans
-        label = inline.group("label")
-        managed = _MANAGE.search(label) or re.search(r"\bmanaged\b", label, re.I)  # "units: 80" is one building's
-        if managed and _unit_label(label) and (value := _number(inline.group("num"), inline.group("k"))):
-            kind = (_noun_after(inline.group("label")) or ("", "units", ""))[1]
+        label = inline.group("label")  # it must say managed: "units: 80" is one building's
+        if _says_managed(label) and _unit_label(label) and (value := _number(inline.group("num"), inline.group("k"))):
+            kind = (_noun_after(label) or ("", "units", ""))[1]
             out.append(_make(value, None, bool(inline.group("plus")), False, kind, block.text, "structure",
                              _STRUCTURE_SCORE))  # fmt: skip
     number_only = re.fullmatch(rf"(?:over|more than)?\s*({_NUM})\s*([kK])?\s*(\+)?", block.text.strip(), re.IGNORECASE)
@@ -903,10 +902,16 @@ def _unit_label(text: str) -> bool:
     text = text.strip()
     if len(text) >= 60 or re.search(r"\d", text):
         return False
-    return bool(_LABEL.match(text)) or bool(
-        _noun_after(re.sub(r"^(?:total|portfolio(?: size)?|under management)\W*", "", text, flags=re.I))
-        and (_MANAGE.search(text) or re.search(r"\bmanaged\b", text, re.I))
-    )
+    return bool(_LABEL.match(text)) or bool(_noun_after(_bare_label(text)) and _says_managed(text))
+
+
+def _says_managed(label: str) -> bool:
+    return bool(_MANAGE.search(label) or re.search(r"\bmanaged\b", label, re.I))
+
+
+def _bare_label(label: str) -> str:
+    """ "Total doors", "Portfolio size: homes": the label without the words that only frame it."""
+    return re.sub(r"^(?:total|portfolio(?: size)?|under management)\W*", "", label, flags=re.I)
 
 
 def _label_value(label: Block, page: PageText) -> list[UnitClaim | None]:
@@ -915,8 +920,7 @@ def _label_value(label: Block, page: PageText) -> list[UnitClaim | None]:
         m = re.fullmatch(rf"(?:over|more than)?\s*({_NUM})\s*([kK])?\s*(\+)?", other.text.strip(), re.IGNORECASE)
         if m and other.group == label.group and other.index > label.index:
             value = _number(m.group(1), m.group(2))
-            bare = re.sub(r"^(?:total|portfolio(?: size)?|under management)\W*", "", label.text, flags=re.I)
-            noun = _noun_after(bare)
+            noun = _noun_after(_bare_label(label.text))
             at_least = bool(m.group(3)) or "over" in other.text.lower()
             quote = f"{label.text}: {other.text}"
             kind = noun[1] if noun else "units"
@@ -933,7 +937,7 @@ def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[
         if number.tag == "dd" or other.tag == "dt":
             continue  # a definition list labels what follows: "Founded / 2004 / Units managed / 124"
         noun = _noun_after(label)
-        if noun and (_MANAGE.search(label) or _LABEL.match(label) or re.search(r"\bmanaged\b", label, re.I)):
+        if noun and (_says_managed(label) or _LABEL.match(label)):
             value = _number(m.group(1), m.group(2))
             at_least = bool(m.group(3)) or "over" in number.text.lower()
             quote = f"{number.text} {label}"
