@@ -13,6 +13,7 @@ from leadscout.pipeline.list_pages import (
     following_page,
     is_profile_key,
     listing_key,
+    may_list_companies,
     page_number,
     repeated_profiles,
 )
@@ -35,6 +36,15 @@ def _profile(name: str, city: str, seq: int, host: str = "dir.example") -> Sight
     slug = name.lower().replace(" ", "-")
     url = f"https://{host}/company/{slug}"
     return Sighting(url, name, f"list:{host}", seq, Listing("https://dir.example/tx/austin/", f"{name} {city}"), True)
+
+
+def test_a_search_result_is_read_as_a_list_unless_it_is_a_home_page_that_names_no_list() -> None:
+    assert may_list_companies("https://dir.example/tx/austin/", "Austin property managers")
+    assert may_list_companies("https://blog.example/2026/austin-managers", "Our favourite managers")
+    assert may_list_companies("https://www.pmdirectory.example/", "PM Directory: compare local managers")
+    assert may_list_companies("https://austin.example", "Top 10 Property Management Companies in Austin")
+    assert not may_list_companies("https://www.oakpm.example/", "Oak Property Management | Austin, TX")
+    assert not may_list_companies("https://oakpm.example", "Oak Property Management Company")
 
 
 def test_a_profile_of_a_company_already_seen_is_not_read() -> None:

@@ -51,6 +51,18 @@ _PROFILE = re.compile(r"/(company|companies|profile|listing|property-manager|bus
 _NAME_WORDS = re.compile(r"[^a-z0-9]+")
 
 
+def reads_like_list(title: str) -> bool:
+    """A page title that says the page lists companies (a directory, a "top 10", a thread)."""
+    return _LISTY.search(title) is not None
+
+
+def may_list_companies(url: str, title: str) -> bool:
+    """Whether a search result is worth reading as a list page: a site's home page is the
+    company's own unless its title says it lists others (reading it to find out held a batch's
+    candidates back while a script app's home page was rendered)."""
+    return urlsplit(url).path.strip("/") != "" or reads_like_list(title)
+
+
 def name_key(name: str, city: str | None) -> tuple[str, str]:
     return normalise_name(name), (city or "").lower()
 
@@ -121,7 +133,7 @@ class ListReader:
             return {}
         facts = extract(page.final_url, page.text)
         listed = await self._listed_companies(facts, domain, read_profiles, enough, known, page.unchanged)
-        if len(listed) >= LIST_PAGE_MIN_COMPANIES or self.llm is None or not _LISTY.search(facts.title):
+        if len(listed) >= LIST_PAGE_MIN_COMPANIES or self.llm is None or not reads_like_list(facts.title):
             return listed
         from leadscout.agents.tasks import companies_on_list_page
 

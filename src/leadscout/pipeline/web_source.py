@@ -36,6 +36,7 @@ from leadscout.pipeline.list_pages import (
     Settled,
     Sighting,
     is_profile_key,
+    may_list_companies,
     name_key,
     normalise_name,
     repeated_profiles,
@@ -531,6 +532,8 @@ class WebSource:
             return [result]  # propose() rejects it for its location, unread
         if memory is not None and memory.is_company_site(domain):
             return [result]  # a monitor knows this site for a company's own: no list page to read
+        if not may_list_companies(url, title):
+            return [result]  # verification reads its home page
         listed = await self.lists.list_page(url, read_profiles=False, enough=enough, known=known)
         if len(listed) >= LIST_PAGE_MIN_COMPANIES:  # a directory or a "top 25" article
             list_via = f"list:{urlsplit(url).hostname}"
