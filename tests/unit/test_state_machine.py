@@ -60,7 +60,8 @@ def test_research_and_contacts_can_send_a_run_back_to_discovery_but_discovery_ca
 
 def test_a_refill_batch_goes_ahead_of_queued_research_and_a_new_run_goes_last() -> None:
     """Procrastinate takes the highest priority first: a batch replacing a dropped company is the
-    last step of a nearly finished run, a first batch the first step of a new one."""
+    last step of a nearly finished run, a first batch the first step of a new one; a company's
+    research goes before another's contacts, as its own contacts wait on it."""
     from leadscout.pipeline import jobs
 
     r = run(Stage.COMPANY_DISCOVERY, Status.ACTIVE)
@@ -70,5 +71,5 @@ def test_a_refill_batch_goes_ahead_of_queued_research_and_a_new_run_goes_last() 
     refill = jobs.discover_job(r, refill=True).priority
     research = jobs.research_job(r, company).priority
     contacts = jobs.contacts_job(r, company).priority
-    assert first < research == contacts == in_flight < refill
+    assert first < contacts < research == in_flight < refill
     assert refill == jobs.complete_job(r).priority

@@ -31,8 +31,10 @@ QUEUE_OF = {
     MONITOR_DELIVER: "lead_list",
 }
 # Higher runs first (procrastinate orders by priority, then age): work that finishes a run in
-# flight goes ahead of new discovery, so a deep queue does not delay lists that are nearly done.
-PRIORITY_OF = {DISCOVER: 0, RESEARCH: 1, CONTACTS: 1, COMPLETE: 2, NOTIFY: 3, WEBHOOK: 3, MONITOR_DELIVER: 2}
+# flight goes ahead of new discovery, so a deep queue does not delay lists that are nearly done;
+# within a run, the unit with more of the run behind it first (a company's research before another
+# company's contacts: its contacts wait on it, so the last runs' chains start sooner).
+PRIORITY_OF = {DISCOVER: 0, CONTACTS: 1, RESEARCH: 2, COMPLETE: 3, NOTIFY: 4, WEBHOOK: 4, MONITOR_DELIVER: 3}
 MAINTENANCE_QUEUE = "maintenance"
 WORKER_TYPES = {
     "lead_list": ["lead_list"],
@@ -79,7 +81,7 @@ def discover_job(run: Run, *, in_flight: bool = False, refill: bool = False) -> 
     behind every queued research and contacts job, the last seconds of a run's wall time)."""
     # lock: one batch of a run runs at a time; queueing_lock: at most one waits
     key = f"discover:{run.id}"
-    urgency = PRIORITY_OF[COMPLETE] if refill else int(in_flight)
+    urgency = PRIORITY_OF[COMPLETE] if refill else PRIORITY_OF[RESEARCH] if in_flight else 0
     return JobSpec(DISCOVER, {"run_id": str(run.id)}, lock=key, queueing_lock=key, lane=run.lane, urgency=urgency)
 
 
