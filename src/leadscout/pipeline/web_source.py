@@ -61,7 +61,7 @@ SEARCH_EARLY = 3  # fewer pending candidates than this per company wanted: searc
 LIST_NEW_PER_COMPANY = 3
 DEFERRED = "deferred: its people pages are closed to robots"
 VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
-STRAGGLER_GRACE = 2.0  # seconds a slow candidate may hold a batch that later candidates have already filled
+STRAGGLER_GRACE = 1.0  # seconds a slow candidate may hold a batch that later candidates have already filled
 
 
 @dataclass
