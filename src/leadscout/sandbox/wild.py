@@ -125,8 +125,11 @@ def company_page(c: WorldCompany, path: str) -> tuple[int, str, dict[str, str]]:
 
 
 def _app_shell(c: WorldCompany) -> str:
+    """The app's index.html: its head keeps what a build puts there (the site's config, its JSON-LD,
+    a vendor's widget script), as the page's own head does; the bundle fills the body."""
     return (
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(c.name)}</title>"
+        f"{_head(c, _look(c))}"
         "<link rel='stylesheet' href='/static/css/main.css'></head><body><noscript>You need to enable JavaScript "
         "to run this app.</noscript><div id='root'></div><script src='/static/js/app.js'></script></body></html>"
     )
