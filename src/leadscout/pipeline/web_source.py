@@ -26,7 +26,7 @@ from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
 from leadscout.domains import registrable_domain
 from leadscout.errors import BudgetExceeded, LlmError, TransientError
-from leadscout.models import Evidence, NewCompany, Run, Verdict
+from leadscout.models import Company, Evidence, NewCompany, Run, Verdict
 from leadscout.pipeline import prospects
 from leadscout.pipeline.list_pages import (
     LIST_PAGE_MIN_COMPANIES,
@@ -47,6 +47,7 @@ from leadscout.pipeline.remembered import load as load_memory
 from leadscout.pipeline.sources import SourceResult
 from leadscout.research.judge.verify import Verification, candidate_domain, name_from_title, verify_company
 from leadscout.research.read.extract import extract
+from leadscout.research.read.places import parse_addresses
 from leadscout.research.read.pms import Tier
 from leadscout.research.web.fetch import Fetcher
 from leadscout.research.web.search import SearchProvider
@@ -88,11 +89,12 @@ Searched = list[tuple[dict[str, Any], "tuple[int, list[Sighting]] | None"]]
 
 @dataclass
 class Batch:
-    """What one discovery batch has accepted so far, and the (name, city) pairs already taken."""
+    """What one discovery batch has accepted so far, and the (name, city) pairs already taken, each
+    with the HQ streets the companies of that name there were verified at (None: not stated)."""
 
     want: int
     accepted: list[NewCompany] = field(default_factory=list)
-    taken: set[tuple[str, str]] = field(default_factory=set)
+    taken: dict[tuple[str, str], set[str | None]] = field(default_factory=dict)
     verified: int = 0
     memory: Memory = field(default_factory=Memory)  # a monitor's: what its earlier ticks decided
     passed_before: int = 0  # the run's candidates verified before this batch, and how many passed
@@ -101,6 +103,17 @@ class Batch:
     @property
     def gap(self) -> int:
         return max(0, self.want - len(self.accepted))
+
+    def take(self, company: NewCompany | Company) -> bool:
+        """False when the run has this company already: the same name in the same city, unless both
+        are verified at different HQ streets (two firms of one name in one city: not one firm listed
+        under two domains)."""
+        key, street = name_key(company.name, company.city), _hq_street(company)
+        streets = self.taken.setdefault(key, set())
+        if streets and (street is None or None in streets or street in streets):
+            return False
+        streets.add(street)
+        return True
 
 
 @dataclass
@@ -199,7 +212,8 @@ class WebSource:
     async def open_batch(self, run: Run, want: int) -> Batch:
         """A batch that starts with the verified companies a crashed batch left undelivered."""
         batch = Batch(want, [self._company(row) for row in await self.store.undelivered_accepted(run.id, want)])
-        batch.taken = {name_key(c.name, c.city) for c in [*await self.store.run_companies(run.id), *batch.accepted]}
+        for company in [*await self.store.run_companies(run.id), *batch.accepted]:
+            batch.take(company)
         batch.passed_before, batch.decided_before = await self.store.candidate_pass_rate(run.id)
         batch.memory = await load_memory(self.store, run, frozenset(run.criteria.exclude_domains), self.recheck_every)
         return batch
@@ -330,12 +344,9 @@ class WebSource:
     async def _settle(self, run: Run, row: dict[str, Any], v: Verification, batch: Batch) -> None:
         company = self._settle_company(row, v) if v.accepted else None
         status, reasons = ("accepted" if company else "rejected"), v.reasons
-        if company is not None:
+        if company is not None and not batch.take(company):  # same name and city, another domain: listed twice
             key = name_key(company.name, company.city)
-            if key in batch.taken:  # same name, same city, another domain: one company, listed twice
-                company, status, reasons = None, "duplicate", [f"same company name and city as {key[0]!r}"]
-            else:
-                batch.taken.add(key)
+            company, status, reasons = None, "duplicate", [f"same company name and city as {key[0]!r}"]
         await self.store.settle_candidate(
             run.id,
             row["domain"],
@@ -575,6 +586,17 @@ class WebSource:
         # what the listing already says decides who is verified first
         text = listing.text if listing else ""
         return await add(seq=prospects.seq_for(s.seq, text, criteria, profile=s.profile))
+
+
+def _hq_street(company: NewCompany | Company) -> str | None:
+    """The street of the HQ address its location verdict quotes, as compared; None when none is."""
+    for verdict in company.verdicts:
+        if verdict.criterion == "location":
+            for evidence in verdict.evidence:
+                for address in parse_addresses(evidence.quote, "evidence"):
+                    if address.street:
+                        return " ".join(address.street.lower().replace(".", "").split())
+    return None
 
 
 def _passed(outcome: Verification | Settled) -> bool:

@@ -1,0 +1,41 @@
+"""One company listed under two domains is taken once; two firms of one name in one city, verified
+at different HQ streets, are two companies (a state's registry rarely allows it, a generated or a
+franchised web does)."""
+
+from __future__ import annotations
+
+from leadscout.models import CriterionVerdict, Evidence, NewCompany, Verdict
+from leadscout.pipeline.web_source import Batch
+
+
+def _firm(domain: str, hq: str | None, name: str = "Lone Star Leasing & Management") -> NewCompany:
+    evidence = [Evidence(url=f"https://{domain}/contact", quote=hq, source="address_extractor:block")] if hq else []
+    located = CriterionVerdict(
+        criterion="location", verdict=Verdict.TRUE, detail="HQ Alpharetta, GA", evidence=evidence
+    )
+    return NewCompany(
+        name=name, domain=domain, city="Alpharetta", state="GA", discovery_source="web:test", verdicts=[located]
+    )
+
+
+def test_the_same_firm_under_a_second_domain_is_not_taken_again() -> None:
+    batch = Batch(want=5)
+    assert batch.take(_firm("lonestar.example", "5527 Park Blvd, Alpharetta, GA 30004"))
+    assert not batch.take(_firm("lonestar-pm.example", "5527 Park Blvd., Alpharetta, GA 30004"))
+
+
+def test_two_firms_of_one_name_at_different_streets_are_both_taken() -> None:
+    batch = Batch(want=5)
+    assert batch.take(_firm("lonestar.example", "5527 Park Blvd, Alpharetta, GA 30004"))
+    assert batch.take(_firm("lonestar16.example", "7581 Mill St, Alpharetta, GA 30009"))
+    assert not batch.take(_firm("lonestar-again.example", "7581 Mill St., Alpharetta, GA"))
+
+
+def test_without_a_street_on_either_side_the_same_name_is_one_company() -> None:
+    batch = Batch(want=5)
+    assert batch.take(_firm("lonestar.example", None))
+    assert not batch.take(_firm("lonestar16.example", "7581 Mill St, Alpharetta, GA 30009"))
+    other = Batch(want=5)
+    assert other.take(_firm("lonestar.example", "5527 Park Blvd, Alpharetta, GA 30004"))
+    assert not other.take(_firm("lonestar16.example", None))
+    assert other.take(_firm("oak.example", None, name="Oak Property Management"))
