@@ -10,9 +10,9 @@ import pytest
 
 from leadscout.criteria import parse_criteria
 from leadscout.db.store import Store
-from leadscout.pipeline.list_pages import is_profile_key
+from leadscout.pipeline.list_pages import is_profile_key, profile_key
 from leadscout.pipeline.runs import create_run
-from leadscout.pipeline.web_source import Batch, WebSource, WebTools
+from leadscout.pipeline.web_source import REVIVED, Batch, WebSource, WebTools
 from leadscout.research.web.fetch import Fetcher, FetchPolicy
 from leadscout.research.web.http import make_client
 from leadscout.research.web.search import SearxngProvider
@@ -138,3 +138,35 @@ async def test_a_list_asked_again_reads_its_middle_pages_from_the_cache_while_it
     assert len(grown) == 2
     assert all(asked_moved[url] == asked_first[url] or len(asked_moved[url]) > 2 for url in grown)
     assert all(moved[i].keys() >= first[i].keys() for i in range(len(listings)))
+
+
+async def test_a_run_running_dry_reads_the_profiles_it_set_aside_and_takes_a_namesake_firm(
+    metered: SandboxServer, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two firms called Lone Star Management in Austin, at different addresses: the directory
+    profile of the second was set aside unread as the first listed again; once the search runs
+    dry it is read, and the second firm is verified and taken."""
+    for key, value in metered.env().items():
+        monkeypatch.setenv(key, value)
+    first, second = (metered.world.by_domain[d] for d in ("lonestarmanagementco24.com", "lonestarmanagementco.com"))
+    assert first.name == second.name and first.city == second.city and first.zip != second.zip
+    criteria = parse_criteria({"quantity": 2, "cities": ["Austin"], "state": "TX"})
+    run = await create_run(store, criteria, batch_size=2, options={"sources": ["web"]})
+    profile = f"http://www.rentalmanagerguide.org/company/{second.slug}"
+    await store.add_candidate(run.id, first.domain, first.name, first.website, "search:test", seq=1)
+    await store.add_candidate(
+        run.id, profile_key(profile), second.name, profile, "list:www.rentalmanagerguide.org", "duplicate",
+        [f"listed again: {first.name} ({first.domain})"], seq=2,
+    )  # fmt: skip
+    async with make_client(timeout=2) as client:
+        tools = WebTools(SearxngProvider(metered.url, client), Fetcher(client, FetchPolicy(politeness_delay=0)))
+        source = WebSource(store, tools)
+        batch = await source.open_batch(run, 2)
+        await source.verify_pending(run, criteria, batch)
+        assert [c.domain for c in batch.accepted] == [first.domain]
+        assert await store.revive_unread_repeats(run.id, REVIVED) == 1
+        assert await store.revive_unread_repeats(run.id, REVIVED) == 0, "a profile is revived once"
+        await source.verify_pending(run, criteria, batch)
+    assert [c.domain for c in batch.accepted] == [first.domain, second.domain]
+    statuses = {r["domain"]: r["status"] for r in await store.candidate_stats(run.id)}
+    assert statuses[second.domain] == "accepted"

@@ -31,7 +31,14 @@ def test_two_firms_of_one_name_at_different_streets_are_both_taken() -> None:
     assert not batch.take(_firm("lonestar-again.example", "7581 Mill St., Alpharetta, GA"))
 
 
-def test_without_a_street_on_either_side_the_same_name_is_one_company() -> None:
+def test_two_firms_of_one_name_in_different_zip_codes_are_both_taken() -> None:
+    batch = Batch(want=5)
+    assert batch.take(_firm("heritage.example", "8706 Mill St, Austin, TX 78782"))
+    assert batch.take(_firm("heritage-rm.example", "Austin, TX 78778"))
+    assert not batch.take(_firm("heritage-again.example", "Austin, TX 78778-1234"))
+
+
+def test_without_an_address_on_either_side_the_same_name_is_one_company() -> None:
     batch = Batch(want=5)
     assert batch.take(_firm("lonestar.example", None))
     assert not batch.take(_firm("lonestar16.example", "7581 Mill St, Alpharetta, GA 30009"))

@@ -338,6 +338,15 @@ RETURNING (xmax = 0) AS inserted;
 SELECT * FROM pm_pipeline.discovery_candidates
  WHERE run_id = %(run_id)s AND status = 'pending' ORDER BY seq, domain LIMIT %(limit)s;
 
+-- revive_unread_repeats --
+-- A run about to run dry reads the directory profiles it set aside unread as a company it has
+-- (the same name in the same listed city): a namesake firm has a profile, and a website, of its own
+UPDATE pm_pipeline.discovery_candidates
+   SET status = 'pending', reasons = reasons || %(reasons)s, updated_at = now()
+ WHERE run_id = %(run_id)s AND status = 'duplicate' AND strpos(domain, '/') > 0
+   AND reasons ->> 0 LIKE 'listed again:%%'
+RETURNING domain;
+
 -- undelivered_accepted --
 -- Candidates that passed verification but are not yet in the run (a crash came between); one
 -- suppressed since is never offered again (the run could not take it, and would ask for it for ever)

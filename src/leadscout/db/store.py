@@ -430,6 +430,9 @@ class Store(MonitorQueries):
     async def pending_candidates(self, run_id: UUID, limit: int) -> list[dict[str, Any]]:
         return await self._rows("pending_candidates", run_id=run_id, limit=limit)
 
+    async def revive_unread_repeats(self, run_id: UUID, reason: str) -> int:
+        return len(await self._rows("revive_unread_repeats", run_id=run_id, reasons=[reason]))
+
     async def undelivered_accepted(self, run_id: UUID, limit: int) -> list[dict[str, Any]]:
         return await self._rows("undelivered_accepted", run_id=run_id, limit=limit)
 

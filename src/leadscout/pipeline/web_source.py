@@ -61,6 +61,7 @@ SEARCH_EARLY = 3  # fewer pending candidates than this per company wanted: searc
 # a list's next pages are read while its pages name fewer new companies than this per company the run wants
 LIST_NEW_PER_COMPANY = 3
 DEFERRED = "deferred: its people pages are closed to robots"
+REVIVED = "read after all: the search ran dry, and a namesake in the same city has a profile of its own"
 VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
 STRAGGLER_GRACE = 1.0  # seconds a slow candidate may hold a batch that later candidates have already filled
 
@@ -90,11 +91,11 @@ Searched = list[tuple[dict[str, Any], "tuple[int, list[Sighting]] | None"]]
 @dataclass
 class Batch:
     """What one discovery batch has accepted so far, and the (name, city) pairs already taken, each
-    with the HQ streets the companies of that name there were verified at (None: not stated)."""
+    with the HQ addresses the companies of that name there were verified at."""
 
     want: int
     accepted: list[NewCompany] = field(default_factory=list)
-    taken: dict[tuple[str, str], set[str | None]] = field(default_factory=dict)
+    taken: dict[tuple[str, str], list[Hq]] = field(default_factory=dict)
     verified: int = 0
     memory: Memory = field(default_factory=Memory)  # a monitor's: what its earlier ticks decided
     passed_before: int = 0  # the run's candidates verified before this batch, and how many passed
@@ -105,14 +106,14 @@ class Batch:
         return max(0, self.want - len(self.accepted))
 
     def take(self, company: NewCompany | Company) -> bool:
-        """False when the run has this company already: the same name in the same city, unless both
-        are verified at different HQ streets (two firms of one name in one city: not one firm listed
-        under two domains)."""
-        key, street = name_key(company.name, company.city), _hq_street(company)
-        streets = self.taken.setdefault(key, set())
-        if streets and (street is None or None in streets or street in streets):
+        """False when the run has this company already: the same name in the same city, unless the
+        HQ addresses they were verified at differ in street or ZIP code (two firms of one name in one
+        city: not one firm listed under two domains)."""
+        key, hq = name_key(company.name, company.city), _hq(company)
+        seen = self.taken.setdefault(key, [])
+        if any(not hq.differs(other) for other in seen):
             return False
-        streets.add(street)
+        seen.append(hq)
         return True
 
 
@@ -194,6 +195,8 @@ class WebSource:
                 if not pending:
                     searched = await (searching or self._search_next(run, criteria, batch))
                     searching = None
+                    if searched is None and await self.store.revive_unread_repeats(run.id, REVIVED):
+                        continue  # once: they are settled as something else this time
                     if searched is None:
                         return SourceResult(batch.accepted, exhausted=True)
                     await self._propose_searched(run, criteria, searched)
@@ -588,15 +591,28 @@ class WebSource:
         return await add(seq=prospects.seq_for(s.seq, text, criteria, profile=s.profile))
 
 
-def _hq_street(company: NewCompany | Company) -> str | None:
-    """The street of the HQ address its location verdict quotes, as compared; None when none is."""
+@dataclass(frozen=True)
+class Hq:
+    """The street and ZIP code of the HQ address a company's location verdict quotes, as compared."""
+
+    street: str | None = None
+    zip: str | None = None
+
+    def differs(self, other: Hq) -> bool:
+        return bool(
+            (self.street and other.street and self.street != other.street)
+            or (self.zip and other.zip and self.zip[:5] != other.zip[:5])
+        )
+
+
+def _hq(company: NewCompany | Company) -> Hq:
     for verdict in company.verdicts:
         if verdict.criterion == "location":
             for evidence in verdict.evidence:
                 for address in parse_addresses(evidence.quote, "evidence"):
-                    if address.street:
-                        return " ".join(address.street.lower().replace(".", "").split())
-    return None
+                    street = " ".join(address.street.lower().replace(".", "").split()) if address.street else None
+                    return Hq(street, address.zip)
+    return Hq()
 
 
 def _passed(outcome: Verification | Settled) -> bool:
