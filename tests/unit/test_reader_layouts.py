@@ -124,6 +124,8 @@ UNIT_LAYOUTS = {
     "table": ("<table><tr><th>Units managed</th><td>1,250</td></tr><tr><th>Founded</th><td>2006</td></tr></table>"),
     "dl": ("<dl><dt>Rental homes managed</dt><dd>1,250</dd><dt>Staff</dt><dd>22</dd></dl>"),
     "json": ("<script>window.stats = {unitsManaged: 1250, yearsInBusiness: 18};</script><div id='root'></div>"),
+    "json_managed_first": ("<script>var STATS = {managedUnits: 1250, yearsInBusiness: 18};</script>"),
+    "json_snake": ("<script>window.__DATA__ = {'total_doors_managed': '1,250+', 'staff': 22};</script>"),
     "jsonld_org": (
         "<script type='application/ld+json'>"
         '{"@type":"Organization","name":"Acme","description":"Acme manages over 1,250 rental units in'

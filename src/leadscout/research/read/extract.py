@@ -21,7 +21,13 @@ from leadscout.research.read import page as page_model
 from leadscout.research.read import published
 from leadscout.research.read.people import Person, read_people
 from leadscout.research.read.places import Address, read_places
-from leadscout.research.read.quantities import UnitClaim, claims_in_data, claims_in_page, claims_in_text
+from leadscout.research.read.quantities import (
+    MANAGED_COUNT_KEY,
+    UnitClaim,
+    claims_in_data,
+    claims_in_page,
+    claims_in_text,
+)
 
 MAX_TEXT = 200_000
 PersonCard = Person  # the name the contact pipeline knows
@@ -81,9 +87,7 @@ def _jsonld(tree: LexborHTMLParser) -> list[dict[str, Any]]:
 
 
 _DATA_KEYS = re.compile(
-    r"""["']?(?:jobTitle|title|position|role|designation|(?:units|doors|homes|properties|rentals)_?(?:managed|"""
-    r"""under_?management)|portfolio_?size)["']?\s*:""",
-    re.IGNORECASE,
+    rf"""["']?(?:jobTitle|title|position|role|designation|{MANAGED_COUNT_KEY})["']?\s*:""", re.IGNORECASE
 )  # keys of people (a title) or of a managed count
 
 

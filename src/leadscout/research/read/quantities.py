@@ -337,11 +337,13 @@ def claims_in_page(page: PageText, company: str | None = None) -> list[UnitClaim
 _SELF_TYPES = {"organization", "localbusiness", "realestateagent", "corporation", "professionalservice",
                "propertymanagement", "homeandconstructionbusiness"}  # fmt: skip
 # a data key that names a managed count: unitsManaged, doors_under_management, portfolioSize, homesManaged
-_DATA_KEY = re.compile(
-    r"^(?:total_?)?(?:units|doors|homes|properties|rentals)_?(?:managed|under_?management)$|"
-    r"^(?:portfolio_?size|managed_?(?:units|doors|homes|properties|rentals))$",
-    re.IGNORECASE,
+# the keys of a managed count in a page's script data (unitsManaged, managed_doors, portfolioSize):
+# the extractor parses a script only when one of these (or a person's title) is in it
+MANAGED_COUNT_KEY = (
+    r"(?:total_?)?(?:units|doors|homes|properties|rentals)_?(?:managed|under_?management)|"
+    r"portfolio_?size|managed_?(?:units|doors|homes|properties|rentals)"
 )
+_DATA_KEY = re.compile(rf"^(?:{MANAGED_COUNT_KEY})$", re.IGNORECASE)
 
 
 def claims_in_data(items: list[dict[str, Any]], objects: list[Any], company: str | None = None) -> list[UnitClaim]:
