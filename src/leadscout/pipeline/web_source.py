@@ -42,7 +42,7 @@ from leadscout.pipeline.list_pages import (
     repeated_profiles,
 )
 from leadscout.pipeline.query_plan import PAGES_PER_QUERY, PLAN_STEP, PROPOSED_BASE, RANK_STEP, query_plan
-from leadscout.pipeline.remembered import Memory, Remembered, still_unreadable, unchanged
+from leadscout.pipeline.remembered import Memory, Remembered, monitor_of, still_unreadable, unchanged
 from leadscout.pipeline.remembered import load as load_memory
 from leadscout.pipeline.sources import SourceResult
 from leadscout.research.judge.verify import Verification, candidate_domain, name_from_title, verify_company
@@ -195,7 +195,11 @@ class WebSource:
                 if not pending:
                     searched = await (searching or self._search_next(run, criteria, batch))
                     searching = None
-                    if searched is None and await self.store.revive_unread_repeats(run.id, REVIVED):
+                    if (
+                        searched is None
+                        and self._asks_user(run)
+                        and await self.store.revive_unread_repeats(run.id, REVIVED)
+                    ):
                         continue  # once: they are settled as something else this time
                     if searched is None:
                         return SourceResult(batch.accepted, exhausted=True)
@@ -211,6 +215,13 @@ class WebSource:
             if searching is not None:  # the batch is full: the pages it read stay in the cache
                 searching.cancel()
                 await asyncio.gather(searching, return_exceptions=True)
+
+    @staticmethod
+    def _asks_user(run: Run) -> bool:
+        """A run that would ask its user when discovery runs dry reads what it set aside first; a
+        monitor's tick takes what matches (re-reading every repeated profile each tick cost two
+        requests per known company)."""
+        return monitor_of(run) is None
 
     async def open_batch(self, run: Run, want: int) -> Batch:
         """A batch that starts with the verified companies a crashed batch left undelivered."""
