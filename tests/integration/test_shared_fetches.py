@@ -1,12 +1,13 @@
 """A page is fetched once across workers: two fetchers with caches of their own (two worker
 processes) over one database, asking for the same pages at the same time, send each request to
-the sandbox once; the one that waited gets the page from the cache, and a claim given up without
-a page (a site that fails) lets the other fetch it itself at once."""
+the sandbox once; the one that waited gets the page from the cache, and a fetch that failed for now
+answers the worker that waited on it with its failure."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from urllib.parse import urlsplit
 
 from pytest import MonkeyPatch
 
@@ -40,9 +41,12 @@ async def test_two_workers_fetch_a_page_once(store: Store, monkeypatch: MonkeyPa
     assert one.stats["shared"] + two.stats["shared"] == len(urls)  # the other half came from the cache
 
 
-async def test_a_claim_given_up_does_not_hold_the_other_worker(store: Store, monkeypatch: MonkeyPatch) -> None:
+async def test_a_failed_fetch_answers_the_worker_that_waited_on_it(store: Store, monkeypatch: MonkeyPatch) -> None:
+    """The second worker gets the first one's 503 at once, not its claim's 7 s, and does not ask the
+    failing site again itself (one process's callers share a failure the same way)."""
     broken = next(c for c in build(7).companies if c.health == "error5xx")
-    with SandboxServer(seed=7, timeout_seconds=3) as sandbox:
+    slow = LatencyProfile(search=0, fetch=(0.3, 0.3))  # the second asks while the first fetches
+    with SandboxServer(seed=7, timeout_seconds=3, latency=slow) as sandbox:
         for key, value in sandbox.env().items():
             monkeypatch.setenv(key, value)
         async with make_client(timeout=5) as client:
@@ -51,5 +55,9 @@ async def test_a_claim_given_up_does_not_hold_the_other_worker(store: Store, mon
             started = time.monotonic()
             results = await asyncio.gather(one.fetch(broken.website), two.fetch(broken.website))
             waited = time.monotonic() - started
+        assert sandbox.app.latency is not None
+        asked = sandbox.app.latency.paths
     assert all(r.error == "http_503" for r in results)
-    assert waited < 4, waited  # not the claim's 7 s: the failed fetch released it
+    assert waited < 4, waited  # not the claim's 7 s: the failed fetch answered it
+    home = f"{urlsplit(broken.website).hostname}/"
+    assert asked[home] == 1, asked  # the site was asked once, not once per worker

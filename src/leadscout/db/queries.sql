@@ -396,15 +396,25 @@ SELECT pc.*, pb.body FROM pm_pipeline.page_cache pc
 -- Claim the fetch of a page for a few seconds; a row comes back when this worker holds the claim
 INSERT INTO pm_pipeline.page_claims (url, claimed_until)
 VALUES (%(url)s, now() + make_interval(secs => %(seconds)s::float8))
-ON CONFLICT (url) DO UPDATE SET claimed_until = excluded.claimed_until
+ON CONFLICT (url) DO UPDATE SET claimed_until = excluded.claimed_until, failed = NULL, failed_status = NULL
  WHERE page_claims.claimed_until < now()
 RETURNING url;
+
+-- fail_page --
+-- A claimed fetch that failed for now: the workers waiting on it get the failure for a few seconds
+UPDATE pm_pipeline.page_claims
+   SET failed = %(error)s, failed_status = %(status)s,
+       claimed_until = now() + make_interval(secs => %(seconds)s::float8)
+ WHERE url = %(url)s;
 
 -- shared_page --
 -- A page another worker claimed: its cached row once written (body null until then), and whether
 -- the claim still stands
 SELECT pc.*, pb.body,
-       EXISTS (SELECT 1 FROM pm_pipeline.page_claims WHERE url = %(url)s AND claimed_until > now()) AS claimed
+       EXISTS (SELECT 1 FROM pm_pipeline.page_claims WHERE url = %(url)s AND claimed_until > now()) AS claimed,
+       (SELECT failed FROM pm_pipeline.page_claims WHERE url = %(url)s AND claimed_until > now()) AS claim_failed,
+       (SELECT failed_status FROM pm_pipeline.page_claims WHERE url = %(url)s AND claimed_until > now())
+         AS claim_failed_status
   FROM (SELECT 1) one
   LEFT JOIN pm_pipeline.page_cache pc
          ON pc.url = %(url)s

@@ -514,12 +514,19 @@ class Store(MonitorQueries):
     async def claim_page(self, url: str, seconds: float) -> bool:
         return await self._one("claim_page", url=url, seconds=seconds) is not None
 
-    async def shared_page(self, url: str, max_age: float | None) -> tuple[dict[str, Any] | None, bool]:
-        """(the cached row of a claimed page, or None; whether its claim still stands)."""
+    async def shared_page(
+        self, url: str, max_age: float | None
+    ) -> tuple[dict[str, Any] | None, bool, tuple[str, int | None] | None]:
+        """(the cached row of a claimed page, or None; whether its claim still stands; the
+        (error, status) its claimed fetch failed with for now, or None)."""
         row = await self._one("shared_page", url=url, max_age=max_age)
         if row is None:
-            return None, False
-        return (row if row["url"] is not None else None), bool(row["claimed"])
+            return None, False, None
+        failed = (row["claim_failed"], row["claim_failed_status"]) if row["claim_failed"] else None
+        return (row if row["url"] is not None else None), bool(row["claimed"]), failed
+
+    async def fail_page(self, url: str, error: str, status: int | None, seconds: float) -> None:
+        await self._rows("fail_page", url=url, error=error, status=status, seconds=seconds)
 
     async def release_pages(self, urls: list[str]) -> None:
         await self._rows("release_pages", urls=urls)

@@ -32,6 +32,7 @@ HOST_ROWS = 60  # a site's cached pages read in one query; a host with more is r
 HOST_TTL = 5.0  # seconds a host's cached pages are trusted (another process may be reading it too)
 CLAIM_POLL = 0.3  # seconds before the first look for what another worker claimed (a page, a search answer)
 MISS_RECHECK = 1.0  # seconds after which a page the host's read did not have is looked for again
+FAILURE_SHARED = 3.0  # seconds a claimed fetch's failure answers the workers that waited on it
 WRITE_DELAY = 0.3  # seconds a recorded page waits to be written with the others
 WRITE_BATCH = 32
 
@@ -89,20 +90,27 @@ class PgPageCache:
         """The page another worker is fetching, once it reaches the cache (None after ``seconds``)."""
         async for _ in claim_polls(seconds):
             try:
-                row, claimed = await self.store.shared_page(url, self.max_age)
+                row, claimed, failed = await self.store.shared_page(url, self.max_age)
             except Exception as exc:
                 log.warning("shared page %s not read: %s", url, outage.describe(exc))
                 return None
             if row is not None:
                 return _result(url, row)
+            if failed is not None:  # the fetch waited on failed for now: its failure, not a second ask
+                return FetchResult(url=url, final_url=url, error=failed[0], status=failed[1])
             if not claimed:
                 return None  # given up without a page: fetch it yourself
         return None
 
-    async def release(self, url: str) -> None:
-        """Give up a claim without caching a page (a transient failure: another worker may try)."""
+    async def release(self, url: str, failure: FetchResult | None = None) -> None:
+        """Give up a claim without caching a page. A fetch that failed for now answers the workers
+        waiting on it with its failure for FAILURE_SHARED seconds (one process's callers share
+        it the same way); the next claim after that asks the site again."""
         try:
-            await self.store.release_pages([url])
+            if failure is not None and failure.transient and failure.error:
+                await self.store.fail_page(url, failure.error, failure.status, FAILURE_SHARED)
+            else:
+                await self.store.release_pages([url])
         except Exception as exc:
             log.warning("page claim for %s not released: %s", url, outage.describe(exc))
 

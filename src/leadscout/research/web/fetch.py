@@ -101,7 +101,7 @@ class PageCache(Protocol):
     async def flush(self) -> None: ...
     async def claim(self, url: str, seconds: float) -> bool: ...
     async def shared(self, url: str, seconds: float) -> FetchResult | None: ...
-    async def release(self, url: str) -> None: ...
+    async def release(self, url: str, failure: FetchResult | None = None) -> None: ...
 
 
 class _Transient(Exception):
@@ -179,6 +179,7 @@ class Fetcher:
                 self.stats["shared"] += 1  # another worker fetched it meanwhile
                 return shared.model_copy(update={"from_cache": True})
         kept = False
+        result: FetchResult | None = None
         try:
             result = await self._fetch_live(url, _conditions(cached))
             if cached is not None and result.status == 304:  # unchanged: the stored page, now confirmed
@@ -195,8 +196,8 @@ class Fetcher:
                 await self.cache.put(result)  # its claim goes when it is written
             return result
         finally:
-            if claimed and not kept and self.cache is not None:  # nothing for the others to wait for
-                await self.cache.release(url)
+            if claimed and not kept and self.cache is not None:  # nothing to cache: a failure, or nothing
+                await self.cache.release(url, result)
 
     async def stored(self, url: str, max_age: float) -> FetchResult | None:
         """The cached copy of ``url`` if it is younger than ``max_age`` seconds, without asking
