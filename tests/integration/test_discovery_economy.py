@@ -12,7 +12,7 @@ from leadscout.criteria import parse_criteria
 from leadscout.db.store import Store
 from leadscout.pipeline.list_pages import is_profile_key, profile_key
 from leadscout.pipeline.runs import create_run
-from leadscout.pipeline.web_source import REVIVED, Batch, WebSource, WebTools
+from leadscout.pipeline.web_source import LISTED_AGAIN, REVIVED, Batch, WebSource, WebTools
 from leadscout.research.web.fetch import Fetcher, FetchPolicy
 from leadscout.research.web.http import make_client
 from leadscout.research.web.search import SearxngProvider
@@ -156,7 +156,7 @@ async def test_a_run_running_dry_reads_the_profiles_it_set_aside_and_takes_a_nam
     await store.add_candidate(run.id, first.domain, first.name, first.website, "search:test", seq=1)
     await store.add_candidate(
         run.id, profile_key(profile), second.name, profile, "list:www.rentalmanagerguide.org", "duplicate",
-        [f"listed again: {first.name} ({first.domain})"], seq=2,
+        [f"{LISTED_AGAIN}{first.name} ({first.domain})"], seq=2,
     )  # fmt: skip
     async with make_client(timeout=2) as client:
         tools = WebTools(SearxngProvider(metered.url, client), Fetcher(client, FetchPolicy(politeness_delay=0)))
@@ -164,8 +164,8 @@ async def test_a_run_running_dry_reads_the_profiles_it_set_aside_and_takes_a_nam
         batch = await source.open_batch(run, 2)
         await source.verify_pending(run, criteria, batch)
         assert [c.domain for c in batch.accepted] == [first.domain]
-        assert await store.revive_unread_repeats(run.id, REVIVED) == 1
-        assert await store.revive_unread_repeats(run.id, REVIVED) == 0, "a profile is revived once"
+        assert await store.revive_unread_repeats(run.id, LISTED_AGAIN, REVIVED) == 1
+        assert await store.revive_unread_repeats(run.id, LISTED_AGAIN, REVIVED) == 0, "a profile is revived once"
         await source.verify_pending(run, criteria, batch)
     assert [c.domain for c in batch.accepted] == [first.domain, second.domain]
     statuses = {r["domain"]: r["status"] for r in await store.candidate_stats(run.id)}

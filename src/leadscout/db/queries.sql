@@ -344,7 +344,7 @@ SELECT * FROM pm_pipeline.discovery_candidates
 UPDATE pm_pipeline.discovery_candidates
    SET status = 'pending', reasons = reasons || %(reasons)s, updated_at = now()
  WHERE run_id = %(run_id)s AND status = 'duplicate' AND strpos(domain, '/') > 0
-   AND reasons ->> 0 LIKE 'listed again:%%'
+   AND starts_with(reasons ->> 0, %(set_aside)s)
 RETURNING domain;
 
 -- undelivered_accepted --
@@ -408,14 +408,12 @@ UPDATE pm_pipeline.page_claims
  WHERE url = %(url)s;
 
 -- shared_page --
--- A page another worker claimed: its cached row once written (body null until then), and whether
--- the claim still stands
-SELECT pc.*, pb.body,
-       EXISTS (SELECT 1 FROM pm_pipeline.page_claims WHERE url = %(url)s AND claimed_until > now()) AS claimed,
-       (SELECT failed FROM pm_pipeline.page_claims WHERE url = %(url)s AND claimed_until > now()) AS claim_failed,
-       (SELECT failed_status FROM pm_pipeline.page_claims WHERE url = %(url)s AND claimed_until > now())
-         AS claim_failed_status
+-- A page another worker claimed: its cached row once written (body null until then), whether the
+-- claim still stands, and what its fetch failed with for now (if it did)
+SELECT pc.*, pb.body, cl.url IS NOT NULL AS claimed, cl.failed AS claim_failed,
+       cl.failed_status AS claim_failed_status
   FROM (SELECT 1) one
+  LEFT JOIN pm_pipeline.page_claims cl ON cl.url = %(url)s AND cl.claimed_until > now()
   LEFT JOIN pm_pipeline.page_cache pc
          ON pc.url = %(url)s
         AND (%(max_age)s::float8 IS NULL OR pc.fetched_at > now() - make_interval(secs => %(max_age)s::float8))

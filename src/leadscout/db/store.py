@@ -430,8 +430,10 @@ class Store(MonitorQueries):
     async def pending_candidates(self, run_id: UUID, limit: int) -> list[dict[str, Any]]:
         return await self._rows("pending_candidates", run_id=run_id, limit=limit)
 
-    async def revive_unread_repeats(self, run_id: UUID, reason: str) -> int:
-        return len(await self._rows("revive_unread_repeats", run_id=run_id, reasons=[reason]))
+    async def revive_unread_repeats(self, run_id: UUID, set_aside: str, reason: str) -> int:
+        """Set pending again a run's unread profiles whose first reason starts with ``set_aside``."""
+        rows = await self._rows("revive_unread_repeats", run_id=run_id, set_aside=set_aside, reasons=[reason])
+        return len(rows)
 
     async def undelivered_accepted(self, run_id: UUID, limit: int) -> list[dict[str, Any]]:
         return await self._rows("undelivered_accepted", run_id=run_id, limit=limit)

@@ -61,6 +61,7 @@ SEARCH_EARLY = 3  # fewer pending candidates than this per company wanted: searc
 # a list's next pages are read while its pages name fewer new companies than this per company the run wants
 LIST_NEW_PER_COMPANY = 3
 DEFERRED = "deferred: its people pages are closed to robots"
+LISTED_AGAIN = "listed again: "  # an unread profile set aside as a company the run has
 REVIVED = "read after all: the search ran dry, and a namesake in the same city has a profile of its own"
 VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so politeness is not at stake
 STRAGGLER_GRACE = 1.0  # seconds a slow candidate may hold a batch that later candidates have already filled
@@ -195,13 +196,11 @@ class WebSource:
                 if not pending:
                     searched = await (searching or self._search_next(run, criteria, batch))
                     searching = None
-                    if (
-                        searched is None
-                        and self._asks_user(run)
-                        and await self.store.revive_unread_repeats(run.id, REVIVED)
-                    ):
-                        continue  # once: they are settled as something else this time
                     if searched is None:
+                        if self._asks_user(run) and await self.store.revive_unread_repeats(
+                            run.id, LISTED_AGAIN, REVIVED
+                        ):
+                            continue  # once: they are settled as something else this time
                         return SourceResult(batch.accepted, exhausted=True)
                     await self._propose_searched(run, criteria, searched)
                     continue
@@ -525,7 +524,7 @@ class WebSource:
                 if s in repeated:  # another directory or the same one already lists it: not worth a fetch
                     await self.store.add_candidate(
                         run.id, s.key, s.name, s.website, s.via, "duplicate",
-                        [f"listed again: {repeated[s]}"], seq=s.seq or 0, conn=conn, listed_city=s.city,
+                        [f"{LISTED_AGAIN}{repeated[s]}"], seq=s.seq or 0, conn=conn, listed_city=s.city,
                     )  # fmt: skip
                     continue
                 await self.propose(run, criteria, s, conn=conn)
