@@ -198,7 +198,10 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
         tags, kind = {}, "unknown"
     person = kind == "Person" and "Surname" in tags and bool({"GivenName", "FirstInitial"} & set(tags))
     # a given name the lexicon knows before a surname that is no common or corporate word
-    person = person or (is_first_name(tokens[0]) and not _CORPORATE.search(clean) and tokens[-1].lower() not in _PLACES)
+    # (two words only: "Lowell Richardson Expanded", a headline's name and verb, is no three-word name)
+    person = person or (
+        len(tokens) == 2 and is_first_name(tokens[0]) and not _CORPORATE.search(clean) and last not in _PLACES
+    )
     if not person and not (lenient and kind == "Corporation" and len(tokens) <= 3 and not _CORPORATE.search(clean)):
         return None
     named = clean if not clean.isupper() else clean.title()
@@ -555,7 +558,9 @@ def _from_prose(page: PageText, company: str | None = None) -> list[Person]:
         loose: list[_Candidate] = []
         for i, sentence in enumerate(said):
             candidates = _candidates(sentence)
+            unknown = [c for c in _candidates(sentence, weak=True) if c.weak]
             judged = [_judged(c, sentence, said[i + 1 : i + 3], candidates, company) for c in candidates]
+            found += [p for c in unknown if (p := _judged(c, sentence, [], candidates, company))]
             found += _coordinated(candidates, judged, sentence)
             missed = [c for c, person in zip(candidates, judged, strict=True) if person is None]
             loose += missed
@@ -602,7 +607,10 @@ def _judged(
 ) -> Person | None:
     if company and is_firm_name(candidate.name, company):
         return None  # "Blanton Turner", "Terra Search": the firm's own name reads like a person's
-    person = _judge(candidate, sentence, later, company) or _nearest_title(candidate, sentence, candidates)
+    if candidate.weak:  # only a title set beside it by a comma: "Margette Hepfner, LPC’s COO"
+        person = _judge(candidate, sentence, later, company) if _title_after(sentence[candidate.end :]) else None
+    else:
+        person = _judge(candidate, sentence, later, company) or _nearest_title(candidate, sentence, candidates)
     return None if person and _elsewhere(candidate, sentence, company) else person
 
 
@@ -890,6 +898,7 @@ class _Candidate:
     start: int
     end: int
     shared: bool = False  # "Jim and Ursula Faix": the surname is borrowed from the next name
+    weak: bool = False  # a name no lexicon knows ("Margette Hepfner"): kept only with a title right beside it
 
 
 _UP, _LET = "A-ZÀ-ÖØ-Þ", "a-zA-ZÀ-ÖØ-öø-ÿ"  # names are written with accents ("René", "Muñoz")
@@ -907,9 +916,10 @@ _FIRM_WORD = re.compile(
 )  # a name followed by a firm's word is the firm's name; "Jane Doe Property Manager" is a person and a role
 
 
-def _candidates(sentence: str) -> list[_Candidate]:
+def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
     """Every span of the sentence that reads as a person's full name, trimmed of the capitalised
-    words around it ("Ask Christy Freeland", "Bozzuto Group's Toby Bozzuto")."""
+    words around it ("Ask Christy Freeland", "Bozzuto Group's Toby Bozzuto"); ``weak``: also the
+    capitalised pairs no lexicon knows as a name (judged apart, and never in another's way)."""
     out: list[_Candidate] = []
     for run in _SPAN.finditer(sentence):
         tokens = list(re.finditer(r"\S+", run.group(0)))
@@ -924,6 +934,8 @@ def _candidates(sentence: str) -> list[_Candidate]:
                     break
             if best:
                 break
+        if best is None and weak and (unknown := _weak_name(sentence, run)):
+            best = unknown
         lead = sentence[run.start() : best.start] if best else ""
         if best and re.search(r"\b(?:San|Santa|Los|Las|El|St\.?|Fort|Port|Mount|Lake)\s+$", lead):
             continue  # "San Juan Capistrano": a place's name
@@ -941,6 +953,17 @@ def _candidates(sentence: str) -> list[_Candidate]:
             surname = second.split()[-1]
             out.append(_Candidate(f"{m.group('first')} {surname}", m.start(), m.end(), shared=True))
     return out
+
+
+def _weak_name(sentence: str, run: re.Match[str]) -> _Candidate | None:
+    """Two or three capitalised words no lexicon reads as a person ("Margette Hepfner"), standing
+    alone as the run: a candidate the judge keeps only when a title stands right beside it."""
+    tokens = run.group(0).split()
+    if not 2 <= len(tokens) <= 3 or any(t.isupper() for t in tokens):
+        return None  # "PMI Professionals": an acronym is a firm's
+    if not (name := is_name(run.group(0).rstrip(","), lenient=True)):
+        return None
+    return _Candidate(name, run.start(), run.start() + len(run.group(0).rstrip(",")), weak=True)
 
 
 _HOUSE_NUMBER = re.compile(r"\b(?!(?:19|20)\d\d\b)\d{1,6}[A-Za-z]?\s+$")  # not a year: "In 2015 Jo Doe founded"
