@@ -403,3 +403,35 @@ def test_people_not_ours_more() -> None:
 
 def test_units_generic_load() -> None:
     _assert_units(UNITS_GENERIC_LOAD)
+
+
+# a name no lexicon knows, a headline's name and verb, and the titles of the trade beyond the office's
+PEOPLE_UNKNOWN_NAMES_AND_TITLES = [
+    ("Okonkwo Adebayo-Riel, Acme's COO of Residential Management, added that the year was strong.",
+     ["Okonkwo Adebayo-Riel"]),
+    ("Alongside our partner, Cadillac Fairview, we look forward to growth.", []),
+    ("Acme Property Management Franchisee Lowell Richardson Expanded Into Long-Term Rentals", ["Lowell Richardson"]),
+    ("Dana Whitfield, our Leasing Associate, shows homes on weekends.", ["Dana Whitfield"]),
+    ("Marco Ruiz, Maintenance Tech, keeps every unit ready.", ["Marco Ruiz"]),
+    ("Questions about your stay? Ask Jenna Holt, our Reservations Manager.", ["Jenna Holt"]),
+]  # fmt: skip
+
+
+def test_people_with_unknown_names_and_trade_titles() -> None:
+    _assert_people(PEOPLE_UNKNOWN_NAMES_AND_TITLES)
+
+
+def test_bylines_name_staff_on_the_company_own_site_only() -> None:
+    """An author of the company's own blog works there (no role unless the byline gives one); a
+    news site's author is a reporter, and a reprinted article's reporter is no staff either."""
+    post = "Rental Market Overview\n\nMendell Gosnell - Friday, May 22, 2015\n\nRents rose again this spring."
+    signed = "Do Not Take Owners for Granted\n\nWritten by Susan Bailey, MS\n\nI work for a management company."
+    reprint = "Acme saw record growth\n\nBy: Melody Simmons, Reporter\n\nThe waffle station opened early."
+
+    def names(text: str, url: str) -> list[str]:
+        return sorted(p.full_name for p in inspect_page(text, url=url, company=COMPANY).people)
+
+    assert names(post, "https://www.acmepm.com/blog/rental-market") == ["Mendell Gosnell"]
+    assert names(signed, "https://acme.home.blog/2021/11/01/owners") == ["Susan Bailey"]
+    assert names(post, "https://www.dailynews.com/2015/05/22/rents") == []
+    assert names(reprint, "https://www.acmepm.com/news/growth") == []

@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from leadscout.research.read import page as page_model
 from leadscout.research.read import published
+from leadscout.research.read.firm_names import names_site
 from leadscout.research.read.people import Person, read_people
 from leadscout.research.read.places import Address, read_places
 from leadscout.research.read.quantities import (
@@ -213,6 +214,6 @@ def _read(
         phones=sorted({f"({a}) {b}-{c}" for a, b, c in _PHONE.findall(text)})[:10],
         emails=sorted(emails)[:50],
         unit_claims=claims_in_page(text_page, company) + claims_in_data(items, scripts or [], company),
-        people=read_people(text_page, items, scripts, company),
+        people=read_people(text_page, items, scripts, company, own_site=names_site(company, url)),
         service_areas=areas,
     )

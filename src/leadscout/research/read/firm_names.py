@@ -54,6 +54,23 @@ def _called_short(company: str, text: str) -> bool:
     return re.search(rf"\b{re.escape(first)}\b", text) is not None
 
 
+def names_site(company: str | None, url: str) -> bool:
+    """The page is on the company's own site: a label of its host spells a distinctive word of the
+    company's name, or starts with its initials ("rpmdiversified.com" for RPM Diversified,
+    "mrgmemphis.com" for MRG)."""
+    if not company or not url:
+        return False
+    from urllib.parse import urlsplit
+
+    labels = [re.sub(r"[^a-z]", "", label) for label in (urlsplit(url).hostname or "").split(".")[:-1]]
+    labels = [label for label in labels if label and label != "www"]
+    words = [squashed for w in _words(company) if len(squashed := re.sub(r"[^a-z]", "", w)) >= 4]
+    initials = _initials(company).lower()
+    return any(
+        any(w in label for w in words) or (len(initials) >= 3 and label.startswith(initials)) for label in labels
+    )
+
+
 def is_ours(company: str, org: str) -> bool:
     """``org`` may be the company: it shares a distinctive word with one of the company's names
     ("A; B", "A / B", "CMI-CARG"), or is its initials ("LPC" for Lincoln Property Company). Lenient

@@ -242,9 +242,11 @@ def read_people(
     jsonld: list[dict[str, Any]] | None = None,
     script_data: list[Any] | None = None,
     company: str | None = None,
+    own_site: bool = False,
 ) -> list[Person]:
     """Everyone the page names with a role (``company``: whose people they must be, when known;
-    a person whose role the text gives to another named organisation is not one of them)."""
+    a person whose role the text gives to another named organisation is not one of them); on the
+    company's ``own_site`` also the authors its bylines name (staff, with no role unless given)."""
     found: dict[str, Person] = {}
 
     def keep(person: Person) -> None:
@@ -271,6 +273,8 @@ def read_people(
         if not _placed_elsewhere(person, company):
             keep(person)
     for person in _from_prose(page, company):
+        keep(person)
+    for person in _bylines(page) if own_site else []:
         keep(person)
     text = "\n".join(block.text for block in page.blocks)
     signed = _testimonial_signatures(page, company)
@@ -422,6 +426,42 @@ def _from_blocks(page: PageText) -> list[Person]:
                     )
                 )
     return out
+
+
+# "By Claire Schwartz MPM®", "Written by Susan Bailey, MS", "Julie Tollifson - Wednesday, September 9, 2020"
+_BYLINE_LEAD = re.compile(r"(?:^|\s)(?:(?:written|posted|authored|published)\s+)?by\s*:?\s*(?=(?-i:[A-Z]))", re.I)
+_DATED = re.compile(
+    r"^(?P<name>[^|–—-]{4,48}?)\s*(?:[|–—-]|\bon\b)\s*(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)"
+    r"[a-z]*\.?,?\s*)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b"
+)
+
+
+def _bylines(page: PageText) -> list[Person]:
+    """The authors a company's own blog names: a byline line, or a name and a date heading a post."""
+    out: list[Person] = []
+    for block in page.blocks:
+        text = block.text
+        if len(text) > 120:
+            continue
+        leads = [(text[m.end() :], True) for m in _BYLINE_LEAD.finditer(text)]  # a wrapped line may end in it
+        leads += [(m.group("name"), False)] if (m := _DATED.match(text)) else []  # a date says it is a byline
+        for lead, given in leads:
+            if person := _byline(lead.strip(), text, given_name=given):
+                out.append(person)
+                break
+    return out
+
+
+def _byline(lead: str, quote: str, *, given_name: bool) -> Person | None:
+    head = re.split(r"\s*(?:,|\||–|—|\s-\s|\bon\b|\band\b|&)\s*", lead)[0]
+    words = head.split()
+    while len(words) > 2 and words[-1].strip(".®").lower() in CREDENTIALS:
+        words.pop()  # "Claire Schwartz MPM® RMP®"
+    name = is_name(" ".join(words)) if words else None
+    rest = lead[len(head) :].strip(" ,|–—-")
+    if not name or (given_name and not is_first_name(name.split()[0])) or _not_staff(rest):
+        return None  # "By: Melody Simmons, Reporter": a newspaper's article the company reprints
+    return Person(full_name=name, title=_rest_title(rest) if rest else None, source="byline", quote=quote)
 
 
 _PHONE = re.compile(r"\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b")
