@@ -435,3 +435,25 @@ def test_bylines_name_staff_on_the_company_own_site_only() -> None:
     assert names(signed, "https://acme.home.blog/2021/11/01/owners") == ["Susan Bailey"]
     assert names(post, "https://www.dailynews.com/2015/05/22/rents") == []
     assert names(reprint, "https://www.acmepm.com/news/growth") == []
+
+
+def test_a_person_at_another_named_property_is_not_ours_off_our_own_site() -> None:
+    """A paper's round-up of landlords names managers of other complexes: not the company's people.
+    On the company's own site a manager at one of its properties is its own."""
+    roundup = ("Acme Property Management expects a full fall. Jill Simons, manager at Tallgrass Apartments, "
+               "does not expect a change. Joey Trapani, property manager of 2040 Lofts, agrees.")  # fmt: skip
+    ours = "Jill Simons, manager at Tallgrass Apartments, has been with us since 2015."
+    named_together = "Jill Simons, Acme's manager at Tallgrass Apartments, does not expect a change."
+
+    def names(text: str, url: str) -> list[str]:
+        return sorted(p.full_name for p in inspect_page(text, url=url, company=COMPANY).people)
+
+    assert names(roundup, "https://www.cm-life.com/article/2011/03/occupancy") == []
+    assert names(ours, "https://www.acmepm.com/team") == ["Jill Simons"]
+    assert names(named_together, "https://www.cm-life.com/article/2011/03/occupancy") == ["Jill Simons"]
+
+
+def test_a_title_said_of_the_block_is_no_officials() -> None:
+    text = ("The owner of the complex has issued an apology and agreed to reimburse the city, "
+            "Police Chief Wilmon Smith said.")  # fmt: skip
+    assert inspect_page(text, company="Summit Apartments").people == []

@@ -89,7 +89,7 @@ class WebContactSource:
         if not home.ok:
             return SitePeople([], set(), None, [], [])
         host = urlsplit(home.final_url).hostname
-        home_facts = extract(home.final_url, home.text, company.name)
+        home_facts = extract(home.final_url, home.text, company.name, own_site=True)
         people: dict[str, tuple[PersonCard, FetchResult]] = {p.full_name.lower(): (p, home) for p in home_facts.people}
         published = set(home_facts.emails)
         targets = _people_links(home_facts, host)
@@ -116,7 +116,7 @@ class WebContactSource:
                 read.append(page.final_url if page.ok else page.url)
                 if not page.ok:
                     continue
-                facts: PageFacts = extract(page.final_url, page.text, company.name)
+                facts: PageFacts = extract(page.final_url, page.text, company.name, own_site=True)
                 published |= set(facts.emails)
                 targets += _people_links(facts, host)
                 for person in facts.people:

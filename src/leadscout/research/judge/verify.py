@@ -141,7 +141,7 @@ async def crawl(fetcher: Fetcher, website: str, needs: Needs | None = None, comp
     Waves are fetched concurrently and kept in link order, so the page list does not depend on
     timing."""
     home = await fetcher.fetch(website)
-    pages: Pages = [(home, extract(home.final_url, home.text, company) if home.ok else PageFacts(url=website))]
+    pages: Pages = [(home, _facts(home, company) if home.ok else PageFacts(url=website))]
     if not home.ok:
         return pages
     site = urlsplit(home.final_url).hostname
@@ -163,13 +163,18 @@ async def crawl(fetcher: Fetcher, website: str, needs: Needs | None = None, comp
         seen.update(wave)
         for result in await asyncio.gather(*(fetcher.fetch(url) for url in wave)):
             ok = result.ok and result.text
-            facts = extract(result.final_url, result.text, company) if ok else PageFacts(url=result.url)
+            facts = _facts(result, company) if ok else PageFacts(url=result.url)
             pages.append((result, facts))
             links += [link for link in _pick(facts, site, _SECOND_HOP, seen) if link not in links]
     return pages
 
 
 _KINDS = {"about": _ABOUT, "contact": _CONTACT, "portal": _PORTAL_INTENT, "owners": _OWNERS, "people": _PEOPLE}
+
+
+def _facts(page: FetchResult, company: str | None) -> PageFacts:
+    """A page of the company's own site, read as one (its people are its staff)."""
+    return extract(page.final_url, page.text, company, own_site=True)
 
 
 def _next_wave(links: list[tuple[str, str]], wanted: set[str], seen: set[str], size: int) -> list[str]:

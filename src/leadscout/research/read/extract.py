@@ -167,8 +167,9 @@ def _map_urls(tree: LexborHTMLParser) -> list[str]:
     return out[:5]
 
 
-def extract(url: str, html: str, company: str | None = None) -> PageFacts:
-    """Everything the readers find on one HTML page (``company``: whose claims count as its own)."""
+def extract(url: str, html: str, company: str | None = None, *, own_site: bool | None = None) -> PageFacts:
+    """Everything the readers find on one HTML page (``company``: whose claims count as its own;
+    ``own_site``: the page is the company's, None to judge it by the page's host)."""
     try:
         tree = LexborHTMLParser(html[:5_000_000])
     except Exception:  # lexbor is very tolerant; this is belt and braces for binary garbage
@@ -179,7 +180,7 @@ def extract(url: str, html: str, company: str | None = None) -> PageFacts:
     maps = _map_urls(tree)
     scripts = _script_data(tree)
     text_page = page_model.from_html(tree)
-    facts = _read(url, text_page, items, maps, company, scripts)
+    facts = _read(url, text_page, items, maps, company, scripts, own_site)
     facts.title = (title_node.text(strip=True) if title_node else "")[:300]
     facts.links = links
     return facts
@@ -188,7 +189,7 @@ def extract(url: str, html: str, company: str | None = None) -> PageFacts:
 def extract_text(text: str, url: str = "", company: str | None = None) -> PageFacts:
     """The same readers on plain text (a line per block); text that is code or data (a JSON answer, a
     site's JS module) is also read for the objects it holds."""
-    return _read(url, page_model.from_text(text), [], [], company, _code_objects(text)[:200])
+    return _read(url, page_model.from_text(text), [], [], company, _code_objects(text)[:200], None)
 
 
 def _read(
@@ -198,8 +199,10 @@ def _read(
     maps: list[str],
     company: str | None,
     scripts: list[Any] | None = None,
+    own_site: bool | None = None,
 ) -> PageFacts:
     text = text_page.text[:MAX_TEXT]
+    own = names_site(company, url) if own_site is None else own_site
     addresses, areas = read_places(text_page, items, maps)
     emails: list[str] = []
     for block in text_page.blocks:
@@ -214,6 +217,6 @@ def _read(
         phones=sorted({f"({a}) {b}-{c}" for a, b, c in _PHONE.findall(text)})[:10],
         emails=sorted(emails)[:50],
         unit_claims=claims_in_page(text_page, company) + claims_in_data(items, scripts or [], company),
-        people=read_people(text_page, items, scripts, company, own_site=names_site(company, url)),
+        people=read_people(text_page, items, scripts, company, own_site=own),
         service_areas=areas,
     )

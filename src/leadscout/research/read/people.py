@@ -267,12 +267,12 @@ def read_people(
     for person in _from_tables(page):
         keep(person)
     for person in _from_image_alts(page):
-        if not _placed_elsewhere(person, company):
+        if not _placed_elsewhere(person, company, own_site):
             keep(person)
     for person in [*_from_blocks(page), *_from_contact_lines(page)]:
-        if not _placed_elsewhere(person, company):
+        if not _placed_elsewhere(person, company, own_site):
             keep(person)
-    for person in _from_prose(page, company):
+    for person in _from_prose(page, company, own_site):
         keep(person)
     for person in _bylines(page) if own_site else []:
         keep(person)
@@ -581,7 +581,7 @@ def _from_tables(page: PageText) -> list[Person]:
     return out
 
 
-def _from_prose(page: PageText, company: str | None = None) -> list[Person]:
+def _from_prose(page: PageText, company: str | None = None, own_site: bool = True) -> list[Person]:
     """Running text: every name span is a candidate. A candidate is kept when a role stands by it
     (said of it in the sentence's grammar, said of it in the next ones, or failing both the nearest
     title of the same sentence that no other name stands closer to) or it is tied to an
@@ -595,35 +595,43 @@ def _from_prose(page: PageText, company: str | None = None) -> list[Person]:
             continue
         said = sentences(block.text)
         found: list[Person] = []
-        loose: list[_Candidate] = []
+        loose: list[tuple[_Candidate, str]] = []
         for i, sentence in enumerate(said):
             candidates = _candidates(sentence)
             unknown = [c for c in _candidates(sentence, weak=True) if c.weak]
-            judged = [_judged(c, sentence, said[i + 1 : i + 3], candidates, company) for c in candidates]
-            found += [p for c in unknown if (p := _judged(c, sentence, [], candidates, company))]
+            judged = [_judged(c, sentence, said[i + 1 : i + 3], candidates, company, own_site) for c in candidates]
+            found += [p for c in unknown if (p := _judged(c, sentence, [], candidates, company, own_site))]
             found += _coordinated(candidates, judged, sentence)
             missed = [c for c, person in zip(candidates, judged, strict=True) if person is None]
-            loose += missed
+            loose += [(c, sentence) for c in missed]
             unplaced += [(c, sentence, len(page_said)) for c in missed]
             page_said.append(sentence)
-        if not found and len({c.name for c in loose}) == 1:
-            found += _referred(block.text, loose[0].name)
+        if not found and len({c.name for c, _ in loose}) == 1 and not _not_staff(_around(*loose[0])):
+            found += _referred(block.text, loose[0][0].name)  # not "…, Police Chief Wilmon Smith said"
         out += found + _founders(block.text, company)
     named = {p.full_name for p in out}
     for candidate, sentence, at in unplaced:
-        if candidate.name not in named and (person := _named_later(candidate, sentence, page_said[at + 1 :], company)):
+        if candidate.name not in named and (
+            person := _named_later(candidate, sentence, page_said[at + 1 :], company, own_site)
+        ):
             out.append(person)
             named.add(candidate.name)
     return out
 
 
-def _named_later(candidate: _Candidate, sentence: str, later: list[str], company: str | None) -> Person | None:
+def _around(candidate: _Candidate, sentence: str) -> str:
+    return sentence[max(0, candidate.start - 40) : candidate.end + 60]
+
+
+def _named_later(
+    candidate: _Candidate, sentence: str, later: list[str], company: str | None, own_site: bool
+) -> Person | None:
     """A name whose role the page gives further on, by the name again ("Trubiana, who is president of
     ...", "Rozenberg is the broker"): the role is the person's, unless it is at another organisation.
     The sentence that named the person must not make an author, a reporter or a tenant of them."""
     if candidate.shared or not is_first_name(candidate.name.split()[0]):
         return None
-    around = sentence[max(0, candidate.start - 40) : candidate.end + 60]
+    around = _around(candidate, sentence)
     if _not_staff(around) or _BYLINE.search(sentence[: candidate.start]):
         return None
     surname = candidate.name.split()[-1]
@@ -636,14 +644,19 @@ def _named_later(candidate: _Candidate, sentence: str, later: list[str], company
             continue
         said = surname if m.re is refer else candidate.name.split()[0]
         again = _Candidate(candidate.name, m.end() - len(said), m.end())
-        if _not_staff(title) or _elsewhere(again, text, company):
+        if _not_staff(title) or _elsewhere(again, text, company, own_site):
             return None
         return Person(full_name=candidate.name, title=title, source="prose", quote=text[:300])
     return None
 
 
 def _judged(
-    candidate: _Candidate, sentence: str, later: list[str], candidates: list[_Candidate], company: str | None
+    candidate: _Candidate,
+    sentence: str,
+    later: list[str],
+    candidates: list[_Candidate],
+    company: str | None,
+    own_site: bool = True,
 ) -> Person | None:
     if company and is_firm_name(candidate.name, company):
         return None  # "Blanton Turner", "Terra Search": the firm's own name reads like a person's
@@ -651,7 +664,7 @@ def _judged(
         person = _judge(candidate, sentence, later, company) if _title_after(sentence[candidate.end :]) else None
     else:
         person = _judge(candidate, sentence, later, company) or _nearest_title(candidate, sentence, candidates)
-    return None if person and _elsewhere(candidate, sentence, company) else person
+    return None if person and _elsewhere(candidate, sentence, company, own_site) else person
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.'’&/-]*")
@@ -716,9 +729,7 @@ def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candi
             best = (distance, title)
     if best is None or _not_staff(best[1]):
         return None
-    if _not_staff(sentence[max(0, candidate.start - 40) : candidate.end + 60]) or _BYLINE.search(
-        sentence[: candidate.start]
-    ):
+    if _not_staff(_around(candidate, sentence)) or _BYLINE.search(sentence[: candidate.start]):
         return None
     return Person(full_name=candidate.name, title=best[1], source="prose", quote=sentence[:300])
 
@@ -738,8 +749,10 @@ _ORG_ROLE = re.compile(r"(?P<org>(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*)['’]s?
                        r"[A-Za-z&/-]+)\s*,?\s*$")  # fmt: skip
 _ACRONYM_ROLE = re.compile(r"(?P<org>\b[A-Z]{2,8})\s+(?P<role>(?:[A-Z][a-z&/-]+\s+){0,3}[A-Z][a-z&/-]+)\s*,?\s*$")
 # an organisation named by what it is a place of: a person "at the Plum Tree Apartments" works at a property
-_PROPERTY_NAME = re.compile(r"\b(?:Apartments?|Communit(?:y|ies)|Village|Place|Commons|Residences|Lofts|Towers?|"
-                            r"Gardens|Estates|Court|Park|Pointe?|Crossing|Landing)$")  # fmt: skip
+_PROPERTY_NAME = re.compile(
+    r"\b(?:Apartments?|Communit(?:y|ies)|Village|Place|Commons|Residences|Lofts|Towers?|"
+    r"Gardens|Estates|Court|Park|Pointe?|Crossing|Landing|Town(?:homes|houses)|Flats)$"
+)
 
 
 def _possessed_by_another(candidate: _Candidate, sentence: str, company: str) -> bool:
@@ -783,14 +796,18 @@ _FIRM_LEVEL = re.compile(r"\b(?:chief|ceo|cfo|coo|president|founder|partner|prin
                          r"spokes\w+|chair\w*|director\s+of\s+research)\b", re.IGNORECASE)  # fmt: skip
 
 
-def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> bool:
+def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_site: bool = True) -> bool:
     """The text gives this person's role at another named organisation ("Gail Phillips, NARPM's
-    CEO", "Harold Nassau, president of the Consortium for Housing"), and the company is known."""
+    CEO", "Harold Nassau, president of the Consortium for Housing"), and the company is known; off
+    the company's own site, a named property is another's too unless the sentence names the company
+    ("Jill Simons, manager at Tallgrass Apartments" in a paper's round-up of landlords)."""
     if not company:
         return False
     after = re.split(r"[;.]\s|\s[–—]\s|\bsaid\b|\bsays\b", sentence[candidate.end : candidate.end + 140])[0]
     role = re.match(r"^\s*(?:,|\(|–|—|-|:|is|was)\s*(?:the\s+|a\s+|an\s+)?(?P<phrase>[^,()]*(?:,[^,()]*)?)", after)
     if role and _longest_title(role.group("phrase").split(" of ")[0].split(" at ")[0]):
+        if not own_site and _at_a_property(role.group("phrase"), company) and not mentions(company, sentence):
+            return True
         named = [  # "at" often names a property ("manager at Maple Ridge"): a firm there must say it is one
             m
             for m in _AT_ORG.finditer(role.group("phrase"))
@@ -845,13 +862,27 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None) -> boo
     return False
 
 
-def _placed_elsewhere(person: Person, company: str | None) -> bool:
+def _placed_elsewhere(person: Person, company: str | None, own_site: bool = True) -> bool:
     """A name read from a line or a card whose own words give the role at another organisation
     ("Greg Lin, President of the Landlord Association"): the same test as for prose."""
     at = person.quote.find(person.full_name)
     if at < 0 or not company:
         return False
-    return _elsewhere(_Candidate(person.full_name, at, at + len(person.full_name)), person.quote, company)
+    return _elsewhere(_Candidate(person.full_name, at, at + len(person.full_name)), person.quote, company, own_site)
+
+
+# "at Tallgrass Apartments", "of 2040 Lofts", "for Renee Row apartments": a property's name after the role
+_AT_PLACE = re.compile(
+    r"\b(?:at|of|for)\s+(?:the\s+)?(?P<org>(?:[A-Z0-9][\w&'’.-]*\s+){0,4}[A-Z][\w&'’.-]*)"
+    r"(?P<noun>\s+(?:apartments?|complex|townhomes|townhouses|community|building|lofts|residence\s+hall))?"
+)
+
+
+def _at_a_property(phrase: str, company: str) -> bool:
+    return any(
+        (m.group("noun") or _PROPERTY_NAME.search(m.group("org"))) and not is_ours(company, m.group("org"))
+        for m in _AT_PLACE.finditer(phrase)
+    )
 
 
 _SAID_ORG_ROLE = re.compile(
