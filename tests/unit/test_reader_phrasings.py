@@ -457,3 +457,9 @@ def test_a_title_said_of_the_block_is_no_officials() -> None:
     text = ("The owner of the complex has issued an apology and agreed to reimburse the city, "
             "Police Chief Wilmon Smith said.")  # fmt: skip
     assert inspect_page(text, company="Summit Apartments").people == []
+
+
+def test_a_title_the_grammar_gives_one_name_is_not_the_nearer_name_s() -> None:
+    text = ("Elizabeth Francisco sits down with Multifamily trailblazer and Director of Strategic Operations "
+            "for Acme Property Management, Kelli Dowdney, to discuss preparedness.")  # fmt: skip
+    assert [p.full_name for p in inspect_page(text, company=COMPANY).people] == ["Kelli Dowdney"]

@@ -703,8 +703,12 @@ def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candi
     if re.search(r"\b(?:at|in|to|from|near|on)\s+$", sentence[: candidate.start]):
         return None  # "at Camden Ballantyne": a place named like a person
     others = [c for c in candidates if c is not candidate]
+    # a title the grammar gives another name ("… and Director of Operations for Acme, Kelli Dowdney") is hers
+    claimed = [t for o in others if (t := _title_before(sentence[: o.start]) or _title_after(sentence[o.end :]))]
     best: tuple[int, str] | None = None
     for start, end, title in _title_spans(sentence):
+        if any(title in t or t in title for t in claimed):
+            continue
         if start < candidate.end and end > candidate.start:
             continue  # the title's words are the name's
         if re.search(r"\b(?:we|i|you|they|to)\s+$", sentence[:start], re.IGNORECASE):
