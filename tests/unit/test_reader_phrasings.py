@@ -463,3 +463,30 @@ def test_a_title_the_grammar_gives_one_name_is_not_the_nearer_name_s() -> None:
     text = ("Elizabeth Francisco sits down with Multifamily trailblazer and Director of Strategic Operations "
             "for Acme Property Management, Kelli Dowdney, to discuss preparedness.")  # fmt: skip
     assert [p.full_name for p in inspect_page(text, company=COMPANY).people] == ["Kelli Dowdney"]
+
+
+# a firm named before a title, a takeover, a byline signed below, and what ends the words about a name
+PEOPLE_FIRMS_AND_DEEDS = [
+    ("“Leasing is strong,” Greystar Senior Vice President of University Partnerships Jared Everett said.", []),
+    ("“We help,” said Joanne Lockridge, Acme Senior Vice President-Finance.", ["Joanne Lockridge"]),
+    ("“We help,” said Joanne Lockridge, Greystar Senior Vice President-Finance.", []),
+    ("In 1982, the company was taken over by Michael Kerr, grandson of its founder.", ["Michael Kerr"]),
+    ("Acme rents 470 cabins, 27 of them owned by the Fosters and the rest by others.", []),
+    ("“The team at Berkadia led by our good friends Ernie Katai and Justin Wheeler performed flawlessly.”", []),
+    ("Per Lori Martin, Regional Manager at Acme Property Management, the year was good.", ["Lori Martin"]),
+    ("G. Thomas Borger, Chairman testified at the Public Hearing for the DC Tax Revisions Commission.",
+     ["G. Thomas Borger"]),
+    ("Congratulations to Aaron Rumpf, our first Property Manager of the Quarter.", ["Aaron Rumpf"]),
+]  # fmt: skip
+
+
+def test_people_of_firms_named_before_titles_and_of_deeds() -> None:
+    _assert_people(PEOPLE_FIRMS_AND_DEEDS)
+
+
+def test_a_byline_signed_below_with_a_title_and_the_company_is_its_person_on_any_site() -> None:
+    text = "By: Troy Smith\nAccountant & Leasing Agent\nAcme Property Management\nOwners often believe they are done."
+    found = inspect_page(text, url="https://www.asreb.com/2021/10/owners", company=COMPANY).people
+    assert [(p.full_name, p.title) for p in found] == [("Troy Smith", "Accountant & Leasing Agent")]
+    other = inspect_page(text, url="https://www.asreb.com/2021/10/owners", company="Beta Realty").people
+    assert other == []

@@ -96,7 +96,7 @@ def _parts(word: str) -> list[str]:
 
 _STOPWORDS = frozenset({
     "in", "on", "at", "the", "a", "an", "of", "for", "to", "by", "as", "and", "or", "but", "is", "it", "we",
-    "our", "my", "his", "her", "their", "its", "with", "from",
+    "our", "my", "his", "her", "their", "its", "with", "from", "per", "into", "onto", "upon", "via",
 })  # fmt: skip
 _CALENDAR = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -274,7 +274,7 @@ def read_people(
             keep(person)
     for person in _from_prose(page, company, own_site):
         keep(person)
-    for person in _bylines(page) if own_site else []:
+    for person in _bylines(page, company, own_site):
         keep(person)
     text = "\n".join(block.text for block in page.blocks)
     signed = _testimonial_signatures(page, company)
@@ -436,12 +436,17 @@ _DATED = re.compile(
 )
 
 
-def _bylines(page: PageText) -> list[Person]:
-    """The authors a company's own blog names: a byline line, or a name and a date heading a post."""
+def _bylines(page: PageText, company: str | None, own_site: bool) -> list[Person]:
+    """The authors a company's own blog names: a byline line, or a name and a date heading a post;
+    on any site, an author whose byline is signed below with a title and the company ("By: Troy
+    Smith" / "Accountant & Leasing Agent" / "Green Valley Rental Properties LLC")."""
     out: list[Person] = []
     for block in page.blocks:
         text = block.text
         if len(text) > 120:
+            continue
+        if not own_site:
+            out += _signed_byline(page, block, company)
             continue
         leads = [(text[m.end() :], True) for m in _BYLINE_LEAD.finditer(text)]  # a wrapped line may end in it
         leads += [(m.group("name"), False)] if (m := _DATED.match(text)) else []  # a date says it is a byline
@@ -450,6 +455,17 @@ def _bylines(page: PageText) -> list[Person]:
                 out.append(person)
                 break
     return out
+
+
+def _signed_byline(page: PageText, block: Block, company: str | None) -> list[Person]:
+    lead = _BYLINE_LEAD.match(block.text)
+    below = [b.text for b in page.blocks[block.index + 1 : block.index + 3]]
+    if not lead or not company or len(below) < 2 or not (title := is_title(below[0])):
+        return []
+    if not (mentions(company, below[1]) or is_ours(company, below[1])) or len(below[1]) > 80:
+        return []
+    person = _byline(block.text[lead.end() :].strip(), block.text, given_name=True)
+    return [person.model_copy(update={"title": title, "quote": " / ".join([block.text, *below])})] if person else []
 
 
 def _byline(lead: str, quote: str, *, given_name: bool) -> Person | None:
@@ -800,6 +816,13 @@ _FIRM_LEVEL = re.compile(r"\b(?:chief|ceo|cfo|coo|president|founder|partner|prin
                          r"spokes\w+|chair\w*|director\s+of\s+research)\b", re.IGNORECASE)  # fmt: skip
 
 
+# where the words about a name end: a sentence's stop, a dash, or what the person did ("…, Chairman
+# testified at the hearing for the Tax Commission": the commission is no employer)
+_CLAUSE_END = re.compile(
+    r"[;.]\s|\s[–—]\s|\b(?:said|says|testified|announced|added|noted|explained|told|stated|commented)\b"
+)
+
+
 def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_site: bool = True) -> bool:
     """The text gives this person's role at another named organisation ("Gail Phillips, NARPM's
     CEO", "Harold Nassau, president of the Consortium for Housing"), and the company is known; off
@@ -807,7 +830,7 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     ("Jill Simons, manager at Tallgrass Apartments" in a paper's round-up of landlords)."""
     if not company:
         return False
-    after = re.split(r"[;.]\s|\s[–—]\s|\bsaid\b|\bsays\b", sentence[candidate.end : candidate.end + 140])[0]
+    after = _CLAUSE_END.split(sentence[candidate.end : candidate.end + 140])[0]
     role = re.match(r"^\s*(?:,|\(|–|—|-|:|is|was)\s*(?:the\s+|a\s+|an\s+)?(?P<phrase>[^,()]*(?:,[^,()]*)?)", after)
     if role and _longest_title(role.group("phrase").split(" of ")[0].split(" at ")[0]):
         if not own_site and _at_a_property(role.group("phrase"), company) and not mentions(company, sentence):
@@ -852,6 +875,9 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     )
     if owned and _longest_title(owned.group("role")) and not _generic_org(owned.group("org")):
         return not is_ours(company, owned.group("org"))
+    firm_titled = _org_title_before(before) or _org_title(re.split(r"[,;]", after.lstrip(" ,"))[0].split())
+    if firm_titled:
+        return not is_ours(company, firm_titled[0])  # "Greystar Senior Vice President Jared Everett"
     spoken = _SAID_ORG_ROLE.search(before)  # "said Red Cross disaster specialist Phillip Iman"
     if spoken and _longest_title(spoken.group("role")) and not _generic_org(spoken.group("org")):
         return not is_ours(company, spoken.group("org"))
@@ -1006,6 +1032,8 @@ def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
                 start, end = run.start() + tokens[i].start(), run.start() + tokens[j - 1].end()
                 if name := is_name(sentence[start:end].rstrip(",")):
                     best = _Candidate(name, start, end)
+                    if j - i == 3 and (shorter := _given_name_later(sentence, tokens, run.start(), i, j)):
+                        best = shorter  # "University Partnerships Jared Everett": a heading's word before
                     break
             if best:
                 break
@@ -1028,6 +1056,16 @@ def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
             surname = second.split()[-1]
             out.append(_Candidate(f"{m.group('first')} {surname}", m.start(), m.end(), shared=True))
     return out
+
+
+def _given_name_later(sentence: str, tokens: list[re.Match[str]], offset: int, i: int, j: int) -> _Candidate | None:
+    """The last two of three words, when the second is a given name and the first is none."""
+    first, second = tokens[i].group(0), tokens[i + 1].group(0)
+    if is_first_name(first) or re.fullmatch(r"[A-Z]\.", first) or not is_first_name(second):
+        return None
+    start, end = offset + tokens[i + 1].start(), offset + tokens[j - 1].end()
+    name = is_name(sentence[start:end].rstrip(","))
+    return _Candidate(name, start, end) if name else None
 
 
 def _weak_name(sentence: str, run: re.Match[str]) -> _Candidate | None:
@@ -1092,7 +1130,7 @@ _TO_ROLE = re.compile(
 _CREDENTIAL_RUN = re.compile(r"^(?:\s*,?\s*(?:[A-Z][A-Za-z®]{1,6}\b®?|Jr\.?|Sr\.?|II|III|IV)(?=[\s,.;)]|$))+")
 _AFTER_ROLE = re.compile(
     r"^\s*(?:,|\(|–|—|-|:)\s*(?:who\s+(?:is|was)\s+|now\s+|as\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?"
-    r"(?:longtime\s+|long-time\s+|current\s+|former\s+|new\s+|then-)?(?P<rest>[^;()“”\"]{2,90})"
+    r"(?:longtime\s+|long-time\s+|current\s+|former\s+|new\s+|first\s+|then-)?(?P<rest>[^;()“”\"]{2,90})"
     r"|^\s+(?:(?:is|was|has\s+been|had\s+been|will\s+be)\s+(?:recently\s+|since\s+)?(?:promoted|named|appointed|hired|"
     r"elected|tapped|selected|brought\s+on|installed)\s+(?:to|as)|is|was|serves\s+as|served\s+as|has\s+been|became|"
     r"becomes|is\s+now|works\s+as|joined\s+(?:[\w&'’.-]+\s+){1,5}?as)\s+"
@@ -1206,6 +1244,34 @@ def _qualified_away(title: str | None, before: str, after: str) -> bool:
     return False
 
 
+def _org_title(words: list[str]) -> tuple[str, str] | None:
+    """(organisation, title) when the words are a firm's name then a title to their end ("Greystar
+    Senior Vice President of University Partnerships", "AvalonBay Senior Vice President-Finance")."""
+    for size in range(1, min(4, len(words) - 1) + 1):
+        org, rest = words[:size], " ".join(words[size:])
+        if not all(w[:1].isupper() and not w.endswith((",", ";", ":")) for w in org) or not words[size][:1].isupper():
+            return None  # a firm's name is capitalised words with no comma between
+        if any(w.lower().strip(".,®") in HEADS | CREDENTIALS for w in org):
+            return None  # "VP", "ARM": a title's or a credential's word, no firm's
+        name = re.sub(r"['’]s?$", "", " ".join(org))
+        if (title := is_title(rest)) and rest.startswith(title) and not _generic_org(name):
+            return name, title
+    return None
+
+
+def _org_title_before(before: str) -> tuple[str, str] | None:
+    """The firm and title right before a name ("… said Greystar Senior Vice President Jo Doe")."""
+    if not re.search(r"\w\s+$", before):
+        return None  # "Property Manager: Vicky Brooks", "… of the Year – Dexter Jones": a heading, no firm's
+    words = before.split()[-10:]
+    for start in range(len(words) - 1):
+        if start and words[start - 1][:1].isupper() and not words[start - 1].endswith((",", ".", ":")):
+            continue  # the firm's name starts where capitals start
+        if found := _org_title(words[start:]):
+            return found
+    return None
+
+
 def _title_after(after: str) -> str | None:
     m = _AFTER_ROLE.match(after)
     if m is None:
@@ -1217,6 +1283,8 @@ def _title_after(after: str) -> str | None:
         unowned = re.sub(r"^[A-Z&]{2,6}\s+(?=[A-Z])", "", rest)
     if unowned == rest:  # "René Wineland, Transwestern vice president": the same, the title in lower case
         unowned = _LEAD_ORG.sub("", rest)
+    if unowned == rest and (led := _org_title(re.split(r"[,;]", rest)[0].split())):
+        return led[1]  # "Joanne Lockridge, AvalonBay Senior Vice President-Finance"
     return _longest_title(rest) or (_longest_title(unowned) if unowned != rest else None)
 
 
@@ -1288,7 +1356,8 @@ _TITLE_WITH_ORG = re.compile(
     r"(?:(?:Mr|Ms|Mrs|Dr)\.?\s*)?$"
 )
 _FOUNDED_BY = re.compile(
-    r"\b(?:co-?)?(?P<how>founded|formed|started|established|launched|created|owned|run|led|operated)\s+"
+    r"\b(?:co-?)?(?P<how>founded|formed|started|established|launched|created|owned|run|led|operated|headed|"
+    r"taken\s+over|bought|purchased)\s+"
     r"(?:in\s+\d{4}\s+)?by\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}(?:[a-z][\w-]*,\s+)?"
     r"(?P<names>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*)*)"
 )
@@ -1296,6 +1365,9 @@ _FOUNDED_BY = re.compile(
 
 _NAMED_FIRM = re.compile(r"\b(?:[A-Z][\w&'’.-]*\s+){1,4}(?:Partners|Capital|Group|Realty|Properties|Management|"
                          r"Residential|Companies|Company|Holdings|Investments|Inc\.?|LLC)\b")  # fmt: skip
+
+
+_TEAM_AT = re.compile(r"\b(?:team|staff|people)\s+(?:at|of)\s+(?P<org>[A-Z][\w&'’.-]*)")
 
 
 def _founders(text: str, company: str | None = None) -> list[Person]:
@@ -1307,14 +1379,18 @@ def _founders(text: str, company: str | None = None) -> list[Person]:
         subject = re.split(r"[.;!?]\s", text[max(0, m.start() - 160) : m.start()])[-1]
         if company and any(not is_ours(company, o.group(0)) for o in _NAMED_FIRM.finditer(subject)):
             continue
+        if company and (at := _TEAM_AT.search(subject)) and not is_ours(company, at.group("org")):
+            continue  # "The team at Berkadia led by Ernie Katai": another firm's people
         parts = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", _listed(m.group("names"))) if p.strip()]
         surname = parts[-1].split()[-1] if parts else ""
         how = m.group("how").lower()
-        if how in ("owned", "run", "led", "operated"):
+        if how in ("owned", "run", "led", "operated", "headed") or how.startswith(("taken", "bought", "purchased")):
             title = "Co-owner" if len(parts) > 1 else "Owner"
         else:
             title = "Co-founder" if len(parts) > 1 else "Founder"
         for part in parts:
+            if len(part.split()) == 1 and (len(parts) == 1 or not is_first_name(part)):
+                continue  # "owned by the Fosters": a family, no one person
             full = part if len(part.split()) > 1 else f"{part} {surname}"
             if name := is_name(full, lenient=True):
                 out.append(
