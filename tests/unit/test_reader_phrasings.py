@@ -490,3 +490,30 @@ def test_a_byline_signed_below_with_a_title_and_the_company_is_its_person_on_any
     assert [(p.full_name, p.title) for p in found] == [("Troy Smith", "Accountant & Leasing Agent")]
     other = inspect_page(text, url="https://www.asreb.com/2021/10/owners", company="Beta Realty").people
     assert other == []
+
+
+# the company called by a short name or by what it is, counts coordinated and told after their noun
+UNITS_SHORT_NAMES_AND_SHAPES = [
+    ("The 40-plus-year-old company acquires, rehabilitates, builds and manages more than 22,000 rental units.",
+     22000),
+    ("Acme Residential was in the news. The family-owned firm manages 1,300 homes in three counties.", 1300),
+    ("The empire had grown to 100 properties and 18,000 total units across 10 states.", 18000),
+    ("Acme Residential has $4 billion in assets. More than 8,000 housing units, four hotels and nearly 1 million "
+     "square feet of commercial space make up its portfolio.", 8000),
+    ("Acme Residential now owns 42 affordable housing properties. They combine for nearly 7,000 units.", 7000),
+    ("Acme Residential acquired Beta Realty, which manages 500 units.", None),
+]  # fmt: skip
+
+
+def test_units_by_short_names_and_shapes() -> None:
+    _assert_units(UNITS_SHORT_NAMES_AND_SHAPES)
+
+
+def test_the_company_called_by_its_acronym_or_its_alias() -> None:
+    def units(text: str, company: str) -> int | None:
+        return inspect_page(text, company=company).units_estimate
+
+    assert units("BMC, meanwhile, owns 5,200 apartments across 14 Denver-area complexes.", "BMC Investments") == 5200
+    alias = "Community Properties of Ohio Management Services (CPO)"
+    assert units("CPO manages 1,500 units, including the original portfolio (982 units).", alias) == 1500
+    assert units("CPO manages 1,500 units.", "Community Properties of Ohio Management Services") is None

@@ -39,6 +39,8 @@ def mentions(company: str | None, text: str) -> bool:
         return True
     if _called_short(company, text):
         return True
+    if any(re.search(rf"\b{re.escape(alias)}\b", text) for alias in re.findall(r"\(([A-Z][A-Za-z&]{1,9})\)", company)):
+        return True  # "CPO" of "Community Properties of Ohio Management Services (CPO)"
     acronym = "".join(w if w.isupper() else w[0] for w in _WORD.findall(company) if w[0].isupper())
     return len(acronym) >= 3 and re.search(rf"\b{re.escape(acronym)}\b", text) is not None  # "GBAHC"
 
@@ -49,7 +51,8 @@ def _called_short(company: str, text: str) -> bool:
     from leadscout.geo import STATES, is_city
 
     first = next((w for w in _WORD.findall(company) if w.lower() not in GENERIC_NAME_WORDS), "")
-    if len(first) < 4 or not first[0].isupper() or is_city(first) or first in STATES.values():
+    short = len(first) < 4 and not (len(first) == 3 and first.isupper())  # "BMC" of BMC Investments is its name
+    if short or not first[0].isupper() or is_city(first) or first in STATES.values():
         return False
     return re.search(rf"\b{re.escape(first)}\b", text) is not None
 

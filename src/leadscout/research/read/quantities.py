@@ -132,10 +132,12 @@ _GREW_TO = re.compile(
     r"^\W*from\b[^;]{0,100}?\bto\s+(?:over\s+|more\s+than\s+|nearly\s+|about\s+|almost\s+|roughly\s+)?$|"
     r"\b(?:gr[eo]w\w*|grown|built|expand\w*|scal(?:e|ed|ing)|brings?|bringing|brought|increas\w*|rais\w*|"
     r"swell\w*|push\w*|lift\w*|boost\w*)\b[^;]{0,120}?"
-    r"\bto\s+(?:a\s+total\s+of\s+|over\s+|more\s+than\s+|nearly\s+|about\s+|almost\s+|roughly\s+)?$",
+    r"\bto\s+(?:a\s+total\s+of\s+|over\s+|more\s+than\s+|nearly\s+|about\s+|almost\s+|roughly\s+)?"
+    r"(?:[\d,]+\s+(?:[a-z-]+\s+){1,3}(?:and|&)\s+)?$",  # "grown to 100 properties and 18,000 units"
     re.IGNORECASE,
 )
-_TOTAL = re.compile(r"\b(?:total(?:ing|ling)?|totals?|combined|now\s+stand(?:s|ing)?\s+at|stands?\s+at)\b[^.;]{0,25}$",
+_TOTAL = re.compile(r"\b(?:total(?:ing|ling)?|totals?|combined|combine[sd]?\s+for|now\s+stand(?:s|ing)?\s+at|"
+                    r"stands?\s+at)\b[^.;]{0,25}$",
                     re.IGNORECASE)  # fmt: skip
 _POSSESSIVE = re.compile(r"\b(?:company|firm|business|its|their)['’]?s?\s+(?:portfolio\s+of\s+|own\s+)?$", re.I)
 _AT_LEAST = re.compile(
@@ -262,11 +264,15 @@ _LED_ORG = re.compile(
     r"(?:the\s+)?(?P<org>(?-i:[A-Z][\w&'’.-]+(?:\s+[A-Z][\w&'’.-]+){0,3}))",  # a name is capitalised
     re.IGNORECASE,
 )
-_ANAPHORA = re.compile(r"\b(?:the\s+(?:firm|company|manager|business|group|operator|brand|reit|trust)|it|which|they|"
-                       r"its|their|he|she|his|her)\b", re.IGNORECASE)  # fmt: skip
+# "the firm", "the 40-plus-year-old company", "the foundation", "they": the organisation just named
+_ANAPHORA = re.compile(
+    r"\b(?:the\s+(?:[a-z0-9][\w-]*\s+){0,2}(?:firm|company|manager|business|group|operator|brand|reit|trust|"
+    r"foundation|organi[sz]ation|nonprofit|partnership)|it|which|they|its|their|he|she|his|her)\b",
+    re.IGNORECASE,
+)
 # "The Minneapolis-based company manages...": on a company's own pages this is the company itself
 _THE_COMPANY = re.compile(
-    r"^(?:the\s+)?(?:(?-i:[A-Z][\w.'-]*)\s+){0,2}(?:[\w-]+-based\s+)?(?:company|firm|team|business|reit|operator|partnership|brand)\b|^(?:the\s+)?[\w-]+-based\s+(?:manager|owner|landlord)\b|^(?:(?:proudly|currently|now|today)\s+)?"
+    r"^(?:the\s+)?(?:(?-i:[A-Z][\w.'-]*)\s+){0,2}(?:[\w-]+-based\s+)?(?:\w+(?:-\w+)+\s+){0,2}(?:company|firm|team|business|reit|operator|partnership|brand)\b|^(?:the\s+)?[\w-]+-based\s+(?:manager|owner|landlord)\b|^(?:(?:proudly|currently|now|today)\s+)?"
     r"(?:managing|manages|overseeing|serving\s+owners\s+of)\b|^(?:portfolio(?:\s+size)?|units|doors|homes|properties|"
     r"rentals)(?:\s+(?:managed|under\s+management))?\s*:",
     re.IGNORECASE,
@@ -283,6 +289,11 @@ _PASSIVE = re.compile(
     r"(?:portfolio|program|programme|care|inventory)|and\s+(?:counting|growing))\b",
     re.IGNORECASE,
 )
+# "acquires, rehabilitates, builds and manages more than 22,000 units": what it does, the last verb the count's
+_MANAGED_NOW = re.compile(r"\b(?:and|,)\s+(?:manages|operates|oversees)\s+(?:(?:more\s+than|over|about|nearly|some|"
+                          r"approximately|roughly)\s+)?$", re.IGNORECASE)  # fmt: skip
+_MAKE_UP = re.compile(r"^[^.;]{0,90}?\b(?:make|makes|made)\s+up\s+(?:its|our|their|the\s+(?:company|firm)['’]s)\s+"
+                      r"(?:[\w-]+\s+){0,2}portfolio\b", re.IGNORECASE)  # fmt: skip
 _WITH = re.compile(r"\bwith\s+(?:a\s+portfolio\s+of\s+)?(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
                    r"approximately|just\s+over)\s+)?$", re.IGNORECASE)  # fmt: skip
 _PORTFOLIO_OF = re.compile(
@@ -676,8 +687,10 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         managed = 2.0
     if _PORTFOLIO_ADJ.match(rest) or _WITH.search(near_before) or _PORTFOLIO_OF.search(near_before):
         managed = max(managed, 2.0)
-    if grew_to or _TOTAL.search(near_before):
-        managed = max(managed, 2.0)
+    if grew_to or _TOTAL.search(near_before) or re.match(r"^\s*total\b", rest, re.IGNORECASE):
+        managed = max(managed, 2.0)  # "18,000 total units"
+    if _MAKE_UP.match(after_noun):
+        holder, managed = max(holder, 1.5), max(managed, 2.0)  # "8,000 housing units ... make up its portfolio"
     if holder >= 1.5 and _OWNS.search(near_before[-30:]):
         managed = max(managed, 1.5)  # "it owned 112,000 beds": an owner-operator's own portfolio
     if _SERVED_OWNERS.search(near_before):
@@ -710,7 +723,9 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5
     elif _GIVEN_UP.search(near_before):
         penalty += 5  # "it will cease management of 185 units": units it stops managing
-    elif _DEAL.search(before[-160:]) and not (grew_to or _TOTAL.search(near_before) or _NOW.search(near_before[-45:])):
+    elif _DEAL.search(before[-160:]) and not (
+        grew_to or _TOTAL.search(near_before) or _NOW.search(near_before[-45:]) or _MANAGED_NOW.search(near_before)
+    ):
         penalty += 2  # "to acquire 80 communities across eight states, encompassing about 15,000 units"
     if re.search(r"\bfrom\s+(?:[a-z]+\s+){0,2}$", near_before, re.I) and re.search(r"\bto\s+(?:\w+\s+){0,3}\d", rest):
         penalty += 5  # "from 500 units in 2010 to 6,000": where it started, not what it holds
