@@ -517,3 +517,16 @@ def test_the_company_called_by_its_acronym_or_its_alias() -> None:
     alias = "Community Properties of Ohio Management Services (CPO)"
     assert units("CPO manages 1,500 units, including the original portfolio (982 units).", alias) == 1500
     assert units("CPO manages 1,500 units.", "Community Properties of Ohio Management Services") is None
+
+
+def test_a_person_the_company_sets_the_scene_for_or_whose_company_it_is() -> None:
+    def names(text: str, company: str) -> list[str]:
+        return [p.full_name for p in inspect_page(text, company=company).people]
+
+    scene = "Every player matters. At Acme Property Management, Stan Harrelson, 48, makes sure his team is equipped."
+    assert names(scene, COMPANY) == ["Stan Harrelson"]
+    assert names(scene, "Beta Realty") == []
+    story = ("This week we talked with Stephanie Gordon. Stephanie has used our software for years. "
+             "Her company, Acme Property Management, leads the San Francisco market.")  # fmt: skip
+    assert names(story, COMPANY) == ["Stephanie Gordon"]
+    assert names(story, "Beta Realty") == []

@@ -623,7 +623,7 @@ def _from_prose(page: PageText, company: str | None = None, own_site: bool = Tru
             unplaced += [(c, sentence, len(page_said)) for c in missed]
             page_said.append(sentence)
         if not found and len({c.name for c, _ in loose}) == 1 and not _not_staff(_around(*loose[0])):
-            found += _referred(block.text, loose[0][0].name)  # not "…, Police Chief Wilmon Smith said"
+            found += _referred(block.text, loose[0][0].name) or _her_company(block.text, *loose[0], company)
         out += found + _founders(block.text, company)
     named = {p.full_name for p in out}
     for candidate, sentence, at in unplaced:
@@ -633,6 +633,19 @@ def _from_prose(page: PageText, company: str | None = None, own_site: bool = Tru
             out.append(person)
             named.add(candidate.name)
     return out
+
+
+_HER_COMPANY = re.compile(
+    r"\b(?i:her|his)\s+(?:own\s+)?(?:company|firm|business|brokerage),\s+(?P<org>[A-Z][^,]{2,60}),"
+)
+
+
+def _her_company(text: str, candidate: _Candidate, sentence: str, company: str | None) -> list[Person]:
+    """A block about one person that names "her company, Gordon Property Management": she owns it."""
+    m = _HER_COMPANY.search(text)
+    if not (company and m and is_ours(company, m.group("org"))) or text.find(sentence) > m.start():
+        return []
+    return [Person(full_name=candidate.name, title="Owner", source="prose", quote=text[: m.end()][-300:])]
 
 
 def _around(candidate: _Candidate, sentence: str) -> str:
@@ -1213,6 +1226,7 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         or _attributed(after)
         or _EMPLOYED.match(after)
         or _REACHED_AT.match(after)
+        or _at_ours_before(before, company)
     )
     if title is None and (verb := _VERB_AFTER.match(after)):
         title = "Founder" if verb.group("founder") else "Owner" if verb.group("owner") else None
@@ -1230,6 +1244,17 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     if title is None and not (candidate.shared or is_first_name(candidate.name.split()[0]) or "." in candidate.name):
         return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
+
+
+_AT_ORG_LEAD = re.compile(
+    r"(?:^|[.;]\s+)(?:At|Inside|Within)\s+(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5}),\s*$"
+)
+
+
+def _at_ours_before(before: str, company: str | None) -> bool:
+    """ "At Pinnacle Realty Management Co., Stan Harrelson, 48, makes sure ...": the company sets the scene."""
+    m = _AT_ORG_LEAD.search(before)
+    return bool(company and m and is_ours(company, m.group("org")))
 
 
 def _qualified_away(title: str | None, before: str, after: str) -> bool:
