@@ -530,3 +530,23 @@ def test_a_person_the_company_sets_the_scene_for_or_whose_company_it_is() -> Non
              "Her company, Acme Property Management, leads the San Francisco market.")  # fmt: skip
     assert names(story, COMPANY) == ["Stephanie Gordon"]
     assert names(story, "Beta Realty") == []
+
+
+# the role said a clause or a sentence later, by the given name
+PEOPLE_ROLE_LATER = [
+    ("At Acme Property Management, Dana Whitfield sets the pace. Dana opened the firm in 2009 and today serves "
+     "as its Principal Broker.", [("Dana Whitfield", "Principal Broker")]),
+    ("Many owners first meet Dana Whitfield when they call. As Tenant Placement Specialist, Dana handles the "
+     "details.", [("Dana Whitfield", "Tenant Placement Specialist")]),
+    ("Since 2014, Dana Whitfield has served as Acme Property Management's Director of Operations.",
+     [("Dana Whitfield", "Director of Operations")]),
+]  # fmt: skip
+
+
+def test_people_whose_role_is_said_later() -> None:
+    wrong = [
+        (text, got)
+        for text, want in PEOPLE_ROLE_LATER
+        if (got := [(p.full_name, p.title) for p in inspect_page(text, company=COMPANY).people]) != want
+    ]
+    assert not wrong, wrong

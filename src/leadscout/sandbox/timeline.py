@@ -29,6 +29,7 @@ from leadscout.sandbox.world import (
     World,
     WorldCompany,
     company,
+    written_title,
 )
 
 # per company and day: how likely each change is (a market of ~700 firms sees a dozen a day)
@@ -189,4 +190,5 @@ def _new_person(rng: random.Random, c: WorldCompany) -> Person | None:
     if any(p.full_name == f"{first} {last}" for p in c.people):
         return None
     local = c.email_pattern.format(f=first[0].lower(), first=first.lower(), last=last.lower(), l=last[0].lower())
-    return Person(f"{first} {last}", rng.choice(TITLES), f"{local}@{c.domain}", rng.random() < 0.5)
+    title = written_title(rng.choice(TITLES), f"{c.slug}:{first} {last}")
+    return Person(f"{first} {last}", title, f"{local}@{c.domain}", rng.random() < 0.5)

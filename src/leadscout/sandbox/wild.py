@@ -646,16 +646,31 @@ def _story(c: WorldCompany, look: Look, people: list[Person]) -> str:
         f"find anyone to manage it well. {given} still answers owner calls and leads the company as {first.title}.",
         f"Our story starts with {first.full_name}. After years of renting out homes of their own, {given} opened "
         f"{c.name} in {year}; today {given} serves as our {first.title}.",
-    ][_seeded(c, "story", 0, 1)]
+        f"At {c.name}, {first.full_name} sets the pace. {given} opened the firm in {year} and today serves as its "
+        f"{first.title}.",
+        f"{c.name} is the work of {first.full_name}, its {first.title}, who started it in {year} with two duplexes.",
+        f"{first.full_name} never planned to run a property management company. But in {year} {given} took over "
+        f"{c.name}, and {given} still leads it as {first.title}.",
+    ][_seeded(c, "story", 0, 4)]
     lines = [f"<p>{escape(opening)} {_email_html(c, look, first, 0)}</p>"]
     for i, p in enumerate(rest, start=1):
         said = [
             f"Owners also get to know {p.full_name}, who joined us in {year + i} and works as our {p.title}.",
             f"Our {p.title}, {p.full_name}, keeps every lease and inspection on schedule.",
             f"{p.full_name} came on board in {year + i} and is now the {p.title} here.",
-        ][_seeded(c, p.full_name, 0, 2)]
+            f"Meet {p.full_name}, our {p.title}, who has been with the team since {year + i}.",
+            f"Since {year + i}, {p.full_name} has served as {_possessive(c.name)} {p.title}.",
+            f"Ask for {p.full_name}: {p.title} and a familiar voice on the phone.",
+            f"{p.full_name} ({p.title}) joined in {year + i} and knows every owner by name.",
+            f"Many owners first meet {p.full_name} when they call. As {p.title}, {p.full_name.split()[0]} handles "
+            "the details.",
+        ][_seeded(c, p.full_name, 0, 7)]
         lines.append(f"<p>{escape(said)} {_email_html(c, look, p, i)}</p>")
     return "".join(lines)
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _contact(c: WorldCompany, look: Look) -> str:

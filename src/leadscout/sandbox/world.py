@@ -8,6 +8,7 @@ truth of every entity is exported by :func:`truth`.
 from __future__ import annotations
 
 import csv
+import hashlib
 import random
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -229,6 +230,26 @@ TITLES = [
     "Office Manager",
     "Maintenance Coordinator",
 ]
+# the real web writes many more titles than a template would: a person's drawn title is written as one
+# of these, chosen by a hash (the seeded draw stays as it was, so each seed's world keeps its companies)
+TITLE_VARIANTS = {
+    "Owner": ["Co-Owner", "Founder & CEO", "Owner & Principal Broker"],
+    "President": ["Managing Broker"],
+    "Broker/Owner": ["Principal Broker"],
+    "Property Manager": ["Portfolio Manager", "Assistant Property Manager"],
+    "Leasing Agent": ["Leasing Associate", "Tenant Placement Specialist"],
+    "Maintenance Coordinator": ["Maintenance Tech"],
+    "Office Manager": ["Bookkeeper"],
+}
+
+
+def written_title(title: str, key: str) -> str:
+    """The title as a site writes it: the drawn one, or (for about a third of people) a variant."""
+    variants = TITLE_VARIANTS.get(title, [])
+    pick = int.from_bytes(hashlib.sha256(f"title:{key}".encode()).digest()[:4], "big") % (len(variants) + 2)
+    return variants[pick - 2] if pick >= 2 else title
+
+
 _STREETS = ["Main St", "Oak Ave", "Congress Ave", "Elm St", "Park Blvd", "Commerce Dr", "Lakeview Rd", "Mill St"]
 
 
@@ -377,6 +398,7 @@ def company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
             continue
         local = pattern.format(f=first[0].lower(), first=first.lower(), last=last.lower(), l=last[0].lower())
         title = rng.choice(TITLES[:6] if i == 0 else TITLES)  # every firm has someone in charge
+        title = written_title(title, f"{slug}:{first} {last}")
         people.append(Person(f"{first} {last}", title, f"{local}@{domain}", rng.random() < 0.5))
     return WorldCompany(
         slug=slug,

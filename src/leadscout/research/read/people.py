@@ -666,10 +666,15 @@ def _named_later(
     surname = candidate.name.split()[-1]
     refer = re.compile(rf"(?:^|[^\w'’-])(?:{re.escape(candidate.name)}|{re.escape(surname)})(?![\w'’-])")
     # a bio goes on by the given name ("Meet Alan Price. Alan founded ..."), at once and at a sentence's start
-    by_given_name = re.compile(rf"^\W*{re.escape(candidate.name.split()[0])}(?![\w'’-])")
+    by_given_name = re.compile(  # "As Owner, Dana handles the details": the role first
+        rf"^\W*(?:As\s+(?:(?:the|our|its)\s+)?(?P<role>[^,]{{2,60}}),\s+)?{re.escape(candidate.name.split()[0])}(?![\w'’-])"
+    )
     for i, text in enumerate(later[:40]):
         m = refer.search(text) or (by_given_name.match(text) if i < 2 else None)
-        if m is None or not (title := _said_later(candidate.name, [text[m.start() :].lstrip(" ,;")])):
+        if m is None:
+            continue
+        as_role = is_title(m.group("role")) if m.re is by_given_name and m.group("role") else None
+        if not (title := as_role or _said_later(candidate.name, [text[m.start() :].lstrip(" ,;")])):
             continue
         said = surname if m.re is refer else candidate.name.split()[0]
         again = _Candidate(candidate.name, m.end() - len(said), m.end())
@@ -1145,7 +1150,7 @@ _AFTER_ROLE = re.compile(
     r"^\s*(?:,|\(|–|—|-|:)\s*(?:who\s+(?:is|was)\s+|now\s+|as\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?"
     r"(?:longtime\s+|long-time\s+|current\s+|former\s+|new\s+|first\s+|then-)?(?P<rest>[^;()“”\"]{2,90})"
     r"|^\s+(?:(?:is|was|has\s+been|had\s+been|will\s+be)\s+(?:recently\s+|since\s+)?(?:promoted|named|appointed|hired|"
-    r"elected|tapped|selected|brought\s+on|installed)\s+(?:to|as)|is|was|serves\s+as|served\s+as|has\s+been|became|"
+    r"elected|tapped|selected|brought\s+on|installed)\s+(?:to|as)|is|was|serves\s+as|(?:has\s+|had\s+)?served\s+as|has\s+been|became|"
     r"becomes|is\s+now|works\s+as|joined\s+(?:[\w&'’.-]+\s+){1,5}?as)\s+"
     r"(?:one\s+of\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?:new\s+)?(?P<rest2>[^;()“”\"]{2,90})",
     re.IGNORECASE,
@@ -1187,6 +1192,10 @@ _ROLE_VERBS = (
 _LATER = (
     r"(?:^\W*|(?:^|[;,]\s*|\b(?:today|now|and|where)\s+))(?:{first}|{full}|he|she|they)\s*(?:,\s*who\s+)?\s*"
     r"(?:still\s+|now\s+)?" + _ROLE_VERBS + r"\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?P<rest>.{{2,80}})"
+    # "Dana opened the firm in 2009 and today serves as its Owner": the same subject, a clause later
+    r"|^\W*(?:{first}|{full}|he|she|they)\b[^.;]{{0,80}}?\band\s+(?:today\s+|now\s+|still\s+)?"
+    + _ROLE_VERBS
+    + r"\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?P<rest2>.{{2,80}})"
 )
 # "James Patel, who joined us in 2006 and works as our Leasing Agent": a role verb later in the clause
 _ROLE_LATER = re.compile(
@@ -1231,7 +1240,7 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     if title is None and (verb := _VERB_AFTER.match(after)):
         title = "Founder" if verb.group("founder") else "Owner" if verb.group("owner") else None
         tied = True
-    if title is None and not tied:
+    if title is None:  # a tie does not give the role, which the next sentences may ("At Acme, Jo Doe ...")
         title = _said_later(candidate.name, later, speaker=bool(_SPEAKER.search(before)))
     nearby = f"{before[-40:]} {after[:60]}"
     if _not_staff(title or "") or (title is None and _not_staff(nearby)) or _qualified_away(title, before, after):
@@ -1350,7 +1359,7 @@ def _said_later(name: str, later: list[str], *, speaker: bool = False) -> str | 
     pattern = re.compile(_LATER.format(first=first, full=full), re.IGNORECASE)
     for sentence in later:
         for m in pattern.finditer(sentence):
-            if title := _longest_title(m.group("rest")):
+            if title := _longest_title(m.group("rest") or m.group("rest2")):
                 return title
         if speaker and (did := _FIRST_PERSON_DEED.match(sentence)):
             return "Founder" if did.group("founder") else "Owner"
