@@ -550,3 +550,49 @@ def test_people_whose_role_is_said_later() -> None:
         if (got := [(p.full_name, p.title) for p in inspect_page(text, company=COMPANY).people]) != want
     ]
     assert not wrong, wrong
+
+
+# how owner-facing pages state a portfolio, and the loads, shares and spreads that are none
+UNITS_OWNER_PAGES = [
+    ("Join the 300+ owners who trust us with over 1,100 homes.", 1100),
+    ("Our team currently oversees a portfolio of 640 single-family homes and 85 multifamily buildings.", 640),
+    ("Acme Residential manages more than $500 million in real estate, including 2,400 apartment units.", 2400),
+    ("We're proud to manage 1,500+ doors across the Triangle.", 1500),
+    ("Doors under management: 1,850", 1850),
+    ("1,850 doors under management", 1850),
+    ("Managing 450+ properties since 2006", 450),
+    ("Over 700 properties managed", 700),
+    ("We look after approximately 3,000 units for 400 owners.", 3000),
+    ("Acme Residential's portfolio has grown to more than 5,000 units.", 5000),
+    ("Our portfolio spans 62 communities and 9,800 apartment homes.", 9800),
+    ("With a portfolio of nearly 1,000 rental homes, we know the market.", 1000),
+    ("Currently, we manage in excess of 800 units.", 800),
+    ("Acme Residential now manages upwards of 2,000 units.", 2000),
+    ("The firm has roughly 1,200 doors under management.", 1200),
+    ("Our property managers oversee a combined 2,300 units.", 2300),
+    ("We have 14 property managers, each handling about 120 doors.", None),
+    ("Acme Residential manages well over 900 homes.", 900),
+    ("Acme Residential, which manages north of 1,000 units, opened an office in Waco.", 1000),
+    ("The company's 1,100-home portfolio spans three counties.", 1100),
+    ("Acme Residential has a portfolio totaling 3,200 units.", 3200),
+    ("We currently have 425 homes under management in Travis County.", 425),
+    ("Our clients trust us with 380 rental properties.", 380),
+    ("Acme Residential is responsible for more than 6,000 apartment homes in 40 communities.", 6000),
+    ("Property owners rely on us: 1,200 homes and counting.", 1200),
+    ("My company looks after 95 single-family rentals.", 95),
+    ("I personally manage 60 doors.", 60),
+    ("We've grown from 12 homes in 2010 to 870 today.", 870),
+    ("Acme Residential manages 2.3k units.", 2300),
+    ("Acme Residential manages twelve hundred homes.", 1200),
+    ("We serve 250 owners with a total of 600 units.", 600),
+    ("Acme Residential added 400 units this year, bringing its portfolio to 3,100.", 3100),
+    ("Acme Residential added 400 units in the acquisition.", None),
+    ("We manage properties ranging from 4 to 400 units.", None),
+    ("Our average manager handles 150 doors.", None),
+    ("Acme Residential has 25 years of experience and 4,000 five-star reviews.", None),
+    ("Rent collected on time: 98% of our 1,400 units.", 1400),
+]  # fmt: skip
+
+
+def test_units_as_owner_pages_state_them() -> None:
+    _assert_units(UNITS_OWNER_PAGES)

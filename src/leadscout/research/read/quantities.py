@@ -139,7 +139,7 @@ _GREW_TO = re.compile(
 _TOTAL = re.compile(r"\b(?:total(?:ing|ling)?|totals?|combined|combine[sd]?\s+for|now\s+stand(?:s|ing)?\s+at|"
                     r"stands?\s+at)\b[^.;]{0,25}$",
                     re.IGNORECASE)  # fmt: skip
-_POSSESSIVE = re.compile(r"\b(?:company|firm|business|its|their)['’]?s?\s+(?:portfolio\s+of\s+|own\s+)?$", re.I)
+_POSSESSIVE = re.compile(r"\b(?:company|firm|business|its|their|our)['’]?s?\s+(?:portfolio\s+of\s+|own\s+)?$", re.I)
 _AT_LEAST = re.compile(
     r"(?:over|more\s+than|greater\s+than|in\s+excess\s+of|upwards\s+of|at\s+least|exceeding|north\s+of|"
     r"surpass\w*|past|beyond|minimum\s+of|no\s+fewer\s+than|just\s+over)\s*(?:a\s+)?$",
@@ -200,7 +200,7 @@ _RANGE_OF_OTHERS = re.compile(
 _SERVED_OWNERS = re.compile(r"\b(?:owners|investors|landlords|clients)\s+of\s+(?:over\s+|more\s+than\s+|nearly\s+|"
                             r"about\s+|roughly\s+|some\s+)?$", re.IGNORECASE)  # fmt: skip
 _SUBSET = re.compile(r"\b(?:of\s+which|of\s+these|of\s+those|among\s+them|including|incl\.)\s+$", re.IGNORECASE)
-_PER_LOAD = re.compile(r"\b(?:every|each|per|for\s+every|one\s+(?:property\s+)?manager\s+for)\s+(?:\w+\s+){0,1}$", re.I)
+_PER_LOAD = re.compile(r"\b(?:every|each|per|for\s+every|one\s+(?:property\s+)?manager\s+for)\s+(?:\w+\s+){0,2}$", re.I)
 _PER_AFTER = re.compile(r"^\s*(?:per|each|for\s+each|a)\s+(?:property\s+|portfolio\s+|asset\s+)?(?:manager|person|"
                         r"employee|pm|staff|agent|team\s+member)\b", re.IGNORECASE)  # fmt: skip
 _HYPOTHETICAL = re.compile(r"\b(?:if|whether|unless|imagine|suppose|say\s+you|let's\s+say|for\s+example|example|"
@@ -737,7 +737,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 4  # "portfolios that range in size from 65 to 2,000 units": a spread, not a total
     if _KIND_WITH_MINIMUM.search(before[-120:]):
         penalty += 4
-    if _SUBSET.search(near_before[-25:]) or _UPPER_ONLY.search(near_before):
+    itemised = re.search(r"\$|\bsquare\s+feet\b|\bsq\.?\s*ft\b", near_before)  # "$500 million in assets, including"
+    if (_SUBSET.search(near_before[-25:]) and not itemised) or _UPPER_ONLY.search(near_before):
         penalty += 4
     rate = _RATE_AFTER.match(after_noun)
     if (
@@ -750,8 +751,9 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5
     if (_HYPOTHETICAL.search(before[-50:]) and not c.first_person) or _HYPOTHETICAL.search(before[-25:]):
         penalty += 3
+    share_of_ours = re.search(r"(?:%|\bpercent)\s+of\s+(?:our|its|their)\s+$", before[-25:], re.I)  # "98% of our 1,400"
     if re.search(r"%|\$|\bpercent\b|\bfees?\b", f"{before[-25:]} {after_noun.split(',')[0][:25]}", re.I) and not (
-        grew_to and not re.search(r"\$|\bfees?\b", before[-25:], re.I)
+        (grew_to and not re.search(r"\$|\bfees?\b", before[-25:], re.I)) or share_of_ours
     ):
         penalty += 3  # a price or fee tier ("grown 20% to 960 units" is growth, not a fee)
     if _SINGLE_PLACE.match(rest) and not _PORTFOLIO_ADJ.match(rest):
