@@ -596,3 +596,53 @@ UNITS_OWNER_PAGES = [
 
 def test_units_as_owner_pages_state_them() -> None:
     _assert_units(UNITS_OWNER_PAGES)
+
+
+# how about and team pages say who runs the firm, and the people they name who are no staff
+PEOPLE_ABOUT_PAGES = [
+    ("John Smith, Owner & Broker, has over 20 years of experience.", ["John Smith"]),
+    ("Founded by Maria Lopez in 2005, Acme has grown steadily.", ["Maria Lopez"]),
+    ("Maria Lopez founded Acme in 2005.", ["Maria Lopez"]),
+    ("Our founder, Maria Lopez, believes in service.", ["Maria Lopez"]),
+    ("Maria Lopez is the founder and principal broker of Acme.", ["Maria Lopez"]),
+    ("Led by CEO Maria Lopez, Acme manages homes across Texas.", ["Maria Lopez"]),
+    ("Under the leadership of President Tom Reed, the firm doubled in size.", ["Tom Reed"]),
+    ("Tom Reed leads the company as president.", ["Tom Reed"]),
+    ("Husband-and-wife team Mark and Julie Tran own and operate Acme.", ["Julie Tran", "Mark Tran"]),
+    ("Acme is family owned and operated by Bill and Susan Gray.", ["Bill Gray", "Susan Gray"]),
+    ("Bill Gray (Broker/Owner) and Susan Gray (Office Manager) run the office.", ["Bill Gray", "Susan Gray"]),
+    ("Contact our property manager, Jessica Hale, at 512-555-0101.", ["Jessica Hale"]),
+    ("Questions? Email Jessica Hale, Director of Operations, at jessica@acme.com.", ["Jessica Hale"]),
+    ("Jessica Hale brings 15 years of experience to her role as Director of Operations.", ["Jessica Hale"]),
+    ("Jessica Hale has been with Acme since 2012, first as a leasing agent and now as property manager.",
+     ["Jessica Hale"]),
+    ("Owner and operator Dave Kim started Acme in 1998.", ["Dave Kim"]),
+    ("Dave Kim — Owner", ["Dave Kim"]),
+    ("The company's president, Dave Kim, said business is strong.", ["Dave Kim"]),
+    ("“We treat every home like our own,” says owner Dave Kim.", ["Dave Kim"]),
+    ("“We treat every home like our own,” says Dave Kim, who owns Acme.", ["Dave Kim"]),
+    ("Dave Kim, who co-founded Acme with his brother Sam Kim in 2001, still signs every lease.",
+     ["Dave Kim", "Sam Kim"]),
+    ("Broker-in-charge: Dave Kim", ["Dave Kim"]),
+    ("A note from our CEO, Dave Kim", ["Dave Kim"]),
+    ("Dave Kim holds the CPM designation and serves as Acme's vice president.", ["Dave Kim"]),
+    ("Before founding Acme in 2010, Dave Kim worked as a leasing agent for Greystar.", ["Dave Kim"]),
+    ("Dave Kim, CPM, is the managing partner.", ["Dave Kim"]),
+    ("The Kim family has owned Acme since 1975; today Dave Kim is its third-generation president.", ["Dave Kim"]),
+    ("Dave Kim took the helm as CEO in 2019.", ["Dave Kim"]),
+    ("Dave Kim was named chief operating officer in March.", ["Dave Kim"]),
+    ("Acme promoted Dave Kim to vice president of property management.", ["Dave Kim"]),
+    ("Say hello to Priya Shah, the newest member of our leasing team.", ["Priya Shah"]),
+    ("Priya Shah joined Acme as a leasing consultant in 2021.", ["Priya Shah"]),
+    ("Our office is run by Priya Shah, who keeps everything moving.", ["Priya Shah"]),
+    ("Tenants rave about Priya Shah, our resident services coordinator.", ["Priya Shah"]),
+    ("“Acme is wonderful,” said tenant Priya Shah.", []),
+    ("Photo by Priya Shah.", []),
+    ("Written by Priya Shah, a freelance writer.", []),
+    ("Priya Shah, a real estate attorney, advises landlords.", []),
+    ("Mayor Priya Shah praised the new complex.", []),
+]  # fmt: skip
+
+
+def test_people_as_about_pages_name_them() -> None:
+    _assert_people([(text, sorted(want)) for text, want in PEOPLE_ABOUT_PAGES])

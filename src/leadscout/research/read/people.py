@@ -404,7 +404,7 @@ def _from_blocks(page: PageText) -> list[Person]:
             continue
         if pair := _name_and_rest(text):
             title = _rest_title(pair[1])
-            if title:
+            if title and not _not_staff(title):  # "Priya Shah, a real estate attorney, advises landlords"
                 email = _group_email(page, block, 3)
                 out.append(Person(full_name=pair[0], title=title, email=email, source="line", quote=text[:300]))
                 continue
@@ -1148,7 +1148,7 @@ _TO_ROLE = re.compile(
 _CREDENTIAL_RUN = re.compile(r"^(?:\s*,?\s*(?:[A-Z][A-Za-z®]{1,6}\b®?|Jr\.?|Sr\.?|II|III|IV)(?=[\s,.;)]|$))+")
 _AFTER_ROLE = re.compile(
     r"^\s*(?:,|\(|–|—|-|:)\s*(?:who\s+(?:is|was)\s+|now\s+|as\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?"
-    r"(?:longtime\s+|long-time\s+|current\s+|former\s+|new\s+|first\s+|then-)?(?P<rest>[^;()“”\"]{2,90})"
+    r"(?:longtime\s+|long-time\s+|current\s+|former\s+|new\s+|newest\s+|latest\s+|first\s+|then-)?(?P<rest>[^;()“”\"]{2,90})"
     r"|^\s+(?:(?:is|was|has\s+been|had\s+been|will\s+be)\s+(?:recently\s+|since\s+)?(?:promoted|named|appointed|hired|"
     r"elected|tapped|selected|brought\s+on|installed)\s+(?:to|as)|is|was|serves\s+as|(?:has\s+|had\s+)?served\s+as|has\s+been|became|"
     r"becomes|is\s+now|works\s+as|joined\s+(?:[\w&'’.-]+\s+){1,5}?as)\s+"
@@ -1221,6 +1221,12 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     title = _title_after(after) or _title_before(before)
     if (
         title is None
+        and (intro := _FOUNDING_INTRO.search(before))
+        and (not company or is_ours(company, intro.group("org")))
+    ):
+        title = "Founder"  # "Before founding Acme in 2010, Dave Kim worked as ..."
+    if (
+        title is None
         and (later_role := _ROLE_LATER.match(after))
         and not _candidates(after[: later_role.start("rest")])
     ):
@@ -1264,6 +1270,12 @@ def _at_ours_before(before: str, company: str | None) -> bool:
     """ "At Pinnacle Realty Management Co., Stan Harrelson, 48, makes sure ...": the company sets the scene."""
     m = _AT_ORG_LEAD.search(before)
     return bool(company and m and is_ours(company, m.group("org")))
+
+
+_FOUNDING_INTRO = re.compile(
+    r"(?:^|[.;]\s+)(?:Before|After|Since|Shortly\s+after)\s+(?:co-?)?(?:founding|starting|launching|opening)\s+"
+    r"(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})[^,;]{0,30},\s*$"
+)
 
 
 def _qualified_away(title: str | None, before: str, after: str) -> bool:
@@ -1390,8 +1402,8 @@ _TITLE_WITH_ORG = re.compile(
     r"(?:(?:Mr|Ms|Mrs|Dr)\.?\s*)?$"
 )
 _FOUNDED_BY = re.compile(
-    r"\b(?:co-?)?(?P<how>founded|formed|started|established|launched|created|owned|run|led|operated|headed|"
-    r"taken\s+over|bought|purchased)\s+"
+    r"\b(?i:co-?)?(?P<how>(?i:founded|formed|started|established|launched|created|owned|run|led|operated|headed|"
+    r"taken\s+over|bought|purchased))\s+"
     r"(?:in\s+\d{4}\s+)?by\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}(?:[a-z][\w-]*,\s+)?"
     r"(?P<names>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*)*)"
 )
@@ -1430,7 +1442,17 @@ def _founders(text: str, company: str | None = None) -> list[Person]:
                 out.append(
                     Person(full_name=name, title=title, source="prose", quote=text[m.start() : m.end() + 40][:300])
                 )
+    for m in _FOUNDED_WITH.finditer(text):  # "co-founded Acme with his brother Sam Kim"
+        if (not company or is_ours(company, m.group("org"))) and (name := is_name(m.group("name"))):
+            out.append(Person(full_name=name, title="Co-founder", source="prose", quote=m.group(0)[:300]))
     return out
+
+
+_FOUNDED_WITH = re.compile(
+    r"\b(?:co-?)?(?:founded|started|launched|opened)\s+(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})"
+    r"(?:\s+in\s+\d{4})?\s+with\s+(?:(?:his|her|their)\s+(?:[a-z-]+\s+){1,2})?(?:,\s*)?"
+    r"(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,2})"
+)
 
 
 def _listed(names: str) -> str:
