@@ -96,6 +96,63 @@ LAYOUTS = {
     ),
     "dt_dd": ("<dl><dt>Broker/Owner</dt><dd>Maria Delgado</dd><dt>Property Manager</dt><dd>Kevin Oneil</dd></dl>"),
     "title_colon": ("<p>Broker/Owner: Maria Delgado</p><p>Property Manager: Kevin Oneil</p>"),
+    # as site builders render a team (Elementor, Divi, Squarespace, Wix) and as hand-written pages do
+    "name_span_in_heading": (
+        "<h4>Maria Delgado<span>Broker/Owner</span></h4><h4>Kevin Oneil<span>Property Manager</span></h4>"
+    ),
+    "elementor_image_box": (
+        "<div class='elementor-image-box-content'><h3 class='elementor-image-box-title'>Maria Delgado</h3><p "
+        "class='elementor-image-box-description'>Broker/Owner</p></div><div class='elementor-image-box-conten"
+        "t'><h3 class='elementor-image-box-title'>Kevin Oneil</h3><p class='elementor-image-box-description'>"
+        "Property Manager</p></div>"
+    ),
+    "li_strong_comma": (
+        "<ul><li><strong>Maria Delgado</strong>, Broker/Owner</li><li><strong>Kevin Oneil</strong>, Property "
+        "Manager</li></ul>"
+    ),
+    "td_img_b_br": (
+        "<table><tr><td><img alt='Maria Delgado'></td><td><b>Maria Delgado</b><br>Broker/Owner</td></tr><tr><"
+        "td><img alt='Kevin Oneil'></td><td><b>Kevin Oneil</b><br>Property Manager</td></tr></table>"
+    ),
+    "flip_card": (
+        "<div class='team'><div class='flip-card-front'><h3>Maria Delgado</h3></div><div class='flip-card-bac"
+        "k'><h4>Broker/Owner</h4><p>Maria has led Acme since 2004.</p></div></div><div class='team'><div clas"
+        "s='flip-card-front'><h3>Kevin Oneil</h3></div><div class='flip-card-back'><h4>Property Manager</h4><"
+        "p>Kevin joined in 2015.</p></div></div>"
+    ),
+    "heading_pipe": ("<h3>Maria Delgado | Broker/Owner</h3><h3>Kevin Oneil | Property Manager</h3>"),
+    "p_br_amp": ("<p>Maria Delgado<br/>Broker &amp; Owner</p><p>Kevin Oneil<br/>Property Manager</p>"),
+    "divi": (
+        "<div class='et_pb_team_member_description'><h4 class='et_pb_module_header'>Maria Delgado</h4><p clas"
+        "s='et_pb_member_position'>Broker/Owner</p><div><p>Maria has 20 years of experience.</p></div></div><"
+        "div class='et_pb_team_member_description'><h4 class='et_pb_module_header'>Kevin Oneil</h4><p class='"
+        "et_pb_member_position'>Property Manager</p><div><p>Kevin keeps our owners informed.</p></div></div>"
+    ),
+    "bold_credential_dash": (
+        "<h2>Meet the Team</h2><p><b>Maria Delgado, CPM®</b> – Broker/Owner</p><p><b>Kevin Oneil, RMP®</b> – "
+        "Property Manager</p>"
+    ),
+    "squarespace_caption": (
+        "<div class='sqs-block-content'><p><strong>MARIA DELGADO</strong></p><p><em>Broker/Owner</em></p><p>M"
+        "aria founded Acme in 2004.</p><p><strong>KEVIN ONEIL</strong></p><p><em>Property Manager</em></p><p>"
+        "Kevin joined in 2015.</p></div>"
+    ),
+    "wix_rich_text": (
+        "<div data-testid='richTextElement'><h2 class='font_2'><span>Maria Delgado</span></h2><p class='font_"
+        "8'><span>Broker/Owner</span></p></div><div data-testid='richTextElement'><h2 class='font_2'><span>Ke"
+        "vin Oneil</span></h2><p class='font_8'><span>Property Manager</span></p></div>"
+    ),
+    "email_link_name": (
+        "<p><a href='mailto:maria@acme.com'>Maria Delgado</a>, Broker/Owner</p><p><a href='mailto:kevin@acme."
+        "com'>Kevin Oneil</a>, Property Manager</p>"
+    ),
+    "title_then_name_bold_in_p": (
+        "<p>Broker/Owner<br><strong>Maria Delgado</strong></p><p>Property Manager<br><strong>Kevin Oneil</strong></p>"
+    ),
+    "contact_cards_phone": (
+        "<div class='contact'><p>Maria Delgado</p><p>Broker/Owner</p><p>Office: (512) 555-0101</p></div><div "
+        "class='contact'><p>Kevin Oneil</p><p>Property Manager</p><p>Office: (512) 555-0102</p></div>"
+    ),
 }
 WANT = {"maria delgado": ("broker", "owner", "founder"), "kevin oneil": ("property manager",)}
 
