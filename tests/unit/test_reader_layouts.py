@@ -97,6 +97,11 @@ LAYOUTS = {
     "dt_dd": ("<dl><dt>Broker/Owner</dt><dd>Maria Delgado</dd><dt>Property Manager</dt><dd>Kevin Oneil</dd></dl>"),
     "title_colon": ("<p>Broker/Owner: Maria Delgado</p><p>Property Manager: Kevin Oneil</p>"),
     # as site builders render a team (Elementor, Divi, Squarespace, Wix) and as hand-written pages do
+    "grid_rows_names_then_roles": (
+        "<div class='row'><div class='col'><h5>Maria Delgado</h5></div><div class='col'><h5>Kevin Oneil</h5></div>"
+        "</div><div class='row'><div class='col'><p>Broker/Owner</p></div><div class='col'><p>Property Manager</p>"
+        "</div></div>"
+    ),
     "name_span_in_heading": (
         "<h4>Maria Delgado<span>Broker/Owner</span></h4><h4>Kevin Oneil<span>Property Manager</span></h4>"
     ),

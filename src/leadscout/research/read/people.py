@@ -392,12 +392,13 @@ def _from_blocks(page: PageText) -> list[Person]:
     out: list[Person] = []
     blocks = page.blocks
     above = _titles_above(page)
+    rows = _rows_of_names(page)
     for block in blocks:
         text = block.text
         if len(text) > 140:
             continue
         if name := is_name(text):
-            if near := _title_near(page, block, above=above):
+            if near := rows.get(block.index) or _title_near(page, block, above=above):
                 role, line = near  # the quote keeps the role line whole: "President, Summit Realty" is Summit's
                 email = _group_email(page, block, 5)
                 out.append(Person(full_name=name, title=role, email=email, source="card", quote=f"{name}, {line}"))
@@ -509,6 +510,24 @@ def _from_contact_lines(page: PageText) -> list[Person]:
             continue
         email = block.emails[0] if block.emails else (m.group(0) if (m := _EMAIL.search(text)) else None)
         out.append(Person(full_name=names[0], title=title, email=email, source="line", quote=text[:300]))
+    return out
+
+
+def _rows_of_names(page: PageText) -> dict[int, tuple[str, str]]:
+    """A grid laid out by rows: a run of names, then a run of as many roles; each name takes the role
+    in its own column ("Jane Doe", "Kevin Oneil", "Broker/Owner", "Property Manager")."""
+    blocks, out = page.blocks, dict[int, tuple[str, str]]()
+    i = 0
+    while i < len(blocks):
+        names = 0
+        while i + names < len(blocks) and len(blocks[i + names].text) <= 60 and is_name(blocks[i + names].text):
+            names += 1
+        roles = blocks[i + names : i + 2 * names]
+        if names >= 2 and len(roles) == names and all(is_title(b.text) for b in roles):
+            after = blocks[i + 2 * names] if i + 2 * names < len(blocks) else None
+            if not (after and is_title(after.text)):
+                out |= {blocks[i + k].index: (str(is_title(r.text)), r.text) for k, r in enumerate(roles)}
+        i += max(1, names)
     return out
 
 
