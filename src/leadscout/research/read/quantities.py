@@ -936,8 +936,11 @@ def _bare_label(label: str) -> str:
 def _label_value(label: Block, page: PageText) -> list[UnitClaim | None]:
     """ "Doors managed" with its number in the next block of the same group."""
     for other in page.neighbours(label, 1):
-        m = re.fullmatch(rf"(?:over|more than)?\s*({_NUM})\s*([kK])?\s*(\+)?", other.text.strip(), re.IGNORECASE)
-        if m and other.group == label.group and other.index > label.index:
+        m = _number_only(other.text)
+        # in a row of stats whose blocks sit in sibling containers, a label with a number just before it is that
+        # number's ("1,200" / "Units managed" / "310" / "Owners served"), not the next one's
+        apart = other.group != label.group and not _number_only(_block_before(label, page))
+        if m and (other.group == label.group or apart) and other.index > label.index:
             value = _number(m.group(1), m.group(2))
             noun = _noun_after(_bare_label(label.text))
             at_least = bool(m.group(3)) or "over" in other.text.lower()
@@ -951,8 +954,10 @@ def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[
     """A stats block: "1,200+" with "Doors under management" beside it."""
     for other in page.neighbours(number, 1):
         label = other.text.strip()
-        if len(label) > 60 or other.group != number.group or other.index < number.index:
+        if len(label) > 60 or other.index < number.index:
             continue
+        if other.group != number.group and _unit_label(_block_before(number, page)):
+            continue  # "Units managed" / "780" / "Owners served": the label above is this number's
         if number.tag == "dd" or other.tag == "dt":
             continue  # a definition list labels what follows: "Founded / 2004 / Units managed / 124"
         noun = _noun_after(label)
@@ -962,6 +967,14 @@ def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[
             quote = f"{number.text} {label}"
             return [_make(value, None, at_least, False, noun[1], quote, "structure", _STRUCTURE_SCORE)] if value else []
     return []
+
+
+def _number_only(text: str) -> re.Match[str] | None:
+    return re.fullmatch(rf"(?:over|more than)?\s*({_NUM})\s*([kK])?\s*(\+)?", text.strip(), re.IGNORECASE)
+
+
+def _block_before(block: Block, page: PageText) -> str:
+    return page.blocks[block.index - 1].text if block.index > 0 else ""
 
 
 def _unique(claims: Iterable[UnitClaim]) -> list[UnitClaim]:
