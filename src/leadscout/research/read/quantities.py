@@ -956,8 +956,9 @@ def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[
         label = other.text.strip()
         if len(label) > 60 or other.index < number.index:
             continue
-        if other.group != number.group and _unit_label(_block_before(number, page)):
-            continue  # "Units managed" / "780" / "Owners served": the label above is this number's
+        after = page.blocks[other.index + 1].text if other.index + 1 < len(page.blocks) else ""
+        if other.group != number.group and (_unit_label(_block_before(number, page)) or _number_only(after)):
+            continue  # "Founded" / "2014" / "Units managed" / "147": across containers a label above is its number's
         if number.tag == "dd" or other.tag == "dt":
             continue  # a definition list labels what follows: "Founded / 2004 / Units managed / 124"
         noun = _noun_after(label)
