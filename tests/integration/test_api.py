@@ -98,6 +98,11 @@ def test_mistakes_are_clear_problems(client: httpx.Client) -> None:
         ]
     )
     assert problem(client.post("/api/v1/runs", content=b"{not json", headers={"content-type": "application/json"}), 422)
+    # the same for a monitor's own fields (its name, its schedule), not only its request
+    for field in ('"name": "weekly\\u0000"', '"every": "0 6 * * 1\\u0000"'):
+        body = '{"launch": {"quantity": 3, "cities": ["Austin"], "state": "TX"}, "every": "0 6 * * 1", ' + field + "}"
+        answer = client.post("/api/v1/monitors", content=body.encode(), headers={"content-type": "application/json"})
+        assert "NUL" in problem(answer, 422)["detail"], field
     missing = "/api/v1/runs/00000000-0000-0000-0000-000000000000"
     assert "no run" in problem(client.get(missing), 404)["detail"]
     problem(client.get("/api/v1/runs/not-a-uuid"), 404)  # a run is named by a UUID: anything else names none

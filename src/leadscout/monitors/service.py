@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import email_validator
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 
 from leadscout.criteria import problems
 from leadscout.db.store import Conn, Store
@@ -21,7 +30,7 @@ from leadscout.errors import InvalidCriteria, NotFound, id_or_not_found
 from leadscout.models import Run
 from leadscout.models.monitors import Monitor, MonitorRun
 from leadscout.monitors.schedule import check_cron, next_tick
-from leadscout.pipeline.launch import Launch, Prepared, prepare
+from leadscout.pipeline.launch import Launch, Prepared, prepare, storable_text
 from leadscout.pipeline.request import parse_request
 from leadscout.pipeline.runs import create_run
 
@@ -74,6 +83,11 @@ class MonitorSpec(BaseModel):
     )
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
     notify: list[Mailbox] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, values: Any) -> Any:
+        return storable_text(values)
 
     @classmethod
     def parse(cls, **values: Any) -> MonitorSpec:

@@ -106,16 +106,7 @@ class Launch(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _storable_text(cls, values: Any) -> Any:
-        """Text PostgreSQL can store: no NUL character and no lone UTF-16 surrogate (a JSON body
-        may carry both; the database would refuse the run with an internal error)."""
-        for text in _strings(values):
-            if "\x00" in text:
-                raise ValueError("text may not contain a NUL character (\\u0000)")
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ValueError("text may not contain a lone UTF-16 surrogate (\\ud800-\\udfff)") from None
-        return values
+        return storable_text(values)
 
     @classmethod
     def parse(cls, **values: Any) -> Launch:
@@ -308,6 +299,20 @@ async def _sources(store: Store, source: str, sandbox: bool, notices: list[str])
 
 def _search_provider() -> None:
     provider_from_env(httpx.AsyncClient())  # only checks the configuration: the client is never used
+
+
+def storable_text(values: Any) -> Any:
+    """``values`` when every string in them is text PostgreSQL can store: no NUL character and no
+    lone UTF-16 surrogate (a JSON body may carry both; the database would refuse it with an internal
+    error); else ValueError, which the model reports as the body's mistake."""
+    for text in _strings(values):
+        if "\x00" in text:
+            raise ValueError("text may not contain a NUL character (\\u0000)")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("text may not contain a lone UTF-16 surrogate (\\ud800-\\udfff)") from None
+    return values
 
 
 def _strings(value: Any) -> list[str]:
