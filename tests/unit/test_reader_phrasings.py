@@ -646,3 +646,40 @@ PEOPLE_ABOUT_PAGES = [
 
 def test_people_as_about_pages_name_them() -> None:
     _assert_people([(text, sorted(want)) for text, want in PEOPLE_ABOUT_PAGES])
+
+
+# on a company's own pages: clients, tenants, officials, other firms' people and names that are no one's
+PEOPLE_NOT_STAFF_ON_OUR_PAGES = [
+    ("<blockquote>“Acme made renting easy!”</blockquote><p>— Karen Wells, Homeowner</p>", []),
+    ("<blockquote>“Best management company in Austin.”</blockquote><p>– Robert Chen, Property Owner</p>", []),
+    ("<p>Photo courtesy of John Smith Photography.</p>", []),
+    ("<p>We sponsor the John Smith Memorial Scholarship every year.</p>", []),
+    ("<p>Our office is located at 400 John Smith Blvd.</p>", []),
+    ("<p>We proudly support the Austin Board of Realtors and its president, Jane Doe.</p>", []),
+    ("<p>Jane Doe, a tenant at Maple Ridge, said the repairs were quick.</p>", []),
+    ("<p>Listing agent Jane Doe of Keller Williams brought us the buyer.</p>", []),
+    ("<p>Congratulations to our client Jane Doe on her new purchase!</p>", []),
+    ("<p>Jane Doe, who rented from us for six years, just bought her first home.</p>", []),
+    ("<p>Our thanks to Mayor Steve Adler for attending the ribbon cutting.</p>", []),
+    ("<p>“Acme handled everything,” says owner-investor Mark Lee, who owns six rentals in Round Rock.</p>", []),
+    ("<h3>Testimonials</h3><p>“Responsive and honest.”</p><p>Maria G.</p><p>“They found a tenant in a week.”</p>"
+     "<p>Tom Baker</p>", []),
+    ("<p>Acme is a proud member of NARPM, whose national president, Jane Doe, spoke at our event.</p>", []),
+    ("<p>Guest post by Jane Doe of RentPrep.</p>", []),
+    ("<p>Jane Doe, our Leasing Manager, and Tom Baker, a resident at Oak Park, planted the garden.</p>", ["Jane Doe"]),
+    ("We thank Acme Property Management and its president, Jane Doe, for the support.", ["Jane Doe"]),
+]  # fmt: skip
+
+
+def test_people_on_our_pages_who_are_no_staff() -> None:
+    wrong = [
+        (text, got)
+        for text, want in PEOPLE_NOT_STAFF_ON_OUR_PAGES
+        if (
+            got := sorted(
+                p.full_name for p in inspect_page(text, url="https://acmepm.com/about", company=COMPANY).people
+            )
+        )
+        != want
+    ]
+    assert not wrong, wrong

@@ -30,7 +30,8 @@ from leadscout.research.web.sitemap import sitemap_links
 log = logging.getLogger(__name__)
 _PEOPLE_PAGES = re.compile(
     r"team|leadership|staff|people|meet|about|company|who[\s-]?we[\s-]?are|our[\s-]?story|contact|get[\s-]?in[\s-]?touch|"
-    r"reach[\s-]?us|agents|founder|history|mission|owners?|principals?|brokers?|why[\s-]?(?:us|choose)",
+    r"reach[\s-]?us|agents|founder|history|mission|owners?|principals?|brokers?|why[\s-]?(?:us|choose)|bios?|"
+    r"profiles?|directory|executives?|professionals|crew",
     re.IGNORECASE,
 )
 MAX_PAGES = 7  # pages read beside the home page

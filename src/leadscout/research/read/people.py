@@ -912,6 +912,8 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     )
     if owned and _longest_title(owned.group("role")) and not _generic_org(owned.group("org")):
         return not is_ours(company, owned.group("org"))
+    if _whose_title_of_another(before, company):
+        return True
     firm_titled = _org_title_before(before) or _org_title(re.split(r"[,;]", after.lstrip(" ,"))[0].split())
     if firm_titled:
         return not is_ours(company, firm_titled[0])  # "Greystar Senior Vice President Jared Everett"
@@ -1307,6 +1309,20 @@ def _qualified_away(title: str | None, before: str, after: str) -> bool:
         if at > 0 and (prev := re.findall(r"[A-Za-z-]+", side[:at])[-1:]) and _not_staff(prev[0]):
             return True
     return False
+
+
+_ITS_TITLE = re.compile(r"\b(?:its|whose)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*,?\s*$")
+_AN_ORG = re.compile(r"\b(?:[A-Z][\w&'’.-]*\s+){1,5}(?:of\s+)?[A-Z][\w&'’.-]*|\b[A-Z]{3,8}\b")
+
+
+def _whose_title_of_another(before: str, company: str) -> bool:
+    """ "the Austin Board of Realtors and its president, Jane Doe", "NARPM, whose national president,
+    Jane Doe": the title of the organisation named just before, when that is another."""
+    m = _ITS_TITLE.search(before)
+    if m is None or not _longest_title(m.group(0).split(None, 1)[1] if " " in m.group(0) else ""):
+        return False
+    orgs = [o.group(0).strip() for o in _AN_ORG.finditer(before[: m.start()][-120:])]
+    return bool(orgs) and not is_ours(company, orgs[-1]) and not mentions(company, orgs[-1])
 
 
 def _org_title(words: list[str]) -> tuple[str, str] | None:
