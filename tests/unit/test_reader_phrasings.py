@@ -683,3 +683,13 @@ def test_people_on_our_pages_who_are_no_staff() -> None:
         != want
     ]
     assert not wrong, wrong
+
+
+def test_titles_of_the_trade_read_as_titles_and_surnames_stay_names() -> None:
+    from leadscout.research.read.people import is_name, is_title
+
+    titles = ["Leasing Associate", "Maintenance Tech", "Maintenance Technician II", "Franchisee", "Housekeeper",
+              "Reservations Manager", "Qualifying Broker", "Tenant Placement Specialist", "Assoc. Broker", "LCAM",
+              "Occupancy Specialist", "Deputy Director", "AR Specialist", "Leasing Professional"]  # fmt: skip
+    assert [t for t in titles if not is_title(t)] == []
+    assert [n for n in ("Jane Porter", "Tom Baker", "Ann Marshall") if not is_name(n)] == []
