@@ -502,6 +502,8 @@ UNITS_SHORT_NAMES_AND_SHAPES = [
      "square feet of commercial space make up its portfolio.", 8000),
     ("Acme Residential now owns 42 affordable housing properties. They combine for nearly 7,000 units.", 7000),
     ("Acme Residential acquired Beta Realty, which manages 500 units.", None),
+    ("Acme Residential, which acquired Beta Realty and Gamma Apartment Communities last year, increasing its units "
+     "under management by nearly 60 percent to 14,300, ranks fourth.", 14300),
 ]  # fmt: skip
 
 

@@ -771,7 +771,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 3
     if (clause := _ORG_CLAUSE.search(before)) and not (c.company and is_ours(c.company, clause.group("org"))):
         penalty += 4
-    if c.named and c.other_org and _other_nearer(before, c.company):
+    if c.named and c.other_org and _other_nearer(before, c.company) and not _RAISED_TO.search(before[-160:]):
         penalty += 3  # "Michaels ... 44,500 units, followed by Dominium": the count of the firm named just before
     if c.other_before and not (c.named or c.first_person) and _ANAPHORA.search(before):
         penalty += 3  # "... says the co-CEO of Waypoint. The firm manages 15,000": the firm is Waypoint
