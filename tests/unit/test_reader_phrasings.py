@@ -695,3 +695,21 @@ def test_titles_of_the_trade_read_as_titles_and_surnames_stay_names() -> None:
               "Occupancy Specialist", "Deputy Director", "AR Specialist", "Leasing Professional"]  # fmt: skip
     assert [t for t in titles if not is_title(t)] == []
     assert [n for n in ("Jane Porter", "Tom Baker", "Ann Marshall") if not is_name(n)] == []
+
+
+# vacation-rental stock, counts restated in parentheses, 'portfolio now includes', an elliptic modal, any firm
+UNITS_RENTAL_STOCK_AND_GENERAL_FIRMS = [
+    ("Acme Residential has over 300 luxury log cabins in the heart of the Smoky Mountains.", 300),
+    ("Acme Residential grew again. Acme said its portfolio now includes 1,000 vacation rentals in three states.", 1000),
+    ("This philosophy guides our oversight of more than 80 properties (representing nearly 7,000 rental units) "
+     "on a daily basis.", 7000),
+    ("We wasted no time in doing what we could to secure the 300 homes in our inventory.", 300),
+    ("Acme Residential manages twenty properties across three states, including approximately 1,000 rental units "
+     "in Philadelphia.", 20),
+    ("A property management company that manages 500 units in a year has 500 years of knowledge.", None),
+    ("A family-owned company that manages 500 homes, Acme Residential opened in 1998.", 500),
+]  # fmt: skip
+
+
+def test_units_of_rental_stock_and_of_firms_in_general() -> None:
+    _assert_units(UNITS_RENTAL_STOCK_AND_GENERAL_FIRMS)

@@ -83,7 +83,7 @@ _NOUNS: dict[str, str] = {
     "community": "communities", "communities": "communities", "building": "buildings", "buildings": "buildings",
     "duplexes": "properties", "fourplexes": "properties", "triplexes": "properties", "beds": "beds",
     "keys": "units", "lots": "properties", "listings": "properties", "doorways": "doors", "items": "units",
-    "complexes": "communities",
+    "complexes": "communities", "cabins": "homes", "villas": "homes", "cottages": "homes", "chalets": "homes",
 }  # fmt: skip
 _LOWER_KINDS = {"communities", "buildings"}
 _NOUN_AS_MODIFIER = {
@@ -121,7 +121,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us|i|i'm|i've|my|me)\b", re.IGNORECASE)
 _MANAGE = re.compile(
-    r"\b(?:manag(?:e|es|ed|ing|ement)|managers?\s+(?:of|for)|oversee(?:s|ing)?|oversaw|overseen|(?:car(?:e|es|ed|ing))\s+(?:for|of)|tak(?:e|es|ing)\s+care|"
+    r"\b(?:manag(?:e|es|ed|ing|ement)|managers?\s+(?:of|for)|oversee(?:s|ing)?|oversaw|overseen|oversight|(?:car(?:e|es|ed|ing))\s+(?:for|of)|tak(?:e|es|ing)\s+care|"
     r"look(?:s|ing|ed)?\s+after|handl(?:e|es|ed|ing)|serv(?:e|es|ed|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|"
     r"portfolios?|administer\w*|operat(?:e|es|ed|ing|or)|servic(?:e|es|ing)|under\s+(?:our\s+|its\s+|their\s+)?(?:care|management|"
     r"contract|administration)|underneath\s+administration|run(?:s|ning)?|collect(?:s|ing)?\s+rents?)\b",
@@ -199,13 +199,14 @@ _RANGE_OF_OTHERS = re.compile(
 )
 _SERVED_OWNERS = re.compile(r"\b(?:owners|investors|landlords|clients)\s+of\s+(?:over\s+|more\s+than\s+|nearly\s+|"
                             r"about\s+|roughly\s+|some\s+)?$", re.IGNORECASE)  # fmt: skip
-_SUBSET = re.compile(r"\b(?:of\s+which|of\s+these|of\s+those|among\s+them|including|incl\.)\s+$", re.IGNORECASE)
+_SUBSET = re.compile(r"\b(?:of\s+which|of\s+these|of\s+those|among\s+them|including|incl\.)\s+(?:approximately\s+|"
+                     r"about\s+|nearly\s+|roughly\s+|some\s+|over\s+|more\s+than\s+)?$", re.IGNORECASE)  # fmt: skip
 _PER_LOAD = re.compile(r"\b(?:every|each|per|for\s+every|one\s+(?:property\s+)?manager\s+for)\s+(?:\w+\s+){0,2}$", re.I)
 _PER_AFTER = re.compile(r"^\s*(?:per|each|for\s+each|a)\s+(?:property\s+|portfolio\s+|asset\s+)?(?:manager|person|"
                         r"employee|pm|staff|agent|team\s+member)\b", re.IGNORECASE)  # fmt: skip
 _HYPOTHETICAL = re.compile(r"\b(?:if|whether|unless|imagine|suppose|say\s+you|let's\s+say|for\s+example|example|"
-                           r"requires?|required|verify|verification|qualify|designation|could|would|can\s+easily|"
-                           r"might|should|typical(?:ly)?|average)\b", re.IGNORECASE)  # fmt: skip
+                           r"requires?|required|verify|verification|qualify|designation|can\s+easily|typical(?:ly)?|average|"
+                           r"(?:could|would|might|should)(?!\s+to\b))\b", re.IGNORECASE)  # fmt: skip
 _RATE_AFTER = re.compile(r"^\s*(?:a|per|each|every)\s+(?:week|month|year|day|quarter)\b|^\s*(?:annually|monthly|"
                          r"weekly|years?\b|or\s+(?:more|fewer|less|smaller|larger|greater|bigger|under|over|up)\b|"
                          r"\d+(?:\.\d+)?\s*%)", re.IGNORECASE)  # fmt: skip
@@ -292,12 +293,15 @@ _PASSIVE = re.compile(
 # "acquires, rehabilitates, builds and manages more than 22,000 units": what it does, the last verb the count's
 _MANAGED_NOW = re.compile(r"\b(?:and|,)\s+(?:manages|operates|oversees)\s+(?:(?:more\s+than|over|about|nearly|some|"
                           r"approximately|roughly)\s+)?$", re.IGNORECASE)  # fmt: skip
+_ANY_COMPANY = re.compile(r"(?:^|[.;]\s+)(?:an?|any|every)\s+(?:[\w-]+\s+){0,3}(?:company|firm|manager|business)\s+"
+                          r"(?:that|which|who)\s+(?:manages?|oversees?|handles?)\s+(?:\w+\s+){0,2}$", re.I)  # fmt: skip
 _MAKE_UP = re.compile(r"^[^.;]{0,90}?\b(?:make|makes|made)\s+up\s+(?:its|our|their|the\s+(?:company|firm)['’]s)\s+"
                       r"(?:[\w-]+\s+){0,2}portfolio\b", re.IGNORECASE)  # fmt: skip
 _WITH = re.compile(r"\bwith\s+(?:a\s+portfolio\s+of\s+)?(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
                    r"approximately|just\s+over)\s+)?$", re.IGNORECASE)  # fmt: skip
 _PORTFOLIO_OF = re.compile(
-    r"\bportfolio\s+(?:(?:which|that)\s+)?(?:of|includes|including|comprises|comprising|totals?|to)\s+(?:an?\s+)?"
+    r"\bportfolio\s+(?:(?:which|that)\s+)?(?:(?:now|currently|today)\s+)?(?:of|includes|including|comprises|"
+    r"comprising|totals?|to)\s+(?:an?\s+)?"
     r"(?:(?:over|more\s+than|nearly|about|almost|some|roughly|approximately)\s+)?$",
     re.IGNORECASE,
 )
@@ -430,7 +434,8 @@ def claims_in_sentence(
 # "80 properties nationwide, more than 54,000 beds", "44 properties housing about 28,000 students": the same
 # portfolio told again in finer units, which inherits how surely the coarse count is the company's
 _RESTATED = re.compile(
-    rf"^[^.;\d]{{0,30}}?(?:,\s*|\b(?P<housing>housing|accommodating)\s+|\b(?:with|comprising|containing|totall?ing)\s+)"
+    rf"^[^.;\d]{{0,30}}?(?:,\s*|\b(?P<housing>housing|accommodating)\s+|\b(?:with|comprising|containing|totall?ing|"
+    rf"representing)\s+)"
     rf"(?:a\s+total\s+of\s+)?(?P<q>(?:over|more\s+than|nearly|about|approximately|roughly|some|almost|"
     rf"in\s+excess\s+of|upwards\s+of)\s+)?(?P<n>{_NUM})(?P<plus>\+)?\s+(?:[\w-]+\s+){{0,2}}?"
     rf"(?P<noun>units|apartments|apartment\s+homes|homes|doors|beds|bedrooms|students|residents)\b",
@@ -703,6 +708,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         managed = max(managed, 1.0)
     if noun[1] == "doors" and _HAVE.search(near_before[-40:]):
         managed = max(managed, 1.5)  # "we have over 500 doors": a door is a unit a manager is paid for
+    if c.named and re.search(r"\b(?:has|have)\s+(?:over|more\s+than|nearly|about|some)?\s*$", near_before[-30:]):
+        managed = max(managed, 1.5)  # "Timber Tops Cabin Rentals has over 300 log cabins": a rental firm's stock
     if managed == 0 and c.subjectless and noun[2] == "noun" and len(c.sentence) < 60:
         managed = 1.0  # "1,200 doors and counting", a short stat line
     penalty = 0.0
@@ -751,6 +758,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5
     if (_HYPOTHETICAL.search(before[-50:]) and not c.first_person) or _HYPOTHETICAL.search(before[-25:]):
         penalty += 3
+    if _ANY_COMPANY.search(before[-90:]) and not (c.named or c.first_person):
+        penalty += 4  # "A property management company that manages 500 units ...": any firm, said in general
     share_of_ours = re.search(r"(?:%|\bpercent)\s+of\s+(?:our|its|their)\s+$", before[-25:], re.I)  # "98% of our 1,400"
     if re.search(r"%|\$|\bpercent\b|\bfees?\b", f"{before[-25:]} {after_noun.split(',')[0][:25]}", re.I) and not (
         (grew_to and not re.search(r"\$|\bfees?\b", before[-25:], re.I)) or share_of_ours
