@@ -6,11 +6,14 @@ answers the worker that waited on it with its failure."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from urllib.parse import urlsplit
 
-from pytest import MonkeyPatch
+from pytest import LogCaptureFixture, MonkeyPatch
 
+from leadscout.config import Settings
+from leadscout.db.connection import open_pool
 from leadscout.db.store import Store
 from leadscout.research.web.cache import PgPageCache
 from leadscout.research.web.fetch import Fetcher, FetchPolicy
@@ -61,3 +64,17 @@ async def test_a_failed_fetch_answers_the_worker_that_waited_on_it(store: Store,
     assert waited < 4, waited  # not the claim's 7 s: the failed fetch answered it
     home = f"{urlsplit(broken.website).hostname}/"
     assert asked[home] == 1, asked  # the site was asked once, not once per worker
+
+
+async def test_a_claim_released_after_the_pool_closed_is_left_to_expire_quietly(
+    dsn: str, settings: Settings, caplog: LogCaptureFixture
+) -> None:
+    """A cancelled fetch that gives its claim up while the process stops (its pool closed) warns no
+    one: the claim runs out by itself. A quickstart run used to end on such a warning."""
+    pool = open_pool(dsn, settings, max_size=2)
+    await pool.open(wait=True)
+    await pool.close()
+    with caplog.at_level(logging.DEBUG, logger="leadscout.research.web.cache"):
+        await PgPageCache(Store(pool)).release("http://www.example-pm.test/")
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("left to expire" in r.getMessage() for r in caplog.records)

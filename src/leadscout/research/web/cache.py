@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from psycopg_pool import PoolClosed
+
 from leadscout.db import outage
 from leadscout.db.store import Store
 from leadscout.research.web.fetch import FetchResult
@@ -111,6 +113,8 @@ class PgPageCache:
                 await self.store.fail_page(url, failure.error, failure.status, FAILURE_SHARED)
             else:
                 await self.store.release_pages([url])
+        except PoolClosed:  # the process is stopping: the claim runs out by itself (claimed_until)
+            log.debug("page claim for %s left to expire: the database pool is closed", url)
         except Exception as exc:
             log.warning("page claim for %s not released: %s", url, outage.describe(exc))
 
