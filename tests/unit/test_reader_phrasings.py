@@ -713,3 +713,19 @@ UNITS_RENTAL_STOCK_AND_GENERAL_FIRMS = [
 
 def test_units_of_rental_stock_and_of_firms_in_general() -> None:
     _assert_units(UNITS_RENTAL_STOCK_AND_GENERAL_FIRMS)
+
+
+def test_sign_offs_dated_bylines_and_titles_of_its_own() -> None:
+    def people(text: str, url: str, company: str = COMPANY) -> list[tuple[str, str | None]]:
+        return [(p.full_name, p.title) for p in inspect_page(text, url=url, company=company).people]
+
+    signed = "I hope you have a safe and wonderful weekend!\n~Janna Bauernfeind\nOffice Manager"
+    assert people(signed, "https://www.acmepm.com/blog/repairs") == [("Janna Bauernfeind", "Office Manager")]
+    dated = "Jamie Gurrath • October 15, 2025\nAs winter approaches, owners face challenges."
+    assert people(dated, "https://www.daypropertymanagement.com/winter", "Day Property Management") == [
+        ("Jamie Gurrath", None)
+    ]
+    review = "“Acme made renting easy!”\n– Karen Wells"
+    assert people(review, "https://www.acmepm.com/reviews") == []
+    gm = "Recently, their GM/VP Gregory J. Rice released a statement about an office in Baltimore."
+    assert people(gm, "https://acme.newswire.com/news") == [("Gregory J. Rice", "GM/VP")]

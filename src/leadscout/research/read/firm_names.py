@@ -69,8 +69,12 @@ def names_site(company: str | None, url: str) -> bool:
     labels = [label for label in labels if label and label != "www"]
     words = [squashed for w in _words(company) if len(squashed := re.sub(r"[^a-z]", "", w)) >= 4]
     initials = _initials(company).lower()
+    whole = re.sub(r"[^a-z]", "", re.sub(r"\(.*?\)", "", company.lower()))  # "daypropertymanagement.com"
     return any(
-        any(w in label for w in words) or (len(initials) >= 3 and label.startswith(initials)) for label in labels
+        any(w in label for w in words)
+        or (len(initials) >= 3 and label.startswith(initials))
+        or (len(whole) >= 6 and (label.startswith(whole) or (len(label) >= 6 and whole.startswith(label))))
+        for label in labels
     )
 
 

@@ -432,7 +432,7 @@ def _from_blocks(page: PageText) -> list[Person]:
 # "By Claire Schwartz MPM®", "Written by Susan Bailey, MS", "Julie Tollifson - Wednesday, September 9, 2020"
 _BYLINE_LEAD = re.compile(r"(?:^|\s)(?:(?:written|posted|authored|published)\s+)?by\s*:?\s*(?=(?-i:[A-Z]))", re.I)
 _DATED = re.compile(
-    r"^(?P<name>[^|–—-]{4,48}?)\s*(?:[|–—-]|\bon\b)\s*(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)"
+    r"^(?P<name>[^|–—•·-]{4,48}?)\s*(?:[|–—•·-]|\bon\b)\s*(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)"
     r"[a-z]*\.?,?\s*)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b"
 )
 
@@ -451,11 +451,18 @@ def _bylines(page: PageText, company: str | None, own_site: bool) -> list[Person
             continue
         leads = [(text[m.end() :], True) for m in _BYLINE_LEAD.finditer(text)]  # a wrapped line may end in it
         leads += [(m.group("name"), False)] if (m := _DATED.match(text)) else []  # a date says it is a byline
+        leads += [(m.group("name"), True)] if (m := _SIGN_OFF.match(text)) else []  # "~Janna Bauernfeind"
+        below = page.blocks[block.index + 1].text if block.index + 1 < len(page.blocks) else ""
         for lead, given in leads:
             if person := _byline(lead.strip(), text, given_name=given):
+                if person.title is None and (title := is_title(below)):  # the sign-off's role on the next line
+                    person = person.model_copy(update={"title": title, "quote": f"{text} / {below}"})
                 out.append(person)
                 break
     return out
+
+
+_SIGN_OFF = re.compile(r"^\s*[~–—-]\s*(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,2})\s*$")
 
 
 def _signed_byline(page: PageText, block: Block, company: str | None) -> list[Person]:
@@ -1429,7 +1436,9 @@ _SPEAKER = re.compile(r"\b(?:I['’]m|I\s+am|my\s+name\s+is|this\s+is)\s*$", re.
 
 
 _SPOKEN_BEFORE = r"(?:meet|welcome|says|said|by|from|and|with)\s*$"
-_PROSE_BEFORE = re.compile(r"(?:^|[\s,(])(?:(?:our|the)\s+)?(?P<title>(?:[A-Za-z&/-]+\s+){0,5}[A-Za-z&/-]+)\s*,?\s*$")
+_PROSE_BEFORE = re.compile(
+    r"(?:^|[\s,(])(?:(?:our|the|its|their)\s+)?(?P<title>(?:[A-Za-z&/-]+\s+){0,5}[A-Za-z&/-]+)\s*,?\s*$"
+)
 
 
 _TITLE_WITH_ORG = re.compile(
