@@ -52,12 +52,13 @@ def _unit_sentences() -> list[tuple[str, int]]:
     return out
 
 
-def _assert_people(cases: list[tuple[str, list[str]]]) -> None:
-    wrong = [
-        (text, got)
-        for text, want in cases
-        if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
-    ]
+def _names(text: str, url: str = "", company: str = COMPANY) -> list[str]:
+    """The names the readers find in ``text`` (on the page at ``url``), in order."""
+    return sorted(p.full_name for p in inspect_page(text, url=url, company=company).people)
+
+
+def _assert_people(cases: list[tuple[str, list[str]]], url: str = "") -> None:
+    wrong = [(text, got) for text, want in cases if (got := _names(text, url)) != want]
     assert not wrong, wrong
 
 
@@ -212,11 +213,7 @@ def test_press_shapes() -> None:
         got = inspect_page(text, company="Acme Residential").units_estimate
         if (got is None) != (value is None) or (got and value and abs(got - value) > 0.15 * value):
             wrong_units.append((text, got))
-    wrong_people = [
-        (text, got)
-        for text, want in PRESS_PEOPLE
-        if (got := sorted(p.full_name for p in inspect_page(text, company=COMPANY).people)) != want
-    ]
+    wrong_people = [(text, got) for text, want in PRESS_PEOPLE if (got := _names(text)) != want]
     assert not wrong_units and not wrong_people, (wrong_units, wrong_people)
 
 
@@ -428,13 +425,10 @@ def test_bylines_name_staff_on_the_company_own_site_only() -> None:
     signed = "Do Not Take Owners for Granted\n\nWritten by Susan Bailey, MS\n\nI work for a management company."
     reprint = "Acme saw record growth\n\nBy: Melody Simmons, Reporter\n\nThe waffle station opened early."
 
-    def names(text: str, url: str) -> list[str]:
-        return sorted(p.full_name for p in inspect_page(text, url=url, company=COMPANY).people)
-
-    assert names(post, "https://www.acmepm.com/blog/rental-market") == ["Mendell Gosnell"]
-    assert names(signed, "https://acme.home.blog/2021/11/01/owners") == ["Susan Bailey"]
-    assert names(post, "https://www.dailynews.com/2015/05/22/rents") == []
-    assert names(reprint, "https://www.acmepm.com/news/growth") == []
+    assert _names(post, "https://www.acmepm.com/blog/rental-market") == ["Mendell Gosnell"]
+    assert _names(signed, "https://acme.home.blog/2021/11/01/owners") == ["Susan Bailey"]
+    assert _names(post, "https://www.dailynews.com/2015/05/22/rents") == []
+    assert _names(reprint, "https://www.acmepm.com/news/growth") == []
 
 
 def test_a_person_at_another_named_property_is_not_ours_off_our_own_site() -> None:
@@ -445,12 +439,9 @@ def test_a_person_at_another_named_property_is_not_ours_off_our_own_site() -> No
     ours = "Jill Simons, manager at Tallgrass Apartments, has been with us since 2015."
     named_together = "Jill Simons, Acme's manager at Tallgrass Apartments, does not expect a change."
 
-    def names(text: str, url: str) -> list[str]:
-        return sorted(p.full_name for p in inspect_page(text, url=url, company=COMPANY).people)
-
-    assert names(roundup, "https://www.cm-life.com/article/2011/03/occupancy") == []
-    assert names(ours, "https://www.acmepm.com/team") == ["Jill Simons"]
-    assert names(named_together, "https://www.cm-life.com/article/2011/03/occupancy") == ["Jill Simons"]
+    assert _names(roundup, "https://www.cm-life.com/article/2011/03/occupancy") == []
+    assert _names(ours, "https://www.acmepm.com/team") == ["Jill Simons"]
+    assert _names(named_together, "https://www.cm-life.com/article/2011/03/occupancy") == ["Jill Simons"]
 
 
 def test_a_title_said_of_the_block_is_no_officials() -> None:
@@ -522,16 +513,13 @@ def test_the_company_called_by_its_acronym_or_its_alias() -> None:
 
 
 def test_a_person_the_company_sets_the_scene_for_or_whose_company_it_is() -> None:
-    def names(text: str, company: str) -> list[str]:
-        return [p.full_name for p in inspect_page(text, company=company).people]
-
     scene = "Every player matters. At Acme Property Management, Stan Harrelson, 48, makes sure his team is equipped."
-    assert names(scene, COMPANY) == ["Stan Harrelson"]
-    assert names(scene, "Beta Realty") == []
+    assert _names(scene) == ["Stan Harrelson"]
+    assert _names(scene, company="Beta Realty") == []
     story = ("This week we talked with Stephanie Gordon. Stephanie has used our software for years. "
              "Her company, Acme Property Management, leads the San Francisco market.")  # fmt: skip
-    assert names(story, COMPANY) == ["Stephanie Gordon"]
-    assert names(story, "Beta Realty") == []
+    assert _names(story) == ["Stephanie Gordon"]
+    assert _names(story, company="Beta Realty") == []
 
 
 # the role said a clause or a sentence later, by the given name
@@ -674,17 +662,7 @@ PEOPLE_NOT_STAFF_ON_OUR_PAGES = [
 
 
 def test_people_on_our_pages_who_are_no_staff() -> None:
-    wrong = [
-        (text, got)
-        for text, want in PEOPLE_NOT_STAFF_ON_OUR_PAGES
-        if (
-            got := sorted(
-                p.full_name for p in inspect_page(text, url="https://acmepm.com/about", company=COMPANY).people
-            )
-        )
-        != want
-    ]
-    assert not wrong, wrong
+    _assert_people(PEOPLE_NOT_STAFF_ON_OUR_PAGES, url="https://acmepm.com/about")
 
 
 def test_titles_of_the_trade_read_as_titles_and_surnames_stay_names() -> None:

@@ -9,7 +9,6 @@ each variant is one a real site uses.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from html import escape
 from urllib.parse import quote_plus
@@ -18,7 +17,7 @@ from leadscout.geo import STATES
 from leadscout.sandbox import jsonld
 from leadscout.sandbox.catalogue import UNIT_PHRASINGS, Look, phrase
 from leadscout.sandbox.pages import _BLURB, VENDOR_SITES
-from leadscout.sandbox.world import Person, WorldCompany
+from leadscout.sandbox.world import Person, WorldCompany, hashed_pick
 
 PAGES = ("about", "team", "contact", "residents", "owners")
 PATHS: dict[str, dict[str, str]] = {
@@ -102,8 +101,7 @@ HOPS = {
 
 
 def _seeded(c: WorldCompany, salt: str, low: int, high: int) -> int:
-    digest = hashlib.sha256(f"{c.slug}:{salt}".encode()).digest()
-    return low + int.from_bytes(digest[:4], "big") % (high - low + 1)
+    return low + hashed_pick(f"{c.slug}:{salt}", high - low + 1)
 
 
 def _look(c: WorldCompany) -> Look:

@@ -243,10 +243,15 @@ TITLE_VARIANTS = {
 }
 
 
+def hashed_pick(key: str, choices: int) -> int:
+    """One of ``choices`` (0 ..) fixed by ``key``: a variation that leaves the seeded draws alone."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big") % choices
+
+
 def written_title(title: str, key: str) -> str:
     """The title as a site writes it: the drawn one, or (for about a third of people) a variant."""
     variants = TITLE_VARIANTS.get(title, [])
-    pick = int.from_bytes(hashlib.sha256(f"title:{key}".encode()).digest()[:4], "big") % (len(variants) + 2)
+    pick = hashed_pick(f"title:{key}", len(variants) + 2)
     return variants[pick - 2] if pick >= 2 else title
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from leadscout.domains import InvalidDomain, host_of
+
 GENERIC_NAME_WORDS = {
     "the", "property", "properties", "management", "managers", "manager", "realty", "real", "estate", "group",
     "services", "service", "residential", "rental", "rentals", "homes", "llc", "inc", "co", "company", "corp",
@@ -59,17 +61,18 @@ def _called_short(company: str, text: str) -> bool:
 
 def names_site(company: str | None, url: str) -> bool:
     """The page is on the company's own site: a label of its host spells a distinctive word of the
-    company's name, or starts with its initials ("rpmdiversified.com" for RPM Diversified,
-    "mrgmemphis.com" for MRG)."""
+    company's name ("rpmdiversified.com" for RPM Diversified), starts with its initials (three or
+    more) or spells its whole name ("daypropertymanagement.com" for Day Property Management)."""
     if not company or not url:
         return False
-    from urllib.parse import urlsplit
-
-    labels = [re.sub(r"[^a-z]", "", label) for label in (urlsplit(url).hostname or "").split(".")[:-1]]
-    labels = [label for label in labels if label and label != "www"]
-    words = [squashed for w in _words(company) if len(squashed := re.sub(r"[^a-z]", "", w)) >= 4]
+    try:
+        host = host_of(url)
+    except InvalidDomain:
+        return False  # a page without a usable address is not known to be anyone's
+    labels = [label for label in map(_letters, host.split(".")[:-1]) if label and label != "www"]
+    words = [squashed for w in _words(company) if len(squashed := _letters(w)) >= 4]
     initials = _initials(company).lower()
-    whole = re.sub(r"[^a-z]", "", re.sub(r"\(.*?\)", "", company.lower()))  # "daypropertymanagement.com"
+    whole = _letters(re.sub(r"\(.*?\)", "", company))  # "daypropertymanagement.com"
     return any(
         any(w in label for w in words)
         or (len(initials) >= 3 and label.startswith(initials))
@@ -84,7 +87,7 @@ def is_ours(company: str, org: str) -> bool:
     on purpose: texts shorten and vary a firm's name, and a person wrongly dropped is a lost contact."""
     org = org.strip(" .,")
     org_words = _words(org)
-    squashed = re.sub(r"[^a-z]", "", company.lower())
+    squashed = _letters(company)
     if any(len(w) >= 4 and w in squashed for w in org_words):
         return True  # "richmondpropertymanagementrw.com" is Richmond Property Management
     names = [n for n in re.split(r"\s*(?:;|\s/\s|\(|\)|(?<=[A-Z])-(?=[A-Z]))\s*", company) if n.strip()]
@@ -99,6 +102,11 @@ def is_ours(company: str, org: str) -> bool:
         if org.isupper() and len(org) >= 2 and (initials.startswith(org) or org.startswith(initials)):
             return True  # "SPM" for Smith Property Management Inc
     return False
+
+
+def _letters(text: str) -> str:
+    """ "C-REM (Salem)" -> "cremsalem": a name as a host spells it."""
+    return re.sub(r"[^a-z]", "", text.lower())
 
 
 def _initials(name: str) -> str:

@@ -52,6 +52,14 @@ class PageText:
     def text(self) -> str:
         return " ".join(b.text for b in self.blocks)
 
+    def before(self, block: Block) -> Block | None:
+        """The block just before ``block`` in reading order."""
+        return self.blocks[block.index - 1] if block.index > 0 else None
+
+    def after(self, block: Block) -> Block | None:
+        """The block just after ``block`` in reading order."""
+        return self.blocks[block.index + 1] if block.index + 1 < len(self.blocks) else None
+
     def neighbours(self, block: Block, span: int = 2) -> list[Block]:
         """Blocks within ``span`` places of ``block``, nearest first (after before before)."""
         out = []

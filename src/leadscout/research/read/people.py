@@ -452,7 +452,7 @@ def _bylines(page: PageText, company: str | None, own_site: bool) -> list[Person
         leads = [(text[m.end() :], True) for m in _BYLINE_LEAD.finditer(text)]  # a wrapped line may end in it
         leads += [(m.group("name"), False)] if (m := _DATED.match(text)) else []  # a date says it is a byline
         leads += [(m.group("name"), True)] if (m := _SIGN_OFF.match(text)) else []  # "~Janna Bauernfeind"
-        below = page.blocks[block.index + 1].text if block.index + 1 < len(page.blocks) else ""
+        below = next_block.text if (next_block := page.after(block)) else ""
         for lead, given in leads:
             if person := _byline(lead.strip(), text, given_name=given):
                 if person.title is None and (title := is_title(below)):  # the sign-off's role on the next line
@@ -545,8 +545,7 @@ def _titles_above(page: PageText) -> bool:
     if len(named) < 2:
         return False
     first, last = named[0], named[-1]
-    before = page.blocks[first.index - 1] if first.index > 0 else None
-    after = page.blocks[last.index + 1] if last.index + 1 < len(page.blocks) else None
+    before, after = page.before(first), page.after(last)
     return bool(before and is_title(before.text)) and not (after and is_title(_SPLIT.split(after.text, 1)[0]))
 
 
@@ -554,8 +553,7 @@ def _title_near(page: PageText, block: Block, *, above: bool = False) -> tuple[s
     """The title beside a name: the next block (a card's role line, a ``dd``), or the one before
     (a role above the name), or the start of the next line ("Owner | Licensed broker since 1999");
     on a page that puts each role ``above`` its name, the one before first."""
-    after = page.blocks[block.index + 1] if block.index + 1 < len(page.blocks) else None
-    before = page.blocks[block.index - 1] if block.index > 0 else None
+    after, before = page.after(block), page.before(block)
     for other in (before, after) if above else (after, before):
         if other is None or len(other.text) > 160 or is_name(other.text):
             continue
@@ -623,7 +621,7 @@ def _from_tables(page: PageText) -> list[Person]:
     return out
 
 
-def _from_prose(page: PageText, company: str | None = None, own_site: bool = True) -> list[Person]:
+def _from_prose(page: PageText, company: str | None, own_site: bool) -> list[Person]:
     """Running text: every name span is a candidate. A candidate is kept when a role stands by it
     (said of it in the sentence's grammar, said of it in the next ones, or failing both the nearest
     title of the same sentence that no other name stands closer to) or it is tied to an
@@ -639,8 +637,8 @@ def _from_prose(page: PageText, company: str | None = None, own_site: bool = Tru
         found: list[Person] = []
         loose: list[tuple[_Candidate, str]] = []
         for i, sentence in enumerate(said):
-            candidates = _candidates(sentence)
-            unknown = [c for c in _candidates(sentence, weak=True) if c.weak]
+            spans = _candidates(sentence, weak=True)  # read once: the weak ones are judged apart
+            candidates, unknown = [c for c in spans if not c.weak], [c for c in spans if c.weak]
             judged = [_judged(c, sentence, said[i + 1 : i + 3], candidates, company, own_site) for c in candidates]
             found += [p for c in unknown if (p := _judged(c, sentence, [], candidates, company, own_site))]
             found += _coordinated(candidates, judged, sentence)
@@ -716,7 +714,7 @@ def _judged(
     later: list[str],
     candidates: list[_Candidate],
     company: str | None,
-    own_site: bool = True,
+    own_site: bool,
 ) -> Person | None:
     if company and is_firm_name(candidate.name, company):
         return None  # "Blanton Turner", "Terra Search": the firm's own name reads like a person's
@@ -867,7 +865,7 @@ _CLAUSE_END = re.compile(
 )
 
 
-def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_site: bool = True) -> bool:
+def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_site: bool) -> bool:
     """The text gives this person's role at another named organisation ("Gail Phillips, NARPM's
     CEO", "Harold Nassau, president of the Consortium for Housing"), and the company is known; off
     the company's own site, a named property is another's too unless the sentence names the company
@@ -938,7 +936,7 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     return False
 
 
-def _placed_elsewhere(person: Person, company: str | None, own_site: bool = True) -> bool:
+def _placed_elsewhere(person: Person, company: str | None, own_site: bool) -> bool:
     """A name read from a line or a card whose own words give the role at another organisation
     ("Greg Lin, President of the Landlord Association"): the same test as for prose."""
     at = person.quote.find(person.full_name)

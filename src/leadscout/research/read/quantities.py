@@ -914,7 +914,7 @@ def _structured(block: Block, page: PageText) -> list[UnitClaim]:
             kind = (_noun_after(label) or ("", "units", ""))[1]
             out.append(_make(value, None, bool(inline.group("plus")), False, kind, block.text, "structure",
                              _STRUCTURE_SCORE))  # fmt: skip
-    number_only = re.fullmatch(rf"(?:over|more than)?\s*({_NUM})\s*([kK])?\s*(\+)?", block.text.strip(), re.IGNORECASE)
+    number_only = _number_only(block.text)
     if number_only:
         out.extend(_number_then_label(block, page, number_only))
     return [c for c in out if c is not None]
@@ -948,7 +948,7 @@ def _label_value(label: Block, page: PageText) -> list[UnitClaim | None]:
         m = _number_only(other.text)
         # in a row of stats whose blocks sit in sibling containers, a label with a number just before it is that
         # number's ("1,200" / "Units managed" / "310" / "Owners served"), not the next one's
-        apart = other.group != label.group and not _number_only(_block_before(label, page))
+        apart = other.group != label.group and not _number_only(_text(page.before(label)))
         if m and (other.group == label.group or apart) and other.index > label.index:
             value = _number(m.group(1), m.group(2))
             noun = _noun_after(_bare_label(label.text))
@@ -965,8 +965,9 @@ def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[
         label = other.text.strip()
         if len(label) > 60 or other.index < number.index:
             continue
-        after = page.blocks[other.index + 1].text if other.index + 1 < len(page.blocks) else ""
-        if other.group != number.group and (_unit_label(_block_before(number, page)) or _number_only(after)):
+        if other.group != number.group and (
+            _unit_label(_text(page.before(number))) or _number_only(_text(page.after(other)))
+        ):
             continue  # "Founded" / "2014" / "Units managed" / "147": across containers a label above is its number's
         if number.tag == "dd" or other.tag == "dt":
             continue  # a definition list labels what follows: "Founded / 2004 / Units managed / 124"
@@ -983,8 +984,8 @@ def _number_only(text: str) -> re.Match[str] | None:
     return re.fullmatch(rf"(?:over|more than)?\s*({_NUM})\s*([kK])?\s*(\+)?", text.strip(), re.IGNORECASE)
 
 
-def _block_before(block: Block, page: PageText) -> str:
-    return page.blocks[block.index - 1].text if block.index > 0 else ""
+def _text(block: Block | None) -> str:
+    return block.text if block else ""
 
 
 def _unique(claims: Iterable[UnitClaim]) -> list[UnitClaim]:
