@@ -707,3 +707,33 @@ def test_sign_offs_dated_bylines_and_titles_of_its_own() -> None:
     assert people(review, "https://www.acmepm.com/reviews") == []
     gm = "Recently, their GM/VP Gregory J. Rice released a statement about an office in Baltimore."
     assert people(gm, "https://acme.newswire.com/news") == [("Gregory J. Rice", "GM/VP")]
+
+
+# people the text ties to the company with no role said: the firm's namesake, a new team member, a bio card, a
+# bare staff list on its own site; and their look-alikes (a namesake tenant, another firm's team, a list elsewhere)
+PEOPLE_TIED_WITHOUT_A_ROLE = [
+    ("Acme Property Management mourns the death of Robert Acme in February.", ["Robert Acme"], ""),
+    ("Following the storm of 1954, State Senator Dick Acme saw the need for professional management.",
+     ["Dick Acme"], ""),
+    ("The latest addition to the Acme team, Diana Romero, knows how to strut her stuff.", ["Diana Romero"], ""),
+    ("Our newest team member, Diana Romero, started on Monday.", ["Diana Romero"], ""),
+    ("Diana Romero joins the Acme office this month.", ["Diana Romero"], ""),
+    ("<h2>Meet the team</h2><h3>Jane Doe</h3><p>Jane has been with us since 2010 and loves helping owners.</p>",
+     ["Jane Doe"], "https://acmepm.com/team"),
+    ("<h3>Jane Doe</h3><p>She joined Acme in 2015 and handles every move-in.</p>", ["Jane Doe"],
+     "https://news.example.com/story"),
+    ("<h2>Our Staff</h2><ul><li>Jane Doe</li><li>Mark Stone</li><li>Ellen Park</li></ul>",
+     ["Ellen Park", "Jane Doe", "Mark Stone"], "https://acmepm.com/staff"),
+    ("Jane Acme, a tenant at Maple Ridge, said the repairs were quick.", [], ""),
+    ("Written by Robert Acme for the Daily Herald.", [], ""),
+    ("The latest addition to the Greystar team, Diana Romero, knows how to strut her stuff.", [], ""),
+    ("<h2>Our Staff</h2><ul><li>Jane Doe</li><li>Mark Stone</li></ul>", [], "https://news.example.com/list"),
+    ("<h3>Jane Doe</h3><p>Jane rented from Acme for six years before buying her first home.</p>", [],
+     "https://acmepm.com/stories"),
+    ("<h3>Jane Doe</h3><p>Jane loves hiking and dogs.</p>", [], "https://news.example.com/story"),
+]  # fmt: skip
+
+
+def test_people_tied_to_the_company_without_a_role() -> None:
+    wrong = [(text, got) for text, want, url in PEOPLE_TIED_WITHOUT_A_ROLE if (got := _names(text, url)) != want]
+    assert not wrong, wrong

@@ -29,6 +29,11 @@ def is_firm_name(name: str, company: str) -> bool:
     )
 
 
+def named_after(company: str, surname: str) -> bool:
+    """The firm bears the person's family name ("Dick Elliott" of Elliott Beach Rentals)."""
+    return len(surname) >= 3 and surname.lower().strip(".,") in _words(company)
+
+
 def mentions(company: str | None, text: str) -> bool:
     """The text names the company by its first two distinctive words ("Acme" of "Acme Realty")."""
     if not company:

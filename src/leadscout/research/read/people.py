@@ -29,7 +29,7 @@ import probablepeople
 from pydantic import BaseModel
 
 from leadscout.geo import STATES, city_states, is_city
-from leadscout.research.read.firm_names import is_firm_name, is_ours, mentions
+from leadscout.research.read.firm_names import is_firm_name, is_ours, mentions, named_after
 from leadscout.research.read.given_names import is_first_name
 from leadscout.research.read.page import Block, PageText, sentences
 
@@ -269,7 +269,7 @@ def read_people(
     for person in _from_image_alts(page):
         if not _placed_elsewhere(person, company, own_site):
             keep(person)
-    for person in [*_from_blocks(page), *_from_contact_lines(page)]:
+    for person in [*_from_blocks(page, company, own_site), *_from_contact_lines(page)]:
         if not _placed_elsewhere(person, company, own_site):
             keep(person)
     for person in _from_prose(page, company, own_site):
@@ -388,7 +388,7 @@ _SIGNATURE = re.compile(r"^\s*[-–—~]\s*[A-Z]")
 _QUOTED = re.compile(r"^\s*[\"“”']")
 
 
-def _from_blocks(page: PageText) -> list[Person]:
+def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Person]:
     out: list[Person] = []
     blocks = page.blocks
     above = _titles_above(page)
@@ -402,6 +402,13 @@ def _from_blocks(page: PageText) -> list[Person]:
                 role, line = near  # the quote keeps the role line whole: "President, Summit Realty" is Summit's
                 email = _group_email(page, block, 5)
                 out.append(Person(full_name=name, title=role, email=email, source="card", quote=f"{name}, {line}"))
+            elif _listed_under_staff(page, block, company, own_site) or (
+                (bio := page.after(block)) and _bio_of_ours(name, bio.text, company, own_site)
+            ):
+                quote = _card_quote(page, block)
+                out.append(
+                    Person(full_name=name, title=None, email=_group_email(page, block, 5), source="card", quote=quote)
+                )
             continue
         if pair := _name_and_rest(text):
             title = _rest_title(pair[1])
@@ -578,6 +585,40 @@ def _title_near(page: PageText, block: Block, *, above: bool = False) -> tuple[s
     return None
 
 
+def _listed_under_staff(page: PageText, block: Block, company: str | None, own_site: bool) -> bool:
+    """A name in a run of bare names under the company's staff heading ("Our Team": "Jane Doe", "Mark Stone")."""
+    above = page.before(block)
+    while above is not None and len(above.text) <= 60 and is_name(above.text):
+        above = page.before(above)
+    if above is None or len(above.text) > 60 or not _STAFF_HEADING.search(above.text) or _not_staff(above.text):
+        return False
+    return own_site or mentions(company, above.text)
+
+
+def _card_quote(page: PageText, block: Block) -> str:
+    after = page.after(block)
+    return f"{block.text}, {after.text[:200]}" if after else block.text
+
+
+_CLIENT_DEED = re.compile(
+    r"\b(?:rent|leas|hir)(?:e|es|ed|ing|s)?\s+(?:from|with|us)\b|\bour\s+(?:services|client)", re.I
+)
+_OURS = re.compile(r"\b(?:we|us|our|the\s+(?:company|firm|team|office))\b", re.I)
+
+
+def _bio_of_ours(name: str, bio: str, company: str | None, own_site: bool) -> bool:
+    """A name heading, then a bio that opens on that person and places them here ("Jane has been with
+    us since 2010"): one of the company's people, though no role is said."""
+    opening = sentences(bio)[:2]
+    first = re.escape(name.split()[0])
+    if not opening or not re.match(rf"^\W*(?:{first}|he|she)\b", opening[0], re.IGNORECASE):
+        return False
+    if _not_staff(opening[0]) or _CLIENT_DEED.search(opening[0]):
+        return False
+    said = " ".join(opening)
+    return (own_site and bool(_OURS.search(said))) or mentions(company, said)
+
+
 def _bio_role(name: str, bio: str) -> str | None:
     """A name heading, then a bio that opens on that person: "Sarah joined Acme in 2012 and became
     our general manager", "She founded the company in 1999"."""
@@ -722,7 +763,24 @@ def _judged(
         person = _judge(candidate, sentence, later, company) if _title_after(sentence[candidate.end :]) else None
     else:
         person = _judge(candidate, sentence, later, company) or _nearest_title(candidate, sentence, candidates)
+    if person is None and company and not candidate.weak and _namesake(candidate, sentence, company):
+        person = Person(full_name=candidate.name, title=None, source="prose", quote=sentence[:300])
     return None if person and _elsewhere(candidate, sentence, company, own_site) else person
+
+
+def _namesake(candidate: _Candidate, sentence: str, company: str) -> bool:
+    """A person who bears the firm's name ("the death of Robert Kaufman" for the William Kaufman
+    Organization) is of the family that founded or runs it, unless the text makes them an author or
+    a client."""
+    before, around = sentence[: candidate.start], _around(candidate, sentence)
+    return (
+        named_after(company, candidate.name.split()[-1])
+        and candidate.name.lower() not in company.lower()  # "the William Kaufman Organization" is the firm
+        and not is_city(candidate.name)  # "North Myrtle Beach" for Elliott Beach Rentals
+        and (candidate.shared or is_first_name(candidate.name.split()[0]))
+        and not _BYLINE.search(before)
+        and not re.search(r"\b(?:tenant|resident|client|customer|guest|reviewer|reporter)s?\b", around, re.I)
+    )
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.'’&/-]*")
@@ -1184,7 +1242,7 @@ _AFTER_ROLE = re.compile(
 # "Tom Becker has been with Acme since 2015", "Ana Ruiz joined our team in 2019", "Li Wei works for us": a
 # person the text ties to an employer (whose employer: _elsewhere judges)
 _EMPLOYED = re.compile(
-    r"^\s*,?\s*(?:who\s+|has\s+|have\s+)?(?:(?:has\s+|had\s+)?been\s+(?:with|at|part\s+of)|joined|rejoined|"
+    r"^\s*,?\s*(?:who\s+|has\s+|have\s+)?(?:(?:has\s+|had\s+)?been\s+(?:with|at|part\s+of)|joined|rejoined|joins|"
     r"works?\s+(?:for|at|with)|worked\s+(?:for|at|with)\s+(?=us|our)|is\s+(?:a\s+)?(?:part|member)\s+of|came\s+to|"
     r"started\s+(?:at|with))\s+(?:the\s+|our\s+)?"
     r"(?P<org>(?:us|team|company|firm|office|staff|family)\b|[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})"
@@ -1268,6 +1326,7 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         or _EMPLOYED.match(after)
         or _REACHED_AT.match(after)
         or _at_ours_before(before, company)
+        or _of_the_team(before, company)
     )
     if title is None and (verb := _VERB_AFTER.match(after)):
         title = "Founder" if verb.group("founder") else "Owner" if verb.group("owner") else None
@@ -1285,6 +1344,25 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     if title is None and not (candidate.shared or is_first_name(candidate.name.split()[0]) or "." in candidate.name):
         return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
+
+
+# "The latest addition to the CBM team, Diana Romero", "our newest team member Jo Doe", "fellow Acme employee Jo Doe"
+_TEAM_BEFORE = re.compile(
+    r"\b(?:(?:addition|member|part)s?\s+(?:to|of)\s+(?:the\s+|our\s+)?(?P<org>(?:[A-Z][\w&'’.-]*\s+){0,4})"
+    r"(?:\w+\s+)?(?:team|staff|family|crew)|(?:team|staff)\s+members?|employees?|colleagues?|co-?workers?|teammates?)"
+    r"\s*,?\s*$",
+    re.I,
+)
+
+
+def _of_the_team(before: str, company: str | None) -> bool:
+    m = _TEAM_BEFORE.search(before)
+    if not m:
+        return False
+    org = (m.group("org") or "").strip()
+    lead = before[max(0, m.start() - 40) : m.start()]
+    org = org or (o.group(0) if (o := re.search(r"(?:[A-Z][\w&'’.-]*\s+){1,4}$", lead)) else "")
+    return not (org and company) or is_ours(company, org) or org.split()[0].lower() in {"the", "our", "a", "an"}
 
 
 _AT_ORG_LEAD = re.compile(
