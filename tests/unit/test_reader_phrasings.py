@@ -737,3 +737,31 @@ PEOPLE_TIED_WITHOUT_A_ROLE = [
 def test_people_tied_to_the_company_without_a_role() -> None:
     wrong = [(text, got) for text, want, url in PEOPLE_TIED_WITHOUT_A_ROLE if (got := _names(text, url)) != want]
     assert not wrong, wrong
+
+
+# a dozen counted; a named place's own units; people of firms described before their names, former staff, places
+UNITS_DOZENS_AND_NAMED_PLACES = [
+    ("Residents of the more than two dozen properties Acme Residential oversees on the Westside wrote in.", 24),
+    ("Acme Residential manages a dozen apartment buildings downtown.", 12),
+    ("Kelly Barker works with Acme Residential, the firm that manages the District’s 261 loft units.", None),
+]  # fmt: skip
+PEOPLE_DESCRIBED_FIRMS_AND_FORMER_STAFF = [
+    ("Mandy Elmore, senior vice president of operations at Austin-based student housing operator Acme Property "
+     "Management, said turns are grueling.", ["Mandy Elmore"]),
+    ("Mandy Elmore, senior vice president at Atlanta-based student housing operator PeakMade, said turns are "
+     "grueling.", []),
+    ("Residents asked for a former manager, Christy Hicks, to be brought back.", []),
+    ("5th Meridian Group chief executive officer Michael Allen said they will not patrol.", []),
+    ("The new owner of an apartment complex in Glen Allen hopes to improve it.", []),
+    ("Bobby Byrd with Hope Preservation, LP says they plan to spend $13 million.", []),
+    ("Acme Property Management will open in August, said Jamie Rice, director of marketing and student lifestyle "
+     "for the company.", ["Jamie Rice"]),
+]  # fmt: skip
+
+
+def test_units_counted_in_dozens_and_of_named_places() -> None:
+    _assert_units(UNITS_DOZENS_AND_NAMED_PLACES)
+
+
+def test_people_of_described_firms_former_staff_and_places() -> None:
+    _assert_people(PEOPLE_DESCRIBED_FIRMS_AND_FORMER_STAFF)

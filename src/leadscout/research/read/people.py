@@ -678,7 +678,7 @@ def _from_prose(page: PageText, company: str | None, own_site: bool) -> list[Per
         found: list[Person] = []
         loose: list[tuple[_Candidate, str]] = []
         for i, sentence in enumerate(said):
-            spans = _candidates(sentence, weak=True)  # read once: the weak ones are judged apart
+            spans = [c for c in _candidates(sentence, weak=True) if not _after_in(c, sentence)]  # read once
             candidates, unknown = [c for c in spans if not c.weak], [c for c in spans if c.weak]
             judged = [_judged(c, sentence, said[i + 1 : i + 3], candidates, company, own_site) for c in candidates]
             found += [p for c in unknown if (p := _judged(c, sentence, [], candidates, company, own_site))]
@@ -711,6 +711,12 @@ def _her_company(text: str, candidate: _Candidate, sentence: str, company: str |
     if not (company and m and is_ours(company, m.group("org"))) or text.find(sentence) > m.start():
         return []
     return [Person(full_name=candidate.name, title="Owner", source="prose", quote=text[: m.end()][-300:])]
+
+
+def _after_in(candidate: _Candidate, sentence: str) -> bool:
+    """ "a complex in Glen Allen": a place ("in Jo Doe's office" is a person's)."""
+    before, after = sentence[: candidate.start], sentence[candidate.end :]
+    return bool(re.search(r"\b(?:in|near)\s+$", before)) and not re.match(r"['’]", after)
 
 
 def _around(candidate: _Candidate, sentence: str) -> str:
@@ -858,8 +864,8 @@ def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candi
 # Coach": an organisation, after up to four lower-case words that describe it (no pronoun, no preposition)
 _DESCRIBER = (
     r"(?:(?!(?:our|your|their|his|her|its|my|this|that|these|those|in|on|at|of|for|with|and|or|to|by|from|who|which|"
-    r"where|when|since|over|about)\b)[a-z][\w-]*\s+){0,4}"
-)
+    r"where|when|since|over|about)\b)(?:[a-z][\w-]*|[A-Z][\w.]*-based)\s+){0,4}"
+)  # "at Atlanta-based student housing operator PeakMade Real Estate"
 _AT_ORG = re.compile(
     r"\b(?:of|at|for|with)\s+(?:(?:the|a|an)\s+)?"
     + _DESCRIBER
@@ -958,9 +964,11 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
             orgs = [org] if _longest_title(attributed.group("title")) and not _generic_org(org) else []
         if orgs:
             return not any(is_ours(company, re.sub(r"['’]s?\W*$", "", o)) for o in orgs)  # "for Hines’ western region"
-    tied = _AT_ORG.match(re.sub(r"^\s*,?\s*", "", after))
+    tail = re.sub(r"^\s*,?\s*", "", after)
+    tied = _AT_ORG.match(tail)
     corporate_if_at = tied and (not tied.group(0).lower().startswith("at") or _CORPORATE.search(tied.group("org")))
-    if tied and corporate_if_at and not _generic_org(tied.group("org")):
+    incorporated = tied and _INCORPORATED.match(tail[tied.end() :])  # "with Hope Preservation, LP": no one's name
+    if tied and corporate_if_at and (incorporated or not _generic_org(tied.group("org"))):
         return not is_ours(company, tied.group("org"))  # "John Smith of Beta Realty"; "at" often names a property
     if _possessed_by_another(candidate, sentence, company) or _only_other_firms(candidate, sentence, company):
         return True
@@ -992,6 +1000,9 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
         org = re.sub(r"['’]s?$", "", led.group(0).strip())  # "Ryan Perez, Capital Square executive vice president"
         return bool(title) and not _generic_org(org) and not is_ours(company, org)
     return False
+
+
+_INCORPORATED = re.compile(r"^,?\s*(?:LP|L\.P\.|LLC|L\.L\.C\.|Inc\b|Ltd\b|LLP|Corp\b)")
 
 
 def _placed_elsewhere(person: Person, company: str | None, own_site: bool) -> bool:
@@ -1211,8 +1222,15 @@ def _not_staff(text: str) -> bool:
         follows = re.match(r"\s+([A-Za-z-]+)", text[m.end() :])
         if word in _AUDIENCE and follows and follows.group(1).lower() in HEADS | MODIFIERS:
             continue
+        if word in _AUDIENCE and _function_of(text[: m.start()]):
+            continue  # "director of marketing and student life": the people a role serves
         return True
     return False
+
+
+def _function_of(before: str) -> bool:
+    words = [w.lower() for w in _WORDS.findall(before)[-6:]]
+    return len(words) >= 2 and words[-1] in {"of", "and", "&", "for"} and any(w in HEADS for w in words[:-1])
 
 
 _BYLINE = re.compile(
@@ -1387,11 +1405,18 @@ def _qualified_away(title: str | None, before: str, after: str) -> bool:
     "Jo Doe, student representative" (the lexicon read only "President", "representative")."""
     if not title:
         return False
+    former = "found" not in title.lower()  # "a former manager, Christy Hicks" is gone; a founder stays one
+    if former and _FORMER.match(title):
+        return True
     near = before[-120:]
     for side, at in ((near, near.rfind(title)), (after, after[:120].find(title))):
-        if at > 0 and (prev := re.findall(r"[A-Za-z-]+", side[:at])[-1:]) and _not_staff(prev[0]):
+        prev = re.findall(r"[A-Za-z-]+", side[:at])[-1:] if at > 0 else []
+        if prev and (_not_staff(prev[0]) or (former and _FORMER.match(prev[0]))):
             return True
     return False
+
+
+_FORMER = re.compile(r"(?:former|ex|retired)\b", re.IGNORECASE)
 
 
 _ITS_TITLE = re.compile(r"\b(?:its|whose)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*,?\s*$")
@@ -1413,8 +1438,10 @@ def _org_title(words: list[str]) -> tuple[str, str] | None:
     Senior Vice President of University Partnerships", "AvalonBay Senior Vice President-Finance")."""
     for size in range(1, min(4, len(words) - 1) + 1):
         org, rest = words[:size], " ".join(words[size:])
-        if not all(w[:1].isupper() and not w.endswith((",", ";", ":")) for w in org) or not words[size][:1].isupper():
-            return None  # a firm's name is capitalised words with no comma between
+        if not all((w[:1].isupper() or w[:1].isdigit()) and not w.endswith((",", ";", ":")) for w in org):
+            return None  # a firm's name is capitalised words with no comma between ("5th Meridian Group")
+        if not (words[size][:1].isupper() or _CORPORATE.fullmatch(org[-1])):
+            return None  # a lower-case title only after a firm's word ("5th Meridian Group chief executive officer")
         if any(w.lower().strip(".,®") in HEADS | CREDENTIALS for w in org):
             return None  # "VP", "ARM": a title's or a credential's word, no firm's
         name = re.sub(r"['’]s?$", "", " ".join(org))

@@ -250,6 +250,7 @@ _PORTFOLIO_ADJ = re.compile(
 )
 _PLACE_POSSESSIVE = re.compile(r"\b(?:property|community|complex|building|development|project|site|tower|"
                                r"asset)['’]s\s+(?:[\w-]+\s+)?$", re.IGNORECASE)  # fmt: skip
+_NAMED_PLACE_POSSESSIVE = re.compile(r"\bthe\s+(?:[A-Z][\w-]*\s+){0,3}[A-Z][\w-]*['’]s\s+(?:[\w-]+\s+)?$")
 _FRANCHISE = re.compile(r"\bfranchis\w*|\blicensees?\b|\boffices\b|\blocations\b", re.IGNORECASE)
 _OTHER_ORG = re.compile(
     r"\b(?:[A-Z][\w&'’.-]+\s+){0,4}(?:Management|Properties|Property|Residential|Realty|Group|Partners|Living|Organi[sz]ation|"
@@ -479,6 +480,7 @@ def _normalise(sentence: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
+    text = _DOZEN.sub(lambda m: str(12 * (_DOZENS.get(m.group(1).lower()) or int(m.group(1)))), text)
     text = _VAGUE_RE.sub(lambda m: f" vague{_VAGUE[m.group(1).lower()]} ", text)
     text = _WORDS_HYPHEN.sub(r"\1 \2", text)  # "a five hundred-unit portfolio": text2num reads no hyphenated word
     text = re.sub(r"\ba\s+(hundred|thousand)\b", lambda m: str(_VAGUE["a " + m.group(1).lower()]), text)  # a number
@@ -497,6 +499,8 @@ _WORDS_HYPHEN = re.compile(
 
 
 _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_DOZENS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_DOZEN = re.compile(r"\b(a|one|two|three|four|five|six|seven|eight|nine|\d)\s+dozen\b(?!s)", re.IGNORECASE)
 
 
 _COMMON_WORDS = frozenset({*_COMMON, *_NOUNS, *GENERIC_NAME_WORDS})
@@ -769,8 +773,10 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5  # "a 200-unit community": one building
     if _property_size(near_before):
         penalty += 5  # "10% on properties with 1-4 units": the size of a kind of property, not a count held
-    if _PLACE_POSSESSIVE.search(near_before):
-        penalty += 5  # "the property's 212 units": what one place holds
+    if _PLACE_POSSESSIVE.search(near_before) or (
+        (named := _NAMED_PLACE_POSSESSIVE.search(near_before)) and not mentions(c.company, named.group(0))
+    ):
+        penalty += 5  # "the property's 212 units", "the District’s 261 loft units": what one place holds
     lead = " ".join(before.split()[-3:])
     if (franchise := _FRANCHISE.search(lead)) and _MANAGE.search(lead[franchise.end() :]):
         lead = lead[franchise.end() :]
