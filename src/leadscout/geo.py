@@ -168,6 +168,14 @@ def place_size(city: str, state: str) -> int:
     return _zip_counts().get((city.lower(), state), 0)
 
 
+LARGE_PLACE_ZIPS = 8  # a place with this many ZIP codes is a city a text means when it names it (Austin, Boise)
+
+
+def is_large_place(name: str) -> bool:
+    """A city big enough that its name alone speaks of it: Austin, yes; Acme, WA or Meredith, NH, no."""
+    return any(place_size(name, state) >= LARGE_PLACE_ZIPS for state in city_states(name))
+
+
 def main_state(city: str) -> str | None:
     """The state of the largest place of that name (the one with the most ZIP codes): what
     "Minneapolis-based" means without a state."""

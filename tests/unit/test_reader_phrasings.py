@@ -744,6 +744,15 @@ UNITS_DOZENS_AND_NAMED_PLACES = [
     ("Residents of the more than two dozen properties Acme Residential oversees on the Westside wrote in.", 24),
     ("Acme Residential manages a dozen apartment buildings downtown.", 12),
     ("Kelly Barker works with Acme Residential, the firm that manages the District’s 261 loft units.", None),
+    # a short name that is only a small town's (Acme, WA) still names the firm; the text stays on it until
+    # it names another firm
+    ("Acme said its portfolio now includes 1,000 vacation rentals in Oregon.", 1000),
+    ("The AG settled with Acme Residential, LLC, and its principal. The settlement addresses hazards in its "
+     "buildings. The property management company oversees over 2,500 rent-stabilized apartments.", 2500),
+    ("Silver Lake led a round for Acme Residential. The Portland, Ore.-based company manages more than 26,000 "
+     "vacation homes.", 26000),
+    ("Acme Residential sold a building last year. Beta Realty Group bought it in March. The property management "
+     "company oversees over 2,500 apartments.", None),
 ]  # fmt: skip
 PEOPLE_DESCRIBED_FIRMS_AND_FORMER_STAFF = [
     ("Mandy Elmore, senior vice president of operations at Austin-based student housing operator Acme Property "

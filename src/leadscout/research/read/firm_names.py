@@ -54,12 +54,12 @@ def mentions(company: str | None, text: str) -> bool:
 
 def _called_short(company: str, text: str) -> bool:
     """ "Pintar" for Pintar Investment Co.: the first distinctive word alone, capitalised as a name,
-    when it is no place's name ("Austin" of Austin Property Management says nothing)."""
-    from leadscout.geo import STATES, is_city
+    when it is no city's name ("Austin" of Austin Property Management says nothing; Acme, WA is too small to)."""
+    from leadscout.geo import STATES, is_large_place
 
     first = next((w for w in _WORD.findall(company) if w.lower() not in GENERIC_NAME_WORDS), "")
     short = len(first) < 4 and not (len(first) == 3 and first.isupper())  # "BMC" of BMC Investments is its name
-    if short or not first[0].isupper() or is_city(first) or first in STATES.values():
+    if short or not first[0].isupper() or is_large_place(first) or first in STATES.values():
         return False
     return re.search(rf"\b{re.escape(first)}\b", text) is not None
 

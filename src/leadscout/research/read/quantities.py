@@ -274,7 +274,7 @@ _ANAPHORA = re.compile(
 )
 # "The Minneapolis-based company manages...": on a company's own pages this is the company itself
 _THE_COMPANY = re.compile(
-    r"^(?:the\s+)?(?:(?-i:[A-Z][\w.'-]*)\s+){0,2}(?:[\w-]+-based\s+)?(?:\w+(?:-\w+)+\s+){0,2}(?:company|firm|team|business|reit|operator|partnership|brand)\b|^(?:the\s+)?[\w-]+-based\s+(?:manager|owner|landlord)\b|^(?:(?:proudly|currently|now|today)\s+)?"
+    r"^(?:the\s+)?(?:(?-i:[A-Z][\w.'-]*),?\s+){0,2}(?:[\w.-]+-based\s+)?(?:\w+(?:-\w+)+\s+){0,2}(?:company|firm|team|business|reit|operator|partnership|brand)\b|^(?:the\s+)?[\w-]+-based\s+(?:manager|owner|landlord)\b|^(?:(?:proudly|currently|now|today)\s+)?"
     r"(?:managing|manages|overseeing|serving\s+owners\s+of)\b|^(?:portfolio(?:\s+size)?|units|doors|homes|properties|"
     r"rentals)(?:\s+(?:managed|under\s+management))?\s*:",
     re.IGNORECASE,
@@ -343,8 +343,10 @@ def claims_in_page(page: PageText, company: str | None = None) -> list[UnitClaim
             )
             out.extend(found)
             named = mentions(company, sentence)
-            named_before = named or (named_before and not found and len(sentence) < 80)
             other_before = bool(company) and not named and _names_another(sentence, company)
+            # the text stays on the company until it names another ("... and its principal. The settlement
+            # addresses hazards in its buildings. The property management company oversees 2,500 ...")
+            named_before = named or (named_before and not found and not other_before)
             noun_before = _last_noun(sentence) or noun_before
         out.extend(_structured(block, page))
     return _unique(out)
