@@ -763,6 +763,8 @@ PEOPLE_DESCRIBED_FIRMS_AND_FORMER_STAFF = [
     ("5th Meridian Group chief executive officer Michael Allen said they will not patrol.", []),
     ("The new owner of an apartment complex in Glen Allen hopes to improve it.", []),
     ("Bobby Byrd with Hope Preservation, LP says they plan to spend $13 million.", []),
+    ("A magazine interviewed Robert and Radiah Mallard of Acme Property Management about veterans.",
+     ["Radiah Mallard", "Robert Mallard"]),
     ("Acme Property Management will open in August, said Jamie Rice, director of marketing and student lifestyle "
      "for the company.", ["Jamie Rice"]),
 ]  # fmt: skip

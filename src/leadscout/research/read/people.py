@@ -1164,10 +1164,13 @@ def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
             word.group(1).lower() in _NOT_NAMES or word.group(1).lower() in HEADS
         ):
             continue  # "Melvin Melton and Timothy Gunderman": Melton is a surname here ("Brothers Paul and ..." is not)
-        second = is_name(m.group("second"))
+        second = is_name(m.group("second"), lenient=True)
         if second and is_first_name(m.group("first")):
             surname = second.split()[-1]
             out.append(_Candidate(f"{m.group('first')} {surname}", m.start(), m.end(), shared=True))
+            if not is_first_name(second.split()[0]):  # "Robert and Radiah Mallard": a given name by its place
+                at = m.start("second")
+                out = [c for c in out if c.name != second] + [_Candidate(second, at, m.end(), shared=True)]
     return out
 
 
