@@ -962,6 +962,8 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
         if not orgs and (attributed := _TITLE_THEN_ORG.match(role.group("phrase"))):
             org = attributed.group("org")  # "Ryan Perez, executive vice president, Capital Square Living"
             orgs = [org] if _longest_title(attributed.group("title")) and not _generic_org(org) else []
+        if not orgs and (firm := _firm_listed_after_title(after)):
+            orgs = [firm]  # "Judith A. Tria, Vice President, Property Management, First Potomac Realty Trust"
         if orgs:
             return not any(is_ours(company, re.sub(r"['’]s?\W*$", "", o)) for o in orgs)  # "for Hines’ western region"
     tail = re.sub(r"^\s*,?\s*", "", after)
@@ -1003,6 +1005,20 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
 
 
 _INCORPORATED = re.compile(r"^,?\s*(?:LP|L\.P\.|LLC|L\.L\.C\.|Inc\b|Ltd\b|LLP|Corp\b)")
+
+
+def _firm_listed_after_title(after: str) -> str | None:
+    """The firm a comma-listed credit names after the title ("…, Vice President, Property Management,
+    First Potomac Realty Trust, was named"): a capitalised segment ending in a firm's word."""
+    segments = [seg.strip() for seg in after.split(",")[1:5]]
+    if not segments or not is_title(segments[0]):
+        return None
+    for seg in segments[1:]:
+        words = seg.split()
+        capitalised = words and all(w[:1].isupper() or w in ("of", "&", "and") for w in words)
+        if capitalised and _CORPORATE.search(words[-1]) and not _generic_org(seg):  # "Property Management": a function
+            return seg
+    return None
 
 
 def _placed_elsewhere(person: Person, company: str | None, own_site: bool) -> bool:
