@@ -744,6 +744,8 @@ UNITS_DOZENS_AND_NAMED_PLACES = [
     ("Residents of the more than two dozen properties Acme Residential oversees on the Westside wrote in.", 24),
     ("Acme Residential manages a dozen apartment buildings downtown.", 12),
     ("Kelly Barker works with Acme Residential, the firm that manages the District’s 261 loft units.", None),
+    ("Acme Residential has about a dozen properties in Texas that help make up its portfolio of about 100 "
+     "multifamily assets.", 100),
     # a short name that is only a small town's (Acme, WA) still names the firm; the text stays on it until
     # it names another firm
     ("Acme said its portfolio now includes 1,000 vacation rentals in Oregon.", 1000),
@@ -765,6 +767,15 @@ PEOPLE_DESCRIBED_FIRMS_AND_FORMER_STAFF = [
     ("Bobby Byrd with Hope Preservation, LP says they plan to spend $13 million.", []),
     ("A magazine interviewed Robert and Radiah Mallard of Acme Property Management about veterans.",
      ["Radiah Mallard", "Robert Mallard"]),
+    ("1965: Acme Property Management is founded in Dallas, Texas, as a partnership between Trammell Crow and Mack "
+     "Pogue.", ["Mack Pogue", "Trammell Crow"]),
+    ("The firm that could invest in properties owned by Bob Morgan is Acme Property Management.", []),
+    ("<p>We work with Acme to improve Southlake.</p><p>Thank you,</p><p>Lynn Phillips, President</p>"
+     "<p>Southlake Residential Association</p>", []),
+    ("<p>Thank you,</p><p>Lynn Phillips, President</p><p>Acme Property Management</p>", ["Lynn Phillips"]),
+    ("<p>Donald J. Leske II / Broker</p><p>ACME PROPERTY MANAGEMENT, LLC</p>", ["Donald J. Leske II"]),
+    ("Photo Credit: TRIBUNE PHOTO: JONATHAN HOUSE - Acme executives say they may leave.", []),
+    ("Acme has become a Lead Safe EPA Certified Firm.", []),
     ("Acme Property Management will open in August, said Jamie Rice, director of marketing and student lifestyle "
      "for the company.", ["Jamie Rice"]),
 ]  # fmt: skip

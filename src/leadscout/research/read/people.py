@@ -47,10 +47,10 @@ CREDENTIALS, _NOT_NAMES = _LEXICON["credentials"], _LEXICON["not_names"]
 _CORPORATE = re.compile(
     r"\b(?:inc|llc|ltd|corp|co|company|group|management|realty|properties|partners|services|"
     r"holdings|trust|capital|residential|associates|systems|solutions|construction|builders|contractors|consulting|"
-    r"enterprises|ventures|industries|technologies|bank|insurance|agency)\b\.?",
+    r"enterprises|ventures|industries|technologies|bank|insurance|agency|association)\b\.?",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s*(?:,|\||–|—|-(?=\s)|:|\u2022|·)\s*")
+_SPLIT = re.compile(r"\s*(?:,|\||–|—|-(?=\s)|(?<=\s)/(?=\s)|:|\u2022|·)\s*")  # "Jo Doe / Broker"; not "Broker/Owner"
 _WORDS = re.compile(r"[A-Za-z][A-Za-z.'’&/-]*|&")
 
 
@@ -184,6 +184,8 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
         return None
     if not all(re.fullmatch(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ.'’-]*", t) for t in tokens):
         return None  # "Owner: Kevin", "Jane@Acme": not a name as written
+    if not clean.isupper() and any(re.fullmatch(r"[A-Z]{2,}", t) and t not in ("II", "III", "IV") for t in tokens):
+        return None  # "Lead Safe EPA": an acronym in a mixed-case run is no one's name
     lowered = [t.lower().strip(".,®") for t in tokens]
     if _CORPORATE.fullmatch(lowered[-1]) and lowered[-1] not in _SURNAME_WORDS:
         return None  # "Building Systems", "Hales Properties": a firm's last word
@@ -269,11 +271,15 @@ def read_people(
     for person in _from_image_alts(page):
         if not _placed_elsewhere(person, company, own_site):
             keep(person)
+    placed_elsewhere: list[Person] = []
     for person in [*_from_blocks(page, company, own_site), *_from_contact_lines(page)]:
         if not _placed_elsewhere(person, company, own_site):
             keep(person)
+        else:
+            placed_elsewhere.append(person)
     for person in _from_prose(page, company, own_site):
-        keep(person)
+        if not any(p.full_name == person.full_name and person.quote in p.quote for p in placed_elsewhere):
+            keep(person)  # a line the line reader, seeing the lines around it, gave to another organisation
     for person in _bylines(page, company, own_site):
         keep(person)
     text = "\n".join(block.text for block in page.blocks)
@@ -414,7 +420,8 @@ def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Pe
             title = _rest_title(pair[1])
             if title and not _not_staff(title):  # "Priya Shah, a real estate attorney, advises landlords"
                 email = _group_email(page, block, 3)
-                out.append(Person(full_name=pair[0], title=title, email=email, source="line", quote=text[:300]))
+                quote = _with_org_below(page, block)  # "Lynn Phillips, President" / "Southlake Residential Association"
+                out.append(Person(full_name=pair[0], title=title, email=email, source="line", quote=quote))
                 continue
         if m := re.match(r"^(?P<title>[^:]{3,60}):\s*(?P<name>.{4,48})$", text):  # "Owner/Broker: Jane Doe"
             title, name = is_title(m.group("title")), is_name(m.group("name"))
@@ -595,6 +602,14 @@ def _listed_under_staff(page: PageText, block: Block, company: str | None, own_s
     return own_site or mentions(company, above.text)
 
 
+def _with_org_below(page: PageText, block: Block) -> str:
+    """A signature's line, with the organisation the line below names, if it names one."""
+    below = page.after(block)
+    words = below.text.split() if below and len(below.text) <= 60 else []
+    org = words and all(w[:1].isupper() or w in ("of", "&", "and") for w in words) and _CORPORATE.search(below.text)
+    return f"{block.text[:240]}, {below.text}" if org and below else block.text[:300]
+
+
 def _card_quote(page: PageText, block: Block) -> str:
     after = page.after(block)
     return f"{block.text}, {after.text[:200]}" if after else block.text
@@ -765,6 +780,8 @@ def _judged(
 ) -> Person | None:
     if company and is_firm_name(candidate.name, company):
         return None  # "Blanton Turner", "Terra Search": the firm's own name reads like a person's
+    if _PHOTO_CREDIT.search(sentence[max(0, candidate.start - 60) : candidate.start]):
+        return None  # "Photo Credit: TRIBUNE PHOTO: JONATHAN HOUSE": a photographer
     if candidate.weak:  # only a title set beside it by a comma: "Margette Hepfner, LPC’s COO"
         person = _judge(candidate, sentence, later, company) if _title_after(sentence[candidate.end :]) else None
     else:
@@ -772,6 +789,9 @@ def _judged(
     if person is None and company and not candidate.weak and _namesake(candidate, sentence, company):
         person = Person(full_name=candidate.name, title=None, source="prose", quote=sentence[:300])
     return None if person and _elsewhere(candidate, sentence, company, own_site) else person
+
+
+_PHOTO_CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|courtesy)s?\b[^.:]{0,30}:\s*$", re.IGNORECASE)
 
 
 def _namesake(candidate: _Candidate, sentence: str, company: str) -> bool:
@@ -1570,7 +1590,7 @@ _TITLE_WITH_ORG = re.compile(
 _FOUNDED_BY = re.compile(
     r"\b(?i:co-?)?(?P<how>(?i:founded|formed|started|established|launched|created|owned|run|led|operated|headed|"
     r"taken\s+over|bought|purchased))\s+"
-    r"(?:in\s+\d{4}\s+)?by\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}(?:[a-z][\w-]*,\s+)?"
+    r"(?:(?:in\s+\d{4}\s+)?by|[^.;]{0,60}?\bpartnership\s+between)\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}(?:[a-z][\w-]*,\s+)?"
     r"(?P<names>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*)*)"
 )
 
@@ -1580,6 +1600,13 @@ _NAMED_FIRM = re.compile(r"\b(?:[A-Z][\w&'’.-]*\s+){1,4}(?:Partners|Capital|Gr
 
 
 _TEAM_AT = re.compile(r"\b(?:team|staff|people)\s+(?:at|of)\s+(?P<org>[A-Z][\w&'’.-]*)")
+
+
+_REAL_ESTATE_BEFORE = re.compile(
+    r"\b(?:propert(?:y|ies)|homes?|houses?|buildings?|apartments?|units?|complex(?:es)?|communit(?:y|ies)|land|"
+    r"lots?|parcels?|sites?|towers?)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _founders(text: str, company: str | None = None) -> list[Person]:
@@ -1593,6 +1620,8 @@ def _founders(text: str, company: str | None = None) -> list[Person]:
             continue
         if company and (at := _TEAM_AT.search(subject)) and not is_ours(company, at.group("org")):
             continue  # "The team at Berkadia led by Ernie Katai": another firm's people
+        if _REAL_ESTATE_BEFORE.search(subject):
+            continue  # "properties owned by Bob Morgan": an owner of buildings, not of a firm
         parts = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", _listed(m.group("names"))) if p.strip()]
         surname = parts[-1].split()[-1] if parts else ""
         how = m.group("how").lower()

@@ -84,6 +84,7 @@ _NOUNS: dict[str, str] = {
     "duplexes": "properties", "fourplexes": "properties", "triplexes": "properties", "beds": "beds",
     "keys": "units", "lots": "properties", "listings": "properties", "doorways": "doors", "items": "units",
     "complexes": "communities", "cabins": "homes", "villas": "homes", "cottages": "homes", "chalets": "homes",
+    "assets": "properties",
 }  # fmt: skip
 _LOWER_KINDS = {"communities", "buildings"}
 _NOUN_AS_MODIFIER = {
