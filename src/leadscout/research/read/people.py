@@ -605,9 +605,11 @@ def _listed_under_staff(page: PageText, block: Block, company: str | None, own_s
 def _with_org_below(page: PageText, block: Block) -> str:
     """A signature's line, with the organisation the line below names, if it names one."""
     below = page.after(block)
-    words = below.text.split() if below and len(below.text) <= 60 else []
+    if below is None or len(below.text) > 60:
+        return block.text[:300]
+    words = below.text.split()
     org = words and all(w[:1].isupper() or w in ("of", "&", "and") for w in words) and _CORPORATE.search(below.text)
-    return f"{block.text[:240]}, {below.text}" if org and below else block.text[:300]
+    return f"{block.text[:240]}, {below.text}" if org else block.text[:300]
 
 
 def _card_quote(page: PageText, block: Block) -> str:
