@@ -158,6 +158,10 @@ LAYOUTS = {
         "<div class='contact'><p>Maria Delgado</p><p>Broker/Owner</p><p>Office: (512) 555-0101</p></div><div "
         "class='contact'><p>Kevin Oneil</p><p>Property Manager</p><p>Office: (512) 555-0102</p></div>"
     ),
+    "name_with_credentials_then_role": (
+        "<div><h3>Maria Delgado, CPM®, ARM®</h3><p>Broker/Owner</p></div><div><h3>Kevin Oneil, RMP</h3>"
+        "<p>Property Manager</p></div>"
+    ),
 }
 WANT = {"maria delgado": ("broker", "owner", "founder"), "kevin oneil": ("property manager",)}
 

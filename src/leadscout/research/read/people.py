@@ -220,6 +220,14 @@ def _name_and_rest(text: str) -> tuple[str, str] | None:
     return (name, ", ".join(rest)) if rest else None
 
 
+def _credentialed(text: str) -> str | None:
+    """ "Jane Doe, CPM®, ARM®": a name line whose rest is credentials only."""
+    parts = [p for p in _SPLIT.split(text) if p]
+    if len(parts) < 2 or not all(p.lower().strip(".®") in CREDENTIALS for p in parts[1:]):
+        return None
+    return is_name(parts[0])
+
+
 def _reach(text: str) -> bool:
     return bool(_PHONE.search(text) or _EMAIL.search(text))
 
@@ -403,7 +411,7 @@ def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Pe
         text = block.text
         if len(text) > 140:
             continue
-        if name := is_name(text):
+        if name := is_name(text) or _credentialed(text):
             if near := rows.get(block.index) or _title_near(page, block, above=above):
                 role, line = near  # the quote keeps the role line whole: "President, Summit Realty" is Summit's
                 email = _group_email(page, block, 5)
