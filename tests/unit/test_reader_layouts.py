@@ -298,6 +298,34 @@ UNIT_LAYOUTS_MORE: dict[str, tuple[str, int | None]] = {
         ),
         780,
     ),
+    # owner pages' stats as site builders render them
+    "plus_apart_label_below": (
+        "<div class='stat'><span class='num'>1,250</span><sup>+</sup><p>Doors</p></div><div class='stat'><span "
+        "class='num'>15</span><p>Years</p></div>",
+        1250,
+    ),
+    "elementor_counter": (
+        "<div class='elementor-counter'><div class='elementor-counter-number-wrapper'><span class='elementor-counter-"
+        "number' data-to-value='1250'>0</span><span class='elementor-counter-number-suffix'>+</span></div><div "
+        "class='elementor-counter-title'>Properties Managed</div></div>",
+        1250,
+    ),
+    "bare_stat_lines": (
+        "<h2>By the numbers</h2><div><strong>1,250</strong> homes</div><div><strong>98%</strong> occupancy</div>",
+        1250,
+    ),
+    "faq_bare_answer": ("<h3>How big is your portfolio?</h3><p>About 1,250 doors.</p>", 1250),
+    "hero_heading": ("<h1>1,250 Homes. One Local Team.</h1>", 1250),
+    "table_labels_over_numbers": (
+        "<table><tr><td>Homes</td><td>Owners</td><td>Years</td></tr><tr><td>1,250</td><td>600</td><td>15</td></tr>"
+        "</table>",
+        1250,
+    ),
+    "others_count_compared": (
+        "<p>Unlike big-box firms that manage 50,000 units, we cap our portfolio at 1,250 homes.</p>",
+        1250,
+    ),
+    "listing_units": ("<h3>Duplex on Elm St.</h3><p>2 units</p><p>$1,450/mo</p>", None),
 }
 
 

@@ -132,8 +132,22 @@ class _Walker:
 
 
 # the attributes animated counters count up to ("0" until their script runs: counterUp, countTo, PureCounter)
-_COUNTER_ATTRS = ("data-count", "data-to", "data-target", "data-number", "data-counter", "data-end",
-                  "data-purecounter-end", "data-end-value", "data-value")  # fmt: skip
+_COUNTER_ATTRS = (
+    "data-count",
+    "data-to",
+    "data-target",
+    "data-number",
+    "data-counter",
+    "data-end",
+    "data-purecounter-end",
+    "data-end-value",
+    "data-value",
+    "data-to-value",
+    "data-count-to",
+    "data-countto",
+    "data-final-value",
+    "data-stop",
+)  # fmt: skip  (Elementor: data-to-value)
 
 
 def _counter(node: LexborNode) -> str | None:

@@ -24,6 +24,7 @@ patterns: the phrase shapes are what is read here; no library parses "Doors mana
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -287,6 +288,12 @@ _SUBJECTLESS = re.compile(
     r"with|today|now|helping|serving|caring|overseeing|total|just)\b)",
     re.IGNORECASE,
 )
+# a number and a unit noun and nothing else; twenty or more (a listing's "2 units" is one building's)
+_BARE_STAT = re.compile(
+    r"(?:(?:over|more\s+than|nearly|about|approximately|almost|some|just\s+over)\s+)?(?:[2-9]\d|\d{3}|\d{1,3}(?:,\d{3})+)"
+    r"\s*\+?\s+(?:[a-z-]+\s+)?(?:units|doors|homes|properties|rentals|apartments|residences)\s*[.!]?",
+    re.IGNORECASE,
+)
 _PASSIVE = re.compile(
     r"^\s*(?:managed|under\s+(?:our\s+)?(?:management|care|contract)|in\s+our\s+(?:[\w-]+\s+){0,2}"
     r"(?:portfolio|program|programme|care|inventory)|and\s+(?:counting|growing))\b",
@@ -297,13 +304,18 @@ _MANAGED_NOW = re.compile(r"\b(?:and|,)\s+(?:manages|operates|oversees)\s+(?:(?:
                           r"approximately|roughly)\s+)?$", re.IGNORECASE)  # fmt: skip
 _ANY_COMPANY = re.compile(r"(?:^|[.;]\s+)(?:an?|any|every)\s+(?:[\w-]+\s+){0,3}(?:company|firm|manager|business)\s+"
                           r"(?:that|which|who)\s+(?:manages?|oversees?|handles?)\s+(?:\w+\s+){0,2}$", re.I)  # fmt: skip
+_OTHER_FIRMS_THAT = re.compile(
+    r"\b(?:firms|companies|managers|operators|competitors|others|rivals|chains)\s+(?:that|which|who)\s+"
+    r"(?:\w+\s+)?(?:manage|oversee|handle|run)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _MAKE_UP = re.compile(r"^[^.;]{0,90}?\b(?:make|makes|made)\s+up\s+(?:its|our|their|the\s+(?:company|firm)['’]s)\s+"
                       r"(?:[\w-]+\s+){0,2}portfolio\b", re.IGNORECASE)  # fmt: skip
 _WITH = re.compile(r"\bwith\s+(?:a\s+portfolio\s+of\s+)?(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
                    r"approximately|just\s+over)\s+)?$", re.IGNORECASE)  # fmt: skip
 _PORTFOLIO_OF = re.compile(
     r"\bportfolio\s+(?:(?:which|that)\s+)?(?:(?:now|currently|today)\s+)?(?:of|includes|including|comprises|"
-    r"comprising|totals?|to)\s+(?:an?\s+)?"
+    r"comprising|totals?|to|at)\s+(?:an?\s+)?"
     r"(?:(?:over|more\s+than|nearly|about|almost|some|roughly|approximately)\s+)?$",
     re.IGNORECASE,
 )
@@ -350,7 +362,32 @@ def claims_in_page(page: PageText, company: str | None = None) -> list[UnitClaim
             named_before = named or (named_before and not found and not other_before)
             noun_before = _last_noun(sentence) or noun_before
         out.extend(_structured(block, page))
+    out.extend(_table_columns(page))
     return _unique(out)
+
+
+def _table_columns(page: PageText) -> list[UnitClaim]:
+    """A table whose row of labels stands above a row of numbers ("Homes | Owners | Years" over
+    "1,250 | 600 | 15"): each number is its column label's."""
+    rows: list[list[Block]] = []
+    for block in page.blocks:
+        if block.tag not in ("td", "th"):
+            continue
+        if rows and rows[-1][-1].group == block.group:
+            rows[-1].append(block)
+        else:
+            rows.append([block])
+    out: list[UnitClaim | None] = []
+    for labels, numbers in itertools.pairwise(rows):
+        if len(labels) != len(numbers) or len(labels) < 2:
+            continue
+        for label, number in zip(labels, numbers, strict=True):
+            m = _number_only(number.text)
+            noun = _noun_after(_bare_label(label.text))
+            if m and noun and _unit_label(label.text) and (value := _number(m.group(1), m.group(2))):
+                quote = f"{label.text}: {number.text}"
+                out.append(_make(value, None, bool(m.group(3)), False, noun[1], quote, "structure", _STRUCTURE_SCORE))
+    return [c for c in out if c is not None]
 
 
 _SELF_TYPES = {"organization", "localbusiness", "realestateagent", "corporation", "professionalservice",
@@ -719,6 +756,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         managed = max(managed, 1.5)  # "Timber Tops Cabin Rentals has over 300 log cabins": a rental firm's stock
     if managed == 0 and c.subjectless and noun[2] == "noun" and len(c.sentence) < 60:
         managed = 1.0  # "1,200 doors and counting", a short stat line
+        if _BARE_STAT.fullmatch(c.sentence.strip()):
+            managed = 1.5  # "About 1,250 doors.", "1,250 Homes.": a stat standing alone, a number and its noun
     penalty = 0.0
     client = _FOR_CLIENT.match(after_noun)
     if client and not (
@@ -767,6 +806,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 3
     if _ANY_COMPANY.search(before[-90:]) and not (c.named or c.first_person):
         penalty += 4  # "A property management company that manages 500 units ...": any firm, said in general
+    if _OTHER_FIRMS_THAT.search(before[-90:]):
+        penalty += 4  # "Unlike big-box firms that manage 50,000 units, we ...": others' count
     share_of_ours = re.search(r"(?:%|\bpercent)\s+of\s+(?:our|its|their)\s+$", before[-25:], re.I)  # "98% of our 1,400"
     if re.search(r"%|\$|\bpercent\b|\bfees?\b", f"{before[-25:]} {after_noun.split(',')[0][:25]}", re.I) and not (
         (grew_to and not re.search(r"\$|\bfees?\b", before[-25:], re.I)) or share_of_ours
@@ -974,8 +1015,10 @@ def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[
         label = other.text.strip()
         if len(label) > 60 or other.index < number.index:
             continue
+        above = page.before(number)
+        labels_above = above is not None and above.tag == other.tag and not _number_only(above.text)
         if other.group != number.group and (
-            _unit_label(_text(page.before(number))) or _number_only(_text(page.after(other)))
+            _unit_label(_text(above)) or (labels_above and _number_only(_text(page.after(other))))
         ):
             continue  # "Founded" / "2014" / "Units managed" / "147": across containers a label above is its number's
         if number.tag == "dd" or other.tag == "dt":
