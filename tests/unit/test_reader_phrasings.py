@@ -787,3 +787,22 @@ def test_units_counted_in_dozens_and_of_named_places() -> None:
 
 def test_people_of_described_firms_former_staff_and_places() -> None:
     _assert_people(PEOPLE_DESCRIBED_FIRMS_AND_FORMER_STAFF)
+
+
+# a local paper's story about the company: its people, and everyone else it quotes
+NEWS_ABOUT_THE_COMPANY = [
+    ("Tenants at the Oak Ridge complex, managed by Acme Property Management, say repairs take weeks. “Nobody calls "
+     "back,” said resident Maria Lopez.", []),
+    ("Acme Property Management did not respond. City inspector John Barnes said the building had 14 violations.", []),
+    ("Acme manages the building for owner Robert Fields, who bought it in 2019.", []),
+    ("Greystar regional manager Sarah Wu said the market is strong, while Acme declined to comment.", []),
+    ("Judge Andrea Moss ruled in favor of the tenants against Acme Property Management.", []),
+    ("Acme’s attorney, Paul Stone, said the company complied with the law.", []),
+    ("Realtor Mike Chen of Keller Williams, who sold the building to Acme’s client, said demand is high.", []),
+    ("Acme spokesperson Dana Lee did not return calls.", ["Dana Lee"]),
+    ("Acme Property Management founder Tom Reyes said the company will fix the elevators.", ["Tom Reyes"]),
+]  # fmt: skip
+
+
+def test_news_about_the_company_names_its_people_and_others() -> None:
+    _assert_people(NEWS_ABOUT_THE_COMPANY, url="https://www.localnews.com/story")

@@ -796,6 +796,11 @@ def _judged(
         person = _judge(candidate, sentence, later, company) if _title_after(sentence[candidate.end :]) else None
     else:
         person = _judge(candidate, sentence, later, company) or _nearest_title(candidate, sentence, candidates)
+        before, after = sentence[: candidate.start], sentence[candidate.end :]
+        if person and person.title and _qualified_away(person.title, before, after):
+            person = None  # the nearest title, qualified as no staff's ("for owner Robert Fields")
+    if person and _former(person.title, sentence[: candidate.start]):
+        return None  # "a former manager, Christy Hicks" is gone, unless the text gives a role now (read later)
     if person is None and company and not candidate.weak and _namesake(candidate, sentence, company):
         person = Person(full_name=candidate.name, title=None, source="prose", quote=sentence[:300])
     return None if person and _elsewhere(candidate, sentence, company, own_site) else person
@@ -1454,18 +1459,31 @@ def _qualified_away(title: str | None, before: str, after: str) -> bool:
     "Jo Doe, student representative" (the lexicon read only "President", "representative")."""
     if not title:
         return False
-    former = "found" not in title.lower()  # "a former manager, Christy Hicks" is gone; a founder stays one
-    if former and _FORMER.match(title):
-        return True
+    if _FOR_A_CLIENT.search(before):
+        return True  # "manages the building for owner Robert Fields": a client
     near = before[-120:]
     for side, at in ((near, near.rfind(title)), (after, after[:120].find(title))):
         prev = re.findall(r"[A-Za-z-]+", side[:at])[-1:] if at > 0 else []
-        if prev and (_not_staff(prev[0]) or (former and _FORMER.match(prev[0]))):
-            return True
+        if prev and (_not_staff(prev[0]) or prev[0].lower() in _PUBLIC):
+            return True  # "City inspector John Barnes": a public servant
     return False
 
 
-_FORMER = re.compile(r"(?:former|ex|retired)\b", re.IGNORECASE)
+_FOR_A_CLIENT = re.compile(
+    r"\b(?:for|behalf\s+of)\s+(?:the\s+|its\s+)?(?:\w+\s+)?(?:owner|investor|landlord|client|homeowner)s?\s*,?\s*$",
+    re.I,
+)
+_PUBLIC = frozenset({"city", "county", "state", "federal", "town", "village", "municipal", "township", "borough"})
+
+
+def _former(title: str | None, before: str) -> bool:
+    """A role held once ("former CEO", "ex-manager"); a founder stays its founder."""
+    if not title or "found" in title.lower():
+        return False
+    return bool(_FORMER.match(title) or (title in before and _FORMER.search(before[: before.rfind(title)][-12:])))
+
+
+_FORMER = re.compile(r"\b(?:former|ex|retired)\b", re.IGNORECASE)
 
 
 _ITS_TITLE = re.compile(r"\b(?:its|whose)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*,?\s*$")
@@ -1489,14 +1507,56 @@ def _org_title(words: list[str]) -> tuple[str, str] | None:
         org, rest = words[:size], " ".join(words[size:])
         if not all((w[:1].isupper() or w[:1].isdigit()) and not w.endswith((",", ";", ":")) for w in org):
             return None  # a firm's name is capitalised words with no comma between ("5th Meridian Group")
-        if not (words[size][:1].isupper() or _CORPORATE.fullmatch(org[-1])):
-            return None  # a lower-case title only after a firm's word ("5th Meridian Group chief executive officer")
+        if not (words[size][:1].isupper() or _CORPORATE.fullmatch(org[-1]) or _brand(org)):
+            return None  # a lower-case title after a firm's word or a brand ("Greystar regional manager Sarah Wu")
         if any(w.lower().strip(".,®") in HEADS | CREDENTIALS for w in org):
             return None  # "VP", "ARM": a title's or a credential's word, no firm's
         name = re.sub(r"['’]s?$", "", " ".join(org))
         if (title := is_title(rest)) and rest.startswith(title) and not _generic_org(name):
             return name, title
     return None
+
+
+_NOT_BRANDS = frozenset(
+    {
+        "the",
+        "our",
+        "its",
+        "their",
+        "his",
+        "her",
+        "a",
+        "an",
+        "longtime",
+        "veteran",
+        "former",
+        "new",
+        "local",
+        "then",
+        "now",
+        "current",
+        "acting",
+        "interim",
+        "as",
+        "when",
+        "after",
+        "while",
+    }
+)
+
+
+def _brand(org: list[str]) -> bool:
+    """One capitalised word that reads as a firm's brand ("Greystar"), not a sentence's first word or a modifier."""
+    word = org[0].strip(".,").lower() if len(org) == 1 else ""
+    return (
+        len(word) >= 3
+        and word not in _NOT_BRANDS
+        and word not in MODIFIERS
+        and word not in HEADS
+        and not is_first_name(org[0])
+        and not is_city(org[0])
+        and org[0] not in STATES.values()
+    )
 
 
 def _org_title_before(before: str) -> tuple[str, str] | None:
