@@ -806,3 +806,28 @@ NEWS_ABOUT_THE_COMPANY = [
 
 def test_news_about_the_company_names_its_people_and_others() -> None:
     _assert_people(NEWS_ABOUT_THE_COMPANY, url="https://www.localnews.com/story")
+
+
+# an our-story page tells of its people in ways no pattern was written for first
+OUR_STORY_PROSE = [
+    ("Back in 1998, Linda Park bought her first duplex. Two years later she opened Acme.", ["Linda Park"]),
+    ("Linda Park has been at the helm of Acme since 2004.", ["Linda Park"]),
+    ("Today the company is run by the second generation, siblings Amy and Ben Park.", ["Amy Park", "Ben Park"]),
+    ("Behind every lease is Rachel Kim, our resident leasing guru.", ["Rachel Kim"]),
+    ("Linda Park and her team have managed homes in Austin since 2004.", ["Linda Park"]),
+    ("Under the leadership of Linda Park, Acme grew to 300 homes.", ["Linda Park"]),
+    ("Linda Park (Owner) and Tom Park (Maintenance Director) lead a team of twelve.", ["Linda Park", "Tom Park"]),
+    ("Headed by broker-owner Linda Park, Acme has served Austin for 20 years.", ["Linda Park"]),
+    ("Questions about your account? Email our bookkeeper, Dana White, at dana@acmepm.com.", ["Dana White"]),
+    ("We love working with vendors like Mike Brown of Brown Plumbing.", []),
+    ("Thanks to Jane Doe for the five-star review!", []),
+    ("Our owners, like Sam Patel, trust us with their homes.", []),
+    ("We donated to the Austin Food Bank, led by Ellen Ross.", []),
+    ("Congratulations to Troy Farms, our first Community of the Quarter.", []),
+    ("Del Mar Owner Luke Chapman greets every guest.", ["Luke Chapman"]),
+    ("The property managers of Woodside Gardens and Admiral Oaks did not attend.", []),
+]  # fmt: skip
+
+
+def test_people_as_an_our_story_page_tells_of_them() -> None:
+    _assert_people(OUR_STORY_PROSE, url="https://acmepm.com/our-story")

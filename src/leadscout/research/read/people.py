@@ -139,6 +139,25 @@ _PLACES = frozenset(
         "station",
         "center",
         "centre",
+        # the last words of apartment communities' names ("Woodside Gardens", "Admiral Oaks")
+        "gardens",
+        "oaks",
+        "commons",
+        "crossing",
+        "landing",
+        "manor",
+        "estates",
+        "pointe",
+        "terrace",
+        "meadows",
+        "pines",
+        "apartments",
+        "towers",
+        "lofts",
+        "flats",
+        "farms",
+        "township",
+        "borough",
     ]
 )
 
@@ -452,7 +471,12 @@ def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Pe
 
 
 # "By Claire Schwartz MPM®", "Written by Susan Bailey, MS", "Julie Tollifson - Wednesday, September 9, 2020"
-_BYLINE_LEAD = re.compile(r"(?:^|\s)(?:(?:written|posted|authored|published)\s+)?by\s*:?\s*(?=(?-i:[A-Z]))", re.I)
+_BYLINE_LEAD = re.compile(
+    r"(?:(?:^|[|•·–—]\s*)(?:(?:written|posted|authored|published)\s+)?|\b(?:written|posted|authored|published)\s+|"
+    r"(?<=(?-i:[A-Z0-9?!.])\s))by\s*:?\s*(?=(?-i:[A-Z]))",
+    re.I,
+)  # at a line's start, after a separator, a heading's capitals or a date, or said to be an author's ("led by Ellen
+# Ross" is no byline)
 _DATED = re.compile(
     r"^(?P<name>[^|–—•·-]{4,48}?)\s*(?:[|–—•·-]|\bon\b)\s*(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)"
     r"[a-z]*\.?,?\s*)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b"
@@ -790,6 +814,8 @@ def _judged(
 ) -> Person | None:
     if company and is_firm_name(candidate.name, company):
         return None  # "Blanton Turner", "Terra Search": the firm's own name reads like a person's
+    if _title_of_the_next_name(sentence[candidate.end :]):
+        return None  # "Del Mar Owner Luke Chapman": a firm's name, then its owner's
     if _PHOTO_CREDIT.search(sentence[max(0, candidate.start - 60) : candidate.start]):
         return None  # "Photo Credit: TRIBUNE PHOTO: JONATHAN HOUSE": a photographer
     if candidate.weak:  # only a title set beside it by a comma: "Margette Hepfner, LPC’s COO"
@@ -1010,7 +1036,7 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     if _possessed_by_another(candidate, sentence, company) or _only_other_firms(candidate, sentence, company):
         return True
     employer = _EMPLOYED.match(after)
-    if employer and employer.group("org")[0].isupper() and not _generic_org(employer.group("org")):
+    if employer and employer.group("org")[:1].isupper() and not _generic_org(employer.group("org")):
         return not is_ours(company, employer.group("org"))  # "Jo Doe has been with Greystar since 2015"
     before = sentence[max(0, candidate.start - 80) : candidate.start]
     owned = (
@@ -1171,7 +1197,7 @@ _SPAN = re.compile(
     rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:(?:de|van|von|del|della|la|le|da|di|du)\s+)?"
     rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.))+(?:,?\s+(?:Jr|Sr|II|III|IV)\b\.?)?"
 )
-_PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&)\s+(?P<second>[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+)\b")
+_PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&|or)\s+(?P<second>[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+)\b")
 
 
 _FIRM_WORD = re.compile(
@@ -1188,19 +1214,9 @@ def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
     out: list[_Candidate] = []
     for run in _SPAN.finditer(sentence):
         tokens = list(re.finditer(r"\S+", run.group(0)))
-        best = None
-        for i in range(len(tokens)):
-            for j in range(len(tokens), i, -1):
-                if j - i < 2 or j - i > 4:
-                    continue
-                start, end = run.start() + tokens[i].start(), run.start() + tokens[j - 1].end()
-                if name := is_name(sentence[start:end].rstrip(",")):
-                    best = _Candidate(name, start, end)
-                    if j - i == 3 and (shorter := _given_name_later(sentence, tokens, run.start(), i, j)):
-                        best = shorter  # "University Partnerships Jared Everett": a heading's word before
-                    break
-            if best:
-                break
+        best = _name_in_run(sentence, run, tokens, 0)
+        if best and (later := _name_in_run(sentence, run, tokens, best.end - run.start())):
+            out += [later] if _title_of_the_next_name(sentence[best.end : later.start + 1] + later.name) else []
         if best is None and weak and (unknown := _weak_name(sentence, run)):
             best = unknown
         lead = sentence[run.start() : best.start] if best else ""
@@ -1223,6 +1239,22 @@ def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
                 at = m.start("second")
                 out = [c for c in out if c.name != second] + [_Candidate(second, at, m.end(), shared=True)]
     return out
+
+
+def _name_in_run(sentence: str, run: re.Match[str], tokens: list[re.Match[str]], after: int) -> _Candidate | None:
+    """The first span of two to four of the run's words (from offset ``after``) that reads as a full name."""
+    for i in range(len(tokens)):
+        if tokens[i].start() < after:
+            continue
+        for j in range(len(tokens), i, -1):
+            if j - i < 2 or j - i > 4:
+                continue
+            start, end = run.start() + tokens[i].start(), run.start() + tokens[j - 1].end()
+            if name := is_name(sentence[start:end].rstrip(",")):
+                if j - i == 3 and (shorter := _given_name_later(sentence, tokens, run.start(), i, j)):
+                    return shorter  # "University Partnerships Jared Everett": a heading's word before
+                return _Candidate(name, start, end)
+    return None
 
 
 def _given_name_later(sentence: str, tokens: list[re.Match[str]], offset: int, i: int, j: int) -> _Candidate | None:
@@ -1278,6 +1310,8 @@ def _not_staff(text: str) -> bool:
             continue
         if word in _AUDIENCE and _function_of(text[: m.start()]):
             continue  # "director of marketing and student life": the people a role serves
+        if m.group(0).lower() == "resident" and re.search(r"\bour\s+$", text[: m.start()], re.I) and follows:
+            continue  # "our resident leasing guru": in-house, not a tenant
         return True
     return False
 
@@ -1316,9 +1350,10 @@ _AFTER_ROLE = re.compile(
 _EMPLOYED = re.compile(
     r"^\s*,?\s*(?:who\s+|has\s+|have\s+)?(?:(?:has\s+|had\s+)?been\s+(?:with|at|part\s+of)|joined|rejoined|joins|"
     r"works?\s+(?:for|at|with)|worked\s+(?:for|at|with)\s+(?=us|our)|is\s+(?:a\s+)?(?:part|member)\s+of|came\s+to|"
-    r"started\s+(?:at|with))\s+(?:the\s+|our\s+)?"
-    r"(?P<org>(?:us|team|company|firm|office|staff|family)\b|[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})"
-)
+    r"started\s+(?:at|with)|(?:has\s+been\s+|is\s+|was\s+)?at\s+the\s+helm\s+of|and\s+(?:her|his|their)\s+team(?=\s+\w+\s+"
+    r"(?:manag|help|serv|car|look|handl|run|oversee)))\s+(?:the\s+|our\s+)?"
+    r"(?P<org>(?:us|team|company|firm|office|staff|family)\b|[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4}|(?=\w))"
+)  # "Linda Park has been at the helm of Acme", "Linda Park and her team have managed homes since 2004"
 # "contact Heather Brooks at heather@acme.com", "Jo Doe (512-555-0100)": a person one can reach there
 _REACHED_AT = re.compile(r"^\s*(?:,|\(|:|-|–)?\s*(?:at|via|on|by\s+(?:email|phone)(?:\s+at)?)?\s*(?:[\w.+-]+@[\w-]+\.|"
                          r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b)")  # fmt: skip
@@ -1374,7 +1409,7 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         after = after[credentials.end() :]
     else:
         credentials = None
-    title = _title_after(after) or _title_before(before)
+    title = (None if _title_of_the_next_name(after) else _title_after(after)) or _title_before(before)
     if (
         title is None
         and (intro := _FOUNDING_INTRO.search(before))
@@ -1399,6 +1434,8 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         or _REACHED_AT.match(after)
         or _at_ours_before(before, company)
         or _of_the_team(before, company)
+        or _ours_by_apposition(after)  # "Rachel Kim, our resident leasing guru"
+        or bool(_LED_BEFORE.search(before))
     )
     if title is None and (verb := _VERB_AFTER.match(after)):
         title = "Founder" if verb.group("founder") else "Owner" if verb.group("owner") else None
@@ -1418,6 +1455,18 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
 
 
+def _ours_by_apposition(after: str) -> bool:
+    """ "Rachel Kim, our resident leasing guru": one of ours ("Troy Farms, our first Community ..." is none)."""
+    m = re.match(r"^\s*,\s*(?:our|my)\s+(?P<what>[^,.;]{1,60})", after)
+    return m is not None and not _NOT_A_COLLEAGUE.search(m.group("what"))
+
+
+_NOT_A_COLLEAGUE = re.compile(
+    r"\b(?:community|communit|propert|building|complex|home|office|client|tenant|residents|partner|sponsor|vendor|"
+    r"customer|owner|investor|neighbou?r|friend|guest|landlord|award|winner)\w*",
+    re.IGNORECASE,
+)
+_LED_BEFORE = re.compile(r"\b(?:under\s+the\s+(?:leadership|direction|guidance|stewardship)\s+of)\s+$", re.I)
 # "The latest addition to the CBM team, Diana Romero", "our newest team member Jo Doe", "fellow Acme employee Jo Doe"
 _TEAM_BEFORE = re.compile(
     r"\b(?:(?:addition|member|part)s?\s+(?:to|of)\s+(?:the\s+|our\s+)?(?P<org>(?:[A-Z][\w&'’.-]*\s+){0,4})"
@@ -1435,6 +1484,18 @@ def _of_the_team(before: str, company: str | None) -> bool:
     lead = before[max(0, m.start() - 40) : m.start()]
     org = org or (o.group(0) if (o := re.search(r"(?:[A-Z][\w&'’.-]*\s+){1,4}$", lead)) else "")
     return not (org and company) or is_ours(company, org) or org.split()[0].lower() in {"the", "our", "a", "an"}
+
+
+def _title_of_the_next_name(after: str) -> bool:
+    """ "Del Mar Owner Luke Chapman": the title stands before the next name, which it is given to."""
+    words = after[:60].split()
+    for size in range(1, 4):
+        head = " ".join(words[:size])
+        if len(words) > size and head[:1].isupper() and is_title(head) == head:
+            rest = " ".join(words[size:])
+            if any(c.start == 0 for c in _candidates(rest)):
+                return True
+    return False
 
 
 _AT_ORG_LEAD = re.compile(
@@ -1660,7 +1721,8 @@ _TITLE_WITH_ORG = re.compile(
 _FOUNDED_BY = re.compile(
     r"\b(?i:co-?)?(?P<how>(?i:founded|formed|started|established|launched|created|owned|run|led|operated|headed|"
     r"taken\s+over|bought|purchased))\s+"
-    r"(?:(?:in\s+\d{4}\s+)?by|[^.;]{0,60}?\bpartnership\s+between)\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}(?:[a-z][\w-]*,\s+)?"
+    r"(?:(?:in\s+\d{4}\s+)?by|[^.;]{0,60}?\bpartnership\s+between)\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}"
+    r"(?:[a-z][\w-]*,\s+(?:[a-z][\w-]*\s+){0,2})?"  # "run by the second generation, siblings Amy and Ben Park"
     r"(?P<names>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*)*)"
 )
 
@@ -1672,6 +1734,7 @@ _NAMED_FIRM = re.compile(r"\b(?:[A-Z][\w&'’.-]*\s+){1,4}(?:Partners|Capital|Gr
 _TEAM_AT = re.compile(r"\b(?:team|staff|people)\s+(?:at|of)\s+(?P<org>[A-Z][\w&'’.-]*)")
 
 
+_ORG_JUST_BEFORE = re.compile(r"(?P<org>(?:[A-Z][\w&'’.-]*\s+){1,5}[A-Z][\w&'’.-]*),?\s*(?:which\s+is\s+|and\s+)?$")
 _REAL_ESTATE_BEFORE = re.compile(
     r"\b(?:propert(?:y|ies)|homes?|houses?|buildings?|apartments?|units?|complex(?:es)?|communit(?:y|ies)|land|"
     r"lots?|parcels?|sites?|towers?)\s*$",
@@ -1692,6 +1755,8 @@ def _founders(text: str, company: str | None = None) -> list[Person]:
             continue  # "The team at Berkadia led by Ernie Katai": another firm's people
         if _REAL_ESTATE_BEFORE.search(subject):
             continue  # "properties owned by Bob Morgan": an owner of buildings, not of a firm
+        if company and (led := _ORG_JUST_BEFORE.search(subject)) and not is_ours(company, led.group("org")):
+            continue  # "We donated to the Austin Food Bank, led by Ellen Ross": that organisation's head
         parts = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", _listed(m.group("names"))) if p.strip()]
         surname = parts[-1].split()[-1] if parts else ""
         how = m.group("how").lower()

@@ -126,7 +126,8 @@ _MANAGE = re.compile(
     r"\b(?:manag(?:e|es|ed|ing|ement)|managers?\s+(?:of|for)|oversee(?:s|ing)?|oversaw|overseen|oversight|(?:car(?:e|es|ed|ing))\s+(?:for|of)|tak(?:e|es|ing)\s+care|"
     r"look(?:s|ing|ed)?\s+after|handl(?:e|es|ed|ing)|serv(?:e|es|ed|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|"
     r"portfolios?|administer\w*|operat(?:e|es|ed|ing|or)|servic(?:e|es|ing)|under\s+(?:our\s+|its\s+|their\s+)?(?:care|management|"
-    r"contract|administration)|underneath\s+administration|run(?:s|ning)?|collect(?:s|ing)?\s+rents?)\b",
+    r"contract|administration)|underneath\s+administration|run(?:s|ning)?|collect(?:s|ing)?\s+rents?|"
+    r"maintain(?:s|ed|ing)?|(?:rent|leas)(?:s|es|ed|ing)?\s+out)\b",
     re.IGNORECASE,
 )
 _GREW_TO = re.compile(
@@ -476,7 +477,7 @@ def claims_in_sentence(
 # portfolio told again in finer units, which inherits how surely the coarse count is the company's
 _RESTATED = re.compile(
     rf"^[^.;\d]{{0,30}}?(?:,\s*|\b(?P<housing>housing|accommodating)\s+|\b(?:with|comprising|containing|totall?ing|"
-    rf"representing)\s+)"
+    rf"representing|(?:that|which)\s+(?:contain|include|hold|total)s?)\s+)"
     rf"(?:a\s+total\s+of\s+)?(?P<q>(?:over|more\s+than|nearly|about|approximately|roughly|some|almost|"
     rf"in\s+excess\s+of|upwards\s+of)\s+)?(?P<n>{_NUM})(?P<plus>\+)?\s+(?:[\w-]+\s+){{0,2}}?"
     rf"(?P<noun>units|apartments|apartment\s+homes|homes|doors|beds|bedrooms|students|residents)\b",
@@ -822,8 +823,11 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
     ):
         penalty += 5  # "the property's 212 units", "the District’s 261 loft units": what one place holds
     lead = " ".join(before.split()[-3:])
-    if (franchise := _FRANCHISE.search(lead)) and _MANAGE.search(lead[franchise.end() :]):
-        lead = lead[franchise.end() :]
+    if (franchise := _FRANCHISE.search(lead)) and (
+        _MANAGE.search(lead[franchise.end() :])
+        or re.match(r"\s+(?:with|containing|comprising|totall?ing)\b", lead[franchise.end() :])
+    ):
+        lead = lead[franchise.end() :]  # "324 locations with over 60,000 units": places that hold the units
     if _FRANCHISE.search(f"{lead} {rest[: rest.lower().find(noun[0])]}"):  # "offices we manage 760 homes": not theirs
         penalty += 4  # "400 franchise units": franchised offices, not doors
     if c.other_org and not (c.named or c.first_person or c.after_mention):
