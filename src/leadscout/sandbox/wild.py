@@ -441,6 +441,11 @@ def _units_html(c: WorldCompany, look: Look) -> str:
         return _stats(c, [(str(_seeded(c, "years", 5, 30)), "Years in business"), (number, label)])
     if text.startswith("TABLE|"):
         _, label, number = text.split("|")
+        if _seeded(c, "facts_columns", 0, 3) == 3:  # a row of labels over a row of values, as a builder's table
+            return (
+                f"<table class='facts'><tr><td>Founded</td><td>{label}</td></tr>"
+                f"<tr><td>{c.founded or 2004}</td><td>{number}</td></tr></table>"
+            )
         if _seeded(c, "facts_layout", 0, 1):  # a definition list: each label, then its value
             return (
                 f"<dl class='facts'><dt>Founded</dt><dd>{c.founded or 2004}</dd><dt>{label}</dt><dd>{number}</dd></dl>"
@@ -454,15 +459,30 @@ def _units_html(c: WorldCompany, look: Look) -> str:
 
 def _stats(c: WorldCompany, stats: list[tuple[str, str]]) -> str:
     """A row of stats as themes draw them: the number above its label, the label above its number,
-    or an animated counter that shows 0 until its script runs (the number in ``data-count``)."""
+    or an animated counter that shows 0 until its script runs (the number in ``data-count``, or in
+    Elementor's ``data-to-value``); a page builder may set the '+' apart in a <sup>."""
     style = _seeded(c, "stats_style", 0, 2)
+    builder = _seeded(c, "stats_builder", 0, 3)  # a quarter of the sites draw them with a page builder's widgets
     cells = []
     for number, label in stats:
         shown = f"<span class='stat-number'>{number}</span>"
+        plus = "+" if number.endswith("+") else ""
+        bare = number.rstrip("+").replace(",", "")
         if style == 2:
-            plus = "+" if number.endswith("+") else ""
-            shown = f"<span class='counter' data-count='{number.rstrip('+').replace(',', '')}'>0</span>{plus}"
+            shown = f"<span class='counter' data-count='{bare}'>0</span>{plus}"
         words = f"<span class='stat-label'>{label}</span>"
+        if builder == 3 and style == 2:  # Elementor: the number in data-to-value, its '+' in a suffix span
+            cells.append(
+                "<div class='elementor-counter'><div class='elementor-counter-number-wrapper'><span class='elementor-"
+                f"counter-number' data-to-value='{bare}'>0</span><span class='elementor-counter-number-suffix'>{plus}"
+                f"</span></div><div class='elementor-counter-title'>{label}</div></div>"
+            )
+            continue
+        if builder == 3:  # the '+' set apart in a <sup>, the label in a paragraph below
+            cells.append(
+                f"<div class='stat'><span class='num'>{number.rstrip('+')}</span><sup>{plus}</sup><p>{label}</p></div>"
+            )
+            continue
         cells.append(
             f"<div class='stat'>{words}{shown}</div>" if style == 1 else f"<div class='stat'>{shown}{words}</div>"
         )

@@ -1003,6 +1003,8 @@ def _label_value(label: Block, page: PageText) -> list[UnitClaim | None]:
         # in a row of stats whose blocks sit in sibling containers, a label with a number just before it is that
         # number's ("1,200" / "Units managed" / "310" / "Owners served"), not the next one's
         apart = other.group != label.group and not _number_only(_text(page.before(label)))
+        if label.tag in ("td", "th") and other.group != label.group:
+            continue  # a table cell's value is in its row (or its column: _table_columns)
         if m and (other.group == label.group or apart) and other.index > label.index:
             value = _number(m.group(1), m.group(2))
             noun = _noun_after(_bare_label(label.text))
