@@ -831,3 +831,28 @@ OUR_STORY_PROSE = [
 
 def test_people_as_an_our_story_page_tells_of_them() -> None:
     _assert_people(OUR_STORY_PROSE, url="https://acmepm.com/our-story")
+
+
+# a business journal's ways of stating a manager's size, and the counts that are a place's or a part's
+UNITS_IN_BUSINESS_NEWS = [
+    ("Acme Residential, which has about 4,200 apartments under management in the Southeast, bought the complex.", 4200),
+    ("The Dallas-based firm, Acme Residential, counts 12,000 units in its portfolio.", 12000),
+    ("Acme's portfolio stands at roughly 3,100 units.", 3100),
+    ("Acme Residential, a manager of more than 20,000 apartments, was hired by the owner.", 20000),
+    ("With the deal, Acme Residential's managed portfolio grows to 15,400 units.", 15400),
+    ("Acme Residential is among the largest managers in Ohio, with 9,800 units.", 9800),
+    ("Acme Residential operates 45 communities totaling 11,200 units.", 11200),
+    ("Acme Residential ranks No. 12 on the NMHC list with 33,000 units managed.", 33000),
+    ("Acme Residential — which manages 2,200 doors — opened a second office.", 2200),
+    ("Acme Residential has 600 employees and 22,000 units under management.", 22000),
+    ("Acme Residential bought the 312-unit Oak Ridge Apartments for $40 million.", None),
+    ("Acme Residential plans to reach 10,000 units by 2027.", None),
+    ("Acme Residential added 1,200 units this year through acquisitions.", None),
+    ("The city has 45,000 rental units, according to a study cited by Acme Residential.", None),
+    ("Acme Residential's Houston portfolio of 2,000 units is for sale.", None),
+    ("Acme Residential will manage the 250-unit building once it opens.", None),
+]  # fmt: skip
+
+
+def test_units_in_business_news() -> None:
+    _assert_units(UNITS_IN_BUSINESS_NEWS)

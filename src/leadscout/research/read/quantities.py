@@ -33,6 +33,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 from text_to_num import alpha2digit
 
+from leadscout.geo import STATES, is_large_place
 from leadscout.research.read.firm_names import GENERIC_NAME_WORDS, is_ours, mentions
 from leadscout.research.read.given_names import is_first_name
 from leadscout.research.read.page import Block, PageText, sentences
@@ -310,6 +311,22 @@ _OTHER_FIRMS_THAT = re.compile(
     r"(?:\w+\s+)?(?:manage|oversee|handle|run)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+_PLACE_HOLDS = re.compile(
+    r"\b(?:the|this|our|that)\s+(?:city|county|state|region|market|metro|area|town|nation|country|neighbou?rhood|island)"
+    r"\s+(?:has|had|have|holds|counts|boasts|added|saw|needs)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_REGIONAL_PORTFOLIO = re.compile(
+    r"\b(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:portfolio|holdings)\s+(?:of\s+)?(?:[\w-]+\s+){0,2}$"
+)
+
+
+def _regional_portfolio(near_before: str) -> bool:
+    """ "Acme's Houston portfolio of 2,000 units": one city's or state's share, not the whole."""
+    m = _REGIONAL_PORTFOLIO.search(near_before)
+    return m is not None and (is_large_place(m.group("place")) or m.group("place") in STATES.values())
+
+
 _MAKE_UP = re.compile(r"^[^.;]{0,90}?\b(?:make|makes|made)\s+up\s+(?:its|our|their|the\s+(?:company|firm)['’]s)\s+"
                       r"(?:[\w-]+\s+){0,2}portfolio\b", re.IGNORECASE)  # fmt: skip
 _WITH = re.compile(r"\bwith\s+(?:a\s+portfolio\s+of\s+)?(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
@@ -809,6 +826,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 4  # "A property management company that manages 500 units ...": any firm, said in general
     if _OTHER_FIRMS_THAT.search(before[-90:]):
         penalty += 4  # "Unlike big-box firms that manage 50,000 units, we ...": others' count
+    if _PLACE_HOLDS.search(near_before) or _regional_portfolio(near_before):
+        penalty += 4  # "The city has 45,000 rental units", "Acme's Houston portfolio of 2,000 units": a place's
     share_of_ours = re.search(r"(?:%|\bpercent)\s+of\s+(?:our|its|their)\s+$", before[-25:], re.I)  # "98% of our 1,400"
     if re.search(r"%|\$|\bpercent\b|\bfees?\b", f"{before[-25:]} {after_noun.split(',')[0][:25]}", re.I) and not (
         (grew_to and not re.search(r"\$|\bfees?\b", before[-25:], re.I)) or share_of_ours
