@@ -856,3 +856,22 @@ UNITS_IN_BUSINESS_NEWS = [
 
 def test_units_in_business_news() -> None:
     _assert_units(UNITS_IN_BUSINESS_NEWS)
+
+
+# a press release about the company's hires and promotions, and the names it signs off with
+PEOPLE_HIRED_AND_PROMOTED = [
+    ("Acme Property Management has promoted Sarah Klein to vice president of operations.", ["Sarah Klein"]),
+    ("Acme Property Management announced the hiring of Tom Beck as regional manager.", ["Tom Beck"]),
+    ("Joining the leadership team is Mark Ruiz, formerly of Lincoln Property Company, as CFO.", ["Mark Ruiz"]),
+    ("Acme has tapped industry veteran Sarah Klein to lead its Texas division.", ["Sarah Klein"]),
+    ("The firm also elevated two employees: Ana Cruz to senior property manager and Ben Lowe to leasing director.",
+     ["Ana Cruz", "Ben Lowe"]),
+    ("Sarah Klein, a 15-year veteran of the company, was promoted to regional vice president.", ["Sarah Klein"]),
+    ("Acme Property Management hired Tom Beck away from rival Summit Realty.", ["Tom Beck"]),
+    ("Klein previously served as a vice president at Greystar.", []),
+    ("Media contact: Jenna Fox, Fox PR, 512-555-0100", []),
+]  # fmt: skip
+
+
+def test_people_hired_and_promoted_in_a_press_release() -> None:
+    _assert_people(PEOPLE_HIRED_AND_PROMOTED, url="https://www.prnewswire.com/news/acme")

@@ -47,7 +47,7 @@ CREDENTIALS, _NOT_NAMES = _LEXICON["credentials"], _LEXICON["not_names"]
 _CORPORATE = re.compile(
     r"\b(?:inc|llc|ltd|corp|co|company|group|management|realty|properties|partners|services|"
     r"holdings|trust|capital|residential|associates|systems|solutions|construction|builders|contractors|consulting|"
-    r"enterprises|ventures|industries|technologies|bank|insurance|agency|association)\b\.?",
+    r"enterprises|ventures|industries|technologies|bank|insurance|agency|association|pr|communications)\b\.?",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s*(?:,|\||–|—|-(?=\s)|(?<=\s)/(?=\s)|:|\u2022|·)\s*")  # "Jo Doe / Broker"; not "Broker/Owner"
@@ -964,7 +964,9 @@ def _only_other_firms(candidate: _Candidate, sentence: str, company: str) -> boo
     firms = [
         f.group(0)
         for f in _NAMED_FIRM.finditer(sentence)
-        if candidate.name not in f.group(0) and not _word_after_is_head(sentence[f.end() :])
+        if candidate.name not in f.group(0)
+        and not _word_after_is_head(sentence[f.end() :])
+        and not _PAST_EMPLOYER.search(sentence[max(0, f.start() - 40) : f.start()])
     ]
     return (
         bool(firms)
@@ -972,6 +974,14 @@ def _only_other_firms(candidate: _Candidate, sentence: str, company: str) -> boo
         and not mentions(company, sentence)
         and not re.search(r"\b(?:we|our|us)\b", sentence, re.IGNORECASE)
     )
+
+
+# "formerly of Lincoln Property Company", "hired Tom Beck away from rival Summit Realty": a firm left behind
+_PAST_EMPLOYER = re.compile(
+    r"\b(?:formerly|previously|most\s+recently|prior(?:ly)?|away\s+from|comes?\s+(?:to\s+\w+\s+)?from|came\s+from|"
+    r"joins?\s+(?:\w+\s+)?from|joined\s+(?:\w+\s+)?from|left|leaving|departed|after\s+\d+\s+years\s+(?:at|with))\b[^,;]{0,25}$",
+    re.IGNORECASE,
+)
 
 
 def _word_after_is_head(rest: str) -> bool:
@@ -1051,6 +1061,9 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     firm_titled = _org_title_before(before) or _org_title(re.split(r"[,;]", after.lstrip(" ,"))[0].split())
     if firm_titled:
         return not is_ours(company, firm_titled[0])  # "Greystar Senior Vice President Jared Everett"
+    attributed = _ORG_ATTRIBUTION.match(after)  # "Jenna Fox, Fox PR, 512-555-0100": the firm the name is signed for
+    if attributed and _CORPORATE.search(attributed.group("org")) and not _generic_org(attributed.group("org")):
+        return not is_ours(company, attributed.group("org"))
     spoken = _SAID_ORG_ROLE.search(before)  # "said Red Cross disaster specialist Phillip Iman"
     if spoken and _longest_title(spoken.group("role")) and not _generic_org(spoken.group("org")):
         return not is_ours(company, spoken.group("org"))
@@ -1326,9 +1339,17 @@ _BYLINE = re.compile(
     r"(?:(?:(?-i:[A-Z])[\w.'’-]+\s+){1,3}(?:and|&)\s+)?$",
     re.IGNORECASE,
 )
+_PROMOTED_EARLIER = re.compile(r"\b(?:promot|elevat|appoint|nam(?:ed|es)\b)\w*[^.;]{0,120}\bto\b", re.I)
+_APPOSITION = re.compile(
+    r"^\s*,\s*(?:a|an|the|who|formerly|previously)\b[^,;.()]{1,80},(?=\s*(?:is|was|has|will|had)\b)"
+)
 _APPOINTED = re.compile(
-    r"\b(?:promot\w+|nam(?:ed|es)|appoint\w*|hir(?:ed|es|ing)|elect\w*|tapp\w*|welcom\w*)(?:\s+of)?\s+$", re.I
-)  # "promoted Jo Doe to", "the promotion of Jo Doe to"
+    r"\b(?:(?:promot\w+|nam(?:ed|es)|appoint\w*|hir(?:ed|es|ing)|elect\w*|tapp\w*|welcom\w*|elevat\w*)(?:\s+of)?"
+    r"(?:\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*:)?(?:\s+(?-i:[a-z])[\w-]*){0,2}|"
+    r"join(?:ing|s)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){0,3}?(?:team|firm|company|staff)\s+(?:is|are))\s+$",
+    re.I,
+)  # "promoted Jo Doe to", "the promotion of Jo Doe to", "tapped industry veteran Jo Doe to", "elevated two
+# employees: Ana Cruz to", "Joining the leadership team is Mark Ruiz, ..., as CFO"
 _TO_ROLE = re.compile(
     r"^\s*(?:\([^)]{1,30}\)\s*)?(?:,\s*(?:formerly|previously|most\s+recently|who|a|an|the)\b[^,;.()]{1,60},)?"
     r",?\s*(?:(?:as|to)\s+(?:the\s+|its\s+|our\s+|a\s+|an\s+)?|an?\s+)(?:new\s+)?"
@@ -1410,6 +1431,8 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     else:
         credentials = None
     title = (None if _title_of_the_next_name(after) else _title_after(after)) or _title_before(before)
+    if title is None and (apposition := _APPOSITION.match(after)):
+        title = _title_after(after[apposition.end() :])  # "Jo Doe, a 15-year veteran of the company, was promoted to"
     if (
         title is None
         and (intro := _FOUNDING_INTRO.search(before))
@@ -1426,6 +1449,13 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         title = _longest_title(held.group("rest"))  # "... brings 20 years to her role as Director of Operations"
     if title is None and _APPOINTED.search(before) and (role := _TO_ROLE.match(after)):
         title = _longest_title(role.group("rest"))  # "promoted Toby Bozzuto (pictured) to president"
+    if (
+        title is None
+        and re.search(r"(?:,|\band)\s+$", before)
+        and _PROMOTED_EARLIER.search(before)
+        and (role := re.match(r"^\s+to\s+(?:the\s+)?(?P<rest>[^;,.()]{2,60})", after))
+    ):
+        title = _longest_title(role.group("rest"))  # "elevated Ana Cruz to senior PM and Ben Lowe to leasing director"
     tied = bool(
         _ORG_AFTER.match(after)
         or _ORG_POSSESSIVE.search(before)
@@ -1436,6 +1466,7 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         or _of_the_team(before, company)
         or _ours_by_apposition(after)  # "Rachel Kim, our resident leasing guru"
         or bool(_LED_BEFORE.search(before))
+        or bool(_APPOINTED.search(before) and (mentions(company, before) or re.search(r"\b(?:we|our)\b", before, re.I)))
     )
     if title is None and (verb := _VERB_AFTER.match(after)):
         title = "Founder" if verb.group("founder") else "Owner" if verb.group("owner") else None
