@@ -875,3 +875,24 @@ PEOPLE_HIRED_AND_PROMOTED = [
 
 def test_people_hired_and_promoted_in_a_press_release() -> None:
     _assert_people(PEOPLE_HIRED_AND_PROMOTED, url="https://www.prnewswire.com/news/acme")
+
+
+# an owner page's numbers: the portfolio among fees, reviews, years, listings, loads and size classes
+UNITS_AMONG_AN_OWNER_PAGES_NUMBERS = [
+    ("Our management fee is 8% of collected rent, with a $250 leasing fee per unit.", None),
+    ("Rated 4.9 stars from over 300 reviews.", None),
+    ("We've placed over 2,000 tenants since 2009.", None),
+    ("Our average vacancy is just 14 days across 600+ homes.", 600),
+    ("Serving 350 happy owners and their 1,100 homes.", 1100),
+    ("Currently we have 38 properties available for rent.", None),
+    ("Our team of 14 manages over 800 doors.", 800),
+    ("Each of our managers handles no more than 80 doors.", None),
+    ("With 1,200 units under our care, we know what works.", 1200),
+    ("Our owners range from one rental home to portfolios of 50+ units.", None),
+    ("We manage HOAs with 20 to 400 homes.", None),
+    ("Acme Residential: Managing 950+ Austin rentals since 2006.", 950),
+]  # fmt: skip
+
+
+def test_units_among_an_owner_pages_numbers() -> None:
+    _assert_units(UNITS_AMONG_AN_OWNER_PAGES_NUMBERS)

@@ -198,7 +198,8 @@ _DEAL = re.compile(r"\b(?:acquir\w*|acquisition|purchas\w*|bought|buy(?:s|ing)?|
 # "portfolios that range in size from 65 to 2,000 units", "properties from 1 to 300 units": a spread of sizes
 _RANGE_OF_OTHERS = re.compile(
     r"\brang(?:e|es|ing)\s+(?:in\s+size\s+)?(?:from\s+)?$|\b(?:properties|buildings|communities|portfolios|"
-    r"clients|owners|investors|landlords|anything|everything|anywhere|sizes?)\s+(?:of\s+)?(?:from|between)\s+$",
+    r"clients|owners|investors|landlords|anything|everything|anywhere|sizes?)\s+(?:of\s+)?(?:from|between)\s+$|"
+    r"\brang(?:e|es|ing)\s+from\b[^.;]{0,60}\bto\s+(?:\w+\s+)?portfolios?\s+of\s+$",  # "... to portfolios of 50+ units"
     re.IGNORECASE,
 )
 _SERVED_OWNERS = re.compile(r"\b(?:owners|investors|landlords|clients)\s+of\s+(?:over\s+|more\s+than\s+|nearly\s+|"
@@ -311,6 +312,11 @@ _OTHER_FIRMS_THAT = re.compile(
     r"(?:\w+\s+)?(?:manage|oversee|handle|run)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+_LISTED_NOW = re.compile(
+    r"^\s*(?:(?:currently|now|that\s+are|are)\s+)?(?:available|for\s+(?:rent|lease|sale)|vacant|listed|"
+    r"on\s+the\s+market|coming\s+soon)\b",
+    re.IGNORECASE,
+)
 _PLACE_HOLDS = re.compile(
     r"\b(?:the|this|our|that)\s+(?:city|county|state|region|market|metro|area|town|nation|country|neighbou?rhood|island)"
     r"\s+(?:has|had|have|holds|counts|boasts|added|saw|needs)\s+(?:[\w-]+\s+){0,2}$",
@@ -329,8 +335,11 @@ def _regional_portfolio(near_before: str) -> bool:
 
 _MAKE_UP = re.compile(r"^[^.;]{0,90}?\b(?:make|makes|made)\s+up\s+(?:its|our|their|the\s+(?:company|firm)['’]s)\s+"
                       r"(?:[\w-]+\s+){0,2}portfolio\b", re.IGNORECASE)  # fmt: skip
-_WITH = re.compile(r"\bwith\s+(?:a\s+portfolio\s+of\s+)?(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
-                   r"approximately|just\s+over)\s+)?$", re.IGNORECASE)  # fmt: skip
+_WITH = re.compile(
+    r"\b(?:with|across)\s+(?:a\s+portfolio\s+of\s+)?(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
+    r"approximately|just\s+over)\s+)?$",
+    re.IGNORECASE,
+)
 _PORTFOLIO_OF = re.compile(
     r"\bportfolio\s+(?:(?:which|that)\s+)?(?:(?:now|currently|today)\s+)?(?:of|includes|including|comprises|"
     r"comprising|totals?|to|at)\s+(?:an?\s+)?"
@@ -824,6 +833,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 3
     if _ANY_COMPANY.search(before[-90:]) and not (c.named or c.first_person):
         penalty += 4  # "A property management company that manages 500 units ...": any firm, said in general
+    if _LISTED_NOW.match(after_noun):
+        penalty += 4  # "we have 38 properties available for rent": today's listings, not the portfolio
     if _OTHER_FIRMS_THAT.search(before[-90:]):
         penalty += 4  # "Unlike big-box firms that manage 50,000 units, we ...": others' count
     if _PLACE_HOLDS.search(near_before) or _regional_portfolio(near_before):
@@ -861,7 +872,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
 
 
 _PROPERTY_WITH = re.compile(
-    r"(?P<lead>\S+)\s+(?:propert(?:y|ies)|buildings?|complex(?:es)?|homes?)\s+(?:with|of|having)\s+"
+    r"(?P<lead>\S+)\s+(?:propert(?:y|ies)|buildings?|complex(?:es)?|homes?|hoas|associations|communities)\s+"
+    r"(?:with|of|having)\s+"
     r"(?:up\s+to\s+|between\s+|only\s+)?$",
     re.IGNORECASE,
 )
