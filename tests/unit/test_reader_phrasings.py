@@ -896,3 +896,22 @@ UNITS_AMONG_AN_OWNER_PAGES_NUMBERS = [
 
 def test_units_among_an_owner_pages_numbers() -> None:
     _assert_units(UNITS_AMONG_AN_OWNER_PAGES_NUMBERS)
+
+
+# a team page's other sections: vendors, owners' words, partners, pets, open positions
+TEAM_PAGE_SECTIONS = [
+    ("<h2>Our Team</h2><div><h3>Jane Doe</h3><p>Owner</p></div><h2>Preferred Vendors</h2><div><h3>Mike Brown</h3>"
+     "<p>Owner, Brown Plumbing</p></div>", ["Jane Doe"]),
+    ("<h2>Our Team</h2><div><h3>Jane Doe</h3><p>Broker</p></div><h2>What Owners Say</h2><blockquote>“Best in town.”"
+     "</blockquote><p>Sam Patel, Property Owner</p>", ["Jane Doe"]),
+    ("<h2>Our Team</h2><p>Jane Doe, Owner</p><p>Mark Stone, Property Manager</p><h2>Our Partners</h2><p>Lisa Grant, "
+     "Agent, Keller Williams Realty</p>", ["Jane Doe", "Mark Stone"]),
+    ("<h2>Testimonials</h2><p>“They found a tenant in a week.” Sam Patel, Investor</p><h2>Leadership</h2><p>Jane Doe, "
+     "President</p>", ["Jane Doe"]),
+    ("<h3>In Memoriam</h3><p>We remember our founder, Bill Acme (1940-2019).</p>", ["Bill Acme"]),
+    ("<div class='team'><h4>Jane Doe</h4><p>Owner</p><h4>Open Position</h4><p>Leasing Agent</p></div>", ["Jane Doe"]),
+]  # fmt: skip
+
+
+def test_people_in_a_team_pages_other_sections() -> None:
+    _assert_people(TEAM_PAGE_SECTIONS, url="https://acmepm.com/team")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -277,6 +277,7 @@ def read_people(
     a person whose role the text gives to another named organisation is not one of them); on the
     company's ``own_site`` also the authors its bylines name (staff, with no role unless given)."""
     found: dict[str, Person] = {}
+    page = _without_others_sections(page)
 
     def keep(person: Person) -> None:
         key = next((k for k in found if same_person(k, person.full_name)), person.full_name.lower())
@@ -312,6 +313,31 @@ def read_people(
     text = "\n".join(block.text for block in page.blocks)
     signed = _testimonial_signatures(page, company)
     return [p for p in found.values() if not _a_place_here(p.full_name, text) and not _a_client(p, signed)][:60]
+
+
+# a section of the page about other people: the firm's vendors, sponsors and clients' words
+_OTHERS_SECTION = re.compile(
+    r"\b(?:vendors?|contractors|affiliates|sponsors?|testimonials?|reviews?|(?:preferred|trusted|community|industry|"
+    r"referral)\s+partners|what\s+(?:our\s+)?(?:owners|clients|residents|tenants|customers|investors|people)\s+"
+    r"(?:say|are\s+saying)|kind\s+words|in\s+the\s+(?:news|press)|client\s+stories)\b",
+    re.IGNORECASE,
+)
+
+
+def _without_others_sections(page: PageText) -> PageText:
+    """The page with the blocks under a heading about others ("Preferred Vendors", "What Owners Say")
+    blanked until the next heading: the people named there are not the company's. Blanked, not
+    removed, so that every block keeps its place."""
+    blocks, masking = [], 0  # the level of the heading being masked under (0: none)
+    for block in page.blocks:
+        others = len(block.text) <= 40 and bool(_OTHERS_SECTION.search(block.text))
+        level = int(block.tag[1]) if block.heading else (7 if others and not re.search(r"[.!?,]", block.text) else 0)
+        if level and (not masking or level <= masking):
+            masking = level if others else 0  # a heading as high as the masked one ends its section
+            blocks.append(block)
+            continue
+        blocks.append(replace(block, text="") if masking else block)
+    return PageText(blocks, page.alts)
 
 
 _CLIENT_TITLES = {"owner", "property owner", "home owner", "homeowner", "investor", "landlord", "tenant", "resident"}
