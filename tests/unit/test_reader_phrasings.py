@@ -915,3 +915,22 @@ TEAM_PAGE_SECTIONS = [
 
 def test_people_in_a_team_pages_other_sections() -> None:
     _assert_people(TEAM_PAGE_SECTIONS, url="https://acmepm.com/team")
+
+
+# the company's own blog: its authors in every place a theme puts them, and the experts a post quotes
+BLOG_AUTHORS = [
+    ("<article><h1>Should You Raise the Rent?</h1><p class='byline'>By Jane Doe | March 3, 2024</p><p>Rents rose 5%."
+     "</p></article>", ["Jane Doe"]),
+    ("<article><h1>Rent</h1><p>Rents rose.</p><div class='author-box'><h4>About the Author</h4><p>Jane Doe is the "
+     "owner of Acme Property Management and a licensed broker.</p></div></article>", ["Jane Doe"]),
+    ("<article><h1>Rent</h1><div class='meta'><span>Posted by</span> <a href='/author/jane'>Jane Doe</a></div><p>Text."
+     "</p></article>", ["Jane Doe"]),
+    ("<article><h1>Rent</h1><p>In a recent interview, economist Mark Zandi said rents will fall.</p><p>Author: Jane "
+     "Doe</p></article>", ["Jane Doe"]),
+    ("<article><h1>Rent</h1><p>As Freddie Mac chief economist Sam Khater noted, rates are rising.</p></article>", []),
+    ("<article><h1>Guest Post</h1><p>This post was written by guest author Tom Lee of RentPrep.</p></article>", []),
+]  # fmt: skip
+
+
+def test_authors_of_the_company_blog() -> None:
+    _assert_people(BLOG_AUTHORS, url="https://acmepm.com/blog/rent-increases")

@@ -499,7 +499,7 @@ def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Pe
 # "By Claire Schwartz MPM®", "Written by Susan Bailey, MS", "Julie Tollifson - Wednesday, September 9, 2020"
 _BYLINE_LEAD = re.compile(
     r"(?:(?:^|[|•·–—]\s*)(?:(?:written|posted|authored|published)\s+)?|\b(?:written|posted|authored|published)\s+|"
-    r"(?<=(?-i:[A-Z0-9?!.])\s))by\s*:?\s*(?=(?-i:[A-Z]))",
+    r"(?<=(?-i:[A-Z0-9?!.])\s))by\s*:?\s*(?=(?-i:[A-Z]))|(?:^|[|•·–—]\s*)author\s*:\s*(?=(?-i:[A-Z]))",
     re.I,
 )  # at a line's start, after a separator, a heading's capitals or a date, or said to be an author's ("led by Ellen
 # Ross" is no byline)
