@@ -934,3 +934,23 @@ BLOG_AUTHORS = [
 
 def test_authors_of_the_company_blog() -> None:
     _assert_people(BLOG_AUTHORS, url="https://acmepm.com/blog/rent-increases")
+
+
+# a sentence whose subject is the company hands it to the next one's "it"; a neighbourhood's share or
+# one complex's units ("its" is the complex) are not the portfolio
+UNITS_ACROSS_SENTENCES = [
+    ("The Austin-based real estate company owns and manages student housing. It reported owning 166 properties "
+     "with about 111,900 beds.", 111900),
+    ("The Denver property management company was founded in 1998. Today it oversees 2,400 doors.", 2400),
+    ("The family-owned company grew up in Tulsa. It now manages more than 900 rental homes.", 900),
+    ("Acme Residential's Uptown portfolio now includes 918 apartments.", None),
+    ("Acme Residential's Midtown holdings total 1,300 units.", None),
+    ("Acme Residential's portfolio now includes 9,180 apartments.", 9180),
+    ("Jo Lee, who runs the Pine Ridge apartment complex for Acme Residential, said the fee covers its 416 units.",
+     None),
+    ("Acme Residential bought the tower in 2019; its 300 units are fully leased.", None),
+]  # fmt: skip
+
+
+def test_units_across_sentences() -> None:
+    _assert_units(UNITS_ACROSS_SENTENCES)

@@ -171,7 +171,7 @@ _GIVEN_UP = re.compile(
     r"more\s+than|its|their|the)\s+)*$",
     re.IGNORECASE,
 )
-_OWNS = re.compile(r"\b(?:own(?:s|ed)?|owns\s+and\s+operates|owned\s+and\s+operated)\s+(?:\w+\s+){0,2}$", re.I)
+_OWNS = re.compile(r"\b(?:own(?:s|ed|ing)?|owns\s+and\s+operates|owned\s+and\s+operated)\s+(?:\w+\s+){0,2}$", re.I)
 _PER_SUBJECT = re.compile(
     r"(?:^|[.;:]\s+)\W*(?:(?:each|every|a\s+typical|the\s+average|an\s+average|one)\s+(?:of\s+(?:our|the|its|their)\s+)?"
     r"(?:[\w-]+\s+){0,2}(?:manager|agent|employee|staff(?:er)?|pm|person|team\s+member)s?\b|(?:our|the|its|their)\s+"
@@ -256,6 +256,11 @@ _PORTFOLIO_ADJ = re.compile(
 _PLACE_POSSESSIVE = re.compile(r"\b(?:property|community|complex|building|development|project|site|tower|"
                                r"asset)['’]s\s+(?:[\w-]+\s+)?$", re.IGNORECASE)  # fmt: skip
 _NAMED_PLACE_POSSESSIVE = re.compile(r"\bthe\s+(?:[A-Z][\w-]*\s+){0,3}[A-Z][\w-]*['’]s\s+(?:[\w-]+\s+)?$")
+# "manages the Hamilton Greene apartment complex ... for its 416 units": "its" is the one place named
+_ITS_PLACE = re.compile(
+    r"\b(?:apartment\s+)?(?:complex|building|tower|development)\b(?![^;]*\b(?:firm|company|portfolio)\b)[^;]*\bits\s+$",
+    re.IGNORECASE,
+)
 _FRANCHISE = re.compile(r"\bfranchis\w*|\blicensees?\b|\boffices\b|\blocations\b", re.IGNORECASE)
 _OTHER_ORG = re.compile(
     r"\b(?:[A-Z][\w&'’.-]+\s+){0,4}(?:Management|Properties|Property|Residential|Realty|Group|Partners|Living|Organi[sz]ation|"
@@ -279,7 +284,7 @@ _ANAPHORA = re.compile(
 )
 # "The Minneapolis-based company manages...": on a company's own pages this is the company itself
 _THE_COMPANY = re.compile(
-    r"^(?:the\s+)?(?:(?-i:[A-Z][\w.'-]*),?\s+){0,2}(?:[\w.-]+-based\s+)?(?:\w+(?:-\w+)+\s+){0,2}(?:company|firm|team|business|reit|operator|partnership|brand)\b|^(?:the\s+)?[\w-]+-based\s+(?:manager|owner|landlord)\b|^(?:(?:proudly|currently|now|today)\s+)?"
+    r"^(?:the\s+)?(?:(?-i:[A-Z][\w.'-]*),?\s+){0,2}(?:[\w.-]+-based\s+)?(?:(?-i:[a-z0-9])[\w-]*\s+){0,3}(?:company|firm|team|business|reit|operator|partnership|brand)\b|^(?:the\s+)?[\w-]+-based\s+(?:manager|owner|landlord)\b|^(?:(?:proudly|currently|now|today)\s+)?"
     r"(?:managing|manages|overseeing|serving\s+owners\s+of)\b|^(?:portfolio(?:\s+size)?|units|doors|homes|properties|"
     r"rentals)(?:\s+(?:managed|under\s+management))?\s*:",
     re.IGNORECASE,
@@ -323,14 +328,24 @@ _PLACE_HOLDS = re.compile(
     re.IGNORECASE,
 )
 _REGIONAL_PORTFOLIO = re.compile(
-    r"\b(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:portfolio|holdings)\s+(?:of\s+)?(?:[\w-]+\s+){0,2}$"
+    r"(?P<poss>['’]s\s+)?\b(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:portfolio|holdings)\s+"
+    r"(?:(?:now|currently|today)\s+)?(?:of|includes?|comprises?|totals?|spans?|has)?\s*(?:[\w-]+\s+){0,2}$"
 )
+# words that say which part of a whole portfolio is meant only when they name a place or a fund
+_WHOLE_PORTFOLIO = {"Total", "Entire", "Whole", "Overall", "Combined", "Current", "Managed", "Residential",
+                    "Multifamily", "Apartment", "Rental", "National", "Global", "Growing", "Diverse"}  # fmt: skip
 
 
 def _regional_portfolio(near_before: str) -> bool:
-    """ "Acme's Houston portfolio of 2,000 units": one city's or state's share, not the whole."""
+    """ "Acme's Houston portfolio of 2,000 units", "Weidner's Uptown portfolio now includes 918
+    apartments": one city's, state's or neighbourhood's share, not the whole."""
     m = _REGIONAL_PORTFOLIO.search(near_before)
-    return m is not None and (is_large_place(m.group("place")) or m.group("place") in STATES.values())
+    if m is None:
+        return False
+    place = m.group("place")
+    if m.group("poss") and place.split()[0] not in _WHOLE_PORTFOLIO:
+        return True
+    return is_large_place(place) or place in STATES.values()
 
 
 _MAKE_UP = re.compile(r"^[^.;]{0,90}?\b(?:make|makes|made)\s+up\s+(?:its|our|their|the\s+(?:company|firm)['’]s)\s+"
@@ -382,7 +397,7 @@ def claims_in_page(page: PageText, company: str | None = None) -> list[UnitClaim
                 sentence, company, after_mention=named_before, noun_before=noun_before, other_before=other_before
             )
             out.extend(found)
-            named = mentions(company, sentence)
+            named = mentions(company, sentence) or _the_company_is_subject(sentence)
             other_before = bool(company) and not named and _names_another(sentence, company)
             # the text stays on the company until it names another ("... and its principal. The settlement
             # addresses hazards in its buildings. The property management company oversees 2,500 ...")
@@ -391,6 +406,11 @@ def claims_in_page(page: PageText, company: str | None = None) -> list[UnitClaim
         out.extend(_structured(block, page))
     out.extend(_table_columns(page))
     return _unique(out)
+
+
+def _the_company_is_subject(sentence: str) -> bool:
+    """ "The Austin-based real estate company owns ...": the next sentence's "it" is the company."""
+    return bool(_THE_COMPANY.search(_INTRO.sub("", sentence.strip(" \"“”'‘’("))))
 
 
 def _table_columns(page: PageText) -> list[UnitClaim]:
@@ -848,8 +868,10 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5  # "a 200-unit community": one building
     if _property_size(near_before):
         penalty += 5  # "10% on properties with 1-4 units": the size of a kind of property, not a count held
-    if _PLACE_POSSESSIVE.search(near_before) or (
-        (named := _NAMED_PLACE_POSSESSIVE.search(near_before)) and not mentions(c.company, named.group(0))
+    if (
+        _PLACE_POSSESSIVE.search(near_before)
+        or _ITS_PLACE.search(before)
+        or ((named := _NAMED_PLACE_POSSESSIVE.search(near_before)) and not mentions(c.company, named.group(0)))
     ):
         penalty += 5  # "the property's 212 units", "the District’s 261 loft units": what one place holds
     lead = " ".join(before.split()[-3:])
