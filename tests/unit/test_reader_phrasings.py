@@ -954,3 +954,26 @@ UNITS_ACROSS_SENTENCES = [
 
 def test_units_across_sentences() -> None:
     _assert_units(UNITS_ACROSS_SENTENCES)
+
+
+# a blog post's author and date with a double-barrelled surname, a guest's name misspelt once in a
+# transcript, a namesake on the firm's own story page; a client owner, another firm's owner
+PEOPLE_SPELT_AND_OWNED = [
+    ("Who Does a Property Manager Work For?\n\nSherkica Miller-McIntyre - Sunday, August 23, 2015\n\nAs an owner "
+     "working with a property manager, you should know.", ["Sherkica Miller-McIntyre"]),
+    ("Today I am joined by Gary Rapoport, CEO of Acme Property Management. Gary Rappaport: Thank you. "
+     "A conversation with Gary Rappaport, CEO at Acme Property Management.", ["Gary Rappaport"]),
+    ("The tenant called the actual property owner, Dan Rigney, who sent a plumber.", []),
+    ("Laurel Brown, owner of downtown architecture and interior design firm Brownhouse, will handle the inside.", []),
+    ("Laurel Brown, owner of Acme Property Management, will handle the inside.", ["Laurel Brown"]),
+]  # fmt: skip
+
+
+def test_people_spelt_once_otherwise_or_owning_elsewhere() -> None:
+    _assert_people(PEOPLE_SPELT_AND_OWNED, url="https://acmepm.com/blog/who")
+
+
+def test_a_namesake_on_the_firms_own_story_page() -> None:
+    text = "Despite owning 57 properties in Madison, Steve Brown never considered himself a landlord."
+    assert _names(text, url="https://stevebrownapts.com/our-story", company="Steve Brown Apartments") == ["Steve Brown"]
+    assert _names("Steve Brown Apartments opened a new office.", company="Steve Brown Apartments") == []

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -213,10 +214,9 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
     if any(t in _NOT_NAMES or t in HEADS or t in CREDENTIALS for t in lowered):
         return None
 
-    try:
-        tags, kind = probablepeople.tag(clean)
-    except probablepeople.RepeatedLabelError:
-        tags, kind = {}, "unknown"
+    tags, kind = _tagged(clean)
+    if kind != "Person" and re.fullmatch(r"[A-Z][a-z]+-[A-Z][A-Za-z]+", tokens[-1]):
+        tags, kind = _tagged(" ".join([*tokens[:-1], tokens[-1].split("-")[0]]))  # a double-barrelled surname
     person = kind == "Person" and "Surname" in tags and bool({"GivenName", "FirstInitial"} & set(tags))
     # a given name the lexicon knows before a surname that is no common or corporate word
     # (two words only: "Lowell Richardson Expanded", a headline's name and verb, is no three-word name)
@@ -227,6 +227,14 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
         return None
     named = clean if not clean.isupper() else clean.title()
     return f"{named} {suffix.group(0).strip(' ,')}" if suffix else named
+
+
+def _tagged(text: str) -> tuple[dict[str, str], str]:
+    try:
+        tags, kind = probablepeople.tag(text)
+    except probablepeople.RepeatedLabelError:
+        return {}, "unknown"
+    return dict(tags), kind
 
 
 def _name_and_rest(text: str) -> tuple[str, str] | None:
@@ -312,7 +320,36 @@ def read_people(
         keep(person)
     text = "\n".join(block.text for block in page.blocks)
     signed = _testimonial_signatures(page, company)
-    return [p for p in found.values() if not _a_place_here(p.full_name, text) and not _a_client(p, signed)][:60]
+    people = [
+        p
+        for p in found.values()
+        if not _a_place_here(p.full_name, text)
+        and not _a_client(p, signed)
+        and not _CLIENTS_ROLE.fullmatch(p.title or "")
+    ]
+    return _one_spelling_each(people, text)[:60]
+
+
+def _one_spelling_each(people: list[Person], text: str) -> list[Person]:
+    """ "Gary Rappaport" three times and "Gary Rapoport" once (a transcript's slip) are one person, named
+    as the page names him most; two given names or two short surnames a letter apart stay two people."""
+    kept: dict[int, Person] = {}  # by the place on the page of the spelling kept
+    for i in sorted(range(len(people)), key=lambda i: -text.count(people[i].full_name)):
+        person = people[i]
+        twin = next((j for j, k in kept.items() if _misspelt(k.full_name, person.full_name)), None)
+        if twin is None:
+            kept[i] = person
+        elif kept[twin].title is None and person.title:
+            kept[twin] = kept[twin].model_copy(update={"title": person.title})
+    return [kept[i] for i in sorted(kept)]
+
+
+def _misspelt(a: str, b: str) -> bool:
+    words_a, words_b = a.lower().split(), b.lower().split()
+    if len(words_a) != 2 or len(words_b) != 2 or words_a[0] != words_b[0] or words_a[1] == words_b[1]:
+        return False
+    surname_a, surname_b = words_a[1], words_b[1]
+    return min(len(surname_a), len(surname_b)) >= 6 and SequenceMatcher(None, surname_a, surname_b).ratio() >= 0.8
 
 
 # a section of the page about other people: the firm's vendors, sponsors and clients' words
@@ -340,6 +377,8 @@ def _without_others_sections(page: PageText) -> PageText:
     return PageText(blocks, page.alts)
 
 
+# a property manager's clients, as their own role ("the actual property owner, Dan Rigney")
+_CLIENTS_ROLE = re.compile(r"(?:the\s+)?(?:actual\s+|rental\s+)?(?:property|building|home|house)\s*owner", re.I)
 _CLIENT_TITLES = {"owner", "property owner", "home owner", "homeowner", "investor", "landlord", "tenant", "resident"}
 
 
@@ -504,7 +543,7 @@ _BYLINE_LEAD = re.compile(
 )  # at a line's start, after a separator, a heading's capitals or a date, or said to be an author's ("led by Ellen
 # Ross" is no byline)
 _DATED = re.compile(
-    r"^(?P<name>[^|–—•·-]{4,48}?)\s*(?:[|–—•·-]|\bon\b)\s*(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)"
+    r"^(?P<name>(?:[^|–—•·-]|(?<=\w)-(?=\w)){4,48}?)\s*(?:[|–—•·-]|\bon\b)\s*(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)"
     r"[a-z]*\.?,?\s*)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b"
 )
 
@@ -868,12 +907,23 @@ def _namesake(candidate: _Candidate, sentence: str, company: str) -> bool:
     before, around = sentence[: candidate.start], _around(candidate, sentence)
     return (
         named_after(company, candidate.name.split()[-1])
-        and candidate.name.lower() not in company.lower()  # "the William Kaufman Organization" is the firm
+        and not _the_firm_itself(candidate, sentence, company)
         and not is_city(candidate.name)  # "North Myrtle Beach" for Elliott Beach Rentals
         and (candidate.shared or is_first_name(candidate.name.split()[0]))
         and not _BYLINE.search(before)
         and not re.search(r"\b(?:tenant|resident|client|customer|guest|reviewer|reporter)s?\b", around, re.I)
     )
+
+
+def _the_firm_itself(candidate: _Candidate, sentence: str, company: str) -> bool:
+    """ "the William Kaufman Organization": the name goes on into the firm's; "Steve Brown never
+    considered himself a landlord" on Steve Brown Apartments' site is the man."""
+    lowered = company.lower()
+    at = lowered.find(candidate.name.lower())
+    if at < 0:
+        return False
+    rest = lowered[at + len(candidate.name) :].split()
+    return not rest or sentence[candidate.end :].lower().lstrip(" ’'s").startswith(rest[0])
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.'’&/-]*")
@@ -950,9 +1000,10 @@ def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candi
 # "of Beta Realty", "at the Consortium for Housing", "of rival Summit Realty", "of the coaching firm Strategic
 # Coach": an organisation, after up to four lower-case words that describe it (no pronoun, no preposition)
 _DESCRIBER = (
+    r"(?:(?:[a-z][\w-]*\s+(?:and\s+|&\s+)?){1,6}(?:firm|company|agency|studio|practice|consultancy)\s+(?=[A-Z])|"
     r"(?:(?!(?:our|your|their|his|her|its|my|this|that|these|those|in|on|at|of|for|with|and|or|to|by|from|who|which|"
-    r"where|when|since|over|about)\b)(?:[a-z][\w-]*|[A-Z][\w.]*-based)\s+){0,4}"
-)  # "at Atlanta-based student housing operator PeakMade Real Estate"
+    r"where|when|since|over|about)\b)(?:[a-z][\w-]*|[A-Z][\w.]*-based)\s+){0,4})"
+)  # "at Atlanta-based student housing operator PeakMade Real Estate", "of architecture and design firm Brownhouse"
 _AT_ORG = re.compile(
     r"\b(?:of|at|for|with)\s+(?:(?:the|a|an)\s+)?"
     + _DESCRIBER
