@@ -977,3 +977,11 @@ def test_a_namesake_on_the_firms_own_story_page() -> None:
     text = "Despite owning 57 properties in Madison, Steve Brown never considered himself a landlord."
     assert _names(text, url="https://stevebrownapts.com/our-story", company="Steve Brown Apartments") == ["Steve Brown"]
     assert _names("Steve Brown Apartments opened a new office.", company="Steve Brown Apartments") == []
+
+
+def test_a_page_that_opens_with_the_company_name_is_its_own() -> None:
+    post = "{first}\n\nEviction Moratorium\n\nJulie Tollifson - Wednesday, September 9, 2020\n\nOn the 1st."
+    url = "https://www.boiseproperty.management/blog"
+    assert _names(post.format(first="Acme Property Management Blog"), url=url) == ["Julie Tollifson"]
+    assert _names(post.format(first="Acme Property Management"), url=url) == ["Julie Tollifson"]
+    assert _names(post.format(first="Acme Property Management expands to Boise"), url="https://news.example/x") == []

@@ -192,6 +192,21 @@ def extract_text(text: str, url: str = "", company: str | None = None) -> PageFa
     return _read(url, page_model.from_text(text), [], [], company, _code_objects(text)[:200], None)
 
 
+# the section names a site puts after its own name in a page's first line ("First Rate Property Management Blog")
+_SITE_SECTION = re.compile(
+    r"\s*(?:[|:–—-]\s*)?(?:(?:our\s+)?(?:blog|news|team|staff|about(?:\s+us)?|home|story|leadership|people)\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def _titled_by(company: str | None, text_page: page_model.PageText) -> bool:
+    """The page's first line is the company's name, or its name and a section of its site: its own page."""
+    first = next((b.text.strip() for b in text_page.blocks if b.text.strip()), "")
+    if not company or len(first) > 80 or not first.lower().startswith(company.lower()):
+        return False
+    return bool(_SITE_SECTION.fullmatch(first[len(company) :]))
+
+
 def _read(
     url: str,
     text_page: page_model.PageText,
@@ -202,7 +217,7 @@ def _read(
     own_site: bool | None = None,
 ) -> PageFacts:
     text = text_page.text[:MAX_TEXT]
-    own = names_site(company, url) if own_site is None else own_site
+    own = (names_site(company, url) or _titled_by(company, text_page)) if own_site is None else own_site
     addresses, areas = read_places(text_page, items, maps)
     emails: list[str] = []
     for block in text_page.blocks:
