@@ -985,3 +985,17 @@ def test_a_page_that_opens_with_the_company_name_is_its_own() -> None:
     assert _names(post.format(first="Acme Property Management Blog"), url=url) == ["Julie Tollifson"]
     assert _names(post.format(first="Acme Property Management"), url=url) == ["Julie Tollifson"]
     assert _names(post.format(first="Acme Property Management expands to Boise"), url="https://news.example/x") == []
+
+
+# a staff-contacts line whose phone is missing is no heading; an owner by purchase
+PEOPLE_CONTACT_LINES_AND_BUYERS = [
+    ("Staff Contacts\n\nFeedback and Suggestions – Edward Lui –\n\nWork orders – Justin Wilson – 240-412-2232",
+     ["Edward Lui", "Justin Wilson"]),
+    ("Meghan Guerin is the person who bought nearly half of the company, and they have worked together since.",
+     ["Meghan Guerin"]),
+    ("Sam Ortiz is the one who started Acme Property Management in his garage.", ["Sam Ortiz"]),
+]  # fmt: skip
+
+
+def test_people_in_contact_lines_and_buyers() -> None:
+    _assert_people(PEOPLE_CONTACT_LINES_AND_BUYERS, url="https://acmepm.com/residents")

@@ -613,13 +613,13 @@ def _from_contact_lines(page: PageText) -> list[Person]:
     heading = ""
     for block in page.blocks:
         text = block.text
-        if len(text) <= 40 and not re.search(r"[.!?]$", text) and not is_name(text):
-            heading = text  # a short line that is no sentence heads the lines after it
-            continue
         if len(text) > 160:
             continue
         parts = [p for p in _SPLIT.split(text) if p.strip()]
         names = [n for p in parts if (n := is_name(p))]
+        if len(text) <= 40 and not re.search(r"[.!?]$", text) and not names:
+            heading = text  # a short line that is no sentence and names no one heads the lines after it
+            continue
         reach = bool(block.emails) or _reach(text)
         if len(parts) < 2 or len(names) != 1 or not (reach or _STAFF_HEADING.search(heading)):
             continue
@@ -1468,7 +1468,7 @@ _ORG_POSSESSIVE_TITLE = re.compile(
     r"(?P<org>(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?)\s+(?:[a-z][\w-]*\s+){0,4}[a-z][\w-]*,\s*$"
 )
 _VERB_AFTER = re.compile(
-    r"^\s*,?\s+(?:who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:co-?)?owns?(?!\s+(?:\d|a\s|an\s|one|two|three|four|five|six|several|multiple|some|many|rental|"
+    r"^\s*,?\s+(?:who\s+|(?:is|was)\s+the\s+(?:person|one|woman|man|investor|buyer|partner)\s+who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:co-?)?owns?(?!\s+(?:\d|a\s|an\s|one|two|three|four|five|six|several|multiple|some|many|rental|"
     r"homes|houses|properties|investment|land|buildings|apartments|units|duplex|real\s+estate))|bought|acquired|"
     r"purchased|has\s+owned)|(?:runs|leads|heads|manages|oversees|has\s+(?:led|run|headed)))\b",
     re.IGNORECASE,
