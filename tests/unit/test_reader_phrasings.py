@@ -183,7 +183,7 @@ PRESS_PEOPLE = [
     ("The company is run by husband-and-wife team Mark and Julie Tran.", ["Julie Tran", "Mark Tran"]),
     ("Brothers Paul and Eric Jensen bought the business in 2012.", ["Eric Jensen", "Paul Jensen"]),
     ("The agency was formed by two local investors, Mike Brennan and Lisa Cho.", ["Lisa Cho", "Mike Brennan"]),
-    ('Elizabeth "Liz" Warren, Office Manager', ['Elizabeth "Liz" Warren']),
+    ('Elizabeth "Liz" Warren, Office Manager', ['Elizabeth Warren']),
     (
         "export const TEAM = [{name: 'Dana Whitt', role: 'Leasing Manager', img: '/d.jpg'}, "
         "{name: 'Luis Ortega', title: 'Maintenance Supervisor'}];",
@@ -999,3 +999,19 @@ PEOPLE_CONTACT_LINES_AND_BUYERS = [
 
 def test_people_in_contact_lines_and_buyers() -> None:
     _assert_people(PEOPLE_CONTACT_LINES_AND_BUYERS, url="https://acmepm.com/residents")
+
+
+# a surname that is also a word of page furniture, a nickname in quotes, a profile's name over the company's
+PEOPLE_NAMES_AS_WRITTEN = [
+    ("“We rent to students,” said Alan Quick, Acme Property Management owner.", ["Alan Quick"]),
+    ("Kim West, leasing manager at Acme Property Management, said demand is up.", ["Kim West"]),
+    ("Quick Links\n\nRead More\n\nOwner Portal", []),
+    ("The company was founded by William “Bill” Morgan in 1959.", ["William Morgan"]),
+    ("Elizabeth “Liz” Warren, Acme Property Management's broker, leads the team.", ["Elizabeth Warren"]),
+    ("Keir Schutte\n\nAcme Property Management, LLC\n\nI am not sure you can find a bigger heart.", ["Keir Schutte"]),
+    ("Keir Schutte\n\nBeta Realty Partners\n\nI am not sure you can find a bigger heart.", []),
+]  # fmt: skip
+
+
+def test_people_names_as_written() -> None:
+    _assert_people(PEOPLE_NAMES_AS_WRITTEN, url="https://news.example/story")

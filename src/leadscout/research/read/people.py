@@ -177,6 +177,19 @@ def _surname_like_place(tokens: list[str]) -> bool:
     )  # fmt: skip  # "Madison", "Austin": the name of places in many states
 
 
+# words of page furniture that are also surnames: "Quick Links" is none, "Alan Quick" a person
+_SURNAME_WORDS_TOO = frozenset({"quick", "west", "north", "south", "east", "page", "read"})
+
+
+def _surname_like_word(tokens: list[str]) -> bool:
+    """A given name that is no place's name before one of those words."""
+    first = tokens[0]
+    return (
+        len(tokens) == 2 and tokens[-1].lower() in _SURNAME_WORDS_TOO and is_first_name(first)
+        and first.lower() not in _NOT_NAMES and len(city_states(first)) < 5 and first not in STATES.values()
+    )  # fmt: skip
+
+
 _CONTRACTION = re.compile(r"['’](?:m|re|ve|ll|d)$", re.IGNORECASE)
 
 
@@ -189,8 +202,8 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
     suffix = re.search(r",?\s+(?:Jr|Sr|II|III|IV)\.?$", clean)
     clean = clean[: suffix.start()] if suffix else clean
     nickname = re.fullmatch(r"(\S+)\s+[\"“'‘(]([A-Z][a-z]+)[\"”'’)]\s+(.+)", clean)  # Elizabeth "Liz" Warren
-    if nickname and is_name(f"{nickname.group(1)} {nickname.group(3)}", lenient=lenient):
-        return f"{clean} {suffix.group(0).strip(' ,')}" if suffix else clean
+    if nickname and (formal := is_name(f"{nickname.group(1)} {nickname.group(3)}", lenient=lenient)):
+        return f"{formal} {suffix.group(0).strip(' ,')}" if suffix else formal  # the name as filed, not as called
     tokens = clean.split()
     if any(
         t.endswith(("'s", "’s", "'", "’", "-based")) or t.lower() in _STOPWORDS or _CONTRACTION.search(t)
@@ -209,7 +222,7 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
     lowered = [t.lower().strip(".,®") for t in tokens]
     if _CORPORATE.fullmatch(lowered[-1]) and lowered[-1] not in _SURNAME_WORDS:
         return None  # "Building Systems", "Hales Properties": a firm's last word
-    if _surname_like_place(tokens):
+    if _surname_like_place(tokens) or _surname_like_word(tokens):
         lowered = lowered[:-1]
     if any(t in _NOT_NAMES or t in HEADS or t in CREDENTIALS for t in lowered):
         return None
@@ -500,8 +513,10 @@ def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Pe
                 role, line = near  # the quote keeps the role line whole: "President, Summit Realty" is Summit's
                 email = _group_email(page, block, 5)
                 out.append(Person(full_name=name, title=role, email=email, source="card", quote=f"{name}, {line}"))
-            elif _listed_under_staff(page, block, company, own_site) or (
-                (bio := page.after(block)) and _bio_of_ours(name, bio.text, company, own_site)
+            elif (
+                _listed_under_staff(page, block, company, own_site)
+                or _company_line_below(page, block, company)
+                or ((bio := page.after(block)) and _bio_of_ours(name, bio.text, company, own_site))
             ):
                 quote = _card_quote(page, block)
                 out.append(
@@ -697,6 +712,16 @@ def _listed_under_staff(page: PageText, block: Block, company: str | None, own_s
     if above is None or len(above.text) > 60 or not _STAFF_HEADING.search(above.text) or _not_staff(above.text):
         return False
     return own_site or mentions(company, above.text)
+
+
+def _company_line_below(page: PageText, block: Block, company: str | None) -> bool:
+    """A name over the company's name alone ("Keir Schutte" / "Strategic Management Solutions, LLC"): a profile's
+    or a signature's head."""
+    below = page.after(block)
+    return bool(
+        company and below and len(below.text) <= 60 and not re.search(r"[.!?]$", below.text.strip())
+        and mentions(company, below.text) and len(below.text.split()) <= len(company.split()) + 2
+    )  # fmt: skip
 
 
 def _with_org_below(page: PageText, block: Block) -> str:
@@ -1285,7 +1310,7 @@ class _Candidate:
 _UP, _LET = "A-ZÀ-ÖØ-Þ", "a-zA-ZÀ-ÖØ-öø-ÿ"  # names are written with accents ("René", "Muñoz")
 _SPAN = re.compile(
     rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:(?:de|van|von|del|della|la|le|da|di|du)\s+)?"
-    rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.))+(?:,?\s+(?:Jr|Sr|II|III|IV)\b\.?)?"
+    rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.|[\"“‘(][{_UP}][{_LET}]+[\"”’)]))+(?:,?\s+(?:Jr|Sr|II|III|IV)\b\.?)?"
 )
 _PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&|or)\s+(?P<second>[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+)\b")
 
@@ -1831,7 +1856,8 @@ _FOUNDED_BY = re.compile(
     r"taken\s+over|bought|purchased))\s+"
     r"(?:(?:in\s+\d{4}\s+)?by|[^.;]{0,60}?\bpartnership\s+between)\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}"
     r"(?:[a-z][\w-]*,\s+(?:[a-z][\w-]*\s+){0,2})?"  # "run by the second generation, siblings Amy and Ben Park"
-    r"(?P<names>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*)*)"
+    r"(?P<names>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|[\"“‘(][A-Z][a-z]+[\"”’)]))*"  # William “Bill” Morgan
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*)*)"
 )
 
 
