@@ -949,6 +949,7 @@ UNITS_ACROSS_SENTENCES = [
     ("Jo Lee, who runs the Pine Ridge apartment complex for Acme Residential, said the fee covers its 416 units.",
      None),
     ("Acme Residential bought the tower in 2019; its 300 units are fully leased.", None),
+    ("Acme Residential owns and opporates over 1,000 units of rental housing.", 1000),
 ]  # fmt: skip
 
 

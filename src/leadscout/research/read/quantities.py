@@ -171,7 +171,7 @@ _GIVEN_UP = re.compile(
     r"more\s+than|its|their|the)\s+)*$",
     re.IGNORECASE,
 )
-_OWNS = re.compile(r"\b(?:own(?:s|ed|ing)?|owns\s+and\s+operates|owned\s+and\s+operated)\s+(?:\w+\s+){0,2}$", re.I)
+_OWNS = re.compile(r"\b(?:own(?:s|ed|ing)?|owns\s+and\s+operates|owned\s+and\s+operated)\s+(?:\w+\s+){0,3}$", re.I)
 _PER_SUBJECT = re.compile(
     r"(?:^|[.;:]\s+)\W*(?:(?:each|every|a\s+typical|the\s+average|an\s+average|one)\s+(?:of\s+(?:our|the|its|their)\s+)?"
     r"(?:[\w-]+\s+){0,2}(?:manager|agent|employee|staff(?:er)?|pm|person|team\s+member)s?\b|(?:our|the|its|their)\s+"
