@@ -183,7 +183,7 @@ PRESS_PEOPLE = [
     ("The company is run by husband-and-wife team Mark and Julie Tran.", ["Julie Tran", "Mark Tran"]),
     ("Brothers Paul and Eric Jensen bought the business in 2012.", ["Eric Jensen", "Paul Jensen"]),
     ("The agency was formed by two local investors, Mike Brennan and Lisa Cho.", ["Lisa Cho", "Mike Brennan"]),
-    ('Elizabeth "Liz" Warren, Office Manager', ['Elizabeth Warren']),
+    ('Elizabeth "Liz" Warren, Office Manager', ["Elizabeth Warren"]),
     (
         "export const TEAM = [{name: 'Dana Whitt', role: 'Leasing Manager', img: '/d.jpg'}, "
         "{name: 'Luis Ortega', title: 'Maintenance Supervisor'}];",
@@ -1016,3 +1016,14 @@ PEOPLE_NAMES_AS_WRITTEN = [
 
 def test_people_names_as_written() -> None:
     _assert_people(PEOPLE_NAMES_AS_WRITTEN, url="https://news.example/story")
+
+
+def test_a_dated_byline_names_its_author_whatever_the_given_name() -> None:
+    post = "Homeowner Resources\n\n5 Things About HOAs\n\nby Burke Nielsen | Aug 30, 2017\n\nA tough job."
+    assert _names(post, url="http://csiproperties.com/page/resources", company="CSI") == ["Burke Nielsen"]
+    assert _names(post, url="https://news.example/hoa", company="CSI") == []
+
+
+def test_a_namesake_introduced_as_kin() -> None:
+    text = "Gene Brett, principal in Brett/Robinson along with his brother Tillis Brett, has been in business 40 years."
+    assert _names(text, company="Brett/Robinson") == ["Gene Brett", "Tillis Brett"]

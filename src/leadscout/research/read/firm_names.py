@@ -78,10 +78,12 @@ def names_site(company: str | None, url: str) -> bool:
     words = [squashed for w in _words(company) if len(squashed := _letters(w)) >= 4]
     initials = _initials(company).lower()
     whole = _letters(re.sub(r"\(.*?\)", "", company))  # "daypropertymanagement.com"
+    acronym = bool(re.fullmatch(r"[A-Z]{3,6}", company.strip()))
     return any(
         any(w in label for w in words)
         or (len(initials) >= 3 and label.startswith(initials))
         or (len(whole) >= 6 and (label.startswith(whole) or (len(label) >= 6 and whole.startswith(label))))
+        or (len(whole) >= 3 and acronym and label.startswith(whole))  # "csiproperties.com" for CSI
         for label in labels
     )
 

@@ -575,7 +575,8 @@ def _bylines(page: PageText, company: str | None, own_site: bool) -> list[Person
         if not own_site:
             out += _signed_byline(page, block, company)
             continue
-        leads = [(text[m.end() :], True) for m in _BYLINE_LEAD.finditer(text)]  # a wrapped line may end in it
+        # a wrapped line may end in it; a date after the name ("by Burke Nielsen | Aug 30, 2017") says it is one
+        leads = [(text[m.end() :], not _DATED.match(text[m.end() :])) for m in _BYLINE_LEAD.finditer(text)]
         leads += [(m.group("name"), False)] if (m := _DATED.match(text)) else []  # a date says it is a byline
         leads += [(m.group("name"), True)] if (m := _SIGN_OFF.match(text)) else []  # "~Janna Bauernfeind"
         below = next_block.text if (next_block := page.after(block)) else ""
@@ -934,10 +935,17 @@ def _namesake(candidate: _Candidate, sentence: str, company: str) -> bool:
         named_after(company, candidate.name.split()[-1])
         and not _the_firm_itself(candidate, sentence, company)
         and not is_city(candidate.name)  # "North Myrtle Beach" for Elliott Beach Rentals
-        and (candidate.shared or is_first_name(candidate.name.split()[0]))
+        and (candidate.shared or is_first_name(candidate.name.split()[0]) or bool(_KIN_BEFORE.search(before)))
         and not _BYLINE.search(before)
         and not re.search(r"\b(?:tenant|resident|client|customer|guest|reviewer|reporter)s?\b", around, re.I)
     )
+
+
+_KIN_BEFORE = re.compile(
+    r"\b(?:brother|sister|son|daughter|father|mother|wife|husband|uncle|aunt|cousin|nephew|niece|grand(?:father|"
+    r"mother|son|daughter))\s+$",
+    re.IGNORECASE,
+)
 
 
 def _the_firm_itself(candidate: _Candidate, sentence: str, company: str) -> bool:
