@@ -1027,3 +1027,26 @@ def test_a_dated_byline_names_its_author_whatever_the_given_name() -> None:
 def test_a_namesake_introduced_as_kin() -> None:
     text = "Gene Brett, principal in Brett/Robinson along with his brother Tillis Brett, has been in business 40 years."
     assert _names(text, company="Brett/Robinson") == ["Gene Brett", "Tillis Brett"]
+
+
+# the same claims as plain text shapes them: hard-wrapped at a width, bulleted, counted in thousands
+UNITS_AS_PLAIN_TEXT_SHAPES = [
+    ("Acme Residential is the largest apartment\nowner in the Southeast with about 300 apartment\nCommunities "
+     "containing more than 100,000 apartments and four office buildings.", 100000),
+    ("The expectations have risen dramatically, said Fred Tuomi, who heads the Western division of Acme Residential "
+     "Properties\nTrust, one of the largest owners, with more than 1,000 properties nationwide.", 1000),
+    ("• The Minneapolis-based company manages more than 200 homeowner associations representing 11,000 households.",
+     11000),
+    ("Acme Residential's portfolio now stands at more than 80 student housing properties, more than 54k beds.", 54000),
+    ('{\n  "years_in_business": "6+ years",\n  "rentals_managed": "4k+",\n  "bbb_rating": "A+"\n}', 4000),
+]  # fmt: skip
+
+
+def test_units_in_plain_text_shapes() -> None:
+    _assert_units(UNITS_AS_PLAIN_TEXT_SHAPES)
+
+
+def test_a_company_known_by_two_names_is_mentioned_by_either() -> None:
+    text = ("Seacrest Services gained from its acquisition of Southwest Property Management, along with\nmore "
+            "movement in the association market, co-CEO Anjanette Hanna said.")  # fmt: skip
+    assert _names(text, company="Castle Group / Seacrest Services") == ["Anjanette Hanna"]

@@ -34,10 +34,22 @@ def named_after(company: str, surname: str) -> bool:
     return len(surname) >= 3 and surname.lower().strip(".,") in _words(company)
 
 
+def names_of(company: str) -> list[str]:
+    """The names a company goes by: "A; B", "A / B", "A (B)", "CMI-CARG"."""
+    return [n for n in re.split(r"\s*(?:;|\s/\s|\(|\)|(?<=[A-Z])-(?=[A-Z]))\s*", company) if n.strip()]
+
+
 def mentions(company: str | None, text: str) -> bool:
-    """The text names the company by its first two distinctive words ("Acme" of "Acme Realty")."""
+    """The text names the company, or one of its names ("Castle Group / Seacrest Services"), by its first
+    two distinctive words ("Acme" of "Acme Realty")."""
     if not company:
         return False
+    if " / " in company or ";" in company:
+        return any(_mentions_one(name, text) for name in names_of(company))
+    return _mentions_one(company, text)
+
+
+def _mentions_one(company: str, text: str) -> bool:
     spoken = re.sub(r"(?<=[A-Za-z])-(?=[A-Za-z])", " ", re.sub(r"\(.*?\)", " ", company))  # "Mark-Taylor"
     words = [w.lower() for w in _WORD.findall(spoken)]
     distinctive = [w for w in words if w not in GENERIC_NAME_WORDS][:2] or words[:2]
@@ -97,8 +109,7 @@ def is_ours(company: str, org: str) -> bool:
     squashed = _letters(company)
     if any(len(w) >= 4 and w in squashed for w in org_words):
         return True  # "richmondpropertymanagementrw.com" is Richmond Property Management
-    names = [n for n in re.split(r"\s*(?:;|\s/\s|\(|\)|(?<=[A-Z])-(?=[A-Z]))\s*", company) if n.strip()]
-    for name in names:
+    for name in names_of(company):
         words = _words(name)
         if words & org_words or _initials(name) == org or not words or not org_words:
             return True

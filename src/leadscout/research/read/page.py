@@ -177,13 +177,16 @@ def from_html(tree: LexborHTMLParser) -> PageText:
     return PageText(walker.blocks, walker.alts)
 
 
+_BULLET = re.compile(r"^[•·▪■●◦‣*]\s*")  # a list item's mark (a dash stays: "– Karen Wells" signs a quote)
+
+
 def from_text(text: str) -> PageText:
     """Plain text: a block per line (a hard-wrapped sentence is joined again); a blank line
     starts a new group."""
     blocks: list[Block] = []
     group = 0
     for line in text.splitlines():
-        clean = " ".join(line.split())
+        clean = _BULLET.sub("", " ".join(line.split()))
         if not clean:
             group += 1
             continue
@@ -199,7 +202,17 @@ def from_text(text: str) -> PageText:
 
 def _wrapped(previous: str, line: str) -> bool:
     """A line that continues the sentence before it (hard-wrapped prose)."""
-    return bool(re.search(r"[,;:a-z0-9]$", previous)) and bool(re.match(r"[a-z0-9]", line)) and len(previous) > 40
+    if not re.search(r"[,;:a-z0-9]$", previous) or len(previous) <= 40:
+        return False
+    if re.match(r"[a-z0-9]", line):
+        return True
+    # "... Equity Residential Properties / Trust, one of": a line wrapped at a width mid-sentence, a name's
+    # words on the next line (a long line ending in a word, not a list's or a card's)
+    words = previous.split()
+    prose = sum(w[:1].isupper() for w in words) <= 0.5 * len(words)  # a Title Case line is a caption or a heading
+    return (
+        prose and bool(re.search(r"[a-z,]$", previous)) and len(previous) >= 55 and bool(re.match(r"[A-Z(“\"'‘]", line))
+    )
 
 
 def looks_like_html(text: str) -> bool:

@@ -461,7 +461,7 @@ def claims_in_data(items: list[dict[str, Any]], objects: list[Any], company: str
             out += claims_in_text(described[:3000], company)
     for key, value in _data_pairs(objects):
         shown = str(value).strip()
-        if _DATA_KEY.match(key) and re.fullmatch(r"[\d,]+\+?", shown) and (number := _number(shown.rstrip("+"), None)):
+        if _DATA_KEY.match(key) and (number := _amount(shown)):
             words = re.sub(r"[_A-Z]", lambda m: " " + m.group(0).strip("_").lower(), key)  # unitsManaged: units managed
             kind = (_noun_after(words) or ("", "units", ""))[1]
             out.append(
@@ -567,6 +567,7 @@ def _normalise(sentence: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
+    text = re.sub(r"\b(\d+(?:\.\d+)?)\s?[kK]\b", lambda m: str(round(float(m.group(1)) * 1000)), text)  # "54k", "1.2k"
     text = _DOZEN.sub(lambda m: str(12 * (_DOZENS.get(m.group(1).lower()) or int(m.group(1)))), text)
     text = _VAGUE_RE.sub(lambda m: f" vague{_VAGUE[m.group(1).lower()]} ", text)
     text = _WORDS_HYPHEN.sub(r"\1 \2", text)  # "a five hundred-unit portfolio": text2num reads no hyphenated word
@@ -944,6 +945,12 @@ def _number(digits: str | None, k: str | None) -> int | None:
     return round(number * mult)
 
 
+def _amount(shown: str) -> int | None:
+    """ "1,250", "4k+", "1.2k": a count as a stat or a data value shows it."""
+    shape = re.fullmatch(r"\s*([\d,.]+)\s*([kK])?\s*\+?\s*", shown)
+    return _number(shape.group(1), shape.group(2)) if shape else None
+
+
 _STATED_TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|combined|overall)\b", re.IGNORECASE)
 
 
@@ -973,7 +980,7 @@ _LABEL = re.compile(
 )
 _JSON_KEY = re.compile(
     r"[\"']?(?P<key>(?:units|doors|homes|properties|rentals)_?(?:managed|under_management)|portfolio_size|"
-    r"doors|units_managed|rentals_managed)[\"']?\s*[:=]\s*[\"']?(?P<num>[\d,.]+\s*\+?)",
+    r"doors|units_managed|rentals_managed)[\"']?\s*[:=]\s*[\"']?(?P<num>[\d,.]+\s*[kK]?\s*\+?)",
     re.IGNORECASE,
 )
 _STAT_PAIR = re.compile(
@@ -1000,7 +1007,7 @@ def _structured(block: Block, page: PageText) -> list[UnitClaim]:
             kind = noun[1] if noun else "units"
             out.append(_make(value, None, at_least, False, kind, m.group(0).strip(), "structure", _STRUCTURE_SCORE))
     for m in _JSON_KEY.finditer(block.text):
-        value = _number(m.group("num").replace("+", "").strip(), None)
+        value = _amount(m.group("num"))
         if value:
             out.append(_make(value, None, "+" in m.group("num"), False, "units", block.text, "structure",
                              _STRUCTURE_SCORE))  # fmt: skip
@@ -1008,10 +1015,9 @@ def _structured(block: Block, page: PageText) -> list[UnitClaim]:
         label = m.group("label")
         noun = _noun_after(label)
         if noun and (_MANAGE.search(label) or _LABEL.match(label.strip())):
-            value = _number(m.group("num").replace("+", "").replace("k", "").replace("K", "").strip(), None)
-            mult = 1000 if re.search(r"[kK]", m.group("num")) else 1
+            value = _amount(m.group("num"))
             if value:
-                out.append(_make(value * mult, None, "+" in m.group("num"), False, noun[1], m.group(0), "structure",
+                out.append(_make(value, None, "+" in m.group("num"), False, noun[1], m.group(0), "structure",
                                  _STRUCTURE_SCORE))  # fmt: skip
     if _unit_label(block.text):
         out.extend(_label_value(block, page))
