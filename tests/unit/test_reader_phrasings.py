@@ -8,6 +8,7 @@ import itertools
 import random
 
 from leadscout.research.read.inspect import inspect_page
+from leadscout.research.read.page import from_text
 
 COMPANY = "Acme Property Management"
 SUBJECTS = [("We", 1), ("Our team", 1), ("Acme Property Management", 3), ("The company", 3), ("Acme", 3),
@@ -1050,3 +1051,17 @@ def test_a_company_known_by_two_names_is_mentioned_by_either() -> None:
     text = ("Seacrest Services gained from its acquisition of Southwest Property Management, along with\nmore "
             "movement in the association market, co-CEO Anjanette Hanna said.")  # fmt: skip
     assert _names(text, company="Castle Group / Seacrest Services") == ["Anjanette Hanna"]
+
+
+def test_a_paragraph_wrapped_at_a_width_is_read_as_one() -> None:
+    text = (
+        "In this episode of the Acme Property Management Podcast,\n"
+        "Chris Knight, Business Development Manager, and Mike Taylor,\n"
+        "Broker Owner, embark on an unfiltered discussion of economic\n"
+        "developments around the Indianapolis area.\n…\nThe first guest is Stephanie Gordon."
+    )
+    assert _names(text) == ["Chris Knight", "Mike Taylor"]
+    captions = (
+        "House Keychain With Calculator — Austin, TX — Acme Property Management\nHand Holding Small House — Austin"
+    )
+    assert [b.text for b in from_text(captions).blocks] == captions.split("\n")

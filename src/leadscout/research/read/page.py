@@ -181,23 +181,49 @@ _BULLET = re.compile(r"^[•·▪■●◦‣*]\s*")  # a list item's mark (a da
 
 
 def from_text(text: str) -> PageText:
-    """Plain text: a block per line (a hard-wrapped sentence is joined again); a blank line
-    starts a new group."""
+    """Plain text: a block per line (a hard-wrapped sentence is joined again, a paragraph wrapped at
+    a width is one block); a blank line starts a new group."""
     blocks: list[Block] = []
-    group = 0
-    for line in text.splitlines():
-        clean = _BULLET.sub("", " ".join(line.split()))
-        if not clean:
-            group += 1
-            continue
-        last = blocks[-1] if blocks else None
-        if last is not None and last.group == group and _wrapped(last.text, clean):
-            last.text = f"{last.text} {clean}"[:2000]
-            continue
-        blocks.append(Block(clean[:2000], "p", group, len(blocks)))
-        if len(blocks) >= MAX_BLOCKS:
-            break
+    for group, lines in enumerate(_groups(text)):
+        if _hard_wrapped(lines):
+            lines = [" ".join(lines)]
+        for line in lines:
+            clean = _BULLET.sub("", line)
+            last = blocks[-1] if blocks else None
+            if last is not None and last.group == group and _wrapped(last.text, clean):
+                last.text = f"{last.text} {clean}"[:2000]
+                continue
+            blocks.append(Block(clean[:2000], "p", group, len(blocks)))
+            if len(blocks) >= MAX_BLOCKS:
+                return PageText(blocks)
     return PageText(blocks)
+
+
+_ELLIPSIS = re.compile(r"(?:…|\.\s?\.\s?\.|\[…\]|\[\.\.\.\])")
+
+
+def _groups(text: str) -> list[list[str]]:
+    """The text's runs of non-blank lines, each line's spacing made single."""
+    groups: list[list[str]] = [[]]
+    for line in text.splitlines():
+        clean = " ".join(line.split())
+        if clean and not _ELLIPSIS.fullmatch(clean):
+            groups[-1].append(clean)
+        elif groups[-1]:
+            groups.append([])  # a blank line, or an ellipsis alone ("…"): text left out between two passages
+    return [g for g in groups if g]
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """A paragraph wrapped at a width (a PDF's, an e-mail's): every line but the last about as long as
+    the others, none a list item, and prose rather than a column of Title Case captions."""
+    body = lines[:-1]
+    if not body or any(not 45 <= len(line) <= 110 or _BULLET.match(line) for line in body):
+        return False
+    if _BULLET.match(lines[-1]) or max(map(len, body)) - min(map(len, body)) > 35:
+        return False
+    words = " ".join(lines).split()
+    return sum(w[:1].isupper() for w in words) <= 0.5 * len(words)
 
 
 def _wrapped(previous: str, line: str) -> bool:
