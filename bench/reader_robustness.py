@@ -1,8 +1,10 @@
 """How the readers hold up when the dev half's text is reshaped the way the web reshapes text: each
 row the readers get right is read again hard-wrapped at a width, joined into one line, bulleted,
-with straight quotes, doubled spaces, numbers without commas or in thousands ("54k"), and in
-upper case; a row "kept" is still right. A reader that learnt its examples' layout, not their
-language, breaks here. Only the dev half is used (the test half is scored by ``readers.py``).
+with straight quotes, doubled spaces, numbers without commas or in thousands ("54k"), in upper
+case, with the company renamed (a name no reader has seen), and with its people's given names
+swapped for real ones the first-name lexicon lacks ("Jaxtyn", "Oluwaseun"); a row "kept" is still
+right. A reader that learnt its examples (their layout, their firms, their names) rather than the
+language breaks here. Only the dev half is used (the test half is scored by ``readers.py``).
 
     python bench/reader_robustness.py [--json-out FILE]
 """
@@ -39,6 +41,38 @@ SHAPES: dict[str, Callable[[str], str]] = {
 }
 
 
+RENAMED = "Zephyr Ridge Residential"
+RARE_GIVEN_NAMES = ["Jaxtyn", "Oluwaseun", "Brexton", "Lakynn", "Tayvion", "Oakleigh", "Zaylen", "Marquavious"]
+
+
+def _renamed(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The row with its company called by a name no reader has seen, where the text names it in full."""
+    company = _company(row)
+    if not company or company not in row["text"]:
+        return None
+    labels = {**row["labels"], "company": RENAMED}
+    return {**row, "text": row["text"].replace(company, RENAMED), "labels": labels}
+
+
+def _rare_given_names(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The row with each labelled person's given name swapped for one the lexicon lacks."""
+    people, text = [], row["text"]
+    for i, person in enumerate(row["labels"].get("people") or []):
+        given, *rest = person["name"].split()
+        if not rest or not re.fullmatch(r"[A-Z][a-z]+", given) or given not in text:
+            return None  # an initial ("C. Preston Butcher") is left as it is
+        new = RARE_GIVEN_NAMES[i % len(RARE_GIVEN_NAMES)]
+        text = re.sub(rf"\b{re.escape(given)}\b", new, text)
+        people.append({**person, "name": " ".join([new, *rest])})
+    return {**row, "text": text, "labels": {**row["labels"], "people": people}} if people else None
+
+
+ROW_SHAPES: dict[str, Callable[[dict[str, Any]], dict[str, Any] | None]] = {
+    "company renamed": _renamed,
+    "rare given names": _rare_given_names,
+}
+
+
 def _units(row: dict[str, Any], text: str) -> bool:
     got = inspect_page(text, url=row.get("url") or "", company=_company(row)).units_estimate
     return unit_right(row["labels"].get("claimed_number"), got)
@@ -63,8 +97,11 @@ def main() -> None:
         for shape, reshape in SHAPES.items():
             kept = sum(right(r, reshape(r["text"])) for r in base)
             report[reader][shape] = {"right": len(base), "kept": kept}
+        for shape, rewrite in ROW_SHAPES.items():
+            rewritten = [new for r in base if (new := rewrite(r)) is not None]
+            report[reader][shape] = {"right": len(rewritten), "kept": sum(right(r, r["text"]) for r in rewritten)}
     print(f"{'shape':<24} {'units kept':>14} {'people kept':>14}")
-    for shape in SHAPES:
+    for shape in [*SHAPES, *ROW_SHAPES]:
         cells = [f"{report[r][shape]['kept']}/{report[r][shape]['right']}" for r in ("units", "people")]
         print(f"{shape:<24} {cells[0]:>14} {cells[1]:>14}")
     args.json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -1065,3 +1065,21 @@ def test_a_paragraph_wrapped_at_a_width_is_read_as_one() -> None:
         "House Keychain With Calculator — Austin, TX — Acme Property Management\nHand Holding Small House — Austin"
     )
     assert [b.text for b in from_text(captions).blocks] == captions.split("\n")
+
+
+# given names the first-name lexicon lacks, where the text ties the person to the company; words that
+# only look like a name in a person's place are not one
+PEOPLE_WITH_GIVEN_NAMES_THE_LEXICON_LACKS = [
+    ("At Acme Property Management, Jaxtyn Harrelson, 48, makes sure his team is equipped.", ["Jaxtyn Harrelson"]),
+    ("October President's Message\n\nby: Tayvion Hulbert, Acme Property Management\n\nI love that Fall is here.",
+     ["Tayvion Hulbert"]),
+    ("Our guest today is Brexton Catalano, CEO of Acme Property Management, a firm in San Jose.", ["Brexton Catalano"]),
+    ("In his article “The Changing Face of Property Management,” Tom Stokes, Acme's broker, wrote about it.",
+     ["Tom Stokes"]),
+    ("Who Does a Property Manager Work For?\n\nLakynn Reyes - Sunday, August 23, 2015\n\nAs an owner you know.",
+     ["Lakynn Reyes"]),
+]  # fmt: skip
+
+
+def test_people_with_given_names_the_lexicon_lacks() -> None:
+    _assert_people(PEOPLE_WITH_GIVEN_NAMES_THE_LEXICON_LACKS, url="https://acmepm.com/blog")

@@ -242,6 +242,32 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
     return f"{named} {suffix.group(0).strip(' ,')}" if suffix else named
 
 
+_FUNCTION_WORDS = frozenset({
+    *_STOPWORDS, "who", "what", "when", "where", "why", "how", "does", "do", "did", "are", "was", "were", "has",
+    "have", "had", "can", "will", "this", "that", "these", "those", "every", "each", "some", "any", "all", "most",
+    "top", "best", "meet", "see", "get", "find", "call", "join",
+})  # fmt: skip
+
+
+def has_given_name(name: str) -> bool:
+    """The name starts with a given name: one the lexicon knows, or one probablepeople files as a given
+    name in a person's name when the word is no title, place, month or firm word ("Jaxtyn Harrelson";
+    the lexicon of 40,000 names lacks many that people bear)."""
+    first = name.split()[0] if name.split() else ""
+    if is_first_name(first):
+        return True
+    lowered = first.lower().strip(".,")
+    words = [w.lower().strip(".,") for w in name.split()]
+    if len(first) < 3 or not first[0].isupper() or lowered in _NOT_NAMES or lowered in _FUNCTION_WORDS:
+        return False
+    if any(w in HEADS or w in MODIFIERS for w in words) or re.search(r"(?:ing|ed)$", lowered):
+        return False  # "AvalonBay Senior Vice", "Changing Face": a title's words, a verb's form
+    if lowered in _CALENDAR or lowered in _PLACES or _CORPORATE.fullmatch(lowered) or is_city(first):
+        return False
+    tags, kind = _tagged(name)
+    return kind == "Person" and tags.get("GivenName") == first
+
+
 def _tagged(text: str) -> tuple[dict[str, str], str]:
     try:
         tags, kind = probablepeople.tag(text)
@@ -610,7 +636,7 @@ def _byline(lead: str, quote: str, *, given_name: bool) -> Person | None:
         words.pop()  # "Claire Schwartz MPM® RMP®"
     name = is_name(" ".join(words)) if words else None
     rest = lead[len(head) :].strip(" ,|–—-")
-    if not name or (given_name and not is_first_name(name.split()[0])) or _not_staff(rest):
+    if not name or (given_name and not has_given_name(name)) or _not_staff(rest):
         return None  # "By: Melody Simmons, Reporter": a newspaper's article the company reprints
     return Person(full_name=name, title=_rest_title(rest) if rest else None, source="byline", quote=quote)
 
@@ -640,7 +666,7 @@ def _from_contact_lines(page: PageText) -> list[Person]:
         if len(parts) < 2 or len(names) != 1 or not (reach or _STAFF_HEADING.search(heading)):
             continue
         title = next((t for p in parts if (t := is_title(p))), None)
-        if _not_staff(text) or not (title or is_first_name(names[0].split()[0])):
+        if _not_staff(text) or not (title or has_given_name(names[0])):
             continue
         email = block.emails[0] if block.emails else (m.group(0) if (m := _EMAIL.search(text)) else None)
         out.append(Person(full_name=names[0], title=title, email=email, source="line", quote=text[:300]))
@@ -869,7 +895,7 @@ def _named_later(
     """A name whose role the page gives further on, by the name again ("Trubiana, who is president of
     ...", "Rozenberg is the broker"): the role is the person's, unless it is at another organisation.
     The sentence that named the person must not make an author, a reporter or a tenant of them."""
-    if candidate.shared or not is_first_name(candidate.name.split()[0]):
+    if candidate.shared or not has_given_name(candidate.name):
         return None
     around = _around(candidate, sentence)
     if _not_staff(around) or _BYLINE.search(sentence[: candidate.start]):
@@ -935,7 +961,7 @@ def _namesake(candidate: _Candidate, sentence: str, company: str) -> bool:
         named_after(company, candidate.name.split()[-1])
         and not _the_firm_itself(candidate, sentence, company)
         and not is_city(candidate.name)  # "North Myrtle Beach" for Elliott Beach Rentals
-        and (candidate.shared or is_first_name(candidate.name.split()[0]) or bool(_KIN_BEFORE.search(before)))
+        and (candidate.shared or has_given_name(candidate.name) or bool(_KIN_BEFORE.search(before)))
         and not _BYLINE.search(before)
         and not re.search(r"\b(?:tenant|resident|client|customer|guest|reviewer|reporter)s?\b", around, re.I)
     )
@@ -990,7 +1016,7 @@ def _words_between(sentence: str, a: int, b: int) -> int:
 def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candidate]) -> Person | None:
     """The title of the sentence nearest this name, when no other name stands between them or
     nearer to it; a given name the lexicon knows is needed for so loose a tie."""
-    if not (candidate.shared or is_first_name(candidate.name.split()[0])):
+    if not (candidate.shared or has_given_name(candidate.name)):
         return None
     if re.search(r"\b(?:at|in|to|from|near|on)\s+$", sentence[: candidate.start]):
         return None  # "at Camden Ballantyne": a place named like a person
@@ -1591,7 +1617,7 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         return None  # an author ("By Jo Doe, a local attorney", "Review by Jo Doe: the agent was ...")
     if title is None and not tied and not credentials:
         return None
-    if title is None and not (candidate.shared or is_first_name(candidate.name.split()[0]) or "." in candidate.name):
+    if title is None and not (candidate.shared or has_given_name(candidate.name) or "." in candidate.name):
         return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
 
