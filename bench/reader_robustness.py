@@ -4,7 +4,9 @@ with straight quotes, doubled spaces, numbers without commas or in thousands ("5
 case, with the company renamed (a name no reader has seen), and with its people's given names
 swapped for real ones the first-name lexicon lacks ("Jaxtyn", "Oluwaseun"); a row "kept" is still
 right. A reader that learnt its examples (their layout, their firms, their names) rather than the
-language breaks here. Only the dev half is used (the test half is scored by ``readers.py``).
+language breaks here. The renamed company keeps the short names the text also uses ("MRG", "Weidner")
+and loses its site's host, so its figure is a floor. Only the dev half is used (the test half is
+scored by ``readers.py``).
 
     python bench/reader_robustness.py [--json-out FILE]
 """
