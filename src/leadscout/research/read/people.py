@@ -895,7 +895,7 @@ def _named_later(
     """A name whose role the page gives further on, by the name again ("Trubiana, who is president of
     ...", "Rozenberg is the broker"): the role is the person's, unless it is at another organisation.
     The sentence that named the person must not make an author, a reporter or a tenant of them."""
-    if candidate.shared or not has_given_name(candidate.name):
+    if candidate.shared or not is_first_name(candidate.name.split()[0]):
         return None
     around = _around(candidate, sentence)
     if _not_staff(around) or _BYLINE.search(sentence[: candidate.start]):
@@ -961,7 +961,7 @@ def _namesake(candidate: _Candidate, sentence: str, company: str) -> bool:
         named_after(company, candidate.name.split()[-1])
         and not _the_firm_itself(candidate, sentence, company)
         and not is_city(candidate.name)  # "North Myrtle Beach" for Elliott Beach Rentals
-        and (candidate.shared or has_given_name(candidate.name) or bool(_KIN_BEFORE.search(before)))
+        and (candidate.shared or is_first_name(candidate.name.split()[0]) or bool(_KIN_BEFORE.search(before)))
         and not _BYLINE.search(before)
         and not re.search(r"\b(?:tenant|resident|client|customer|guest|reviewer|reporter)s?\b", around, re.I)
     )
@@ -1016,7 +1016,7 @@ def _words_between(sentence: str, a: int, b: int) -> int:
 def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candidate]) -> Person | None:
     """The title of the sentence nearest this name, when no other name stands between them or
     nearer to it; a given name the lexicon knows is needed for so loose a tie."""
-    if not (candidate.shared or has_given_name(candidate.name)):
+    if not (candidate.shared or is_first_name(candidate.name.split()[0])):
         return None
     if re.search(r"\b(?:at|in|to|from|near|on)\s+$", sentence[: candidate.start]):
         return None  # "at Camden Ballantyne": a place named like a person
@@ -1617,7 +1617,7 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         return None  # an author ("By Jo Doe, a local attorney", "Review by Jo Doe: the agent was ...")
     if title is None and not tied and not credentials:
         return None
-    if title is None and not (candidate.shared or has_given_name(candidate.name) or "." in candidate.name):
+    if title is None and not (candidate.shared or is_first_name(candidate.name.split()[0]) or "." in candidate.name):
         return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
 
