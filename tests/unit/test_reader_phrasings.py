@@ -1085,3 +1085,16 @@ PEOPLE_WITH_GIVEN_NAMES_THE_LEXICON_LACKS = [
 
 def test_people_with_given_names_the_lexicon_lacks() -> None:
     _assert_people(PEOPLE_WITH_GIVEN_NAMES_THE_LEXICON_LACKS, url="https://acmepm.com/blog")
+
+
+# a role the text gives the company without a name, then a speaker named with "said"
+PEOPLE_TITLED_BEFORE_THEY_SPEAK = [
+    ("According to the President of Acme Property Management, people are itching to travel.\n\n“Right now the "
+     "appetite is voracious. I'll take it,” Blake Decker said.", ["Blake Decker"]),
+    ("According to the President of Beta Realty, people are itching to travel.\n\n“Right now the appetite is "
+     "voracious,” Blake Decker said.", []),
+]  # fmt: skip
+
+
+def test_people_titled_before_they_speak() -> None:
+    _assert_people(PEOPLE_TITLED_BEFORE_THEY_SPEAK, url="https://news.example/cape")

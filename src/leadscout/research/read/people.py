@@ -860,10 +860,37 @@ def _from_prose(page: PageText, company: str | None, own_site: bool) -> list[Per
     for candidate, sentence, at in unplaced:
         if candidate.name not in named and (
             person := _named_later(candidate, sentence, page_said[at + 1 :], company, own_site)
+            or _titled_earlier(candidate, sentence, page_said[max(0, at - 4) : at], company)
         ):
             out.append(person)
             named.add(candidate.name)
     return out
+
+
+# "According to the President of Pretty Picky Properties, ..." / "“Right now ...,” Blake Decker said."
+_UNNAMED_TITLE_OF = re.compile(
+    r"\b(?i:according\s+to|said|says)\s+(?i:the|its)\s+(?P<title>(?:[A-Za-z&/-]+\s+){0,4}?[A-Za-z&/-]+)\s+(?:of|at)\s+"
+    r"(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})",
+)
+_SPEAKS = re.compile(r"^\s*,?\s*(?:said|says|explained|added|told)\b", re.IGNORECASE)
+
+
+def _titled_earlier(candidate: _Candidate, sentence: str, earlier: list[str], company: str | None) -> Person | None:
+    """A speaker named only after the sentence before gave the company's role without a name: the role is theirs."""
+    if not company or not (
+        _SPEAKS.match(sentence[candidate.end :]) or re.search(r"\b(?:said|says)\s+$", sentence[: candidate.start])
+    ):
+        return None
+    for before in reversed(earlier):
+        m = _UNNAMED_TITLE_OF.search(before)
+        if (
+            m
+            and is_ours(company, m.group("org"))
+            and not _candidates(before)
+            and (title := _longest_title(m.group("title")))
+        ):
+            return Person(full_name=candidate.name, title=title, source="prose", quote=f"{before} {sentence}"[:300])
+    return None
 
 
 _HER_COMPANY = re.compile(
