@@ -135,9 +135,13 @@ async def one_request(
         run = await create_run(store, criteria, batch_size=10, options=options)
         started = time.monotonic()
 
-        async def settled() -> bool:
+        async def settled() -> bool:  # a run that asks its user still researches what it found meanwhile
             current = await store.get_run(run.id)
-            return current is not None and current.status != Status.ACTIVE
+            return (
+                current is not None
+                and current.status != Status.ACTIVE
+                and not await store.jobs_left_of_run(run.id, ["company_research", "contact_research"])
+            )
 
         await run_worker(settings, dsn, WorkerConfig(concurrency=4, install_signal_handlers=False, until=settled))
         wall = time.monotonic() - started

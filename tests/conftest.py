@@ -200,11 +200,17 @@ def leadscout(
 async def work_until_settled(
     store: Store, settings: Settings, dsn: str, run: Run, *, concurrency: int = 4, make_source: Any = None
 ) -> Run:
-    """Work ``run`` with an in-process worker until it leaves ``active``; return it as it ended."""
+    """Work ``run`` with an in-process worker until it leaves ``active`` and nothing of its research
+    or contacts is queued (a run that asks its user researches what it found meanwhile), as the
+    CLI's worker does; return it as it ended."""
 
     async def settled() -> bool:
         current = await store.get_run(run.id)
-        return current is not None and current.status != Status.ACTIVE
+        return (
+            current is not None
+            and current.status != Status.ACTIVE
+            and not await store.jobs_left_of_run(run.id, ["company_research", "contact_research"])
+        )
 
     config = WorkerConfig(
         concurrency=concurrency, install_signal_handlers=False, until=settled, make_source=make_source

@@ -133,6 +133,11 @@ async def test_exhausted_directory_asks_the_user_with_options(
     companies = await store.run_companies(run.id)
     assert 0 < len(companies) < 200
     assert all(c.pms == "appfolio" and (c.units_estimate or 0) >= 100 and c.city == "Austin" for c in companies)
+    # what it found was researched and its contacts sought while the question waited: the user sees
+    # the companies as they would be delivered, and a company short of contacts is shown, not replaced
+    assert {c.research_status for c in companies} == {"done"}
+    assert "pending" not in {c.contacts_status for c in companies}
+    assert await store.dropped_companies(run.id) == []
     assert await store.leftover_jobs() == []
 
 

@@ -241,6 +241,8 @@ class Pipeline:
             elif (result.exhausted or not inserted) and watching(locked):
                 await self._finish_discovery(conn, locked)  # a monitor takes what matches: nobody to ask
             elif result.exhausted or not inserted:
+                for company_id in inserted:  # researched while the user decides
+                    await jobs.enqueue(self.store, conn, jobs.research_job(locked, company_id))
                 await self._ask_user(conn, locked, after.companies_ready, criteria)
             else:
                 await jobs.enqueue(self.store, conn, jobs.discover_job(locked, in_flight=True))
@@ -454,10 +456,10 @@ class Pipeline:
 
     async def _replace(self, conn: Conn, run: Run, company: Company, detail: dict[str, Any]) -> bool:
         """Drop a delivered company that ended short of contacts_min, keeping its research, and
-        let discovery find the next matching candidate in its place. A monitor's run and a run
-        that accepted partial results keep what they have instead."""
-        if watching(run) or run.options.get("accept_partial"):
-            return False
+        let discovery find the next matching candidate in its place. A monitor's run, a run that
+        accepted partial results and a run waiting for its user's answer keep what they have instead."""
+        if watching(run) or run.options.get("accept_partial") or run.status == Status.NEEDS_USER_DECISION:
+            return False  # while its user decides, a company short of contacts is shown as it is
         if not await self._drop_short(conn, run, company, detail):
             return False
         await self._refill(conn, run)
@@ -610,21 +612,30 @@ class Pipeline:
 
     async def _load(self, run_id: UUID, company_id: UUID, *stages: Stage) -> tuple[Run | None, Company | None]:
         run = await self.store.get_run(run_id)
-        if run is None or run.stage not in stages or run.status != Status.ACTIVE:
+        if run is None or run.stage not in stages or not _at_work(run):
             return None, None
         return run, await self.store.get_company(company_id)
 
     async def _still_in(self, conn: Conn, run_id: UUID, *stages: Stage) -> Run | None:
         """Lock the run row (serialising the stage's finishers); the locked run if it is still
-        active in one of ``stages``, else None."""
+        at work in one of ``stages``, else None."""
         run = await self.store.lock_run(run_id, conn)
-        return run if run is not None and run.stage in stages and run.status == Status.ACTIVE else None
+        return run if run is not None and run.stage in stages and _at_work(run) else None
 
 
 # a company is researched as soon as a discovery batch delivers it, and its contacts are sought as
 # soon as its research is done: the stages say what the run as a whole waits for
 RESEARCHING = (Stage.COMPANY_DISCOVERY, Stage.COMPANY_RESEARCH)
 CONTACTING = (*RESEARCHING, Stage.CONTACT_DISCOVERY)
+
+
+def _at_work(run: Run) -> bool:
+    """Active, or waiting for its user's answer after discovery ran short: the companies it found are
+    researched and their contacts sought meanwhile, so the question shows them as they will be
+    delivered (and an answer that accepts them completes the run sooner)."""
+    return run.status == Status.ACTIVE or (
+        run.status == Status.NEEDS_USER_DECISION and run.stage == Stage.COMPANY_DISCOVERY
+    )
 
 
 def watching(run: Run) -> bool:
