@@ -276,6 +276,19 @@ async def test_a_run_reuses_search_answers_given_since_it_started_or_within_the_
         assert len(app.requests) == before + 3
 
 
+async def test_no_claim_to_ask_a_query_another_worker_has_just_answered(store: Store) -> None:
+    """A worker looked (no answer yet), another answered, then the first claims: it must not ask again."""
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    query = "property management austin race"
+    looked = datetime.now(UTC)
+    await store.put_search("serper", query, 1, [{"url": "https://acme-pm.com/", "title": "Acme"}])
+    assert not await store.claim_search("serper", query, 1, 15.0, looked)
+    await asyncio.sleep(0.01)
+    assert await store.claim_search("serper", query, 1, 15.0, datetime.now(UTC) + timedelta(seconds=1))
+
+
 async def test_workers_side_by_side_pay_once_for_a_query(double: tuple[str, ProviderDouble], store: Store) -> None:
     """Two workers (two providers, one database) asked the same query at once: one asks the
     provider, the other waits for its answer; a run started after it asks again."""

@@ -434,10 +434,13 @@ SELECT sa.results, sa.answered_at,
 
 -- claim_search --
 -- Claim the asking of a query for a few seconds; a row comes back when this worker holds the claim
+-- (never when an answer given since the asker's run started is there: another worker answered
+-- between this worker's look and its claim)
 INSERT INTO pm_pipeline.search_answers (provider, query, page, claimed_until)
 VALUES (%(provider)s, %(query)s, %(page)s, now() + make_interval(secs => %(seconds)s::float8))
 ON CONFLICT (provider, query, page) DO UPDATE SET claimed_until = excluded.claimed_until
- WHERE search_answers.claimed_until IS NULL OR search_answers.claimed_until < now()
+ WHERE (search_answers.claimed_until IS NULL OR search_answers.claimed_until < now())
+   AND (search_answers.answered_at IS NULL OR search_answers.answered_at < %(since)s::timestamptz)
 RETURNING query;
 
 -- put_search --

@@ -544,8 +544,9 @@ class Store(MonitorQueries):
             return None, False
         return (row if row["fresh"] else None), bool(row["claimed"])
 
-    async def claim_search(self, provider: str, query: str, page: int, seconds: float) -> bool:
-        return await self._one("claim_search", provider=provider, query=query, page=page, seconds=seconds) is not None
+    async def claim_search(self, provider: str, query: str, page: int, seconds: float, since: datetime) -> bool:
+        row = await self._one("claim_search", provider=provider, query=query, page=page, seconds=seconds, since=since)
+        return row is not None
 
     async def put_search(self, provider: str, query: str, page: int, results: list[dict[str, Any]]) -> None:
         await self._rows("put_search", provider=provider, query=query, page=page, results=Jsonb(results))

@@ -29,8 +29,8 @@ class PgSearchShare:
                 found, claimed = await self.store.search_answer(provider, query, page, since)
                 if found is not None:
                     return found["answered_at"], [SearchResult.model_validate(r) for r in found["results"]]
-                if not claimed and await self.store.claim_search(provider, query, page, CLAIM_SECONDS):
-                    return None  # this worker asks
+                if not claimed and await self.store.claim_search(provider, query, page, CLAIM_SECONDS, since):
+                    return None  # this worker asks (no answer came meanwhile: the claim says so)
                 if await anext(polls, "stuck") == "stuck":
                     return None  # the other worker is stuck: ask anyway
         except Exception as exc:
