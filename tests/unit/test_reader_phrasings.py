@@ -1098,3 +1098,8 @@ PEOPLE_TITLED_BEFORE_THEY_SPEAK = [
 
 def test_people_titled_before_they_speak() -> None:
     _assert_people(PEOPLE_TITLED_BEFORE_THEY_SPEAK, url="https://news.example/cape")
+
+
+def test_a_firm_named_like_a_person_does_not_take_its_staffs_title() -> None:
+    text = "Since 1983, Robert Lopez has served as Lewis Falcon Leasing & Management's Leasing Agent."
+    assert _names(text, company="Lewis Falcon Leasing & Management") == ["Robert Lopez"]

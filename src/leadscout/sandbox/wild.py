@@ -682,7 +682,9 @@ def _story(c: WorldCompany, look: Look, people: list[Person]) -> str:
             f"{p.full_name} ({p.title}) joined in {year + i} and knows every owner by name.",
             f"Many owners first meet {p.full_name} when they call. As {p.title}, {p.full_name.split()[0]} handles "
             "the details.",
-        ][_seeded(c, p.full_name, 0, 7)]
+            f"According to the {p.title} of {c.name}, owners want fewer surprises. “We call back the same day,” "
+            f"{p.full_name} said.",
+        ][_seeded(c, p.full_name, 0, 8)]
         lines.append(f"<p>{escape(said)} {_email_html(c, look, p, i)}</p>")
     return "".join(lines)
 

@@ -844,7 +844,11 @@ def _from_prose(page: PageText, company: str | None, own_site: bool) -> list[Per
         found: list[Person] = []
         loose: list[tuple[_Candidate, str]] = []
         for i, sentence in enumerate(said):
-            spans = [c for c in _candidates(sentence, weak=True) if not _after_in(c, sentence)]  # read once
+            spans = [  # read once; "Lewis Falcon" of "Lewis Falcon Leasing & Management's Leasing Agent" is the firm
+                c
+                for c in _candidates(sentence, weak=True)
+                if not _after_in(c, sentence) and not (company and _the_firm_itself(c, sentence, company))
+            ]
             candidates, unknown = [c for c in spans if not c.weak], [c for c in spans if c.weak]
             judged = [_judged(c, sentence, said[i + 1 : i + 3], candidates, company, own_site) for c in candidates]
             found += [p for c in unknown if (p := _judged(c, sentence, [], candidates, company, own_site))]
@@ -883,12 +887,10 @@ def _titled_earlier(candidate: _Candidate, sentence: str, earlier: list[str], co
         return None
     for before in reversed(earlier):
         m = _UNNAMED_TITLE_OF.search(before)
-        if (
-            m
-            and is_ours(company, m.group("org"))
-            and not _candidates(before)
-            and (title := _longest_title(m.group("title")))
-        ):
+        if m is None or not is_ours(company, m.group("org")):
+            continue
+        named = [c for c in _candidates(before) if not m.start("org") <= c.start < m.end("org")]  # "Clark Redwood ..."
+        if not named and (title := _longest_title(m.group("title"))):
             return Person(full_name=candidate.name, title=title, source="prose", quote=f"{before} {sentence}"[:300])
     return None
 
