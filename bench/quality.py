@@ -41,14 +41,15 @@ from leadscout.criteria import Criteria, parse_criteria  # noqa: E402
 from leadscout.db import embedded, migrate  # noqa: E402
 from leadscout.db.connection import open_pool  # noqa: E402
 from leadscout.db.store import Store  # noqa: E402
-from leadscout.models import Company, Contact, Status  # noqa: E402
+from leadscout.models import Company, Contact  # noqa: E402
+from leadscout.pipeline.jobs import COMPANY_QUEUES  # noqa: E402
 from leadscout.pipeline.request import parse_request  # noqa: E402
 from leadscout.pipeline.runs import create_run  # noqa: E402
 from leadscout.pipeline.web_source import rejection_summary  # noqa: E402
 from leadscout.sandbox.server import SandboxServer  # noqa: E402
 from leadscout.sandbox.wild import bot_wall, team_closed  # noqa: E402
 from leadscout.sandbox.world import World, WorldCompany  # noqa: E402
-from leadscout.workers.runner import WorkerConfig, run_worker  # noqa: E402
+from leadscout.workers.runner import WorkerConfig, needs_no_more_work, run_worker  # noqa: E402
 
 REQUESTS = {
     "austin_appfolio_100": "25 AppFolio property managers in Austin, TX with 100+ units",
@@ -135,13 +136,8 @@ async def one_request(
         run = await create_run(store, criteria, batch_size=10, options=options)
         started = time.monotonic()
 
-        async def settled() -> bool:  # a run that asks its user still researches what it found meanwhile
-            current = await store.get_run(run.id)
-            return (
-                current is not None
-                and current.status != Status.ACTIVE
-                and not await store.jobs_left_of_run(run.id, ["company_research", "contact_research"])
-            )
+        async def settled() -> bool:
+            return await needs_no_more_work(store, run.id, COMPANY_QUEUES)
 
         await run_worker(settings, dsn, WorkerConfig(concurrency=4, install_signal_handlers=False, until=settled))
         wall = time.monotonic() - started

@@ -23,8 +23,9 @@ from leadscout.config import Settings
 from leadscout.db import embedded, migrate
 from leadscout.db.connection import open_pool
 from leadscout.db.store import Store
-from leadscout.models import Run, Status
-from leadscout.workers.runner import WorkerConfig, run_worker
+from leadscout.models import Run
+from leadscout.pipeline.jobs import COMPANY_QUEUES
+from leadscout.workers.runner import WorkerConfig, needs_no_more_work, run_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -205,12 +206,7 @@ async def work_until_settled(
     CLI's worker does; return it as it ended."""
 
     async def settled() -> bool:
-        current = await store.get_run(run.id)
-        return (
-            current is not None
-            and current.status != Status.ACTIVE
-            and not await store.jobs_left_of_run(run.id, ["company_research", "contact_research"])
-        )
+        return await needs_no_more_work(store, run.id, COMPANY_QUEUES)
 
     config = WorkerConfig(
         concurrency=concurrency, install_signal_handlers=False, until=settled, make_source=make_source

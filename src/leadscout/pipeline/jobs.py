@@ -30,6 +30,7 @@ QUEUE_OF = {
     WEBHOOK: "webhook",  # every lead_list worker can send HTTP
     MONITOR_DELIVER: "lead_list",
 }
+COMPANY_QUEUES = [QUEUE_OF[RESEARCH], QUEUE_OF[CONTACTS]]  # a run's work on each company it found
 # Higher runs first (procrastinate orders by priority, then age): work that finishes a run in
 # flight goes ahead of new discovery, so a deep queue does not delay lists that are nearly done;
 # within a run, the unit with more of the run behind it first (a company's research before another

@@ -347,12 +347,16 @@ def _settled_or(
     first), or when the caller's own condition says so."""
 
     async def settled() -> bool:
-        run = await store.get_run(run_id)
-        if run is None or (run.status != Status.ACTIVE and not await store.jobs_left_of_run(run_id, queues)):
-            return True
-        return bool(other and await other())
+        return await needs_no_more_work(store, run_id, queues) or bool(other and await other())
 
     return settled
+
+
+async def needs_no_more_work(store: Store, run_id: UUID, queues: list[str]) -> bool:
+    """The run has ended or waits for its user, and nothing of it is queued on ``queues`` (a run
+    that asks its user still researches what it found)."""
+    run = await store.get_run(run_id)
+    return run is None or (run.status != Status.ACTIVE and not await store.jobs_left_of_run(run_id, queues))
 
 
 async def _stop_when(condition: Callable[[], Awaitable[bool]], stop: Callable[[], None]) -> None:

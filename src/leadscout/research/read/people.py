@@ -170,11 +170,7 @@ _SURNAME_PLACES = frozenset({"park", "lane", "way", "hills", "beach", "lake", "r
 
 def _surname_like_place(tokens: list[str]) -> bool:
     """A given name that is no place's name before a place word that is also a surname."""
-    first = tokens[0]
-    return (
-        len(tokens) == 2 and tokens[-1].lower() in _SURNAME_PLACES and is_first_name(first)
-        and len(city_states(first)) < 5 and first not in STATES.values()
-    )  # fmt: skip  # "Madison", "Austin": the name of places in many states
+    return _given_name_before(tokens, _SURNAME_PLACES)
 
 
 # words of page furniture that are also surnames: "Quick Links" is none, "Alan Quick" a person
@@ -183,11 +179,16 @@ _SURNAME_WORDS_TOO = frozenset({"quick", "west", "north", "south", "east", "page
 
 def _surname_like_word(tokens: list[str]) -> bool:
     """A given name that is no place's name before one of those words."""
+    return _given_name_before(tokens, _SURNAME_WORDS_TOO) and tokens[0].lower() not in _NOT_NAMES
+
+
+def _given_name_before(tokens: list[str], surnames: frozenset[str]) -> bool:
+    """Two words: a given name that is no place's name, then one of ``surnames``."""
     first = tokens[0]
     return (
-        len(tokens) == 2 and tokens[-1].lower() in _SURNAME_WORDS_TOO and is_first_name(first)
-        and first.lower() not in _NOT_NAMES and len(city_states(first)) < 5 and first not in STATES.values()
-    )  # fmt: skip
+        len(tokens) == 2 and tokens[-1].lower() in surnames and is_first_name(first)
+        and len(city_states(first)) < 5 and first not in STATES.values()
+    )  # fmt: skip  # "Madison", "Austin": the name of places in many states
 
 
 _CONTRACTION = re.compile(r"['’](?:m|re|ve|ll|d)$", re.IGNORECASE)
@@ -988,7 +989,6 @@ def _namesake(candidate: _Candidate, sentence: str, company: str) -> bool:
     before, around = sentence[: candidate.start], _around(candidate, sentence)
     return (
         named_after(company, candidate.name.split()[-1])
-        and not _the_firm_itself(candidate, sentence, company)
         and not is_city(candidate.name)  # "North Myrtle Beach" for Elliott Beach Rentals
         and (candidate.shared or is_first_name(candidate.name.split()[0]) or bool(_KIN_BEFORE.search(before)))
         and not _BYLINE.search(before)
