@@ -118,3 +118,41 @@ async def test_a_pager_with_only_next_is_followed_with_the_page_after_fetched_ah
     assert fetches.urls == ["https://dir.example/tx/austin/?page=3"]
     # the last page of the list links nothing further
     assert source._more_pages(extract(first.url, "<p>Page 7 of 7</p>"), {first.url}, ahead) == []
+
+
+class _PagedDirectory:
+    """A directory of ``pages`` pages, five firms each, chained by "Next" links; from ``repeat_from``
+    on, every page lists the first page's firms again (a pager that goes nowhere)."""
+
+    def __init__(self, pages: int, repeat_from: int | None = None) -> None:
+        self.pages, self.repeat_from = pages, repeat_from
+        self.urls: list[str] = []
+
+    def html(self, n: int) -> str:
+        shown = 1 if self.repeat_from is not None and n >= self.repeat_from else n
+        firms = "".join(
+            f"<li><a href='https://firm{shown}x{i}pm.com/'>Firm {shown}-{i} Property Management</a></li>"
+            for i in range(5)
+        )
+        more = f"<a rel='next' href='?page={n + 1}'>Next page</a>" if n < self.pages else ""
+        return f"<html><body><h1>Property managers in Austin</h1><ul>{firms}</ul>{more}</body></html>"
+
+    async def fetch(self, url: str) -> FetchResult:
+        self.urls.append(url)
+        n = int(url.rsplit("=", 1)[1]) if "page=" in url else 1
+        return FetchResult(url=url, final_url=url, status=200, ok=True, text=self.html(n))
+
+
+async def test_a_long_directory_is_read_to_its_last_page() -> None:
+    # 12 pages: a metro's directory is longer than a few pages, and the firms on its last page are candidates too
+    directory = _PagedDirectory(12)
+    listed = await ListReader(fetcher=directory).list_page("https://pmdir-hub.com/tx/austin/")  # type: ignore[arg-type]
+    assert len(listed) == 60
+    assert "firm12x4pm.com" in listed
+
+
+async def test_a_pager_whose_pages_name_no_new_firm_is_left_there() -> None:
+    directory = _PagedDirectory(40, repeat_from=4)
+    listed = await ListReader(fetcher=directory).list_page("https://pmdir-hub.com/tx/austin/")  # type: ignore[arg-type]
+    assert len(listed) == 15  # pages 1-3; page 4 repeats page 1
+    assert len(set(directory.urls)) <= 6  # page 4, and the one fetched ahead of it, then no further

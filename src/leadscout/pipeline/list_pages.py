@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LIST_PAGE_MIN_COMPANIES = 4
-MAX_LIST_PAGES = 6  # pagination followed per list site
+MAX_LIST_PAGES = 40  # pagination followed per list site, against a pager that never ends (a page naming
+# no company new to the list ends it sooner: see _listed_companies)
 LIST_TRUST_SECONDS = 7 * 86_400  # a list whose first and last pages are unchanged: its other pages are taken
 # from the cache while the cached copies are younger than this (an edit inside a page shows within a week)
 SOCIAL = frozenset(
@@ -173,6 +174,7 @@ class ListReader:
         settled = False
         while pages:
             current = pages.pop(0)
+            listed_before = len(out)
             if current is facts and first_unchanged and (last := _last_page(current)) is not None:
                 settled = (await self.fetcher.fetch(last)).unchanged
             more = [] if lazy else self._more_pages(current, seen_pages, ahead, settled)  # read while this one is
@@ -196,6 +198,11 @@ class ListReader:
                         profile_facts = extract(profile.final_url, profile.text)
                         card = link.card or profile_facts.text[:300]
                         self.profile_sites(profile_facts, link.context, card, list_domain, out)
+            if current is not facts and len(out) == listed_before:
+                for task in fetching:  # a page that names no company new to the list: the pager goes nowhere
+                    task.cancel()
+                await asyncio.gather(*fetching, return_exceptions=True)
+                continue
             if enough is not None and len(out.keys() - known) < enough:
                 fetching = [
                     asyncio.create_task(self._read_page(url, settled))
