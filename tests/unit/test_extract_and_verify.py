@@ -112,6 +112,7 @@ def test_query_plan_covers_pms_and_metro_cities() -> None:
     plan = query_plan(parse_criteria({"quantity": 5, "cities": ["Austin"], "state": "TX", "pms": ["appfolio"]}))
     assert "property management companies in Austin TX" in plan
     assert "AppFolio property management Austin TX" in plan
+    assert "rental management Austin TX" in plan  # "True Rental Management" is found by its own words
     assert any("Round Rock" in q or "Pflugerville" in q for q in plan)
     assert len(plan) == len(set(plan))
     assert normalise_name("Oak Property Management, LLC") == normalise_name("oak property management")

@@ -1103,3 +1103,27 @@ def test_people_titled_before_they_speak() -> None:
 def test_a_firm_named_like_a_person_does_not_take_its_staffs_title() -> None:
     text = "Since 1983, Robert Lopez has served as Lewis Falcon Leasing & Management's Leasing Agent."
     assert _names(text, company="Lewis Falcon Leasing & Management") == ["Robert Lopez"]
+
+
+# (text, name, title): the whole title, though it holds an "of" of its own, and the role said
+# of the person next rather than one a deed of theirs would imply (a landlord's "bought a fourplex")
+TITLES_SAID_WHOLE = [
+    ("According to the Director of Operations of Acme Property Management, owners want fewer surprises. "
+     "“We call back the same day,” Nicole Thomas said.", "Nicole Thomas", "Director of Operations"),
+    ("Jo Bloggs is our President. According to the Director of Operations of Acme Property Management, owners "
+     "want fewer surprises. “We call back the same day,” Nicole Thomas said.", "Nicole Thomas",
+     "Director of Operations"),
+    ("Acme Property Management began in 1993, when Karen Brown bought a fourplex on the edge of Austin and could "
+     "not find anyone to manage it well. Karen still answers owner calls and leads the company as COO.",
+     "Karen Brown", "COO"),
+    ("In 2015 Dana Price bought Acme Property Management from its founder.", "Dana Price", "Owner"),
+]  # fmt: skip
+
+
+def test_a_title_is_read_whole_and_as_said() -> None:
+    wrong = []
+    for text, name, title in TITLES_SAID_WHOLE:
+        got = {p.full_name: p.title for p in inspect_page(text, url="https://acmepm.com/about", company=COMPANY).people}
+        if got.get(name) != title:
+            wrong.append((text[:60], got))
+    assert not wrong, wrong

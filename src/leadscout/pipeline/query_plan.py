@@ -21,6 +21,7 @@ def query_plan(criteria: Criteria) -> list[str]:
         queries += [f"{name} property management {place}" for name in names]
         queries += [f"property management companies in {place}", f"top property managers {place}"]
         queries += [f"best property management company {place}", f"property management {place} rentals"]
+        queries.append(f"rental management {place}")  # firms that call themselves rental, not property, managers
     if criteria.cities and criteria.state and criteria.geo_scope == "metro":
         suburbs = sorted(criteria.allowed_cities()[1:], key=lambda c: -geo.place_size(c, criteria.state or ""))
         for city in suburbs[:8]:  # the largest places of the metro first: that is where the firms are

@@ -873,10 +873,14 @@ def _from_prose(page: PageText, company: str | None, own_site: bool) -> list[Per
 
 
 # "According to the President of Pretty Picky Properties, ..." / "“Right now ...,” Blake Decker said."
-_UNNAMED_TITLE_OF = re.compile(
-    r"\b(?i:according\s+to|said|says)\s+(?i:the|its)\s+(?P<title>(?:[A-Za-z&/-]+\s+){0,4}?[A-Za-z&/-]+)\s+(?:of|at)\s+"
-    r"(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})",
-)
+# the title may hold an "of" of its own ("the Director of Operations of Acme"): the longest first, then the shortest
+_UNNAMED_TITLE_OF = [
+    re.compile(
+        r"\b(?i:according\s+to|said|says)\s+(?i:the|its)\s+(?P<title>(?:[A-Za-z&/-]+\s+)" + words + r"[A-Za-z&/-]+)"
+        r"\s+(?:of|at)\s+(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})",
+    )
+    for words in ("{0,4}", "{0,4}?")
+]
 _SPEAKS = re.compile(r"^\s*,?\s*(?:said|says|explained|added|told)\b", re.IGNORECASE)
 
 
@@ -887,8 +891,8 @@ def _titled_earlier(candidate: _Candidate, sentence: str, earlier: list[str], co
     ):
         return None
     for before in reversed(earlier):
-        m = _UNNAMED_TITLE_OF.search(before)
-        if m is None or not is_ours(company, m.group("org")):
+        m = next((m for p in _UNNAMED_TITLE_OF if (m := p.search(before)) and is_ours(company, m.group("org"))), None)
+        if m is None:
             continue
         named = [c for c in _candidates(before) if not m.start("org") <= c.start < m.end("org")]  # "Clark Redwood ..."
         if not named and (title := _longest_title(m.group("title"))):
@@ -1355,7 +1359,8 @@ def _referred(text: str, name: str) -> list[Person]:
     """A block about one person who is then called by title ("..., says the CEO of Riverstone"):
     the title is that person's."""
     for m in _REFERENCE.finditer(text):
-        if title := is_title(m.group("title")):
+        # the shortest match ends at the first "of"; the title may go on past it ("the Director of Operations of Acme")
+        if title := _longest_title(re.split(r"[,.;:]", text[m.start("title") :])[0]) or is_title(m.group("title")):
             quote = text[max(0, m.start() - 150) : m.end()][:300]
             return [Person(full_name=name, title=title, source="prose", quote=quote)]
     return []
@@ -1557,8 +1562,10 @@ _ORG_POSSESSIVE_TITLE = re.compile(
 )
 _VERB_AFTER = re.compile(
     r"^\s*,?\s+(?:who\s+|(?:is|was)\s+the\s+(?:person|one|woman|man|investor|buyer|partner)\s+who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:co-?)?owns?(?!\s+(?:\d|a\s|an\s|one|two|three|four|five|six|several|multiple|some|many|rental|"
-    r"homes|houses|properties|investment|land|buildings|apartments|units|duplex|real\s+estate))|bought|acquired|"
-    r"purchased|has\s+owned)|(?:runs|leads|heads|manages|oversees|has\s+(?:led|run|headed)))\b",
+    r"homes|houses|properties|investment|land|buildings|apartments|units|duplex|real\s+estate))|"
+    # "bought the company", "bought half of Jo's business", "acquired Acme"; "bought a fourplex" is a landlord's
+    r"(?:bought|acquired|purchased)(?=\s+(?:(?:[\w'’-]+\s+){0,5}?(?:company|firm|business)\b|it\b|(?-i:[A-Z])))|"
+    r"has\s+owned)|(?:runs|leads|heads|manages|oversees|has\s+(?:led|run|headed)))\b",
     re.IGNORECASE,
 )
 _ROLE_VERBS = (
@@ -1633,11 +1640,14 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         or bool(_LED_BEFORE.search(before))
         or bool(_APPOINTED.search(before) and (mentions(company, before) or re.search(r"\b(?:we|our)\b", before, re.I)))
     )
+    deed = None
     if title is None and (verb := _VERB_AFTER.match(after)):
-        title = "Founder" if verb.group("founder") else "Owner" if verb.group("owner") else None
+        deed = "Founder" if verb.group("founder") else "Owner" if verb.group("owner") else None
         tied = True
     if title is None:  # a tie does not give the role, which the next sentences may ("At Acme, Jo Doe ...")
-        title = _said_later(candidate.name, later, speaker=bool(_SPEAKER.search(before)))
+        # a role said next beats the one a deed implies ("Jo Doe founded Acme. Jo still leads it as COO")
+        clauses = re.split(r";\s*", after)[1:]  # "Jo Doe bought a duplex in 2003; Jo now leads Acme as president"
+        title = _said_later(candidate.name, [*clauses, *later], speaker=bool(_SPEAKER.search(before))) or deed
     nearby = f"{before[-40:]} {after[:60]}"
     if _not_staff(title or "") or (title is None and _not_staff(nearby)) or _qualified_away(title, before, after):
         return None
@@ -1897,8 +1907,8 @@ _FIRST_PERSON_DEED = re.compile(
     r"(?:[Cc]o-?)?own(?:\s+and\s+(?:operate|run))?)\s+(?:[A-Z]|(?:the|this|my|our)\s+(?:company|firm|business)\b)"
 )
 # "Meet Alan Price. Alan founded Acme in 1999": what the person named before did, to a firm
-_THIRD_PERSON_DEED = (
-    r"^\W*(?:{who})\s+(?:(?:co-?)?(?P<founder>founded|started|launched|opened|established|created)|"
+_THIRD_PERSON_DEED = (  # after a short lead of its own: "Two years later she opened Acme", "In 2005, he founded Acme"
+    r"^\W*(?:(?:[\w’'-]+\s+){{1,4}}?(?:[\w’'-]+,?\s+))?(?:{who})\s+(?:(?:co-?)?(?P<founder>founded|started|launched|opened|established|created)|"
     r"(?:co-?)?owns(?:\s+and\s+(?:operates|runs))?)\s+(?:(?-i:[A-Z])|(?:the|this|our)\s+(?:company|firm|business)\b)"
 )
 _SPEAKER = re.compile(r"\b(?:I['’]m|I\s+am|my\s+name\s+is|this\s+is)\s*$", re.IGNORECASE)
