@@ -7,7 +7,7 @@ import pytest
 from leadscout.criteria import parse_criteria
 from leadscout.pipeline.decisions import discovery_options, near_miss_summary
 from leadscout.pipeline.list_pages import normalise_name
-from leadscout.pipeline.query_plan import query_plan
+from leadscout.pipeline.query_plan import query_plan, search_plan
 from leadscout.research.judge.verify import classify_type, name_from_title
 from leadscout.research.read.extract import extract, unit_claims
 from leadscout.research.web.fetch import FetchResult
@@ -115,6 +115,10 @@ def test_query_plan_covers_pms_and_metro_cities() -> None:
     assert "rental management Austin TX" in plan  # "True Rental Management" is found by its own words
     assert any("Round Rock" in q or "Pflugerville" in q for q in plan)
     assert len(plan) == len(set(plan))
+    criteria = parse_criteria({"quantity": 5, "cities": ["Austin"], "state": "TX"})
+    first, deeper = search_plan(criteria), search_plan(criteria, deeper=True)
+    assert first[:2] == [("property management companies in Austin TX", page) for page in (1, 2)]
+    assert {q for q, _ in deeper} == {q for q, _ in first} and {p for _, p in deeper} == {3}
     assert normalise_name("Oak Property Management, LLC") == normalise_name("oak property management")
 
 

@@ -1103,6 +1103,9 @@ def test_people_titled_before_they_speak() -> None:
 def test_a_firm_named_like_a_person_does_not_take_its_staffs_title() -> None:
     text = "Since 1983, Robert Lopez has served as Lewis Falcon Leasing & Management's Leasing Agent."
     assert _names(text, company="Lewis Falcon Leasing & Management") == ["Robert Lopez"]
+    # the firm's name goes on with a word that starts with an s ("Star"), not with a possessive
+    text = "After years of renting out homes, Andre Smith opened Wilson Lone Star Residential Management in 1989."
+    assert _names(text, company="Wilson Lone Star Residential Management") == ["Andre Smith"]
 
 
 # (text, name, title): the whole title, though it holds an "of" of its own, and the role said

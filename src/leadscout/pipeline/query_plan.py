@@ -7,6 +7,7 @@ from leadscout import geo, vendors
 from leadscout.criteria import Criteria
 
 PAGES_PER_QUERY = 2
+DEEPER_PAGE = 3  # read only by a run that would otherwise ask its user: a firm the engine ranks lower still counts
 # a candidate's place in the plan: query position, then result rank, then place on a list page
 PLAN_STEP, RANK_STEP = 10**8, 10**5
 PROPOSED_BASE = 10**15  # proposals from outside the plan (an agent) come after it, in order
@@ -27,3 +28,11 @@ def query_plan(criteria: Criteria) -> list[str]:
         for city in suburbs[:8]:  # the largest places of the metro first: that is where the firms are
             queries.append(f"property management {city} {criteria.state}")
     return list(dict.fromkeys(queries))
+
+
+def search_plan(criteria: Criteria, *, deeper: bool = False) -> list[tuple[str, int]]:
+    """(query, result page) in the order they are searched: the first pages of every query, or
+    (``deeper``) the page after them, for a run that read them all and is still short."""
+    if deeper:
+        return [(query, DEEPER_PAGE) for query in query_plan(criteria)]
+    return [(query, page) for query in query_plan(criteria) for page in range(1, PAGES_PER_QUERY + 1)]

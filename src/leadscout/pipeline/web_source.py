@@ -41,7 +41,7 @@ from leadscout.pipeline.list_pages import (
     normalise_name,
     repeated_profiles,
 )
-from leadscout.pipeline.query_plan import PAGES_PER_QUERY, PLAN_STEP, PROPOSED_BASE, RANK_STEP, query_plan
+from leadscout.pipeline.query_plan import PLAN_STEP, PROPOSED_BASE, RANK_STEP, search_plan
 from leadscout.pipeline.remembered import Memory, Remembered, monitor_of, still_unreadable, unchanged
 from leadscout.pipeline.remembered import load as load_memory
 from leadscout.pipeline.sources import SourceResult
@@ -462,8 +462,10 @@ class WebSource:
         ahead = 2 if batch.gap >= SEARCH_AHEAD_GAP else 1
         planned = await self.store.next_run_queries(run.id, ahead)
         if not planned:  # first call, or the criteria changed: plan the queries not yet planned
-            plan = [(query, page) for query in query_plan(criteria) for page in range(1, PAGES_PER_QUERY + 1)]
-            await self.store.plan_run_queries(run.id, plan)
+            await self.store.plan_run_queries(run.id, search_plan(criteria))
+            planned = await self.store.next_run_queries(run.id, ahead)
+        if not planned and self._asks_user(run):  # short with every planned page read: one page deeper first
+            await self.store.plan_run_queries(run.id, search_plan(criteria, deeper=True))
             planned = await self.store.next_run_queries(run.id, ahead)
         if not planned:
             return None

@@ -1015,7 +1015,7 @@ def _the_firm_itself(candidate: _Candidate, sentence: str, company: str) -> bool
     if at < 0:
         return False
     rest = lowered[at + len(candidate.name) :].split()
-    return not rest or sentence[candidate.end :].lower().lstrip(" ’'s").startswith(rest[0])
+    return not rest or re.sub(r"^\s*(?:['’]s?\s*)?", "", sentence[candidate.end :].lower()).startswith(rest[0])
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.'’&/-]*")
