@@ -83,6 +83,8 @@ def is_title(text: str) -> str | None:
         return None
     if words[0] in ("of", "and", "for", "in", "to", "&") or words[-1] in _CONNECTORS:
         return None
+    if any(w in ("a", "an") for w in words[1:]):
+        return None  # "coordinator and a former technician": a second noun phrase, not one title
     return re.sub(r"^(?:our|the|a|an)\s+", "", clean, flags=re.IGNORECASE).strip(" ,")
 
 
@@ -1411,7 +1413,7 @@ def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
             out.append(best)  # "Terra Search Partners", "Jane Doe Realty": a firm's name, not a person's
     for m in _PAIR.finditer(sentence):
         if (word := re.search(r"([A-Z][\w.'’-]*)\s+$", sentence[: m.start()])) and not (
-            word.group(1).lower() in _NOT_NAMES or word.group(1).lower() in HEADS
+            word.group(1).lower() in _NOT_NAMES or any(part in HEADS for part in _parts(word.group(1).lower()))
         ):
             continue  # "Melvin Melton and Timothy Gunderman": Melton is a surname here ("Brothers Paul and ..." is not)
         second = is_name(m.group("second"), lenient=True)
@@ -1602,7 +1604,9 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         after = after[credentials.end() :]
     else:
         credentials = None
-    title = (None if _title_of_the_next_name(after) else _title_after(after)) or _title_before(before)
+    title = (None if _title_of_the_next_name(after) else _title_after(after)) or _after_the_firm(
+        _title_before(before), before, company
+    )
     if title is None and (apposition := _APPOSITION.match(after)):
         title = _title_after(after[apposition.end() :])  # "Jo Doe, a 15-year veteran of the company, was promoted to"
     if (
@@ -1659,6 +1663,21 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     if title is None and not (candidate.shared or is_first_name(candidate.name.split()[0]) or "." in candidate.name):
         return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
+
+
+def _after_the_firm(title: str | None, before: str, company: str | None) -> str | None:
+    """ "Bluebonnet Residential CEO Grant Hollis": the title read before the name less the words
+    that end the firm's name ("CEO", not "Residential CEO")."""
+    if not (title and company):
+        return title
+    firm, words = company.split(), title.split()
+    for k in range(min(len(firm), len(words) - 1), 0, -1):
+        rest = " ".join(words[k:])
+        if [w.lower() for w in words[:k]] == [w.lower() for w in firm[-k:]] and (
+            re.search(rf"{re.escape(company)}\s+{re.escape(rest)}\s*$", before, re.IGNORECASE)
+        ):
+            return is_title(rest) or title
+    return title
 
 
 def _ours_by_apposition(after: str) -> bool:
@@ -1967,7 +1986,9 @@ def _founders(text: str, company: str | None = None) -> list[Person]:
         parts = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", _listed(m.group("names"))) if p.strip()]
         surname = parts[-1].split()[-1] if parts else ""
         how = m.group("how").lower()
-        if how in ("owned", "run", "led", "operated", "headed") or how.startswith(("taken", "bought", "purchased")):
+        if how in ("run", "led", "headed", "managed") and (unit := _TEAM_SUBJECT.search(subject)):
+            title = f"{unit.group('what').title()} {unit.group('unit').title()} Lead"  # "our leasing team is led by"
+        elif how in ("owned", "run", "led", "operated", "headed") or how.startswith(("taken", "bought", "purchased")):
             title = "Co-owner" if len(parts) > 1 else "Owner"
         else:
             title = "Co-founder" if len(parts) > 1 else "Founder"
@@ -1985,6 +2006,12 @@ def _founders(text: str, company: str | None = None) -> list[Person]:
     return out
 
 
+# "Our leasing team is headed by", "the maintenance department, led by": a part of the firm, not the firm
+_TEAM_SUBJECT = re.compile(
+    r"\b(?:our|the|its)\s+(?P<what>[a-z]+(?:\s+[a-z]+)?)\s+(?P<unit>team|department|division|office|staff)\s*,?\s*"
+    r"(?:is|are|was|has\s+been|have\s+been)?\s*$",
+    re.IGNORECASE,
+)
 _FOUNDED_WITH = re.compile(
     r"\b(?:co-?)?(?:founded|started|launched|opened)\s+(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})"
     r"(?:\s+in\s+\d{4})?\s+with\s+(?:(?:his|her|their)\s+(?:[a-z-]+\s+){1,2})?(?:,\s*)?"
