@@ -19,6 +19,10 @@ LAYOUTS = {
         "<div class='team'><img src='m.jpg' alt='Maria Delgado, Broker and Owner'>"
         "<img src='k.jpg' alt='Kevin ONeil - Property Manager'></div>"
     ),
+    "img_alt_photo_of": (
+        "<div class='team'><img src='m.jpg' alt='Photo of Maria Delgado, Broker and Owner'>"
+        "<img src='k.jpg' alt='Headshot of Kevin ONeil - Property Manager'></div>"
+    ),
     "accordion": (
         "<div class='accordion'><button class='acc'>Maria Delgado</button><div class='panel'><p>"
         "Broker/Owner. Maria founded Acme in 2004.</p></div><button class='acc'>Kevin Oneil</button>"

@@ -560,6 +560,7 @@ UNITS_OWNER_PAGES = [
     ("Acme Residential manages more than $500 million in real estate, including 2,400 apartment units.", 2400),
     ("We're proud to manage 1,500+ doors across the Triangle.", 1500),
     ("Doors under management: 1,850", 1850),
+    ("Units under management — 860", 860),
     ("1,850 doors under management", 1850),
     ("Managing 450+ properties since 2006", 450),
     ("Over 700 properties managed", 700),

@@ -306,11 +306,15 @@ def _rest_title(rest: str) -> str | None:
     return is_title(rest) or is_title(rest.split(",")[0])
 
 
+_PHOTO_OF = re.compile(r"^\s*(?:an?\s+)?(?:photo|picture|image|headshot|portrait)\s+of\s+", re.IGNORECASE)
+
+
 def _from_image_alts(page: PageText) -> list[Person]:
     """A photo that says whom it shows and their role ("Jane Doe, Broker/Owner"): a team page may
     name its people in nothing else."""
     out = []
     for alt in page.alts:
+        alt = _PHOTO_OF.sub("", alt)  # "Photo of Jane Doe, Broker/Owner"
         if (pair := _name_and_rest(alt)) and (title := _rest_title(pair[1])):
             out.append(Person(full_name=pair[0], title=title, source="image", quote=alt))
     return out

@@ -989,7 +989,7 @@ _STAT_PAIR = re.compile(
 )
 _LABEL_COLON = re.compile(
     rf"\b(?P<label>(?:total\s+)?(?:units|doors|homes|properties|rentals|apartments)\s+(?:managed|under\s+management)|"
-    rf"portfolio(?:\s+size)?|under\s+management)\s*[:\-–]\s*(?P<over>over|more than)?\s*(?P<num>{_NUM})\s*(?P<k>[kK])?"
+    rf"portfolio(?:\s+size)?|under\s+management)\s*[:\-–—]\s*(?P<over>over|more than)?\s*(?P<num>{_NUM})\s*(?P<k>[kK])?"
     r"\s*(?P<plus>\+)?\s*(?P<noun>[A-Za-z][A-Za-z -]{0,30})?",
     re.IGNORECASE,
 )
