@@ -1149,6 +1149,8 @@ TITLES_IN_SHAPES_NOT_SEEN = [
     ("Meet Kevin Tran: Kevin is our maintenance coordinator and a former HVAC technician.", "Kevin Tran",
      "maintenance coordinator"),
     ("Co-owners Steve and Angela Ruiz opened Acme Property Management in 2004.", "Steve Ruiz", "Co-owners"),
+    ("Sarah Lin has joined Acme Property Management as director of leasing.", "Sarah Lin", "director of leasing"),
+    ("Sarah Lin joined us in 2019 as our controller.", "Sarah Lin", "controller"),
 ]  # fmt: skip
 
 

@@ -1625,6 +1625,17 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         and not _candidates(after[: later_role.start("rest")])
     ):
         title = _longest_title(later_role.group("rest"))
+    if (
+        title is None
+        and (joined := _EMPLOYED.match(after))
+        and (
+            role := re.match(
+                r"^(?:\s+in\s+\d{4})?\s+as\s+(?:the\s+|its\s+|our\s+|a\s+|an\s+)?(?P<rest>[^.;]{2,80})",
+                after[joined.end() :],
+            )
+        )
+    ):
+        title = _longest_title(role.group("rest"))  # "Sarah Lin has joined Acme as director of leasing"
     if title is None and (held := _ROLE_HELD.search(after)) and not _candidates(after[: held.start("rest")]):
         title = _longest_title(held.group("rest"))  # "... brings 20 years to her role as Director of Operations"
     if title is None and _APPOINTED.search(before) and (role := _TO_ROLE.match(after)):
