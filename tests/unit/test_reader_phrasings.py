@@ -164,6 +164,8 @@ PRESS_UNITS = [
     ("Acme acquired 800 units from Beta Partners.", None),
     ("Greystar manages 800,000 units nationwide.", None),
     ("Each manager at Acme handles 150 doors.", None),
+    ("Our average property manager oversees 95 homes, half the industry norm.", None),
+    ("Our sister company, Lone Star Realty, manages 3,000 units in Dallas.", None),
     ("Acme leased up a 240-unit community in Plano.", None),
     ("Acme has 35 employees and 4 offices.", None),
     ("Acme manages 1.2 million square feet of office space.", None),

@@ -173,7 +173,8 @@ _GIVEN_UP = re.compile(
 )
 _OWNS = re.compile(r"\b(?:own(?:s|ed|ing)?|owns\s+and\s+operates|owned\s+and\s+operated)\s+(?:\w+\s+){0,3}$", re.I)
 _PER_SUBJECT = re.compile(
-    r"(?:^|[.;:]\s+)\W*(?:(?:each|every|a\s+typical|the\s+average|an\s+average|one)\s+(?:of\s+(?:our|the|its|their)\s+)?"
+    r"(?:^|[.;:]\s+)\W*(?:(?:each|every|a\s+typical|(?:the|our|its|their)\s+(?:average|typical)|an\s+average|one)\s+"
+    r"(?:of\s+(?:our|the|its|their)\s+)?"
     r"(?:[\w-]+\s+){0,2}(?:manager|agent|employee|staff(?:er)?|pm|person|team\s+member)s?\b|(?:our|the|its|their)\s+"
     r"(?:[\w-]+\s+){0,2}(?:managers|agents|employees|staffers|pms|team\s+members)\s+(?:each|typically|usually|"
     r"average|on\s+average)\b)",
@@ -191,6 +192,11 @@ _GENERIC_LOAD = re.compile(
 _OTHERS_TOTAL = re.compile(
     r"\b\d[\d,]*\s+(?:[\w-]+\s+){0,3}(?:firms|companies|managers|members|operators|agencies)\s+(?:(?:with|that|who|"
     r"have|hold)\s+)?(?:a\s+)?(?:combined|collective|joint|total|manag\w+|oversee\w*|operat\w+)\b[^.;]{0,30}$",
+    re.IGNORECASE,
+)
+_KINDRED_FIRM = re.compile(
+    r"\b(?:our|its|their|the\s+company['’]s|the\s+firm['’]s)\s+(?:sister|parent|affiliated?|partner|related|separate)\s+"
+    r"(?:company|firm|brokerage|business|agency|companies|firms)\b",
     re.IGNORECASE,
 )
 _NOW = re.compile(r"\b(?:now|today|currently|presently)\b", re.IGNORECASE)
@@ -834,6 +840,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 5  # "Each manager at Acme handles 150 doors": one person's load
     if _OTHERS_TOTAL.search(before[-90:]):
         penalty += 4  # "50 firms with a combined 3.05 million units", "19 firms managing over 5000 units"
+    if _KINDRED_FIRM.search(before):
+        penalty += 5  # "Our sister company, Lone Star Realty, manages 3,000 units": a related firm's count
     if _RANGE_OF_OTHERS.search(near_before):
         penalty += 4  # "portfolios that range in size from 65 to 2,000 units": a spread, not a total
     if _KIND_WITH_MINIMUM.search(before[-120:]):
