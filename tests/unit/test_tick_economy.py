@@ -69,9 +69,10 @@ def test_a_rejection_for_a_silent_site_stays_rejected_while_the_site_is_silent()
 def test_speculation_verifies_only_what_the_batch_still_needs() -> None:
     batch = Batch(want=4)
     gate = Speculation(batch)
-    assert gate.allowed() == 8  # 4 wanted at one in two
+    assert gate.allowed() == 6  # 4 wanted at two in three
+    assert Speculation(Batch(want=2)).allowed() == 3  # not 4: the 4th is read for nothing when the first two pass
     gate.passed, gate.decided = 1, 8  # few pass: wider
-    assert gate.allowed() == 20
+    assert gate.allowed() == 15
     gate.passed_unsettled = 4  # enough verified to fill it, waiting to be settled: none more
     assert gate.allowed() == 0
     batch.passed_before, batch.decided_before = 0, 1000  # the run's history: nearly nothing passes
