@@ -72,7 +72,7 @@ def test_speculation_verifies_only_what_the_batch_still_needs() -> None:
     assert gate.allowed() == 6  # 4 wanted at two in three
     assert Speculation(Batch(want=2)).allowed() == 3  # not 4: the 4th is read for nothing when the first two pass
     gate.passed, gate.decided = 1, 8  # few pass: wider
-    assert gate.allowed() == 15
+    assert gate.allowed() == 22
     gate.passed_unsettled = 4  # enough verified to fill it, waiting to be settled: none more
     assert gate.allowed() == 0
     batch.passed_before, batch.decided_before = 0, 1000  # the run's history: nearly nothing passes
