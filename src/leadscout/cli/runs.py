@@ -211,19 +211,25 @@ async def _follow(store: Store, run_id: Any, say: Callable[..., None]) -> None:
             if b.batch_no not in started:
                 started.add(b.batch_no)
                 say(f"\n[{b.started_at.astimezone():%H:%M:%S}] Batch {b.batch_no}:")
-                say(f"  Progress: {before}/{target} companies")
-                say(f"  Remaining: {target - before}")
+                say(_progress(before, target))
+                say(f"  Remaining: {max(0, target - before)}")
                 say("  🔄 Processing batch...")
             if b.status == "done" and b.batch_no not in finished:
                 finished.add(b.batch_no)
                 say(f"  ✅ Batch complete: Found {b.found} companies in {b.seconds or 0:.1f}s")
-                say(f"  Progress: {before + b.found}/{target} companies")
+                say(_progress(before + b.found, target))
             before += b.found if b.status == "done" else 0
         if run and run.stage != stage:
             if stage is not None:
                 say(f"[{datetime.now():%H:%M:%S}] Stage: {run.stage.value}")
             stage = run.stage
         await asyncio.sleep(0.25)
+
+
+def _progress(found: int, target: int) -> str:
+    """The seed's progress line; a batch that replaces a company short of contacts adds to the
+    companies found after the target was reached (the replaced one is no longer counted)."""
+    return f"  Progress: {min(found, target)}/{target} companies"
 
 
 def _print_summary(s: RunSummary, say: Callable[..., None]) -> None:
