@@ -103,6 +103,10 @@ def test_mistakes_are_clear_problems(client: httpx.Client) -> None:
         body = '{"launch": {"quantity": 3, "cities": ["Austin"], "state": "TX"}, "every": "0 6 * * 1", ' + field + "}"
         answer = client.post("/api/v1/monitors", content=body.encode(), headers={"content-type": "application/json"})
         assert "NUL" in problem(answer, 422)["detail"], field
+    # a number of companies read from the request's text is bounded like the quantity field (it was a 500)
+    for request in ("0 AppFolio property managers in Austin, TX", "5000 property managers in Austin, TX"):
+        answer = client.post("/api/v1/monitors", json={"launch": {"request": request}, "every": "0 6 * * 1"})
+        assert "1 to 1000" in problem(answer, 422)["detail"], request
     missing = "/api/v1/runs/00000000-0000-0000-0000-000000000000"
     assert "no run" in problem(client.get(missing), 404)["detail"]
     problem(client.get("/api/v1/runs/not-a-uuid"), 404)  # a run is named by a UUID: anything else names none

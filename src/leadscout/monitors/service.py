@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from leadscout.criteria import problems
+from leadscout.criteria import MAX_QUANTITY, problems
 from leadscout.db.store import Conn, Store
 from leadscout.errors import InvalidCriteria, NotFound, id_or_not_found
 from leadscout.models import Run
@@ -112,6 +112,11 @@ async def create(
 ) -> Created:
     cron = check_cron(spec.every)
     cap = spec.launch.quantity or (parse_request(spec.launch.request).get("quantity") if spec.launch.request else None)
+    if cap is not None and not 1 <= cap <= MAX_QUANTITY:  # a number read from the request's text
+        raise InvalidCriteria(
+            f"the request asks for {cap} companies: a monitor delivers 1 to {MAX_QUANTITY} new companies per run "
+            "(give -n/--quantity, or leave the number out to take every match)"
+        )
     launch = spec.launch.model_copy(update={"preview": False, "quantity": cap or EVERY_MATCH})
     prepared = await prepare(store, launch, llm=llm, sandbox_seed=sandbox_seed, sandbox_style=sandbox_style)
     criteria = prepared.understood.criteria
