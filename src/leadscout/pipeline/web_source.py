@@ -68,7 +68,7 @@ VERIFY_CONCURRENCY = 24  # candidates verified at once: different sites, so poli
 STRAGGLER_GRACE = 1.0  # seconds a slow candidate may hold a batch that later candidates have already filled
 # the pass rate speculation starts from: two in three, as much evidence as one decided candidate. A batch of 2
 # verifies 3 at once, not 4 (the 4th was read for nothing whenever the first two passed), and a run whose first
-# candidates fail widens at once (baseline, 4 workers against 1: +13-15 % fetches per company -> +7-10 % classic,
+# candidates fail widens at once (baseline, 4 workers against 1: +13-15 % fetches per company -> +7-11 % classic,
 # wild 84-88 -> 91-93 companies a minute; a prior of 2 in 3 weighing 3 candidates cut fetches more but slowed wild)
 PRIOR_PASSED, PRIOR_DECIDED = Fraction(2, 3), 1
 
@@ -145,8 +145,8 @@ class Speculation:
         self.changed = asyncio.Condition()
 
     def allowed(self) -> int:
-        passed, decided = PRIOR_PASSED + self.passed + self.batch.passed_before, PRIOR_DECIDED + self.decided
-        rate = passed / (decided + self.batch.decided_before)
+        passed = PRIOR_PASSED + self.passed + self.batch.passed_before
+        rate = passed / (PRIOR_DECIDED + self.decided + self.batch.decided_before)
         wanted = max(0, self.batch.gap - self.passed_unsettled)
         return min(VERIFY_CONCURRENCY, max(1, math.ceil(wanted / rate))) if wanted else 0
 

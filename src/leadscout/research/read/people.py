@@ -879,14 +879,8 @@ def _from_prose(page: PageText, company: str | None, own_site: bool) -> list[Per
 
 
 # "According to the President of Pretty Picky Properties, ..." / "“Right now ...,” Blake Decker said."
-# the title may hold an "of" of its own ("the Director of Operations of Acme"): the longest first, then the shortest
-_UNNAMED_TITLE_OF = [
-    re.compile(
-        r"\b(?i:according\s+to|said|says)\s+(?i:the|its)\s+(?P<title>(?:[A-Za-z&/-]+\s+)" + words + r"[A-Za-z&/-]+)"
-        r"\s+(?:of|at)\s+(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})",
-    )
-    for words in ("{0,4}", "{0,4}?")
-]
+_UNNAMED_TITLE = re.compile(r"\b(?i:according\s+to|said|says)\s+(?i:the|its)\s+(?=[A-Za-z])")
+_OF_ORG = re.compile(r"\s+(?:of|at)\s+(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})")
 _SPEAKS = re.compile(r"^\s*,?\s*(?:said|says|explained|added|told)\b", re.IGNORECASE)
 
 
@@ -897,13 +891,21 @@ def _titled_earlier(candidate: _Candidate, sentence: str, earlier: list[str], co
     ):
         return None
     for before in reversed(earlier):
-        m = next((m for p in _UNNAMED_TITLE_OF if (m := p.search(before)) and is_ours(company, m.group("org"))), None)
-        if m is None:
+        if (m := _UNNAMED_TITLE.search(before)) is None or not (title := _whole_title(before, m.end())):
             continue
-        named = [c for c in _candidates(before) if not m.start("org") <= c.start < m.end("org")]  # "Clark Redwood ..."
-        if not named and (title := _longest_title(m.group("title"))):
+        org = _OF_ORG.match(before, m.end() + len(title)) if before.startswith(title, m.end()) else None
+        if org is None or not is_ours(company, org.group("org")):
+            continue
+        named = [c for c in _candidates(before) if not org.start("org") <= c.start < org.end("org")]  # "Clark Redwood"
+        if not named:
             return Person(full_name=candidate.name, title=title, source="prose", quote=f"{before} {sentence}"[:300])
     return None
+
+
+def _whole_title(text: str, start: int) -> str | None:
+    """The longest title from ``start`` to the clause's end: a title may hold an "of" of its own
+    ("the Director of Operations of Acme" is "Director of Operations", not "Director")."""
+    return _longest_title(re.split(r"[,.;:]", text[start:])[0])
 
 
 _HER_COMPANY = re.compile(
@@ -1365,8 +1367,7 @@ def _referred(text: str, name: str) -> list[Person]:
     """A block about one person who is then called by title ("..., says the CEO of Riverstone"):
     the title is that person's."""
     for m in _REFERENCE.finditer(text):
-        # the shortest match ends at the first "of"; the title may go on past it ("the Director of Operations of Acme")
-        if title := _longest_title(re.split(r"[,.;:]", text[m.start("title") :])[0]) or is_title(m.group("title")):
+        if title := _whole_title(text, m.start("title")) or is_title(m.group("title")):
             quote = text[max(0, m.start() - 150) : m.end()][:300]
             return [Person(full_name=name, title=title, source="prose", quote=quote)]
     return []
@@ -2001,7 +2002,7 @@ def _founders(text: str, company: str | None = None) -> list[Person]:
         parts = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", _listed(m.group("names"))) if p.strip()]
         surname = parts[-1].split()[-1] if parts else ""
         how = m.group("how").lower()
-        if how in ("run", "led", "headed", "managed") and (unit := _TEAM_SUBJECT.search(subject)):
+        if how in ("run", "led", "headed") and (unit := _TEAM_SUBJECT.search(subject)):
             title = f"{unit.group('what').title()} {unit.group('unit').title()} Lead"  # "our leasing team is led by"
         elif how in ("owned", "run", "led", "operated", "headed") or how.startswith(("taken", "bought", "purchased")):
             title = "Co-owner" if len(parts) > 1 else "Owner"
