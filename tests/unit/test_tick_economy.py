@@ -71,6 +71,9 @@ def test_speculation_verifies_only_what_the_batch_still_needs() -> None:
     gate = Speculation(batch)
     assert gate.allowed() == 6  # 4 wanted at two in three
     assert Speculation(Batch(want=2)).allowed() == 3  # not 4: the 4th is read for nothing when the first two pass
+    pair = Speculation(Batch(want=2))
+    pair.decided = 3  # three quick rejections: a rate of 1 in 6 would send 12; the width is earned, 3 + 2 x 3
+    assert pair.allowed() == 9
     gate.passed, gate.decided = 1, 8  # few pass: wider
     assert gate.allowed() == 22
     gate.passed_unsettled = 4  # enough verified to fill it, waiting to be settled: none more

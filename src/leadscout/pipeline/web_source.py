@@ -132,8 +132,8 @@ class Outcome:
 class Speculation:
     """How many candidates a batch verifies at once: enough to fill what it still needs at the
     rate candidates have passed so far (a prior of two in three, weighing one candidate), counting
-    the verified ones not yet settled, and never more than VERIFY_CONCURRENCY. Candidates start
-    in plan order."""
+    the verified ones not yet settled, widening by at most two per candidate decided, and never
+    more than VERIFY_CONCURRENCY. Candidates start in plan order."""
 
     def __init__(self, batch: Batch) -> None:
         self.batch = batch
@@ -148,7 +148,10 @@ class Speculation:
         passed = PRIOR_PASSED + self.passed + self.batch.passed_before
         rate = passed / (PRIOR_DECIDED + self.decided + self.batch.decided_before)
         wanted = max(0, self.batch.gap - self.passed_unsettled)
-        return min(VERIFY_CONCURRENCY, max(1, math.ceil(wanted / rate))) if wanted else 0
+        # widening earns its width: from the prior's, two more in flight per candidate decided (a rate
+        # read from three quick rejections sent a batch of 2 to twelve sites, ten cancelled when two passed)
+        earned = math.ceil(wanted / PRIOR_PASSED) + 2 * (self.decided + self.batch.decided_before)
+        return min(VERIFY_CONCURRENCY, earned, max(1, math.ceil(wanted / rate))) if wanted else 0
 
     @asynccontextmanager
     async def slot(self, turn: int) -> AsyncIterator[Outcome]:
