@@ -190,6 +190,10 @@ PRESS_UNITS = [
     ),
     ("Acme oversees about 3,400 units of public housing for the Chicago Housing Authority.", None),
     ("Acme manages 1,400 homes for Travis County families.", 1400),
+    ("Acme oversees over 2,000 homes with 70% of its owners living out of state.", 2000),
+    ("Acme Residential is among the largest landlords in Ohio. And they have more than 9,000 units nationwide.", 9000),
+    ("When the ice storm hit, all 140 of my rentals lost power.", 140),
+    ("Acme Residential owns the park. The park sits in Vero Beach and has over 400 homes across its 70-acre site.", None),
 ]
 PRESS_PEOPLE = [
     ("Jane Morrow, who founded Acme in 1999, still signs every lease.", ["Jane Morrow"]),
@@ -253,6 +257,9 @@ PEOPLE_ELSEWHERE_AND_ROLES = [
     ("The seller, Beta Partners, was led by managing partner Ruth Okafor.", []),
     ("Ruth Okafor, who owns three rentals in Round Rock, hired Acme in 2020.", []),
     ("Ruth Okafor, a spokesperson for Acme, declined to comment.", ["Ruth Okafor"]),
+    ("Ruth Okafor, executive director of the state agency that owns the complex, declined to comment.", []),
+    ("Ruth Okafor, director of the county housing department, praised the staff.", []),
+    ("Ruth Okafor, president of the company, praised the staff.", ["Ruth Okafor"]),
 ]
 
 

@@ -1189,6 +1189,8 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     if role and _longest_title(role.group("phrase").split(" of ")[0].split(" at ")[0]):
         if not own_site and _at_a_property(role.group("phrase"), company) and not mentions(company, sentence):
             return True
+        if _OF_AN_INSTITUTION.search(role.group("phrase")) and not mentions(company, role.group("phrase")):
+            return True  # "Karen Seddon, executive director of the state agency that owns ...": a public body's
         named = [  # "at" often names a property ("manager at Maple Ridge"): a firm there must say it is one
             m
             for m in _AT_ORG.finditer(role.group("phrase"))
@@ -1255,6 +1257,11 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     return False
 
 
+_OF_AN_INSTITUTION = re.compile(
+    r"\b(?:of|at|for|with)\s+the\s+(?:[a-z][\w'’-]*\s+){0,4}?(?:agency|department|authority|commission|council|"
+    r"non-?profit|association|university|college|district|county|church|hospital|coalition|union|bureau|ministry|"
+    r"court|school|city)\b"
+)
 _INCORPORATED = re.compile(r"^,?\s*(?:LP|L\.P\.|LLC|L\.L\.C\.|Inc\b|Ltd\b|LLP|Corp\b)")
 
 

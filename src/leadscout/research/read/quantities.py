@@ -707,7 +707,7 @@ def _candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
         return None  # a price, a rank ("No. 2") or a reference
     clause = c.sentence
     rest, before = clause[m.end() :], clause[: m.start()]
-    noun = _noun_after(rest, c) or _noun_grown_from(before)
+    noun = _noun_after(rest, c) or _noun_grown_from(before) or _all_of_ours(before, rest)
     if noun is None:
         return None
     low = _number(m.group("a"), m.group("k"))
@@ -739,6 +739,24 @@ _INTRO = re.compile(r"^(?:founded|established|started|based|headquartered|since|
                     r"with|as|from|by)\b[^,;.]{0,60},(?:\s*\d{4},)?\s*", re.IGNORECASE)  # fmt: skip
 _HAVE = re.compile(r"\b(?:have|has|hold|holds|reached|surpassed|now\s+at)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright|&copy;)\s*(?:\d{4}\s*[-–]\s*)?$", re.IGNORECASE)
+
+
+# "And they have more than 69,000 units": the sentence's subject is the firm named before
+_FIRM_SUBJECT = re.compile(
+    r"^\W*(?:and\s+|but\s+|today\s+|now\s+)?(?:they|it|the\s+(?:[a-z][\w-]*\s+){0,2}(?:firm|company|group|operator|"
+    r"manager|landlord|reit))\b",
+    re.IGNORECASE,
+)
+_ALL_OF_OURS = re.compile(r"^\s*of\s+(?:my|our|its|their)\s+", re.IGNORECASE)
+
+
+def _all_of_ours(before: str, rest: str) -> tuple[str, str, str] | None:
+    """ "all 125 of my rentals": every one the holder has, a total (not "125 of our homes are ...", a part)."""
+    ours = _ALL_OF_OURS.match(rest)
+    if not (ours and re.search(r"\ball\s+$", before, re.IGNORECASE)):
+        return None
+    noun = _noun_after(rest[ours.end() :])
+    return (noun[0], noun[1], "all") if noun else None
 
 
 def _a_year(before: str, rest: str, noun: tuple[str, str, str]) -> bool:
@@ -804,9 +822,13 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         return 0.0  # a bare number takes an earlier noun only as the object of managing
     if noun[2] == "them":
         managed = max(managed, 1.0)
+    if noun[2] == "all":
+        managed = max(managed, 2.0)  # "all 125 of my rentals": everything the holder has
     if noun[1] == "doors" and _HAVE.search(near_before[-40:]):
         managed = max(managed, 1.5)  # "we have over 500 doors": a door is a unit a manager is paid for
-    if c.named and re.search(r"\b(?:has|have)\s+(?:over|more\s+than|nearly|about|some)?\s*$", near_before[-30:]):
+    if (c.named or (c.after_mention and _FIRM_SUBJECT.match(c.sentence))) and re.search(
+        r"\b(?:has|have)\s+(?:over|more\s+than|nearly|about|some)?\s*$", near_before[-30:]
+    ):
         managed = max(managed, 1.5)  # "Timber Tops Cabin Rentals has over 300 log cabins": a rental firm's stock
     if managed == 0 and c.subjectless and noun[2] == "noun" and len(c.sentence) < 60:
         managed = 1.0  # "1,200 doors and counting", a short stat line
@@ -869,7 +891,9 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
     if _PLACE_HOLDS.search(near_before) or _regional_portfolio(near_before):
         penalty += 4  # "The city has 45,000 rental units", "Acme's Houston portfolio of 2,000 units": a place's
     share_of_ours = re.search(r"(?:%|\bpercent)\s+of\s+(?:our|its|their)\s+$", before[-25:], re.I)  # "98% of our 1,400"
-    if re.search(r"%|\$|\bpercent\b|\bfees?\b", f"{before[-25:]} {after_noun.split(',')[0][:25]}", re.I) and not (
+    # a share after the noun is a fee unless it is a share of something else ("with 80% of the investors ...")
+    said_after = re.split(r",|\bwith\b", after_noun, maxsplit=1)[0][:25]
+    if re.search(r"%|\$|\bpercent\b|\bfees?\b", f"{before[-25:]} {said_after}", re.I) and not (
         (grew_to and not re.search(r"\$|\bfees?\b", before[-25:], re.I)) or share_of_ours
     ):
         penalty += 3  # a price or fee tier ("grown 20% to 960 units" is growth, not a fee)
