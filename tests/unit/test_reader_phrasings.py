@@ -1157,10 +1157,28 @@ TITLES_IN_SHAPES_NOT_SEEN = [
      "CEO"),
     ("Meet Kevin Tran: Kevin is our maintenance coordinator and a former HVAC technician.", "Kevin Tran",
      "maintenance coordinator"),
-    ("Co-owners Steve and Angela Ruiz opened Acme Property Management in 2004.", "Steve Ruiz", "Co-owners"),
+    ("Co-owners Steve and Angela Ruiz opened Acme Property Management in 2004.", "Steve Ruiz", "Co-owner"),
     ("Sarah Lin has joined Acme Property Management as director of leasing.", "Sarah Lin", "director of leasing"),
     ("Sarah Lin joined us in 2019 as our controller.", "Sarah Lin", "controller"),
+    ("Our maintenance crew is supervised by Tony Greco, a plumber.", "Tony Greco", "Maintenance Crew Supervisor"),
+    ("Our leasing office is managed by Yolanda Price, who has been with us since 2001.", "Yolanda Price",
+     "Leasing Office Manager"),
+    ("Acme hired Aaron Feld as its first director of maintenance in March.", "Aaron Feld", "director of maintenance"),
+    ("The company's two partners, Omar Haddad and Lena Fischer, split the duties.", "Lena Fischer", "partner"),
+    ("<h2>Our Team</h2><div><h3>Carl Ruiz</h3><p>Leasing</p></div><div><h3>Nina Patel</h3><p>Broker</p></div>",
+     "Carl Ruiz", "Leasing"),
+    ("<ul><li>Carl Ruiz | Accounting</li><li>Nina Patel | Broker</li></ul>", "Carl Ruiz", "Accounting"),
 ]  # fmt: skip
+# a team's word before a name, or a body managed by someone, names no one of ours
+NOT_TEAM_HEADS = [
+    ("During our first Maintenance Appreciation Week in May, the managers cooked for the crew.", []),
+    ("The renovation of the Oak Street building was overseen by Carl Ruiz.", []),
+    ("The Oak Street building is managed by Carl Ruiz.", []),
+]
+
+
+def test_a_team_word_before_a_name_or_a_building_managed_by_someone_names_no_one() -> None:
+    _assert_people(NOT_TEAM_HEADS)
 
 
 def test_titles_in_shapes_not_seen() -> None:

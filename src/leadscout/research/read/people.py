@@ -43,6 +43,7 @@ def _lexicon() -> dict[str, frozenset[str]]:
 _LEXICON = _lexicon()
 _CONNECTORS = {"of", "and", "&", "for", "in", "to", "the", "our", "a", "an", "then", "at", "with"}
 HEADS, MODIFIERS = _LEXICON["heads"], _LEXICON["modifiers"]
+DEPARTMENTS = _LEXICON["departments"]
 CREDENTIALS, _NOT_NAMES = _LEXICON["credentials"], _LEXICON["not_names"]
 
 _CORPORATE = re.compile(
@@ -86,6 +87,15 @@ def is_title(text: str) -> str | None:
     if any(w in ("a", "an") for w in words[1:]):
         return None  # "coordinator and a former technician": a second noun phrase, not one title
     return re.sub(r"^(?:our|the|a|an)\s+", "", clean, flags=re.IGNORECASE).strip(" ,")
+
+
+def one_title(title: str | None) -> str | None:
+    """A title said of several people, said of one: "the company's two partners, Omar Haddad and Lena
+    Fischer" makes each a partner."""
+    last = title.split()[-1] if title else ""
+    if not title or " of " in title.lower() or not last.lower().endswith("s") or last.lower()[:-1] not in HEADS:
+        return title
+    return title[:-1]
 
 
 def _parts(word: str) -> list[str]:
@@ -303,7 +313,15 @@ def _reach(text: str) -> bool:
 
 def _rest_title(rest: str) -> str | None:
     """The title a line gives after its name: all of it, or its first part ("Owner, since 1999")."""
-    return is_title(rest) or is_title(rest.split(",")[0])
+    return is_title(rest) or is_title(rest.split(",")[0]) or _department(rest)
+
+
+def _department(text: str) -> str | None:
+    """The team a card or a line gives after a name in place of a title ("Carl Ruiz, Leasing"); only
+    there: before a name, or in prose, a team's word begins the name of something else
+    ("Maintenance Appreciation Week", "the General Accounting Office")."""
+    clean = text.strip(" .,;:()")
+    return clean if " ".join(clean.lower().split()) in DEPARTMENTS else None
 
 
 _PHOTO_OF = re.compile(r"^\s*(?:an?\s+)?(?:photo|picture|image|headshot|portrait)\s+of\s+", re.IGNORECASE)
@@ -367,7 +385,7 @@ def read_people(
     text = "\n".join(block.text for block in page.blocks)
     signed = _testimonial_signatures(page, company)
     people = [
-        p
+        p.model_copy(update={"title": one_title(p.title)})
         for p in found.values()
         if not _a_place_here(p.full_name, text)
         and not _a_client(p, signed)
@@ -719,7 +737,7 @@ def _title_near(page: PageText, block: Block, *, above: bool = False) -> tuple[s
             continue
         if other is before and other.group != block.group:
             continue  # a title above a name belongs to the same card, not to the widget after the team
-        if title := is_title(other.text):
+        if title := is_title(other.text) or (_department(other.text) if other is after else None):
             return title, other.text
         first = _SPLIT.split(other.text, maxsplit=1)[0]
         if other is after and (title := is_title(first)):
@@ -1536,7 +1554,7 @@ _APPOINTED = re.compile(
 # employees: Ana Cruz to", "Joining the leadership team is Mark Ruiz, ..., as CFO"
 _TO_ROLE = re.compile(
     r"^\s*(?:\([^)]{1,30}\)\s*)?(?:,\s*(?:formerly|previously|most\s+recently|who|a|an|the)\b[^,;.()]{1,60},)?"
-    r",?\s*(?:(?:as|to)\s+(?:the\s+|its\s+|our\s+|a\s+|an\s+)?|an?\s+)(?:new\s+)?"
+    r",?\s*(?:(?:as|to)\s+(?:the\s+|its\s+|our\s+|a\s+|an\s+)?|an?\s+)(?:(?:new|newest|first|first-ever|next)\s+)?"
     r"(?P<rest>[^;,.()]{2,60})",
     re.I,
 )
@@ -1968,7 +1986,7 @@ _TITLE_WITH_ORG = re.compile(
 )
 _FOUNDED_BY = re.compile(
     r"\b(?i:co-?)?(?P<how>(?i:founded|formed|started|established|launched|created|owned|run|led|operated|headed|"
-    r"taken\s+over|bought|purchased))\s+"
+    r"taken\s+over|bought|purchased|managed|supervised|overseen|coordinated))\s+"
     r"(?:(?:in\s+\d{4}\s+)?by|[^.;]{0,60}?\bpartnership\s+between)\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}"
     r"(?:[a-z][\w-]*,\s+(?:[a-z][\w-]*\s+){0,2})?"  # "run by the second generation, siblings Amy and Ben Park"
     r"(?P<names>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|[\"“‘(][A-Z][a-z]+[\"”’)]))*"  # William “Bill” Morgan
@@ -2009,8 +2027,11 @@ def _founders(text: str, company: str | None = None) -> list[Person]:
         parts = [p.strip() for p in re.split(r"\s*(?:,|\band\b|&)\s*", _listed(m.group("names"))) if p.strip()]
         surname = parts[-1].split()[-1] if parts else ""
         how = m.group("how").lower()
-        if how in ("run", "led", "headed") and (unit := _TEAM_SUBJECT.search(subject)):
-            title = f"{unit.group('what').title()} {unit.group('unit').title()} Lead"  # "our leasing team is led by"
+        unit = _TEAM_SUBJECT.search(subject)
+        if how in _TEAM_HEADS and unit:  # "our leasing team is led by", "our maintenance crew is supervised by"
+            title = f"{unit.group('what').title()} {unit.group('unit').title()} {_TEAM_HEADS[how]}"
+        elif how in ("managed", "supervised", "overseen", "coordinated"):
+            continue  # "properties managed by Jo Doe": only a team of ours is managed by one of us
         elif how in ("owned", "run", "led", "operated", "headed") or how.startswith(("taken", "bought", "purchased")):
             title = "Co-owner" if len(parts) > 1 else "Owner"
         else:
@@ -2030,8 +2051,10 @@ def _founders(text: str, company: str | None = None) -> list[Person]:
 
 
 # "Our leasing team is headed by", "the maintenance department, led by": a part of the firm, not the firm
+_TEAM_HEADS = {"run": "Lead", "led": "Lead", "headed": "Lead", "overseen": "Lead", "managed": "Manager",
+               "supervised": "Supervisor", "coordinated": "Coordinator"}  # fmt: skip
 _TEAM_SUBJECT = re.compile(
-    r"\b(?:our|the|its)\s+(?P<what>[a-z]+(?:\s+[a-z]+)?)\s+(?P<unit>team|department|division|office|staff)\s*,?\s*"
+    r"\b(?:our|the|its)\s+(?P<what>[a-z]+(?:\s+[a-z]+)?)\s+(?P<unit>team|department|division|office|staff|crew)\s*,?\s*"
     r"(?:is|are|was|has\s+been|have\s+been)?\s*$",
     re.IGNORECASE,
 )
