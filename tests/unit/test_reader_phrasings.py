@@ -308,6 +308,9 @@ def test_people_named_later() -> None:
 
 # units another firm manages for the speaker, or that a few named properties contain, are not a portfolio
 UNITS_NOT_THE_PORTFOLIO = [
+    ("Acme Residential manages 312 units at The Palms, a senior community in Largo.", None),
+    ("We manage 500 units at Oak Court and Pine Ridge.", None),
+    ("Acme Residential manages 3,000 units at Acme Residential's three offices.", 3000),
     ("I owned 40 rentals in two cities with two separate property managers, and it was a mess.", None),
     ("We had 12 doors spread across three different PMs before we switched.", None),
     ("Acme Residential will keep running the Oak Court and Elm Row complexes, which contain a total of 410 units.",

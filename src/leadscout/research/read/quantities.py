@@ -747,6 +747,7 @@ _FIRM_SUBJECT = re.compile(
     r"manager|landlord|reit))\b",
     re.IGNORECASE,
 )
+_AT_NAMED_PLACE = re.compile(r"^\s*at\s+(?P<place>(?:[Tt]he\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})")
 _ALL_OF_OURS = re.compile(r"^\s*of\s+(?:my|our|its|their)\s+", re.IGNORECASE)
 
 
@@ -884,6 +885,9 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 3
     if _ANY_COMPANY.search(before[-90:]) and not (c.named or c.first_person):
         penalty += 4  # "A property management company that manages 500 units ...": any firm, said in general
+    at_place = _AT_NAMED_PLACE.match(after_noun)
+    if at_place and not (c.company and mentions(c.company, at_place.group("place"))):
+        penalty += 4  # "manages 312 units at The Palms, a senior community": one property's units
     if _LISTED_NOW.match(after_noun):
         penalty += 4  # "we have 38 properties available for rent": today's listings, not the portfolio
     if _OTHER_FIRMS_THAT.search(before[-90:]):
