@@ -193,6 +193,7 @@ PRESS_UNITS = [
     ("Acme oversees over 2,000 homes with 70% of its owners living out of state.", 2000),
     ("Acme Residential is among the largest landlords in Ohio. And they have more than 9,000 units nationwide.", 9000),
     ("When the ice storm hit, all 140 of my rentals lost power.", 140),
+    ("Tenants in 60 of Acme Residential's 400 homes reported mold.", 400),
     ("Acme Residential owns the park. The park is in Vero Beach and has over 400 homes on its 70-acre site.", None),
 ]
 PRESS_PEOPLE = [

@@ -748,6 +748,18 @@ _FIRM_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _AT_NAMED_PLACE = re.compile(r"^\s*at\s+(?P<place>(?:[Tt]he\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})")
+_NAME_POSSESSIVE = re.compile(
+    r"(?P<owner>(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*)['’]s?\s+(?:(?:roughly|about|nearly|over|some|almost|"
+    r"more\s+than|approximately)\s+)?$"
+)
+
+
+def _the_company_s(near_before: str, company: str | None) -> bool:
+    """ "60 of Acme's 400 homes": the company's own, said with its name."""
+    owner = _NAME_POSSESSIVE.search(near_before)
+    return bool(owner and company and mentions(company, owner.group("owner")))
+
+
 _ALL_OF_OURS = re.compile(r"^\s*of\s+(?:my|our|its|their)\s+", re.IGNORECASE)
 
 
@@ -796,7 +808,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         holder = max(holder, 1.5)
     if re.match(r"^\W*(?:he|she|they)\b", c.sentence, re.IGNORECASE):
         holder = max(holder, 1.0)  # "She was managing 187 doors": the person's own business
-    possessive = bool(_POSSESSIVE.search(before))  # "the company's 880 properties"
+    possessive = bool(_POSSESSIVE.search(before)) or _the_company_s(near_before, c.company)  # "the company's 880"
     grew_to = bool(_GREW_TO.search(before[-140:])) or noun[2] == "from"  # "grew from 100 properties to over 1,400"
     if c.subjectless or possessive or passive:
         holder = max(holder, 1.5)
