@@ -1172,12 +1172,19 @@ TITLES_IN_SHAPES_NOT_SEEN = [
     ("<h2>Our Team</h2><div><h3>Carl Ruiz</h3><p>Leasing</p></div><div><h3>Nina Patel</h3><p>Broker</p></div>",
      "Carl Ruiz", "Leasing"),
     ("<ul><li>Carl Ruiz | Accounting</li><li>Nina Patel | Broker</li></ul>", "Carl Ruiz", "Accounting"),
+    ("Since 2009, co-owners Luis Ramos and Eric Tan have grown Acme from 20 doors to 600.", "Eric Tan", "co-owner"),
+    ("Today owner Luis Ramos runs the company with his two sons.", "Luis Ramos", "owner"),
+    ("Joel Brandt took over the company from his father in 2011.", "Joel Brandt", "Owner"),
+    ("My name is Joel Brandt, and I took over the company from my father in 2011.", "Joel Brandt", "Owner"),
+    ("Meet Joel Brandt. In 2011 he took over the family business.", "Joel Brandt", "Owner"),
 ]  # fmt: skip
 # a team's word before a name, or a body managed by someone, names no one of ours
 NOT_TEAM_HEADS = [
     ("During our first Maintenance Appreciation Week in May, the managers cooked for the crew.", []),
     ("The renovation of the Oak Street building was overseen by Carl Ruiz.", []),
     ("The Oak Street building is managed by Carl Ruiz.", []),
+    ("Joel Brandt took over a vacant lot on Main Street.", []),
+    ("Hi, my name is Joel Brandt and I love dogs.", []),
 ]
 
 

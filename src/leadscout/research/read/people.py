@@ -68,8 +68,8 @@ def is_title(text: str) -> str | None:
     """The title in ``text`` when the whole of it reads as one ("Owner/Broker", "Director of
     Operations", "President of Acme Realty" -> "President"); else None."""
     clean = re.sub(r"[®™]", "", text).strip(" .,;:()")
-    if not clean or len(clean) > 90:
-        return None
+    if not clean or len(clean) > 90 or clean[0].isdigit():
+        return None  # "2009, owner" of "Since 2009, owner Luis Ramos": a year before a title
     clean = re.split(
         r"\s+(?:of|at|for|with)\s+(?=(?:the\s+)?[A-Z0-9][\w&'’.-]*(?:\s|$))(?!(?:Operations|Property|"
         r"Leasing|Maintenance|Marketing|Sales|Accounting|Business|Finance|Asset|Client|Resident|Owner|"
@@ -1596,7 +1596,8 @@ _VERB_AFTER = re.compile(
     r"^\s*,?\s+(?:who\s+|(?:is|was)\s+the\s+(?:person|one|woman|man|investor|buyer|partner)\s+who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:co-?)?owns?(?!\s+(?:\d|a\s|an\s|one|two|three|four|five|six|several|multiple|some|many|rental|"
     r"homes|houses|properties|investment|land|buildings|apartments|units|duplex|real\s+estate))|"
     # "bought the company", "bought half of Jo's business", "acquired Acme"; "bought a fourplex" is a landlord's
-    r"(?:bought|acquired|purchased)(?=\s+(?:(?:[\w'’-]+\s+){0,5}?(?:company|firm|business)\b|it\b|(?-i:[A-Z])))|"
+    r"(?:bought|acquired|purchased|took\s+over|inherited)(?=\s+(?:(?:[\w'’-]+\s+){0,5}?(?:company|firm|business)\b|it\b|"
+    r"(?-i:[A-Z])))|"
     r"has\s+owned)|(?:runs|leads|heads|manages|oversees|has\s+(?:led|run|headed)))\b",
     re.IGNORECASE,
 )
@@ -1692,7 +1693,10 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     if title is None:  # a tie does not give the role, which the next sentences may ("At Acme, Jo Doe ...")
         # a role said next beats the one a deed implies ("Jo Doe founded Acme. Jo still leads it as COO")
         clauses = re.split(r";\s*", after)[1:]  # "Jo Doe bought a duplex in 2003; Jo now leads Acme as president"
-        title = _said_later(candidate.name, [*clauses, *later], speaker=bool(_SPEAKER.search(before))) or deed
+        speaker = bool(_SPEAKER.search(before))
+        if speaker:  # "My name is Jo Doe, and I took over the company in 2011"
+            clauses.insert(0, after.lstrip(" ,"))
+        title = _said_later(candidate.name, [*clauses, *later], speaker=speaker) or deed
     nearby = f"{before[-40:]} {after[:60]}"
     if _not_staff(title or "") or (title is None and _not_staff(nearby)) or _qualified_away(title, before, after):
         return None
@@ -1868,6 +1872,21 @@ _NOT_BRANDS = frozenset(
         "when",
         "after",
         "while",
+        # a sentence's opening adverb before a title ("Today owner Luis Ramos runs ...", "Since 2009, owner ...")
+        "today",
+        "since",
+        "before",
+        "until",
+        "currently",
+        "recently",
+        "later",
+        "meanwhile",
+        "together",
+        "here",
+        "there",
+        "also",
+        "once",
+        "yesterday",
     }
 )
 
@@ -1964,12 +1983,14 @@ def _said_later(name: str, later: list[str], *, speaker: bool = False) -> str | 
 # "I founded Acme in 2012", "I own and run the company": what a speaker did, to a firm (not "I own a duplex")
 _FIRST_PERSON_DEED = re.compile(
     r"^\W*(?:[Aa]nd\s+)?I\s+(?:(?:[Cc]o-?)?(?P<founder>founded|started|launched|opened|established|created)|"
-    r"(?:[Cc]o-?)?own(?:\s+and\s+(?:operate|run))?)\s+(?:[A-Z]|(?:the|this|my|our)\s+(?:company|firm|business)\b)"
+    r"(?:[Cc]o-?)?own(?:\s+and\s+(?:operate|run))?|took\s+over|bought|inherited)\s+"
+    r"(?:[A-Z]|(?:the|this|my|our)\s+(?:(?:family|[a-z]+['’]s)\s+)?(?:company|firm|business)\b)"
 )
 # "Meet Alan Price. Alan founded Acme in 1999": what the person named before did, to a firm
 _THIRD_PERSON_DEED = (  # after a short lead of its own: "Two years later she opened Acme", "In 2005, he founded Acme"
     r"^\W*(?:(?:[\w’'-]+\s+){{1,4}}?(?:[\w’'-]+,?\s+))?(?:{who})\s+(?:(?:co-?)?(?P<founder>founded|started|launched|opened|established|created)|"
-    r"(?:co-?)?owns(?:\s+and\s+(?:operates|runs))?)\s+(?:(?-i:[A-Z])|(?:the|this|our)\s+(?:company|firm|business)\b)"
+    r"(?:co-?)?owns(?:\s+and\s+(?:operates|runs))?|took\s+over|inherited)\s+"
+    r"(?:(?-i:[A-Z])|(?:the|this|our)\s+(?:(?:family|[a-z]+['’]s)\s+)?(?:company|firm|business)\b)"
 )
 _SPEAKER = re.compile(r"\b(?:I['’]m|I\s+am|my\s+name\s+is|this\s+is)\s*$", re.IGNORECASE)
 
