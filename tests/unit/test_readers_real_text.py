@@ -48,3 +48,11 @@ def test_readers_hold_their_level_on_the_corpus_dev_half() -> None:
     units, people = table["units"], table["people"]
     assert units["accuracy"] >= 0.85, units["misses"]
     assert people["recall"] >= 0.8 and people["precision"] >= 0.9, people["misses"]
+
+
+def test_a_name_is_compared_by_its_first_and_last_names() -> None:
+    name_key = scoring.name_key
+    assert name_key("William C. Smith Sr.") == name_key("William Smith")
+    assert name_key("Leola “Lee” Margaretha Hardy") == name_key("Leola Hardy")
+    assert name_key("Kevin O’Neil") == name_key("kevin o'neil")
+    assert name_key("Jane Smith") != name_key("John Smith")
