@@ -194,6 +194,8 @@ PRESS_UNITS = [
     ("Acme Residential is among the largest landlords in Ohio. And they have more than 9,000 units nationwide.", 9000),
     ("When the ice storm hit, all 140 of my rentals lost power.", 140),
     ("Tenants in 60 of Acme Residential's 400 homes reported mold.", 400),
+    ("We currently manage a portfolio of 700+ residential, apartment and commercial units in Ohio.", 700),
+    ("Acme Residential owns 3,600 units in the city. Acme Residential owns 8,000 rental units nationwide.", 8000),
     ("Acme Residential owns the park. The park is in Vero Beach and has over 400 homes on its 70-acre site.", None),
 ]
 PRESS_PEOPLE = [
@@ -1177,6 +1179,12 @@ TITLES_IN_SHAPES_NOT_SEEN = [
     ("Joel Brandt took over the company from his father in 2011.", "Joel Brandt", "Owner"),
     ("My name is Joel Brandt, and I took over the company from my father in 2011.", "Joel Brandt", "Owner"),
     ("Meet Joel Brandt. In 2011 he took over the family business.", "Joel Brandt", "Owner"),
+    ("We mourn Jane Ortiz. As our leasing director for ten years, she knew every tenant.", "Jane Ortiz",
+     "leasing director"),
+    ("Jane Ortiz, 54, who founded the company in 1990, retired in May.", "Jane Ortiz", "Founder"),
+    ("Panel\n\nMarie PeaceVice President of ComplianceThe Acme Property Management\n\nGreg ProctorVice President"
+     "RealPage", "Marie Peace", "Vice President"),
+    ("Marie Smith Vice President", "Marie Smith", "Vice President"),
 ]  # fmt: skip
 # a team's word before a name, or a body managed by someone, names no one of ours
 NOT_TEAM_HEADS = [
@@ -1185,6 +1193,8 @@ NOT_TEAM_HEADS = [
     ("The Oak Street building is managed by Carl Ruiz.", []),
     ("Joel Brandt took over a vacant lot on Main Street.", []),
     ("Hi, my name is Joel Brandt and I love dogs.", []),
+    ("Jane Ortiz moved here in 1990. As a tenant for ten years, she knew every neighbor.", []),
+    ("Jane Ortiz, 54, who rents from Acme, complained about the heat.", []),
 ]
 
 
@@ -1194,3 +1204,8 @@ def test_a_team_word_before_a_name_or_a_building_managed_by_someone_names_no_one
 
 def test_titles_in_shapes_not_seen() -> None:
     _assert_titles(TITLES_IN_SHAPES_NOT_SEEN)
+
+
+def test_a_firm_named_after_a_person_is_no_person_where_its_name_begins_before_theirs() -> None:
+    text = "CB Richard Ellis retained the No. 1 spot on this year's list."
+    assert [p.full_name for p in inspect_page(text, company="CB Richard Ellis Group Inc.").people] == []

@@ -188,7 +188,7 @@ def from_text(text: str) -> PageText:
         if _hard_wrapped(lines):
             lines = [" ".join(lines)]
         for line in lines:
-            clean = _BULLET.sub("", line)
+            clean = _GLUED.sub(" ", _BULLET.sub("", line))
             last = blocks[-1] if blocks else None
             if last is not None and last.group == group and _wrapped(last.text, clean):
                 last.text = f"{last.text} {clean}"[:2000]
@@ -199,6 +199,12 @@ def from_text(text: str) -> PageText:
     return PageText(blocks)
 
 
+# text copied out of a PDF loses the line breaks between a name and its title, a title and its firm:
+# "Marie PeaceVice President of ComplianceThe Franklin Johnston Group"; no name has such a word inside
+_GLUED = re.compile(
+    r"(?<=[a-z])(?=(?:Vice|President|Manager|Director|Founder|Co-Founder|Owner|Broker|Principal|Partner|Chief|CEO|"
+    r"COO|CFO|Senior|Executive|Managing|Regional|Assistant|Associate|Leasing|Controller|REALTOR|The)\b)"
+)
 _ELLIPSIS = re.compile(r"(?:…|\.\s?\.\s?\.|\[…\]|\[\.\.\.\])")
 
 

@@ -1040,7 +1040,9 @@ def _the_firm_itself(candidate: _Candidate, sentence: str, company: str) -> bool
     at = lowered.find(candidate.name.lower())
     if at < 0:
         return False
-    rest = lowered[at + len(candidate.name) :].split()
+    lead, rest = lowered[:at].split(), lowered[at + len(candidate.name) :].split()
+    if lead and sentence[: candidate.start].lower().rstrip().endswith(lead[-1]):
+        return True  # "CB Richard Ellis retained the No. 1 spot": the firm's name begins before the person's
     return not rest or re.sub(r"^\s*(?:['’]s?\s*)?", "", sentence[candidate.end :].lower()).startswith(rest[0])
 
 
@@ -1593,7 +1595,7 @@ _ORG_POSSESSIVE_TITLE = re.compile(
     r"(?P<org>(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?)\s+(?:[a-z][\w-]*\s+){0,4}[a-z][\w-]*,\s*$"
 )
 _VERB_AFTER = re.compile(
-    r"^\s*,?\s+(?:who\s+|(?:is|was)\s+the\s+(?:person|one|woman|man|investor|buyer|partner)\s+who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:co-?)?owns?(?!\s+(?:\d|a\s|an\s|one|two|three|four|five|six|several|multiple|some|many|rental|"
+    r"^(?:\s*,?\s*(?:Jr|Sr)\.?)?(?:\s*,\s*\d{1,3})?\s*,?\s+(?:who\s+|(?:is|was)\s+the\s+(?:person|one|woman|man|investor|buyer|partner)\s+who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:co-?)?owns?(?!\s+(?:\d|a\s|an\s|one|two|three|four|five|six|several|multiple|some|many|rental|"
     r"homes|houses|properties|investment|land|buildings|apartments|units|duplex|real\s+estate))|"
     # "bought the company", "bought half of Jo's business", "acquired Acme"; "bought a fourplex" is a landlord's
     r"(?:bought|acquired|purchased|took\s+over|inherited)(?=\s+(?:(?:[\w'’-]+\s+){0,5}?(?:company|firm|business)\b|it\b|"
@@ -1613,6 +1615,8 @@ _LATER = (
     r"|^\W*(?:{first}|{full}|he|she|they)\b[^.;]{{0,80}}?\band\s+(?:today\s+|now\s+|still\s+)?"
     + _ROLE_VERBS
     + r"\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?P<rest2>.{{2,80}})"
+    # "As owner and manager of Yaquina Bay Property Management for over 30 years, she cared ...": the role opens
+    r"|^\W*As\s+(?:the\s+|its\s+|our\s+)?(?P<rest3>[^,]{{2,100}}),\s*(?:{first}|{full}|he|she)\b"
 )
 # "James Patel, who joined us in 2006 and works as our Leasing Agent": a role verb later in the clause
 _ROLE_LATER = re.compile(
@@ -1971,7 +1975,7 @@ def _said_later(name: str, later: list[str], *, speaker: bool = False) -> str | 
     pattern = re.compile(_LATER.format(first=first, full=full), re.IGNORECASE)
     for sentence in later:
         for m in pattern.finditer(sentence):
-            if title := _longest_title(m.group("rest") or m.group("rest2")):
+            if title := _longest_title(m.group("rest") or m.group("rest2") or m.group("rest3")):
                 return title
         if speaker and (did := _FIRST_PERSON_DEED.match(sentence)):
             return "Founder" if did.group("founder") else "Owner"

@@ -655,6 +655,8 @@ def _noun_after(rest: str, context: _Context | None = None) -> tuple[str, str, s
     if context is not None and re.match(r"^\s*(?:[.!;]|$)", rest):  # "three rentals ...; today we manage over 300."
         earlier = _last_noun(context.sentence[: len(context.sentence) - len(rest)]) or context.nouns_before
         return (earlier, _NOUNS[earlier], "elliptic") if earlier else None
+    if listed := _MODIFIER_LIST.match(rest):  # "700+ residential, apartment and commercial units"
+        rest = listed.group(0).replace(",", " ") + rest[listed.end() :]
     # a digit ends the phrase: "20 agents and 400 homes" gives the homes to the 400, not the 20
     words = [w.lower().strip("'’") for w in _WORD.findall(re.split(r"[,.;:()\[\]|]|\d", rest[:90])[0])]
     limit = 4
@@ -677,6 +679,7 @@ def _noun_after(rest: str, context: _Context | None = None) -> tuple[str, str, s
     return None
 
 
+_MODIFIER_LIST = re.compile(r"^\s*(?:[a-z][\w-]*\s*,\s*){1,4}(?:[a-z][\w-]*\s+){0,2}(?:and|or|&)\s+")
 _GROWN_FROM = re.compile(
     r"\bfrom\s+(?:[a-z]+\s+){0,2}?[\d,.]+\s+(?:[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\b[^.;]{0,60}?\bto\s+"
     r"(?:a\s+total\s+of\s+|more\s+than\s+|over\s+|nearly\s+|about\s+|almost\s+|roughly\s+)?$",
@@ -939,9 +942,16 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 3  # "Michaels ... 44,500 units, followed by Dominium": the count of the firm named just before
     if c.other_before and not (c.named or c.first_person) and _ANAPHORA.search(before):
         penalty += 3  # "... says the co-CEO of Waypoint. The firm manages 15,000": the firm is Waypoint
-    return holder + managed - penalty
+    whole = 1.0 if _WHOLE_AFTER.match(after_noun) else 0.0  # "owns 8,000 rental units nationwide": all of it
+    return holder + managed + whole - penalty
 
 
+# said after the noun: the count is the whole portfolio, not a city's share of it
+_WHOLE_AFTER = re.compile(
+    r"^\s*(?:nationwide|nationally|in\s+total|in\s+all|overall|company-?wide|across\s+the\s+(?:country|nation|"
+    r"U\.?S\.?|United\s+States)|(?:across|in)\s+(?:\d+|[a-z]+)\s+states)\b",
+    re.IGNORECASE,
+)
 _PROPERTY_WITH = re.compile(
     r"(?P<lead>\S+)\s+(?:propert(?:y|ies)|buildings?|complex(?:es)?|homes?|hoas|associations|communities)\s+"
     r"(?:with|of|having)\s+"
