@@ -1182,6 +1182,8 @@ TITLES_IN_SHAPES_NOT_SEEN = [
     ("We mourn Jane Ortiz. As our leasing director for ten years, she knew every tenant.", "Jane Ortiz",
      "leasing director"),
     ("Jane Ortiz, 54, who founded the company in 1990, retired in May.", "Jane Ortiz", "Founder"),
+    ("Leola Hardy died in June. Born in 1951, she loved Newport. She sat on the Housing Committee. As owner of "
+     "Acme Property Management for 30 years, she cared about clients.", "Leola Hardy", "owner"),
     ("Panel\n\nMarie PeaceVice President of ComplianceThe Acme Property Management\n\nGreg ProctorVice President"
      "RealPage", "Marie Peace", "Vice President"),
     ("Marie Smith Vice President", "Marie Smith", "Vice President"),

@@ -875,7 +875,8 @@ def _from_prose(page: PageText, company: str | None, own_site: bool) -> list[Per
                 if not _after_in(c, sentence) and not (company and _the_firm_itself(c, sentence, company))
             ]
             candidates, unknown = [c for c in spans if not c.weak], [c for c in spans if c.weak]
-            judged = [_judged(c, sentence, said[i + 1 : i + 3], candidates, company, own_site) for c in candidates]
+            later = _until_another_name(said[i + 1 : i + 4], candidates)
+            judged = [_judged(c, sentence, later, candidates, company, own_site) for c in candidates]
             found += [p for c in unknown if (p := _judged(c, sentence, [], candidates, company, own_site))]
             found += _coordinated(candidates, judged, sentence)
             missed = [c for c, person in zip(candidates, judged, strict=True) if person is None]
@@ -894,6 +895,16 @@ def _from_prose(page: PageText, company: str | None, own_site: bool) -> list[Per
             out.append(person)
             named.add(candidate.name)
     return out
+
+
+def _until_another_name(later: list[str], named: list[_Candidate]) -> list[str]:
+    """The next sentences a role may be said in of a name: two, or three when none of them names
+    someone else, whose "she" the third's may be ("... Hardy died in June. Born in 1951, she ... She sat
+    on the Housing Committee. As owner of Acme, she ...")."""
+    surnames = {c.name.split()[-1] for c in named}
+    if any(c.name.split()[-1] not in surnames for sentence in later for c in _candidates(sentence)):
+        return later[:2]
+    return later
 
 
 # "According to the President of Pretty Picky Properties, ..." / "“Right now ...,” Blake Decker said."
