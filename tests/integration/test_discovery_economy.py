@@ -170,3 +170,35 @@ async def test_a_run_running_dry_reads_the_profiles_it_set_aside_and_takes_a_nam
     assert [c.domain for c in batch.accepted] == [first.domain, second.domain]
     statuses = {r["domain"]: r["status"] for r in await store.candidate_stats(run.id)}
     assert statuses[second.domain] == "accepted"
+
+
+async def test_a_query_is_searched_deeper_only_while_its_last_page_paid_out(store: Store) -> None:
+    """Past the planned pages, a query's next page is planned only when its deepest page read showed
+    first a firm the run accepted; a query whose deepest page showed only rejected firms ends there,
+    and none goes past the deepest page allowed."""
+    from leadscout.pipeline.query_plan import DEEPER_PAGE, DEEPEST_PAGE, PLAN_STEP
+
+    criteria = parse_criteria({"quantity": 4, "cities": ["Austin"], "state": "TX"})
+    run = await create_run(store, criteria, batch_size=4, options={"sources": ["web"]})
+    plan = [(q, p) for q in ("paying", "dry", "deepest") for p in (1, 2, DEEPER_PAGE)]
+    await store.plan_run_queries(run.id, plan + [("deepest", p) for p in range(DEEPER_PAGE + 1, DEEPEST_PAGE + 1)])
+    planned = await store.next_run_queries(run.id, 100)
+    for row in planned:
+        await store.finish_run_query(run.id, row["position"], "done", 10, "searxng")
+    positions = {(r["query"], r["page"]): r["position"] for r in planned}
+    async with store.pool.connection() as conn:
+        for (query, page), status in {
+            ("paying", DEEPER_PAGE): "accepted",
+            ("dry", DEEPER_PAGE): "rejected",
+            ("dry", 1): "accepted",
+            ("deepest", DEEPEST_PAGE): "accepted",
+        }.items():
+            await conn.execute(
+                "INSERT INTO pm_pipeline.discovery_candidates (run_id, domain, name, website, found_via, status, seq)"
+                " VALUES (%s, %s, %s, %s, 'search', %s, %s)",
+                (run.id, f"{query}{page}.com", query, f"http://{query}{page}.com/", status,
+                 positions[(query, page)] * PLAN_STEP + 3),
+            )  # fmt: skip
+    assert await store.productive_deep_queries(run.id, DEEPER_PAGE, DEEPEST_PAGE, PLAN_STEP) == [
+        ("paying", DEEPER_PAGE + 1)
+    ]

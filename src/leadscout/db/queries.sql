@@ -546,6 +546,22 @@ SELECT %(run_id)s, base.next + row_number() OVER (ORDER BY wanted.ord) - 1, want
  WHERE NOT EXISTS (SELECT 1 FROM pm_pipeline.run_queries q
                     WHERE q.run_id = %(run_id)s AND q.query = wanted.query AND q.page = wanted.page);
 
+-- productive_deep_queries --
+-- The queries whose deepest page read so far (at least %(from_page)s, below %(max_page)s) showed a candidate
+-- first that the run then accepted: a vein still paying out, whose next page is worth a search
+WITH deepest AS (
+  SELECT query, max(page) AS page FROM pm_pipeline.run_queries
+   WHERE run_id = %(run_id)s AND status = 'done' GROUP BY query
+)
+SELECT d.query, d.page + 1 AS page
+  FROM deepest d JOIN pm_pipeline.run_queries q
+    ON q.run_id = %(run_id)s AND q.query = d.query AND q.page = d.page
+ WHERE d.page >= %(from_page)s AND d.page < %(max_page)s
+   AND EXISTS (SELECT 1 FROM pm_pipeline.discovery_candidates c
+                WHERE c.run_id = %(run_id)s AND c.status IN ('accepted', 'delivered')
+                  AND c.seq / %(plan_step)s = q.position)
+ ORDER BY q.position;
+
 -- insert_outbox --
 -- Write a notification once (dedupe_key); returns its id only when it is new
 INSERT INTO pm_pipeline.outbox

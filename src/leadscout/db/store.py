@@ -380,6 +380,14 @@ class Store(MonitorQueries):
             "plan_run_queries", run_id=run_id, queries=[q for q, _ in unique], pages=[p for _, p in unique]
         )
 
+    async def productive_deep_queries(
+        self, run_id: UUID, from_page: int, max_page: int, plan_step: int
+    ) -> list[tuple[str, int]]:
+        rows = await self._rows(
+            "productive_deep_queries", run_id=run_id, from_page=from_page, max_page=max_page, plan_step=plan_step
+        )
+        return [(r["query"], r["page"]) for r in rows]
+
     async def next_run_queries(self, run_id: UUID, limit: int = 1) -> list[dict[str, Any]]:
         return await self._rows("next_run_queries", run_id=run_id, limit=limit)
 

@@ -8,6 +8,8 @@ from leadscout.criteria import Criteria
 
 PAGES_PER_QUERY = 2
 DEEPER_PAGE = 3  # read only by a run that would otherwise ask its user: a firm the engine ranks lower still counts
+# past it, a query's next page is searched only while its last page showed a firm the run accepted, up to this one
+DEEPEST_PAGE = 10
 # a candidate's place in the plan: query position, then result rank, then place on a list page
 PLAN_STEP, RANK_STEP = 10**8, 10**5
 PROPOSED_BASE = 10**15  # proposals from outside the plan (an agent) come after it, in order

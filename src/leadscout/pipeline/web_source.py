@@ -42,7 +42,7 @@ from leadscout.pipeline.list_pages import (
     normalise_name,
     repeated_profiles,
 )
-from leadscout.pipeline.query_plan import PLAN_STEP, PROPOSED_BASE, RANK_STEP, search_plan
+from leadscout.pipeline.query_plan import DEEPER_PAGE, DEEPEST_PAGE, PLAN_STEP, PROPOSED_BASE, RANK_STEP, search_plan
 from leadscout.pipeline.remembered import Memory, Remembered, monitor_of, still_unreadable, unchanged
 from leadscout.pipeline.remembered import load as load_memory
 from leadscout.pipeline.sources import SourceResult
@@ -476,6 +476,10 @@ class WebSource:
             planned = await self.store.next_run_queries(run.id, ahead)
         if not planned and self._asks_user(run):  # short with every planned page read: one page deeper first
             await self.store.plan_run_queries(run.id, search_plan(criteria, deeper=True))
+            planned = await self.store.next_run_queries(run.id, ahead)
+        if not planned and self._asks_user(run):  # then deeper still where the last page paid out
+            veins = await self.store.productive_deep_queries(run.id, DEEPER_PAGE, DEEPEST_PAGE, PLAN_STEP)
+            await self.store.plan_run_queries(run.id, veins)
             planned = await self.store.next_run_queries(run.id, ahead)
         if not planned:
             return None
