@@ -1187,6 +1187,12 @@ TITLES_IN_SHAPES_NOT_SEEN = [
     ("Panel\n\nMarie PeaceVice President of ComplianceThe Acme Property Management\n\nGreg ProctorVice President"
      "RealPage", "Marie Peace", "Vice President"),
     ("Marie Smith Vice President", "Marie Smith", "Vice President"),
+    ("My name is Carlos Lopez, and I took over the company in 2004. I lead the company as President.", "Carlos Lopez",
+     "President"),
+    ("Since 2015, Director of Operations Emily Clark has kept our owners informed.", "Emily Clark",
+     "Director of Operations"),
+    ("Our Director of Operations, Angela Davis, keeps every lease on schedule.", "Angela Davis",
+     "Director of Operations"),
 ]  # fmt: skip
 # a team's word before a name, or a body managed by someone, names no one of ours
 NOT_TEAM_HEADS = [

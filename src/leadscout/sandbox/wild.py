@@ -669,7 +669,9 @@ def _story(c: WorldCompany, look: Look, people: list[Person]) -> str:
         f"{c.name} is the work of {first.full_name}, its {first.title}, who started it in {year} with two duplexes.",
         f"{first.full_name} never planned to run a property management company. But in {year} {given} took over "
         f"{c.name}, and {given} still leads it as {first.title}.",
-    ][_seeded(c, "story", 0, 4)]
+        f"My name is {first.full_name}, and I took over {c.name} from its founder in {year}. I lead the company as "
+        f"{first.title}.",
+    ][_seeded(c, "story", 0, 5)]
     lines = [f"<p>{escape(opening)} {_email_html(c, look, first, 0)}</p>"]
     for i, p in enumerate(rest, start=1):
         said = [
@@ -684,7 +686,10 @@ def _story(c: WorldCompany, look: Look, people: list[Person]) -> str:
             "the details.",
             f"According to the {p.title} of {c.name}, owners want fewer surprises. “We call back the same day,” "
             f"{p.full_name} said.",
-        ][_seeded(c, p.full_name, 0, 8)]
+            f"Since {year + i}, {p.title} {p.full_name} has kept our owners informed.",
+            f"{p.full_name} grew up in {c.city}. After years in banking, {p.full_name.split()[0]} joined {c.name} in "
+            f"{year + i}. Today {p.full_name.split()[0]} works as our {p.title}.",
+        ][_seeded(c, p.full_name, 0, 10)]
         lines.append(f"<p>{escape(said)} {_email_html(c, look, p, i)}</p>")
     return "".join(lines)
 

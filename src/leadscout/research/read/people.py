@@ -1615,8 +1615,8 @@ _VERB_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ROLE_VERBS = (
-    r"(?:is|was|am|['’]m|serves\s+as|served\s+as|works\s+as|acts\s+as|has\s+been|became|is\s+now|leads\s+\w+(?:\s+\w+)?\s+as|"
-    r"runs\s+\w+(?:\s+\w+)?\s+as)"
+    r"(?:is|was|am|['’]m|serves\s+as|served\s+as|works\s+as|acts\s+as|has\s+been|became|is\s+now|leads?\s+\w+(?:\s+\w+)?\s+as|"
+    r"runs?\s+\w+(?:\s+\w+)?\s+as)"
 )
 # "Stephanie ... is the founder", "Trubiana, who is president of ...": a role said later of the name
 _LATER = (
@@ -1952,7 +1952,8 @@ def _title_after(after: str) -> str | None:
 def _title_before(before: str) -> str | None:
     intro = _TITLE_WITH_ORG.search(before)  # "Co-Founder and CEO with Acme, Mr. Jo Doe"
     if intro and (title := _longest_title(intro.group("title"), from_end=True)):
-        return title
+        whole = _longest_title(before, from_end=True)  # "Director of Operations Emily Clark": no firm's "of"
+        return whole if whole and len(whole) > len(title) and before.rstrip(" ,").endswith(whole) else title
     lead = _PROSE_BEFORE.search(before)
     if lead is None or re.search(_SPOKEN_BEFORE, before[: lead.start()] or " ", re.IGNORECASE):
         return None
@@ -1984,15 +1985,18 @@ def _said_later(name: str, later: list[str], *, speaker: bool = False) -> str | 
     first, last = re.escape(name.split()[0]), re.escape(name.split()[-1])
     full = f"{re.escape(name)}|{last}" + ("|I" if speaker else "")
     pattern = re.compile(_LATER.format(first=first, full=full), re.IGNORECASE)
+    deed = None  # a role said in so many words beats the one a deed implies, wherever it is said
     for sentence in later:
         for m in pattern.finditer(sentence):
             if title := _longest_title(m.group("rest") or m.group("rest2") or m.group("rest3")):
                 return title
-        if speaker and (did := _FIRST_PERSON_DEED.match(sentence)):
-            return "Founder" if did.group("founder") else "Owner"
-        if did := re.match(_THIRD_PERSON_DEED.format(who=f"{first}|{full}|he|she"), sentence, re.IGNORECASE):
-            return "Founder" if did.group("founder") else "Owner"
-    return None
+        if deed is None and speaker and (did := _FIRST_PERSON_DEED.match(sentence)):
+            deed = "Founder" if did.group("founder") else "Owner"
+        if deed is None and (
+            did := re.match(_THIRD_PERSON_DEED.format(who=f"{first}|{full}|he|she"), sentence, re.IGNORECASE)
+        ):
+            deed = "Founder" if did.group("founder") else "Owner"
+    return deed
 
 
 # "I founded Acme in 2012", "I own and run the company": what a speaker did, to a firm (not "I own a duplex")
