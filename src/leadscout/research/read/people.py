@@ -866,16 +866,17 @@ def _from_prose(page: PageText, company: str | None, own_site: bool) -> list[Per
         if len(block.text) < 12:
             continue
         said = sentences(block.text)
+        names = [_candidates(sentence, weak=True) for sentence in said]  # each sentence's, read once
         found: list[Person] = []
         loose: list[tuple[_Candidate, str]] = []
         for i, sentence in enumerate(said):
-            spans = [  # read once; "Lewis Falcon" of "Lewis Falcon Leasing & Management's Leasing Agent" is the firm
+            spans = [  # "Lewis Falcon" of "Lewis Falcon Leasing & Management's Leasing Agent" is the firm
                 c
-                for c in _candidates(sentence, weak=True)
+                for c in names[i]
                 if not _after_in(c, sentence) and not (company and _the_firm_itself(c, sentence, company))
             ]
             candidates, unknown = [c for c in spans if not c.weak], [c for c in spans if c.weak]
-            later = _until_another_name(said[i + 1 : i + 4], candidates)
+            later = _until_another_name(said[i + 1 : i + 4], names[i + 1 : i + 4], candidates)
             judged = [_judged(c, sentence, later, candidates, company, own_site) for c in candidates]
             found += [p for c in unknown if (p := _judged(c, sentence, [], candidates, company, own_site))]
             found += _coordinated(candidates, judged, sentence)
@@ -897,12 +898,12 @@ def _from_prose(page: PageText, company: str | None, own_site: bool) -> list[Per
     return out
 
 
-def _until_another_name(later: list[str], named: list[_Candidate]) -> list[str]:
+def _until_another_name(later: list[str], names_later: list[list[_Candidate]], named: list[_Candidate]) -> list[str]:
     """The next sentences a role may be said in of a name: two, or three when none of them names
-    someone else, whose "she" the third's may be ("... Hardy died in June. Born in 1951, she ... She sat
-    on the Housing Committee. As owner of Acme, she ...")."""
+    (``names_later``: the names each of them holds) someone else, whose "she" the third's may be
+    ("... Hardy died in June. Born in 1951, she ... She sat on the Housing Committee. As owner of Acme, she ...")."""
     surnames = {c.name.split()[-1] for c in named}
-    if any(c.name.split()[-1] not in surnames for sentence in later for c in _candidates(sentence)):
+    if any(c.name.split()[-1] not in surnames for names in names_later for c in names if not c.weak):
         return later[:2]
     return later
 
