@@ -146,6 +146,7 @@ def test_suppression_and_workers(client: httpx.Client) -> None:
     }
     problem(client.post("/api/v1/suppression", json={"domains": ["not a domain"]}), 422)  # well formed, no domain
     problem(client.post("/api/v1/suppression", json={"domains": []}), 422)
+    problem(client.post("/api/v1/suppression", json={"domains": ["acme-pm.com"], "reason": "a\u0000b"}), 422)
     assert client.delete("/api/v1/suppression/acme-pm.com").json() == {"removed": "acme-pm.com"}
     problem(client.delete("/api/v1/suppression/acme-pm.com"), 404)
     workers = client.get("/api/v1/workers").json()

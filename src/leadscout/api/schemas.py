@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
 
 from leadscout.models import Company, CompanyFacts, Contact, CriterionVerdict, Evidence, WorkerRow, WorkerStats
+from leadscout.pipeline.launch import storable_text
 
 T = TypeVar("T")
 MAX_PAGE = 200
@@ -133,6 +134,11 @@ class SuppressionBody(BaseModel):
 
     domains: list[Domain] = Field(min_length=1, max_length=1000)
     reason: str = Field(default="manual", min_length=1, max_length=100)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, values: Any) -> Any:
+        return storable_text(values)  # a NUL in the reason was a 500 from the database (found by schemathesis)
 
 
 class SuppressedDomain(BaseModel):
