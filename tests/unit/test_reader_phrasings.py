@@ -1217,3 +1217,29 @@ def test_titles_in_shapes_not_seen() -> None:
 def test_a_firm_named_after_a_person_is_no_person_where_its_name_begins_before_theirs() -> None:
     text = "CB Richard Ellis retained the No. 1 spot on this year's list."
     assert [p.full_name for p in inspect_page(text, company="CB Richard Ellis Group Inc.").people] == []
+
+
+# a count held in a relative clause whose subject is the company, and a count the subject's noun names
+UNITS_HELD_AND_GROWN = [
+    ("Included in the 3,000-plus units that Acme Residential owns or manages is Plymouth Gardens.", 3000),
+    ("The number of apartment units has grown from 5,000 in 2005 to 12,000 currently, Acme Residential said.", 12000),
+    ("The number of homes Acme Residential manages has risen from 200 to more than 650.", 650),
+    ("The 400 units that Beta Realty owns are managed by a firm from Ohio.", None),
+    ("The 122,000 apartments in which Insignia has an ownership interest were sold.", None),
+]  # fmt: skip
+# another organisation's role first, then a role at the company: the person is the company's
+PEOPLE_WITH_A_SECOND_ROLE = [
+    ("“It is hard,” said 2021 IREM President Chip Watts, CPM®, CCIM, and President of Acme Property Management, "
+     "AMO®, in Birmingham.", "Chip Watts", "President"),
+    ("NARPM President Jane Rowe, who is also the owner of Acme Property Management, spoke first.", "Jane Rowe",
+     "owner"),
+]  # fmt: skip
+
+
+def test_units_held_in_a_relative_clause_or_grown_to() -> None:
+    _assert_units(UNITS_HELD_AND_GROWN)
+
+
+def test_a_second_role_at_the_company_beats_another_organisation_s() -> None:
+    _assert_titles(PEOPLE_WITH_A_SECOND_ROLE)
+    assert _names("IREM President John Smith, CPM, and President of Beta Realty, spoke.") == []

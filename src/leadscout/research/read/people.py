@@ -1007,6 +1007,8 @@ def _judged(
         return None  # "Del Mar Owner Luke Chapman": a firm's name, then its owner's
     if _PHOTO_CREDIT.search(sentence[max(0, candidate.start - 60) : candidate.start]):
         return None  # "Photo Credit: TRIBUNE PHOTO: JONATHAN HOUSE": a photographer
+    if company and (title := _also_ours(sentence[candidate.end : candidate.end + 160], company)):
+        return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
     if candidate.weak:  # only a title set beside it by a comma: "Margette Hepfner, LPC’s COO"
         person = _judge(candidate, sentence, later, company) if _title_after(sentence[candidate.end :]) else None
     else:
@@ -1019,6 +1021,25 @@ def _judged(
     if person is None and company and not candidate.weak and _namesake(candidate, sentence, company):
         person = Person(full_name=candidate.name, title=None, source="prose", quote=sentence[:300])
     return None if person and _elsewhere(candidate, sentence, company, own_site) else person
+
+
+# "IREM President Chip Watts, CPM®, CCIM, and President of Watts Realty Company": a second role, at the company
+_ALSO_OURS = re.compile(
+    r"^[^.;]{0,60}?,\s*(?:and|but)\s+(?:(?:who\s+is\s+)?also\s+)?(?:the\s+|its\s+)?(?P<title>[A-Za-z][\w&/ -]{1,50}?)"
+    r"\s+(?:of|at)\s+(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})"
+    r"|^\s*,\s*who\s+is\s+also\s+(?:the\s+|its\s+|an?\s+)?(?P<title2>[A-Za-z][\w&/ -]{1,50}?)\s+(?:of|at)\s+"
+    r"(?P<org2>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})"
+    r"|^\s*,\s*(?:the\s+)?[A-Za-z][\w -]{1,40}?\s+of\s+(?:the\s+)?[A-Z][^.;,]{2,60}?\s+and\s+(?:also\s+)?(?:the\s+)?"
+    r"(?P<title3>[A-Za-z][\w&/ -]{1,50}?)\s+(?:of|at)\s+(?P<org3>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})"
+)
+
+
+def _also_ours(after: str, company: str) -> str | None:
+    """The role at the company of a person the text first gives another organisation's role."""
+    if not (m := _ALSO_OURS.match(after)):
+        return None
+    title, org = next((m.group(f"title{i}"), m.group(f"org{i}")) for i in ("", "2", "3") if m.group(f"title{i}"))
+    return is_title(title) if is_ours(company, re.sub(r",?\s+(?:AMO|Inc|LLC)\b.*$", "", org)) else None
 
 
 _PHOTO_CREDIT = re.compile(r"\b(?:photo|photograph|image|picture|courtesy)s?\b[^.:]{0,30}:\s*$", re.IGNORECASE)

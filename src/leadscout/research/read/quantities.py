@@ -697,12 +697,23 @@ _RAISED_TO = re.compile(
 )
 
 
+# "The number of apartment units has grown from 5,000 in 2005 to 12,000 currently": the count's noun is the subject's
+_NUMBER_OF_GREW = re.compile(
+    r"\bnumber\s+of\s+(?:[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:[\w'’-]+\s+){0,4}?(?:has\s+|have\s+|had\s+)?"
+    r"(?:grown|grew|increased|risen|rose|climbed|jumped|expanded|gone\s+up|went\s+up)\s+from\s+[^.;]{1,40}?\bto\s+"
+    r"(?:a\s+total\s+of\s+|more\s+than\s+|over\s+|nearly\s+|about\s+|almost\s+|roughly\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _noun_grown_from(before: str) -> tuple[str, str, str] | None:
     """ "from 500 units in 2010 to more than 6,000 today": the total borrows the starting point's noun
-    (or the noun of the count the sentence raises: "increasing its units ... to 143,200")."""
-    m = _GROWN_FROM.search(before[-160:]) or _RAISED_TO.search(before[-160:])
-    noun = m.group("noun").lower() if m else None
-    return (noun, _NOUNS[noun], "from") if noun in _NOUNS else None
+    (or the noun of the count the sentence raises: "increasing its units ... to 143,200"; or the
+    subject's: "the number of units has grown from 5,000 to 12,000")."""
+    for pattern in (_GROWN_FROM, _RAISED_TO, _NUMBER_OF_GREW):
+        if (m := pattern.search(before[-160:])) and (noun := m.group("noun").lower()) in _NOUNS:
+            return noun, _NOUNS[noun], "from"
+    return None
 
 
 def _candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
@@ -710,7 +721,9 @@ def _candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
         return None  # a price, a rank ("No. 2") or a reference
     clause = c.sentence
     rest, before = clause[m.end() :], clause[: m.start()]
-    noun = _noun_after(rest, c) or _noun_grown_from(before) or _all_of_ours(before, rest)
+    noun = _noun_after(rest, c)
+    if noun is None or noun[2] == "elliptic":  # "... has risen from 200 to more than 650.": a total, grown to
+        noun = _noun_grown_from(before) or noun or _all_of_ours(before, rest)
     if noun is None:
         return None
     low = _number(m.group("a"), m.group("k"))
@@ -797,6 +810,18 @@ def _vague_candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
     return claim.model_copy(update={"vague": True}) if claim else None
 
 
+_HELD_BY = re.compile(
+    r"^\s*(?:that|which)?\s*(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4}),?\s+(?:now\s+|currently\s+)?"
+    r"(?:owns\s+(?:and|or)\s+(?:manages|operates)|manages|operates|oversees|owns)\b"
+)
+
+
+def _held_by_the_company(after_noun: str, company: str | None) -> bool:
+    """A relative clause whose subject is the company and whose verb holds the count: its own portfolio."""
+    m = _HELD_BY.match(after_noun)
+    return bool(m and company and mentions(company, m.group("org")))
+
+
 def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], c: _Context) -> float:
     """How surely this quantity is the company's own portfolio (see the module's docstring)."""
     near_before = before[-60:]
@@ -817,12 +842,15 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         holder = max(holder, 1.5)
     if grew_to:
         holder = max(holder, 1.5)
+    held = _held_by_the_company(after_noun, c.company)  # "the 3,000-plus units that Acme owns or manages"
+    if held:
+        holder = max(holder, 2.0)
     if holder == 0:
         return 0.0
     managed = 1.5 if possessive else 0.0
     if _MANAGE.search(window) or _MANAGE.search(before[-150:]) or passive:
         managed = 2.0
-    if _PORTFOLIO_ADJ.match(rest) or _WITH.search(near_before) or _PORTFOLIO_OF.search(near_before):
+    if _PORTFOLIO_ADJ.match(rest) or _WITH.search(near_before) or _PORTFOLIO_OF.search(near_before) or held:
         managed = max(managed, 2.0)
     if grew_to or _TOTAL.search(near_before) or re.match(r"^\s*total\b", rest, re.IGNORECASE):
         managed = max(managed, 2.0)  # "18,000 total units"
@@ -856,7 +884,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         (c.company and is_ours(c.company, client.group("org"))) or _PLACE_WORD.search(client.group("org"))
     ):
         penalty += 3  # "3,400 units of public housing for the Chicago Housing Authority": one client's share
-    if _OWNED_AFTER.match(after_noun) and not _PARTS_AFTER.match(after_noun):
+    if _OWNED_AFTER.match(after_noun) and not _PARTS_AFTER.match(after_noun) and not held:
         penalty += 3  # "the 122,000 apartments in which Insignia has an ownership interest"
     if _MANAGED_BY_OTHERS.match(after_noun):
         penalty += 4  # "I had 28 units with three different PMs": an investor's rentals, managed by others
