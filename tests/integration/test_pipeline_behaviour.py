@@ -187,3 +187,51 @@ async def test_real_directory_file_imports_with_bad_rows_reported(store: Store) 
     # truncated websites such as a bare managebuilding.com are rejected with a reason
     assert any("PMS vendor host" in e for e in report.errors)
     assert all(e.startswith("row ") for e in report.errors)
+
+
+async def test_a_company_joins_its_run_as_soon_as_its_batch_accepts_it(store: Store, dsn: str) -> None:
+    """Delivered early, a company's research is queued while its batch still looks for the rest;
+    the batch's commit then counts it once, queues only the others' research, and an attempt whose
+    batch another worker took over delivers nothing."""
+    import psycopg
+
+    from leadscout.models import NewCompany
+    from leadscout.pipeline.stages import Pipeline
+
+    def company(name: str) -> NewCompany:
+        domain = name.lower().replace(" ", "") + ".com"
+        return NewCompany(
+            name=name, domain=domain, website=f"http://{domain}/", city="Austin", state="TX", discovery_source="web"
+        )
+
+    def research_jobs() -> list[str]:
+        with psycopg.connect(dsn) as conn:
+            rows = conn.execute(
+                "SELECT args->>'company_id' FROM procrastinate_jobs WHERE task_name = 'leadscout.research_company'"
+            ).fetchall()
+        return sorted(r[0] for r in rows)
+
+    run = await create_run(store, parse_criteria({"quantity": 3, "cities": ["Austin"], "state": "TX"}), batch_size=3)
+    pipeline = Pipeline(store, worker_id="w1")
+    batch = await store.start_batch(run.id, 1, 3, "w1")
+    assert batch is not None
+    await pipeline._deliver_early(run.id, batch, company("Early Homes"))
+    first = await store.run_companies(run.id)
+    assert [c.domain for c in first] == ["earlyhomes.com"]
+    assert research_jobs() == [str(first[0].id)]  # researched while the batch goes on
+
+    await pipeline._deliver_early(run.id, batch, company("Early Homes"))  # a settle replayed: nothing twice
+    later = SourceResult([company("Early Homes"), company("Late Realty")], exhausted=False)
+    assert await pipeline._commit_batch(run.id, 1, 3, later, run.criteria) == "batch 1: 2/3"
+    companies = {c.domain: c.id for c in await store.run_companies(run.id)}
+    assert sorted(companies) == ["earlyhomes.com", "laterealty.com"]
+    assert research_jobs() == sorted(str(i) for i in companies.values())
+    accepted = [e.payload["domain"] for e in await store.events_since(run.id) if e.event == "company_accepted"]
+    assert sorted(accepted) == ["earlyhomes.com", "laterealty.com"]
+    assert [(b.batch_no, b.status, b.found) for b in await store.list_batches(run.id)] == [(1, "done", 2)]
+
+    lost = await store.start_batch(run.id, 2, 1, "w1")
+    assert lost is not None
+    assert await store.start_batch(run.id, 2, 1, "w2") is not None  # taken over: w1 died, as far as w2 knows
+    await pipeline._deliver_early(run.id, lost, company("Zombie Rentals"))
+    assert "zombierentals.com" not in {c.domain for c in await store.run_companies(run.id)}

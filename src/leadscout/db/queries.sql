@@ -85,6 +85,17 @@ UPDATE pm_pipeline.run_batches
  WHERE run_id = %(run_id)s AND batch_no = %(batch_no)s AND status = 'running'
 RETURNING *;
 
+-- holds_batch --
+-- Whether this attempt of this worker still holds a running batch (not taken over, not committed)
+SELECT 1 AS holds FROM pm_pipeline.run_batches
+ WHERE run_id = %(run_id)s AND batch_no = %(batch_no)s AND status = 'running'
+   AND worker_id IS NOT DISTINCT FROM %(worker_id)s AND attempts = %(attempts)s;
+
+-- batch_found --
+-- The companies a batch delivered, in its last attempt and in any earlier one a dead worker began
+SELECT count(*) AS found FROM pm_pipeline.company_candidates
+ WHERE run_id = %(run_id)s AND batch_no = %(batch_no)s;
+
 -- insert_company --
 -- Add a company to a run unless its domain is already there or blocked
 INSERT INTO pm_pipeline.company_candidates

@@ -163,6 +163,16 @@ class Store(MonitorQueries):
     async def finish_batch(self, run_id: UUID, batch_no: int, found: int, conn: Conn) -> m.Batch | None:
         return await self._model(m.Batch, "finish_batch", conn, run_id=run_id, batch_no=batch_no, found=found)
 
+    async def holds_batch(self, run_id: UUID, batch_no: int, worker_id: str | None, attempts: int, conn: Conn) -> bool:
+        row = await self._one(
+            "holds_batch", conn, run_id=run_id, batch_no=batch_no, worker_id=worker_id, attempts=attempts
+        )
+        return row is not None
+
+    async def batch_found(self, run_id: UUID, batch_no: int, conn: Conn) -> int:
+        row = await self._one("batch_found", conn, run_id=run_id, batch_no=batch_no)
+        return int(row["found"]) if row else 0
+
     # -- companies ----------------------------------------------------------------
     async def insert_company(
         self, run_id: UUID, batch_no: int | None, company: m.NewCompany, conn: Conn

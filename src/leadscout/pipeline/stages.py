@@ -17,7 +17,7 @@ from leadscout import usage
 from leadscout.criteria import Criteria
 from leadscout.db.store import Conn, Store
 from leadscout.errors import BudgetExceeded, ConfigError, LlmError
-from leadscout.models import Company, CompanyFacts, NewCompany, Run, Stage, Status
+from leadscout.models import Batch, Company, CompanyFacts, NewCompany, Run, Stage, Status
 from leadscout.models.monitors import MonitorPolicy
 from leadscout.pipeline import jobs, state
 from leadscout.pipeline.contacts import WebContactSource
@@ -43,7 +43,7 @@ from leadscout.pipeline.sources import (
     SourceResult,
     WebResearcher,
 )
-from leadscout.pipeline.web_source import WebSource, WebTools
+from leadscout.pipeline.web_source import OnAccept, WebSource, WebTools
 from leadscout.research.judge.mailcheck import EmailVerifier
 from leadscout.usage import Budget, Meter, project
 
@@ -84,7 +84,7 @@ class Pipeline:
             self._rereading = {**dict(recent), run.id: self.web.rereading()}
         return self._rereading[run.id]
 
-    def source_for(self, run: Run) -> CompanySource:
+    def source_for(self, run: Run, on_accept: OnAccept | None = None) -> CompanySource:
         if self.source is not None:
             return self.source
         names = run.options.get("sources", ["directory"])
@@ -101,7 +101,7 @@ class Pipeline:
             limit = PREVIEW_CANDIDATES if previewing(run) else None
             web = WebSource(
                 self.store, web_tools, llm=self.llm, verify_limit=limit,
-                recheck_every=self.monitor_policy.recheck_every,
+                recheck_every=self.monitor_policy.recheck_every, on_accept=on_accept,
             )  # fmt: skip
             parts.append(self._agent_source(web) if run.options.get("strategy") == "agent" else web)
         return ChainSource(parts)
@@ -183,9 +183,14 @@ class Pipeline:
         )
         criteria = run.criteria
         stop: dict[str, Any] | None = None
+
+        async def deliver(company: NewCompany) -> None:
+            await self._deliver_early(run_id, batch, company)
+
         try:
             async with self.metered(run, "preview" if previewing(run) else "discovery"):
-                result = await self.source_for(run).find(run, criteria, requested)
+                source = self.source_for(run, on_accept=None if previewing(run) else deliver)
+                result = await source.find(run, criteria, requested)
         except BudgetExceeded as exc:  # keep what was verified; the user decides whether to spend more
             accepted = await self.store.undelivered_accepted(run_id, requested)
             result = SourceResult([NewCompany.model_validate(r["company"]) for r in accepted], exhausted=True)
@@ -200,6 +205,34 @@ class Pipeline:
         except BatchTakenOver as exc:  # the transaction rolled back; the other commit stands
             return f"skipped: {exc}"
 
+    async def _deliver_early(self, run_id: UUID, batch: Batch, company: NewCompany) -> None:
+        """One company the batch has just accepted joins the run now and its research is queued:
+        the batch goes on looking for the rest meanwhile (the last company a batch needed had waited
+        for the whole batch before its research began). Only while this attempt still holds the
+        batch: a batch taken over by another worker delivers through that worker."""
+        await self.flush_pages()  # its research reads them, maybe elsewhere
+        async with self.store.transaction() as conn:
+            locked = await self.store.lock_run(run_id, conn)
+            if locked is None or (locked.stage, locked.status) != (Stage.COMPANY_DISCOVERY, Status.ACTIVE):
+                return
+            if not await self.store.holds_batch(run_id, batch.batch_no, batch.worker_id, batch.attempts, conn):
+                return
+            company_id = await self.store.insert_company(run_id, batch.batch_no, company, conn)
+            if company_id is None:
+                return
+            await self._accepted(conn, run_id, batch.batch_no, company, company_id)
+            await jobs.enqueue(self.store, conn, jobs.research_job(locked, company_id))
+
+    async def _accepted(self, conn: Conn, run_id: UUID, batch_no: int, company: NewCompany, company_id: UUID) -> None:
+        await self.store.insert_event(
+            run_id,
+            "company_accepted",
+            {"domain": company.domain, "name": company.name, "batch_no": batch_no},
+            entity_type="company",
+            entity_id=str(company_id),
+            conn=conn,
+        )
+
     async def _commit_batch(
         self,
         run_id: UUID,
@@ -213,20 +246,13 @@ class Pipeline:
             locked = await self.store.lock_run(run_id, conn)
             if locked is None or (locked.stage, locked.status) != (Stage.COMPANY_DISCOVERY, Status.ACTIVE):
                 return "skipped: run moved on while the batch ran"
-            inserted: list[UUID] = []
+            inserted: list[UUID] = []  # the companies delivered now; the batch delivered others early
             for company in result.companies[:requested]:
                 company_id = await self.store.insert_company(run_id, batch_no, company, conn)
                 if company_id is not None:
                     inserted.append(company_id)
-                    await self.store.insert_event(
-                        run_id,
-                        "company_accepted",
-                        {"domain": company.domain, "name": company.name, "batch_no": batch_no},
-                        entity_type="company",
-                        entity_id=str(company_id),
-                        conn=conn,
-                    )
-            found = len(inserted)
+                    await self._accepted(conn, run_id, batch_no, company, company_id)
+            found = await self.store.batch_found(run_id, batch_no, conn)
             if await self.store.finish_batch(run_id, batch_no, found, conn) is None:
                 raise BatchTakenOver(f"batch {batch_no} of run {run_id} was committed by another worker")
             await self.store.insert_event(
@@ -238,9 +264,9 @@ class Pipeline:
                 await self._ask_to_spend(conn, locked, after.companies_ready, stop)
             elif after.companies_gap == 0:
                 await self._finish_discovery(conn, locked)
-            elif (result.exhausted or not inserted) and watching(locked):
+            elif (result.exhausted or not found) and watching(locked):
                 await self._finish_discovery(conn, locked)  # a monitor takes what matches: nobody to ask
-            elif result.exhausted or not inserted:
+            elif result.exhausted or not found:
                 for company_id in inserted:  # researched while the user decides
                     await jobs.enqueue(self.store, conn, jobs.research_job(locked, company_id))
                 await self._ask_user(conn, locked, after.companies_ready, criteria)

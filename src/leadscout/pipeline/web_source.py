@@ -15,7 +15,7 @@ import asyncio
 import logging
 import math
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -93,6 +93,7 @@ class WebTools:
 
 # the queries searched for a batch and what each showed: (results, candidates), or None if it failed
 Searched = list[tuple[dict[str, Any], "tuple[int, list[Sighting]] | None"]]
+OnAccept = Callable[[NewCompany], Awaitable[None]]  # a company handed to the run as soon as it is accepted
 
 
 @dataclass
@@ -107,6 +108,7 @@ class Batch:
     memory: Memory = field(default_factory=Memory)  # a monitor's: what its earlier ticks decided
     passed_before: int = 0  # the run's candidates verified before this batch, and how many passed
     decided_before: int = 0
+    on_accept: OnAccept | None = None  # the run takes each accepted company at once (its research starts)
 
     @property
     def gap(self) -> int:
@@ -185,7 +187,9 @@ class WebSource:
     llm: Llm | None = None  # list pages the rules cannot read, criteria the rules leave unknown
     verify_limit: int | None = None  # preview: stop after verifying this many candidates
     recheck_every: int = 1  # a monitor's remembered rejection is asked about once every this many ticks
+    on_accept: OnAccept | None = None  # see Batch.on_accept
     _proposed: int = field(default=0, init=False)
+    _delivered: list[NewCompany] = field(default_factory=list, init=False)  # handed over early by this batch
 
     @cached_property
     def lists(self) -> ListReader:
@@ -234,7 +238,11 @@ class WebSource:
 
     async def open_batch(self, run: Run, want: int) -> Batch:
         """A batch that starts with the verified companies a crashed batch left undelivered."""
-        batch = Batch(want, [self._company(row) for row in await self.store.undelivered_accepted(run.id, want)])
+        undelivered = [self._company(row) for row in await self.store.undelivered_accepted(run.id, want)]
+        # the agent's batch and the plan's after it are one batch: what the first delivered, the second has
+        delivered = {c.domain for c in self._delivered}
+        accepted = [*self._delivered, *(c for c in undelivered if c.domain not in delivered)]
+        batch = Batch(want, accepted, on_accept=self.on_accept)
         for company in [*await self.store.run_companies(run.id), *batch.accepted]:
             batch.take(company)
         batch.passed_before, batch.decided_before = await self.store.candidate_pass_rate(run.id)
@@ -383,6 +391,9 @@ class WebSource:
         )
         if company is not None:
             batch.accepted.append(company)
+            if batch.on_accept is not None:
+                await batch.on_accept(company)
+                self._delivered.append(company)
 
     @staticmethod
     def _company(row: dict[str, Any]) -> NewCompany:
