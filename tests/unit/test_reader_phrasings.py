@@ -1243,3 +1243,20 @@ def test_units_held_in_a_relative_clause_or_grown_to() -> None:
 def test_a_second_role_at_the_company_beats_another_organisation_s() -> None:
     _assert_titles(PEOPLE_WITH_A_SECOND_ROLE)
     assert _names("IREM President John Smith, CPM, and President of Beta Realty, spoke.") == []
+
+
+# owners named as a pair with one surname, after the firm's address; a landlord the text gives the company
+PEOPLE_OWNERS_AND_LANDLORDS = [
+    ("Acme's owners, Rose and Edward Thomas, declined to comment.", ["Edward Thomas", "Rose Thomas"]),
+    ("The state reached a settlement with Acme Property Management (\"APM\"), of 82A Wormans Mill Court, Frederick, "
+     "Maryland, and its owners, Rose and Edward Thomas.", ["Edward Thomas", "Rose Thomas"]),
+    ("The city sued the Austin Board of Realtors and its president, Jane Doe.", []),
+    ("Juanita Werra, landlord at Acme Property Management, attributes the rush to scarcity.", ["Juanita Werra"]),
+    ("The state told Acme Property Management landlord Lori Cutunilli it received a complaint.", ["Lori Cutunilli"]),
+    ("Juanita Werra, landlord at Oak Apartments, attributes the rush to scarcity.", []),
+    ("Tenants said their landlord, Lori Cutunilli, never answered.", []),
+]  # fmt: skip
+
+
+def test_owners_named_as_a_pair_and_landlords_of_the_company() -> None:
+    _assert_people(PEOPLE_OWNERS_AND_LANDLORDS)

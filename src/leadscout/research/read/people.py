@@ -1405,7 +1405,8 @@ def _coordinated(candidates: list[_Candidate], judged: list[Person | None], sent
                     continue
                 left, right = sorted((candidate, candidates[j]), key=lambda c: c.start)
                 joint = sentence[left.end : right.start]
-                listed = _PARTNERS.fullmatch(joint) or (
+                shared = (candidate.shared or candidates[j].shared) and left.end > right.start  # "Rose and Edward Thomas"
+                listed = shared or _PARTNERS.fullmatch(joint) or (
                     re.fullmatch(r"\s*,\s*", joint) and is_first_name(candidate.name.split()[0])
                 )
                 if listed:
@@ -1735,7 +1736,9 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
             clauses.insert(0, after.lstrip(" ,"))
         title = _said_later(candidate.name, [*clauses, *later], speaker=speaker) or deed
     nearby = f"{before[-40:]} {after[:60]}"
-    if _not_staff(title or "") or (title is None and _not_staff(nearby)) or _qualified_away(title, before, after):
+    if (title is None or title.lower() in ("landlord", "landlords")) and _landlord_of(before, after, company):
+        title = "Landlord"  # "Jo Doe, landlord at Strack Apartments" for Strack Apartments: its owner
+    elif _not_staff(title or "") or (title is None and _not_staff(nearby)) or _qualified_away(title, before, after):
         return None
     authored = title is None or re.match(r"^\s*(?::|[,(–—-]\s*(?:an?|one)\s)", after, re.IGNORECASE)
     if authored and _BYLINE.search(before) and not credentials and not _signed_for(after, company):
@@ -1745,6 +1748,17 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     if title is None and not (candidate.shared or is_first_name(candidate.name.split()[0]) or "." in candidate.name):
         return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
+
+
+_LANDLORD_AT = re.compile(r"^\s*,\s*(?:the\s+)?landlord\s+(?:at|of|for)\s+(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})")
+_ORG_LANDLORD = re.compile(r"(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})['’]?s?\s+landlord\s*,?\s*$")
+
+
+def _landlord_of(before: str, after: str, company: str | None) -> bool:
+    """A landlord the text gives the company itself ("Jo Doe, landlord at Strack Apartments", "Farmers Korner
+    landlord Jo Doe", when the company is that place's): its owner, not some tenant's landlord."""
+    m = _LANDLORD_AT.match(after) or _ORG_LANDLORD.search(before[-80:])
+    return bool(m and company and is_ours(company, m.group("org")))
 
 
 def _after_the_firm(title: str | None, before: str, company: str | None) -> str | None:
@@ -1865,7 +1879,12 @@ def _whose_title_of_another(before: str, company: str) -> bool:
     if m is None or not _longest_title(m.group(0).split(None, 1)[1] if " " in m.group(0) else ""):
         return False
     orgs = [o.group(0).strip() for o in _AN_ORG.finditer(before[: m.start()][-120:])]
+    orgs = [o for o in orgs if not _an_address(o)]  # "Acme ("PMP"), of 82A Wormans Mill Court, ..., and its owners"
     return bool(orgs) and not is_ours(company, orgs[-1]) and not mentions(company, orgs[-1])
+
+
+def _an_address(name: str) -> bool:
+    return bool(_STREET_AFTER.match(" " + name.split()[-1])) or is_city(name) or name in STATES.values()
 
 
 def _org_title(words: list[str]) -> tuple[str, str] | None:
@@ -1977,8 +1996,11 @@ def _title_before(before: str) -> str | None:
         whole = _longest_title(before, from_end=True)  # "Director of Operations Emily Clark": no firm's "of"
         return whole if whole and len(whole) > len(title) and before.rstrip(" ,").endswith(whole) else title
     lead = _PROSE_BEFORE.search(before)
-    if lead is None or re.search(_SPOKEN_BEFORE, before[: lead.start()] or " ", re.IGNORECASE):
+    if lead is None:
         return None
+    owned = re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,3}[\w-]+\s*,?\s*$", lead.group("title") + " ", re.IGNORECASE)
+    if not owned and re.search(_SPOKEN_BEFORE, before[: lead.start()] or " ", re.IGNORECASE):
+        return None  # "spoke with owner Jo Doe"; "a settlement with Acme and its owners, Jo Doe ..." is theirs
     if title := _longest_title(lead.group("title"), from_end=True):
         return title
     named = _NAMED_AS.search(before)  # "Acme's new vice president of operations is Diane Foster"
