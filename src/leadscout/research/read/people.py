@@ -1256,11 +1256,14 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
         surname = candidate.name.split()[-1]
         firm_level = bool(_FIRM_LEVEL.search(role.group("phrase")))
         orgs = [
-            m.group("org")
+            org
             for m in named
-            if not _generic_org(m.group("org"))
-            or surname in m.group("org").split()  # "Jo Baxter of Baxter Plumbing"
-            or (firm_level and m.group(0).startswith(("for", "of")) and _a_persons_name(m.group("org")))
+            if (org := _org_not_a_colleague(m))
+            and (
+                not _generic_org(org)
+                or surname in org.split()  # "Jo Baxter of Baxter Plumbing"
+                or (firm_level and m.group(0).startswith(("for", "of")) and _a_persons_name(org))
+            )
         ]  # "executive vice president for Cassidy Turley": a firm named after people
         if not orgs and (attributed := _TITLE_THEN_ORG.match(role.group("phrase"))):
             org = attributed.group("org")  # "Ryan Perez, executive vice president, Capital Square Living"
@@ -1308,6 +1311,16 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
         org = re.sub(r"['’]s?$", "", led.group(0).strip())  # "Ryan Perez, Capital Square executive vice president"
         return bool(title) and not _generic_org(org) and not is_ours(company, org)
     return False
+
+
+def _org_not_a_colleague(m: re.Match[str]) -> str | None:
+    """The organisation an "of/at/for/with" names, less a colleague listed after it ("President of Operations
+    and Denise Ost"); None for a person one is "with" ("comes together with Kerri Toth")."""
+    org = m.group("org")
+    head, _, tail = org.partition(" and ")
+    if tail and _a_persons_name(tail):
+        org = head
+    return None if m.group(0).lower().startswith("with") and _a_persons_name(org) else org
 
 
 _OF_AN_INSTITUTION = re.compile(
