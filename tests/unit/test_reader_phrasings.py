@@ -1263,7 +1263,9 @@ def test_owners_named_as_a_pair_and_landlords_of_the_company() -> None:
 
 
 def test_a_colleague_named_after_a_title_is_no_employer() -> None:
-    text = ("Kimberly Maggard, Senior Vice President of Operations comes together with Kerri Toth, President of "
-            "Operations and Denise Ost, Executive Vice President of Operations and the three discuss the sites.")  # fmt: skip
+    text = (
+        "Kimberly Maggard, Senior Vice President of Operations comes together with Kerri Toth, President of "
+        "Operations and Denise Ost, Executive Vice President of Operations and the three discuss the sites."
+    )
     assert _names(text) == ["Denise Ost", "Kerri Toth", "Kimberly Maggard"]
     assert _names("Jane Doe, a partner at Beta Realty with Bob Smith, said demand is high.") == []

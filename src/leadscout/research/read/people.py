@@ -1418,9 +1418,12 @@ def _coordinated(candidates: list[_Candidate], judged: list[Person | None], sent
                     continue
                 left, right = sorted((candidate, candidates[j]), key=lambda c: c.start)
                 joint = sentence[left.end : right.start]
-                shared = (candidate.shared or candidates[j].shared) and left.end > right.start  # "Rose and Edward Thomas"
-                listed = shared or _PARTNERS.fullmatch(joint) or (
-                    re.fullmatch(r"\s*,\s*", joint) and is_first_name(candidate.name.split()[0])
+                # "Rose and Edward Thomas": one span inside the other's, the surname shared
+                shared = (candidate.shared or candidates[j].shared) and left.end > right.start
+                listed = (
+                    shared
+                    or _PARTNERS.fullmatch(joint)
+                    or (re.fullmatch(r"\s*,\s*", joint) and is_first_name(candidate.name.split()[0]))
                 )
                 if listed:
                     judged[i] = Person(full_name=candidate.name, title=mate.title, source="prose", quote=sentence[:300])
@@ -1763,7 +1766,9 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
 
 
-_LANDLORD_AT = re.compile(r"^\s*,\s*(?:the\s+)?landlord\s+(?:at|of|for)\s+(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})")
+_LANDLORD_AT = re.compile(
+    r"^\s*,\s*(?:the\s+)?landlord\s+(?:at|of|for)\s+(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})"
+)
 _ORG_LANDLORD = re.compile(r"(?P<org>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})['’]?s?\s+landlord\s*,?\s*$")
 
 
