@@ -150,7 +150,10 @@ class AgentSource:
                 self.llm.model, output_type=DiscoveryTurn, instructions=instructions(criteria), toolsets=[toolset]
             )
             try:
-                async with agent:  # opens the MCP session once, for the whole turn
+                # the MCP session, opened once for the whole turn; not `async with agent`, which also
+                # enters the model and closes its provider's HTTP client on exit, under the feet of the
+                # company research (its briefs) this worker runs beside the turn
+                async with toolset:
                     result = await agent.run(
                         prompt(criteria, batch, tried),
                         usage_limits=limits,
