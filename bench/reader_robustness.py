@@ -44,7 +44,9 @@ SHAPES: dict[str, Callable[[str], str]] = {
 
 
 RENAMED = "Zephyr Ridge Residential"
-RARE_GIVEN_NAMES = ["Jaxtyn", "Oluwaseun", "Brexton", "Lakynn", "Tayvion", "Oakleigh", "Zaylen", "Marquavious"]
+# real given names rarer than both lexicons (fewer than 200 US babies since 1880, or none): the readers'
+# other cues must carry them (the earlier list, "Jaxtyn", "Oluwaseun", ..., is now in the SSA lexicon)
+RARE_GIVEN_NAMES = ["Tavita", "Oluwadamilare", "Quavontae", "Zhyair", "Daquavis", "Ozias", "Nyzier", "Taziyah"]
 
 
 def _renamed(row: dict[str, Any]) -> dict[str, Any] | None:

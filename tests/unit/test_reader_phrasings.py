@@ -1097,15 +1097,16 @@ def test_a_paragraph_wrapped_at_a_width_is_read_as_one() -> None:
 # the company (a loose tie in prose still needs a given name the lexicon knows); words that only look like
 # a name in a person's place are not one
 PEOPLE_WITH_GIVEN_NAMES_THE_LEXICON_LACKS = [
-    ("At Acme Property Management, Jaxtyn Harrelson, 48, makes sure his team is equipped.", []),
-    ("Staff Contacts\n\nWork orders – Jaxtyn Harrelson – 240-412-2232", ["Jaxtyn Harrelson"]),
-    ("October President's Message\n\nby: Tayvion Hulbert, Acme Property Management\n\nI love that Fall is here.",
-     ["Tayvion Hulbert"]),
-    ("Our guest today is Brexton Catalano, CEO of Acme Property Management, a firm in San Jose.", ["Brexton Catalano"]),
+    ("At Acme Property Management, Quavontae Harrelson, 48, makes sure his team is equipped.", []),
+    ("Staff Contacts\n\nWork orders – Quavontae Harrelson – 240-412-2232", ["Quavontae Harrelson"]),
+    ("October President's Message\n\nby: Zhyair Hulbert, Acme Property Management\n\nI love that Fall is here.",
+     ["Zhyair Hulbert"]),
+    ("Our guest today is Daquavis Catalano, CEO of Acme Property Management, a firm in San Jose.",
+     ["Daquavis Catalano"]),
     ("In his article “The Changing Face of Property Management,” Tom Stokes, Acme's broker, wrote about it.",
      ["Tom Stokes"]),
-    ("Who Does a Property Manager Work For?\n\nLakynn Reyes - Sunday, August 23, 2015\n\nAs an owner you know.",
-     ["Lakynn Reyes"]),
+    ("Who Does a Property Manager Work For?\n\nTaziyah Reyes - Sunday, August 23, 2015\n\nAs an owner you know.",
+     ["Taziyah Reyes"]),
 ]  # fmt: skip
 
 
