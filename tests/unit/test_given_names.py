@@ -23,4 +23,3 @@ def test_a_person_with_a_given_name_only_the_ssa_knows_is_read_and_a_firm_of_sur
     assert [p.full_name for p in inspect_page(text, company="Acme Property Management").people] == ["Theodis Christley"]
     agent = "Listing agent Jane Doe of Keller Williams brought us the buyer."
     assert inspect_page(agent, company="Acme Property Management").people == []
-

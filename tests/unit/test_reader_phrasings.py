@@ -1272,7 +1272,6 @@ def test_a_colleague_named_after_a_title_is_no_employer() -> None:
     assert _names("Jane Doe, a partner at Beta Realty with Bob Smith, said demand is high.") == []
 
 
-
 def test_titles_of_one_apartment_and_of_long_service_read_as_titles() -> None:
     from leadscout.research.read.people import is_title
 
