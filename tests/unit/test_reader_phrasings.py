@@ -1277,3 +1277,29 @@ def test_titles_of_one_apartment_and_of_long_service_read_as_titles() -> None:
 
     assert is_title("Apartment Manager") == "Apartment Manager"
     assert is_title("longtime chairman and CEO") == "longtime chairman and CEO"
+
+
+# from the dev half of people_fresh_17: a title after the company's own name, ranks, two properties'
+# names joined like a couple's, and a public servant (each company: whose people they must be)
+PEOPLE_FRESH_17_SHAPES = [
+    ('"That would be a very bad thing," Acme Scenic City Owner Ian Pfeiffer said.', "Acme Scenic City",
+     ["Ian Pfeiffer"]),
+    ("City inspector John Barnes said the building had 14 violations.", COMPANY, []),
+    ("Our meeting had special guests Charlie Hansen of Acme Property Management along with Lieutenant Stotts of "
+     "the Eugene Police Department. Charlie and Lieutenant Stotts came to tell the group about the lockout.",
+     COMPANY, ["Charlie Hansen"]),
+    ("The authority declined purchasing the Francis and Lana Kay apartment complexes on Wednesday. The Francis "
+     "Apartments and the Lana Kay Apartments are both owned by Delana Gore.", "Francis Apartments and Lana Kay "
+     "Apartments", ["Delana Gore"]),
+    ("Both are owned by Acme Property Management, according to Virginia Lewis, who works for the county as a "
+     "special consultant.", COMPANY, []),
+]  # fmt: skip
+
+
+def test_people_in_the_shapes_of_fresh_17() -> None:
+    wrong = []
+    for text, company, want in PEOPLE_FRESH_17_SHAPES:
+        got = sorted(p.full_name for p in inspect_page(text, company=company).people)
+        if got != want:
+            wrong.append((text[:50], got))
+    assert not wrong, wrong

@@ -1014,7 +1014,7 @@ def _judged(
     else:
         person = _judge(candidate, sentence, later, company) or _nearest_title(candidate, sentence, candidates)
         before, after = sentence[: candidate.start], sentence[candidate.end :]
-        if person and person.title and _qualified_away(person.title, before, after):
+        if person and person.title and _qualified_away(person.title, before, after, company):
             person = None  # the nearest title, qualified as no staff's ("for owner Robert Fields")
     if person and _former(person.title, sentence[: candidate.start]):
         return None  # "a former manager, Christy Hicks" is gone, unless the text gives a role now (read later)
@@ -1237,6 +1237,8 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     ("Jill Simons, manager at Tallgrass Apartments" in a paper's round-up of landlords)."""
     if not company:
         return False
+    if _WORKS_FOR_THE_PUBLIC.match(sentence[candidate.end : candidate.end + 120]):
+        return True  # "Virginia Lewis, who works for the county as a special consultant": a public servant
     after = _CLAUSE_END.split(sentence[candidate.end : candidate.end + 140])[0]
     role = re.match(r"^\s*(?:,|\(|–|—|-|:|is|was)\s*(?:the\s+|a\s+|an\s+)?(?P<phrase>[^,()]*(?:,[^,()]*)?)", after)
     if role and _longest_title(role.group("phrase").split(" of ")[0].split(" at ")[0]):
@@ -1323,6 +1325,10 @@ def _org_not_a_colleague(m: re.Match[str]) -> str | None:
     return None if m.group(0).lower().startswith("with") and _a_persons_name(org) else org
 
 
+_WORKS_FOR_THE_PUBLIC = re.compile(
+    r"^\s*,?\s*who\s+(?:works|worked|serves|served)\s+(?:for|with|at)\s+the\s+(?:[a-z]+\s+){0,2}"
+    r"(?:county|city|state|town|village|township|agency|department|authority|government)\b"
+)
 _OF_AN_INSTITUTION = re.compile(
     r"\b(?:of|at|for|with)\s+the\s+(?:[a-z][\w'’-]*\s+){0,4}?(?:agency|department|authority|commission|council|"
     r"non-?profit|association|university|college|district|county|church|hospital|coalition|union|bureau|ministry|"
@@ -1498,6 +1504,8 @@ def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
             word.group(1).lower() in _NOT_NAMES or any(part in HEADS for part in _parts(word.group(1).lower()))
         ):
             continue  # "Melvin Melton and Timothy Gunderman": Melton is a surname here ("Brothers Paul and ..." is not)
+        if _PROPERTY_AFTER.match(sentence[m.end() :]):
+            continue  # "the Francis and Lana Kay apartment complexes": two properties' names
         second = is_name(m.group("second"), lenient=True)
         if second and is_first_name(m.group("first")):
             surname = second.split()[-1]
@@ -1506,6 +1514,13 @@ def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
                 at = m.start("second")
                 out = [c for c in out if c.name != second] + [_Candidate(second, at, m.end(), shared=True)]
     return out
+
+
+_PROPERTY_AFTER = re.compile(
+    r"^\s+(?:apartments?|complex(?:es)?|buildings?|towers?|homes|communities|properties|estates|village|manor|"
+    r"gardens|plaza|lofts|residences)\b",
+    re.IGNORECASE,
+)
 
 
 def _name_in_run(sentence: str, run: re.Match[str], tokens: list[re.Match[str]], after: int) -> _Candidate | None:
@@ -1752,9 +1767,10 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
             clauses.insert(0, after.lstrip(" ,"))
         title = _said_later(candidate.name, [*clauses, *later], speaker=speaker) or deed
     nearby = f"{before[-40:]} {after[:60]}"
+    no_staff = _not_staff(title or "") or (title is None and _not_staff(nearby))
     if (title is None or title.lower() in ("landlord", "landlords")) and _landlord_of(before, after, company):
         title = "Landlord"  # "Jo Doe, landlord at Strack Apartments" for Strack Apartments: its owner
-    elif _not_staff(title or "") or (title is None and _not_staff(nearby)) or _qualified_away(title, before, after):
+    elif no_staff or _qualified_away(title, before, after, company):
         return None
     authored = title is None or re.match(r"^\s*(?::|[,(–—-]\s*(?:an?|one)\s)", after, re.IGNORECASE)
     if authored and _BYLINE.search(before) and not credentials and not _signed_for(after, company):
@@ -1854,15 +1870,18 @@ _FOUNDING_INTRO = re.compile(
 )
 
 
-def _qualified_away(title: str | None, before: str, after: str) -> bool:
+def _qualified_away(title: str | None, before: str, after: str, company: str | None = None) -> bool:
     """The word right before the title makes it no staff role: "2022 Chapter President, Jo Doe",
-    "Jo Doe, student representative" (the lexicon read only "President", "representative")."""
+    "Jo Doe, student representative" (the lexicon read only "President", "representative"); not
+    when that word ends the company's own name ("PMI Scenic City Owner Ian Pfeiffer")."""
     if not title:
         return False
     if _FOR_A_CLIENT.search(before):
         return True  # "manages the building for owner Robert Fields": a client
     near = before[-120:]
     for side, at in ((near, near.rfind(title)), (after, after[:120].find(title))):
+        if company and at > 0 and re.search(rf"{re.escape(company)}\W*$", side[:at], re.IGNORECASE):
+            continue
         prev = re.findall(r"[A-Za-z-]+", side[:at])[-1:] if at > 0 else []
         if prev and (_not_staff(prev[0]) or prev[0].lower() in _PUBLIC):
             return True  # "City inspector John Barnes": a public servant
