@@ -108,7 +108,6 @@ class Batch:
     memory: Memory = field(default_factory=Memory)  # a monitor's: what its earlier ticks decided
     passed_before: int = 0  # the run's candidates verified before this batch, and how many passed
     decided_before: int = 0
-    on_accept: OnAccept | None = None  # the run takes each accepted company at once (its research starts)
 
     @property
     def gap(self) -> int:
@@ -187,7 +186,7 @@ class WebSource:
     llm: Llm | None = None  # list pages the rules cannot read, criteria the rules leave unknown
     verify_limit: int | None = None  # preview: stop after verifying this many candidates
     recheck_every: int = 1  # a monitor's remembered rejection is asked about once every this many ticks
-    on_accept: OnAccept | None = None  # see Batch.on_accept
+    on_accept: OnAccept | None = None  # the run takes each accepted company at once (its research starts)
     _proposed: int = field(default=0, init=False)
     _delivered: list[NewCompany] = field(default_factory=list, init=False)  # handed over early by this batch
 
@@ -242,7 +241,7 @@ class WebSource:
         # the agent's batch and the plan's after it are one batch: what the first delivered, the second has
         delivered = {c.domain for c in self._delivered}
         accepted = [*self._delivered, *(c for c in undelivered if c.domain not in delivered)]
-        batch = Batch(want, accepted, on_accept=self.on_accept)
+        batch = Batch(want, accepted)
         for company in [*await self.store.run_companies(run.id), *batch.accepted]:
             batch.take(company)
         batch.passed_before, batch.decided_before = await self.store.candidate_pass_rate(run.id)
@@ -391,8 +390,8 @@ class WebSource:
         )
         if company is not None:
             batch.accepted.append(company)
-            if batch.on_accept is not None:
-                await batch.on_accept(company)
+            if self.on_accept is not None:
+                await self.on_accept(company)
                 self._delivered.append(company)
 
     @staticmethod
