@@ -33,8 +33,8 @@ def main() -> None:
         units, people = table["units"], table["people"]
         print(
             f"{half:<4}  units: {units['rows']} rows, right {units['accuracy']}, recall {units['recall']}, "
-            f"precision {units['precision']}  |  people: {people['rows']} rows, recall {people['recall']}, "
-            f"precision {people['precision']}"
+            f"precision {units['precision']}  |  people: {people['rows']} rows, recall {people['recall']} "
+            f"(with a role: {people['recall_with_role']}), precision {people['precision']}"
         )
         # the test half's scores only: its misses, read once, would be tuned on like the dev half's
         report[half] = table if half == "dev" else {k: _scores(v) for k, v in table.items()}

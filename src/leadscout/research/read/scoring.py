@@ -100,10 +100,13 @@ _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def score_people(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    hit = found = labelled = absent = 0
+    """Recall over every labelled person, and apart over those the label gives a role (the shared
+    file's convention: a contact is a person with a role; a name alone is not one)."""
+    hit = found = labelled = absent = titled = titled_hit = 0
     misses = []
     for row in rows:
         want = {name_key(p["name"]) for p in row["labels"].get("people", [])}
+        with_role = {name_key(p["name"]) for p in row["labels"].get("people", []) if p.get("role") or p.get("title")}
         text = row["text"]
         report = inspect_page(text, url=row.get("url") or "", company=_company(row))
         got = {name_key(p.full_name) for p in report.people}
@@ -112,10 +115,13 @@ def score_people(rows: list[dict[str, Any]]) -> dict[str, Any]:
         absent += sum(1 for name in want if not set(name.split()) <= said)
         found += len(got)
         hit += len(want & got)
+        titled += len(with_role)
+        titled_hit += len(with_role & got)
         if want != got:
             misses.append({"text": text[:200], "want": sorted(want), "got": sorted(got)})
     return {"rows": len(rows), "labelled": labelled, "not_in_text": absent, "found": found, "correct": hit,
             "recall": _ratio(hit, labelled), "recall_of_names_in_text": _ratio(hit, labelled - absent),
+            "with_role": titled, "recall_with_role": _ratio(titled_hit, titled),
             "precision": _ratio(hit, found), "misses": misses}  # fmt: skip
 
 
