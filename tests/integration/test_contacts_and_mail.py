@@ -3,6 +3,7 @@ and decision makers found on company websites through the sandbox proxy."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -264,3 +265,35 @@ async def test_only_the_contacts_kept_are_looked_up(sandbox: SandboxServer, cont
     assert len(search.contacts) == 2
     assert {c.full_name for c in search.contacts} <= set(decision_makers(world_company))
     assert len(asked) == 2, asked
+
+
+async def test_a_contacts_mailbox_and_profile_are_looked_up_side_by_side(
+    sandbox: SandboxServer, contact_source: WebContactSource
+) -> None:
+    """On the live web a mail server's answers and a search's each take seconds: a contact's email
+    check does not wait for its LinkedIn search, nor the search for the check. The real checker and
+    provider, the check held until the search has begun (one after the other, it never would)."""
+    world_company = pick(sandbox, email_publishing="none", mail_server="strict")
+    provider, checker = contact_source.provider, contact_source.checker
+    assert provider is not None and checker is not None
+    searching = asyncio.Event()
+
+    class Searching:
+        name = provider.name
+
+        async def search(self, query: str, page: int = 1) -> list[Any]:
+            searching.set()
+            return await provider.search(query, page)
+
+    class HeldUntilSearching:
+        notice = None
+
+        async def check(self, address: str) -> Any:
+            await asyncio.wait_for(searching.wait(), timeout=5)
+            return await checker.check(address)
+
+    contact_source.provider = Searching()  # type: ignore[assignment]
+    contact_source.checker = HeldUntilSearching()  # type: ignore[assignment]
+    contacts = (await contact_source.find(a_run(contacts_max=1), as_company(world_company))).contacts
+    assert len(contacts) == 1
+    assert contacts[0].email_source == "permutation" and contacts[0].email_status == "valid"

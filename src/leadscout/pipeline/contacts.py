@@ -128,7 +128,10 @@ class WebContactSource:
 
     async def _contact(self, company: Company, person: PersonCard, page: FetchResult, site: SitePeople) -> NewContact:
         own = person.email.lower() if person.email and person.email.lower() in site.published else None
-        email, check, source = await self._email(company, person, own, site.pattern)
+        # side by side: a mail server's answers and a search's take seconds each on the live web
+        (email, check, source), linkedin = await asyncio.gather(
+            self._email(company, person, own, site.pattern), self._linkedin(company, person)
+        )
         quote = ", ".join(p for p in (person.full_name, person.title, own) if p)
         evidence = [
             Evidence(
@@ -139,7 +142,6 @@ class WebContactSource:
                 content_hash=page.content_hash,
             )
         ]
-        linkedin = await self._linkedin(company, person)
         if linkedin is not None:
             evidence.append(linkedin)
         return NewContact(
