@@ -1300,3 +1300,36 @@ def test_people_in_the_shapes_of_fresh_17() -> None:
     cases = PEOPLE_FRESH_17_SHAPES
     wrong = [(text[:50], got) for text, company, want in cases if (got := _names(text, company=company)) != want]
     assert not wrong, wrong
+
+
+# from the dev half of fresh_18: a public body signed after the name, an organisation with an article
+# before it, a house a person owns, a street named like the firm, a role said again by the surname
+PEOPLE_FRESH_18_SHAPES = [
+    ('"Check your smoke detector," said Deputy Chief Ann Ruiz, Madison Fire Department.', COMPANY, []),
+    ("The Red Cross opened a shelter for the families at a nearby church.", COMPANY, []),
+    ("Business is slower for some landlords. Barry Cole has owned a four-bedroom house near the campus since 2004.",
+     COMPANY, []),
+    ("Mia Lund, owner of Del Mar Rentals (the largest landlord on Del Mar) said the market is tight.",
+     "Del Mar Rentals", ["Mia Lund"]),
+    ("Here is what we heard:\n\nTaylor Green, Acme Property Management:\nAcme has struggled with turnover, said "
+     "Green, marketing director for the Denver-based manager.", COMPANY, ["Taylor Green"]),
+    ("Nate Hill said the firm ignored a leak. According to Hill, the representative brushed off the complaint.",
+     COMPANY, []),
+    ("Sara Moss lives next door. Tom Moss, owner of Acme Property Management, said the roof was fixed.", COMPANY,
+     ["Tom Moss"]),
+]  # fmt: skip
+UNITS_FRESH_18_SHAPES = [
+    ("Acme Residential paid the rent to Tiffany Dale, who owns half a dozen rentals in the area.", 6),
+    ("Dale is one of the bigger landlords in the state. She has more than 400 units across several towns.", 400),
+    ("The house has 3 units and a garage.", None),
+]  # fmt: skip
+
+
+def test_people_in_the_shapes_of_fresh_18() -> None:
+    cases = PEOPLE_FRESH_18_SHAPES
+    wrong = [(text[:50], got) for text, company, want in cases if (got := _names(text, company=company)) != want]
+    assert not wrong, wrong
+
+
+def test_units_in_the_shapes_of_fresh_18() -> None:
+    _assert_units(UNITS_FRESH_18_SHAPES)

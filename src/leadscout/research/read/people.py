@@ -983,7 +983,10 @@ def _named_later(
         if m is None:
             continue
         as_role = is_title(m.group("role")) if m.re is by_given_name and m.group("role") else None
-        if not (title := as_role or _said_later(candidate.name, [text[m.start() :].lstrip(" ,;")])):
+        again_said = text[m.start() :].lstrip(" ,;")
+        alone = m.re is refer and not re.search(r"[A-Z][\w.'’-]*\s+$", text[: m.end() - len(surname)])
+        apposed = _apposed(text[m.end() :]) if alone else None  # "Steve Brown, owner": another Brown's role
+        if not (title := as_role or _said_later(candidate.name, [again_said]) or apposed):
             continue
         said = surname if m.re is refer else candidate.name.split()[0]
         again = _Candidate(candidate.name, m.end() - len(said), m.end())
@@ -1005,6 +1008,8 @@ def _judged(
         return None  # "Blanton Turner", "Terra Search": the firm's own name reads like a person's
     if _title_of_the_next_name(sentence[candidate.end :]):
         return None  # "Del Mar Owner Luke Chapman": a firm's name, then its owner's
+    if re.search(r"\b[Tt]he\s+$", sentence[: candidate.start]):
+        return None  # "The Red Cross opened a shelter": a person's name takes no article
     if _PHOTO_CREDIT.search(sentence[max(0, candidate.start - 60) : candidate.start]):
         return None  # "Photo Credit: TRIBUNE PHOTO: JONATHAN HOUSE": a photographer
     if company and (title := _also_ours(sentence[candidate.end : candidate.end + 160], company)):
@@ -1052,6 +1057,7 @@ def _namesake(candidate: _Candidate, sentence: str, company: str) -> bool:
     before, around = sentence[: candidate.start], _around(candidate, sentence)
     return (
         named_after(company, candidate.name.split()[-1])
+        and not re.search(r"\b(?:on|along|off|near)\s+$", before)  # "the largest provider on Del Playa": a street
         and not is_city(candidate.name)  # "North Myrtle Beach" for Elliott Beach Rentals
         and (candidate.shared or is_first_name(candidate.name.split()[0]) or bool(_KIN_BEFORE.search(before)))
         and not _BYLINE.search(before)
@@ -1299,7 +1305,8 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     if firm_titled:
         return not is_ours(company, firm_titled[0])  # "Greystar Senior Vice President Jared Everett"
     attributed = _ORG_ATTRIBUTION.match(after)  # "Jenna Fox, Fox PR, 512-555-0100": the firm the name is signed for
-    if attributed and _CORPORATE.search(attributed.group("org")) and not _generic_org(attributed.group("org")):
+    signed_for = attributed.group("org") if attributed else ""  # "..., Milwaukee Fire Department": a public body
+    if (_CORPORATE.search(signed_for) or _PUBLIC_BODY.search(signed_for)) and not _generic_org(signed_for):
         return not is_ours(company, attributed.group("org"))
     spoken = _SAID_ORG_ROLE.search(before)  # "said Red Cross disaster specialist Phillip Iman"
     if spoken and _longest_title(spoken.group("role")) and not _generic_org(spoken.group("org")):
@@ -1333,6 +1340,11 @@ _OF_AN_INSTITUTION = re.compile(
     r"\b(?:of|at|for|with)\s+the\s+(?:[a-z][\w'’-]*\s+){0,4}?(?:agency|department|authority|commission|council|"
     r"non-?profit|association|university|college|district|county|church|hospital|coalition|union|bureau|ministry|"
     r"court|school|city)\b"
+)
+_PUBLIC_BODY = re.compile(
+    r"\b(?:department|dept|police|fire|sheriff'?s?|authority|commission|council|bureau|university|college|school|"
+    r"court|hospital|district|ministry|cross)\b",
+    re.IGNORECASE,
 )
 _INCORPORATED = re.compile(r"^,?\s*(?:LP|L\.P\.|LLC|L\.L\.C\.|Inc\b|Ltd\b|LLP|Corp\b)")
 
@@ -1393,8 +1405,8 @@ def _generic_org(org: str) -> bool:
     words = [w.lower() for w in _WORDS.findall(place)]
     if words and all(w in HEADS or w in MODIFIERS or w in _CONNECTORS for w in words):
         return True  # "Director of Affordable Housing", "Co-Lead of the DEI Committee": a function of the firm
-    if is_city(place) or place in STATES.values():
-        return True  # "manager of the downtown Seattle office": a place, not an organisation
+    if is_city(place) or place in STATES.values() or place.lower().endswith("-based"):
+        return True  # "manager of the downtown Seattle office", "for the Denver-based manager": a place
     return lead in {"the", "our", "its", "his", "her", "their", "this", "that"} or bool(
         (is_name(org) and is_first_name(org.split()[0])) or _PROPERTY_NAME.search(org.rstrip(".,"))
     )
@@ -1446,11 +1458,17 @@ _REFERENCE = re.compile(
 )
 
 
+_REFERENCE_ENDS = re.compile(r"\s+(?:of|at|for|has|had|is|was|says|said)\b|\s*[,.]")
+
+
 def _referred(text: str, name: str) -> list[Person]:
     """A block about one person who is then called by title ("..., says the CEO of Riverstone"):
     the title is that person's."""
     for m in _REFERENCE.finditer(text):
-        if title := _whole_title(text, m.start("title")) or is_title(m.group("title")):
+        title = _whole_title(text, m.start("title"))
+        if title and not _REFERENCE_ENDS.match(text[m.start("title") + len(title) :]):
+            title = None  # "According to Jo, the representative initially brushed off ...": someone the text goes on to
+        if title := title or is_title(m.group("title")):
             quote = text[max(0, m.start() - 150) : m.end()][:300]
             return [Person(full_name=name, title=title, source="prose", quote=quote)]
     return []
@@ -1660,12 +1678,11 @@ _ORG_POSSESSIVE_TITLE = re.compile(
     r"(?P<org>(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?)\s+(?:[a-z][\w-]*\s+){0,4}[a-z][\w-]*,\s*$"
 )
 _VERB_AFTER = re.compile(
-    r"^(?:\s*,?\s*(?:Jr|Sr)\.?)?(?:\s*,\s*\d{1,3})?\s*,?\s+(?:who\s+|(?:is|was)\s+the\s+(?:person|one|woman|man|investor|buyer|partner)\s+who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:co-?)?owns?(?!\s+(?:\d|a\s|an\s|one|two|three|four|five|six|several|multiple|some|many|rental|"
+    r"^(?:\s*,?\s*(?:Jr|Sr)\.?)?(?:\s*,\s*\d{1,3})?\s*,?\s+(?:who\s+|(?:is|was)\s+the\s+(?:person|one|woman|man|investor|buyer|partner)\s+who\s+)?(?:(?:co-?)?(?P<founder>founded|started|opened|launched|established|created|formed)|(?P<owner>(?:(?:co-?)?owns?|has\s+owned)(?!\s+(?:\d|a\s|an\s|one|two|three|four|five|six|several|multiple|some|many|rental|"
     r"homes|houses|properties|investment|land|buildings|apartments|units|duplex|real\s+estate))|"
     # "bought the company", "bought half of Jo's business", "acquired Acme"; "bought a fourplex" is a landlord's
     r"(?:bought|acquired|purchased|took\s+over|inherited)(?=\s+(?:(?:[\w'’-]+\s+){0,5}?(?:company|firm|business)\b|it\b|"
-    r"(?-i:[A-Z])))|"
-    r"has\s+owned)|(?:runs|leads|heads|manages|oversees|has\s+(?:led|run|headed)))\b",
+    r"(?-i:[A-Z]))))|(?:runs|leads|heads|manages|oversees|has\s+(?:led|run|headed)))\b",
     re.IGNORECASE,
 )
 _ROLE_VERBS = (
@@ -2058,6 +2075,16 @@ def _attributed(after: str) -> bool:
     """ "– Kristin Howell, Meissner Jacquet Commercial Real Estate Services": a name and its firm."""
     m = _ORG_ATTRIBUTION.match(after)
     return bool(m and _CORPORATE.search(m.group("org")))
+
+
+def _apposed(after: str) -> str | None:
+    """The title set beside a name again by a comma ("said Blades, marketing director for ..."), unless
+    it is the title of a name that follows."""
+    if _title_of_the_next_name(after) or not after.startswith(",") or not (title := _title_after(after)):
+        return None
+    at = after.lower().find(title.lower())
+    ends = at >= 0 and re.match(r"\s*(?:[,.;:)]|$|(?:of|for|at|with|in|since)\b)", after[at + len(title) :])
+    return title if ends else None  # "According to Lustig, the representative brushed off ...": a new clause
 
 
 def _said_later(name: str, later: list[str], *, speaker: bool = False) -> str | None:

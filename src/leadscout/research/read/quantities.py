@@ -574,7 +574,7 @@ def _normalise(sentence: str) -> str:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"\b(\d+(?:\.\d+)?)\s?[kK]\b", lambda m: str(round(float(m.group(1)) * 1000)), text)  # "54k", "1.2k"
-    text = _DOZEN.sub(lambda m: str(12 * (_DOZENS.get(m.group(1).lower()) or int(m.group(1)))), text)
+    text = _DOZEN.sub(_dozens, text)
     text = _VAGUE_RE.sub(lambda m: f" vague{_VAGUE[m.group(1).lower()]} ", text)
     text = _WORDS_HYPHEN.sub(r"\1 \2", text)  # "a five hundred-unit portfolio": text2num reads no hyphenated word
     text = re.sub(r"\ba\s+(hundred|thousand)\b", lambda m: str(_VAGUE["a " + m.group(1).lower()]), text)  # a number
@@ -583,6 +583,12 @@ def _normalise(sentence: str) -> str:
     except Exception:  # text2num is strict about odd input; the digits are still there
         return text
     return re.sub(r"(\d) (-(?:unit|door|home|apartment|propert|rental))", r"\1\2", text, flags=re.IGNORECASE)
+
+
+def _dozens(m: re.Match[str]) -> str:
+    """ "three dozen" -> 36, "half a dozen" -> 6."""
+    said = " ".join(m.group(1).lower().split())
+    return "6" if "half" in said else str(12 * (_DOZENS.get(said) or int(said)))
 
 
 _WORDS_HYPHEN = re.compile(
@@ -594,7 +600,9 @@ _WORDS_HYPHEN = re.compile(
 
 _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _DOZENS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_DOZEN = re.compile(r"\b(a|one|two|three|four|five|six|seven|eight|nine|\d)\s+dozen\b(?!s)", re.IGNORECASE)
+_DOZEN = re.compile(
+    r"\b(half\s+a|a\s+half|a|one|two|three|four|five|six|seven|eight|nine|\d)\s+dozen\b(?!s)", re.IGNORECASE
+)
 
 
 _COMMON_WORDS = frozenset({*_COMMON, *_NOUNS, *GENERIC_NAME_WORDS})
@@ -754,6 +762,7 @@ _KIND_WITH_MINIMUM = re.compile(
 _INTRO = re.compile(r"^(?:founded|established|started|based|headquartered|since|in|today|now|currently|for|over|after|"
                     r"with|as|from|by)\b[^,;.]{0,60},(?:\s*\d{4},)?\s*", re.IGNORECASE)  # fmt: skip
 _HAVE = re.compile(r"\b(?:have|has|hold|holds|reached|surpassed|now\s+at)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_A_PERSON_HAS = re.compile(r"^\W*(?:he|she)\s+(?:now\s+|still\s+)?(?:has|owns|holds)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright|&copy;)\s*(?:\d{4}\s*[-–]\s*)?$", re.IGNORECASE)
 
 
@@ -870,6 +879,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         managed = max(managed, 2.0)  # "all 125 of my rentals": everything the holder has
     if noun[1] == "doors" and _HAVE.search(near_before[-40:]):
         managed = max(managed, 1.5)  # "we have over 500 doors": a door is a unit a manager is paid for
+    if _A_PERSON_HAS.search(c.sentence[: len(before)]) and noun[1] in ("units", "doors", "homes", "rentals"):
+        managed = max(managed, 2.0)  # "He has more than 400 units across multiple towns": a landlord's own
     if (c.named or (c.after_mention and _FIRM_SUBJECT.match(c.sentence))) and re.search(
         r"\b(?:has|have)\s+(?:over|more\s+than|nearly|about|some)?\s*$", near_before[-30:]
     ):
