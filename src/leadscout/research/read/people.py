@@ -1307,7 +1307,7 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     attributed = _ORG_ATTRIBUTION.match(after)  # "Jenna Fox, Fox PR, 512-555-0100": the firm the name is signed for
     signed_for = attributed.group("org") if attributed else ""  # "..., Milwaukee Fire Department": a public body
     if (_CORPORATE.search(signed_for) or _PUBLIC_BODY.search(signed_for)) and not _generic_org(signed_for):
-        return not is_ours(company, attributed.group("org"))
+        return not is_ours(company, signed_for)
     spoken = _SAID_ORG_ROLE.search(before)  # "said Red Cross disaster specialist Phillip Iman"
     if spoken and _longest_title(spoken.group("role")) and not _generic_org(spoken.group("org")):
         return not is_ours(company, spoken.group("org"))
