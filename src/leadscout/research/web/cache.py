@@ -145,6 +145,8 @@ class PgPageCache:
             return
         try:
             await self.store.cache_put_many(pages)
+        except PoolClosed:  # the process is stopping: the pages are fetched again if a run needs them
+            log.debug("%d pages not cached: the database pool is closed", len(pages))
         except Exception as exc:  # the pages are fetched again if needed: a cache never fails work
             log.warning("%d pages not cached: %s", len(pages), outage.describe(exc))
 
