@@ -1333,3 +1333,46 @@ def test_people_in_the_shapes_of_fresh_18() -> None:
 
 def test_units_in_the_shapes_of_fresh_18() -> None:
     _assert_units(UNITS_FRESH_18_SHAPES)
+
+
+# from the dev half of fresh_19: dotted initials, an institution's name, where and as what a firm was
+# founded before by whom; a landlord called by surname, another firm's parenthetical, a past total, a span of years
+PEOPLE_FRESH_19_SHAPES = [
+    ("A.J. Baker, Maintenance Technician for Acme Property Management, says guests give each week.", COMPANY,
+     ["A.J. Baker"]),
+    ("Acme Property Management was founded in Austin, Texas, in 1993 as Campus Lifestyles by Bill Bayless, who had "
+     "been a dormitory adviser at West Virginia University.", COMPANY, ["Bill Bayless"]),
+    ("He sold ads for the paper at Shortridge High School and later was the operator of a bus service.", COMPANY,
+     []),
+]  # fmt: skip
+UNITS_FRESH_19_SHAPES = [
+    ("Acme Residential, which owned 37,478 homes at the end of Q3, is one of three big buyers. After the deal it "
+     "will be just Beta Homes (which owned 84,697 homes at the end of Q3).", 37478),
+    ("Tenants say the harassment goes on in the 140 buildings Croman owns citywide.", 140),
+    ("Before the pandemic, Acme Residential owned 96 rental units in its hometown.", None),
+    ("Acme Residential received $998,000 in rent subsidies for its properties between 2016 and 2019.", None),
+]  # fmt: skip
+
+
+def test_people_in_the_shapes_of_fresh_19() -> None:
+    cases = PEOPLE_FRESH_19_SHAPES
+    wrong = [(text[:50], got) for text, company, want in cases if (got := _names(text, company=company)) != want]
+    assert not wrong, wrong
+
+
+def test_units_in_the_shapes_of_fresh_19() -> None:
+    wrong = []
+    for text, value in UNITS_FRESH_19_SHAPES:
+        company = "Steven Croman" if "Croman" in text else "Acme Residential"
+        got = inspect_page(text, company=company).units_estimate
+        if got != value:
+            wrong.append((text[:50], got))
+    assert not wrong, wrong
+
+
+def test_dotted_initials_are_a_given_name_unless_they_abbreviate_a_place_or_a_box() -> None:
+    from leadscout.research.read.people import is_name
+
+    assert [is_name(n) for n in ("A.J. Baker", "J.R. Smith", "U.S. Bank", "P.O. Box", "N.E. Main")] == [
+        "A.J. Baker", "J.R. Smith", None, None, None,
+    ]  # fmt: skip

@@ -56,12 +56,22 @@ def _mentions_one(company: str, text: str) -> bool:
     lower = text.lower()
     if bool(distinctive) and all(re.search(rf"\b{re.escape(w)}\b", lower) for w in distinctive):
         return True
-    if _called_short(company, text):
+    if _called_short(company, text) or _surname_of_a_person(company, text):
         return True
     if any(re.search(rf"\b{re.escape(alias)}\b", text) for alias in re.findall(r"\(([A-Z][A-Za-z&]{1,9})\)", company)):
         return True  # "CPO" of "Community Properties of Ohio Management Services (CPO)"
     acronym = "".join(w if w.isupper() else w[0] for w in _WORD.findall(company) if w[0].isupper())
     return len(acronym) >= 3 and re.search(rf"\b{re.escape(acronym)}\b", text) is not None  # "GBAHC"
+
+
+def _surname_of_a_person(company: str, text: str) -> bool:
+    """ "Croman" for the landlord Steven Croman: a company that is a person is called by surname."""
+    from leadscout.research.read.given_names import is_first_name
+
+    words = company.split()
+    if len(words) != 2 or not is_first_name(words[0]) or not re.fullmatch(r"[A-Z][a-z'’-]{2,}", words[1]):
+        return False
+    return re.search(rf"\b{re.escape(words[1])}\b", text) is not None
 
 
 def _called_short(company: str, text: str) -> bool:

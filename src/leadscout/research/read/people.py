@@ -241,6 +241,10 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
         return None
 
     tags, kind = _tagged(clean)
+    if tokens[0] in _ABBREVIATIONS:
+        return None
+    if re.fullmatch(r"(?:[A-Z]\.){2,3}", tokens[0]):
+        tags, kind = _tagged(" ".join([tokens[0][:2], *tokens[1:]]))  # "A.J. Baker" is read as "A. Baker"
     if kind != "Person" and re.fullmatch(r"[A-Z][a-z]+-[A-Z][A-Za-z]+", tokens[-1]):
         tags, kind = _tagged(" ".join([*tokens[:-1], tokens[-1].split("-")[0]]))  # a double-barrelled surname
     person = kind == "Person" and "Surname" in tags and bool({"GivenName", "FirstInitial"} & set(tags))
@@ -255,6 +259,11 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
     return f"{named} {suffix.group(0).strip(' ,')}" if suffix else named
 
 
+# dotted initials that are no one's ("U.S. Bank", "P.O. Box"): too few and too common for a lexicon to hold
+_ABBREVIATIONS = frozenset({
+    "U.S.", "U.S.A.", "P.O.", "N.E.", "N.W.", "S.E.", "S.W.", "D.C.", "U.K.", "L.A.", "N.Y.", "A.M.", "P.M.", "R.N.",
+    "B.A.", "B.S.", "M.A.", "M.D.", "P.A.", "L.P.", "N.A.", "U.N.", "E.U.", "N.J.", "N.C.", "S.C.", "T.V.",
+})  # fmt: skip
 _FUNCTION_WORDS = frozenset({
     *_STOPWORDS, "who", "what", "when", "where", "why", "how", "does", "do", "did", "are", "was", "were", "has",
     "have", "had", "can", "will", "this", "that", "these", "those", "every", "each", "some", "any", "all", "most",
@@ -1494,8 +1503,8 @@ _PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&|or)\s+(?P<second>[A-Z][
 _FIRM_WORD = re.compile(
     r"(?:Inc|LLC|Ltd|Corp|Co\.|Company|Group|Realty|Properties|Partners|Holdings|Trust|Capital|Associates|"
     r"(?:Property\s+)?(?:Management|Services)(?!\s+(?:Director|Manager|Coordinator|Assistant|Specialist|Associate|"
-    r"Team)))\b(?!-)"
-)  # a name followed by a firm's word is the firm's name; "Jane Doe Property Manager" is a person and a role
+    r"Team))|(?:High\s+)?(?:School|University|College|Academy|Institute|Hospital|Foundation))\b(?!-)"
+)  # a name followed by a firm's or an institution's word is its name; "Jane Doe Property Manager" is a person
 
 
 def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
@@ -2135,7 +2144,9 @@ _TITLE_WITH_ORG = re.compile(
 _FOUNDED_BY = re.compile(
     r"\b(?i:co-?)?(?P<how>(?i:founded|formed|started|established|launched|created|owned|run|led|operated|headed|"
     r"taken\s+over|bought|purchased|managed|supervised|overseen|coordinated))\s+"
-    r"(?:(?:in\s+\d{4}\s+)?by|[^.;]{0,60}?\bpartnership\s+between)\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}"
+    # "founded in Austin, Texas, in 1993 as Campus Lifestyles by Bill Bayless": where and as what, then by whom
+    r"(?:(?:(?:in|as|at|on)\s+(?:(?!\b(?:and|is|was|now|today|acquired|led|run|by)\b)[^.;]){0,90}?\s)?by|"
+    r"[^.;]{0,60}?\bpartnership\s+between)\s+(?:(?:the\s+)?[a-z][\w-]*\s+){0,3}"
     r"(?:[a-z][\w-]*,\s+(?:[a-z][\w-]*\s+){0,2})?"  # "run by the second generation, siblings Amy and Ben Park"
     r"(?P<names>[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|[\"“‘(][A-Z][a-z]+[\"”’)]))*"  # William “Bill” Morgan
     r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*)*)"

@@ -244,7 +244,8 @@ _CONTAINED = re.compile(
 )
 _ASSOCIATION = re.compile(r"\b(?:associations?|hoas?|coas?|condominium\s+associations?|homeowners?)\b", re.I)
 _YEAR_BEFORE = re.compile(
-    r"\b(?:in|since|by|until|during|circa|est\.?|founded|through|early|late|(?:spring|summer|fall|autumn|winter|end|"
+    r"\b(?:19|20)\d\d\s*(?:and|to|through|[-–])\s*$|"  # "between 2016 and 2019": the second year of a span
+    r"\b(?:in|since|by|until|during|circa|est\.?|founded|through|between|early|late|(?:spring|summer|fall|autumn|winter|end|"
     r"start|beginning|middle|class|january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\s+of)\s+$",
     re.I,
@@ -277,6 +278,13 @@ _PLACE_WORD = re.compile(r"\b(?:County|City|Area|Metro|Valley|Bay|Region|State|C
 _FOR_CLIENT = re.compile(r"^[^.;,]{0,40}?\bfor\s+(?:the\s+)?(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of\s+)?[A-Z][\w&'’.-]*)+)")
 # "at Edward Rose & Sons, which has developed 65,000 apartments and now owns 57,000": the clause is that firm's
 _ORG_CLAUSE = re.compile(r"(?P<org>" + _OTHER_ORG.pattern + r")[^.;]{0,40}?,?\s+(?:which|who)\b[^.;]*$")
+_NAME_PAREN_CLAUSE = re.compile(r"(?P<org>(?:[A-Z0-9][\w&'’.-]*\s+){1,5})\(\s*(?:which|who)\b[^()]*$")
+# "Before the pandemic, the pair owned 96 units": what was held once, not now
+_ONCE = re.compile(
+    r"^\W*(?:before|prior\s+to|until|at\s+(?:its|their|one)\s+(?:peak|height|point)|at\s+one\s+time|formerly|"
+    r"in\s+(?:its|their)\s+heyday)\b[^,;]{0,40},",
+    re.IGNORECASE,
+)
 _LED_ORG = re.compile(
     r"\b(?:co-?)?(?:CEO|president|founder|owner|principal|chairman|chief\s+\w+\s+officer|(?-i:[A-Z]{3}))\s+(?:of|for|at)\s+"
     r"(?:the\s+)?(?P<org>(?-i:[A-Z][\w&'’.-]+(?:\s+[A-Z][\w&'’.-]+){0,3}))",  # a name is capitalised
@@ -975,12 +983,16 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         penalty += 4  # "400 franchise units": franchised offices, not doors
     if c.other_org and not (c.named or c.first_person or c.after_mention):
         penalty += 3
-    if (clause := _ORG_CLAUSE.search(before)) and not (c.company and is_ours(c.company, clause.group("org"))):
-        penalty += 4
+    if (clause := _ORG_CLAUSE.search(before) or _NAME_PAREN_CLAUSE.search(before)) and not (
+        c.company and is_ours(c.company, clause.group("org"))
+    ):
+        penalty += 4  # "... and Invitation Homes (which owned 84,697 homes)": that firm's clause
     if c.named and c.other_org and _other_nearer(before, c.company) and not _RAISED_TO.search(before[-160:]):
         penalty += 3  # "Michaels ... 44,500 units, followed by Dominium": the count of the firm named just before
     if c.other_before and not (c.named or c.first_person) and _ANAPHORA.search(before):
         penalty += 3  # "... says the co-CEO of Waypoint. The firm manages 15,000": the firm is Waypoint
+    if _ONCE.match(c.sentence) and not _NOW.search(before):
+        penalty += 4
     whole = 1.0 if _WHOLE_AFTER.match(after_noun) else 0.0  # "owns 8,000 rental units nationwide": all of it
     return holder + managed + whole - penalty
 
