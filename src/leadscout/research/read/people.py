@@ -240,9 +240,9 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
     if any(t in _NOT_NAMES or t in HEADS or t in CREDENTIALS for t in lowered):
         return None
 
-    tags, kind = _tagged(clean)
     if tokens[0] in _ABBREVIATIONS:
         return None
+    tags, kind = _tagged(clean)
     if re.fullmatch(r"(?:[A-Z]\.){2,3}", tokens[0]):
         tags, kind = _tagged(" ".join([tokens[0][:2], *tokens[1:]]))  # "A.J. Baker" is read as "A. Baker"
     if kind != "Person" and re.fullmatch(r"[A-Z][a-z]+-[A-Z][A-Za-z]+", tokens[-1]):
@@ -1345,16 +1345,13 @@ _WORKS_FOR_THE_PUBLIC = re.compile(
     r"^\s*,?\s*who\s+(?:works|worked|serves|served)\s+(?:for|with|at)\s+the\s+(?:[a-z]+\s+){0,2}"
     r"(?:county|city|state|town|village|township|agency|department|authority|government)\b"
 )
-_OF_AN_INSTITUTION = re.compile(
-    r"\b(?:of|at|for|with)\s+the\s+(?:[a-z][\w'’-]*\s+){0,4}?(?:agency|department|authority|commission|council|"
-    r"non-?profit|association|university|college|district|county|church|hospital|coalition|union|bureau|ministry|"
-    r"court|school|city)\b"
+# the words that name a public body or an institution, not a firm
+_INSTITUTION = (
+    r"(?:agency|department|dept|police|fire|sheriff'?s?|authority|commission|council|non-?profit|association|"
+    r"university|college|district|county|church|hospital|coalition|union|bureau|ministry|court|school|city|cross)"
 )
-_PUBLIC_BODY = re.compile(
-    r"\b(?:department|dept|police|fire|sheriff'?s?|authority|commission|council|bureau|university|college|school|"
-    r"court|hospital|district|ministry|cross)\b",
-    re.IGNORECASE,
-)
+_OF_AN_INSTITUTION = re.compile(r"\b(?:of|at|for|with)\s+the\s+(?:[a-z][\w'’-]*\s+){0,4}?" + _INSTITUTION + r"\b")
+_PUBLIC_BODY = re.compile(rf"\b{_INSTITUTION}\b", re.IGNORECASE)
 _INCORPORATED = re.compile(r"^,?\s*(?:LP|L\.P\.|LLC|L\.L\.C\.|Inc\b|Ltd\b|LLP|Corp\b)")
 
 

@@ -992,7 +992,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
     if c.other_before and not (c.named or c.first_person) and _ANAPHORA.search(before):
         penalty += 3  # "... says the co-CEO of Waypoint. The firm manages 15,000": the firm is Waypoint
     if _ONCE.match(c.sentence) and not _NOW.search(before):
-        penalty += 4
+        penalty += 4  # "Before the pandemic, the pair owned 96 units": a total held once
     whole = 1.0 if _WHOLE_AFTER.match(after_noun) else 0.0  # "owns 8,000 rental units nationwide": all of it
     return holder + managed + whole - penalty
 
