@@ -257,7 +257,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The long tests first (those marked ``long``, then e2e, integration, unit): a long test that
-    starts last keeps one process busy while the others have nothing left to do."""
+    """The long tests first (e2e, then integration, then unit): with two processes, a long test
+    that starts last keeps one of them busy while the other has nothing left to do."""
     rank = {"e2e": 0, "integration": 1, "unit": 2}
-    items.sort(key=lambda item: (item.get_closest_marker("long") is None, rank.get(item.path.parent.name, 3)))
+    items.sort(key=lambda item: rank.get(item.path.parent.name, 3))

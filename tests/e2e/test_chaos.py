@@ -136,7 +136,6 @@ async def undisturbed(store: Store, dsn: str, sandbox: SandboxServer, logs: Path
     return run.id
 
 
-@pytest.mark.long
 async def test_kill9_at_random_points_in_every_stage_changes_nothing(
     store: Store, dsn: str, sandbox: SandboxServer, tmp_path: Path
 ) -> None:

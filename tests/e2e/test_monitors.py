@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from leadscout.sandbox.receiver import FlakyReceiver
 from leadscout.sandbox.world import build
 from leadscout.serving import ThreadedServer
@@ -39,7 +37,6 @@ def precision(new: list[dict[str, Any]], truth: set[str]) -> float:
     return sum(n["domain"] in truth for n in new) / len(new) if new else 1.0
 
 
-@pytest.mark.long
 def test_a_monitor_delivers_what_changed_from_day_to_day(dsn: str) -> None:
     secret = new_secret()
     receiver = FlakyReceiver(secret)

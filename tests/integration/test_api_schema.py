@@ -61,7 +61,6 @@ def test_no_generated_request_gets_a_500(api: str) -> None:
     assert failures == [], "\n".join(failures[:20])
 
 
-@pytest.mark.long
 def test_every_schemathesis_check_passes(api: str) -> None:
     """`st run --checks all` (the project's schemathesis.toml: 422 answers what JSON Schema cannot
     say, 413 a body over 64 KB) in all four phases, with bounded examples and a fixed seed."""
