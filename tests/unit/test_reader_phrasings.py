@@ -63,6 +63,12 @@ def _assert_people(cases: list[tuple[str, list[str]]], url: str = "") -> None:
     assert not wrong, wrong
 
 
+def _assert_people_of(cases: list[tuple[str, str, list[str]]]) -> None:
+    """Each text names those people of its company (each case: text, company, names)."""
+    wrong = [(text[:50], got) for text, company, want in cases if (got := _names(text, company=company)) != want]
+    assert not wrong, wrong
+
+
 def _assert_titles(cases: list[tuple[str, str, str]]) -> None:
     """Each text gives the named person that title (on the company's own about page)."""
     wrong = []
@@ -1297,9 +1303,7 @@ PEOPLE_FRESH_17_SHAPES = [
 
 
 def test_people_in_the_shapes_of_fresh_17() -> None:
-    cases = PEOPLE_FRESH_17_SHAPES
-    wrong = [(text[:50], got) for text, company, want in cases if (got := _names(text, company=company)) != want]
-    assert not wrong, wrong
+    _assert_people_of(PEOPLE_FRESH_17_SHAPES)
 
 
 # from the dev half of fresh_18: a public body signed after the name, an organisation with an article
@@ -1326,9 +1330,7 @@ UNITS_FRESH_18_SHAPES = [
 
 
 def test_people_in_the_shapes_of_fresh_18() -> None:
-    cases = PEOPLE_FRESH_18_SHAPES
-    wrong = [(text[:50], got) for text, company, want in cases if (got := _names(text, company=company)) != want]
-    assert not wrong, wrong
+    _assert_people_of(PEOPLE_FRESH_18_SHAPES)
 
 
 def test_units_in_the_shapes_of_fresh_18() -> None:
@@ -1355,9 +1357,7 @@ UNITS_FRESH_19_SHAPES = [
 
 
 def test_people_in_the_shapes_of_fresh_19() -> None:
-    cases = PEOPLE_FRESH_19_SHAPES
-    wrong = [(text[:50], got) for text, company, want in cases if (got := _names(text, company=company)) != want]
-    assert not wrong, wrong
+    _assert_people_of(PEOPLE_FRESH_19_SHAPES)
 
 
 def test_units_in_the_shapes_of_fresh_19() -> None:

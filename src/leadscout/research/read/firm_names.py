@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from leadscout.domains import InvalidDomain, host_of
+from leadscout.research.read.given_names import is_first_name
 
 GENERIC_NAME_WORDS = {
     "the", "property", "properties", "management", "managers", "manager", "realty", "real", "estate", "group",
@@ -66,8 +67,6 @@ def _mentions_one(company: str, text: str) -> bool:
 
 def _surname_of_a_person(company: str, text: str) -> bool:
     """ "Croman" for the landlord Steven Croman: a company that is a person is called by surname."""
-    from leadscout.research.read.given_names import is_first_name
-
     words = company.split()
     if len(words) != 2 or not is_first_name(words[0]) or not re.fullmatch(r"[A-Z][a-z'’-]{2,}", words[1]):
         return False

@@ -887,7 +887,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         managed = max(managed, 2.0)  # "all 125 of my rentals": everything the holder has
     if noun[1] == "doors" and _HAVE.search(near_before[-40:]):
         managed = max(managed, 1.5)  # "we have over 500 doors": a door is a unit a manager is paid for
-    if _A_PERSON_HAS.search(c.sentence[: len(before)]) and noun[1] in ("units", "doors", "homes", "rentals"):
+    if _A_PERSON_HAS.search(before) and noun[1] in ("units", "doors", "homes", "rentals"):
         managed = max(managed, 2.0)  # "He has more than 400 units across multiple towns": a landlord's own
     if (c.named or (c.after_mention and _FIRM_SUBJECT.match(c.sentence))) and re.search(
         r"\b(?:has|have)\s+(?:over|more\s+than|nearly|about|some)?\s*$", near_before[-30:]
