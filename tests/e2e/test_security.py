@@ -14,6 +14,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from leadscout.db import migrate
 from leadscout.sandbox.llm import ResearcherBrain, ScriptedLLM
+from leadscout.sandbox.server import SandboxServer
 from tests.conftest import leadscout
 
 pytestmark = pytest.mark.e2e
@@ -64,10 +65,15 @@ def test_a_least_privilege_role_works_a_run_but_cannot_touch_the_schema(
 
 @pytest.mark.once
 def test_secrets_never_reach_logs_exports_or_the_database(dsn: str, tmp_path: Path) -> None:
-    with ScriptedLLM(ResearcherBrain(), api_key=SENTINELS["LEADSCOUT_LLM_API_KEY"]) as llm:
+    with (
+        ScriptedLLM(ResearcherBrain(), api_key=SENTINELS["LEADSCOUT_LLM_API_KEY"]) as llm,
+        SandboxServer(seed=7) as crm,  # its HubSpot double takes the push, with the sentinel as its token
+    ):
+        crm.app.hubspot.token = SENTINELS["HUBSPOT_ACCESS_TOKEN"]
         env = {
             **llm.env(),
             **SENTINELS,
+            "HUBSPOT_API_BASE": f"{crm.url}/hubspot",
             "LEADSCOUT_SEARCH_PROVIDER": "searxng",  # the Serper key is set, unused, and must stay unseen
             "SMTP_USER": "leadscout",
             "LEADSCOUT_FETCH_TIMEOUT": "2",
@@ -82,6 +88,7 @@ def test_secrets_never_reach_logs_exports_or_the_database(dsn: str, tmp_path: Pa
         assert result.returncode == 0, result.stderr[-2000:]
         summary = json.loads(result.stdout)
         pushed = leadscout("-v", "hubspot", "push", summary["run_id"], dsn=dsn, env=env, timeout=120)
+        assert pushed.returncode == 0 and crm.app.hubspot.companies, pushed.stderr[-2000:]
         status = leadscout("-v", "status", summary["run_id"], "--json", dsn=dsn, env=env)
     assert llm.requests, "the LLM path was not exercised"
     seen = [result.stdout, result.stderr, pushed.stdout, pushed.stderr, status.stdout, status.stderr]
