@@ -976,7 +976,7 @@ def _named_later(
     """A name whose role the page gives further on, by the name again ("Trubiana, who is president of
     ...", "Rozenberg is the broker"): the role is the person's, unless it is at another organisation.
     The sentence that named the person must not make an author, a reporter or a tenant of them."""
-    if candidate.shared or not is_first_name(candidate.name.split()[0]):
+    if candidate.shared or not has_given_name(candidate.name):
         return None
     around = _around(candidate, sentence)
     if _not_staff(around) or _BYLINE.search(sentence[: candidate.start]):
@@ -1023,8 +1023,9 @@ def _judged(
         return None  # "Photo Credit: TRIBUNE PHOTO: JONATHAN HOUSE": a photographer
     if company and (title := _also_ours(sentence[candidate.end : candidate.end + 160], company)):
         return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
-    if candidate.weak:  # only a title set beside it by a comma: "Margette Hepfner, LPC’s COO"
-        person = _judge(candidate, sentence, later, company) if _title_after(sentence[candidate.end :]) else None
+    if candidate.weak:  # only a title set beside it: "Margette Hepfner, LPC’s COO", "area manager Ozias Fell"
+        beside = _title_after(sentence[candidate.end :]) or _title_right_before(sentence[: candidate.start])
+        person = _judge(candidate, sentence, later, company) if beside else None
     else:
         person = _judge(candidate, sentence, later, company) or _nearest_title(candidate, sentence, candidates)
         before, after = sentence[: candidate.start], sentence[candidate.end :]
@@ -1035,6 +1036,12 @@ def _judged(
     if person is None and company and not candidate.weak and _namesake(candidate, sentence, company):
         person = Person(full_name=candidate.name, title=None, source="prose", quote=sentence[:300])
     return None if person and _elsewhere(candidate, sentence, company, own_site) else person
+
+
+def _title_right_before(before: str) -> str | None:
+    """A title that ends right where the name begins ("said area manager ", "Director of Operations ")."""
+    title = _longest_title(before, from_end=True)
+    return title if title and before.rstrip().lower().endswith(title.lower()) else None
 
 
 # "IREM President Chip Watts, CPM®, CCIM, and President of Watts Realty Company": a second role, at the company
@@ -1068,7 +1075,7 @@ def _namesake(candidate: _Candidate, sentence: str, company: str) -> bool:
         named_after(company, candidate.name.split()[-1])
         and not re.search(r"\b(?:on|along|off|near)\s+$", before)  # "the largest provider on Del Playa": a street
         and not is_city(candidate.name)  # "North Myrtle Beach" for Elliott Beach Rentals
-        and (candidate.shared or is_first_name(candidate.name.split()[0]) or bool(_KIN_BEFORE.search(before)))
+        and (candidate.shared or has_given_name(candidate.name) or bool(_KIN_BEFORE.search(before)))
         and not _BYLINE.search(before)
         and not re.search(r"\b(?:tenant|resident|client|customer|guest|reviewer|reporter)s?\b", around, re.I)
     )
@@ -1531,7 +1538,7 @@ def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
         if _PROPERTY_AFTER.match(sentence[m.end() :]):
             continue  # "the Francis and Lana Kay apartment complexes": two properties' names
         second = is_name(m.group("second"), lenient=True)
-        if second and is_first_name(m.group("first")):
+        if second and has_given_name(f"{m.group('first')} {second.split()[-1]}"):
             surname = second.split()[-1]
             out.append(_Candidate(f"{m.group('first')} {surname}", m.start(), m.end(), shared=True))
             if not is_first_name(second.split()[0]):  # "Robert and Radiah Mallard": a given name by its place
@@ -1579,9 +1586,20 @@ def _weak_name(sentence: str, run: re.Match[str]) -> _Candidate | None:
     tokens = run.group(0).split()
     if not 2 <= len(tokens) <= 3 or any(t.isupper() for t in tokens):
         return None  # "PMI Professionals": an acronym is a firm's
-    if not (name := is_name(run.group(0).rstrip(","), lenient=True)):
+    start = run.start()
+    if len(tokens) == 3 and _not_a_name_word(tokens[0]) and not any(map(_not_a_name_word, tokens[1:])):
+        # "Operations Ozias Fell", "MetroPlains Ozias Fell" ("Legal Resources Department" is none)
+        start += len(tokens[0]) + run.group(0)[len(tokens[0]) :].index(tokens[1])
+    text = run.string[start : run.end()].rstrip(",")
+    if not (name := is_name(text, lenient=True)):
         return None
-    return _Candidate(name, run.start(), run.start() + len(run.group(0).rstrip(",")), weak=True)
+    return _Candidate(name, start, start + len(text), weak=True)
+
+
+def _not_a_name_word(word: str) -> bool:
+    """A title's or department's word, or a brand's inner capital: no part of a person's name."""
+    lowered = word.lower()
+    return lowered in HEADS or lowered in MODIFIERS or bool(re.search(r"[a-z][A-Z]", word))
 
 
 _HOUSE_NUMBER = re.compile(r"\b(?!(?:19|20)\d\d\b)\d{1,6}[A-Za-z]?\s+$")  # not a year: "In 2015 Jo Doe founded"
@@ -1800,7 +1818,7 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         return None  # an author ("By Jo Doe, a local attorney", "Review by Jo Doe: the agent was ...")
     if title is None and not tied and not credentials:
         return None
-    if title is None and not (candidate.shared or is_first_name(candidate.name.split()[0]) or "." in candidate.name):
+    if title is None and not (candidate.shared or has_given_name(candidate.name) or "." in candidate.name):
         return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
 
@@ -2034,6 +2052,11 @@ def _org_title_before(before: str) -> tuple[str, str] | None:
     return None
 
 
+_KIND_POSSESSIVE = re.compile(
+    r"^(?:company|firm|group|agency|business|organi[sz]ation|team|brokerage|partnership)['’]s\s+", re.IGNORECASE
+)
+
+
 def _title_after(after: str) -> str | None:
     m = _AFTER_ROLE.match(after)
     if m is None:
@@ -2041,6 +2064,8 @@ def _title_after(after: str) -> str | None:
     rest = m.group("rest") or m.group("rest2") or ""
     # "Ben Oller, TCS' owner", "Scott Wilder, Lincoln Property Company's President"
     unowned = re.sub(r"^(?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*['’]s?\s+", "", rest)
+    if unowned == rest:  # "Jo Doe, the company's President of Multifamily": the firm called by its kind
+        unowned = _KIND_POSSESSIVE.sub("", rest)
     if unowned == rest:  # "Brian Birdy, PMI Vice President": the firm's name before the title
         unowned = re.sub(r"^[A-Z&]{2,6}\s+(?=[A-Z])", "", rest)
     if unowned == rest:  # "René Wineland, Transwestern vice president": the same, the title in lower case
