@@ -1395,3 +1395,12 @@ def test_people_whose_given_names_no_lexicon_holds_are_read_by_the_structure_aro
         ("How Much do You Need to Know to Manage Property? Tavita Lawson of Concentric Lettings comments.",
          "Concentric Lettings", ["Tavita Lawson"]),
     ])  # fmt: skip
+
+
+def test_a_team_cards_names_no_lexicon_or_parser_reads_are_taken_beside_their_titles() -> None:
+    html = (
+        "<h2>Our Team</h2><div><h3>John Smith</h3><p>President</p></div><div><h3>Oluwadamilare Hecox</h3>"
+        "<p>Director of Operations</p></div><div><h3>Nguyen Thi Lan</h3><p>Leasing Agent</p></div>"
+        "<div><h3>Open Position</h3><p>Maintenance Technician</p></div>"
+    )
+    assert _names(html, url="https://acmepm.com/team") == ["John Smith", "Nguyen Thi Lan", "Oluwadamilare Hecox"]

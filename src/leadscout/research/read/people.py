@@ -568,7 +568,7 @@ def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Pe
         text = block.text
         if len(text) > 140:
             continue
-        if name := is_name(text) or _credentialed(text):
+        if name := is_name(text) or _credentialed(text) or _titled_card_name(page, block, rows, above):
             if near := rows.get(block.index) or _title_near(page, block, above=above):
                 role, line = near  # the quote keeps the role line whole: "President, Summit Realty" is Summit's
                 email = _group_email(page, block, 5)
@@ -608,6 +608,13 @@ def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Pe
                     )
                 )
     return out
+
+
+def _titled_card_name(page: PageText, block: Block, rows: dict[int, tuple[str, str]], above: bool) -> str | None:
+    """A card's name no lexicon or parser reads as a person's ("Oluwadamilare Hecox" / "Director of
+    Operations"): two or three capitalised words with no firm's word, taken when a title is its neighbour."""
+    name = is_name(block.text, lenient=True)
+    return name if name and (block.index in rows or _title_near(page, block, above=above)) else None
 
 
 # "By Claire Schwartz MPM®", "Written by Susan Bailey, MS", "Julie Tollifson - Wednesday, September 9, 2020"
