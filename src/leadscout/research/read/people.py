@@ -86,7 +86,26 @@ def is_title(text: str) -> str | None:
         return None
     if any(w in ("a", "an") for w in words[1:]):
         return None  # "coordinator and a former technician": a second noun phrase, not one title
-    return re.sub(r"^(?:our|the|a|an)\s+", "", clean, flags=re.IGNORECASE).strip(" ,")
+    title = re.sub(r"^(?:our|the|a|an)\s+", "", clean, flags=re.IGNORECASE).strip(" ,")
+    return _as_written_in_lower_case(title) if title.isupper() and len(title) > 5 else title
+
+
+_SMALL_WORDS = frozenset({"of", "and", "for", "the", "in", "to", "at"})
+_SHORT_WORDS = frozenset({"co", "new", "key"})  # short words of titles that are no acronym
+
+
+def _as_written_in_lower_case(title: str) -> str:
+    """A title set in capitals ("DIRECTOR OF OPERATIONS", "VP OF LEASING") as a sentence would write
+    it ("Director of Operations", "VP of Leasing"): acronyms and credentials keep their capitals."""
+    words = re.split(r"(\s+|/|-|,|&)", title)
+    return "".join(
+        w.lower()
+        if w.lower() in _SMALL_WORDS and i
+        else w
+        if len(w) <= 3 and w.lower() not in _SHORT_WORDS
+        else w.capitalize()
+        for i, w in enumerate(words)
+    )
 
 
 def one_title(title: str | None) -> str | None:
