@@ -1407,6 +1407,9 @@ def test_a_team_cards_names_no_lexicon_or_parser_reads_are_taken_beside_their_ti
 
 
 def test_titles_set_in_capitals_are_written_as_a_sentence_would() -> None:
-    html = "<h2>OUR TEAM</h2><div><h3>JOHN SMITH</h3><p>CO-FOUNDER &amp; CEO</p></div><div><h3>MARIA GONZALEZ</h3><p>VP OF LEASING</p></div>"
+    html = (
+        "<h2>OUR TEAM</h2><div><h3>JOHN SMITH</h3><p>CO-FOUNDER &amp; CEO</p></div>"
+        "<div><h3>MARIA GONZALEZ</h3><p>VP OF LEASING</p></div>"
+    )
     got = {p.full_name: p.title for p in inspect_page(html, url="https://acmepm.com/team", company=COMPANY).people}
     assert got == {"John Smith": "Co-Founder & CEO", "Maria Gonzalez": "VP of Leasing"}
