@@ -1413,3 +1413,12 @@ def test_titles_set_in_capitals_are_written_as_a_sentence_would() -> None:
     )
     got = {p.full_name: p.title for p in inspect_page(html, url="https://acmepm.com/team", company=COMPANY).people}
     assert got == {"John Smith": "Co-Founder & CEO", "Maria Gonzalez": "VP of Leasing"}
+
+
+def test_names_with_lower_case_particles_are_whole_names() -> None:
+    _assert_people_of([
+        ("Maria de la Cruz, property manager at Acme Property Management, said the market is tight.",
+         COMPANY, ["Maria de la Cruz"]),
+        ("<h2>Our Team</h2><div><h3>Pieter van der Berg</h3><p>Director of Operations</p></div>",
+         COMPANY, ["Pieter van der Berg"]),
+    ])  # fmt: skip

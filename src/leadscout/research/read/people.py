@@ -223,6 +223,8 @@ def _given_name_before(tokens: list[str], surnames: frozenset[str]) -> bool:
 
 
 _CONTRACTION = re.compile(r"['’](?:m|re|ve|ll|d)$", re.IGNORECASE)
+_PARTICLE = "de|van|von|der|den|del|della|la|le|da|di|du|dos|das|ter|ten"  # "Maria de la Cruz", "Pieter van der Berg"
+_IS_PARTICLE = re.compile(f"(?:{_PARTICLE})")  # in lower case inside a name
 
 
 @cache
@@ -247,8 +249,11 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
         return None
     if not 2 <= len(tokens) <= 4 or len(clean) > 48 or any(ch.isdigit() for ch in clean):
         return None
-    if not all(re.fullmatch(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ.'’-]*", t) for t in tokens):
-        return None  # "Owner: Kevin", "Jane@Acme": not a name as written
+    if not all(
+        re.fullmatch(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ.'’-]*", t) or (0 < i < len(tokens) - 1 and _IS_PARTICLE.fullmatch(t))
+        for i, t in enumerate(tokens)
+    ):
+        return None  # "Owner: Kevin", "Jane@Acme": not a name as written ("de la Cruz" is)
     if not clean.isupper() and any(re.fullmatch(r"[A-Z]{2,}", t) and t not in ("II", "III", "IV") for t in tokens):
         return None  # "Lead Safe EPA": an acronym in a mixed-case run is no one's name
     lowered = [t.lower().strip(".,®") for t in tokens]
@@ -1524,7 +1529,7 @@ class _Candidate:
 
 _UP, _LET = "A-ZÀ-ÖØ-Þ", "a-zA-ZÀ-ÖØ-öø-ÿ"  # names are written with accents ("René", "Muñoz")
 _SPAN = re.compile(
-    rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:(?:de|van|von|del|della|la|le|da|di|du)\s+)?"
+    rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:(?:{_PARTICLE})\s+){{0,2}}"
     rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.|[\"“‘(][{_UP}][{_LET}]+[\"”’)]))+(?:,?\s+(?:Jr|Sr|II|III|IV)\b\.?)?"
 )
 _PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&|or)\s+(?P<second>[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+)\b")
