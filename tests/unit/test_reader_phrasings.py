@@ -1422,3 +1422,10 @@ def test_names_with_lower_case_particles_are_whole_names() -> None:
         ("<h2>Our Team</h2><div><h3>Pieter van der Berg</h3><p>Director of Operations</p></div>",
          COMPANY, ["Pieter van der Berg"]),
     ])  # fmt: skip
+
+
+def test_roles_said_by_a_plural_title_or_by_what_the_person_leads_as() -> None:
+    _assert_titles([
+        ("Our property managers are Sarah Johnson, Mike Lee and Tyler Brown.", "Mike Lee", "property manager"),
+        ("Sarah Johnson leads the company as its managing broker.", "Sarah Johnson", "managing broker"),
+    ])  # fmt: skip

@@ -1704,7 +1704,8 @@ _AFTER_ROLE = re.compile(
     r"(?:longtime\s+|long-time\s+|current\s+|former\s+|new\s+|newest\s+|latest\s+|first\s+|then-)?(?P<rest>[^;()“”\"]{2,90})"
     r"|^\s+(?:(?:is|was|has\s+been|had\s+been|will\s+be)\s+(?:recently\s+|since\s+)?(?:promoted|named|appointed|hired|"
     r"elected|tapped|selected|brought\s+on|installed)\s+(?:to|as)|is|was|serves\s+as|(?:has\s+|had\s+)?served\s+as|has\s+been|became|"
-    r"becomes|is\s+now|works\s+as|joined\s+(?:[\w&'’.-]+\s+){1,5}?as)\s+"
+    r"becomes|is\s+now|works\s+as|joined\s+(?:[\w&'’.-]+\s+){1,5}?as|"
+    r"(?:leads|runs|heads|guides|steers|oversees)\s+(?:[\w&'’.-]+\s+){1,4}?as)\s+"
     r"(?:one\s+of\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?:new\s+)?(?P<rest2>[^;()“”\"]{2,90})",
     re.IGNORECASE,
 )
@@ -2124,7 +2125,7 @@ def _title_before(before: str) -> str | None:
 
 
 _NAMED_AS = re.compile(r"(?:^|[\s,(])(?:(?:our|the|its|new)\s+)*(?P<title>(?:[A-Za-z&/-]+\s+){0,5}[A-Za-z&/-]+)\s+"
-                       r"(?:is|was|will\s+be|remains)\s+$")  # fmt: skip
+                       r"(?:is|was|are|were|will\s+be|remains)\s+$")  # fmt: skip
 
 
 def _signed_for(after: str, company: str | None) -> bool:
