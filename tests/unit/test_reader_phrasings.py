@@ -1428,4 +1428,5 @@ def test_roles_said_by_a_plural_title_or_by_what_the_person_leads_as() -> None:
     _assert_titles([
         ("Our property managers are Sarah Johnson, Mike Lee and Tyler Brown.", "Mike Lee", "property manager"),
         ("Sarah Johnson leads the company as its managing broker.", "Sarah Johnson", "managing broker"),
+        ("Sarah Johnson and her husband Mike Johnson own and operate Acme.", "Sarah Johnson", "Owner"),
     ])  # fmt: skip

@@ -1459,7 +1459,7 @@ def _generic_org(org: str) -> bool:
 # "Jo Doe and Al Doe", "Jo Doe and his wife, Al Doe, own ...": names listed together, a relation between
 _PARTNERS = re.compile(
     r"\s*(?:and|&|,\s*and)\s*(?:(?:his|her|their)\s+(?:wife|husband|partner|son|daughter|brother|sister|"
-    r"father|mother|business\s+partner)\s*,\s*)?",
+    r"father|mother|business\s+partner)\s*,?\s*)?",
     re.IGNORECASE,
 )
 
