@@ -1439,7 +1439,7 @@ _TITLE_THEN_ORG = re.compile(r"^(?P<title>[a-z][^,]{2,60}),\s*(?P<org>[A-Z][\w&'
 
 
 def _a_persons_name(org: str) -> bool:
-    return bool(is_name(org.strip(" .,")) and is_first_name(org.split()[0])) and not is_city(org.strip(" .,"))
+    return bool((name := is_name(org.strip(" .,"))) and has_given_name(name)) and not is_city(org.strip(" .,"))
 
 
 def _generic_org(org: str) -> bool:
