@@ -16,7 +16,11 @@ from leadscout.research.judge.emails import guesses, infer_pattern, is_role, nam
 
 
 def test_name_parts_fold_accents_and_hyphens() -> None:
-    assert name_parts("José  García-López") == ("jose", "lopez")
+    assert name_parts("José  García-López") == ("jose", "garcialopez")  # the whole surname, as US mailboxes write it
+    assert name_parts("Pieter van der Berg") == ("pieter", "vanderberg")
+    assert name_parts("Sean O'Brien") == ("sean", "obrien")
+    assert name_parts("Robert Chen Jr.") == ("robert", "chen")
+    assert name_parts("James T. Whitfield") == ("james", "whitfield")
     assert name_parts("Cher") is None
 
 

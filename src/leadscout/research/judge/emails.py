@@ -42,11 +42,20 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if ch.isascii() and ch.isalpha()).lower()
 
 
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_PARTICLES = frozenset({"de", "del", "della", "la", "le", "van", "von", "der", "den", "da", "di", "du", "dos", "das"})
+
+
 def name_parts(full_name: str) -> tuple[str, str] | None:
-    words = [w for w in (_ascii(part) for part in full_name.replace("-", " ").split()) if w]
+    """The given name and the surname a mailbox is made of, folded to ASCII letters: the whole
+    surname ("vanderberg", "smithjones", "obrien"), never a suffix ("Robert Chen Jr" is chen)."""
+    words = [w for w in (_ascii(part) for part in full_name.split()) if w]
+    while len(words) > 2 and words[-1] in _SUFFIXES:
+        words.pop()
     if len(words) < 2:
         return None
-    return words[0], words[-1]
+    start = next((i for i in range(1, len(words) - 1) if words[i] in _PARTICLES), len(words) - 1)
+    return words[0], "".join(words[start:])
 
 
 def local_part(pattern: str, first: str, last: str) -> str:
