@@ -1430,3 +1430,16 @@ def test_roles_said_by_a_plural_title_or_by_what_the_person_leads_as() -> None:
         ("Sarah Johnson leads the company as its managing broker.", "Sarah Johnson", "managing broker"),
         ("Sarah Johnson and her husband Mike Johnson own and operate Acme.", "Sarah Johnson", "Owner"),
     ])  # fmt: skip
+
+
+def test_a_person_of_the_company_itself_needs_no_known_given_name() -> None:
+    text = "The complex is half built, the developer, Granger MacDonald of Kerrville-based MacDonald Companies, said."
+    assert _names(text, company="MacDonald Companies") == ["Granger MacDonald"]
+
+
+def test_an_institutions_officer_is_nobodys_staff_when_the_company_is_not_known() -> None:
+    for text in (
+        "“It's a cataclysmic change,” said Michael F. Sarka, executive director of the Vacation Rental Managers Association.",
+        "“Rents are rising,” said Danny Harlow, president of the local property managers association.",
+    ):
+        assert [p.full_name for p in inspect_page(text, url="https://news.example/a", company=None).people] == []

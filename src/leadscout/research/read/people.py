@@ -1288,12 +1288,12 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
     CEO", "Harold Nassau, president of the Consortium for Housing"), and the company is known; off
     the company's own site, a named property is another's too unless the sentence names the company
     ("Jill Simons, manager at Tallgrass Apartments" in a paper's round-up of landlords)."""
-    if not company:
-        return False
     if _WORKS_FOR_THE_PUBLIC.match(sentence[candidate.end : candidate.end + 120]):
         return True  # "Virginia Lewis, who works for the county as a special consultant": a public servant
     after = _CLAUSE_END.split(sentence[candidate.end : candidate.end + 140])[0]
     role = re.match(r"^\s*(?:,|\(|–|—|-|:|is|was)\s*(?:the\s+|a\s+|an\s+)?(?P<phrase>[^,()]*(?:,[^,()]*)?)", after)
+    if not company:  # whose people they are is not known: an institution's officer is still nobody's staff
+        return bool(role and _OF_ANY_INSTITUTION.search(role.group("phrase")))
     if role and _longest_title(role.group("phrase").split(" of ")[0].split(" at ")[0]):
         if not own_site and _at_a_property(role.group("phrase"), company) and not mentions(company, sentence):
             return True
@@ -1390,6 +1390,10 @@ _INSTITUTION = (
 )
 _OF_AN_INSTITUTION = re.compile(r"\b(?:of|at|for|with)\s+the\s+(?:[a-z][\w'’-]*\s+){0,4}?" + _INSTITUTION + r"\b")
 _PUBLIC_BODY = re.compile(rf"\b{_INSTITUTION}\b", re.IGNORECASE)
+# the same, named ("executive director of the Vacation Rental Managers Association")
+_OF_ANY_INSTITUTION = re.compile(
+    r"\b(?:of|at|for|with)\s+(?:the\s+)?(?:[\w'’&-]+\s+){0,5}?" + _INSTITUTION + r"\b", re.IGNORECASE
+)
 _INCORPORATED = re.compile(r"^,?\s*(?:LP|L\.P\.|LLC|L\.L\.C\.|Inc\b|Ltd\b|LLP|Corp\b)")
 
 
@@ -1850,7 +1854,8 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         return None  # an author ("By Jo Doe, a local attorney", "Review by Jo Doe: the agent was ...")
     if title is None and not tied and not credentials:
         return None
-    if title is None and not (candidate.shared or has_given_name(candidate.name) or "." in candidate.name):
+    of_ours = bool(company and _ORG_AFTER.match(after) and mentions(company, after[:90]))  # "Granger Ott of Acme"
+    if title is None and not (candidate.shared or has_given_name(candidate.name) or "." in candidate.name or of_ours):
         return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
 
