@@ -1439,7 +1439,7 @@ def test_a_person_of_the_company_itself_needs_no_known_given_name() -> None:
 
 def test_an_institutions_officer_is_nobodys_staff_when_the_company_is_not_known() -> None:
     for text in (
-        "“It's a cataclysmic change,” said Michael F. Sarka, executive director of the Vacation Rental Managers Association.",
+        "“It's a big change,” said Michael F. Sarka, executive director of the Vacation Rental Managers Association.",
         "“Rents are rising,” said Danny Harlow, president of the local property managers association.",
     ):
         assert [p.full_name for p in inspect_page(text, url="https://news.example/a", company=None).people] == []
