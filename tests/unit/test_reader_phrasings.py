@@ -1443,3 +1443,17 @@ def test_an_institutions_officer_is_nobodys_staff_when_the_company_is_not_known(
         "“Rents are rising,” said Danny Harlow, president of the local property managers association.",
     ):
         assert [p.full_name for p in inspect_page(text, url="https://news.example/a", company=None).people] == []
+
+
+def test_names_no_lexicon_knows_beside_their_titles_in_every_layout() -> None:
+    pages = {
+        "<p><strong>Oluwadamilare Williams</strong> | Leasing Agent</p>": "Oluwadamilare Williams",
+        "<p>Broker/Owner: Quavontae Davis</p>": "Quavontae Davis",
+        "<img src='/2.jpg' alt='Oluwadamilare Miller, COO'><h3>Oluwadamilare</h3>": "Oluwadamilare Miller",
+        "<p>Our Maintenance Coordinator, Thandiwe Johnson, keeps every lease on schedule.</p>": "Thandiwe Johnson",
+        "<p>Meet Michael Ó Briain, our Office Manager, who has been with the team since 1987.</p>": "Michael Ó Briain",
+        "<p>Alongside our partner, Cadillac Fairview, we look forward to growth.</p>": None,
+        "<p>“We will review the forms,” said Berkeley spokesman, Mark Chakko.</p>": None,
+    }
+    for html, name in pages.items():
+        assert _names(html, url="https://acmepm.com/team") == ([name] if name else []), html

@@ -43,7 +43,9 @@ def _ascii(text: str) -> str:
 
 
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-_PARTICLES = frozenset({"de", "del", "della", "la", "le", "van", "von", "der", "den", "da", "di", "du", "dos", "das"})
+_PARTICLES = frozenset(
+    {"de", "del", "della", "la", "le", "van", "von", "der", "den", "da", "di", "du", "dos", "das", "o", "ni"}
+)  # "o" and "ni": the Irish Ó and Ní, folded
 
 
 def name_parts(full_name: str) -> tuple[str, str] | None:

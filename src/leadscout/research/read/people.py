@@ -223,8 +223,10 @@ def _given_name_before(tokens: list[str], surnames: frozenset[str]) -> bool:
 
 
 _CONTRACTION = re.compile(r"['’](?:m|re|ve|ll|d)$", re.IGNORECASE)
-_PARTICLE = "de|van|von|der|den|del|della|la|le|da|di|du|dos|das|ter|ten"  # "Maria de la Cruz", "Pieter van der Berg"
+# "Maria de la Cruz", "Pieter van der Berg", "Michael Ó Briain"
+_PARTICLE = "de|van|von|der|den|del|della|la|le|da|di|du|dos|das|ter|ten|Ó|Ní"
 _IS_PARTICLE = re.compile(f"(?:{_PARTICLE})")  # in lower case inside a name
+_SAINT = re.compile(r"\bSt\.?\s+(?=[A-Z])")  # "Rachel St. Clair": a surname, not a street
 
 
 @cache
@@ -266,7 +268,7 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
 
     if tokens[0] in _ABBREVIATIONS:
         return None
-    tags, kind = _tagged(clean)
+    tags, kind = _tagged(_SAINT.sub("St", clean) if len(tokens) > 2 else clean)  # probablepeople reads "St." as "and"
     if re.fullmatch(r"(?:[A-Z]\.){2,3}", tokens[0]):
         tags, kind = _tagged(" ".join([tokens[0][:2], *tokens[1:]]))  # "A.J. Baker" is read as "A. Baker"
     if kind != "Person" and re.fullmatch(r"[A-Z][a-z]+-[A-Z][A-Za-z]+", tokens[-1]):
@@ -326,10 +328,11 @@ def _name_and_rest(text: str) -> tuple[str, str] | None:
     """ "Jane Doe, CPM, Owner" -> ("Jane Doe", "Owner"): a name first, credentials, phone numbers
     and addresses skipped."""
     parts = [p for p in _SPLIT.split(text) if p]
-    if len(parts) < 2 or not (name := is_name(parts[0])):
+    if len(parts) < 2:
         return None
     rest = [p for p in parts[1:] if p.lower().strip(".®") not in CREDENTIALS and not _reach(p)]
-    return (name, ", ".join(rest)) if rest else None
+    name = _titled_name(parts[0], _rest_title(", ".join(rest)) if rest else None)
+    return (name, ", ".join(rest)) if name and rest else None
 
 
 def _credentialed(text: str) -> str | None:
@@ -338,6 +341,12 @@ def _credentialed(text: str) -> str | None:
     if len(parts) < 2 or not all(p.lower().strip(".®") in CREDENTIALS for p in parts[1:]):
         return None
     return is_name(parts[0])
+
+
+def _titled_name(text: str, title: str | None) -> str | None:
+    """A name beside a title: as strict as prose asks, or, the title standing by it, any two or three
+    capitalised words with no firm's word ("Oluwadamilare Miller" / "COO": no lexicon or parser knows it)."""
+    return is_name(text) or (is_name(text, lenient=True) if title else None)
 
 
 def _reach(text: str) -> bool:
@@ -557,8 +566,8 @@ def _from_script_data(objects: list[Any]) -> list[Person]:
         stack.extend(v for v in item.values() if isinstance(v, dict | list))
         raw_name = next((item[k] for k in _NAME_KEYS if isinstance(item.get(k), str)), None)
         raw_title = next((item[k] for k in _TITLE_KEYS if isinstance(item.get(k), str)), None)
-        name = is_name(" ".join(raw_name.split())) if raw_name else None
         title = is_title(raw_title) if raw_title else None
+        name = _titled_name(" ".join(raw_name.split()), title) if raw_name else None
         if name and title:
             email = item.get("email") if isinstance(item.get("email"), str) else None
             out.append(Person(full_name=name, title=title, email=email, source="script", quote=f"{name}, {title}"))
@@ -615,8 +624,8 @@ def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Pe
                 out.append(Person(full_name=pair[0], title=title, email=email, source="line", quote=quote))
                 continue
         if m := re.match(r"^(?P<title>[^:]{3,60}):\s*(?P<name>.{4,48})$", text):  # "Owner/Broker: Jane Doe"
-            title, name = is_title(m.group("title")), is_name(m.group("name"))
-            if title and name:
+            title = is_title(m.group("title"))
+            if title and (name := _titled_name(m.group("name"), title)):
                 out.append(
                     Person(
                         full_name=name, title=title, email=_group_email(page, block, 2), source="line", quote=text[:300]
@@ -1071,8 +1080,15 @@ def _judged(
 
 def _title_right_before(before: str) -> str | None:
     """A title that ends right where the name begins ("said area manager ", "Director of Operations ")."""
+    apposed = before.rstrip().endswith(",")  # "Our Maintenance Coordinator, Thandiwe Johnson, keeps ..."
+    before = before.rstrip(" ,")
     title = _longest_title(before, from_end=True)
-    return title if title and before.rstrip().lower().endswith(title.lower()) else None
+    if not title or not before.lower().endswith(title.lower()):
+        return None
+    return None if apposed and title.lower().split()[-1] in _A_FIRMS_ROLE else title
+
+
+_A_FIRMS_ROLE = frozenset({"partner", "partners", "sponsor", "affiliate"})  # "our partner, Cadillac Fairview"
 
 
 # "IREM President Chip Watts, CPM®, CCIM, and President of Watts Realty Company": a second role, at the company
@@ -1533,7 +1549,7 @@ class _Candidate:
 
 _UP, _LET = "A-ZÀ-ÖØ-Þ", "a-zA-ZÀ-ÖØ-öø-ÿ"  # names are written with accents ("René", "Muñoz")
 _SPAN = re.compile(
-    rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:(?:{_PARTICLE})\s+){{0,2}}"
+    rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:(?:{_PARTICLE}|St\.)\s+){{0,2}}"
     rf"(?:[{_UP}][{_LET}'’-]+|[A-Z]\.|[\"“‘(][{_UP}][{_LET}]+[\"”’)]))+(?:,?\s+(?:Jr|Sr|II|III|IV)\b\.?)?"
 )
 _PAIR = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:and|&|or)\s+(?P<second>[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+)\b")
@@ -1963,6 +1979,13 @@ def _qualified_away(title: str | None, before: str, after: str, company: str | N
         prev = re.findall(r"[A-Za-z-]+", side[:at])[-1:] if at > 0 else []
         if prev and (_not_staff(prev[0]) or prev[0].lower() in _PUBLIC):
             return True  # "City inspector John Barnes": a public servant
+        if (
+            prev
+            and _SPOKESPERSON.fullmatch(title)
+            and is_city(prev[0])
+            and not (company and mentions(company, prev[0]))
+        ):
+            return True  # "Berkeley spokesman Matthai Chakko": a city's
     return False
 
 
@@ -1970,6 +1993,7 @@ _FOR_A_CLIENT = re.compile(
     r"\b(?:for|behalf\s+of)\s+(?:the\s+|its\s+)?(?:\w+\s+)?(?:owner|investor|landlord|client|homeowner)s?\s*,?\s*$",
     re.I,
 )
+_SPOKESPERSON = re.compile(r"spokes(?:man|woman|person)", re.IGNORECASE)
 _PUBLIC = frozenset({"city", "county", "state", "federal", "town", "village", "municipal", "township", "borough"})
 
 
