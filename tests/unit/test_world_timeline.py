@@ -3,10 +3,11 @@ the same everywhere and in both styles, and every change is true of the world it
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from leadscout.sandbox import pages
-from leadscout.sandbox.world import build, truth
+from leadscout.sandbox.world import FIRST_NAMES, LAST_NAMES, build, generate, truth
 
 FACTS = ("domain", "name", "pms", "portal_host", "units", "health", "metro", "city")
 
@@ -74,3 +75,15 @@ def test_a_pms_switch_shows_on_the_site_in_both_styles() -> None:
         assert company.portal_host is not None and old_host is not None
         site = "".join(pages.company_page(company, path)[1] for path in ("/", "/about", "/residents", "/contact"))
         assert company.portal_host in site and old_host not in site
+
+
+def test_people_bear_names_as_varied_as_the_webs() -> None:
+    people = [p for c in generate(7) for p in c.people]
+    drawn = {f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES}
+    varied = [p for p in people if p.full_name not in drawn]
+    assert 0.3 <= len(varied) / len(people) <= 0.55  # four in ten, as the README says
+    marks = ("van der", "de la", "'", "-", "Ó ", ".")
+    assert {m for p in varied for m in marks if m in p.full_name} == set(marks)
+    for p in people:  # a mailbox of ASCII letters, the whole surname in it where the pattern takes one
+        local = p.email.partition("@")[0]
+        assert re.fullmatch(r"[a-z.]+", local), p

@@ -29,6 +29,8 @@ from leadscout.sandbox.world import (
     World,
     WorldCompany,
     company,
+    mailbox_local,
+    written_name,
     written_title,
 )
 
@@ -187,8 +189,9 @@ def _open(rng: random.Random, world: World, metro: str, day: int) -> Change:
 def _new_person(rng: random.Random, c: WorldCompany) -> Person | None:
     """A new hire, with an address in the company's pattern (None: a namesake already works there)."""
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    if any(p.full_name == f"{first} {last}" for p in c.people):
+    full_name, mailbox = written_name(first, last, f"{c.slug}:{first} {last}")
+    if any(p.full_name == full_name for p in c.people):
         return None
-    local = c.email_pattern.format(f=first[0].lower(), first=first.lower(), last=last.lower(), l=last[0].lower())
+    local = mailbox_local(c.email_pattern, mailbox)
     title = written_title(rng.choice(TITLES), f"{c.slug}:{first} {last}")
-    return Person(f"{first} {last}", title, f"{local}@{c.domain}", rng.random() < 0.5)
+    return Person(full_name, title, f"{local}@{c.domain}", rng.random() < 0.5)

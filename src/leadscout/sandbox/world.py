@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import random
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -255,6 +256,41 @@ def written_title(title: str, key: str) -> str:
     return variants[pick - 2] if pick >= 2 else title
 
 
+# the real web's names are not a template's: a person's drawn name is written, for about four in ten
+# people, with a given name neither lexicon holds, a surname with particles, a hyphen or an apostrophe,
+# accents, or a middle initial (chosen by a hash: the seeded draws, and so each seed's companies, stay)
+GIVEN_VARIANTS = ["Oluwadamilare", "Xiomara", "Thandiwe", "Bogdan", "José", "Zoë", "Kwabena", "Radhika", "Tavita",
+                  "Mykola", "Siobhán", "Anh", "Quavontae", "Ilse", "Nnamdi", "Björn"]  # fmt: skip
+SURNAME_VARIANTS = ["van der Berg", "de la Cruz", "O'Neil", "McKnight", "Al-Rashid", "Núñez", "DiMaggio",
+                    "St. Clair", "von Holt", "Nguyen-Tran", "D'Amico", "Ó Briain"]  # fmt: skip
+
+
+def written_name(first: str, last: str, key: str) -> tuple[str, str]:
+    """The drawn name as a site writes it, and its mailbox's name ("Pieter van der Berg" -> "pieter
+    vanderberg": ASCII letters, the whole surname)."""
+    pick = hashed_pick(f"name:{key}", 12)
+    middle = ""
+    if pick in (0, 1):
+        first = GIVEN_VARIANTS[hashed_pick(f"given:{key}", len(GIVEN_VARIANTS))]
+    elif pick == 2:
+        last = SURNAME_VARIANTS[hashed_pick(f"surname:{key}", len(SURNAME_VARIANTS))]
+    elif pick == 3:
+        last = f"{last}-{LAST_NAMES[hashed_pick(f'hyphen:{key}', len(LAST_NAMES))]}"
+    elif pick == 4:
+        middle = f" {'ABCDEGJLMRST'[hashed_pick(f'initial:{key}', 12)]}."
+    return f"{first}{middle} {last}", f"{_mailbox_letters(first)} {_mailbox_letters(last)}"
+
+
+def mailbox_local(pattern: str, mailbox: str) -> str:
+    """The local part a company's address pattern makes of a mailbox's name ("{f}{last}": "pvanderberg")."""
+    first, last = mailbox.split()
+    return pattern.format(f=first[0], first=first, last=last, l=last[0])
+
+
+def _mailbox_letters(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if ch.isascii() and ch.isalpha()).lower()
+
+
 _STREETS = ["Main St", "Oak Ave", "Congress Ave", "Elm St", "Park Blvd", "Commerce Dr", "Lakeview Rd", "Mill St"]
 
 
@@ -270,7 +306,8 @@ class Person:
 
     @property
     def linkedin_url(self) -> str:
-        return "https://www.linkedin.com/in/" + self.full_name.lower().replace(" ", "-") + f"-{self.email_hash()}"
+        slug = "-".join(_mailbox_letters(word) for word in self.full_name.split() if _mailbox_letters(word))
+        return f"https://www.linkedin.com/in/{slug}-{self.email_hash()}"
 
     def email_hash(self) -> str:
         return f"{sum(map(ord, self.email)) % 997:03d}"
@@ -399,12 +436,13 @@ def company(rng: random.Random, metro: str, used: set[str]) -> WorldCompany:
     pattern = rng.choice(["{f}{last}", "{first}.{last}", "{first}", "{first}{l}"])
     for i in range(rng.randint(1, 5)):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        if any(p.full_name == f"{first} {last}" for p in people):
+        full_name, mailbox = written_name(first, last, f"{slug}:{first} {last}")
+        if any(p.full_name == full_name for p in people):
             continue
-        local = pattern.format(f=first[0].lower(), first=first.lower(), last=last.lower(), l=last[0].lower())
+        local = mailbox_local(pattern, mailbox)
         title = rng.choice(TITLES[:6] if i == 0 else TITLES)  # every firm has someone in charge
         title = written_title(title, f"{slug}:{first} {last}")
-        people.append(Person(f"{first} {last}", title, f"{local}@{domain}", rng.random() < 0.5))
+        people.append(Person(full_name, title, f"{local}@{domain}", rng.random() < 0.5))
     return WorldCompany(
         slug=slug,
         name=name,
