@@ -1103,8 +1103,7 @@ def test_a_paragraph_wrapped_at_a_width_is_read_as_one() -> None:
 # the company (a loose tie in prose still needs a given name the lexicon knows); words that only look like
 # a name in a person's place are not one
 PEOPLE_WITH_GIVEN_NAMES_THE_LEXICON_LACKS = [
-    # tied to the firm, no title: kept as a "Mark" is, since probablepeople reads a given name there
-    ("At Acme Property Management, Quavontae Harrelson, 48, makes sure his team is equipped.", ["Quavontae Harrelson"]),
+    ("At Acme Property Management, Quavontae Harrelson, 48, makes sure his team is equipped.", []),
     ("Staff Contacts\n\nWork orders – Quavontae Harrelson – 240-412-2232", ["Quavontae Harrelson"]),
     ("October President's Message\n\nby: Zhyair Hulbert, Acme Property Management\n\nI love that Fall is here.",
      ["Zhyair Hulbert"]),
@@ -1381,8 +1380,8 @@ def test_dotted_initials_are_a_given_name_unless_they_abbreviate_a_place_or_a_bo
 
 def test_people_whose_given_names_no_lexicon_holds_are_read_by_the_structure_around_them() -> None:
     """Given names rarer than both lexicons (fewer than 200 US babies since 1880): a title right
-    before the name, the firm called by its kind, a tie to an organisation or a shared surname
-    carries them, as it carries "Mark" or "Susan"."""
+    before the name, the firm called by its kind, or a tie to the company itself carries them, as it
+    carries "Mark" or "Susan" (a looser tie still needs a given name the lexicon knows)."""
     _assert_people_of([
         ("Tavita Sherman, the company’s President of Multifamily, said the deal marks a re-entry into Dallas.",
          "Alleia Partners", ["Tavita Sherman"]),
@@ -1390,8 +1389,6 @@ def test_people_whose_given_names_no_lexicon_holds_are_read_by_the_structure_aro
          "Campus Crest Communities", ["Oluwadamilare McAuliffe"]),
         ("Director of Operations Oluwadamilare Tennis accepts no nonsense and has become a mother figure for many.",
          "Keystone Real Estate Group", ["Oluwadamilare Tennis"]),
-        ("Tavita and Quavontae Faix, who founded Polaris, will leave the company after 60 days.",
-         "Polaris Property Management", ["Quavontae Faix", "Tavita Faix"]),
         ("How Much do You Need to Know to Manage Property? Tavita Lawson of Concentric Lettings comments.",
          "Concentric Lettings", ["Tavita Lawson"]),
     ])  # fmt: skip

@@ -1016,7 +1016,7 @@ def _named_later(
     """A name whose role the page gives further on, by the name again ("Trubiana, who is president of
     ...", "Rozenberg is the broker"): the role is the person's, unless it is at another organisation.
     The sentence that named the person must not make an author, a reporter or a tenant of them."""
-    if candidate.shared or not has_given_name(candidate.name):
+    if candidate.shared or not is_first_name(candidate.name.split()[0]):
         return None
     around = _around(candidate, sentence)
     if _not_staff(around) or _BYLINE.search(sentence[: candidate.start]):
@@ -1122,7 +1122,7 @@ def _namesake(candidate: _Candidate, sentence: str, company: str) -> bool:
         named_after(company, candidate.name.split()[-1])
         and not re.search(r"\b(?:on|along|off|near)\s+$", before)  # "the largest provider on Del Playa": a street
         and not is_city(candidate.name)  # "North Myrtle Beach" for Elliott Beach Rentals
-        and (candidate.shared or has_given_name(candidate.name) or bool(_KIN_BEFORE.search(before)))
+        and (candidate.shared or is_first_name(candidate.name.split()[0]) or bool(_KIN_BEFORE.search(before)))
         and not _BYLINE.search(before)
         and not re.search(r"\b(?:tenant|resident|client|customer|guest|reviewer|reporter)s?\b", around, re.I)
     )
@@ -1459,7 +1459,7 @@ _TITLE_THEN_ORG = re.compile(r"^(?P<title>[a-z][^,]{2,60}),\s*(?P<org>[A-Z][\w&'
 
 
 def _a_persons_name(org: str) -> bool:
-    return bool((name := is_name(org.strip(" .,"))) and has_given_name(name)) and not is_city(org.strip(" .,"))
+    return bool(is_name(org.strip(" .,")) and is_first_name(org.split()[0])) and not is_city(org.strip(" .,"))
 
 
 def _generic_org(org: str) -> bool:
@@ -1589,7 +1589,7 @@ def _candidates(sentence: str, *, weak: bool = False) -> list[_Candidate]:
         if _PROPERTY_AFTER.match(sentence[m.end() :]):
             continue  # "the Francis and Lana Kay apartment complexes": two properties' names
         second = is_name(m.group("second"), lenient=True)
-        if second and has_given_name(f"{m.group('first')} {second.split()[-1]}"):
+        if second and is_first_name(m.group("first")):
             surname = second.split()[-1]
             out.append(_Candidate(f"{m.group('first')} {surname}", m.start(), m.end(), shared=True))
             if not is_first_name(second.split()[0]):  # "Robert and Radiah Mallard": a given name by its place
@@ -1871,7 +1871,8 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
     if title is None and not tied and not credentials:
         return None
     of_ours = bool(company and _ORG_AFTER.match(after) and mentions(company, after[:90]))  # "Granger Ott of Acme"
-    if title is None and not (candidate.shared or has_given_name(candidate.name) or "." in candidate.name or of_ours):
+    known = is_first_name(candidate.name.split()[0])
+    if title is None and not (candidate.shared or known or "." in candidate.name or of_ours):
         return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
 
