@@ -1454,3 +1454,8 @@ def test_names_no_lexicon_knows_beside_their_titles_in_every_layout() -> None:
     }
     for html, name in pages.items():
         assert _names(html, url="https://acmepm.com/team") == ([name] if name else []), html
+
+
+def test_a_hyphenated_adjective_is_no_name() -> None:
+    text = "While 300,000 of these rentals are operated by big Wall Street-backed firms, most are run by mom-and-pops."
+    assert _names(text, company="Invitation Homes") == []

@@ -242,7 +242,10 @@ def is_name(text: str, *, lenient: bool = False) -> str | None:
         return f"{formal} {suffix.group(0).strip(' ,')}" if suffix else formal  # the name as filed, not as called
     tokens = clean.split()
     if any(
-        t.endswith(("'s", "’s", "'", "’", "-based")) or t.lower() in _STOPWORDS or _CONTRACTION.search(t)
+        t.endswith(("'s", "’s", "'", "’"))
+        or re.search(r"\w-[a-z]+$", t)  # "Kerrville-based", "Wall Street-backed", "family-run": an adjective
+        or t.lower() in _STOPWORDS
+        or _CONTRACTION.search(t)
         for t in tokens
     ):
         return None
