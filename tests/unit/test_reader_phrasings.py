@@ -1459,3 +1459,12 @@ def test_names_no_lexicon_knows_beside_their_titles_in_every_layout() -> None:
 def test_a_hyphenated_adjective_is_no_name() -> None:
     text = "While 300,000 of these rentals are operated by big Wall Street-backed firms, most are run by mom-and-pops."
     assert _names(text, company="Invitation Homes") == []
+
+
+def test_a_partner_in_another_firm_is_that_firms() -> None:
+    _assert_people_of([
+        ("Sergio Tinajero, a partner in REPcre, the El Paso agency that lists the land, said two buyers called.",
+         "Monterrey Asset Management", []),
+        ("Sergio Tinajero, a partner in Monterrey Asset Management, said two buyers called.",
+         "Monterrey Asset Management", ["Sergio Tinajero"]),
+    ])  # fmt: skip

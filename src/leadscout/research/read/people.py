@@ -1230,7 +1230,7 @@ _DESCRIBER = (
     r"where|when|since|over|about)\b)(?:[a-z][\w-]*|[A-Z][\w.]*-based)\s+){0,4})"
 )  # "at Atlanta-based student housing operator PeakMade Real Estate", "of architecture and design firm Brownhouse"
 _AT_ORG = re.compile(
-    r"\b(?:of|at|for|with)\s+(?:(?:the|a|an)\s+)?"
+    r"\b(?:of|at|for|with|(?<=partner\s)in|(?<=principal\s)in)\s+(?:(?:the|a|an)\s+)?"  # "a partner in REPcre"
     + _DESCRIBER
     + r"(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of|for|and|&)?\s*[A-Z0-9][\w&'’.-]*){0,6})"
 )
