@@ -1468,3 +1468,9 @@ def test_a_partner_in_another_firm_is_that_firms() -> None:
         ("Sergio Tinajero, a partner in Monterrey Asset Management, said two buyers called.",
          "Monterrey Asset Management", ["Sergio Tinajero"]),
     ])  # fmt: skip
+
+
+def test_a_duty_is_no_title() -> None:
+    text = "Sarah Johnson is responsible for accounting and owner statements."
+    got = {p.full_name: p.title for p in inspect_page(text, url="https://acmepm.com/about", company=COMPANY).people}
+    assert got.get("Sarah Johnson") is None  # never "accounting and owner"

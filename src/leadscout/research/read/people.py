@@ -1179,6 +1179,13 @@ def _words_between(sentence: str, a: int, b: int) -> int:
     return len(_TOKEN.findall(sentence[min(a, b) : max(a, b)]))
 
 
+_DUTY_BEFORE = re.compile(
+    r"\b(?:responsible\s+for|in\s+charge\s+of|handl(?:es|ing)|oversee(?:s|ing)|focus(?:es|ed|ing)\s+on)\s+"
+    r"(?:all\s+|the\s+|our\s+|its\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candidate]) -> Person | None:
     """The title of the sentence nearest this name, when no other name stands between them or
     nearer to it; a given name the lexicon knows is needed for so loose a tie."""
@@ -1197,6 +1204,8 @@ def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candi
             continue  # the title's words are the name's
         if re.search(r"\b(?:we|i|you|they|to)\s+$", sentence[:start], re.IGNORECASE):
             continue  # "We partner with Grace Hill": a verb that spells like a title
+        if _DUTY_BEFORE.search(sentence[:start]):
+            continue  # "is responsible for accounting and owner statements": a duty, not a title
         if re.search(r"[a-z]s$", title) and not re.search(r"(?:ss|us)$", title):
             continue  # "Owners also get to know ...": a plural is a group, nobody's role
         if re.search(r"\b(?:a|an|any|each|every|no|one)\s+$", sentence[:start], re.IGNORECASE) or re.match(
