@@ -288,6 +288,7 @@ def mailbox_local(pattern: str, mailbox: str) -> str:
 
 
 def _mailbox_letters(text: str) -> str:
+    # the world's own folding, not leadscout's emails._ascii: the world must not follow the system it tests
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if ch.isascii() and ch.isalpha()).lower()
 
 

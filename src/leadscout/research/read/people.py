@@ -327,15 +327,16 @@ def _tagged(text: str) -> tuple[dict[str, str], str]:
     return dict(tags), kind
 
 
-def _name_and_rest(text: str) -> tuple[str, str] | None:
-    """ "Jane Doe, CPM, Owner" -> ("Jane Doe", "Owner"): a name first, credentials, phone numbers
-    and addresses skipped."""
+def _name_and_title(text: str) -> tuple[str, str] | None:
+    """ "Jane Doe, CPM, Owner" -> ("Jane Doe", "Owner"): a name first, then a title, credentials, phone
+    numbers and addresses skipped."""
     parts = [p for p in _SPLIT.split(text) if p]
     if len(parts) < 2:
         return None
     rest = [p for p in parts[1:] if p.lower().strip(".®") not in CREDENTIALS and not _reach(p)]
-    name = _titled_name(parts[0], _rest_title(", ".join(rest)) if rest else None)
-    return (name, ", ".join(rest)) if name and rest else None
+    title = _rest_title(", ".join(rest)) if rest else None
+    name = _titled_name(parts[0], title)
+    return (name, title) if name and title else None
 
 
 def _credentialed(text: str) -> str | None:
@@ -378,8 +379,8 @@ def _from_image_alts(page: PageText) -> list[Person]:
     out = []
     for alt in page.alts:
         alt = _PHOTO_OF.sub("", alt)  # "Photo of Jane Doe, Broker/Owner"
-        if (pair := _name_and_rest(alt)) and (title := _rest_title(pair[1])):
-            out.append(Person(full_name=pair[0], title=title, source="image", quote=alt))
+        if pair := _name_and_title(alt):
+            out.append(Person(full_name=pair[0], title=pair[1], source="image", quote=alt))
     return out
 
 
@@ -604,8 +605,12 @@ def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Pe
         text = block.text
         if len(text) > 140:
             continue
-        if name := is_name(text) or _credentialed(text) or _titled_card_name(page, block, rows, above):
-            if near := rows.get(block.index) or _title_near(page, block, above=above):
+        near = None
+        if not (name := is_name(text) or _credentialed(text)) and is_name(text, lenient=True):
+            near = rows.get(block.index) or _title_near(page, block, above=above)  # "Oluwadamilare Hecox" / "COO"
+            name = _titled_name(text, near and near[0])
+        if name:
+            if near := near or rows.get(block.index) or _title_near(page, block, above=above):
                 role, line = near  # the quote keeps the role line whole: "President, Summit Realty" is Summit's
                 email = _group_email(page, block, 5)
                 out.append(Person(full_name=name, title=role, email=email, source="card", quote=f"{name}, {line}"))
@@ -619,13 +624,11 @@ def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Pe
                     Person(full_name=name, title=None, email=_group_email(page, block, 5), source="card", quote=quote)
                 )
             continue
-        if pair := _name_and_rest(text):
-            title = _rest_title(pair[1])
-            if title and not _not_staff(title):  # "Priya Shah, a real estate attorney, advises landlords"
-                email = _group_email(page, block, 3)
-                quote = _with_org_below(page, block)  # "Lynn Phillips, President" / "Southlake Residential Association"
-                out.append(Person(full_name=pair[0], title=title, email=email, source="line", quote=quote))
-                continue
+        if (pair := _name_and_title(text)) and not _not_staff(pair[1]):  # "Priya Shah, a real estate attorney"
+            email = _group_email(page, block, 3)
+            quote = _with_org_below(page, block)  # "Lynn Phillips, President" / "Southlake Residential Association"
+            out.append(Person(full_name=pair[0], title=pair[1], email=email, source="line", quote=quote))
+            continue
         if m := re.match(r"^(?P<title>[^:]{3,60}):\s*(?P<name>.{4,48})$", text):  # "Owner/Broker: Jane Doe"
             title = is_title(m.group("title"))
             if title and (name := _titled_name(m.group("name"), title)):
@@ -644,13 +647,6 @@ def _from_blocks(page: PageText, company: str | None, own_site: bool) -> list[Pe
                     )
                 )
     return out
-
-
-def _titled_card_name(page: PageText, block: Block, rows: dict[int, tuple[str, str]], above: bool) -> str | None:
-    """A card's name no lexicon or parser reads as a person's ("Oluwadamilare Hecox" / "Director of
-    Operations"): two or three capitalised words with no firm's word, taken when a title is its neighbour."""
-    name = is_name(block.text, lenient=True)
-    return name if name and (block.index in rows or _title_near(page, block, above=above)) else None
 
 
 # "By Claire Schwartz MPM®", "Written by Susan Bailey, MS", "Julie Tollifson - Wednesday, September 9, 2020"
@@ -1652,7 +1648,7 @@ def _weak_name(sentence: str, run: re.Match[str]) -> _Candidate | None:
     start = run.start()
     if len(tokens) == 3 and _not_a_name_word(tokens[0]) and not any(map(_not_a_name_word, tokens[1:])):
         # "Operations Ozias Fell", "MetroPlains Ozias Fell" ("Legal Resources Department" is none)
-        start += len(tokens[0]) + run.group(0)[len(tokens[0]) :].index(tokens[1])
+        start += run.group(0).index(tokens[1], len(tokens[0]))
     text = run.string[start : run.end()].rstrip(",")
     if not (name := is_name(text, lenient=True)):
         return None
@@ -1882,9 +1878,12 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         return None  # an author ("By Jo Doe, a local attorney", "Review by Jo Doe: the agent was ...")
     if title is None and not tied and not credentials:
         return None
-    of_ours = bool(company and _ORG_AFTER.match(after) and mentions(company, after[:90]))  # "Granger Ott of Acme"
-    known = is_first_name(candidate.name.split()[0])
-    if title is None and not (candidate.shared or known or "." in candidate.name or of_ours):
+    if title is None and not (
+        candidate.shared
+        or is_first_name(candidate.name.split()[0])
+        or "." in candidate.name
+        or (company and _ORG_AFTER.match(after) and mentions(company, after[:90]))  # "Granger Ott of Acme"
+    ):
         return None  # a loose tie needs a given name the lexicon knows ("The Changing Face of ..." is none)
     return Person(full_name=candidate.name, title=title, source="prose", quote=sentence[:300])
 
@@ -1990,14 +1989,11 @@ def _qualified_away(title: str | None, before: str, after: str, company: str | N
         if company and at > 0 and re.search(rf"{re.escape(company)}\W*$", side[:at], re.IGNORECASE):
             continue
         prev = re.findall(r"[A-Za-z-]+", side[:at])[-1:] if at > 0 else []
-        if prev and (_not_staff(prev[0]) or prev[0].lower() in _PUBLIC):
+        if not prev:
+            continue
+        if _not_staff(prev[0]) or prev[0].lower() in _PUBLIC:
             return True  # "City inspector John Barnes": a public servant
-        if (
-            prev
-            and _SPOKESPERSON.fullmatch(title)
-            and is_city(prev[0])
-            and not (company and mentions(company, prev[0]))
-        ):
+        if _SPOKESPERSON.fullmatch(title) and is_city(prev[0]) and not (company and mentions(company, prev[0])):
             return True  # "Berkeley spokesman Matthai Chakko": a city's
     return False
 
