@@ -1474,3 +1474,58 @@ def test_a_duty_is_no_title() -> None:
     text = "Sarah Johnson is responsible for accounting and owner statements."
     got = {p.full_name: p.title for p in inspect_page(text, url="https://acmepm.com/about", company=COMPANY).people}
     assert got.get("Sarah Johnson") is None  # never "accounting and owner"
+
+
+def _titles_on_own_site(text: str) -> dict[str, str | None]:
+    return {p.full_name: p.title for p in inspect_page(text, url="https://acmepm.com/about", company=COMPANY).people}
+
+
+def test_a_role_said_far_from_the_name_on_the_companys_own_site() -> None:
+    cases = {
+        "Dana Whitfield serves on Acme Property Management's leadership team as Chief Operating Officer.":
+            "Chief Operating Officer",
+        "Dana Whitfield brings 20 years of hands-on trade experience to the role of Maintenance Supervisor at Acme.":
+            "Maintenance Supervisor",
+        "Dana Whitfield has helped Austin investors buy, lease and manage rental homes since 1995 and opened Acme "
+        "Property Management as its Broker/Owner in 2003.": "Broker/Owner",
+        "Congratulations to Dana Whitfield on being named Acme Property Management's Director of Operations!":
+            "Director of Operations",
+        "Dana Whitfield was named Director of Operations.": "Director of Operations",
+        "Say hello to Dana Whitfield! Dana is our newest Resident Services Coordinator.":
+            "Resident Services Coordinator",
+        "Dana Whitfield never planned to go into property management. After inheriting a fourplex in 2005, Dana "
+        "learned the business the hard way — and founded Acme Property Management.": "Founder",
+        "After ten years in banking, Dana Whitfield came home to Austin, where owners now know Dana best as our "
+        "Director of Leasing.": "Director of Leasing",
+    }  # fmt: skip
+    for text, title in cases.items():
+        assert _titles_on_own_site(text) == {"Dana Whitfield": title}, text
+
+
+def test_an_officer_of_some_unnamed_firm_or_a_previous_owner_is_nobodys_staff() -> None:
+    for text in (
+        "According to Dana Whitfield, chief economist at a national listing website, rents will rise 3% this year.",
+        "In this episode we sit down with Dana Whitfield, founder of a property management software startup.",
+        "Please welcome our newest vendor partner, Dana Whitfield, owner of a family-run roofing company in Austin.",
+        "Before coming to us, the home was self-managed by its previous owner, Dana Whitfield, for two decades.",
+    ):
+        assert _titles_on_own_site(text) == {}, text
+    # the company's own owner may describe it as some property management firm
+    text = "Dana Whitfield, owner of a boutique property management firm in Austin, started Acme in 2001."
+    assert list(_titles_on_own_site(text)) == ["Dana Whitfield"]
+
+
+def test_portfolio_sizes_said_in_the_ways_owner_pages_say_them() -> None:
+    cases = {
+        "1,250 or so homes under management, and every one is inspected twice a year.": 1125,
+        "~1,250\nHomes Managed": 1125,
+        "Serving Austin since 1987 — 1,250 properties managed": 1250,
+        "We manage all 1,250 of the homes in our portfolio.": 1250,
+        "Our leasing, maintenance and accounting teams currently support 1,250 doors.": 1250,
+        "What began as a handful of duplexes has become a portfolio of roughly twelve hundred homes.": 1080,
+        "We manage 300 - 400 homes.": 300,
+    }
+    for text, low in cases.items():
+        assert inspect_page(text, url="https://acmepm.com/owners", company=COMPANY).units_estimate == low, text
+    deal = "The portfolio comprises 5,490 units in five states."  # one bought, not the company's own
+    assert inspect_page(deal, url="https://news.example/a", company="Harbor Group").units_estimate is None

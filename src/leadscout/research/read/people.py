@@ -67,7 +67,7 @@ class Person(BaseModel):
 def is_title(text: str) -> str | None:
     """The title in ``text`` when the whole of it reads as one ("Owner/Broker", "Director of
     Operations", "President of Acme Realty" -> "President"); else None."""
-    clean = re.sub(r"[®™]", "", text).strip(" .,;:()")
+    clean = re.sub(r"[®™]", "", text).strip(" .,;:()!?")
     if not clean or len(clean) > 90 or clean[0].isdigit():
         return None  # "2009, owner" of "Since 2009, owner Luis Ramos": a year before a title
     clean = re.split(
@@ -1074,7 +1074,35 @@ def _judged(
         return None  # "a former manager, Christy Hicks" is gone, unless the text gives a role now (read later)
     if person is None and company and not candidate.weak and _namesake(candidate, sentence, company):
         person = Person(full_name=candidate.name, title=None, source="prose", quote=sentence[:300])
+    if person is None and own_site and company and len(candidates) == 1:
+        person = _the_one_title(candidate, sentence, company)
     return None if person and _elsewhere(candidate, sentence, company, own_site) else person
+
+
+def _the_one_title(candidate: _Candidate, sentence: str, company: str) -> Person | None:
+    """On the company's own site, a sentence that names one person, one title and no other firm gives
+    the title to that person at any distance ("Jo Doe brings 20 years of trade experience to our team,
+    where Jo now leads maintenance as supervisor")."""
+    if candidate.weak or not is_first_name(candidate.name.split()[0]) or _not_staff(sentence):
+        return None
+    if re.search(r"\b(?:at|in|to|from|near|on)\s+$", sentence[: candidate.start]):
+        return None  # "at Camden Ballantyne": a place named like a person
+    if _QUOTED.match(sentence) or _BYLINE.search(sentence[: candidate.start]):
+        return None
+    if _only_other_firms(candidate, sentence, company):
+        return None
+    titles = {
+        title
+        for start, end, title in _title_spans(sentence)
+        if not (start < candidate.end and end > candidate.start)
+        and not re.search(r"[a-z]s$", title)
+        and not re.search(r"\b(?:a|an|any|each|every|no|one|we|i|you|they|to)\s+$", sentence[:start], re.IGNORECASE)
+        and not _DUTY_BEFORE.search(sentence[:start])
+        and not _former(title, sentence[:start])
+    }
+    if len(titles) != 1:
+        return None
+    return Person(full_name=candidate.name, title=titles.pop(), source="prose", quote=sentence[:300])
 
 
 def _title_right_before(before: str) -> str | None:
@@ -1316,6 +1344,8 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
         return True  # "Virginia Lewis, who works for the county as a special consultant": a public servant
     after = _CLAUSE_END.split(sentence[candidate.end : candidate.end + 140])[0]
     role = re.match(r"^\s*(?:,|\(|–|—|-|:|is|was)\s*(?:the\s+|a\s+|an\s+)?(?P<phrase>[^,()]*(?:,[^,()]*)?)", after)
+    if role and _at_an_unnamed_firm(role.group("phrase")):
+        return True  # "Jo Doe, chief economist at a national listing website": some other, unnamed firm's
     if not company:  # whose people they are is not known: an institution's officer is still nobody's staff
         return bool(role and _OF_ANY_INSTITUTION.search(role.group("phrase")))
     if role and _longest_title(role.group("phrase").split(" of ")[0].split(" at ")[0]):
@@ -1391,6 +1421,26 @@ def _elsewhere(candidate: _Candidate, sentence: str, company: str | None, own_si
         org = re.sub(r"['’]s?$", "", led.group(0).strip())  # "Ryan Perez, Capital Square executive vice president"
         return bool(title) and not _generic_org(org) and not is_ours(company, org)
     return False
+
+
+_AT_AN_UNNAMED_FIRM = re.compile(
+    r"^(?P<title>[A-Za-z&/ -]{2,60}?)\s(?:at|of|with|for)\s+(?:a|an)\s+(?:[\w-]+\s+){0,5}?(?:company|firm|startup|"
+    r"website|site|agency|brokerage|bank|contractor|practice|consultancy|platform|provider|vendor|franchise|nonprofit|"
+    r"publication|magazine|newspaper|podcast|network|association|lender|institute)\b",
+    re.IGNORECASE,
+)
+# "owner of a boutique property management firm" may be a bio of the company's own owner
+_A_MANAGER_LIKE_US = re.compile(
+    r"^(?!.*\b(?:software|app|platform|startup|website|technology|tech)\b).*\b(?:property\s+management|real\s+estate)\b",
+    re.IGNORECASE,
+)
+
+
+def _at_an_unnamed_firm(phrase: str) -> bool:
+    unnamed = _AT_AN_UNNAMED_FIRM.match(phrase)
+    if not unnamed or _A_MANAGER_LIKE_US.search(unnamed.group(0)):
+        return False
+    return bool(is_title(unnamed.group("title")) or _FIRM_LEVEL.search(unnamed.group("title")))
 
 
 def _org_not_a_colleague(m: re.Match[str]) -> str | None:
@@ -1726,15 +1776,22 @@ _TO_ROLE = re.compile(
     r"(?P<rest>[^;,.()]{2,60})",
     re.I,
 )
+# the name opens its sentence (after a date at most): the subject, whose role an "as ..." later in the clause is
+_SUBJECT_OPENS = re.compile(r"\W*(?:(?:today|now|since\s+\d{4}|in\s+\d{4})\s*,?\s*)?", re.IGNORECASE)
+_AS_ITS_ROLE = re.compile(
+    r"^[^.;!?]*?(?<!such)(?<!well)(?<!soon)(?<!long)(?<!same)\s+as\s+(?:(?:its|our|the|his|her|their)\s+)?"
+    r"(?:(?:new|first|current|founding)\s+)?(?P<rest>[^.;!?,()]{2,80})"
+)
 _CREDENTIAL_RUN = re.compile(r"^(?:\s*,?\s*(?:[A-Z][A-Za-z®]{1,6}\b®?|Jr\.?|Sr\.?|II|III|IV)(?=[\s,.;)]|$))+")
 _AFTER_ROLE = re.compile(
     r"^\s*(?:,|\(|–|—|-|:)\s*(?:who\s+(?:is|was)\s+|now\s+|as\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?"
     r"(?:longtime\s+|long-time\s+|current\s+|former\s+|new\s+|newest\s+|latest\s+|first\s+|then-)?(?P<rest>[^;()“”\"]{2,90})"
     r"|^\s+(?:(?:is|was|has\s+been|had\s+been|will\s+be)\s+(?:recently\s+|since\s+)?(?:promoted|named|appointed|hired|"
-    r"elected|tapped|selected|brought\s+on|installed)\s+(?:to|as)|is|was|serves\s+as|(?:has\s+|had\s+)?served\s+as|has\s+been|became|"
+    r"elected|tapped|selected|brought\s+on|installed)(?:\s+(?:to|as))?|on\s+(?:being\s+|(?:his|her|their)\s+)?"
+    r"(?:named|promoted|appointed|elected|promotion|appointment|election|becoming)(?:\s+(?:to|as))?|is|was|serves\s+as|(?:has\s+|had\s+)?served\s+as|has\s+been|became|"
     r"becomes|is\s+now|works\s+as|joined\s+(?:[\w&'’.-]+\s+){1,5}?as|"
     r"(?:leads|runs|heads|guides|steers|oversees)\s+(?:[\w&'’.-]+\s+){1,4}?as)\s+"
-    r"(?:one\s+of\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?:new\s+)?(?P<rest2>[^;()“”\"]{2,90})",
+    r"(?:one\s+of\s+)?(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?:new\s+|newest\s+|latest\s+)?(?P<rest2>[^;()“”\"]{2,90})",
     re.IGNORECASE,
 )
 # "Tom Becker has been with Acme since 2015", "Ana Ruiz joined our team in 2019", "Li Wei works for us": a
@@ -1751,7 +1808,8 @@ _REACHED_AT = re.compile(r"^\s*(?:,|\(|:|-|–)?\s*(?:at|via|on|by\s+(?:email|ph
                          r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b)")  # fmt: skip
 # "her role as Acme's Director of Operations", "in his position as president": the role the person holds
 _ROLE_HELD = re.compile(
-    r"\b(?:his|her|their)\s+(?:current\s+|new\s+|present\s+)?(?:role|position|job|title|post|capacity)\s+(?:as|of)\s+"
+    r"\b(?:his|her|their|(?<=\bto\s)the|(?<=\binto\s)the|(?<=\bin\s)the)\s+(?:current\s+|new\s+|present\s+)?"
+    r"(?:role|position|job|title|post|capacity)\s+(?:as|of)\s+"
     r"(?:the\s+|our\s+|(?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*['’]s\s+)?(?P<rest>[^;,.()“”\"]{2,80})"
 )
 _ORG_AFTER = re.compile(r"^\s*,?\s*(?:of|at|from|with)\s+(?:the\s+)?(?:[A-Z][\w&'’.-]*|[0-9][\w&'’.-]*)")
@@ -1776,7 +1834,8 @@ _ROLE_VERBS = (
 # "Stephanie ... is the founder", "Trubiana, who is president of ...": a role said later of the name
 _LATER = (
     r"(?:^\W*|(?:^|[;,]\s*|\b(?:today|now|and|where)\s+))(?:{first}|{full}|he|she|they)\s*(?:,\s*who\s+)?\s*"
-    r"(?:still\s+|now\s+)?" + _ROLE_VERBS + r"\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+)?(?P<rest>.{{2,80}})"
+    r"(?:still\s+|now\s+)?" + _ROLE_VERBS + r"\s+(?:the\s+|our\s+|a\s+|an\s+|its\s+)?"
+    r"(?:(?:new|newest|latest|longtime|long-time|current)\s+)?(?P<rest>.{{2,80}})"
     # "Dana opened the firm in 2009 and today serves as its Owner": the same subject, a clause later
     r"|^\W*(?:{first}|{full}|he|she|they)\b[^.;]{{0,80}}?\band\s+(?:today\s+|now\s+|still\s+)?"
     + _ROLE_VERBS
@@ -1835,6 +1894,13 @@ def _judge(candidate: _Candidate, sentence: str, later: list[str], company: str 
         title = _longest_title(role.group("rest"))  # "Sarah Lin has joined Acme as director of leasing"
     if title is None and (held := _ROLE_HELD.search(after)) and not _candidates(after[: held.start("rest")]):
         title = _longest_title(held.group("rest"))  # "... brings 20 years to her role as Director of Operations"
+    if (
+        title is None
+        and _SUBJECT_OPENS.fullmatch(before)
+        and (role := _AS_ITS_ROLE.search(after[:220]))
+        and not _candidates(after[: role.start("rest")])
+    ):
+        title = _longest_title(role.group("rest"))  # "Jo Doe serves on Acme's leadership team as its COO"
     if title is None and _APPOINTED.search(before) and (role := _TO_ROLE.match(after)):
         title = _longest_title(role.group("rest"))  # "promoted Toby Bozzuto (pictured) to president"
     if (
@@ -2013,7 +2079,7 @@ def _former(title: str | None, before: str) -> bool:
     return bool(_FORMER.match(title) or (title in before and _FORMER.search(before[: before.rfind(title)][-12:])))
 
 
-_FORMER = re.compile(r"\b(?:former|ex|retired)\b", re.IGNORECASE)
+_FORMER = re.compile(r"\b(?:former|ex|retired|previous|prior)\b", re.IGNORECASE)
 
 
 _ITS_TITLE = re.compile(r"\b(?:its|whose)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*,?\s*$")
@@ -2201,10 +2267,11 @@ def _said_later(name: str, later: list[str], *, speaker: bool = False) -> str | 
                 return title
         if deed is None and speaker and (did := _FIRST_PERSON_DEED.match(sentence)):
             deed = "Founder" if did.group("founder") else "Owner"
-        if deed is None and (
-            did := re.match(_THIRD_PERSON_DEED.format(who=f"{first}|{full}|he|she"), sentence, re.IGNORECASE)
-        ):
+        who = f"{first}|{full}|he|she"
+        if deed is None and (did := re.match(_THIRD_PERSON_DEED.format(who=who), sentence, re.IGNORECASE)):
             deed = "Founder" if did.group("founder") else "Owner"
+        if deed is None and re.match(_THIRD_PERSON_LATER_DEED.format(who=who), sentence, re.IGNORECASE):
+            deed = "Founder"
     return deed
 
 
@@ -2218,6 +2285,13 @@ _FIRST_PERSON_DEED = re.compile(
 _THIRD_PERSON_DEED = (  # after a short lead of its own: "Two years later she opened Acme", "In 2005, he founded Acme"
     r"^\W*(?:(?:[\w’'-]+\s+){{1,4}}?(?:[\w’'-]+,?\s+))?(?:{who})\s+(?:(?:co-?)?(?P<founder>founded|started|launched|opened|established|created)|"
     r"(?:co-?)?owns(?:\s+and\s+(?:operates|runs))?|took\s+over|inherited)\s+"
+    r"(?:(?-i:[A-Z])|(?:the|this|our)\s+(?:(?:family|[a-z]+['’]s)\s+)?(?:company|firm|business)\b)"
+)
+# "After inheriting a fourplex in 2005, Maria learned the business the hard way — and founded Acme": the deed
+# that ends the person's clause
+_THIRD_PERSON_LATER_DEED = (
+    r"^\W*(?:[^.;,]{{1,60}},\s+)?(?:{who})\s+(?-i:[a-z])[^.;]{{0,100}}?(?:\s[—–-]\s*|,\s*|\s)and\s+"
+    r"(?:later\s+|then\s+|eventually\s+|in\s+\d{{4}}\s+)?(?:co-?)?(?:founded|started|launched|opened|established)\s+"
     r"(?:(?-i:[A-Z])|(?:the|this|our)\s+(?:(?:family|[a-z]+['’]s)\s+)?(?:company|firm|business)\b)"
 )
 _SPEAKER = re.compile(r"\b(?:I['’]m|I\s+am|my\s+name\s+is|this\s+is)\s*$", re.IGNORECASE)

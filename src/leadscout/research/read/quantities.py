@@ -108,7 +108,7 @@ _NOT_MODIFIERS = {
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _QUANTITY = re.compile(
     rf"(?P<pre>\$\s*|#\s*|\bno\.\s*)?(?:between\s+)?(?<![\w.,/])(?P<a>{_NUM})(?P<k>\s*(?:[kK]\b|M\b|million\b))?"
-    rf"(?:(?:\s*(?:-|–|—)|(?<!\b(?:19|20)\d\d)\s*(?:to|and))\s*(?P<b>{_NUM})(?P<k2>\s*(?:[kK]\b|M\b|million\b))?)?(?P<plus>\s*\+|-plus\b)?",
+    rf"(?:(?:-|–|—|(?<!\b(?:19|20)\d\d)\s+(?:-|–|—)|(?<!\b(?:19|20)\d\d)\s*(?:to|and))\s*(?P<b>{_NUM})(?P<k2>\s*(?:[kK]\b|M\b|million\b))?)?(?P<plus>\s*\+|-plus\b)?",
     re.IGNORECASE,
 )
 _VAGUE = {
@@ -125,7 +125,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us|i|i'm|i've|my|me)\b", re.IGNORECASE)
 _MANAGE = re.compile(
     r"\b(?:manag(?:e|es|ed|ing|ement)|managers?\s+(?:of|for)|oversee(?:s|ing)?|oversaw|overseen|oversight|(?:car(?:e|es|ed|ing))\s+(?:for|of)|tak(?:e|es|ing)\s+care|"
-    r"look(?:s|ing|ed)?\s+after|handl(?:e|es|ed|ing)|serv(?:e|es|ed|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|"
+    r"look(?:s|ing|ed)?\s+after|handl(?:e|es|ed|ing)|support(?:s|ed|ing)?|serv(?:e|es|ed|ing)|responsible\s+for|entrust\w*|trust(?:s|ed)?\s+(?:us|with)|"
     r"portfolios?|administer\w*|operat(?:e|es|ed|ing|or)|servic(?:e|es|ing)|under\s+(?:our\s+|its\s+|their\s+)?(?:care|management|"
     r"contract|administration)|underneath\s+administration|run(?:s|ning)?|collect(?:s|ing)?\s+rents?|"
     r"maintain(?:s|ed|ing)?|(?:rent|leas)(?:s|es|ed|ing)?\s+out)\b",
@@ -375,6 +375,11 @@ _PORTFOLIO_OF = re.compile(
     r"(?:(?:over|more\s+than|nearly|about|almost|some|roughly|approximately)\s+)?$",
     re.IGNORECASE,
 )
+_A_PORTFOLIO_OF = re.compile(
+    r"\ba\s+portfolio\s+of\s+(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
+    r"approximately)\s+)?$",
+    re.IGNORECASE,
+)  # not "the portfolio", which may be one bought
 _COMMON = {
     "under", "our", "your", "we", "the", "and", "of", "for", "with", "in", "on", "at", "to", "by", "from", "a",
     "an", "full", "best", "top", "trusted", "local", "professional", "residential", "commercial", "rental",
@@ -732,11 +737,17 @@ def _noun_grown_from(before: str) -> tuple[str, str, str] | None:
     return None
 
 
+_ROUGHLY_AFTER = re.compile(r"^\s*(?:or\s+so|or\s+thereabouts|-ish)\b", re.IGNORECASE)
+
+
 def _candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
     if m.group("pre"):
         return None  # a price, a rank ("No. 2") or a reference
     clause = c.sentence
     rest, before = clause[m.end() :], clause[: m.start()]
+    roughly = _ROUGHLY_AFTER.match(rest)  # "1,250 or so homes"
+    if roughly:
+        rest = rest[roughly.end() :]
     noun = _noun_after(rest, c)
     if noun is None or noun[2] == "elliptic":  # "... has risen from 200 to more than 650.": a total, grown to
         noun = _noun_grown_from(before) or noun or _all_of_ours(before, rest)
@@ -752,7 +763,8 @@ def _candidate(m: re.Match[str], c: _Context) -> UnitClaim | None:
         return None
     at_least = bool(m.group("plus")) or bool(_AT_LEAST.search(before))
     basis = "name" if c.named or (c.after_mention and not c.first_person) else "self"
-    claim = _make(low, high, at_least, bool(_ABOUT.search(before)), noun[1], c.original, basis, score=score)
+    about = bool(_ABOUT.search(before) or roughly)
+    claim = _make(low, high, at_least, about, noun[1], c.original, basis, score=score)
     if claim is None:
         return None
     return claim.model_copy(
@@ -793,7 +805,9 @@ def _the_company_s(near_before: str, company: str | None) -> bool:
     return bool(owner and company and mentions(company, owner.group("owner")))
 
 
-_ALL_OF_OURS = re.compile(r"^\s*of\s+(?:my|our|its|their)\s+", re.IGNORECASE)
+_ALL_OF_OURS = re.compile(
+    r"^\s*of\s+(?:my|our|its|their)\s+|^\s*of\s+the\s+(?=[\w-]+\s+(?:in|under)\s+(?:my|our|its|their)\b)", re.I
+)  # "all 1,250 of the homes in our portfolio"
 
 
 def _all_of_ours(before: str, rest: str) -> tuple[str, str, str] | None:
@@ -857,8 +871,8 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
     grew_to = bool(_GREW_TO.search(before[-140:])) or noun[2] == "from"  # "grew from 100 properties to over 1,400"
     if c.subjectless or possessive or passive:
         holder = max(holder, 1.5)
-    if grew_to:
-        holder = max(holder, 1.5)
+    if grew_to or (_A_PORTFOLIO_OF.search(near_before) and not (c.other_org or c.other_before)):
+        holder = max(holder, 1.5)  # "It has become a portfolio of 1,250 homes", on a page naming no other firm
     held = _held_by_the_company(after_noun, c.company)  # "the 3,000-plus units that Acme owns or manages"
     if held:
         holder = max(holder, 2.0)
@@ -1201,13 +1215,17 @@ def _number_then_label(number: Block, page: PageText, m: re.Match[str]) -> list[
         if noun and (_says_managed(label) or _LABEL.match(label)):
             value = _number(m.group(1), m.group(2))
             at_least = bool(m.group(3)) or "over" in number.text.lower()
+            about = bool(re.match(_ABOUT_WORD, number.text.strip(), re.IGNORECASE))
             quote = f"{number.text} {label}"
-            return [_make(value, None, at_least, False, noun[1], quote, "structure", _STRUCTURE_SCORE)] if value else []
+            return [_make(value, None, at_least, about, noun[1], quote, "structure", _STRUCTURE_SCORE)] if value else []
     return []
 
 
 def _number_only(text: str) -> re.Match[str] | None:
-    return re.fullmatch(rf"(?:over|more than)?\s*({_NUM})\s*([kK])?\s*(\+)?", text.strip(), re.IGNORECASE)
+    return re.fullmatch(rf"(?:over|more than|{_ABOUT_WORD})?\s*({_NUM})\s*([kK])?\s*(\+)?", text.strip(), re.IGNORECASE)
+
+
+_ABOUT_WORD = r"~|about|approximately|approx\.|roughly|around|nearly|almost"  # "~1,250" over "Homes Managed"
 
 
 def _text(block: Block | None) -> str:
