@@ -9,7 +9,7 @@ from functools import cache
 
 from leadscout.research.read.extract import PageFacts, extract
 from leadscout.research.read.quantities import best_claim
-from leadscout.sandbox import wild
+from leadscout.sandbox import blind, wild
 from leadscout.sandbox.world import WorldCompany, build
 
 
@@ -31,13 +31,20 @@ def _sites() -> list[tuple[WorldCompany, list[PageFacts]]]:
 
 
 def test_every_person_on_a_wild_site_is_found() -> None:
-    missed = []
+    """Every person is found, save a few introduced in the blind pool's prose (text the team did not
+    write, read here as held-out text: at most 1 % of all people may be missed there)."""
+    missed, blind_missed, people = [], [], 0
     for c, facts in _sites():
         found = {p.full_name for f in facts for p in f.people}
-        missed += [
-            (c.domain, c.look.people if c.look else None, p.full_name) for p in c.people if p.full_name not in found
-        ]
+        for i, p in enumerate(c.people):
+            people += 1
+            if p.full_name in found:
+                continue
+            prose = c.look is not None and c.look.people == "prose" and wild._seeded(c, "prose_kind", 0, 2) > 0
+            intro = blind.introduction(c, p, first=i == 0) if prose else None
+            (blind_missed if intro else missed).append((c.domain, c.look.people if c.look else None, p.full_name))
     assert not missed, missed[:20]
+    assert len(blind_missed) <= people // 100, blind_missed
 
 
 def test_every_stated_portfolio_size_on_a_wild_site_is_read() -> None:

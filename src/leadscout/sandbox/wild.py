@@ -14,7 +14,7 @@ from html import escape
 from urllib.parse import quote_plus
 
 from leadscout.geo import STATES
-from leadscout.sandbox import jsonld
+from leadscout.sandbox import blind, jsonld
 from leadscout.sandbox.catalogue import UNIT_PHRASINGS, Look, phrase
 from leadscout.sandbox.pages import _BLURB, VENDOR_SITES
 from leadscout.sandbox.world import Person, WorldCompany, hashed_pick
@@ -435,6 +435,9 @@ def _blurb(c: WorldCompany) -> str:
 def _units_html(c: WorldCompany, look: Look) -> str:
     if look.units_phrasing == "none" or c.kind != "property_manager":
         return ""
+    kind = next((k for p, k, _t in UNIT_PHRASINGS if p == look.units_phrasing), "none")
+    if pooled := blind.units_text(c, kind, look.units_values, STATES.get(c.state, c.state)):
+        return f"<div class='lead'>{blind.lines_html(pooled)}</div>"
     text = _exact_variant(c, look) or phrase(look, c.metro, STATES.get(c.state, c.state))
     if text.startswith("STATS|"):
         _, number, label = text.split("|")
@@ -504,7 +507,13 @@ def _decoys(c: WorldCompany, look: Look) -> str:
         "added": _seeded(c, "added", 20, 150),
         "phone": c.phone,
     }
-    return "".join(f"<p>{escape(d.format(**values))}</p>" for d in look.decoys)
+    ours = "".join(f"<p>{escape(d.format(**values))}</p>" for d in look.decoys)
+    return ours + blind.decoys_html(c, _OUTSIDERS, STATES.get(c.state, c.state))
+
+
+# people a site names who are not its staff: a client, a vendor, an economist quoted (no staff bears these surnames)
+_OUTSIDERS = ["Harriet Vandermeer", "Luis Echeverria", "Gordon Whitcomb", "Naomi Feldstein", "Tobias Renner",
+              "Yvette Chambliss", "Marcus Oyelaran", "Colleen Brightwater"]  # fmt: skip
 
 
 def _served(c: WorldCompany) -> str:
@@ -551,11 +560,15 @@ def _about(c: WorldCompany, look: Look) -> str:
     return "".join(parts)
 
 
-def _email_html(c: WorldCompany, look: Look, person: Person, index: int) -> str:
+def _published_email(c: WorldCompany, look: Look, person: Person, index: int) -> str | None:
     published = c.email_publishing == "all" or (c.email_publishing == "first" and index == 0)
-    if not published or look.emails == "none":
+    return person.email if published and look.emails != "none" else None
+
+
+def _email_html(c: WorldCompany, look: Look, person: Person, index: int) -> str:
+    email = _published_email(c, look, person, index)
+    if email is None:
         return ""
-    email = person.email
     if look.emails == "mailto":
         return f"<a class='email' href='mailto:{escape(email)}'>Email {escape(person.full_name.split()[0])}</a>"
     if look.emails == "cloudflare":
@@ -578,6 +591,10 @@ def _team(c: WorldCompany, look: Look) -> str:
 def _team_html(c: WorldCompany, look: Look) -> str:
     people = c.people
     layout = look.people
+    if layout not in ("prose", "jsonld_only") and (
+        pooled := blind.team_html(c, people, [_published_email(c, look, p, i) for i, p in enumerate(people)])
+    ):
+        return pooled
     if layout == "cards":
         return "".join(_card(c, look, p, i) for i, p in enumerate(people))
     if layout == "card_line":
@@ -672,7 +689,8 @@ def _story(c: WorldCompany, look: Look, people: list[Person]) -> str:
         f"My name is {first.full_name}, and I took over {c.name} from its founder in {year}. I lead the company as "
         f"{first.title}.",
     ][_seeded(c, "story", 0, 5)]
-    lines = [f"<p>{escape(opening)} {_email_html(c, look, first, 0)}</p>"]
+    opening = blind.introduction(c, first, first=True) or opening
+    lines = [f"<p>{_lines(opening)} {_email_html(c, look, first, 0)}</p>"]
     for i, p in enumerate(rest, start=1):
         said = [
             f"Owners also get to know {p.full_name}, who joined us in {year + i} and works as our {p.title}.",
@@ -690,8 +708,13 @@ def _story(c: WorldCompany, look: Look, people: list[Person]) -> str:
             f"{p.full_name} grew up in {c.city}. After years in banking, {p.full_name.split()[0]} joined {c.name} in "
             f"{year + i}. Today {p.full_name.split()[0]} works as our {p.title}.",
         ][_seeded(c, p.full_name, 0, 10)]
-        lines.append(f"<p>{escape(said)} {_email_html(c, look, p, i)}</p>")
+        said = blind.introduction(c, p, first=False) or said
+        lines.append(f"<p>{_lines(said)} {_email_html(c, look, p, i)}</p>")
     return "".join(lines)
+
+
+def _lines(text: str) -> str:
+    return "<br>".join(escape(line) for line in text.split("\n"))
 
 
 def _possessive(name: str) -> str:

@@ -8,6 +8,7 @@ same readers. Never raises on hostile input."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
@@ -108,9 +109,22 @@ def _code_objects(code: str) -> list[Any]:
     if len(code) > 2_000_000 or not _DATA_KEYS.search(code):
         return []
     try:
-        return list(chompjs.parse_js_objects(code))
+        found: list[Any] = list(chompjs.parse_js_objects(code))
     except Exception:  # code chompjs cannot read holds no data we can use
-        return []
+        found = []
+    return found or _assigned_literals(code)
+
+
+def _assigned_literals(code: str) -> list[Any]:
+    """The literals a script assigns ("var team = [{...}]") inside code whose first brace is a function's
+    body, which stops chompjs's scan ("jQuery(function ($) { var team = [...] })")."""
+    out: list[Any] = []
+    for m in itertools.islice(re.finditer(r"=\s*(?=[\[{])", code), 50):
+        try:
+            out.append(chompjs.parse_js_object(code[m.end() :]))
+        except Exception:  # not a literal chompjs reads: the next one may be
+            continue
+    return out
 
 
 def _context(node: Any) -> str:

@@ -47,6 +47,7 @@ class Block:
 class PageText:
     blocks: list[Block] = field(default_factory=list)
     alts: list[str] = field(default_factory=list)  # what the page's images say they show ("Jane Doe, Broker")
+    alt_next: dict[str, int] = field(default_factory=dict)  # an alt's next block: its caption ("Broker/Owner")
 
     @property
     def text(self) -> str:
@@ -76,6 +77,7 @@ class _Walker:
         self.parts: list[str] = []
         self.emails: list[str] = []
         self.alts: list[str] = []
+        self.alt_next: dict[str, int] = {}
 
     def flush(self, tag: str, group: int, classes: str) -> None:
         text = " ".join("".join(self.parts).split())
@@ -98,6 +100,7 @@ class _Walker:
         alt = " ".join((node.attributes.get("alt") or "").split())
         if 5 <= len(alt) <= 160 and alt not in self.alts and len(self.alts) < 200:
             self.alts.append(alt)
+            self.alt_next[alt] = len(self.blocks) + bool(" ".join(self.parts).strip())
 
     def walk(self, node: LexborNode, tag: str, group: int, classes: str) -> None:
         for child in node.iter(include_text=True):
@@ -174,7 +177,7 @@ def from_html(tree: LexborHTMLParser) -> PageText:
     with contextlib.suppress(RecursionError):  # absurdly deep markup: keep what was read
         walker.walk(root, "body", 0, "")
     walker.flush("body", 0, "")
-    return PageText(walker.blocks, walker.alts)
+    return PageText(walker.blocks, walker.alts, walker.alt_next)
 
 
 _BULLET = re.compile(r"^[•·▪■●◦‣*]\s*")  # a list item's mark (a dash stays: "– Karen Wells" signs a quote)

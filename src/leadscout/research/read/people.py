@@ -332,11 +332,26 @@ def _name_and_title(text: str) -> tuple[str, str] | None:
     numbers and addresses skipped."""
     parts = [p for p in _SPLIT.split(text) if p]
     if len(parts) < 2:
-        return None
+        return _side_by_side(text)
     rest = [p for p in parts[1:] if p.lower().strip(".®") not in CREDENTIALS and not _reach(p)]
     title = _rest_title(", ".join(rest)) if rest else None
     name = _titled_name(parts[0], title)
     return (name, title) if name and title else None
+
+
+def _side_by_side(text: str) -> tuple[str, str] | None:
+    """ "Maria Delgado Director of Operations": a name's and a title's spans set side by side with no
+    mark between them (a theme's two spans); the whole line must be the two."""
+    words = text.split()
+    if not 3 <= len(words) <= 10 or len(text) > 90:
+        return None
+    for size in (2, 3):
+        title = is_title(" ".join(words[size:]))
+        if not title or title != " ".join(words[size:]) or one_title(title) != title:
+            continue  # "Jordan Cooper Associates": a plural names the firm, not a role
+        if name := is_name(" ".join(words[:size])):
+            return name, title
+    return None
 
 
 def _credentialed(text: str) -> str | None:
@@ -379,9 +394,18 @@ def _from_image_alts(page: PageText) -> list[Person]:
     out = []
     for alt in page.alts:
         alt = _PHOTO_OF.sub("", alt)  # "Photo of Jane Doe, Broker/Owner"
-        if pair := _name_and_title(alt):
+        if pair := _name_and_title(alt) or _captioned(page, alt):
             out.append(Person(full_name=pair[0], title=pair[1], source="image", quote=alt))
     return out
+
+
+def _captioned(page: PageText, alt: str) -> tuple[str, str] | None:
+    """A photo whose alt text is a name alone and whose caption, the next line, is a title."""
+    at = page.alt_next.get(alt)
+    if at is None or at >= len(page.blocks) or not (name := is_name(alt)):
+        return None
+    title = is_title(page.blocks[at].text)
+    return (name, title) if title else None
 
 
 def read_people(
@@ -484,7 +508,7 @@ def _without_others_sections(page: PageText) -> PageText:
             blocks.append(block)
             continue
         blocks.append(replace(block, text="") if masking else block)
-    return PageText(blocks, page.alts)
+    return PageText(blocks, page.alts, page.alt_next)
 
 
 # a property manager's clients, as their own role ("the actual property owner, Dan Rigney")
@@ -768,9 +792,9 @@ def _titles_above(page: PageText) -> bool:
     """The page puts each role above its name ("Broker/Owner" / "Jane Doe"): its first name line has
     a role line just before it, and its last name line none just after it."""
     named = [b for b in page.blocks if len(b.text) <= 140 and is_name(b.text)]
-    if len(named) < 2:
+    if not named:
         return False
-    first, last = named[0], named[-1]
+    first, last = named[0], named[-1]  # one card alone: its own role line says which way it reads
     before, after = page.before(first), page.after(last)
     return bool(before and is_title(before.text)) and not (after and is_title(_SPLIT.split(after.text, 1)[0]))
 
@@ -783,7 +807,7 @@ def _title_near(page: PageText, block: Block, *, above: bool = False) -> tuple[s
     for other in (before, after) if above else (after, before):
         if other is None or len(other.text) > 160 or is_name(other.text):
             continue
-        if other is before and other.group != block.group:
+        if other is before and other.group != block.group and not above:
             continue  # a title above a name belongs to the same card, not to the widget after the team
         if title := is_title(other.text) or (_department(other.text) if other is after else None):
             return title, other.text

@@ -226,7 +226,8 @@ _BREAK = re.compile(r"\bin\s+addition\s+to\b|\bas\s+well\s+as\b|\bwhereas\b|\bwh
 # "2,500 homes, including houses that it owns": what follows tells the parts of the whole, not who holds it
 _PARTS_AFTER = re.compile(r"^\W*(?:including|incl\.|both|some|of\s+which)\b", re.IGNORECASE)
 _OWNED_AFTER = re.compile(
-    r"^[^.;]{0,40}\b(?:ownership|owned\s+by(?!\s+(?:third[\s-]+parties|others|clients|investors|owners|its\s+clients))|"
+    r"^[^.;]{0,40}\b(?:ownership|owned\s+by(?!\s+(?:third[\s-]+parties|others|clients|investors|owners|its\s+clients|"
+    r"(?:[\w-]+\s+){0,4}(?:clients|investors|owners|landlords)\b))|"
     r"owns|has\s+an?\s+(?:stake|interest))\b",
     re.I,
 )  # "units owned by third parties" are the ones a fee manager manages
@@ -282,7 +283,8 @@ _NAME_PAREN_CLAUSE = re.compile(r"(?P<org>(?:[A-Z0-9][\w&'’.-]*\s+){1,5})\(\s*
 # "Before the pandemic, the pair owned 96 units": what was held once, not now
 _ONCE = re.compile(
     r"^\W*(?:before|prior\s+to|until|at\s+(?:its|their|one)\s+(?:peak|height|point)|at\s+one\s+time|formerly|"
-    r"in\s+(?:its|their)\s+heyday)\b[^,;]{0,40},",
+    r"in\s+(?:its|their)\s+heyday|when\s+(?:we|i|the\s+(?:company|firm))\s+(?:first\s+)?(?:opened|started|began|"
+    r"launched|founded|set\s+out))\b[^,;]{0,60},",
     re.IGNORECASE,
 )
 _LED_ORG = re.compile(
@@ -781,6 +783,8 @@ _KIND_WITH_MINIMUM = re.compile(
 # "Founded in 2004, the company now oversees...": an opening phrase before the sentence's subject
 _INTRO = re.compile(r"^(?:founded|established|started|based|headquartered|since|in|today|now|currently|for|over|after|"
                     r"with|as|from|by)\b[^,;.]{0,60},(?:\s*\d{4},)?\s*", re.IGNORECASE)  # fmt: skip
+# "We're just under 103 doors"
+_WE_ARE = re.compile(r"\b(?:we're|we\s+are|i'm|i\s+am)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _HAVE = re.compile(r"\b(?:have|has|hold|holds|reached|surpassed|now\s+at)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _A_PERSON_HAS = re.compile(r"^\W*(?:he|she)\s+(?:now\s+|still\s+)?(?:has|owns|holds)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright|&copy;)\s*(?:\d{4}\s*[-–]\s*)?$", re.IGNORECASE)
@@ -899,7 +903,7 @@ def _score(before: str, rest: str, after_noun: str, noun: tuple[str, str, str], 
         managed = max(managed, 1.0)
     if noun[2] == "all":
         managed = max(managed, 2.0)  # "all 125 of my rentals": everything the holder has
-    if noun[1] == "doors" and _HAVE.search(near_before[-40:]):
+    if noun[1] == "doors" and (_HAVE.search(near_before[-40:]) or _WE_ARE.search(near_before)):
         managed = max(managed, 1.5)  # "we have over 500 doors": a door is a unit a manager is paid for
     if _A_PERSON_HAS.search(before) and noun[1] in ("units", "doors", "homes", "rentals"):
         managed = max(managed, 2.0)  # "He has more than 400 units across multiple towns": a landlord's own
