@@ -40,8 +40,7 @@ def test_every_person_on_a_wild_site_is_found() -> None:
             people += 1
             if p.full_name in found:
                 continue
-            prose = c.look is not None and c.look.people == "prose" and wild._seeded(c, "prose_kind", 0, 2) > 0
-            intro = blind.introduction(c, p, first=i == 0) if prose else None
+            intro = blind.introduction(c, p, first=i == 0) if wild.tells_a_story(c) else None
             (blind_missed if intro else missed).append((c.domain, c.look.people if c.look else None, p.full_name))
     assert not missed, missed[:20]
     assert len(blind_missed) <= people // 100, blind_missed

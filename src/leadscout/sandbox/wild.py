@@ -624,7 +624,7 @@ def _team_html(c: WorldCompany, look: Look) -> str:
             f"{_seeded(c, p.full_name, 3, 25)} years.</p>{_email_html(c, look, p, i)}</div></div>"
             for i, p in enumerate(people)
         )
-    if layout == "prose" and _seeded(c, "prose_kind", 0, 2):
+    if tells_a_story(c):
         return _story(c, look, people)
     if layout == "prose":
         lines = []
@@ -669,6 +669,11 @@ def _card(c: WorldCompany, look: Look, p: Person, i: int) -> str:
 
 def _name_button(name: str) -> str:
     return f"<button class='accordion-toggle' aria-expanded='false'>{escape(name)}</button>"
+
+
+def tells_a_story(c: WorldCompany) -> bool:
+    """Two in three prose sites introduce their people in a story (:func:`_story`), the rest line by line."""
+    return c.look is not None and c.look.people == "prose" and _seeded(c, "prose_kind", 0, 2) > 0
 
 
 def _story(c: WorldCompany, look: Look, people: list[Person]) -> str:

@@ -508,7 +508,7 @@ def _without_others_sections(page: PageText) -> PageText:
             blocks.append(block)
             continue
         blocks.append(replace(block, text="") if masking else block)
-    return PageText(blocks, page.alts, page.alt_next)
+    return replace(page, blocks=blocks)
 
 
 # a property manager's clients, as their own role ("the actual property owner, Dan Rigney")
@@ -1109,21 +1109,13 @@ def _the_one_title(candidate: _Candidate, sentence: str, company: str) -> Person
     where Jo now leads maintenance as supervisor")."""
     if candidate.weak or not is_first_name(candidate.name.split()[0]) or _not_staff(sentence):
         return None
-    if re.search(r"\b(?:at|in|to|from|near|on)\s+$", sentence[: candidate.start]):
+    if _A_PLACE_BEFORE.search(sentence[: candidate.start]):
         return None  # "at Camden Ballantyne": a place named like a person
     if _QUOTED.match(sentence) or _BYLINE.search(sentence[: candidate.start]):
         return None
     if _only_other_firms(candidate, sentence, company):
         return None
-    titles = {
-        title
-        for start, end, title in _title_spans(sentence)
-        if not (start < candidate.end and end > candidate.start)
-        and not re.search(r"[a-z]s$", title)
-        and not re.search(r"\b(?:a|an|any|each|every|no|one|we|i|you|they|to)\s+$", sentence[:start], re.IGNORECASE)
-        and not _DUTY_BEFORE.search(sentence[:start])
-        and not _former(title, sentence[:start])
-    }
+    titles = {title for start, _end, title in _titles_held(candidate, sentence) if not _former(title, sentence[:start])}
     if len(titles) != 1:
         return None
     return Person(full_name=candidate.name, title=titles.pop(), source="prose", quote=sentence[:300])
@@ -1234,20 +1226,14 @@ _DUTY_BEFORE = re.compile(
 )
 
 
-def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candidate]) -> Person | None:
-    """The title of the sentence nearest this name, when no other name stands between them or
-    nearer to it; a given name the lexicon knows is needed for so loose a tie."""
-    if not (candidate.shared or is_first_name(candidate.name.split()[0])):
-        return None
-    if re.search(r"\b(?:at|in|to|from|near|on)\s+$", sentence[: candidate.start]):
-        return None  # "at Camden Ballantyne": a place named like a person
-    others = [c for c in candidates if c is not candidate]
-    # a title the grammar gives another name ("… and Director of Operations for Acme, Kelli Dowdney") is hers
-    claimed = [t for o in others if (t := _title_before(sentence[: o.start]) or _title_after(sentence[o.end :]))]
-    best: tuple[int, str] | None = None
+_A_PLACE_BEFORE = re.compile(r"\b(?:at|in|to|from|near|on)\s+$")
+
+
+def _titles_held(candidate: _Candidate, sentence: str) -> list[tuple[int, int, str]]:
+    """The sentence's title spans that someone here may hold: not the name's own words, a verb, a duty,
+    a plural or a role spoken of."""
+    held = []
     for start, end, title in _title_spans(sentence):
-        if any(title in t or t in title for t in claimed):
-            continue
         if start < candidate.end and end > candidate.start:
             continue  # the title's words are the name's
         if re.search(r"\b(?:we|i|you|they|to)\s+$", sentence[:start], re.IGNORECASE):
@@ -1260,6 +1246,24 @@ def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candi
             r"(?:a|an)\s", sentence[start:end], re.IGNORECASE
         ):
             continue  # "when a regional manager exits": a role spoken of, held by no one here
+        held.append((start, end, title))
+    return held
+
+
+def _nearest_title(candidate: _Candidate, sentence: str, candidates: list[_Candidate]) -> Person | None:
+    """The title of the sentence nearest this name, when no other name stands between them or
+    nearer to it; a given name the lexicon knows is needed for so loose a tie."""
+    if not (candidate.shared or is_first_name(candidate.name.split()[0])):
+        return None
+    if _A_PLACE_BEFORE.search(sentence[: candidate.start]):
+        return None  # "at Camden Ballantyne": a place named like a person
+    others = [c for c in candidates if c is not candidate]
+    # a title the grammar gives another name ("… and Director of Operations for Acme, Kelli Dowdney") is hers
+    claimed = [t for o in others if (t := _title_before(sentence[: o.start]) or _title_after(sentence[o.end :]))]
+    best: tuple[int, str] | None = None
+    for start, end, title in _titles_held(candidate, sentence):
+        if any(title in t or t in title for t in claimed):
+            continue
         gap = (candidate.end, start) if start >= candidate.end else (end, candidate.start)
         distance = _words_between(sentence, *gap)
         if distance > NEAREST_WORDS or any(gap[0] <= o.start < gap[1] for o in others):

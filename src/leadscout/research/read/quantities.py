@@ -371,17 +371,14 @@ _WITH = re.compile(
     r"approximately|just\s+over)\s+)?$",
     re.IGNORECASE,
 )
+_PORTFOLIO_QUALIFIER = r"(?:(?:over|more\s+than|nearly|about|almost|some|roughly|approximately)\s+)?$"
 _PORTFOLIO_OF = re.compile(
     r"\bportfolio\s+(?:(?:which|that)\s+)?(?:(?:now|currently|today)\s+)?(?:of|includes|including|comprises|"
-    r"comprising|totals?|to|at)\s+(?:an?\s+)?"
-    r"(?:(?:over|more\s+than|nearly|about|almost|some|roughly|approximately)\s+)?$",
+    r"comprising|totals?|to|at)\s+(?:an?\s+)?" + _PORTFOLIO_QUALIFIER,
     re.IGNORECASE,
 )
-_A_PORTFOLIO_OF = re.compile(
-    r"\ba\s+portfolio\s+of\s+(?:(?:over|more\s+than|nearly|about|almost|some|roughly|"
-    r"approximately)\s+)?$",
-    re.IGNORECASE,
-)  # not "the portfolio", which may be one bought
+_A_PORTFOLIO_OF = re.compile(r"\ba\s+portfolio\s+of\s+" + _PORTFOLIO_QUALIFIER, re.IGNORECASE)  # not "the
+# portfolio", which may be one bought
 _COMMON = {
     "under", "our", "your", "we", "the", "and", "of", "for", "with", "in", "on", "at", "to", "by", "from", "a",
     "an", "full", "best", "top", "trusted", "local", "professional", "residential", "commercial", "rental",
