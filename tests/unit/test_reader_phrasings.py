@@ -9,6 +9,7 @@ import random
 
 from leadscout.research.read.inspect import inspect_page
 from leadscout.research.read.page import from_text
+from leadscout.research.read.people import is_title
 
 COMPANY = "Acme Property Management"
 SUBJECTS = [("We", 1), ("Our team", 1), ("Acme Property Management", 3), ("The company", 3), ("Acme", 3),
@@ -1529,3 +1530,14 @@ def test_portfolio_sizes_said_in_the_ways_owner_pages_say_them() -> None:
         assert inspect_page(text, url="https://acmepm.com/owners", company=COMPANY).units_estimate == low, text
     deal = "The portfolio comprises 5,490 units in five states."  # one bought, not the company's own
     assert inspect_page(deal, url="https://news.example/a", company="Harbor Group").units_estimate is None
+
+
+def test_a_clause_after_a_title_is_no_part_of_it() -> None:
+    cases = {
+        "Dana Whitfield serves as our Broker/Owner, managing a portfolio of roughly 150 homes.": "Broker/Owner",
+        "Dana Whitfield is our Property Manager, managing 150 homes.": "Property Manager",
+    }
+    for text, title in cases.items():
+        assert _titles_on_own_site(text) == {"Dana Whitfield": title}, text
+    assert is_title("Broker/Owner, managing") is None
+    assert is_title("Vice President, marketing") == "Vice President, marketing"  # a team, not a clause

@@ -70,6 +70,8 @@ def is_title(text: str) -> str | None:
     clean = re.sub(r"[®™]", "", text).strip(" .,;:()!?")
     if not clean or len(clean) > 90 or clean[0].isdigit():
         return None  # "2009, owner" of "Since 2009, owner Luis Ramos": a year before a title
+    if any(_a_clause(part) for part in clean.split(",")[1:]):
+        return None  # "Broker/Owner, managing a portfolio of 150 homes": a clause after the title, not its part
     clean = re.split(
         r"\s+(?:of|at|for|with)\s+(?=(?:the\s+)?[A-Z0-9][\w&'’.-]*(?:\s|$))(?!(?:Operations|Property|"
         r"Leasing|Maintenance|Marketing|Sales|Accounting|Business|Finance|Asset|Client|Resident|Owner|"
@@ -88,6 +90,18 @@ def is_title(text: str) -> str | None:
         return None  # "coordinator and a former technician": a second noun phrase, not one title
     title = re.sub(r"^(?:our|the|a|an)\s+", "", clean, flags=re.IGNORECASE).strip(" ,")
     return _as_written_in_lower_case(title) if title.isupper() and len(title) > 5 else title
+
+
+def _a_clause(part: str) -> bool:
+    """A part after a title's comma that goes on with the sentence: a number in it, or a lower-case
+    participle that no team is named by ("managing a portfolio", "overseeing"; not "marketing")."""
+    if re.search(r"\d", part):
+        return True
+    first = part.split()[0] if part.split() else ""
+    return first.endswith("ing") and first.islower() and (first not in MODIFIERS or first in _ING_BEFORE_A_HEAD)
+
+
+_ING_BEFORE_A_HEAD = frozenset({"managing", "operating", "acting", "founding"})  # "Managing Broker", never alone
 
 
 _SMALL_WORDS = frozenset({"of", "and", "for", "the", "in", "to", "at"})
