@@ -159,6 +159,11 @@ def _fits(phrasing: str, units: int) -> bool:
     return phrasing != "none"
 
 
+def phrasing_kind(look: Look) -> str:
+    """What the look's units phrasing proves: exact, at_least, about, range, vague or none."""
+    return next((k for p, k, _t in UNIT_PHRASINGS if p == look.units_phrasing), "none")
+
+
 def phrase(look: Look, metro: str, state_name: str) -> str:
     text = next(t for p, _k, t in UNIT_PHRASINGS if p == look.units_phrasing)
     values = look.units_values

@@ -15,7 +15,7 @@ from urllib.parse import quote_plus
 
 from leadscout.geo import STATES
 from leadscout.sandbox import blind, jsonld
-from leadscout.sandbox.catalogue import UNIT_PHRASINGS, Look, phrase
+from leadscout.sandbox.catalogue import Look, phrase, phrasing_kind
 from leadscout.sandbox.pages import _BLURB, VENDOR_SITES
 from leadscout.sandbox.world import Person, WorldCompany, hashed_pick
 
@@ -421,7 +421,7 @@ EXACT_VARIANTS = [
 
 
 def _exact_variant(c: WorldCompany, look: Look) -> str | None:
-    kind = next((k for p, k, _t in UNIT_PHRASINGS if p == look.units_phrasing), "none")
+    kind = phrasing_kind(look)
     variant = EXACT_VARIANTS[_seeded(c, "exact_variant", 0, len(EXACT_VARIANTS) - 1)]
     if kind != "exact" or look.units_phrasing == "e_enumeration" or not variant:
         return None
@@ -435,8 +435,7 @@ def _blurb(c: WorldCompany) -> str:
 def _units_html(c: WorldCompany, look: Look) -> str:
     if look.units_phrasing == "none" or c.kind != "property_manager":
         return ""
-    kind = next((k for p, k, _t in UNIT_PHRASINGS if p == look.units_phrasing), "none")
-    if pooled := blind.units_text(c, kind, look.units_values, STATES.get(c.state, c.state)):
+    if pooled := blind.units_text(c, phrasing_kind(look), look.units_values, STATES.get(c.state, c.state)):
         return f"<div class='lead'>{blind.lines_html(pooled)}</div>"
     text = _exact_variant(c, look) or phrase(look, c.metro, STATES.get(c.state, c.state))
     if text.startswith("STATS|"):
